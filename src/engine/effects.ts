@@ -1,0 +1,369 @@
+// The rollout's effects: the AWS work behind each machine actor, written once over the ports so
+// the AWS adapters and the simulated cloud behave alike. Every effect is idempotent — it looks
+// before it acts — because an effect in flight when a host crashed simply runs again.
+import { SmRolloutError } from '../errors';
+import type {
+  AlarmReading,
+  ApplyResult,
+  Baseline,
+  CheckResult,
+  CleanupResult,
+  CreateCandidateResult,
+  EndpointChange,
+  RolloutInput,
+  RolloutInputWithBaseline,
+} from '../../statemachines/contract';
+import type { AlarmControl, EndpointControl, EndpointState, ProductionVariantSpec, Tag } from './ports';
+
+type Unstamped<T> = Omit<T, 'at'>;
+
+export interface RolloutEffects {
+  resolveBaseline(input: Pick<RolloutInput, 'endpointName' | 'modelPackageArn' | 'alarms'>): Promise<Baseline>;
+  createCandidate(context: RolloutInputWithBaseline): Promise<Unstamped<CreateCandidateResult>>;
+  applyEndpointChange(change: EndpointChange): Promise<Unstamped<ApplyResult>>;
+  checkEndpoint(change: EndpointChange): Promise<Unstamped<CheckResult>>;
+  readAlarms(alarmNames: string[]): Promise<Unstamped<AlarmReading>>;
+  createFinalConfig(context: RolloutInputWithBaseline): Promise<Unstamped<CreateCandidateResult>>;
+  cleanupAfterPromotion(context: RolloutInputWithBaseline): Promise<Unstamped<CleanupResult>>;
+  removeCandidate(context: RolloutInputWithBaseline): Promise<Unstamped<CleanupResult>>;
+}
+
+/** Statuses from which SageMaker allows no update: only a human (or DeleteEndpoint) can help. */
+const BROKEN_STATUSES = new Set(['Failed', 'UpdateRollbackFailed', 'Deleting', 'OutOfService']);
+
+function tagsFor(context: RolloutInput): Tag[] {
+  return [
+    { key: 'sm-rollout:rollout-id', value: context.rolloutId },
+    { key: 'sm-rollout:endpoint', value: context.endpointName },
+  ];
+}
+
+/** True when the endpoint's current weights split traffic as `wanted` does (weights are relative). */
+export function weightsMatch(endpoint: EndpointState, wanted: { variantName: string; weight: number }[]): boolean {
+  const wantedTotal = wanted.reduce((sum, w) => sum + w.weight, 0);
+  const current = new Map(endpoint.variants.map((v) => [v.variantName, v.currentWeight ?? 0]));
+  const currentTotal = [...current.values()].reduce((sum, w) => sum + w, 0);
+  if (wantedTotal <= 0 || currentTotal <= 0) return false;
+  return wanted.every((w) => {
+    if (!current.has(w.variantName)) return false;
+    return Math.abs(w.weight / wantedTotal - (current.get(w.variantName) ?? 0) / currentTotal) < 1e-6;
+  });
+}
+
+function brokenEndpointError(endpoint: EndpointState): SmRolloutError {
+  return new SmRolloutError(
+    'UPDATE_FAILED',
+    `endpoint ${endpoint.endpointName} is ${endpoint.status}` +
+      (endpoint.failureReason ? ` (${endpoint.failureReason})` : '') +
+      (endpoint.status === 'Failed' ? '; SageMaker allows only DeleteEndpoint on a failed endpoint' : ''),
+  );
+}
+
+export function createRolloutEffects(deps: { endpoints: EndpointControl; alarms: AlarmControl }): RolloutEffects {
+  const { endpoints, alarms } = deps;
+
+  async function describeOrThrow(endpointName: string): Promise<EndpointState> {
+    const endpoint = await endpoints.describeEndpoint(endpointName);
+    if (!endpoint) {
+      throw new SmRolloutError(
+        'ENDPOINT_NOT_FOUND',
+        `endpoint ${endpointName} does not exist (was it deleted?); check the name and the AWS region`,
+        { field: 'endpoint' },
+      );
+    }
+    return endpoint;
+  }
+
+  function candidateSpec(context: RolloutInputWithBaseline, weight: number, original?: ProductionVariantSpec) {
+    const { baseline, candidate, names } = context;
+    const instanceType = candidate.instanceType ?? baseline.instanceType;
+    const sameHardware = instanceType === baseline.instanceType;
+    const spec: ProductionVariantSpec = {
+      variantName: names.candidateVariant,
+      modelName: names.candidateModel,
+      instanceType,
+      initialInstanceCount: candidate.instanceCount ?? baseline.instanceCount,
+      initialVariantWeight: weight,
+      // Volume size and timeouts carry over only when the hardware does.
+      ...(sameHardware && original?.extra ? { extra: original.extra } : {}),
+    };
+    return spec;
+  }
+
+  async function originalConfig(context: RolloutInputWithBaseline) {
+    const config = await endpoints.describeEndpointConfig(context.baseline.endpointConfigName);
+    if (!config) {
+      throw new SmRolloutError(
+        'ENDPOINT_UNSUPPORTED',
+        `the endpoint's original config ${context.baseline.endpointConfigName} no longer exists; ` +
+          'without it the rollout could not roll back, so it stops here',
+      );
+    }
+    const baselineVariant = config.variants.find((v) => v.variantName === context.baseline.variantName);
+    if (!baselineVariant) {
+      throw new SmRolloutError(
+        'ENDPOINT_UNSUPPORTED',
+        `config ${config.endpointConfigName} has no variant ${context.baseline.variantName} any more`,
+      );
+    }
+    return { config, baselineVariant };
+  }
+
+  /** Deletes a config the rollout created unless the endpoint uses it or might be moving to it. */
+  async function deleteConfigSafely(endpoint: EndpointState | undefined, name: string, removed: string[]) {
+    if (endpoint && endpoint.endpointConfigName === name) {
+      throw new SmRolloutError('UPDATE_FAILED', `endpoint ${endpoint.endpointName} still runs config ${name}; not deleting it`);
+    }
+    if ((await endpoints.deleteEndpointConfig(name)) === 'deleted') removed.push(`endpoint config ${name}`);
+  }
+
+  function assertSettled(endpoint: EndpointState | undefined) {
+    // Mid-update, DescribeEndpoint does not say where the endpoint is going: delete nothing then.
+    if (endpoint && endpoint.status !== 'InService' && !BROKEN_STATUSES.has(endpoint.status)) {
+      throw new SmRolloutError('ENDPOINT_BUSY', `endpoint ${endpoint.endpointName} is ${endpoint.status}; cleanup waits`);
+    }
+  }
+
+  return {
+    async resolveBaseline({ endpointName, modelPackageArn, alarms: alarmNames }) {
+      const endpoint = await describeOrThrow(endpointName);
+      if (endpoint.status !== 'InService') {
+        throw new SmRolloutError(
+          'ENDPOINT_NOT_IN_SERVICE',
+          `endpoint ${endpointName} is ${endpoint.status}, not InService; wait until it is InService and try again`,
+          { field: 'endpoint' },
+        );
+      }
+      const config = await endpoints.describeEndpointConfig(endpoint.endpointConfigName);
+      if (!config) {
+        throw new SmRolloutError(
+          'ENDPOINT_UNSUPPORTED',
+          `endpoint ${endpointName} runs config ${endpoint.endpointConfigName}, which no longer exists; ` +
+            'a rollout needs it to roll back to — recreate it or update the endpoint to an existing config',
+          { field: 'endpoint' },
+        );
+      }
+      if (config.hasShadowVariants || config.hasAsyncInference) {
+        throw new SmRolloutError(
+          'ENDPOINT_UNSUPPORTED',
+          `endpoint ${endpointName} uses ${config.hasShadowVariants ? 'shadow variants' : 'asynchronous inference'}, ` +
+            'which stepwise rollouts do not support',
+          { field: 'endpoint' },
+        );
+      }
+      if (config.variants.length !== 1) {
+        throw new SmRolloutError(
+          'ENDPOINT_UNSUPPORTED',
+          `endpoint ${endpointName} has ${config.variants.length} production variants ` +
+            `(${config.variants.map((v) => v.variantName).join(', ')}); a rollout starts from exactly one serving variant — ` +
+            'finish or roll back the other deployment first',
+          { field: 'endpoint' },
+        );
+      }
+      const variant = config.variants[0]!;
+      if (variant.serverless) {
+        throw new SmRolloutError(
+          'ENDPOINT_UNSUPPORTED',
+          `endpoint ${endpointName} is serverless; stepwise weight shifting needs instance-based variants`,
+          { field: 'endpoint' },
+        );
+      }
+      const live = endpoint.variants.find((v) => v.variantName === variant.variantName);
+      const pkg = await endpoints.describeModelPackage(modelPackageArn);
+      if (!pkg) {
+        throw new SmRolloutError('MODEL_PACKAGE_NOT_FOUND', `model package ${modelPackageArn} does not exist`, {
+          field: 'modelPackageArn',
+        });
+      }
+      if (pkg.approvalStatus !== 'Approved') {
+        throw new SmRolloutError(
+          'MODEL_PACKAGE_NOT_APPROVED',
+          `model package ${modelPackageArn} is ${pkg.approvalStatus}; approve it in the SageMaker Model Registry first`,
+          { field: 'modelPackageArn' },
+        );
+      }
+      if (pkg.status !== 'Completed') {
+        throw new SmRolloutError(
+          'MODEL_PACKAGE_NOT_APPROVED',
+          `model package ${modelPackageArn} has status ${pkg.status}, not Completed; wait for it to complete`,
+          { field: 'modelPackageArn' },
+        );
+      }
+      if (alarmNames.length > 0) {
+        const states = await alarms.describeAlarms(alarmNames);
+        const found = new Map(states.map((s) => [s.alarmName, s]));
+        const missing = alarmNames.filter((n) => !found.has(n));
+        if (missing.length) {
+          throw new SmRolloutError(
+            'ALARM_NOT_FOUND',
+            `alarm${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist; ` +
+              'a missing alarm cannot protect the rollout — create it or remove it from the alarms list',
+            { field: 'alarms' },
+          );
+        }
+        const firing = states.filter((s) => s.state === 'ALARM');
+        if (firing.length) {
+          throw new SmRolloutError(
+            'ALARM_FIRING',
+            `alarm ${firing.map((s) => s.alarmName).join(', ')} is already in ALARM (${firing[0]!.reason}); ` +
+              'the rollout would roll back at once — fix the endpoint first',
+            { field: 'alarms' },
+          );
+        }
+      }
+      return {
+        endpointConfigName: endpoint.endpointConfigName,
+        variantName: variant.variantName,
+        modelName: variant.modelName,
+        instanceType: variant.instanceType,
+        instanceCount: live?.currentInstanceCount ?? variant.initialInstanceCount ?? 1,
+      };
+    },
+
+    async createCandidate(context) {
+      const { names, baseline } = context;
+      const created: string[] = [];
+      const { config, baselineVariant } = await originalConfig(context);
+      const model = await endpoints.createModel({
+        modelName: names.candidateModel,
+        modelPackageArn: context.modelPackageArn,
+        executionRoleArn: context.executionRoleArn,
+        tags: tagsFor(context),
+      });
+      if (model === 'created') created.push(`model ${names.candidateModel}`);
+      const transition = await endpoints.createEndpointConfig({
+        endpointConfigName: names.transitionConfig,
+        variants: [
+          { ...baselineVariant, initialInstanceCount: baseline.instanceCount, initialVariantWeight: 1 },
+          candidateSpec(context, 0, baselineVariant),
+        ],
+        extra: config.extra,
+        tags: tagsFor(context),
+      });
+      if (transition === 'created') created.push(`endpoint config ${names.transitionConfig}`);
+      for (const { alarmName, template } of context.candidateAlarms) {
+        await alarms.putCandidateAlarm({
+          alarmName,
+          description: `sm-rollout ${context.rolloutId}: ${template.metricName} of candidate variant ${names.candidateVariant} on ${context.endpointName}`,
+          endpointName: context.endpointName,
+          variantName: names.candidateVariant,
+          metricName: template.metricName,
+          statistic: template.statistic,
+          threshold: template.threshold,
+          comparison: template.comparison,
+          periodSeconds: template.periodSeconds,
+          evaluationPeriods: template.evaluationPeriods,
+          datapointsToAlarm: template.datapointsToAlarm,
+          treatMissingData: template.treatMissingData,
+          tags: tagsFor(context),
+        });
+        created.push(`alarm ${alarmName}`);
+      }
+      return { created };
+    },
+
+    async applyEndpointChange(change) {
+      const endpoint = await describeOrThrow(change.endpointName);
+      if (change.kind === 'weights' && endpoint.endpointConfigName !== change.endpointConfigName) {
+        if (change.purpose === 'restore') return { outcome: 'satisfied' };
+        throw new SmRolloutError(
+          'UPDATE_FAILED',
+          `endpoint ${change.endpointName} runs config ${endpoint.endpointConfigName}, not ${change.endpointConfigName}; ` +
+            'something else changed it during the rollout',
+        );
+      }
+      if (change.kind === 'config' && endpoint.status === 'InService' && endpoint.endpointConfigName === change.endpointConfigName) {
+        return { outcome: 'satisfied' };
+      }
+      if (BROKEN_STATUSES.has(endpoint.status)) throw brokenEndpointError(endpoint);
+      if (endpoint.status !== 'InService') return { outcome: 'busy' };
+      try {
+        if (change.kind === 'config') {
+          await endpoints.updateEndpoint(change.endpointName, change.endpointConfigName);
+        } else {
+          if (weightsMatch(endpoint, change.weights)) return { outcome: 'satisfied' };
+          await endpoints.updateWeights(change.endpointName, change.weights);
+        }
+      } catch (error) {
+        if (error instanceof SmRolloutError && error.code === 'ENDPOINT_BUSY') return { outcome: 'busy' };
+        throw error;
+      }
+      return { outcome: 'requested' };
+    },
+
+    async checkEndpoint(change) {
+      const endpoint = await endpoints.describeEndpoint(change.endpointName);
+      if (!endpoint) {
+        return { phase: 'failed', status: 'Deleted', failureReason: `endpoint ${change.endpointName} no longer exists` };
+      }
+      const seen = {
+        status: endpoint.status,
+        endpointConfigName: endpoint.endpointConfigName,
+        ...(endpoint.failureReason ? { failureReason: endpoint.failureReason } : {}),
+      };
+      if (BROKEN_STATUSES.has(endpoint.status)) return { phase: 'failed', ...seen };
+      if (endpoint.status !== 'InService') return { phase: 'inProgress', ...seen };
+      if (change.kind === 'config') {
+        return { phase: endpoint.endpointConfigName === change.endpointConfigName ? 'ready' : 'idle', ...seen };
+      }
+      if (endpoint.endpointConfigName !== change.endpointConfigName) {
+        return { phase: change.purpose === 'restore' ? 'ready' : 'idle', ...seen };
+      }
+      return { phase: weightsMatch(endpoint, change.weights) ? 'ready' : 'idle', ...seen };
+    },
+
+    async readAlarms(alarmNames) {
+      const states = alarmNames.length ? await alarms.describeAlarms(alarmNames) : [];
+      return {
+        firing: states
+          .filter((s) => s.state === 'ALARM')
+          .map((s) => ({ alarmName: s.alarmName, stateReason: s.reason, ...(s.reasonData ? { reasonData: s.reasonData } : {}) })),
+        states: states.map((s) => ({ alarmName: s.alarmName, state: s.state })),
+      };
+    },
+
+    async createFinalConfig(context) {
+      const { config, baselineVariant } = await originalConfig(context);
+      const result = await endpoints.createEndpointConfig({
+        endpointConfigName: context.names.finalConfig,
+        variants: [candidateSpec(context, 1, baselineVariant)],
+        extra: config.extra,
+        tags: tagsFor(context),
+      });
+      return { created: result === 'created' ? [`endpoint config ${context.names.finalConfig}`] : [] };
+    },
+
+    async cleanupAfterPromotion(context) {
+      const endpoint = await endpoints.describeEndpoint(context.endpointName);
+      assertSettled(endpoint);
+      const removed: string[] = [];
+      await deleteConfigSafely(endpoint, context.names.transitionConfig, removed);
+      const alarmNames = context.candidateAlarms.map((a) => a.alarmName);
+      if (alarmNames.length) {
+        await alarms.deleteAlarms(alarmNames);
+        removed.push(...alarmNames.map((n) => `alarm ${n}`));
+      }
+      return {
+        removed,
+        kept: [`endpoint config ${context.baseline.endpointConfigName}`, `model ${context.baseline.modelName}`],
+      };
+    },
+
+    async removeCandidate(context) {
+      const endpoint = await endpoints.describeEndpoint(context.endpointName);
+      assertSettled(endpoint);
+      const removed: string[] = [];
+      await deleteConfigSafely(endpoint, context.names.transitionConfig, removed);
+      await deleteConfigSafely(endpoint, context.names.finalConfig, removed);
+      if ((await endpoints.deleteModel(context.names.candidateModel)) === 'deleted') {
+        removed.push(`model ${context.names.candidateModel}`);
+      }
+      const alarmNames = context.candidateAlarms.map((a) => a.alarmName);
+      if (alarmNames.length) {
+        await alarms.deleteAlarms(alarmNames);
+        removed.push(...alarmNames.map((n) => `alarm ${n}`));
+      }
+      return { removed, kept: [] };
+    },
+  };
+}

@@ -1,0 +1,10 @@
+// The plan module's public surface: compiling a strategy into steps, durations as people write
+// them, and plain-language summaries of a plan. Everything else in src/plan stays private to it.
+
+export type { DurationMs, Percent, Plan, Step } from './types';
+export { formatDuration, parseDuration, toDurationMs } from './duration';
+export type { ExplicitStepInput } from './explicit-steps';
+export { compilePlan, DEFAULT_FINAL_BAKE_MS, STRATEGY_PRESETS } from './strategy';
+export type { CompilePlanOptions } from './strategy';
+export { describeStep, summarizePlan } from './summary';
+export type { PlanSummary } from './summary';

@@ -1,0 +1,58 @@
+// The rollout store's contract: rollout records with an optimistic version, their timelines, and
+// the rule that one endpoint has at most one active rollout. Memory, file and (later) DynamoDB
+// stores implement it and pass the same contract tests.
+import type { RolloutInput } from '../../statemachines/contract';
+import type { RolloutStatus } from '../../statemachines/describe';
+
+export interface RolloutRecord {
+  id: string;
+  endpointName: string;
+  modelPackageArn: string;
+  status: RolloutStatus;
+  /** The phase in words, for lists and status views. */
+  phase: string;
+  /** Why it ended, for terminal rollouts. */
+  reason?: string;
+  strategy: string;
+  requestedBy: string;
+  /** The machine's input, kept so a rollout whose first save never happened can start again. */
+  input: RolloutInput;
+  machineVersion: string;
+  /** XState persisted snapshot; null until the machine first reached a quiet point. */
+  snapshot: unknown;
+  /** Optimistic concurrency: every save must name the version it read. */
+  version: number;
+  /** Entries in the timeline so far; the next entry's seq. */
+  timelineLength: number;
+  nextWakeAt?: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface TimelineEntry {
+  rolloutId: string;
+  seq: number;
+  at: number;
+  kind: string;
+  message: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface ListFilter {
+  endpointName?: string;
+  activeOnly?: boolean;
+}
+
+export interface RolloutStore {
+  /** Stores a new rollout and takes its endpoint's lock; ROLLOUT_ACTIVE if another rollout holds it. */
+  create(record: RolloutRecord, timeline: readonly TimelineEntry[]): Promise<void>;
+  get(id: string): Promise<RolloutRecord | undefined>;
+  /**
+   * Replaces the record if its stored version is still `expectedVersion` (else VERSION_CONFLICT)
+   * and appends the timeline entries; a terminal status releases the endpoint lock.
+   */
+  save(record: RolloutRecord, expectedVersion: number, timeline: readonly TimelineEntry[]): Promise<void>;
+  timeline(id: string): Promise<TimelineEntry[]>;
+  list(filter?: ListFilter): Promise<RolloutRecord[]>;
+  activeForEndpoint(endpointName: string): Promise<RolloutRecord | undefined>;
+}

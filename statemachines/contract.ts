@@ -1,0 +1,143 @@
+// The rollout machine's contract with its host: what it is started with, the events it accepts,
+// and the inputs and outputs of the effects the host provides. Plain data only, so snapshots
+// stay serialisable; the machine imports nothing of ours but plan types.
+import type { Plan } from '../src/plan/types';
+
+/** Bump when a change makes older snapshots unsafe to restore. Stored with every snapshot. */
+export const ROLLOUT_MACHINE_VERSION = 'rollout-machine/1';
+
+/** Names of everything the rollout creates, derived from the rollout id by the host. */
+export interface RolloutNames {
+  candidateModel: string;
+  candidateVariant: string;
+  transitionConfig: string;
+  finalConfig: string;
+}
+
+/** A metric alarm the controller creates for the candidate variant, removed when the rollout ends. */
+export interface CandidateAlarmTemplate {
+  /** Suffix of the alarm's name, e.g. `5xx`; the full name is derived from the rollout. */
+  suffix: string;
+  metricName: string;
+  statistic: string;
+  threshold: number;
+  comparison:
+    | 'GreaterThanThreshold'
+    | 'GreaterThanOrEqualToThreshold'
+    | 'LessThanThreshold'
+    | 'LessThanOrEqualToThreshold';
+  periodSeconds: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  treatMissingData: 'missing' | 'notBreaching' | 'breaching' | 'ignore';
+}
+
+export interface Baseline {
+  endpointConfigName: string;
+  variantName: string;
+  modelName: string;
+  instanceType?: string;
+  instanceCount: number;
+}
+
+export interface RolloutInput {
+  rolloutId: string;
+  endpointName: string;
+  modelPackageArn: string;
+  plan: Plan;
+  /** Existing CloudWatch alarms that roll the rollout back when they enter ALARM. */
+  alarms: string[];
+  /** Alarms the controller creates on the candidate variant alone; their full names. */
+  candidateAlarms: { alarmName: string; template: CandidateAlarmTemplate }[];
+  executionRoleArn: string;
+  candidate: { instanceType?: string; instanceCount?: number };
+  names: RolloutNames;
+  requestedBy: string;
+  startedAt: number;
+  maxDurationMs: number;
+  /** How often to look at an endpoint that is updating. */
+  pollIntervalMs: number;
+  /** How often to read alarm states while holding (a lost alarm event cannot hide a firing alarm). */
+  alarmPollIntervalMs: number;
+  /** Known when the host resolved it before starting (preflight); otherwise the machine resolves it. */
+  baseline?: Baseline;
+}
+
+export type RollbackReason =
+  | { kind: 'alarm'; alarmName: string; stateReason: string; datapoints?: number[]; threshold?: number }
+  | { kind: 'abort'; by: string; note?: string }
+  | { kind: 'failure'; code: string; message: string }
+  | { kind: 'timeout'; maxDurationMs: number };
+
+// ---- events ---------------------------------------------------------------------------------
+
+export type RolloutEvent =
+  | { type: 'TICK'; now: number }
+  | { type: 'ENDPOINT_CHANGED'; now: number; status?: string }
+  | { type: 'ALARM_FIRED'; now: number; alarmName: string; stateReason: string; reasonData?: string }
+  | { type: 'PAUSE'; now: number; by: string }
+  | { type: 'RESUME'; now: number; by: string }
+  | { type: 'PROMOTE'; now: number; by: string; full?: boolean }
+  | { type: 'ABORT'; now: number; by: string; note?: string };
+
+export type RolloutCommand = Extract<RolloutEvent, { type: 'PAUSE' | 'RESUME' | 'PROMOTE' | 'ABORT' }>;
+
+// ---- effects --------------------------------------------------------------------------------
+
+/** Every effect's output carries the host's clock reading when it finished. */
+export interface Stamped {
+  at: number;
+}
+
+/** A change to the endpoint the machine waits for; apply and check both take it. */
+export type EndpointChange =
+  | { kind: 'config'; endpointName: string; endpointConfigName: string; purpose: 'transition' | 'final' | 'revert' }
+  | {
+      kind: 'weights';
+      endpointName: string;
+      weights: { variantName: string; weight: number }[];
+      /** The weights only apply while the endpoint runs this config. */
+      endpointConfigName: string;
+      purpose: 'shift' | 'restore';
+    };
+
+export interface ApplyResult extends Stamped {
+  /** requested: the call was made; satisfied: nothing to do; busy: the endpoint is updating, look later. */
+  outcome: 'requested' | 'satisfied' | 'busy';
+}
+
+export interface CheckResult extends Stamped {
+  /**
+   * ready: InService with the change in effect. inProgress: still updating. idle: InService but the
+   * change is not in effect (never applied, or SageMaker rolled it back). failed: the endpoint is
+   * Failed / UpdateRollbackFailed / gone and cannot be repaired by the controller.
+   */
+  phase: 'ready' | 'inProgress' | 'idle' | 'failed';
+  status: string;
+  endpointConfigName?: string;
+  failureReason?: string;
+}
+
+export interface AlarmReading extends Stamped {
+  firing: { alarmName: string; stateReason: string; reasonData?: string }[];
+  states: { alarmName: string; state: string }[];
+}
+
+export interface EffectInput {
+  context: RolloutInputWithBaseline;
+}
+
+export type RolloutInputWithBaseline = RolloutInput & { baseline: Baseline };
+
+export interface ResolveBaselineResult extends Stamped {
+  baseline: Baseline;
+}
+
+export interface CreateCandidateResult extends Stamped {
+  created: string[];
+}
+
+export interface CleanupResult extends Stamped {
+  removed: string[];
+  kept: string[];
+}

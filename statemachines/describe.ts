@@ -1,0 +1,138 @@
+// Reads a rollout snapshot the way a person would: its status, the phase in words, the step,
+// the weights, and why a command does not apply right now.
+import type { SnapshotFrom } from 'xstate';
+import type { RolloutCommand } from './contract';
+import { describeReason, type RolloutContext, type rolloutMachine } from './rollout';
+
+export type RolloutSnapshot = SnapshotFrom<typeof rolloutMachine>;
+
+export type RolloutStatus =
+  | 'running'
+  | 'awaitingPromotion'
+  | 'paused'
+  | 'rollingBack'
+  | 'succeeded'
+  | 'rolledBack'
+  | 'failed';
+
+export const TERMINAL_STATUSES: readonly RolloutStatus[] = ['succeeded', 'rolledBack', 'failed'];
+
+export function isTerminal(status: RolloutStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+export interface RolloutView {
+  status: RolloutStatus;
+  /** The phase in words, e.g. "baking step 2/4 at 10% until 2026-01-15T09:20:00Z". */
+  phase: string;
+  /** Machine state path, e.g. "live.flow.baking.idle". */
+  state: string;
+  step: { index: number; total: number };
+  weights: { baseline: number; candidate: number };
+  bakeUntil?: number;
+  wakeAt?: number;
+  /** For terminal rollouts: why it ended. */
+  reason?: string;
+}
+
+function statePath(snapshot: RolloutSnapshot): string {
+  const walk = (value: unknown): string[] => {
+    if (typeof value === 'string') return [value];
+    const [key, child] = Object.entries(value as Record<string, unknown>)[0] ?? [];
+    return key === undefined ? [] : [key, ...walk(child)];
+  };
+  return walk(snapshot.value).join('.');
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+export function statusOf(snapshot: RolloutSnapshot): RolloutStatus {
+  if (snapshot.matches('succeeded')) return 'succeeded';
+  if (snapshot.matches('rolledBack')) return 'rolledBack';
+  if (snapshot.matches('failed')) return 'failed';
+  if (snapshot.matches('rollingBack')) return 'rollingBack';
+  if (snapshot.matches({ live: 'paused' })) return 'paused';
+  if (snapshot.matches({ live: { flow: 'gate' } })) return 'awaitingPromotion';
+  return 'running';
+}
+
+export function outcomeReason(context: RolloutContext, status: RolloutStatus): string | undefined {
+  switch (status) {
+    case 'succeeded':
+      return context.warnings.length ? `succeeded with warnings: ${context.warnings.join('; ')}` : 'succeeded';
+    case 'rolledBack':
+      return describeReason(context.rollbackReason);
+    case 'failed':
+      return (
+        `rollback failed: ${context.failure?.message ?? 'unknown error'} ` +
+        `(rolling back because ${describeReason(context.rollbackReason)})`
+      );
+    default:
+      return undefined;
+  }
+}
+
+function phaseOf(snapshot: RolloutSnapshot, status: RolloutStatus): string {
+  const c = snapshot.context;
+  const step = `step ${Math.min(c.stepIndex + 1, c.plan.steps.length)}/${c.plan.steps.length}`;
+  if (status === 'succeeded' || status === 'rolledBack' || status === 'failed') {
+    return `${status}: ${outcomeReason(c, status)}`;
+  }
+  if (status === 'rollingBack') return `rolling back (${describeReason(c.rollbackReason)})`;
+  if (status === 'paused') {
+    const left = c.bakeRemainingMs !== undefined ? `, ${Math.ceil(c.bakeRemainingMs / 1000)}s of bake left` : '';
+    return `paused by ${c.pausedBy ?? 'someone'} at ${step} with the candidate at ${c.candidateWeight}%${left}`;
+  }
+  if (status === 'awaitingPromotion') return `waiting at a manual gate (${step}) with the candidate at ${c.candidateWeight}%`;
+  if (snapshot.matches('resolvingBaseline')) return 'resolving the baseline';
+  if (snapshot.matches('creatingCandidate')) return 'creating the candidate model and transition config';
+  if (snapshot.matches('deployingTransition')) return `deploying the transition config ${c.names.transitionConfig}`;
+  if (snapshot.matches({ live: { flow: 'shifting' } })) {
+    const target = c.plan.steps[c.stepIndex];
+    return `shifting traffic (${step}) to ${target?.kind === 'setWeight' ? target.percent : '?'}%`;
+  }
+  if (snapshot.matches({ live: { flow: 'baking' } })) {
+    return `baking ${step} at ${c.candidateWeight}%${c.bakeUntil !== undefined ? ` until ${iso(c.bakeUntil)}` : ''}`;
+  }
+  if (snapshot.matches('promoting')) return `promoting: deploying the final config ${c.names.finalConfig}`;
+  if (snapshot.matches('cleaningUp')) return 'cleaning up after promotion';
+  return statePath(snapshot);
+}
+
+export function viewRollout(snapshot: RolloutSnapshot): RolloutView {
+  const c = snapshot.context;
+  const status = statusOf(snapshot);
+  return {
+    status,
+    phase: phaseOf(snapshot, status),
+    state: statePath(snapshot),
+    step: { index: Math.min(c.stepIndex + 1, c.plan.steps.length), total: c.plan.steps.length },
+    weights: { baseline: 100 - c.candidateWeight, candidate: c.candidateWeight },
+    bakeUntil: c.bakeUntil,
+    wakeAt: isTerminal(status) ? undefined : c.wakeAt,
+    reason: outcomeReason(c, status),
+  };
+}
+
+/** Why a command cannot be applied now, in words a person on call can act on. */
+export function explainRejection(snapshot: RolloutSnapshot, command: RolloutCommand): string {
+  const c = snapshot.context;
+  const status = statusOf(snapshot);
+  const phase = phaseOf(snapshot, status);
+  const id = c.rolloutId;
+  if (isTerminal(status)) return `rollout ${id} has already ended (${status}); nothing to ${command.type.toLowerCase()}`;
+  switch (command.type) {
+    case 'PAUSE':
+      if (status === 'paused') return `rollout ${id} is already paused (${phase})`;
+      return `rollout ${id} cannot be paused now: it is ${phase}; pause applies while traffic is shifting, baking or at a gate`;
+    case 'RESUME':
+      return `rollout ${id} is not paused; it is ${phase}`;
+    case 'PROMOTE':
+      return `rollout ${id} is not waiting at a manual gate; it is ${phase}` +
+        (status === 'rollingBack' ? '' : ` (use promote --full to skip the remaining steps)`);
+    case 'ABORT':
+      return `rollout ${id} is already rolling back (${phase})`;
+  }
+}
