@@ -61,7 +61,7 @@ export function statusOf(snapshot: RolloutSnapshot): RolloutStatus {
 export function outcomeReason(context: RolloutContext, status: RolloutStatus): string | undefined {
   switch (status) {
     case 'succeeded':
-      return context.warnings.length ? `succeeded with warnings: ${context.warnings.join('; ')}` : 'succeeded';
+      return context.warnings.length ? `succeeded with warnings: ${context.warnings.join('; ')}` : undefined;
     case 'rolledBack':
       return describeReason(context.rollbackReason);
     case 'failed':
@@ -78,7 +78,8 @@ function phaseOf(snapshot: RolloutSnapshot, status: RolloutStatus): string {
   const c = snapshot.context;
   const step = `step ${Math.min(c.stepIndex + 1, c.plan.steps.length)}/${c.plan.steps.length}`;
   if (status === 'succeeded' || status === 'rolledBack' || status === 'failed') {
-    return `${status}: ${outcomeReason(c, status)}`;
+    const reason = outcomeReason(c, status);
+    return reason ? `${status}: ${reason}` : status;
   }
   if (status === 'rollingBack') return `rolling back (${describeReason(c.rollbackReason)})`;
   if (status === 'paused') {

@@ -755,7 +755,7 @@ export const rolloutMachine = rolloutSetup.createMachine({
         restoringTraffic: awaitEndpoint('restore', {
           mode: 'rollback',
           onReady: {
-            target: 'revertingConfig',
+            target: '#rollout.rollingBack.revertingConfig',
             actions: [
               'observeTime',
               rolloutSetup.assign({ candidateWeight: 0 }),
@@ -766,7 +766,7 @@ export const rolloutMachine = rolloutSetup.createMachine({
         revertingConfig: awaitEndpoint('revert', {
           mode: 'rollback',
           onReady: {
-            target: 'removingCandidate',
+            target: '#rollout.rollingBack.removingCandidate',
             actions: [
               'observeTime',
               note('reverted', ({ context }) => `Endpoint ${context.endpointName} is back on its original config ${baselineOf(context).endpointConfigName}`),
@@ -829,7 +829,7 @@ export const rolloutMachine = rolloutSetup.createMachine({
       entry: note(
         'rolledBack',
         ({ context }) =>
-          `Rolled back: ${describeReason(context.rollbackReason)}. Endpoint ${context.endpointName} serves the baseline ` +
+          `Rolled back: ${describeReason(context.rollbackReason).replace(/\.$/, '')}. Endpoint ${context.endpointName} serves the baseline ` +
           `only${context.baseline ? ` (config ${context.baseline.endpointConfigName})` : ''}`,
         'Rollout Rolled Back',
       ),

@@ -1,0 +1,205 @@
+// `sm-rollout demo`: a whole rollout on the simulated cloud, faster than real time, printed as it
+// happens — the quickest way to see what sm-rollout does, with no AWS account.
+import { parseArgs } from 'node:util';
+import { runRollout } from '../../engine/local-runner';
+import type { StepResult } from '../../engine/engine';
+import type { TimelineEntry } from '../../store';
+import {
+  BAD_MODEL,
+  DEMO_CANDIDATE_ALARMS,
+  DEMO_ENDPOINT,
+  DEMO_ROLE,
+  HEALTHY_MODEL,
+  createSimulatedEnvironment,
+} from '../simulated-environment';
+import { EXIT, UsageError, exitCodeForStatus, paint, type CliIo } from '../io';
+
+export const DEMO_USAGE = `Usage: sm-rollout demo [--scenario healthy|bad-model|manual-gate] [--strategy <plan>]
+                        [--final-bake <d>] [--speed <n>|max] [--seed <n>] [--output json]
+
+Runs a whole rollout on a simulated SageMaker endpoint (no AWS account needed) and prints
+each step as it happens: traffic weights, bake countdowns and alarm states.
+
+Scenarios:
+  healthy      a good model version goes live (default)
+  bad-model    the new version returns 20% errors: its alarm fires during the bake and
+               sm-rollout puts all traffic back on the old model and removes the new one
+  manual-gate  the plan stops at a manual gate until an operator promotes it
+
+Options:
+  --strategy <plan>   any strategy \`sm-rollout plan\` accepts (default Canary10Percent5Minutes;
+                      manual-gate: "10%,2m,pause,50%,2m")
+  --final-bake <d>    bake at 100% before promotion (default 10m)
+  --speed <n>|max     simulated seconds per real second (default 100); max = no waiting
+  --seed <n>          seed of the simulated cloud (default 7): same seed, same run
+  --output json       print one JSON document at the end: {id, endpoint, status, reason, timeline}
+
+Exit codes: 0 succeeded, 2 rolled back, 3 failed, 1 bad usage.
+
+Examples:
+  sm-rollout demo
+  sm-rollout demo --scenario bad-model
+  sm-rollout demo --strategy Linear10PercentEvery1Minute --speed max --output json
+`;
+
+export type DemoScenario = 'healthy' | 'bad-model' | 'manual-gate';
+
+export interface DemoOptions {
+  scenario: DemoScenario;
+  strategy?: string;
+  finalBake?: string;
+  /** Simulated seconds per real second; Infinity = no waiting. */
+  speed: number;
+  seed: number;
+  /** Called with each line of human output as it happens. */
+  print?: (line: string) => void;
+}
+
+export interface DemoResult {
+  id: string;
+  endpoint: string;
+  status: string;
+  reason: string | undefined;
+  timeline: { at: string; kind: string; message: string }[];
+}
+
+function clockTime(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19);
+}
+
+function bar(candidate: number): string {
+  const width = 20;
+  const filled = Math.round((candidate / 100) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+}
+
+/** The operation behind the verb: set up the simulated cloud, run the rollout, report. */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const print = options.print ?? (() => undefined);
+  const env = createSimulatedEnvironment({ sim: { seed: options.seed } });
+  const { sim, engine } = env;
+  const strategy = options.strategy ?? (options.scenario === 'manual-gate' ? '10%,2m,pause,50%,2m' : 'Canary10Percent5Minutes');
+  const candidateBehaviour = options.scenario === 'bad-model' ? BAD_MODEL : HEALTHY_MODEL;
+  const packageArn = env.approveNewVersion(candidateBehaviour);
+
+  print(`Simulated endpoint ${DEMO_ENDPOINT}: serving ${env.baselinePackageArn} (2 × ml.m5.large), 600 requests/min`);
+  print(
+    `New version approved: ${packageArn} (${(candidateBehaviour.errorRate * 100).toFixed(1)}% errors, ` +
+      `~${candidateBehaviour.latencyMs} ms)`,
+  );
+  const started = await engine.start({
+    endpointName: DEMO_ENDPOINT,
+    modelPackageArn: packageArn,
+    executionRoleArn: DEMO_ROLE,
+    strategy,
+    ...(options.finalBake ? { finalBake: options.finalBake } : {}),
+    candidateAlarms: DEMO_CANDIDATE_ALARMS,
+    requestedBy: 'demo',
+  });
+  const id = started.record.id;
+  const printed = new Set<number>();
+  const printEntries = (entries: TimelineEntry[]) => {
+    for (const entry of entries) {
+      if (printed.has(entry.seq)) continue;
+      printed.add(entry.seq);
+      print(`[${clockTime(entry.at)}] ${entry.message}`);
+    }
+  };
+  printEntries(started.timeline);
+
+  let gateSince: number | undefined;
+  let lastProgressMinute = -1;
+  const time = env.time(options.speed);
+  const progress = (result: StepResult) => {
+    const minute = Math.floor(sim.clock.now() / 60_000);
+    if (minute === lastProgressMinute) return;
+    lastProgressMinute = minute;
+    const view = result.view;
+    const alarms = result.record.input.candidateAlarms
+      .map((a) => `${a.template.suffix} ${sim.alarm(a.alarmName)?.state ?? '?'}`)
+      .join(', ');
+    const left = view.bakeUntil !== undefined ? ` · ${Math.max(0, Math.ceil((view.bakeUntil - sim.clock.now()) / 1000))}s of bake left` : '';
+    print(
+      `           ${bar(view.weights.candidate)} candidate ${view.weights.candidate}%${left} · alarms: ${alarms || 'none'} · ${view.phase}`,
+    );
+  };
+
+  const final = await runRollout(engine, id, {
+    time,
+    drainEvents: () => env.drainEvents(),
+    onStep: (result) => printEntries(result.timeline),
+    between: async (result) => {
+      if (result.view.status === 'running' || result.view.status === 'awaitingPromotion') progress(result);
+      if (options.scenario !== 'manual-gate' || result.view.status !== 'awaitingPromotion') {
+        gateSince = undefined;
+        return;
+      }
+      gateSince ??= sim.clock.now();
+      if (sim.clock.now() - gateSince < 2 * 60_000) return;
+      print(`[${clockTime(sim.clock.now())}] operator checks the dashboards and runs: sm-rollout promote ${id}`);
+      return engine.command(id, { type: 'PROMOTE', by: 'demo-operator' });
+    },
+  });
+  printEntries(final.timeline);
+  const timeline = await env.store.timeline(id);
+  const endpoint = sim.endpoint(DEMO_ENDPOINT);
+  if (endpoint) {
+    print(
+      `Endpoint ${DEMO_ENDPOINT} now: ${endpoint.status} on ${endpoint.endpointConfigName}, serving ` +
+        endpoint.variants.map((v) => `${v.variantName} (${v.modelName})`).join(', '),
+    );
+  }
+  return {
+    id,
+    endpoint: DEMO_ENDPOINT,
+    status: final.record.status,
+    reason: final.record.reason,
+    timeline: timeline.map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, message: e.message })),
+  };
+}
+
+export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      scenario: { type: 'string', default: 'healthy' },
+      strategy: { type: 'string' },
+      'final-bake': { type: 'string' },
+      speed: { type: 'string', default: '100' },
+      seed: { type: 'string', default: '7' },
+      output: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out(DEMO_USAGE);
+    return EXIT.succeeded;
+  }
+  if (positionals.length) throw new UsageError(`demo takes no positional arguments (got "${positionals.join(' ')}")`);
+  const scenarios: DemoScenario[] = ['healthy', 'bad-model', 'manual-gate'];
+  if (!scenarios.includes(values.scenario as DemoScenario)) {
+    throw new UsageError(`--scenario: "${values.scenario}" is not a scenario; use one of ${scenarios.join(', ')}`);
+  }
+  const speed = values.speed === 'max' ? Infinity : Number(values.speed);
+  if (!(speed > 0)) throw new UsageError(`--speed: "${values.speed}" is not a positive number; use e.g. 100, or max`);
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed: "${values.seed}" is not an integer`);
+  if (values.output !== undefined && values.output !== 'json') throw new UsageError(`--output: "${values.output}" is not supported; use --output json`);
+  const json = values.output === 'json';
+  const result = await runDemo({
+    scenario: values.scenario as DemoScenario,
+    strategy: values.strategy,
+    finalBake: values['final-bake'],
+    speed,
+    seed,
+    print: json ? undefined : (line) => io.out(line),
+  });
+  if (json) {
+    io.out(JSON.stringify(result, null, 2));
+  } else {
+    const colour = result.status === 'succeeded' ? 'green' : result.status === 'rolledBack' ? 'yellow' : 'red';
+    io.out(paint(io, colour, `Rollout ${result.id} ${result.status}${result.reason ? `: ${result.reason}` : ''}`));
+  }
+  return exitCodeForStatus(result.status);
+}

@@ -1,0 +1,49 @@
+// Wires the effects into the rollout machine's actor keys, stamping each result with the clock:
+// the one place where time enters a rollout besides the events themselves.
+import { fromPromise } from 'xstate';
+import type {
+  AlarmReading,
+  ApplyResult,
+  CheckResult,
+  CleanupResult,
+  CreateCandidateResult,
+  EndpointChange,
+  ResolveBaselineResult,
+  RolloutInput,
+  RolloutInputWithBaseline,
+} from '../../statemachines/contract';
+import type { RolloutEffects } from './effects';
+import type { Clock } from './ports';
+
+export function createRolloutActors(effects: RolloutEffects, clock: Clock) {
+  const stamp = async <T extends object>(work: Promise<T>): Promise<T & { at: number }> => ({
+    ...(await work),
+    at: clock.now(),
+  });
+  return {
+    resolveBaseline: fromPromise<ResolveBaselineResult, { context: RolloutInput }>(async ({ input }) =>
+      stamp(effects.resolveBaseline(input.context).then((baseline) => ({ baseline }))),
+    ),
+    createCandidate: fromPromise<CreateCandidateResult, { context: RolloutInputWithBaseline }>(({ input }) =>
+      stamp(effects.createCandidate(input.context)),
+    ),
+    applyEndpointChange: fromPromise<ApplyResult, { change: EndpointChange }>(({ input }) =>
+      stamp(effects.applyEndpointChange(input.change)),
+    ),
+    checkEndpoint: fromPromise<CheckResult, { change: EndpointChange }>(({ input }) =>
+      stamp(effects.checkEndpoint(input.change)),
+    ),
+    readAlarms: fromPromise<AlarmReading, { alarmNames: string[] }>(({ input }) =>
+      stamp(effects.readAlarms(input.alarmNames)),
+    ),
+    createFinalConfig: fromPromise<CreateCandidateResult, { context: RolloutInputWithBaseline }>(({ input }) =>
+      stamp(effects.createFinalConfig(input.context)),
+    ),
+    cleanupAfterPromotion: fromPromise<CleanupResult, { context: RolloutInputWithBaseline }>(({ input }) =>
+      stamp(effects.cleanupAfterPromotion(input.context)),
+    ),
+    removeCandidate: fromPromise<CleanupResult, { context: RolloutInputWithBaseline }>(({ input }) =>
+      stamp(effects.removeCandidate(input.context)),
+    ),
+  };
+}

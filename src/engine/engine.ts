@@ -1,0 +1,273 @@
+// The engine runs one rollout step: load the snapshot, restore the machine, send the event, run
+// to a quiet point, save with an optimistic version check (on conflict: reload and re-apply),
+// append the timeline, publish lifecycle events, and report when the rollout next needs waking.
+import { createActor, waitFor, type Actor } from 'xstate';
+import { SmRolloutError, isSmRolloutError } from '../errors';
+import {
+  ROLLOUT_MACHINE_VERSION,
+  type RolloutCommand,
+  type RolloutEvent,
+  type RolloutInput,
+} from '../../statemachines/contract';
+import { explainRejection, isTerminal, viewRollout, type RolloutView } from '../../statemachines/describe';
+import { rolloutMachine, type TimelineNote } from '../../statemachines/rollout';
+import type { RolloutRecord, RolloutStore, TimelineEntry } from '../store/types';
+import { createRolloutActors } from './actors';
+import { createRolloutEffects, type RolloutEffects } from './effects';
+import { candidateAlarmName, newRolloutId, rolloutNames } from './names';
+import type { AlarmControl, Clock, EndpointControl, LifecycleEvent, LifecyclePublisher } from './ports';
+import { validateStartRequest, type StartRolloutRequest } from './start-request';
+
+export interface EngineSettings {
+  pollIntervalMs: number;
+  alarmPollIntervalMs: number;
+  /** Real time to wait for effects to finish before giving up on a step (slow AWS calls). */
+  quiescenceTimeoutMs: number;
+  /** Reload-and-reapply attempts when another writer saved first. */
+  conflictRetries: number;
+}
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
+  pollIntervalMs: 30_000,
+  alarmPollIntervalMs: 60_000,
+  quiescenceTimeoutMs: 10 * 60_000,
+  conflictRetries: 8,
+};
+
+export interface EngineDeps {
+  store: RolloutStore;
+  endpoints: EndpointControl;
+  alarms: AlarmControl;
+  events: LifecyclePublisher;
+  clock: Clock;
+  settings?: Partial<EngineSettings>;
+  /** Where the engine reports problems that must not stop a rollout (failed publishes). */
+  warn?: (message: string, detail?: Record<string, unknown>) => void;
+  newId?: (now: number) => string;
+}
+
+export interface StepResult {
+  record: RolloutRecord;
+  view: RolloutView;
+  /** Timeline entries this step added. */
+  timeline: TimelineEntry[];
+  /** How many times the step was re-applied after a concurrent writer won. */
+  conflicts: number;
+}
+
+type RolloutActor = Actor<typeof rolloutMachine>;
+
+export class RolloutEngine {
+  private readonly settings: EngineSettings;
+  private readonly effects: RolloutEffects;
+  private readonly machine;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.settings = { ...DEFAULT_ENGINE_SETTINGS, ...deps.settings };
+    this.effects = createRolloutEffects({ endpoints: deps.endpoints, alarms: deps.alarms });
+    this.machine = rolloutMachine.provide({ actors: createRolloutActors(this.effects, deps.clock) });
+  }
+
+  /**
+   * Validates the request and the endpoint (nothing is created if either is wrong), takes the
+   * endpoint's lock, and runs the rollout to its first quiet point.
+   */
+  async start(request: StartRolloutRequest & { rolloutId?: string }): Promise<StepResult> {
+    const valid = validateStartRequest(request);
+    const active = await this.deps.store.activeForEndpoint(valid.endpointName);
+    if (active) {
+      throw new SmRolloutError(
+        'ROLLOUT_ACTIVE',
+        `endpoint ${valid.endpointName} already has an active rollout (${active.id}, ${active.phase}); ` +
+          `wait for it to end or run \`sm-rollout abort ${active.id}\``,
+        { field: 'endpoint' },
+      );
+    }
+    const baseline = await this.effects.resolveBaseline(valid);
+    const now = this.deps.clock.now();
+    const id = request.rolloutId ?? (this.deps.newId ?? newRolloutId)(now);
+    const input: RolloutInput = {
+      rolloutId: id,
+      endpointName: valid.endpointName,
+      modelPackageArn: valid.modelPackageArn,
+      plan: valid.plan,
+      alarms: valid.alarms,
+      candidateAlarms: valid.candidateAlarms.map((template) => ({
+        alarmName: candidateAlarmName(valid.endpointName, id, template.suffix),
+        template,
+      })),
+      executionRoleArn: valid.executionRoleArn,
+      candidate: valid.candidate,
+      names: rolloutNames(valid.endpointName, id),
+      requestedBy: valid.requestedBy,
+      startedAt: now,
+      maxDurationMs: valid.maxDurationMs,
+      pollIntervalMs: this.settings.pollIntervalMs,
+      alarmPollIntervalMs: this.settings.alarmPollIntervalMs,
+      baseline,
+    };
+    const record: RolloutRecord = {
+      id,
+      endpointName: input.endpointName,
+      modelPackageArn: input.modelPackageArn,
+      status: 'running',
+      phase: 'starting',
+      strategy: input.plan.strategy,
+      requestedBy: input.requestedBy,
+      input,
+      machineVersion: ROLLOUT_MACHINE_VERSION,
+      snapshot: null,
+      version: 1,
+      timelineLength: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    // The lock is taken before any AWS change: a second start on the endpoint fails here.
+    await this.deps.store.create(record, []);
+    return this.step(id, undefined);
+  }
+
+  /** Advances a rollout whose wake-up time has come (bake deadlines, endpoint polls, alarm reads). */
+  tick(rolloutId: string): Promise<StepResult> {
+    return this.step(rolloutId, { type: 'TICK', now: this.deps.clock.now() });
+  }
+
+  /** Delivers an AWS-originated event (alarm fired, endpoint changed) to a rollout. */
+  notify(rolloutId: string, event: Extract<RolloutEvent, { type: 'ALARM_FIRED' | 'ENDPOINT_CHANGED' }>): Promise<StepResult> {
+    return this.step(rolloutId, event);
+  }
+
+  /** A person's or pipeline's command; rejected with the reason when it does not apply now. */
+  command(rolloutId: string, command: Omit<RolloutCommand, 'now'>): Promise<StepResult> {
+    return this.step(rolloutId, { ...command, now: this.deps.clock.now() } as RolloutCommand);
+  }
+
+  async get(rolloutId: string): Promise<{ record: RolloutRecord; timeline: TimelineEntry[] }> {
+    const record = await this.load(rolloutId);
+    return { record, timeline: await this.deps.store.timeline(rolloutId) };
+  }
+
+  private async load(rolloutId: string): Promise<RolloutRecord> {
+    const record = await this.deps.store.get(rolloutId);
+    if (!record) {
+      throw new SmRolloutError('ROLLOUT_NOT_FOUND', `rollout ${rolloutId} not found; \`sm-rollout list\` shows the known ones`, {
+        field: 'rolloutId',
+      });
+    }
+    if (record.machineVersion !== ROLLOUT_MACHINE_VERSION) {
+      throw new SmRolloutError(
+        'SNAPSHOT_INCOMPATIBLE',
+        `rollout ${rolloutId} was saved by ${record.machineVersion}; this controller runs ${ROLLOUT_MACHINE_VERSION} ` +
+          'and will not guess how to continue it — finish it with the version that started it',
+      );
+    }
+    return record;
+  }
+
+  private async step(rolloutId: string, event: RolloutEvent | undefined): Promise<StepResult> {
+    for (let attempt = 0; ; attempt++) {
+      const record = await this.load(rolloutId);
+      try {
+        const result = await this.apply(record, event);
+        return { ...result, conflicts: attempt };
+      } catch (error) {
+        if (isSmRolloutError(error, 'VERSION_CONFLICT') && attempt < this.settings.conflictRetries) continue;
+        throw error;
+      }
+    }
+  }
+
+  private async apply(record: RolloutRecord, event: RolloutEvent | undefined) {
+    const notes: { note: TimelineNote; at: number }[] = [];
+    const actor: RolloutActor = record.snapshot
+      ? createActor(this.machine, { snapshot: record.snapshot as never, input: record.input })
+      : createActor(this.machine, { input: record.input });
+    actor.on('timeline', (note) => notes.push({ note, at: this.deps.clock.now() }));
+    const before = JSON.stringify(record.snapshot);
+    actor.start();
+    try {
+      // A snapshot saved mid-effect (a crash) re-runs that effect first; effects are idempotent.
+      await this.quiesce(actor);
+      if (event) {
+        const snapshot = actor.getSnapshot();
+        const isCommand = ['PAUSE', 'RESUME', 'PROMOTE', 'ABORT'].includes(event.type);
+        if (isCommand && (snapshot.status !== 'active' || !snapshot.can(event))) {
+          throw new SmRolloutError('COMMAND_REJECTED', explainRejection(snapshot, event as RolloutCommand));
+        }
+        if (snapshot.status === 'active') {
+          actor.send(event);
+          await this.quiesce(actor);
+        }
+      }
+      const snapshot = actor.getSnapshot();
+      const persisted = actor.getPersistedSnapshot();
+      const view = viewRollout(snapshot);
+      if (JSON.stringify(persisted) === before && notes.length === 0) {
+        return { record, view, timeline: [] };
+      }
+      const timeline: TimelineEntry[] = notes.map(({ note, at }, i) => ({
+        rolloutId: record.id,
+        seq: record.timelineLength + i,
+        at,
+        kind: note.kind,
+        message: note.message,
+        ...(note.detail ? { detail: note.detail } : {}),
+      }));
+      const next: RolloutRecord = {
+        ...record,
+        status: view.status,
+        phase: view.phase,
+        ...(view.reason && isTerminal(view.status) ? { reason: view.reason } : {}),
+        snapshot: persisted,
+        version: record.version + 1,
+        timelineLength: record.timelineLength + timeline.length,
+        nextWakeAt: view.wakeAt,
+        updatedAt: this.deps.clock.now(),
+      };
+      if (next.nextWakeAt === undefined) delete next.nextWakeAt;
+      await this.deps.store.save(next, record.version, timeline);
+      await this.publish(next, snapshot.context, notes);
+      return { record: next, view, timeline };
+    } finally {
+      actor.stop();
+    }
+  }
+
+  private async quiesce(actor: RolloutActor): Promise<void> {
+    const settled = await waitFor(actor, (s) => s.status !== 'active' || s.hasTag('waiting'), {
+      timeout: this.settings.quiescenceTimeoutMs,
+    });
+    if (settled.status === 'error') throw settled.error;
+  }
+
+  /** Lifecycle events are best effort: a failed publish is reported, never allowed to stop a rollout. */
+  private async publish(
+    record: RolloutRecord,
+    context: { candidateWeight: number; stepIndex: number; plan: { steps: unknown[] }; rollbackReason?: unknown },
+    notes: { note: TimelineNote; at: number }[],
+  ) {
+    const events: LifecycleEvent[] = notes
+      .filter(({ note }) => note.lifecycle)
+      .map(({ note, at }) => ({
+        detailType: note.lifecycle!,
+        at,
+        detail: {
+          rolloutId: record.id,
+          endpointName: record.endpointName,
+          modelPackageArn: record.modelPackageArn,
+          weights: { baseline: 100 - context.candidateWeight, candidate: context.candidateWeight },
+          step: { index: Math.min(context.stepIndex + 1, context.plan.steps.length), total: context.plan.steps.length },
+          reason: note.message,
+        },
+      }));
+    if (events.length === 0) return;
+    try {
+      await this.deps.events.publish(events);
+    } catch (error) {
+      this.deps.warn?.(`could not publish lifecycle events for ${record.id}: ${(error as Error).message}`, {
+        rolloutId: record.id,
+        detailTypes: events.map((e) => e.detailType),
+      });
+    }
+  }
+}

@@ -1,0 +1,41 @@
+// Turns the AWS events the controller listens to (EventBridge shapes, exactly as AWS sends them)
+// into rollout events for the rollouts they concern. Shared by the Lambda handler and local hosts.
+import type { RolloutEvent } from '../../statemachines/contract';
+import type { RolloutRecord } from '../store/types';
+
+export interface AwsEvent {
+  id?: string;
+  source: string;
+  'detail-type': string;
+  time?: string;
+  detail: Record<string, unknown>;
+}
+
+function alarmsWatchedBy(record: RolloutRecord): string[] {
+  return [...record.input.alarms, ...record.input.candidateAlarms.map((a) => a.alarmName)];
+}
+
+/** The rollout events an AWS event means for one active rollout (usually none). */
+export function rolloutEventsFor(event: AwsEvent, record: RolloutRecord, now: number): RolloutEvent[] {
+  const detail = event.detail ?? {};
+  if (event.source === 'aws.cloudwatch' && event['detail-type'] === 'CloudWatch Alarm State Change') {
+    const state = detail.state as { value?: string; reason?: string; reasonData?: string } | undefined;
+    const alarmName = detail.alarmName;
+    if (typeof alarmName !== 'string' || state?.value !== 'ALARM') return [];
+    if (!alarmsWatchedBy(record).includes(alarmName)) return [];
+    return [
+      {
+        type: 'ALARM_FIRED',
+        now,
+        alarmName,
+        stateReason: state.reason ?? 'ALARM',
+        ...(typeof state.reasonData === 'string' ? { reasonData: state.reasonData } : {}),
+      },
+    ];
+  }
+  if (event.source === 'aws.sagemaker' && event['detail-type'] === 'SageMaker Endpoint State Change') {
+    if (detail.EndpointName !== record.endpointName) return [];
+    return [{ type: 'ENDPOINT_CHANGED', now, ...(typeof detail.EndpointStatus === 'string' ? { status: detail.EndpointStatus } : {}) }];
+  }
+  return [];
+}

@@ -1,0 +1,112 @@
+// What it takes to start a rollout, validated once at the edge: every bad field fails with its
+// name and the fix, before anything in AWS is touched.
+import { z } from 'zod';
+import { SmRolloutError } from '../errors';
+import { compilePlan, toDurationMs, type ExplicitStepInput, type Plan } from '../plan';
+import type { CandidateAlarmTemplate } from '../../statemachines/contract';
+import { isSageMakerName } from './names';
+
+const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\/\d+$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+const comparison = z.enum([
+  'GreaterThanThreshold',
+  'GreaterThanOrEqualToThreshold',
+  'LessThanThreshold',
+  'LessThanOrEqualToThreshold',
+]);
+
+export const candidateAlarmTemplateSchema = z.object({
+  suffix: z.string().regex(/^[a-z0-9-]{1,32}$/, 'use 1–32 lowercase letters, digits or hyphens'),
+  metricName: z.string().min(1),
+  statistic: z.string().regex(/^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d+)?)$/, 'use Average, Sum, Minimum, Maximum, SampleCount or a percentile like p99'),
+  threshold: z.number().finite(),
+  comparison: comparison.default('GreaterThanThreshold'),
+  periodSeconds: z.number().int().min(10).default(60),
+  evaluationPeriods: z.number().int().min(1).default(1),
+  datapointsToAlarm: z.number().int().min(1).default(1),
+  treatMissingData: z.enum(['missing', 'notBreaching', 'breaching', 'ignore']).default('notBreaching'),
+});
+
+const startRequestSchema = z.object({
+  endpointName: z.string().refine(isSageMakerName, {
+    message: 'use the endpoint name (1–63 letters, digits and hyphens), not its ARN',
+  }),
+  modelPackageArn: z.string().regex(MODEL_PACKAGE_ARN, {
+    message: 'use a versioned model package ARN, e.g. arn:aws:sagemaker:eu-west-1:111122223333:model-package/churn-model/7',
+  }),
+  executionRoleArn: z.string().regex(ROLE_ARN, {
+    message: 'use an IAM role ARN SageMaker can assume, e.g. arn:aws:iam::111122223333:role/sagemaker-exec',
+  }),
+  strategy: z.union([z.string().min(1), z.array(z.any())]).default('Canary10Percent5Minutes'),
+  finalBake: z.union([z.string(), z.number()]).optional(),
+  alarms: z.array(z.string().min(1).max(255)).max(100, 'at most 100 alarms').default([]),
+  candidateAlarms: z.array(candidateAlarmTemplateSchema).max(10).default([]),
+  candidate: z
+    .object({
+      instanceType: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'use a SageMaker instance type like ml.m5.large').optional(),
+      instanceCount: z.number().int().min(1).max(1000).optional(),
+    })
+    .default({}),
+  maxDuration: z.union([z.string(), z.number()]).default('4h'),
+  requestedBy: z.string().min(1).default('unknown'),
+});
+
+export type StartRolloutRequest = z.input<typeof startRequestSchema> & {
+  strategy?: string | ExplicitStepInput[];
+};
+
+export interface ValidStartRequest {
+  endpointName: string;
+  modelPackageArn: string;
+  executionRoleArn: string;
+  plan: Plan;
+  alarms: string[];
+  candidateAlarms: CandidateAlarmTemplate[];
+  candidate: { instanceType?: string; instanceCount?: number };
+  maxDurationMs: number;
+  requestedBy: string;
+}
+
+export function zodToError(error: z.ZodError, prefix = ''): SmRolloutError {
+  const issue = error.issues[0]!;
+  const field = prefix + issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  return new SmRolloutError('INVALID_INPUT', `${field || 'input'}: ${issue.message}`, { field });
+}
+
+export function validateStartRequest(request: StartRolloutRequest): ValidStartRequest {
+  const parsed = startRequestSchema.safeParse(request);
+  if (!parsed.success) throw zodToError(parsed.error);
+  const r = parsed.data;
+  const plan = compilePlan(r.strategy as string | ExplicitStepInput[], { finalBake: r.finalBake });
+  const maxDurationMs = toDurationMs(r.maxDuration, 'maxDuration');
+  const minimum = plan.steps.reduce((sum, s) => sum + (s.kind === 'bake' ? s.durationMs : 0), 0);
+  if (maxDurationMs <= minimum) {
+    throw new SmRolloutError(
+      'INVALID_INPUT',
+      `maxDuration: ${r.maxDuration} is not longer than the plan's bakes alone (${Math.ceil(minimum / 60000)} min); ` +
+        'raise maxDuration or shorten the strategy',
+      { field: 'maxDuration' },
+    );
+  }
+  const suffixes = new Set<string>();
+  for (const template of r.candidateAlarms) {
+    if (suffixes.has(template.suffix)) {
+      throw new SmRolloutError('INVALID_INPUT', `candidateAlarms: suffix "${template.suffix}" is used twice`, {
+        field: 'candidateAlarms',
+      });
+    }
+    suffixes.add(template.suffix);
+  }
+  return {
+    endpointName: r.endpointName,
+    modelPackageArn: r.modelPackageArn,
+    executionRoleArn: r.executionRoleArn,
+    plan,
+    alarms: [...new Set(r.alarms)],
+    candidateAlarms: r.candidateAlarms,
+    candidate: r.candidate,
+    maxDurationMs,
+    requestedBy: r.requestedBy,
+  };
+}
