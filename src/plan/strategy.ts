@@ -85,7 +85,17 @@ export function compilePlan(
   throw invalidPlan(FIELD, `${quote(strategy)} is not a known strategy; ${STRATEGY_HELP}`);
 }
 
+/** More traffic steps than this is a typo (linear(0.1, 1m)), not a plan anyone would wait through. */
+export const MAX_TRAFFIC_STEPS = 100;
+
 function withFinalBake(rollout: Step[], finalBakeMs: DurationMs): Step[] {
+  const trafficSteps = rollout.filter((s) => s.kind === 'setWeight').length;
+  if (trafficSteps > MAX_TRAFFIC_STEPS) {
+    throw invalidPlan(
+      FIELD,
+      `has ${trafficSteps} traffic steps; at most ${MAX_TRAFFIC_STEPS} are allowed — use a larger step, e.g. linear(10, 1m)`,
+    );
+  }
   return [...rollout, { kind: 'bake', durationMs: finalBakeMs }];
 }
 

@@ -1,0 +1,43 @@
+// The one place AWS SDK clients are built: region, credentials, HTTP handler and retry policy are decided
+// here, so every adapter (and every test that fakes HTTP) gets the same behaviour.
+
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { SageMakerClient, type SageMakerClientConfig } from '@aws-sdk/client-sagemaker';
+
+/**
+ * How many HTTP requests one SDK call may make. SageMaker's control plane throttles bursts (a schedule tick
+ * that wakes many rollouts at once), so we allow a little more than the SDK default of 3 before a call
+ * surfaces as THROTTLED and the engine simply retries on a later tick.
+ */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
+export interface AwsClientOptions {
+  /** Defaults to the SDK's chain (AWS_REGION, profile, ...). */
+  region?: string;
+  /** Defaults to the SDK's credential chain (Lambda role, env, profile, ...). */
+  credentials?: SageMakerClientConfig['credentials'];
+  /** Replaces the HTTP layer; tests pass an object with `async handle(request)` so the SDK's own retries run. */
+  requestHandler?: SageMakerClientConfig['requestHandler'];
+  /** Total attempts per call, first try included. */
+  maxAttempts?: number;
+}
+
+export interface AwsClients {
+  sagemaker: SageMakerClient;
+  cloudwatch: CloudWatchClient;
+}
+
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  const config = {
+    // Standard, not adaptive: adaptive mode adds a client-wide rate limiter that would also slow the
+    // alarm reads of a rollback after some unrelated call was throttled. Throttling that outlives these
+    // retries is handed to the engine as THROTTLED, which retries on its own schedule.
+    retryMode: 'standard',
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    // Only pass what was given, so the SDK's defaults still apply to the rest.
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+    ...(options.requestHandler === undefined ? {} : { requestHandler: options.requestHandler }),
+  };
+  return { sagemaker: new SageMakerClient(config), cloudwatch: new CloudWatchClient(config) };
+}

@@ -1,0 +1,129 @@
+// AlarmControl over the CloudWatch API: reads the state of the alarms a rollout watches, and creates and
+// removes the metric alarm that watches the candidate variant alone.
+
+import {
+  DeleteAlarmsCommand,
+  DescribeAlarmsCommand,
+  PutMetricAlarmCommand,
+  type CloudWatchClient,
+  type CompositeAlarm,
+  type MetricAlarm,
+  type Statistic,
+} from '@aws-sdk/client-cloudwatch';
+import type { AlarmControl, AlarmState, CandidateAlarmSpec } from '../engine/ports';
+import { callAws } from './classify-error';
+
+/** CloudWatch accepts at most 100 names per DescribeAlarms and per DeleteAlarms call. */
+const ALARM_NAMES_PER_CALL = 100;
+const STANDARD_STATISTICS: ReadonlySet<string> = new Set<Statistic>([
+  'Average',
+  'Sum',
+  'Minimum',
+  'Maximum',
+  'SampleCount',
+]);
+
+export class CloudWatchAlarmControl implements AlarmControl {
+  constructor(private readonly client: CloudWatchClient) {}
+
+  async describeAlarms(alarmNames: readonly string[]): Promise<AlarmState[]> {
+    const states: AlarmState[] = [];
+    for (const batch of batchesOf(alarmNames)) {
+      let nextToken: string | undefined;
+      do {
+        const page = await callAws('DescribeAlarms', () =>
+          this.client.send(
+            new DescribeAlarmsCommand({
+              AlarmNames: batch,
+              // A policy may name composite alarms; both kinds report state the same way.
+              AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+              // The default page is 50, so a full batch would otherwise always take two calls.
+              MaxRecords: ALARM_NAMES_PER_CALL,
+              ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+            }),
+          ),
+        );
+        for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
+          const state = toAlarmState(alarm);
+          if (state) states.push(state);
+        }
+        nextToken = page.NextToken;
+      } while (nextToken);
+    }
+    return states;
+  }
+
+  async putCandidateAlarm(spec: CandidateAlarmSpec): Promise<void> {
+    // PutMetricAlarm creates or overwrites, so running it again after a restart is harmless.
+    await callAws('PutMetricAlarm', () =>
+      this.client.send(
+        new PutMetricAlarmCommand({
+          AlarmName: spec.alarmName,
+          AlarmDescription: spec.description,
+          Namespace: 'AWS/SageMaker',
+          MetricName: spec.metricName,
+          // Both dimensions: an alarm on the endpoint alone would also see the baseline's errors.
+          Dimensions: [
+            { Name: 'EndpointName', Value: spec.endpointName },
+            { Name: 'VariantName', Value: spec.variantName },
+          ],
+          ...(STANDARD_STATISTICS.has(spec.statistic)
+            ? { Statistic: spec.statistic as Statistic }
+            : { ExtendedStatistic: spec.statistic }),
+          Period: spec.periodSeconds,
+          EvaluationPeriods: spec.evaluationPeriods,
+          DatapointsToAlarm: spec.datapointsToAlarm,
+          Threshold: spec.threshold,
+          ComparisonOperator: spec.comparison,
+          TreatMissingData: spec.treatMissingData,
+          Tags: spec.tags.map((tag) => ({ Key: tag.key, Value: tag.value })),
+        }),
+      ),
+    );
+  }
+
+  async deleteAlarms(alarmNames: readonly string[]): Promise<void> {
+    for (const batch of batchesOf(alarmNames)) {
+      const deleted = await callAws(
+        'DeleteAlarms',
+        async () => {
+          await this.client.send(new DeleteAlarmsCommand({ AlarmNames: batch }));
+          return true;
+        },
+        { 'not-found': false },
+      );
+      if (!deleted) {
+        // CloudWatch's documentation has said both "incorrect names are skipped" and "on any error no
+        // alarm is deleted"; when a name is missing, delete whatever of the batch still exists.
+        const survivors = (await this.describeAlarms(batch)).map((alarm) => alarm.alarmName);
+        if (survivors.length > 0) {
+          await callAws('DeleteAlarms', () =>
+            this.client.send(new DeleteAlarmsCommand({ AlarmNames: survivors })),
+          );
+        }
+      }
+    }
+  }
+}
+
+function batchesOf(names: readonly string[]): string[][] {
+  const unique = [...new Set(names)];
+  const batches: string[][] = [];
+  for (let start = 0; start < unique.length; start += ALARM_NAMES_PER_CALL) {
+    batches.push(unique.slice(start, start + ALARM_NAMES_PER_CALL));
+  }
+  return batches;
+}
+
+function toAlarmState(alarm: MetricAlarm | CompositeAlarm): AlarmState | undefined {
+  if (alarm.AlarmName === undefined || alarm.StateValue === undefined) return undefined;
+  return {
+    alarmName: alarm.AlarmName,
+    state: alarm.StateValue,
+    reason: alarm.StateReason ?? '',
+    ...(alarm.StateReasonData === undefined ? {} : { reasonData: alarm.StateReasonData }),
+    ...(alarm.StateUpdatedTimestamp === undefined
+      ? {}
+      : { updatedAt: alarm.StateUpdatedTimestamp.getTime() }),
+  };
+}

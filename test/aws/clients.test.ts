@@ -1,0 +1,168 @@
+// The client factory's retry policy, proven through a real SageMakerClient: only the HTTP layer is fake, so
+// the SDK's own protocol parsing, error classification and retry loop all run.
+
+import { HttpResponse } from '@smithy/core/protocols';
+import { createAwsClients, DEFAULT_MAX_ATTEMPTS, SageMakerEndpointControl } from '../../src/aws';
+import { isSmRolloutError } from '../../src/errors';
+
+interface SeenRequest {
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** The JSON the SDK put on the wire (awsJson1_1 bodies are bytes). */
+function sentJson(request: SeenRequest | undefined): unknown {
+  const body = request?.body;
+  return JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body as Uint8Array));
+}
+
+/** An HTTP handler that answers from a script and records what the SDK sent. */
+function scriptedHandler(answer: (attempt: number) => { status: number; body: object; errorType?: string }) {
+  const seen: SeenRequest[] = [];
+  return {
+    seen,
+    async handle(request: SeenRequest) {
+      seen.push({ headers: { ...request.headers }, body: request.body });
+      const { status, body, errorType } = answer(seen.length);
+      const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1' };
+      if (errorType !== undefined) headers['x-amzn-errortype'] = errorType;
+      return {
+        response: new HttpResponse({ statusCode: status, headers, body: Buffer.from(JSON.stringify(body)) }),
+      };
+    },
+  };
+}
+
+const throttled = {
+  status: 400,
+  errorType: 'ThrottlingException',
+  body: { __type: 'ThrottlingException', message: 'Rate exceeded' },
+};
+const inService = {
+  status: 200,
+  body: {
+    EndpointName: 'prod',
+    EndpointArn: 'arn:aws:sagemaker:eu-west-1:111122223333:endpoint/prod',
+    EndpointConfigName: 'prod-config-1',
+    EndpointStatus: 'InService',
+    CreationTime: 1_700_000_000,
+    LastModifiedTime: 1_700_000_000,
+    ProductionVariants: [{ VariantName: 'AllTraffic', CurrentWeight: 1, DesiredWeight: 1 }],
+  },
+};
+
+/** Advances fake time until the call settles: retry backoff waits are timers, hours pass in milliseconds. */
+async function settle<T>(promise: Promise<T>): Promise<T> {
+  let settled = false;
+  const tracked = promise.finally(() => {
+    settled = true;
+  });
+  tracked.catch(() => undefined);
+  for (let step = 0; step < 300 && !settled; step += 1) await jest.advanceTimersByTimeAsync(1_000);
+  return tracked;
+}
+
+describe('createAwsClients retries', () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('retries throttled calls inside the SDK and returns the eventual answer', async () => {
+    const handler = scriptedHandler((attempt) => (attempt <= 2 ? throttled : inService));
+    const { sagemaker } = createAwsClients({ requestHandler: handler });
+
+    const state = await settle(new SageMakerEndpointControl(sagemaker).describeEndpoint('prod'));
+
+    expect(state).toEqual({
+      endpointName: 'prod',
+      status: 'InService',
+      endpointConfigName: 'prod-config-1',
+      variants: [{ variantName: 'AllTraffic', currentWeight: 1, desiredWeight: 1 }],
+    });
+    expect(handler.seen).toHaveLength(3);
+    expect(handler.seen.map((request) => request.headers['amz-sdk-request'])).toEqual([
+      `attempt=1; max=${DEFAULT_MAX_ATTEMPTS}`,
+      `attempt=2; max=${DEFAULT_MAX_ATTEMPTS}`,
+      `attempt=3; max=${DEFAULT_MAX_ATTEMPTS}`,
+    ]);
+    expect(handler.seen[0]?.headers['x-amz-target']).toBe('SageMaker.DescribeEndpoint');
+    expect(sentJson(handler.seen[0])).toEqual({ EndpointName: 'prod' });
+  });
+
+  it('reports throttling that outlives every attempt as THROTTLED', async () => {
+    const handler = scriptedHandler(() => throttled);
+    const { sagemaker } = createAwsClients({ requestHandler: handler });
+
+    const failure = await settle(new SageMakerEndpointControl(sagemaker).describeEndpoint('prod')).catch(
+      (error: unknown) => error,
+    );
+
+    expect(isSmRolloutError(failure, 'THROTTLED')).toBe(true);
+    expect((failure as Error).message).toBe(
+      `DescribeEndpoint was throttled by AWS after ${DEFAULT_MAX_ATTEMPTS} attempts (ThrottlingException: Rate exceeded); retry later`,
+    );
+    expect(handler.seen).toHaveLength(DEFAULT_MAX_ATTEMPTS);
+  });
+
+  it('honours a smaller maxAttempts', async () => {
+    const handler = scriptedHandler(() => throttled);
+    const { sagemaker } = createAwsClients({ requestHandler: handler, maxAttempts: 2 });
+
+    const failure = await settle(new SageMakerEndpointControl(sagemaker).describeEndpoint('prod')).catch(
+      (error: unknown) => error,
+    );
+
+    expect(isSmRolloutError(failure, 'THROTTLED')).toBe(true);
+    expect(handler.seen).toHaveLength(2);
+  });
+
+  it('does not retry a busy endpoint: SageMaker answers it with a ValidationException', async () => {
+    const handler = scriptedHandler(() => ({
+      status: 400,
+      errorType: 'ValidationException',
+      body: {
+        __type: 'ValidationException',
+        message:
+          'Cannot update in-progress endpoint "arn:aws:sagemaker:eu-west-1:111122223333:endpoint/prod".',
+      },
+    }));
+    const { sagemaker } = createAwsClients({ requestHandler: handler });
+
+    const failure = await settle(
+      new SageMakerEndpointControl(sagemaker).updateEndpoint('prod', 'prod-transition'),
+    ).catch((error: unknown) => error);
+
+    expect(isSmRolloutError(failure, 'ENDPOINT_BUSY')).toBe(true);
+    expect(handler.seen).toHaveLength(1);
+    expect(sentJson(handler.seen[0])).toEqual({
+      EndpointName: 'prod',
+      EndpointConfigName: 'prod-transition',
+    });
+  });
+
+  it('reads SageMaker not-found answers off the wire as absent', async () => {
+    const handler = scriptedHandler(() => ({
+      status: 400,
+      errorType: 'ValidationException',
+      body: {
+        __type: 'ValidationException',
+        message: 'Could not find endpoint "arn:aws:sagemaker:eu-west-1:111122223333:endpoint/gone".',
+      },
+    }));
+    const { sagemaker } = createAwsClients({ requestHandler: handler });
+
+    await expect(
+      settle(new SageMakerEndpointControl(sagemaker).describeEndpoint('gone')),
+    ).resolves.toBeUndefined();
+    expect(handler.seen).toHaveLength(1);
+  });
+
+  it('builds both clients in the requested region', async () => {
+    const { sagemaker, cloudwatch } = createAwsClients({ region: 'us-east-2' });
+    await expect(sagemaker.config.region()).resolves.toBe('us-east-2');
+    await expect(cloudwatch.config.region()).resolves.toBe('us-east-2');
+  });
+});

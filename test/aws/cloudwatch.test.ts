@@ -1,0 +1,311 @@
+// CloudWatchAlarmControl: batching and paging of DescribeAlarms and DeleteAlarms, the exact PutMetricAlarm
+// for a candidate alarm, and how alarm states and failures come back.
+
+import {
+  CloudWatchClient,
+  CloudWatchServiceException,
+  DeleteAlarmsCommand,
+  DescribeAlarmsCommand,
+  PutMetricAlarmCommand,
+  ResourceNotFound,
+} from '@aws-sdk/client-cloudwatch';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { CloudWatchAlarmControl } from '../../src/aws';
+import type { CandidateAlarmSpec } from '../../src/engine/ports';
+
+const cloudwatch = mockClient(CloudWatchClient);
+const control = new CloudWatchAlarmControl(new CloudWatchClient({}));
+
+beforeEach(() => {
+  cloudwatch.reset();
+});
+
+function inputsOf(command: Parameters<typeof cloudwatch.commandCalls>[0]): unknown[] {
+  return cloudwatch.commandCalls(command).map((call) => call.args[0].input);
+}
+
+function names(count: number, prefix = 'alarm'): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+}
+
+const THRESHOLD_REASON =
+  'Threshold Crossed: 1 datapoint [12.0 (22/11/25 10:04:00)] was greater than the threshold (5.0).';
+const REASON_DATA = '{"version":"1.0","queryDate":"2025-11-22T10:05:10.123+0000","threshold":5.0}';
+
+describe('describeAlarms', () => {
+  it('makes no call for no names', async () => {
+    await expect(control.describeAlarms([])).resolves.toEqual([]);
+    expect(cloudwatch).toHaveReceivedCommandTimes(DescribeAlarmsCommand, 0);
+  });
+
+  it('reads metric and composite alarms alike', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        {
+          AlarmName: 'candidate-5xx',
+          StateValue: 'ALARM',
+          StateReason: THRESHOLD_REASON,
+          StateReasonData: REASON_DATA,
+          StateUpdatedTimestamp: new Date('2025-11-22T10:05:10.123Z'),
+        },
+      ],
+      CompositeAlarms: [
+        {
+          AlarmName: 'service-health',
+          StateValue: 'OK',
+          StateReason: 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:latency transitioned to OK',
+          StateUpdatedTimestamp: new Date('2025-11-22T09:00:00.000Z'),
+        },
+      ],
+    });
+
+    const states = await control.describeAlarms(['candidate-5xx', 'service-health', 'missing']);
+
+    expect(cloudwatch).toHaveReceivedCommandTimes(DescribeAlarmsCommand, 1);
+    expect(inputsOf(DescribeAlarmsCommand)).toStrictEqual([
+      {
+        AlarmNames: ['candidate-5xx', 'service-health', 'missing'],
+        AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+        MaxRecords: 100,
+      },
+    ]);
+    expect(states).toStrictEqual([
+      {
+        alarmName: 'candidate-5xx',
+        state: 'ALARM',
+        reason: THRESHOLD_REASON,
+        reasonData: REASON_DATA,
+        updatedAt: Date.parse('2025-11-22T10:05:10.123Z'),
+      },
+      {
+        alarmName: 'service-health',
+        state: 'OK',
+        reason: 'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:latency transitioned to OK',
+        updatedAt: Date.parse('2025-11-22T09:00:00.000Z'),
+      },
+    ]);
+  });
+
+  it('asks for at most 100 names per call: 250 names take 3 calls', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
+    const all = names(250);
+
+    await control.describeAlarms(all);
+
+    expect(cloudwatch).toHaveReceivedCommandTimes(DescribeAlarmsCommand, 3);
+    const batches = inputsOf(DescribeAlarmsCommand).map(
+      (input) => (input as { AlarmNames: string[] }).AlarmNames,
+    );
+    expect(batches).toStrictEqual([all.slice(0, 100), all.slice(100, 200), all.slice(200)]);
+    expect(cloudwatch).toHaveReceivedNthCommandWith(3, DescribeAlarmsCommand, {
+      AlarmNames: all.slice(200),
+      AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+      MaxRecords: 100,
+    });
+  });
+
+  it('follows NextToken until the last page', async () => {
+    cloudwatch
+      .on(DescribeAlarmsCommand)
+      .resolvesOnce({
+        MetricAlarms: [{ AlarmName: 'a', StateValue: 'OK', StateReason: 'fine' }],
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({
+        CompositeAlarms: [{ AlarmName: 'b', StateValue: 'INSUFFICIENT_DATA', StateReason: 'new' }],
+      });
+
+    const states = await control.describeAlarms(['a', 'b']);
+
+    expect(inputsOf(DescribeAlarmsCommand)).toStrictEqual([
+      { AlarmNames: ['a', 'b'], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100 },
+      {
+        AlarmNames: ['a', 'b'],
+        AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+        MaxRecords: 100,
+        NextToken: 'page-2',
+      },
+    ]);
+    expect(states).toStrictEqual([
+      { alarmName: 'a', state: 'OK', reason: 'fine' },
+      { alarmName: 'b', state: 'INSUFFICIENT_DATA', reason: 'new' },
+    ]);
+  });
+
+  it('asks once for a name given twice', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).resolves({});
+
+    await control.describeAlarms(['a', 'a', 'b']);
+
+    expect(cloudwatch).toHaveReceivedCommandWith(DescribeAlarmsCommand, { AlarmNames: ['a', 'b'] });
+  });
+
+  it('reports throttling as THROTTLED', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).rejects(
+      new CloudWatchServiceException({
+        name: 'Throttling',
+        message: 'Rate exceeded',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400, attempts: 5 },
+      }),
+    );
+
+    await expect(control.describeAlarms(['a'])).rejects.toMatchObject({
+      code: 'THROTTLED',
+      message:
+        'DescribeAlarms was throttled by AWS after 5 attempts (Throttling: Rate exceeded); retry later',
+    });
+  });
+});
+
+describe('putCandidateAlarm', () => {
+  const spec: CandidateAlarmSpec = {
+    alarmName: 'sm-rollout-abc-candidate-5xx',
+    description: 'sm-rollout abc: 5XX errors of the candidate variant of prod',
+    endpointName: 'prod',
+    variantName: 'candidate',
+    metricName: 'Invocation5XXErrors',
+    statistic: 'Sum',
+    threshold: 5,
+    comparison: 'GreaterThanThreshold',
+    periodSeconds: 60,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    treatMissingData: 'notBreaching',
+    tags: [{ key: 'sm-rollout:rollout-id', value: 'abc' }],
+  };
+
+  it('watches the candidate variant alone with a standard statistic', async () => {
+    cloudwatch.on(PutMetricAlarmCommand).resolves({});
+
+    await control.putCandidateAlarm(spec);
+
+    expect(cloudwatch).toHaveReceivedCommandTimes(PutMetricAlarmCommand, 1);
+    expect(inputsOf(PutMetricAlarmCommand)).toStrictEqual([
+      {
+        AlarmName: 'sm-rollout-abc-candidate-5xx',
+        AlarmDescription: 'sm-rollout abc: 5XX errors of the candidate variant of prod',
+        Namespace: 'AWS/SageMaker',
+        MetricName: 'Invocation5XXErrors',
+        Dimensions: [
+          { Name: 'EndpointName', Value: 'prod' },
+          { Name: 'VariantName', Value: 'candidate' },
+        ],
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        Tags: [{ Key: 'sm-rollout:rollout-id', Value: 'abc' }],
+      },
+    ]);
+  });
+
+  it.each(['Average', 'Minimum', 'Maximum', 'SampleCount'])('sends %s as Statistic', async (statistic) => {
+    cloudwatch.on(PutMetricAlarmCommand).resolves({});
+
+    await control.putCandidateAlarm({ ...spec, statistic });
+
+    expect(cloudwatch).toHaveReceivedCommandWith(PutMetricAlarmCommand, { Statistic: statistic });
+  });
+
+  it('sends a percentile as ExtendedStatistic, without Statistic', async () => {
+    cloudwatch.on(PutMetricAlarmCommand).resolves({});
+
+    await control.putCandidateAlarm({
+      ...spec,
+      metricName: 'ModelLatency',
+      statistic: 'p99',
+      threshold: 250_000,
+    });
+
+    const [input] = inputsOf(PutMetricAlarmCommand) as Record<string, unknown>[];
+    expect(input).toMatchObject({ MetricName: 'ModelLatency', ExtendedStatistic: 'p99', Threshold: 250_000 });
+    expect(input).not.toHaveProperty('Statistic');
+  });
+
+  it('reports a rejected alarm as AWS_ERROR with the operation', async () => {
+    cloudwatch.on(PutMetricAlarmCommand).rejects(
+      new CloudWatchServiceException({
+        name: 'LimitExceeded',
+        message: 'The maximum number of alarms for this account has been reached.',
+        $fault: 'client',
+        $metadata: {},
+      }),
+    );
+
+    await expect(control.putCandidateAlarm(spec)).rejects.toMatchObject({
+      code: 'AWS_ERROR',
+      message:
+        'PutMetricAlarm failed: LimitExceeded: The maximum number of alarms for this account has been reached.',
+    });
+  });
+});
+
+describe('deleteAlarms', () => {
+  it('makes no call for no names', async () => {
+    await control.deleteAlarms([]);
+    expect(cloudwatch).toHaveReceivedCommandTimes(DeleteAlarmsCommand, 0);
+  });
+
+  it('deletes in batches of at most 100', async () => {
+    cloudwatch.on(DeleteAlarmsCommand).resolves({});
+    const all = names(150);
+
+    await control.deleteAlarms(all);
+
+    expect(cloudwatch).toHaveReceivedCommandTimes(DeleteAlarmsCommand, 2);
+    expect(inputsOf(DeleteAlarmsCommand)).toStrictEqual([
+      { AlarmNames: all.slice(0, 100) },
+      { AlarmNames: all.slice(100) },
+    ]);
+  });
+
+  it('treats names that do not exist as deleted, removing whatever of the batch still exists', async () => {
+    cloudwatch
+      .on(DeleteAlarmsCommand)
+      .rejectsOnce(new ResourceNotFound({ message: 'Alarm gone does not exist', $metadata: {} }))
+      .resolves({});
+    cloudwatch
+      .on(DescribeAlarmsCommand)
+      .resolves({ MetricAlarms: [{ AlarmName: 'kept', StateValue: 'OK' }] });
+
+    await expect(control.deleteAlarms(['kept', 'gone'])).resolves.toBeUndefined();
+
+    expect(inputsOf(DeleteAlarmsCommand)).toStrictEqual([
+      { AlarmNames: ['kept', 'gone'] },
+      { AlarmNames: ['kept'] },
+    ]);
+    expect(cloudwatch).toHaveReceivedCommandWith(DescribeAlarmsCommand, { AlarmNames: ['kept', 'gone'] });
+  });
+
+  it('stops after the describe when none of the batch exists', async () => {
+    cloudwatch
+      .on(DeleteAlarmsCommand)
+      .rejects(new ResourceNotFound({ message: 'Alarm gone does not exist', $metadata: {} }));
+    cloudwatch.on(DescribeAlarmsCommand).resolves({});
+
+    await expect(control.deleteAlarms(['gone'])).resolves.toBeUndefined();
+    expect(cloudwatch).toHaveReceivedCommandTimes(DeleteAlarmsCommand, 1);
+  });
+
+  it('reports other failures as AWS_ERROR', async () => {
+    cloudwatch.on(DeleteAlarmsCommand).rejects(
+      new CloudWatchServiceException({
+        name: 'ValidationError',
+        message: 'Cannot delete a as there are composite alarm(s) depending on it.',
+        $fault: 'client',
+        $metadata: {},
+      }),
+    );
+
+    await expect(control.deleteAlarms(['a'])).rejects.toMatchObject({
+      code: 'AWS_ERROR',
+      message:
+        'DeleteAlarms failed: ValidationError: Cannot delete a as there are composite alarm(s) depending on it.',
+    });
+  });
+});

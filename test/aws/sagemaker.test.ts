@@ -1,0 +1,698 @@
+// SageMakerEndpointControl: the exact requests it sends, how responses map onto the ports' shapes, and how
+// each class of SageMaker failure comes back (value or SmRolloutError).
+
+import {
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  DeleteEndpointConfigCommand,
+  DeleteModelCommand,
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  DescribeModelCommand,
+  DescribeModelPackageCommand,
+  ResourceNotFound,
+  SageMakerClient,
+  SageMakerServiceException,
+  UpdateEndpointCommand,
+  UpdateEndpointWeightsAndCapacitiesCommand,
+} from '@aws-sdk/client-sagemaker';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { SageMakerEndpointControl } from '../../src/aws';
+import { SmRolloutError } from '../../src/errors';
+
+const ARN = 'arn:aws:sagemaker:eu-west-1:111122223333';
+const PACKAGE_ARN = `${ARN}:model-package/fraud-detector/7`;
+
+/** An error shaped as the SDK throws it for a SageMaker error response. */
+function awsError(
+  name: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): SageMakerServiceException {
+  return Object.assign(
+    new SageMakerServiceException({ name, message, $fault: 'client', $metadata: { httpStatusCode: 400 } }),
+    extra,
+  );
+}
+
+const sagemaker = mockClient(SageMakerClient);
+const control = new SageMakerEndpointControl(new SageMakerClient({}));
+
+beforeEach(() => {
+  sagemaker.reset();
+});
+
+/** The inputs of every call of one command, for exact comparison (the jest matchers only check a subset). */
+function inputsOf(command: Parameters<typeof sagemaker.commandCalls>[0]): unknown[] {
+  return sagemaker.commandCalls(command).map((call) => call.args[0].input);
+}
+
+describe('describeEndpoint', () => {
+  it('asks for the endpoint and maps status, config, failure reason and variants', async () => {
+    sagemaker.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'prod',
+      EndpointArn: `${ARN}:endpoint/prod`,
+      EndpointConfigName: 'prod-config-1',
+      EndpointStatus: 'InService',
+      FailureReason: 'Rolled back: the candidate failed its health check',
+      CreationTime: new Date(0),
+      LastModifiedTime: new Date(0),
+      ProductionVariants: [
+        {
+          VariantName: 'baseline',
+          CurrentWeight: 0.9,
+          DesiredWeight: 0.9,
+          CurrentInstanceCount: 2,
+          DesiredInstanceCount: 2,
+        },
+        { VariantName: 'candidate', CurrentWeight: 0.1, DesiredWeight: 0.1 },
+      ],
+    });
+
+    const state = await control.describeEndpoint('prod');
+
+    expect(sagemaker).toHaveReceivedCommandTimes(DescribeEndpointCommand, 1);
+    expect(sagemaker).toHaveReceivedCommandWith(DescribeEndpointCommand, { EndpointName: 'prod' });
+    expect(inputsOf(DescribeEndpointCommand)).toStrictEqual([{ EndpointName: 'prod' }]);
+    expect(state).toStrictEqual({
+      endpointName: 'prod',
+      status: 'InService',
+      endpointConfigName: 'prod-config-1',
+      failureReason: 'Rolled back: the candidate failed its health check',
+      variants: [
+        {
+          variantName: 'baseline',
+          currentWeight: 0.9,
+          desiredWeight: 0.9,
+          currentInstanceCount: 2,
+          desiredInstanceCount: 2,
+        },
+        { variantName: 'candidate', currentWeight: 0.1, desiredWeight: 0.1 },
+      ],
+    });
+  });
+
+  it('returns undefined when SageMaker cannot find the endpoint', async () => {
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .rejects(awsError('ValidationException', `Could not find endpoint "${ARN}:endpoint/gone".`));
+
+    await expect(control.describeEndpoint('gone')).resolves.toBeUndefined();
+  });
+});
+
+describe('describeEndpointConfig', () => {
+  it('maps variants, keeping every unnamed setting in extra under its AWS name', async () => {
+    sagemaker.on(DescribeEndpointConfigCommand).resolves({
+      EndpointConfigName: 'prod-config-1',
+      EndpointConfigArn: `${ARN}:endpoint-config/prod-config-1`,
+      CreationTime: new Date(0),
+      KmsKeyId: 'alias/sagemaker',
+      DataCaptureConfig: {
+        EnableCapture: true,
+        InitialSamplingPercentage: 20,
+        DestinationS3Uri: 's3://capture/prod',
+        CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+      },
+      ProductionVariants: [
+        {
+          VariantName: 'baseline',
+          ModelName: 'fraud-v6',
+          InstanceType: 'ml.m5.xlarge',
+          InitialInstanceCount: 2,
+          InitialVariantWeight: 1,
+          VolumeSizeInGB: 64,
+          ContainerStartupHealthCheckTimeoutInSeconds: 600,
+          RoutingConfig: { RoutingStrategy: 'LEAST_OUTSTANDING_REQUESTS' },
+        },
+        {
+          VariantName: 'unweighted',
+          ModelName: 'fraud-v5',
+          InstanceType: 'ml.m5.large',
+          InitialInstanceCount: 1,
+        },
+      ],
+    });
+
+    const state = await control.describeEndpointConfig('prod-config-1');
+
+    expect(inputsOf(DescribeEndpointConfigCommand)).toStrictEqual([{ EndpointConfigName: 'prod-config-1' }]);
+    expect(state).toStrictEqual({
+      endpointConfigName: 'prod-config-1',
+      variants: [
+        {
+          variantName: 'baseline',
+          modelName: 'fraud-v6',
+          instanceType: 'ml.m5.xlarge',
+          initialInstanceCount: 2,
+          initialVariantWeight: 1,
+          serverless: false,
+          extra: {
+            VolumeSizeInGB: 64,
+            ContainerStartupHealthCheckTimeoutInSeconds: 600,
+            RoutingConfig: { RoutingStrategy: 'LEAST_OUTSTANDING_REQUESTS' },
+          },
+        },
+        {
+          variantName: 'unweighted',
+          modelName: 'fraud-v5',
+          instanceType: 'ml.m5.large',
+          initialInstanceCount: 1,
+          // SageMaker's default weight when none was set.
+          initialVariantWeight: 1,
+          serverless: false,
+        },
+      ],
+      hasShadowVariants: false,
+      hasAsyncInference: false,
+      extra: {
+        KmsKeyId: 'alias/sagemaker',
+        DataCaptureConfig: {
+          EnableCapture: true,
+          InitialSamplingPercentage: 20,
+          DestinationS3Uri: 's3://capture/prod',
+          CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+        },
+      },
+    });
+  });
+
+  it('flags serverless variants, shadow variants and async inference', async () => {
+    sagemaker.on(DescribeEndpointConfigCommand).resolves({
+      EndpointConfigName: 'odd-config',
+      EndpointConfigArn: `${ARN}:endpoint-config/odd-config`,
+      CreationTime: new Date(0),
+      ProductionVariants: [
+        {
+          VariantName: 'serverless',
+          ModelName: 'm',
+          ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 },
+        },
+      ],
+      ShadowProductionVariants: [
+        { VariantName: 'shadow', ModelName: 'm2', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 },
+      ],
+      AsyncInferenceConfig: { OutputConfig: { S3OutputPath: 's3://async/out' } },
+    });
+
+    const state = await control.describeEndpointConfig('odd-config');
+
+    expect(state).toStrictEqual({
+      endpointConfigName: 'odd-config',
+      variants: [
+        {
+          variantName: 'serverless',
+          modelName: 'm',
+          initialVariantWeight: 1,
+          serverless: true,
+          extra: { ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } },
+        },
+      ],
+      hasShadowVariants: true,
+      hasAsyncInference: true,
+    });
+  });
+
+  it('does not count an empty shadow variant list as shadow variants', async () => {
+    sagemaker.on(DescribeEndpointConfigCommand).resolves({
+      EndpointConfigName: 'c',
+      EndpointConfigArn: `${ARN}:endpoint-config/c`,
+      CreationTime: new Date(0),
+      ProductionVariants: [
+        { VariantName: 'v', ModelName: 'm', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 },
+      ],
+      ShadowProductionVariants: [],
+    });
+
+    await expect(control.describeEndpointConfig('c')).resolves.toMatchObject({ hasShadowVariants: false });
+  });
+
+  it('refuses inference-component configs, whose variants carry no model', async () => {
+    sagemaker.on(DescribeEndpointConfigCommand).resolves({
+      EndpointConfigName: 'ic-config',
+      EndpointConfigArn: `${ARN}:endpoint-config/ic-config`,
+      CreationTime: new Date(0),
+      ProductionVariants: [
+        { VariantName: 'AllTraffic', InstanceType: 'ml.g5.2xlarge', InitialInstanceCount: 1 },
+      ],
+    });
+
+    await expect(control.describeEndpointConfig('ic-config')).rejects.toMatchObject({
+      code: 'ENDPOINT_UNSUPPORTED',
+    });
+  });
+
+  it('returns undefined when SageMaker cannot find the config', async () => {
+    sagemaker
+      .on(DescribeEndpointConfigCommand)
+      .rejects(
+        awsError(
+          'ValidationException',
+          `Could not find endpoint configuration "${ARN}:endpoint-config/gone".`,
+        ),
+      );
+
+    await expect(control.describeEndpointConfig('gone')).resolves.toBeUndefined();
+  });
+});
+
+describe('describeModelPackage', () => {
+  it('maps approval, status, group and version', async () => {
+    sagemaker.on(DescribeModelPackageCommand).resolves({
+      ModelPackageName: 'fraud-detector',
+      ModelPackageArn: PACKAGE_ARN,
+      ModelPackageGroupName: 'fraud-detector',
+      ModelPackageVersion: 7,
+      ModelApprovalStatus: 'Approved',
+      ModelPackageStatus: 'Completed',
+      ModelPackageStatusDetails: { ValidationStatuses: [] },
+      CreationTime: new Date(0),
+    });
+
+    const state = await control.describeModelPackage(PACKAGE_ARN);
+
+    expect(inputsOf(DescribeModelPackageCommand)).toStrictEqual([{ ModelPackageName: PACKAGE_ARN }]);
+    expect(state).toStrictEqual({
+      modelPackageArn: PACKAGE_ARN,
+      modelPackageGroupName: 'fraud-detector',
+      modelPackageVersion: 7,
+      approvalStatus: 'Approved',
+      status: 'Completed',
+    });
+  });
+
+  it('treats a package without an approval status as not approved', async () => {
+    sagemaker.on(DescribeModelPackageCommand).resolves({
+      ModelPackageName: 'marketplace-model',
+      ModelPackageArn: `${ARN}:model-package/marketplace-model`,
+      ModelPackageStatus: 'Completed',
+      ModelPackageStatusDetails: { ValidationStatuses: [] },
+      CreationTime: new Date(0),
+    });
+
+    await expect(
+      control.describeModelPackage(`${ARN}:model-package/marketplace-model`),
+    ).resolves.toStrictEqual({
+      modelPackageArn: `${ARN}:model-package/marketplace-model`,
+      approvalStatus: 'PendingManualApproval',
+      status: 'Completed',
+    });
+  });
+
+  it.each([
+    [
+      'the ValidationException SageMaker sends',
+      awsError('ValidationException', `ModelPackage ${PACKAGE_ARN} does not exist.`),
+    ],
+    ['a ResourceNotFound', new ResourceNotFound({ message: 'Resource not found', $metadata: {} })],
+  ])('returns undefined for %s', async (_, error) => {
+    sagemaker.on(DescribeModelPackageCommand).rejects(error);
+
+    await expect(control.describeModelPackage(PACKAGE_ARN)).resolves.toBeUndefined();
+  });
+});
+
+describe('modelExists', () => {
+  it('is true when DescribeModel answers', async () => {
+    sagemaker.on(DescribeModelCommand).resolves({
+      ModelName: 'fraud-v7',
+      ModelArn: `${ARN}:model/fraud-v7`,
+      CreationTime: new Date(0),
+    });
+
+    await expect(control.modelExists('fraud-v7')).resolves.toBe(true);
+    expect(inputsOf(DescribeModelCommand)).toStrictEqual([{ ModelName: 'fraud-v7' }]);
+  });
+
+  it('is false when SageMaker cannot find the model', async () => {
+    sagemaker
+      .on(DescribeModelCommand)
+      .rejects(awsError('ValidationException', `Could not find model "${ARN}:model/fraud-v7".`));
+
+    await expect(control.modelExists('fraud-v7')).resolves.toBe(false);
+  });
+});
+
+describe('createModel', () => {
+  const request = {
+    modelName: 'rollout-abc-candidate',
+    modelPackageArn: PACKAGE_ARN,
+    executionRoleArn: 'arn:aws:iam::111122223333:role/sagemaker-execution',
+    tags: [{ key: 'sm-rollout:rollout-id', value: 'abc' }],
+  };
+
+  it('creates the model from the package with the execution role and tags', async () => {
+    sagemaker.on(CreateModelCommand).resolves({ ModelArn: `${ARN}:model/rollout-abc-candidate` });
+
+    await expect(control.createModel(request)).resolves.toBe('created');
+
+    expect(sagemaker).toHaveReceivedCommandTimes(CreateModelCommand, 1);
+    expect(inputsOf(CreateModelCommand)).toStrictEqual([
+      {
+        ModelName: 'rollout-abc-candidate',
+        Containers: [{ ModelPackageName: PACKAGE_ARN }],
+        ExecutionRoleArn: 'arn:aws:iam::111122223333:role/sagemaker-execution',
+        Tags: [{ Key: 'sm-rollout:rollout-id', Value: 'abc' }],
+      },
+    ]);
+  });
+
+  it('answers exists when the model is already there', async () => {
+    sagemaker
+      .on(CreateModelCommand)
+      .rejects(
+        awsError(
+          'ValidationException',
+          `Cannot create already existing model "${ARN}:model/rollout-abc-candidate".`,
+        ),
+      );
+
+    await expect(control.createModel(request)).resolves.toBe('exists');
+  });
+});
+
+describe('createEndpointConfig', () => {
+  const baseline = {
+    variantName: 'baseline',
+    modelName: 'fraud-v6',
+    instanceType: 'ml.m5.xlarge',
+    initialInstanceCount: 2,
+    initialVariantWeight: 1,
+    serverless: false,
+    extra: { VolumeSizeInGB: 64, RoutingConfig: { RoutingStrategy: 'RANDOM' } },
+  };
+  const candidate = {
+    variantName: 'candidate',
+    modelName: 'rollout-abc-candidate',
+    instanceType: 'ml.m5.xlarge',
+    initialInstanceCount: 1,
+    initialVariantWeight: 0,
+  };
+
+  it('rebuilds the variants from the specs and carries config-level settings', async () => {
+    sagemaker.on(CreateEndpointConfigCommand).resolves({ EndpointConfigArn: `${ARN}:endpoint-config/t` });
+
+    const result = await control.createEndpointConfig({
+      endpointConfigName: 'prod-rollout-abc-transition',
+      variants: [baseline, candidate],
+      extra: { KmsKeyId: 'alias/sagemaker', DataCaptureConfig: { EnableCapture: false } },
+      tags: [{ key: 'sm-rollout:rollout-id', value: 'abc' }],
+    });
+
+    expect(result).toBe('created');
+    expect(sagemaker).toHaveReceivedCommandTimes(CreateEndpointConfigCommand, 1);
+    expect(inputsOf(CreateEndpointConfigCommand)).toStrictEqual([
+      {
+        KmsKeyId: 'alias/sagemaker',
+        DataCaptureConfig: { EnableCapture: false },
+        EndpointConfigName: 'prod-rollout-abc-transition',
+        ProductionVariants: [
+          {
+            VolumeSizeInGB: 64,
+            RoutingConfig: { RoutingStrategy: 'RANDOM' },
+            VariantName: 'baseline',
+            ModelName: 'fraud-v6',
+            InstanceType: 'ml.m5.xlarge',
+            InitialInstanceCount: 2,
+            InitialVariantWeight: 1,
+          },
+          {
+            VariantName: 'candidate',
+            ModelName: 'rollout-abc-candidate',
+            InstanceType: 'ml.m5.xlarge',
+            InitialInstanceCount: 1,
+            InitialVariantWeight: 0,
+          },
+        ],
+        Tags: [{ Key: 'sm-rollout:rollout-id', Value: 'abc' }],
+      },
+    ]);
+  });
+
+  it('lets the named fields win over anything stale in extra', async () => {
+    sagemaker.on(CreateEndpointConfigCommand).resolves({ EndpointConfigArn: `${ARN}:endpoint-config/t` });
+
+    await control.createEndpointConfig({
+      endpointConfigName: 'final',
+      variants: [{ ...candidate, extra: { ModelName: 'stale', InitialVariantWeight: 0.5 } }],
+      extra: { EndpointConfigName: 'stale', Tags: [] },
+      tags: [],
+    });
+
+    expect(sagemaker).toHaveReceivedCommandWith(CreateEndpointConfigCommand, {
+      EndpointConfigName: 'final',
+      ProductionVariants: [
+        {
+          VariantName: 'candidate',
+          ModelName: 'rollout-abc-candidate',
+          InstanceType: 'ml.m5.xlarge',
+          InitialInstanceCount: 1,
+          InitialVariantWeight: 0,
+        },
+      ],
+      Tags: [],
+    });
+  });
+
+  it('copies a described config faithfully', async () => {
+    const described = {
+      EndpointConfigName: 'prod-config-1',
+      EndpointConfigArn: `${ARN}:endpoint-config/prod-config-1`,
+      CreationTime: new Date(0),
+      KmsKeyId: 'alias/sagemaker',
+      ProductionVariants: [
+        {
+          VariantName: 'baseline',
+          ModelName: 'fraud-v6',
+          InstanceType: 'ml.m5.xlarge' as const,
+          InitialInstanceCount: 2,
+          InitialVariantWeight: 1,
+          ModelDataDownloadTimeoutInSeconds: 900,
+          EnableSSMAccess: false,
+          ManagedInstanceScaling: { Status: 'ENABLED' as const, MinInstanceCount: 1, MaxInstanceCount: 4 },
+        },
+      ],
+    };
+    sagemaker.on(DescribeEndpointConfigCommand).resolves(described);
+    sagemaker.on(CreateEndpointConfigCommand).resolves({ EndpointConfigArn: `${ARN}:endpoint-config/copy` });
+
+    const state = await control.describeEndpointConfig('prod-config-1');
+    await control.createEndpointConfig({
+      endpointConfigName: 'copy',
+      variants: state?.variants ?? [],
+      extra: state?.extra,
+      tags: [],
+    });
+
+    expect(inputsOf(CreateEndpointConfigCommand)).toStrictEqual([
+      {
+        KmsKeyId: 'alias/sagemaker',
+        EndpointConfigName: 'copy',
+        ProductionVariants: described.ProductionVariants,
+        Tags: [],
+      },
+    ]);
+  });
+
+  it('answers exists when the config is already there', async () => {
+    sagemaker
+      .on(CreateEndpointConfigCommand)
+      .rejects(
+        awsError(
+          'ValidationException',
+          `Cannot create already existing endpoint configuration "${ARN}:endpoint-config/prod-rollout-abc-transition".`,
+        ),
+      );
+
+    await expect(
+      control.createEndpointConfig({
+        endpointConfigName: 'prod-rollout-abc-transition',
+        variants: [candidate],
+        tags: [],
+      }),
+    ).resolves.toBe('exists');
+  });
+
+  it('fails when a variant names a model SageMaker cannot find (that is not "absent")', async () => {
+    sagemaker
+      .on(CreateEndpointConfigCommand)
+      .rejects(awsError('ValidationException', `Could not find model "${ARN}:model/rollout-abc-candidate".`));
+
+    const failure = control.createEndpointConfig({
+      endpointConfigName: 't',
+      variants: [candidate],
+      tags: [],
+    });
+
+    await expect(failure).rejects.toMatchObject({
+      code: 'AWS_ERROR',
+      message: `CreateEndpointConfig failed: ValidationException: Could not find model "${ARN}:model/rollout-abc-candidate".`,
+    });
+  });
+});
+
+describe('updateEndpoint', () => {
+  it('sends only the endpoint and the config', async () => {
+    sagemaker.on(UpdateEndpointCommand).resolves({ EndpointArn: `${ARN}:endpoint/prod` });
+
+    await control.updateEndpoint('prod', 'prod-rollout-abc-transition');
+
+    expect(sagemaker).toHaveReceivedCommandTimes(UpdateEndpointCommand, 1);
+    expect(inputsOf(UpdateEndpointCommand)).toStrictEqual([
+      { EndpointName: 'prod', EndpointConfigName: 'prod-rollout-abc-transition' },
+    ]);
+  });
+
+  it('throws ENDPOINT_BUSY while the endpoint is updating', async () => {
+    sagemaker
+      .on(UpdateEndpointCommand)
+      .rejects(awsError('ValidationException', `Cannot update in-progress endpoint "${ARN}:endpoint/prod".`));
+
+    const failure = await control.updateEndpoint('prod', 'c').catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(SmRolloutError);
+    expect(failure).toMatchObject({ code: 'ENDPOINT_BUSY', retryable: true });
+    expect((failure as Error).message).toContain('UpdateEndpoint');
+    expect((failure as Error).message).toContain(
+      `Cannot update in-progress endpoint "${ARN}:endpoint/prod".`,
+    );
+  });
+
+  it('fails with AWS_ERROR, naming the operation, when the config does not exist', async () => {
+    sagemaker
+      .on(UpdateEndpointCommand)
+      .rejects(
+        awsError('ValidationException', `Could not find endpoint configuration "${ARN}:endpoint-config/c".`),
+      );
+
+    await expect(control.updateEndpoint('prod', 'c')).rejects.toMatchObject({
+      code: 'AWS_ERROR',
+      message: `UpdateEndpoint failed: ValidationException: Could not find endpoint configuration "${ARN}:endpoint-config/c".`,
+    });
+  });
+});
+
+describe('updateWeights', () => {
+  it('sends one desired weight per variant', async () => {
+    sagemaker.on(UpdateEndpointWeightsAndCapacitiesCommand).resolves({ EndpointArn: `${ARN}:endpoint/prod` });
+
+    await control.updateWeights('prod', [
+      { variantName: 'baseline', weight: 90 },
+      { variantName: 'candidate', weight: 10 },
+    ]);
+
+    expect(inputsOf(UpdateEndpointWeightsAndCapacitiesCommand)).toStrictEqual([
+      {
+        EndpointName: 'prod',
+        DesiredWeightsAndCapacities: [
+          { VariantName: 'baseline', DesiredWeight: 90 },
+          { VariantName: 'candidate', DesiredWeight: 10 },
+        ],
+      },
+    ]);
+  });
+
+  it('throws ENDPOINT_BUSY while the endpoint is updating', async () => {
+    sagemaker
+      .on(UpdateEndpointWeightsAndCapacitiesCommand)
+      .rejects(awsError('ValidationException', `Cannot update in-progress endpoint "${ARN}:endpoint/prod".`));
+
+    await expect(
+      control.updateWeights('prod', [{ variantName: 'baseline', weight: 1 }]),
+    ).rejects.toMatchObject({
+      code: 'ENDPOINT_BUSY',
+    });
+  });
+});
+
+describe('deleteEndpointConfig and deleteModel', () => {
+  it('delete by name and report deleted', async () => {
+    sagemaker.on(DeleteEndpointConfigCommand).resolves({});
+    sagemaker.on(DeleteModelCommand).resolves({});
+
+    await expect(control.deleteEndpointConfig('prod-rollout-abc-transition')).resolves.toBe('deleted');
+    await expect(control.deleteModel('rollout-abc-candidate')).resolves.toBe('deleted');
+
+    expect(inputsOf(DeleteEndpointConfigCommand)).toStrictEqual([
+      { EndpointConfigName: 'prod-rollout-abc-transition' },
+    ]);
+    expect(inputsOf(DeleteModelCommand)).toStrictEqual([{ ModelName: 'rollout-abc-candidate' }]);
+  });
+
+  it('report absent when there is nothing to delete', async () => {
+    sagemaker
+      .on(DeleteEndpointConfigCommand)
+      .rejects(
+        awsError('ValidationException', `Could not find endpoint configuration "${ARN}:endpoint-config/t".`),
+      );
+    sagemaker
+      .on(DeleteModelCommand)
+      .rejects(awsError('ValidationException', `Could not find model "${ARN}:model/rollout-abc-candidate".`));
+
+    await expect(control.deleteEndpointConfig('t')).resolves.toBe('absent');
+    await expect(control.deleteModel('rollout-abc-candidate')).resolves.toBe('absent');
+  });
+});
+
+describe('failures every operation shares', () => {
+  // Each case calls one operation, so failing every command stands for failing that one.
+  const operations: [string, () => Promise<unknown>][] = [
+    ['DescribeEndpoint', () => control.describeEndpoint('prod')],
+    ['DescribeEndpointConfig', () => control.describeEndpointConfig('c')],
+    ['DescribeModelPackage', () => control.describeModelPackage(PACKAGE_ARN)],
+    ['DescribeModel', () => control.modelExists('m')],
+    [
+      'CreateModel',
+      () =>
+        control.createModel({
+          modelName: 'm',
+          modelPackageArn: PACKAGE_ARN,
+          executionRoleArn: 'r',
+          tags: [],
+        }),
+    ],
+    [
+      'CreateEndpointConfig',
+      () => control.createEndpointConfig({ endpointConfigName: 'c', variants: [], tags: [] }),
+    ],
+    ['UpdateEndpoint', () => control.updateEndpoint('prod', 'c')],
+    ['UpdateEndpointWeightsAndCapacities', () => control.updateWeights('prod', [])],
+    ['DeleteEndpointConfig', () => control.deleteEndpointConfig('c')],
+    ['DeleteModel', () => control.deleteModel('m')],
+  ];
+
+  it.each(operations)(
+    '%s: throttling that survived the SDK retries is THROTTLED',
+    async (operation, call) => {
+      sagemaker
+        .onAnyCommand()
+        .rejects(awsError('ThrottlingException', 'Rate exceeded', { $metadata: { attempts: 5 } }));
+
+      await expect(call()).rejects.toMatchObject({
+        code: 'THROTTLED',
+        retryable: true,
+        message: `${operation} was throttled by AWS after 5 attempts (ThrottlingException: Rate exceeded); retry later`,
+      });
+    },
+  );
+
+  it.each(operations)('%s: anything else is AWS_ERROR with AWS name and message', async (operation, call) => {
+    const cause = awsError(
+      'AccessDeniedException',
+      'User: arn:aws:sts::111122223333:assumed-role/ci is not authorized to perform this action',
+    );
+    sagemaker.onAnyCommand().rejects(cause);
+
+    const failure = await call().catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(SmRolloutError);
+    expect(failure).toMatchObject({
+      code: 'AWS_ERROR',
+      retryable: false,
+      message: `${operation} failed: AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/ci is not authorized to perform this action`,
+    });
+    expect((failure as Error).cause).toBe(cause);
+    expect(sagemaker.calls().map((call) => call.args[0].constructor.name)).toEqual([`${operation}Command`]);
+  });
+});
