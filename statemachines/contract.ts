@@ -91,7 +91,12 @@ export interface Stamped {
 
 /** A change to the endpoint the machine waits for; apply and check both take it. */
 export type EndpointChange =
-  | { kind: 'config'; endpointName: string; endpointConfigName: string; purpose: 'transition' | 'final' | 'revert' }
+  | {
+      kind: 'config';
+      endpointName: string;
+      endpointConfigName: string;
+      purpose: 'transition' | 'final' | 'revert';
+    }
   | {
       kind: 'weights';
       endpointName: string;

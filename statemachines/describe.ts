@@ -7,13 +7,7 @@ import { describeReason, type RolloutContext, type rolloutMachine } from './roll
 export type RolloutSnapshot = SnapshotFrom<typeof rolloutMachine>;
 
 export type RolloutStatus =
-  | 'running'
-  | 'awaitingPromotion'
-  | 'paused'
-  | 'rollingBack'
-  | 'succeeded'
-  | 'rolledBack'
-  | 'failed';
+  'running' | 'awaitingPromotion' | 'paused' | 'rollingBack' | 'succeeded' | 'rolledBack' | 'failed';
 
 export const TERMINAL_STATUSES: readonly RolloutStatus[] = ['succeeded', 'rolledBack', 'failed'];
 
@@ -83,13 +77,16 @@ function phaseOf(snapshot: RolloutSnapshot, status: RolloutStatus): string {
   }
   if (status === 'rollingBack') return `rolling back (${describeReason(c.rollbackReason)})`;
   if (status === 'paused') {
-    const left = c.bakeRemainingMs !== undefined ? `, ${Math.ceil(c.bakeRemainingMs / 1000)}s of bake left` : '';
+    const left =
+      c.bakeRemainingMs !== undefined ? `, ${Math.ceil(c.bakeRemainingMs / 1000)}s of bake left` : '';
     return `paused by ${c.pausedBy ?? 'someone'} at ${step} with the candidate at ${c.candidateWeight}%${left}`;
   }
-  if (status === 'awaitingPromotion') return `waiting at a manual gate (${step}) with the candidate at ${c.candidateWeight}%`;
+  if (status === 'awaitingPromotion')
+    return `waiting at a manual gate (${step}) with the candidate at ${c.candidateWeight}%`;
   if (snapshot.matches('resolvingBaseline')) return 'resolving the baseline';
   if (snapshot.matches('creatingCandidate')) return 'creating the candidate model and transition config';
-  if (snapshot.matches('deployingTransition')) return `deploying the transition config ${c.names.transitionConfig}`;
+  if (snapshot.matches('deployingTransition'))
+    return `deploying the transition config ${c.names.transitionConfig}`;
   if (snapshot.matches({ live: { flow: 'shifting' } })) {
     const target = c.plan.steps[c.stepIndex];
     return `shifting traffic (${step}) to ${target?.kind === 'setWeight' ? target.percent : '?'}%`;
@@ -123,7 +120,8 @@ export function explainRejection(snapshot: RolloutSnapshot, command: RolloutComm
   const status = statusOf(snapshot);
   const phase = phaseOf(snapshot, status);
   const id = c.rolloutId;
-  if (isTerminal(status)) return `rollout ${id} has already ended (${status}); nothing to ${command.type.toLowerCase()}`;
+  if (isTerminal(status))
+    return `rollout ${id} has already ended (${status}); nothing to ${command.type.toLowerCase()}`;
   switch (command.type) {
     case 'PAUSE':
       if (status === 'paused') return `rollout ${id} is already paused (${phase})`;
@@ -131,8 +129,10 @@ export function explainRejection(snapshot: RolloutSnapshot, command: RolloutComm
     case 'RESUME':
       return `rollout ${id} is not paused; it is ${phase}`;
     case 'PROMOTE':
-      return `rollout ${id} is not waiting at a manual gate; it is ${phase}` +
-        (status === 'rollingBack' ? '' : ` (use promote --full to skip the remaining steps)`);
+      return (
+        `rollout ${id} is not waiting at a manual gate; it is ${phase}` +
+        (status === 'rollingBack' ? '' : ` (use promote --full to skip the remaining steps)`)
+      );
     case 'ABORT':
       return `rollout ${id} is already rolling back (${phase})`;
   }

@@ -264,7 +264,9 @@ const rollbackOnAbort = {
   target: '#rollout.rollingBack',
   actions: assign({
     rollbackReason: ({ event }: { event: RolloutEvent }): RollbackReason =>
-      event.type === 'ABORT' ? { kind: 'abort', by: event.by, note: event.note } : { kind: 'abort', by: 'unknown' },
+      event.type === 'ABORT'
+        ? { kind: 'abort', by: event.by, note: event.note }
+        : { kind: 'abort', by: 'unknown' },
   }) as never,
 } as const;
 
@@ -273,7 +275,12 @@ const rollbackOnAlarm = {
   actions: assign({
     rollbackReason: ({ event }: { event: RolloutEvent }): RollbackReason => {
       if (event.type !== 'ALARM_FIRED') return { kind: 'failure', code: 'INTERNAL', message: 'alarm' };
-      return { kind: 'alarm', alarmName: event.alarmName, stateReason: event.stateReason, ...parseDatapoints(event.reasonData) };
+      return {
+        kind: 'alarm',
+        alarmName: event.alarmName,
+        stateReason: event.stateReason,
+        ...parseDatapoints(event.reasonData),
+      };
     },
   }) as never,
 } as const;
@@ -298,7 +305,10 @@ function recordFailure(prefix: string) {
   }) as never;
 }
 
-function failureFromCheck(change: EndpointChange | undefined, output: CheckResult): { code: string; message: string } {
+function failureFromCheck(
+  change: EndpointChange | undefined,
+  output: CheckResult,
+): { code: string; message: string } {
   const what =
     change?.kind === 'config'
       ? `updating endpoint ${change.endpointName} to config ${change.endpointConfigName}`
@@ -329,20 +339,28 @@ function awaitEndpoint(
   const forward = opts.mode === 'forward';
   const failTarget = forward ? '#rollout.rollingBack' : '#rollout.failed';
   const retryLimit = forward ? FORWARD_RETRY_LIMIT : ROLLBACK_RETRY_LIMIT;
-  const failAction = (forward
-    ? assign({
-        rollbackReason: ({ context, event }: { context: RolloutContext; event: unknown }): RollbackReason => ({
-          kind: 'failure',
-          ...failureFromCheck(context.change, (event as { output: CheckResult }).output),
-        }),
-      })
-    : assign({
-        failure: ({ context, event }: { context: RolloutContext; event: unknown }) =>
-          failureFromCheck(context.change, (event as { output: CheckResult }).output),
-      })) as never;
-  const errorAction = (forward
+  const failAction = (
+    forward
+      ? assign({
+          rollbackReason: ({
+            context,
+            event,
+          }: {
+            context: RolloutContext;
+            event: unknown;
+          }): RollbackReason => ({
+            kind: 'failure',
+            ...failureFromCheck(context.change, (event as { output: CheckResult }).output),
+          }),
+        })
+      : assign({
+          failure: ({ context, event }: { context: RolloutContext; event: unknown }) =>
+            failureFromCheck(context.change, (event as { output: CheckResult }).output),
+        })
+  ) as never;
+  const errorAction = forward
     ? recordFailure(`${purpose} step failed`)
-    : assign({
+    : (assign({
         failure: ({ event }: { event: unknown }) => {
           const e = errorOf(event);
           return { code: e.code, message: `rollback step "${purpose}" failed: ${e.message}` };
@@ -365,21 +383,35 @@ function awaitEndpoint(
           src: 'applyEndpointChange',
           input: ({ context }) => ({ change: context.change! }),
           onDone: [
-            { guard: ({ event }) => event.output.outcome === 'satisfied', target: 'checking', actions: 'observeTime' },
+            {
+              guard: ({ event }) => event.output.outcome === 'satisfied',
+              target: 'checking',
+              actions: 'observeTime',
+            },
             {
               target: 'waiting',
               actions: [
                 'observeTime',
                 'scheduleWake',
                 assign({
-                  changeRequested: ({ context, event }) => context.changeRequested || event.output.outcome === 'requested',
-                  candidateDeployed: ({ context }) => context.candidateDeployed || purpose === 'transition' || purpose === 'final',
+                  changeRequested: ({ context, event }) =>
+                    context.changeRequested || event.output.outcome === 'requested',
+                  candidateDeployed: ({ context }) =>
+                    context.candidateDeployed || purpose === 'transition' || purpose === 'final',
                 }),
               ],
             },
           ],
           onError: [
-            { guard: retryable, target: 'waiting', actions: ['countRetry', 'scheduleWake', note('retry', ({ event }) => `Retrying later: ${errorOf(event).message}`)] },
+            {
+              guard: retryable,
+              target: 'waiting',
+              actions: [
+                'countRetry',
+                'scheduleWake',
+                note('retry', ({ event }) => `Retrying later: ${errorOf(event).message}`),
+              ],
+            },
             { target: failTarget, actions: errorAction },
           ],
         },
@@ -394,17 +426,24 @@ function awaitEndpoint(
           input: ({ context }) => ({ change: context.change! }),
           onDone: [
             { guard: ({ event }) => event.output.phase === 'ready', ...(opts.onReady as { target: string }) },
-            { guard: ({ event }) => event.output.phase === 'inProgress', target: 'waiting', actions: ['observeTime', 'scheduleWake'] },
             {
-              guard: ({ context, event }) =>
-                event.output.phase === 'idle' && !context.changeRequested && context.attempts < retryLimit,
+              guard: ({ event }) => event.output.phase === 'inProgress',
+              target: 'waiting',
+              actions: ['observeTime', 'scheduleWake'],
+            },
+            {
+              // The earlier call never reached SageMaker (busy or throttled): make it now. Not counted
+              // as a retry — the failed call already was.
+              guard: ({ context, event }) => event.output.phase === 'idle' && !context.changeRequested,
               target: 'applying',
-              actions: ['observeTime', 'countRetry'],
+              actions: ['observeTime'],
             },
             {
               // Weights that did not stick, and anything during a rollback, are worth another try.
               guard: ({ context, event }) =>
-                event.output.phase === 'idle' && (!forward || context.change?.kind === 'weights') && context.attempts < retryLimit,
+                event.output.phase === 'idle' &&
+                (!forward || context.change?.kind === 'weights') &&
+                context.attempts < retryLimit,
               target: 'applying',
               actions: ['observeTime', 'countRetry', assign({ changeRequested: false })],
             },
@@ -451,7 +490,12 @@ function holdWatchingAlarms(opts: { bake: boolean }): StateConfig {
               actions: assign({
                 rollbackReason: ({ event }): RollbackReason => {
                   const first = event.output.firing[0]!;
-                  return { kind: 'alarm', alarmName: first.alarmName, stateReason: first.stateReason, ...parseDatapoints(first.reasonData) };
+                  return {
+                    kind: 'alarm',
+                    alarmName: first.alarmName,
+                    stateReason: first.stateReason,
+                    ...parseDatapoints(first.reasonData),
+                  };
                 },
               }),
             },
@@ -459,12 +503,20 @@ function holdWatchingAlarms(opts: { bake: boolean }): StateConfig {
               ? [
                   // Typed loosely: the spread hides this transition from the invoke's inference.
                   {
-                    guard: ({ context, event }: { context: RolloutContext; event: { output: AlarmReading } }) =>
-                      context.bakeUntil !== undefined && event.output.at >= context.bakeUntil,
+                    guard: ({
+                      context,
+                      event,
+                    }: {
+                      context: RolloutContext;
+                      event: { output: AlarmReading };
+                    }) => context.bakeUntil !== undefined && event.output.at >= context.bakeUntil,
                     target: '#rollout.live.flow.choosing',
                     actions: [
                       'observeTime',
-                      note('bakeCompleted', ({ context }) => `Bake of ${stepLabel(context)} completed; alarms quiet`),
+                      note(
+                        'bakeCompleted',
+                        ({ context }) => `Bake of ${stepLabel(context)} completed; alarms quiet`,
+                      ),
                       assign({ stepIndex: ({ context }) => context.stepIndex + 1, bakeUntil: undefined }),
                     ],
                   } as never,
@@ -478,7 +530,10 @@ function holdWatchingAlarms(opts: { bake: boolean }): StateConfig {
           onError: {
             // A failed read is not an alarm: keep holding and read again on the next tick.
             target: 'idle',
-            actions: note('alarmReadFailed', ({ event }) => `Could not read alarm states: ${errorOf(event).message}`),
+            actions: note(
+              'alarmReadFailed',
+              ({ event }) => `Could not read alarm states: ${errorOf(event).message}`,
+            ),
           },
         },
       },
@@ -574,7 +629,11 @@ export const rolloutMachine = rolloutSetup.createMachine({
         PROMOTE: {
           guard: 'fullPromotion',
           target: 'promoting',
-          actions: note('promotedFull', ({ event }) => `Full promotion requested by ${(event as { by: string }).by}: skipping the remaining steps`),
+          actions: note(
+            'promotedFull',
+            ({ event }) =>
+              `Full promotion requested by ${(event as { by: string }).by}: skipping the remaining steps`,
+          ),
         },
       },
       states: {
@@ -588,10 +647,17 @@ export const rolloutMachine = rolloutSetup.createMachine({
                 assign({
                   pausedBy: ({ event }) => (event.type === 'PAUSE' ? event.by : undefined),
                   bakeRemainingMs: ({ context, event }) =>
-                    context.bakeUntil === undefined ? undefined : Math.max(0, context.bakeUntil - timeOf(event, context)),
+                    context.bakeUntil === undefined
+                      ? undefined
+                      : Math.max(0, context.bakeUntil - timeOf(event, context)),
                   bakeUntil: undefined,
                 }),
-                note('paused', ({ context, event }) => `Paused by ${(event as { by: string }).by} at ${stepLabel(context)}`, 'Rollout Paused'),
+                note(
+                  'paused',
+                  ({ context, event }) =>
+                    `Paused by ${(event as { by: string }).by} at ${stepLabel(context)}`,
+                  'Rollout Paused',
+                ),
               ],
             },
           },
@@ -657,12 +723,24 @@ export const rolloutMachine = rolloutSetup.createMachine({
               ...holdWatchingAlarms({ bake: false }),
               on: {
                 PROMOTE: [
-                  { guard: 'fullPromotion', target: '#rollout.promoting', actions: note('promotedFull', ({ event }) => `Full promotion requested by ${(event as { by: string }).by}: skipping the remaining steps`) },
+                  {
+                    guard: 'fullPromotion',
+                    target: '#rollout.promoting',
+                    actions: note(
+                      'promotedFull',
+                      ({ event }) =>
+                        `Full promotion requested by ${(event as { by: string }).by}: skipping the remaining steps`,
+                    ),
+                  },
                   {
                     target: 'choosing',
                     actions: [
                       'observeTime',
-                      note('promoted', ({ context, event }) => `Manual gate (${stepLabel(context)}) passed: promoted by ${(event as { by: string }).by}`),
+                      note(
+                        'promoted',
+                        ({ context, event }) =>
+                          `Manual gate (${stepLabel(context)}) passed: promoted by ${(event as { by: string }).by}`,
+                      ),
                       assign({ stepIndex: ({ context }) => context.stepIndex + 1 }),
                     ],
                   },
@@ -681,11 +759,18 @@ export const rolloutMachine = rolloutSetup.createMachine({
                 'observeTime',
                 assign({
                   bakeUntil: ({ context, event }) =>
-                    context.bakeRemainingMs === undefined ? undefined : timeOf(event, context) + context.bakeRemainingMs,
+                    context.bakeRemainingMs === undefined
+                      ? undefined
+                      : timeOf(event, context) + context.bakeRemainingMs,
                   bakeRemainingMs: undefined,
                   pausedBy: undefined,
                 }),
-                note('resumed', ({ context, event }) => `Resumed by ${(event as { by: string }).by} at ${stepLabel(context)}`, 'Rollout Resumed'),
+                note(
+                  'resumed',
+                  ({ context, event }) =>
+                    `Resumed by ${(event as { by: string }).by} at ${stepLabel(context)}`,
+                  'Rollout Resumed',
+                ),
               ],
             },
           },
@@ -697,12 +782,18 @@ export const rolloutMachine = rolloutSetup.createMachine({
       on: { ABORT: rollbackOnAbort, ALARM_FIRED: rollbackOnAlarm },
       states: {
         creatingFinalConfig: {
-          entry: note('promoting', ({ context }) => `Promoting: creating final config ${context.names.finalConfig} (candidate only)`),
+          entry: note(
+            'promoting',
+            ({ context }) => `Promoting: creating final config ${context.names.finalConfig} (candidate only)`,
+          ),
           invoke: {
             src: 'createFinalConfig',
             input: ({ context }) => ({ context: { ...context, baseline: baselineOf(context) } }),
             onDone: { target: 'deploying', actions: 'observeTime' },
-            onError: { target: '#rollout.rollingBack', actions: recordFailure('creating the final config failed') },
+            onError: {
+              target: '#rollout.rollingBack',
+              actions: recordFailure('creating the final config failed'),
+            },
           },
         },
         deploying: awaitEndpoint('final', {
@@ -712,7 +803,11 @@ export const rolloutMachine = rolloutSetup.createMachine({
             actions: [
               'observeTime',
               rolloutSetup.assign({ candidateWeight: 100 }),
-              note('finalLive', ({ context }) => `Endpoint ${context.endpointName} is InService on final config ${context.names.finalConfig}`),
+              note(
+                'finalLive',
+                ({ context }) =>
+                  `Endpoint ${context.endpointName} is InService on final config ${context.names.finalConfig}`,
+              ),
             ],
           },
         }),
@@ -736,7 +831,10 @@ export const rolloutMachine = rolloutSetup.createMachine({
         onError: {
           target: 'succeeded',
           actions: assign({
-            warnings: ({ context, event }) => [...context.warnings, `cleanup after promotion failed: ${errorOf(event).message}`],
+            warnings: ({ context, event }) => [
+              ...context.warnings,
+              `cleanup after promotion failed: ${errorOf(event).message}`,
+            ],
           }),
         },
       },
@@ -750,7 +848,10 @@ export const rolloutMachine = rolloutSetup.createMachine({
       ),
       states: {
         routing: {
-          always: [{ guard: 'candidateMayBeLive', target: 'restoringTraffic' }, { target: 'removingCandidate' }],
+          always: [
+            { guard: 'candidateMayBeLive', target: 'restoringTraffic' },
+            { target: 'removingCandidate' },
+          ],
         },
         restoringTraffic: awaitEndpoint('restore', {
           mode: 'rollback',
@@ -759,7 +860,11 @@ export const rolloutMachine = rolloutSetup.createMachine({
             actions: [
               'observeTime',
               rolloutSetup.assign({ candidateWeight: 0 }),
-              note('trafficRestored', ({ context }) => `All traffic is back on the baseline variant ${baselineOf(context).variantName}`),
+              note(
+                'trafficRestored',
+                ({ context }) =>
+                  `All traffic is back on the baseline variant ${baselineOf(context).variantName}`,
+              ),
             ],
           },
         }),
@@ -769,7 +874,11 @@ export const rolloutMachine = rolloutSetup.createMachine({
             target: '#rollout.rollingBack.removingCandidate',
             actions: [
               'observeTime',
-              note('reverted', ({ context }) => `Endpoint ${context.endpointName} is back on its original config ${baselineOf(context).endpointConfigName}`),
+              note(
+                'reverted',
+                ({ context }) =>
+                  `Endpoint ${context.endpointName} is back on its original config ${baselineOf(context).endpointConfigName}`,
+              ),
             ],
           },
         }),
@@ -793,7 +902,8 @@ export const rolloutMachine = rolloutSetup.createMachine({
                 },
                 onError: [
                   {
-                    guard: ({ context, event }) => errorOf(event).retryable && context.attempts < ROLLBACK_RETRY_LIMIT,
+                    guard: ({ context, event }) =>
+                      errorOf(event).retryable && context.attempts < ROLLBACK_RETRY_LIMIT,
                     target: 'waiting',
                     actions: ['countRetry', 'scheduleWake'],
                   },

@@ -36,8 +36,8 @@ export function createRolloutActors(effects: RolloutEffects, clock: Clock) {
     readAlarms: fromPromise<AlarmReading, { alarmNames: string[] }>(({ input }) =>
       stamp(effects.readAlarms(input.alarmNames)),
     ),
-    createFinalConfig: fromPromise<CreateCandidateResult, { context: RolloutInputWithBaseline }>(({ input }) =>
-      stamp(effects.createFinalConfig(input.context)),
+    createFinalConfig: fromPromise<CreateCandidateResult, { context: RolloutInputWithBaseline }>(
+      ({ input }) => stamp(effects.createFinalConfig(input.context)),
     ),
     cleanupAfterPromotion: fromPromise<CleanupResult, { context: RolloutInputWithBaseline }>(({ input }) =>
       stamp(effects.cleanupAfterPromotion(input.context)),

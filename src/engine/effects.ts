@@ -18,7 +18,9 @@ import type { AlarmControl, EndpointControl, EndpointState, ProductionVariantSpe
 type Unstamped<T> = Omit<T, 'at'>;
 
 export interface RolloutEffects {
-  resolveBaseline(input: Pick<RolloutInput, 'endpointName' | 'modelPackageArn' | 'alarms'>): Promise<Baseline>;
+  resolveBaseline(
+    input: Pick<RolloutInput, 'endpointName' | 'modelPackageArn' | 'alarms'>,
+  ): Promise<Baseline>;
   createCandidate(context: RolloutInputWithBaseline): Promise<Unstamped<CreateCandidateResult>>;
   applyEndpointChange(change: EndpointChange): Promise<Unstamped<ApplyResult>>;
   checkEndpoint(change: EndpointChange): Promise<Unstamped<CheckResult>>;
@@ -39,7 +41,10 @@ function tagsFor(context: RolloutInput): Tag[] {
 }
 
 /** True when the endpoint's current weights split traffic as `wanted` does (weights are relative). */
-export function weightsMatch(endpoint: EndpointState, wanted: { variantName: string; weight: number }[]): boolean {
+export function weightsMatch(
+  endpoint: EndpointState,
+  wanted: { variantName: string; weight: number }[],
+): boolean {
   const wantedTotal = wanted.reduce((sum, w) => sum + w.weight, 0);
   const current = new Map(endpoint.variants.map((v) => [v.variantName, v.currentWeight ?? 0]));
   const currentTotal = [...current.values()].reduce((sum, w) => sum + w, 0);
@@ -59,7 +64,10 @@ function brokenEndpointError(endpoint: EndpointState): SmRolloutError {
   );
 }
 
-export function createRolloutEffects(deps: { endpoints: EndpointControl; alarms: AlarmControl }): RolloutEffects {
+export function createRolloutEffects(deps: {
+  endpoints: EndpointControl;
+  alarms: AlarmControl;
+}): RolloutEffects {
   const { endpoints, alarms } = deps;
 
   async function describeOrThrow(endpointName: string): Promise<EndpointState> {
@@ -74,7 +82,11 @@ export function createRolloutEffects(deps: { endpoints: EndpointControl; alarms:
     return endpoint;
   }
 
-  function candidateSpec(context: RolloutInputWithBaseline, weight: number, original?: ProductionVariantSpec) {
+  function candidateSpec(
+    context: RolloutInputWithBaseline,
+    weight: number,
+    original?: ProductionVariantSpec,
+  ) {
     const { baseline, candidate, names } = context;
     const instanceType = candidate.instanceType ?? baseline.instanceType;
     const sameHardware = instanceType === baseline.instanceType;
@@ -112,7 +124,10 @@ export function createRolloutEffects(deps: { endpoints: EndpointControl; alarms:
   /** Deletes a config the rollout created unless the endpoint uses it or might be moving to it. */
   async function deleteConfigSafely(endpoint: EndpointState | undefined, name: string, removed: string[]) {
     if (endpoint && endpoint.endpointConfigName === name) {
-      throw new SmRolloutError('UPDATE_FAILED', `endpoint ${endpoint.endpointName} still runs config ${name}; not deleting it`);
+      throw new SmRolloutError(
+        'UPDATE_FAILED',
+        `endpoint ${endpoint.endpointName} still runs config ${name}; not deleting it`,
+      );
     }
     if ((await endpoints.deleteEndpointConfig(name)) === 'deleted') removed.push(`endpoint config ${name}`);
   }
@@ -120,7 +135,10 @@ export function createRolloutEffects(deps: { endpoints: EndpointControl; alarms:
   function assertSettled(endpoint: EndpointState | undefined) {
     // Mid-update, DescribeEndpoint does not say where the endpoint is going: delete nothing then.
     if (endpoint && endpoint.status !== 'InService' && !BROKEN_STATUSES.has(endpoint.status)) {
-      throw new SmRolloutError('ENDPOINT_BUSY', `endpoint ${endpoint.endpointName} is ${endpoint.status}; cleanup waits`);
+      throw new SmRolloutError(
+        'ENDPOINT_BUSY',
+        `endpoint ${endpoint.endpointName} is ${endpoint.status}; cleanup waits`,
+      );
     }
   }
 
@@ -171,9 +189,13 @@ export function createRolloutEffects(deps: { endpoints: EndpointControl; alarms:
       const live = endpoint.variants.find((v) => v.variantName === variant.variantName);
       const pkg = await endpoints.describeModelPackage(modelPackageArn);
       if (!pkg) {
-        throw new SmRolloutError('MODEL_PACKAGE_NOT_FOUND', `model package ${modelPackageArn} does not exist`, {
-          field: 'modelPackageArn',
-        });
+        throw new SmRolloutError(
+          'MODEL_PACKAGE_NOT_FOUND',
+          `model package ${modelPackageArn} does not exist`,
+          {
+            field: 'modelPackageArn',
+          },
+        );
       }
       if (pkg.approvalStatus !== 'Approved') {
         throw new SmRolloutError(
@@ -272,7 +294,11 @@ export function createRolloutEffects(deps: { endpoints: EndpointControl; alarms:
             'something else changed it during the rollout',
         );
       }
-      if (change.kind === 'config' && endpoint.status === 'InService' && endpoint.endpointConfigName === change.endpointConfigName) {
+      if (
+        change.kind === 'config' &&
+        endpoint.status === 'InService' &&
+        endpoint.endpointConfigName === change.endpointConfigName
+      ) {
         return { outcome: 'satisfied' };
       }
       if (BROKEN_STATUSES.has(endpoint.status)) throw brokenEndpointError(endpoint);
@@ -294,7 +320,11 @@ export function createRolloutEffects(deps: { endpoints: EndpointControl; alarms:
     async checkEndpoint(change) {
       const endpoint = await endpoints.describeEndpoint(change.endpointName);
       if (!endpoint) {
-        return { phase: 'failed', status: 'Deleted', failureReason: `endpoint ${change.endpointName} no longer exists` };
+        return {
+          phase: 'failed',
+          status: 'Deleted',
+          failureReason: `endpoint ${change.endpointName} no longer exists`,
+        };
       }
       const seen = {
         status: endpoint.status,
@@ -304,7 +334,10 @@ export function createRolloutEffects(deps: { endpoints: EndpointControl; alarms:
       if (BROKEN_STATUSES.has(endpoint.status)) return { phase: 'failed', ...seen };
       if (endpoint.status !== 'InService') return { phase: 'inProgress', ...seen };
       if (change.kind === 'config') {
-        return { phase: endpoint.endpointConfigName === change.endpointConfigName ? 'ready' : 'idle', ...seen };
+        return {
+          phase: endpoint.endpointConfigName === change.endpointConfigName ? 'ready' : 'idle',
+          ...seen,
+        };
       }
       if (endpoint.endpointConfigName !== change.endpointConfigName) {
         return { phase: change.purpose === 'restore' ? 'ready' : 'idle', ...seen };
@@ -317,7 +350,11 @@ export function createRolloutEffects(deps: { endpoints: EndpointControl; alarms:
       return {
         firing: states
           .filter((s) => s.state === 'ALARM')
-          .map((s) => ({ alarmName: s.alarmName, stateReason: s.reason, ...(s.reasonData ? { reasonData: s.reasonData } : {}) })),
+          .map((s) => ({
+            alarmName: s.alarmName,
+            stateReason: s.reason,
+            ...(s.reasonData ? { reasonData: s.reasonData } : {}),
+          })),
         states: states.map((s) => ({ alarmName: s.alarmName, state: s.state })),
       };
     },
@@ -345,7 +382,10 @@ export function createRolloutEffects(deps: { endpoints: EndpointControl; alarms:
       }
       return {
         removed,
-        kept: [`endpoint config ${context.baseline.endpointConfigName}`, `model ${context.baseline.modelName}`],
+        kept: [
+          `endpoint config ${context.baseline.endpointConfigName}`,
+          `model ${context.baseline.modelName}`,
+        ],
       };
     },
 

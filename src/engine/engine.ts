@@ -57,6 +57,13 @@ export interface StepResult {
 
 type RolloutActor = Actor<typeof rolloutMachine>;
 
+/** A command as a person or pipeline sends it; the engine stamps the time. */
+export type CommandRequest = RolloutCommand extends infer C
+  ? C extends RolloutCommand
+    ? Omit<C, 'now'>
+    : never
+  : never;
+
 export class RolloutEngine {
   private readonly settings: EngineSettings;
   private readonly effects: RolloutEffects;
@@ -133,12 +140,15 @@ export class RolloutEngine {
   }
 
   /** Delivers an AWS-originated event (alarm fired, endpoint changed) to a rollout. */
-  notify(rolloutId: string, event: Extract<RolloutEvent, { type: 'ALARM_FIRED' | 'ENDPOINT_CHANGED' }>): Promise<StepResult> {
+  notify(
+    rolloutId: string,
+    event: Extract<RolloutEvent, { type: 'ALARM_FIRED' | 'ENDPOINT_CHANGED' }>,
+  ): Promise<StepResult> {
     return this.step(rolloutId, event);
   }
 
   /** A person's or pipeline's command; rejected with the reason when it does not apply now. */
-  command(rolloutId: string, command: Omit<RolloutCommand, 'now'>): Promise<StepResult> {
+  command(rolloutId: string, command: CommandRequest): Promise<StepResult> {
     return this.step(rolloutId, { ...command, now: this.deps.clock.now() } as RolloutCommand);
   }
 
@@ -150,9 +160,13 @@ export class RolloutEngine {
   private async load(rolloutId: string): Promise<RolloutRecord> {
     const record = await this.deps.store.get(rolloutId);
     if (!record) {
-      throw new SmRolloutError('ROLLOUT_NOT_FOUND', `rollout ${rolloutId} not found; \`sm-rollout list\` shows the known ones`, {
-        field: 'rolloutId',
-      });
+      throw new SmRolloutError(
+        'ROLLOUT_NOT_FOUND',
+        `rollout ${rolloutId} not found; \`sm-rollout list\` shows the known ones`,
+        {
+          field: 'rolloutId',
+        },
+      );
     }
     if (record.machineVersion !== ROLLOUT_MACHINE_VERSION) {
       throw new SmRolloutError(
@@ -243,7 +257,12 @@ export class RolloutEngine {
   /** Lifecycle events are best effort: a failed publish is reported, never allowed to stop a rollout. */
   private async publish(
     record: RolloutRecord,
-    context: { candidateWeight: number; stepIndex: number; plan: { steps: unknown[] }; rollbackReason?: unknown },
+    context: {
+      candidateWeight: number;
+      stepIndex: number;
+      plan: { steps: unknown[] };
+      rollbackReason?: unknown;
+    },
     notes: { note: TimelineNote; at: number }[],
   ) {
     const events: LifecycleEvent[] = notes
@@ -256,7 +275,10 @@ export class RolloutEngine {
           endpointName: record.endpointName,
           modelPackageArn: record.modelPackageArn,
           weights: { baseline: 100 - context.candidateWeight, candidate: context.candidateWeight },
-          step: { index: Math.min(context.stepIndex + 1, context.plan.steps.length), total: context.plan.steps.length },
+          step: {
+            index: Math.min(context.stepIndex + 1, context.plan.steps.length),
+            total: context.plan.steps.length,
+          },
           reason: note.message,
         },
       }));

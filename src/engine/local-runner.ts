@@ -27,7 +27,11 @@ export interface RunOptions {
   shouldDetach?: () => boolean;
 }
 
-export async function runRollout(engine: RolloutEngine, rolloutId: string, options: RunOptions): Promise<StepResult> {
+export async function runRollout(
+  engine: RolloutEngine,
+  rolloutId: string,
+  options: RunOptions,
+): Promise<StepResult> {
   const { time } = options;
   const maxAdvance = options.maxAdvanceMs ?? 5_000;
   let result = await engine.tick(rolloutId);

@@ -10,7 +10,10 @@ const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 /** `r-` + 10 lowercase base-36 characters of time + randomness: sortable by start, collision-safe. */
 export function newRolloutId(now: number, random: () => Buffer = () => randomBytes(4)): string {
-  const time = Math.floor(now / 1000).toString(36).padStart(7, '0').slice(-7);
+  const time = Math.floor(now / 1000)
+    .toString(36)
+    .padStart(7, '0')
+    .slice(-7);
   const rand = (random().readUInt32BE(0) % 36 ** 4).toString(36).padStart(4, '0');
   return `r-${time}${rand}`;
 }
@@ -36,7 +39,9 @@ function derive(endpointName: string, rolloutId: string, kind: string): string {
   const fixed = `${NAME_PREFIX}--${core}-${kind}`;
   const room = 63 - fixed.length;
   const endpointPart = endpointName.slice(0, Math.max(0, room)).replace(/-+$/, '');
-  const name = endpointPart ? `${NAME_PREFIX}-${endpointPart}-${core}-${kind}` : `${NAME_PREFIX}-${core}-${kind}`;
+  const name = endpointPart
+    ? `${NAME_PREFIX}-${endpointPart}-${core}-${kind}`
+    : `${NAME_PREFIX}-${core}-${kind}`;
   assertSageMakerName(name, 'derived name');
   return name;
 }

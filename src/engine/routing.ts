@@ -35,7 +35,13 @@ export function rolloutEventsFor(event: AwsEvent, record: RolloutRecord, now: nu
   }
   if (event.source === 'aws.sagemaker' && event['detail-type'] === 'SageMaker Endpoint State Change') {
     if (detail.EndpointName !== record.endpointName) return [];
-    return [{ type: 'ENDPOINT_CHANGED', now, ...(typeof detail.EndpointStatus === 'string' ? { status: detail.EndpointStatus } : {}) }];
+    return [
+      {
+        type: 'ENDPOINT_CHANGED',
+        now,
+        ...(typeof detail.EndpointStatus === 'string' ? { status: detail.EndpointStatus } : {}),
+      },
+    ];
   }
   return [];
 }

@@ -6,7 +6,8 @@ import { compilePlan, toDurationMs, type ExplicitStepInput, type Plan } from '..
 import type { CandidateAlarmTemplate } from '../../statemachines/contract';
 import { isSageMakerName } from './names';
 
-const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\/\d+$/;
+const MODEL_PACKAGE_ARN =
+  /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\/\d+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 const comparison = z.enum([
@@ -19,7 +20,12 @@ const comparison = z.enum([
 export const candidateAlarmTemplateSchema = z.object({
   suffix: z.string().regex(/^[a-z0-9-]{1,32}$/, 'use 1–32 lowercase letters, digits or hyphens'),
   metricName: z.string().min(1),
-  statistic: z.string().regex(/^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d+)?)$/, 'use Average, Sum, Minimum, Maximum, SampleCount or a percentile like p99'),
+  statistic: z
+    .string()
+    .regex(
+      /^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d+)?)$/,
+      'use Average, Sum, Minimum, Maximum, SampleCount or a percentile like p99',
+    ),
   threshold: z.number().finite(),
   comparison: comparison.default('GreaterThanThreshold'),
   periodSeconds: z.number().int().min(10).default(60),
@@ -33,7 +39,8 @@ const startRequestSchema = z.object({
     message: 'use the endpoint name (1–63 letters, digits and hyphens), not its ARN',
   }),
   modelPackageArn: z.string().regex(MODEL_PACKAGE_ARN, {
-    message: 'use a versioned model package ARN, e.g. arn:aws:sagemaker:eu-west-1:111122223333:model-package/churn-model/7',
+    message:
+      'use a versioned model package ARN, e.g. arn:aws:sagemaker:eu-west-1:111122223333:model-package/churn-model/7',
   }),
   executionRoleArn: z.string().regex(ROLE_ARN, {
     message: 'use an IAM role ARN SageMaker can assume, e.g. arn:aws:iam::111122223333:role/sagemaker-exec',
@@ -44,7 +51,10 @@ const startRequestSchema = z.object({
   candidateAlarms: z.array(candidateAlarmTemplateSchema).max(10).default([]),
   candidate: z
     .object({
-      instanceType: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'use a SageMaker instance type like ml.m5.large').optional(),
+      instanceType: z
+        .string()
+        .regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'use a SageMaker instance type like ml.m5.large')
+        .optional(),
       instanceCount: z.number().int().min(1).max(1000).optional(),
     })
     .default({}),
@@ -70,7 +80,12 @@ export interface ValidStartRequest {
 
 export function zodToError(error: z.ZodError, prefix = ''): SmRolloutError {
   const issue = error.issues[0]!;
-  const field = prefix + issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const field =
+    prefix +
+    issue.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '');
   return new SmRolloutError('INVALID_INPUT', `${field || 'input'}: ${issue.message}`, { field });
 }
 
@@ -92,9 +107,13 @@ export function validateStartRequest(request: StartRolloutRequest): ValidStartRe
   const suffixes = new Set<string>();
   for (const template of r.candidateAlarms) {
     if (suffixes.has(template.suffix)) {
-      throw new SmRolloutError('INVALID_INPUT', `candidateAlarms: suffix "${template.suffix}" is used twice`, {
-        field: 'candidateAlarms',
-      });
+      throw new SmRolloutError(
+        'INVALID_INPUT',
+        `candidateAlarms: suffix "${template.suffix}" is used twice`,
+        {
+          field: 'candidateAlarms',
+        },
+      );
     }
     suffixes.add(template.suffix);
   }
