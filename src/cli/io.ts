@@ -25,7 +25,11 @@ export function processIo(): CliIo {
   };
 }
 
-export function paint(io: CliIo, code: 'red' | 'green' | 'yellow' | 'dim' | 'bold' | 'cyan', text: string): string {
+export function paint(
+  io: CliIo,
+  code: 'red' | 'green' | 'yellow' | 'dim' | 'bold' | 'cyan',
+  text: string,
+): string {
   if (!io.color) return text;
   const codes = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1, cyan: 36 } as const;
   return `\u001b[${codes[code]}m${text}\u001b[0m`;

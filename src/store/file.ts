@@ -21,7 +21,9 @@ export class FileRolloutStore implements RolloutStore {
   }
 
   private async ensureDirs() {
-    await Promise.all(['rollouts', 'timelines', 'locks'].map((d) => fs.mkdir(path.join(this.dir, d), { recursive: true })));
+    await Promise.all(
+      ['rollouts', 'timelines', 'locks'].map((d) => fs.mkdir(path.join(this.dir, d), { recursive: true })),
+    );
   }
 
   private async writeAtomic(file: string, content: string) {
@@ -57,7 +59,11 @@ export class FileRolloutStore implements RolloutStore {
     }
   }
 
-  async save(record: RolloutRecord, expectedVersion: number, timeline: readonly TimelineEntry[]): Promise<void> {
+  async save(
+    record: RolloutRecord,
+    expectedVersion: number,
+    timeline: readonly TimelineEntry[],
+  ): Promise<void> {
     const current = await this.get(record.id);
     if (!current || current.version !== expectedVersion) {
       throw versionConflictError(record.id, expectedVersion, current?.version);

@@ -12,7 +12,11 @@ export function activeRolloutError(endpointName: string, holder: string): SmRoll
   );
 }
 
-export function versionConflictError(id: string, expected: number, actual: number | undefined): SmRolloutError {
+export function versionConflictError(
+  id: string,
+  expected: number,
+  actual: number | undefined,
+): SmRolloutError {
   return new SmRolloutError(
     'VERSION_CONFLICT',
     `rollout ${id} changed while this update was prepared (expected version ${expected}, found ${actual ?? 'none'})`,
@@ -37,7 +41,8 @@ export class MemoryRolloutStore implements RolloutStore {
   async create(record: RolloutRecord, timeline: readonly TimelineEntry[]): Promise<void> {
     const holder = this.locks.get(record.endpointName);
     if (holder) throw activeRolloutError(record.endpointName, holder);
-    if (this.records.has(record.id)) throw versionConflictError(record.id, 0, this.records.get(record.id)?.version);
+    if (this.records.has(record.id))
+      throw versionConflictError(record.id, 0, this.records.get(record.id)?.version);
     this.locks.set(record.endpointName, record.id);
     this.records.set(record.id, structuredClone(record));
     this.timelines.set(record.id, structuredClone([...timeline]));
@@ -48,7 +53,11 @@ export class MemoryRolloutStore implements RolloutStore {
     return record && structuredClone(record);
   }
 
-  async save(record: RolloutRecord, expectedVersion: number, timeline: readonly TimelineEntry[]): Promise<void> {
+  async save(
+    record: RolloutRecord,
+    expectedVersion: number,
+    timeline: readonly TimelineEntry[],
+  ): Promise<void> {
     const current = this.records.get(record.id);
     if (!current || current.version !== expectedVersion) {
       throw versionConflictError(record.id, expectedVersion, current?.version);

@@ -21,7 +21,9 @@ function guard<T extends (...a: never[]) => unknown>(original: T, name: string):
   return function guarded(this: unknown, ...args: unknown[]) {
     const host = hostOf(args);
     if (host !== undefined && !loopback.has(host) && !host.startsWith('127.')) {
-      throw new Error(`test tried to open a network connection to ${host} (${name}); tests must not leave the machine`);
+      throw new Error(
+        `test tried to open a network connection to ${host} (${name}); tests must not leave the machine`,
+      );
     }
     return (original as unknown as (...a: unknown[]) => unknown).apply(this, args);
   } as unknown as T;

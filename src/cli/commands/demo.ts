@@ -78,11 +78,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const print = options.print ?? (() => undefined);
   const env = createSimulatedEnvironment({ sim: { seed: options.seed } });
   const { sim, engine } = env;
-  const strategy = options.strategy ?? (options.scenario === 'manual-gate' ? '10%,2m,pause,50%,2m' : 'Canary10Percent5Minutes');
+  const strategy =
+    options.strategy ??
+    (options.scenario === 'manual-gate' ? '10%,2m,pause,50%,2m' : 'Canary10Percent5Minutes');
   const candidateBehaviour = options.scenario === 'bad-model' ? BAD_MODEL : HEALTHY_MODEL;
   const packageArn = env.approveNewVersion(candidateBehaviour);
 
-  print(`Simulated endpoint ${DEMO_ENDPOINT}: serving ${env.baselinePackageArn} (2 × ml.m5.large), 600 requests/min`);
+  print(
+    `Simulated endpoint ${DEMO_ENDPOINT}: serving ${env.baselinePackageArn} (2 × ml.m5.large), 600 requests/min`,
+  );
   print(
     `New version approved: ${packageArn} (${(candidateBehaviour.errorRate * 100).toFixed(1)}% errors, ` +
       `~${candidateBehaviour.latencyMs} ms)`,
@@ -118,7 +122,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const alarms = result.record.input.candidateAlarms
       .map((a) => `${a.template.suffix} ${sim.alarm(a.alarmName)?.state ?? '?'}`)
       .join(', ');
-    const left = view.bakeUntil !== undefined ? ` · ${Math.max(0, Math.ceil((view.bakeUntil - sim.clock.now()) / 1000))}s of bake left` : '';
+    const left =
+      view.bakeUntil !== undefined
+        ? ` · ${Math.max(0, Math.ceil((view.bakeUntil - sim.clock.now()) / 1000))}s of bake left`
+        : '';
     print(
       `           ${bar(view.weights.candidate)} candidate ${view.weights.candidate}%${left} · alarms: ${alarms || 'none'} · ${view.phase}`,
     );
@@ -136,7 +143,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       }
       gateSince ??= sim.clock.now();
       if (sim.clock.now() - gateSince < 2 * 60_000) return;
-      print(`[${clockTime(sim.clock.now())}] operator checks the dashboards and runs: sm-rollout promote ${id}`);
+      print(
+        `[${clockTime(sim.clock.now())}] operator checks the dashboards and runs: sm-rollout promote ${id}`,
+      );
       return engine.command(id, { type: 'PROMOTE', by: 'demo-operator' });
     },
   });
@@ -176,16 +185,21 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     io.out(DEMO_USAGE);
     return EXIT.succeeded;
   }
-  if (positionals.length) throw new UsageError(`demo takes no positional arguments (got "${positionals.join(' ')}")`);
+  if (positionals.length)
+    throw new UsageError(`demo takes no positional arguments (got "${positionals.join(' ')}")`);
   const scenarios: DemoScenario[] = ['healthy', 'bad-model', 'manual-gate'];
   if (!scenarios.includes(values.scenario as DemoScenario)) {
-    throw new UsageError(`--scenario: "${values.scenario}" is not a scenario; use one of ${scenarios.join(', ')}`);
+    throw new UsageError(
+      `--scenario: "${values.scenario}" is not a scenario; use one of ${scenarios.join(', ')}`,
+    );
   }
   const speed = values.speed === 'max' ? Infinity : Number(values.speed);
-  if (!(speed > 0)) throw new UsageError(`--speed: "${values.speed}" is not a positive number; use e.g. 100, or max`);
+  if (!(speed > 0))
+    throw new UsageError(`--speed: "${values.speed}" is not a positive number; use e.g. 100, or max`);
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed: "${values.seed}" is not an integer`);
-  if (values.output !== undefined && values.output !== 'json') throw new UsageError(`--output: "${values.output}" is not supported; use --output json`);
+  if (values.output !== undefined && values.output !== 'json')
+    throw new UsageError(`--output: "${values.output}" is not supported; use --output json`);
   const json = values.output === 'json';
   const result = await runDemo({
     scenario: values.scenario as DemoScenario,
@@ -198,8 +212,11 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   if (json) {
     io.out(JSON.stringify(result, null, 2));
   } else {
-    const colour = result.status === 'succeeded' ? 'green' : result.status === 'rolledBack' ? 'yellow' : 'red';
-    io.out(paint(io, colour, `Rollout ${result.id} ${result.status}${result.reason ? `: ${result.reason}` : ''}`));
+    const colour =
+      result.status === 'succeeded' ? 'green' : result.status === 'rolledBack' ? 'yellow' : 'red';
+    io.out(
+      paint(io, colour, `Rollout ${result.id} ${result.status}${result.reason ? `: ${result.reason}` : ''}`),
+    );
   }
   return exitCodeForStatus(result.status);
 }

@@ -63,8 +63,10 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     io.out(PLAN_USAGE);
     return EXIT.succeeded;
   }
-  if (positionals.length !== 1) throw new UsageError('plan takes exactly one strategy, e.g. `sm-rollout plan Canary10Percent5Minutes`');
-  if (values.output !== undefined && values.output !== 'json') throw new UsageError(`--output: "${values.output}" is not supported; use --output json`);
+  if (positionals.length !== 1)
+    throw new UsageError('plan takes exactly one strategy, e.g. `sm-rollout plan Canary10Percent5Minutes`');
+  if (values.output !== undefined && values.output !== 'json')
+    throw new UsageError(`--output: "${values.output}" is not supported; use --output json`);
   const report = planReport(positionals[0]!, values['final-bake']);
   if (values.output === 'json') {
     io.out(JSON.stringify(report, null, 2));
@@ -72,7 +74,11 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   }
   io.out(`Strategy ${report.strategy}: ${report.steps.length} steps`);
   report.steps.forEach((step, i) => io.out(`  ${String(i + 1).padStart(2)}. ${describeStep(step)}`));
-  const gates = report.manualGates ? ` plus ${report.manualGates} manual gate${report.manualGates > 1 ? 's' : ''}` : '';
-  io.out(`Minimum duration: ${report.minimumDuration} of bakes${gates}, plus two endpoint updates (typically 5–10 min each)`);
+  const gates = report.manualGates
+    ? ` plus ${report.manualGates} manual gate${report.manualGates > 1 ? 's' : ''}`
+    : '';
+  io.out(
+    `Minimum duration: ${report.minimumDuration} of bakes${gates}, plus two endpoint updates (typically 5–10 min each)`,
+  );
   return EXIT.succeeded;
 }
