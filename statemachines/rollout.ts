@@ -63,7 +63,7 @@ export interface TimelineNote {
     | 'Rollout Rolled Back'
     | 'Rollout Succeeded'
     | 'Rollout Failed';
-  detail?: Record<string, unknown>;
+  detail: { weights: { baseline: number; candidate: number }; step: { index: number; total: number } };
 }
 
 const FORWARD_RETRY_LIMIT = 5;
@@ -250,14 +250,24 @@ function note(
   kind: string,
   message: (args: { context: RolloutContext; event: RolloutEvent }) => string,
   lifecycle?: TimelineNote['lifecycle'],
+  options: { afterStep?: boolean } = {},
 ) {
   // `never` lets one helper serve transitions on any event (done/error events included).
-  return emit(({ context, event }: { context: RolloutContext; event: RolloutEvent }) => ({
-    type: 'timeline' as const,
-    kind,
-    message: message({ context, event }),
-    ...(lifecycle ? { lifecycle } : {}),
-  })) as never;
+  return emit(({ context, event }: { context: RolloutContext; event: RolloutEvent }) => {
+    const total = context.plan.steps.length;
+    // A note made right after a step completed (stepIndex already moved on) is about that step.
+    const index = Math.min(options.afterStep ? context.stepIndex : context.stepIndex + 1, total);
+    return {
+      type: 'timeline' as const,
+      kind,
+      message: message({ context, event }),
+      ...(lifecycle ? { lifecycle } : {}),
+      detail: {
+        weights: { baseline: 100 - context.candidateWeight, candidate: context.candidateWeight },
+        step: { index, total },
+      },
+    };
+  }) as never;
 }
 
 const rollbackOnAbort = {
@@ -714,6 +724,7 @@ export const rolloutMachine = rolloutSetup.createMachine({
                       `Traffic shifted: baseline ${100 - context.candidateWeight}% / candidate ${context.candidateWeight}% ` +
                       `(${stepLabel({ ...context, stepIndex: context.stepIndex - 1 })})`,
                     'Traffic Shifted',
+                    { afterStep: true },
                   ),
                 ],
               },

@@ -240,7 +240,7 @@ export class RolloutEngine {
       };
       if (next.nextWakeAt === undefined) delete next.nextWakeAt;
       await this.deps.store.save(next, record.version, timeline);
-      await this.publish(next, snapshot.context, notes);
+      await this.publish(next, notes);
       return { record: next, view, timeline };
     } finally {
       actor.stop();
@@ -255,16 +255,7 @@ export class RolloutEngine {
   }
 
   /** Lifecycle events are best effort: a failed publish is reported, never allowed to stop a rollout. */
-  private async publish(
-    record: RolloutRecord,
-    context: {
-      candidateWeight: number;
-      stepIndex: number;
-      plan: { steps: unknown[] };
-      rollbackReason?: unknown;
-    },
-    notes: { note: TimelineNote; at: number }[],
-  ) {
+  private async publish(record: RolloutRecord, notes: { note: TimelineNote; at: number }[]) {
     const events: LifecycleEvent[] = notes
       .filter(({ note }) => note.lifecycle)
       .map(({ note, at }) => ({
@@ -274,11 +265,8 @@ export class RolloutEngine {
           rolloutId: record.id,
           endpointName: record.endpointName,
           modelPackageArn: record.modelPackageArn,
-          weights: { baseline: 100 - context.candidateWeight, candidate: context.candidateWeight },
-          step: {
-            index: Math.min(context.stepIndex + 1, context.plan.steps.length),
-            total: context.plan.steps.length,
-          },
+          weights: note.detail.weights,
+          step: note.detail.step,
           reason: note.message,
         },
       }));

@@ -36,7 +36,7 @@ export const candidateAlarmTemplateSchema = z.object({
 
 const startRequestSchema = z.object({
   endpointName: z.string().refine(isSageMakerName, {
-    message: 'use the endpoint name (1–63 letters, digits and hyphens), not its ARN',
+    message: 'use the endpoint name: 1–63 letters, digits and hyphens (not its ARN)',
   }),
   modelPackageArn: z.string().regex(MODEL_PACKAGE_ARN, {
     message:
@@ -78,15 +78,36 @@ export interface ValidStartRequest {
   requestedBy: string;
 }
 
-export function zodToError(error: z.ZodError, prefix = ''): SmRolloutError {
+/** What a missing, empty or wrongly typed field should look like, in the words of its fix. */
+const FIELD_HELP: Record<string, string> = {
+  endpointName: 'give the endpoint name, e.g. churn-prod',
+  modelPackageArn:
+    'give a versioned model package ARN, e.g. arn:aws:sagemaker:eu-west-1:111122223333:model-package/churn-model/7',
+  executionRoleArn: 'give the IAM role SageMaker assumes, e.g. arn:aws:iam::111122223333:role/sagemaker-exec',
+  strategy: 'give a strategy such as Canary10Percent5Minutes, canary(10, 5m) or 10%,5m,pause,50%',
+  finalBake: 'give a duration such as 10m',
+  maxDuration: 'give a duration such as 4h',
+  alarms: 'give a list of CloudWatch alarm names',
+  requestedBy: 'say who starts the rollout, e.g. a user or pipeline name',
+};
+
+export function zodToError(
+  error: z.ZodError,
+  prefix = '',
+  help: Record<string, string> = FIELD_HELP,
+): SmRolloutError {
   const issue = error.issues[0]!;
-  const field =
-    prefix +
-    issue.path
-      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-      .join('')
-      .replace(/^\./, '');
-  return new SmRolloutError('INVALID_INPUT', `${field || 'input'}: ${issue.message}`, { field });
+  const path = issue.path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
+  const field = prefix + path;
+  // zod's own text for these ("Invalid input") says nothing about the fix.
+  const generic = ['invalid_type', 'invalid_union', 'too_small'].includes(issue.code);
+  const fix = generic ? help[path] : undefined;
+  const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+  const message = fix ? `${missing ? 'is required; ' : ''}${fix}` : issue.message;
+  return new SmRolloutError('INVALID_INPUT', `${field || 'input'}: ${message}`, { field });
 }
 
 export function validateStartRequest(request: StartRolloutRequest): ValidStartRequest {

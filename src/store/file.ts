@@ -1,8 +1,16 @@
 // The file rollout store: one directory per store, for the CLI's local mode. Records are written
-// atomically (write + rename); the endpoint lock is a file created exclusively, so two CLI
-// processes cannot both start a rollout on one endpoint.
+// atomically (write + rename) under a per-rollout write lock (a file created exclusively), so a
+// save is a true compare-and-set even across CLI processes; the endpoint lock is such a file too,
+// so two processes cannot both start a rollout on one endpoint.
+
+/** A write lock older than this belongs to a process that died mid-save. */
+const STALE_WRITE_LOCK_MS = 30_000;
+const WRITE_LOCK_WAIT_MS = 10_000;
+import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SmRolloutError } from '../errors';
 import { isTerminal } from '../../statemachines/describe';
 import { activeRolloutError, matchesFilter, newestFirst, versionConflictError } from './memory';
 import type { ListFilter, RolloutRecord, RolloutStore, TimelineEntry } from './types';
@@ -26,8 +34,42 @@ export class FileRolloutStore implements RolloutStore {
     );
   }
 
+  private writeLockPath(id: string) {
+    return path.join(this.dir, 'rollouts', `${id}.writing`);
+  }
+
+  /** Runs `work` while holding the rollout's write lock. */
+  private async withWriteLock<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const lock = this.writeLockPath(id);
+    const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        await fs.writeFile(lock, String(process.pid), { flag: 'wx' });
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const age = await fs.stat(lock).then(
+          (s) => Date.now() - s.mtimeMs,
+          () => 0,
+        );
+        if (age > STALE_WRITE_LOCK_MS) await fs.rm(lock, { force: true });
+        else if (Date.now() > deadline) {
+          throw new SmRolloutError(
+            'VERSION_CONFLICT',
+            `rollout ${id} is being saved by another process (${lock})`,
+          );
+        } else await sleep(5);
+      }
+    }
+    try {
+      return await work();
+    } finally {
+      await fs.rm(lock, { force: true });
+    }
+  }
+
   private async writeAtomic(file: string, content: string) {
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    const tmp = `${file}.${randomUUID()}.tmp`;
     await fs.writeFile(tmp, content);
     await fs.rename(tmp, file);
   }
@@ -64,12 +106,15 @@ export class FileRolloutStore implements RolloutStore {
     expectedVersion: number,
     timeline: readonly TimelineEntry[],
   ): Promise<void> {
-    const current = await this.get(record.id);
-    if (!current || current.version !== expectedVersion) {
-      throw versionConflictError(record.id, expectedVersion, current?.version);
-    }
-    await this.appendTimeline(record.id, timeline);
-    await this.writeAtomic(this.recordPath(record.id), JSON.stringify(record, null, 2));
+    await this.ensureDirs();
+    await this.withWriteLock(record.id, async () => {
+      const current = await this.get(record.id);
+      if (!current || current.version !== expectedVersion) {
+        throw versionConflictError(record.id, expectedVersion, current?.version);
+      }
+      await this.appendTimeline(record.id, timeline);
+      await this.writeAtomic(this.recordPath(record.id), JSON.stringify(record, null, 2));
+    });
     if (isTerminal(record.status)) {
       const lock = this.lockPath(record.endpointName);
       const holder = await fs.readFile(lock, 'utf8').catch(() => '');

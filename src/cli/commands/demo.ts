@@ -59,7 +59,8 @@ export interface DemoResult {
   id: string;
   endpoint: string;
   status: string;
-  reason: string | undefined;
+  /** Why it ended; null when it simply succeeded. */
+  reason: string | null;
   timeline: { at: string; kind: string; message: string }[];
 }
 
@@ -162,7 +163,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     id,
     endpoint: DEMO_ENDPOINT,
     status: final.record.status,
-    reason: final.record.reason,
+    reason: final.record.reason ?? null,
     timeline: timeline.map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, message: e.message })),
   };
 }

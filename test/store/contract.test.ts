@@ -1,0 +1,231 @@
+// The rollout store contract: every store (memory, file and later DynamoDB) passes the same suite.
+// To add a store, add one line to STORES below.
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SmRolloutError } from '../../src/errors';
+import { FileRolloutStore, MemoryRolloutStore } from '../../src/store';
+import type { RolloutRecord, RolloutStore, TimelineEntry } from '../../src/store';
+import { ROLLOUT_MACHINE_VERSION, type RolloutInput } from '../../statemachines/contract';
+import type { RolloutStatus } from '../../statemachines/describe';
+
+interface StoreFixture {
+  store: RolloutStore;
+  cleanup?: () => Promise<void>;
+}
+
+type StoreFactory = () => Promise<StoreFixture>;
+
+/** Contract tests a store is known to fail, each with the bug it shows; they run as it.skip. */
+const STORES: [name: string, factory: StoreFactory][] = [
+  ['MemoryRolloutStore', async () => ({ store: new MemoryRolloutStore() })],
+  [
+    'FileRolloutStore',
+    async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sm-rollout-store-'));
+      return {
+        store: new FileRolloutStore(dir),
+        cleanup: () => fs.rm(dir, { recursive: true, force: true }),
+      };
+    },
+  ],
+];
+
+function record(id: string, overrides: Partial<RolloutRecord> = {}): RolloutRecord {
+  const endpointName = overrides.endpointName ?? 'churn-prod';
+  return {
+    id,
+    endpointName,
+    modelPackageArn: 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn-model/2',
+    status: 'running',
+    phase: 'starting',
+    strategy: 'Canary10Percent5Minutes',
+    requestedBy: 'tests',
+    input: { rolloutId: id, endpointName } as unknown as RolloutInput,
+    machineVersion: ROLLOUT_MACHINE_VERSION,
+    snapshot: null,
+    version: 1,
+    timelineLength: 0,
+    createdAt: 1_000,
+    updatedAt: 1_000,
+    ...overrides,
+  };
+}
+
+function entry(rolloutId: string, seq: number, message = `entry ${seq}`): TimelineEntry {
+  return { rolloutId, seq, at: 1_000 + seq, kind: 'note', message, detail: { seq } };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<SmRolloutError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof SmRolloutError) return error;
+    throw error;
+  }
+  throw new Error('expected an SmRolloutError, but the promise resolved');
+}
+
+/** Saves `status` on top of the stored record, as the engine would after a step. */
+async function saveStatus(store: RolloutStore, id: string, status: RolloutStatus): Promise<RolloutRecord> {
+  const current = (await store.get(id))!;
+  const next = { ...current, status, version: current.version + 1, updatedAt: current.updatedAt + 1 };
+  await store.save(next, current.version, []);
+  return next;
+}
+
+function rolloutStoreContract(name: string, factory: StoreFactory): void {
+  describe(`${name} (RolloutStore contract)`, () => {
+    let fixture: StoreFixture;
+    let store: RolloutStore;
+
+    beforeEach(async () => {
+      fixture = await factory();
+      store = fixture.store;
+    });
+    afterEach(async () => {
+      await fixture.cleanup?.();
+    });
+
+    it('get of an unknown id is undefined, and an empty store lists nothing', async () => {
+      expect(await store.get('r-nope')).toBeUndefined();
+      expect(await store.list()).toEqual([]);
+      expect(await store.timeline('r-nope')).toEqual([]);
+      expect(await store.activeForEndpoint('churn-prod')).toBeUndefined();
+    });
+
+    it('create stores the record and its timeline and takes the endpoint lock', async () => {
+      await store.create(record('r-a'), [entry('r-a', 0)]);
+      expect(await store.get('r-a')).toEqual(record('r-a'));
+      expect(await store.timeline('r-a')).toEqual([entry('r-a', 0)]);
+      expect((await store.activeForEndpoint('churn-prod'))?.id).toBe('r-a');
+    });
+
+    it('a second create on the same endpoint fails with ROLLOUT_ACTIVE naming the holder', async () => {
+      await store.create(record('r-a'), []);
+      const error = await rejection(store.create(record('r-b'), []));
+      expect(error.code).toBe('ROLLOUT_ACTIVE');
+      expect(error.message).toContain('r-a');
+      expect(error.message).toContain('churn-prod');
+      expect(await store.get('r-b')).toBeUndefined();
+      expect((await store.activeForEndpoint('churn-prod'))?.id).toBe('r-a');
+    });
+
+    it('rollouts on different endpoints do not block each other', async () => {
+      await store.create(record('r-a'), []);
+      await store.create(record('r-b', { endpointName: 'fraud-prod' }), []);
+      expect((await store.activeForEndpoint('fraud-prod'))?.id).toBe('r-b');
+      expect((await store.activeForEndpoint('churn-prod'))?.id).toBe('r-a');
+    });
+
+    it('save with the stored version replaces the record and appends timeline entries in order', async () => {
+      await store.create(record('r-a'), [entry('r-a', 0)]);
+      const v2 = record('r-a', { version: 2, phase: 'baking', timelineLength: 3, nextWakeAt: 5_000 });
+      await store.save(v2, 1, [entry('r-a', 1), entry('r-a', 2)]);
+      const v3 = record('r-a', { version: 3, phase: 'shifting', timelineLength: 4 });
+      await store.save(v3, 2, [entry('r-a', 3)]);
+      expect(await store.get('r-a')).toEqual(v3);
+      expect((await store.timeline('r-a')).map((e) => e.seq)).toEqual([0, 1, 2, 3]);
+      expect(await store.timeline('r-a')).toEqual([0, 1, 2, 3].map((seq) => entry('r-a', seq)));
+    });
+
+    it('save with a stale version fails with VERSION_CONFLICT and changes nothing', async () => {
+      await store.create(record('r-a'), [entry('r-a', 0)]);
+      await store.save(record('r-a', { version: 2, phase: 'baking' }), 1, [entry('r-a', 1)]);
+      const error = await rejection(
+        store.save(record('r-a', { version: 2, phase: 'stale' }), 1, [entry('r-a', 99)]),
+      );
+      expect(error.code).toBe('VERSION_CONFLICT');
+      expect(error.retryable).toBe(true);
+      expect(await store.get('r-a')).toEqual(record('r-a', { version: 2, phase: 'baking' }));
+      expect((await store.timeline('r-a')).map((e) => e.seq)).toEqual([0, 1]);
+    });
+
+    it('of two concurrent saves from the same version, exactly one wins', async () => {
+      await store.create(record('r-a'), [entry('r-a', 0)]);
+      const results = await Promise.allSettled([
+        store.save(record('r-a', { version: 2, phase: 'writer A' }), 1, [entry('r-a', 1, 'from A')]),
+        store.save(record('r-a', { version: 2, phase: 'writer B' }), 1, [entry('r-a', 1, 'from B')]),
+      ]);
+      const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(rejected).toHaveLength(1);
+      expect((rejected[0]!.reason as SmRolloutError).code).toBe('VERSION_CONFLICT');
+      const winner = results[0]!.status === 'fulfilled' ? 'A' : 'B';
+      expect((await store.get('r-a'))?.phase).toBe(`writer ${winner}`);
+      expect((await store.timeline('r-a')).map((e) => e.message)).toEqual(['entry 0', `from ${winner}`]);
+    });
+
+    it('save of an unknown rollout fails with VERSION_CONFLICT', async () => {
+      const error = await rejection(store.save(record('r-ghost', { version: 2 }), 1, []));
+      expect(error.code).toBe('VERSION_CONFLICT');
+      expect(await store.get('r-ghost')).toBeUndefined();
+    });
+
+    it.each<RolloutStatus>(['succeeded', 'rolledBack', 'failed'])(
+      'a %s status releases the endpoint lock so a new rollout can start',
+      async (status) => {
+        await store.create(record('r-a'), []);
+        await saveStatus(store, 'r-a', 'paused');
+        expect((await store.activeForEndpoint('churn-prod'))?.id).toBe('r-a');
+        await saveStatus(store, 'r-a', status);
+        expect(await store.activeForEndpoint('churn-prod')).toBeUndefined();
+        await store.create(record('r-b', { createdAt: 2_000 }), []);
+        expect((await store.activeForEndpoint('churn-prod'))?.id).toBe('r-b');
+      },
+    );
+
+    it("a finished rollout's late save does not release a newer rollout's lock", async () => {
+      await store.create(record('r-a'), []);
+      await saveStatus(store, 'r-a', 'succeeded');
+      await store.create(record('r-b', { createdAt: 2_000 }), []);
+      await saveStatus(store, 'r-a', 'succeeded');
+      expect((await store.activeForEndpoint('churn-prod'))?.id).toBe('r-b');
+    });
+
+    it('list returns newest first and filters by endpoint and activeOnly', async () => {
+      await store.create(record('r-1', { createdAt: 1_000 }), []);
+      await saveStatus(store, 'r-1', 'succeeded');
+      await store.create(record('r-2', { createdAt: 3_000, endpointName: 'fraud-prod' }), []);
+      await store.create(record('r-3', { createdAt: 2_000 }), []);
+      const ids = async (filter?: Parameters<RolloutStore['list']>[0]) =>
+        (await store.list(filter)).map((r) => r.id);
+      expect(await ids()).toEqual(['r-2', 'r-3', 'r-1']);
+      expect(await ids({ endpointName: 'churn-prod' })).toEqual(['r-3', 'r-1']);
+      expect(await ids({ activeOnly: true })).toEqual(['r-2', 'r-3']);
+      expect(await ids({ endpointName: 'churn-prod', activeOnly: true })).toEqual(['r-3']);
+      expect(await ids({ endpointName: 'nobody' })).toEqual([]);
+    });
+
+    it('activeForEndpoint returns the active record', async () => {
+      await store.create(record('r-a', { phase: 'baking step 2/4' }), []);
+      expect(await store.activeForEndpoint('churn-prod')).toEqual(
+        record('r-a', { phase: 'baking step 2/4' }),
+      );
+      expect(await store.activeForEndpoint('other')).toBeUndefined();
+    });
+
+    it('returns copies: mutating a returned or saved object does not change the store', async () => {
+      const created = record('r-a');
+      const timeline = [entry('r-a', 0)];
+      await store.create(created, timeline);
+      created.phase = 'mutated after create';
+      timeline[0]!.message = 'mutated after create';
+
+      const got = (await store.get('r-a'))!;
+      got.phase = 'mutated';
+      got.input.endpointName = 'mutated';
+      const listed = (await store.list())[0]!;
+      listed.status = 'failed';
+      const active = (await store.activeForEndpoint('churn-prod'))!;
+      active.version = 42;
+      const entries = await store.timeline('r-a');
+      entries[0]!.message = 'mutated';
+      entries.push(entry('r-a', 7));
+
+      expect(await store.get('r-a')).toEqual(record('r-a'));
+      expect(await store.timeline('r-a')).toEqual([entry('r-a', 0)]);
+    });
+  });
+}
+
+for (const [name, factory] of STORES) rolloutStoreContract(name, factory);
