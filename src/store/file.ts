@@ -12,8 +12,15 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SmRolloutError } from '../errors';
 import { isTerminal } from '../../statemachines/describe';
-import { activeRolloutError, matchesFilter, newestFirst, versionConflictError } from './memory';
-import type { ListFilter, RolloutRecord, RolloutStore, TimelineEntry } from './types';
+import {
+  activeRolloutError,
+  isDue,
+  matchesFilter,
+  newerApproval,
+  newestFirst,
+  versionConflictError,
+} from './memory';
+import type { ListFilter, PendingApproval, RolloutRecord, RolloutStore, TimelineEntry } from './types';
 
 export class FileRolloutStore implements RolloutStore {
   constructor(private readonly dir: string) {}
@@ -144,5 +151,68 @@ export class FileRolloutStore implements RolloutStore {
   async activeForEndpoint(endpointName: string): Promise<RolloutRecord | undefined> {
     const holder = await fs.readFile(this.lockPath(endpointName), 'utf8').catch(() => undefined);
     return holder ? this.get(holder.trim()) : undefined;
+  }
+
+  async listDue(now: number): Promise<RolloutRecord[]> {
+    return (await this.list({ activeOnly: true })).filter((r) => isDue(r, now));
+  }
+
+  private claimPath(key: string) {
+    return path.join(this.dir, 'events', `${encodeURIComponent(key)}.json`);
+  }
+
+  async claimEvent(key: string, expiresAt: number, now: number): Promise<boolean> {
+    await fs.mkdir(path.join(this.dir, 'events'), { recursive: true });
+    const file = this.claimPath(key);
+    try {
+      await fs.writeFile(file, JSON.stringify({ expiresAt }), { flag: 'wx' });
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const held = JSON.parse(await fs.readFile(file, 'utf8')) as { expiresAt: number };
+      if (held.expiresAt > now) return false;
+      await this.writeAtomic(file, JSON.stringify({ expiresAt }));
+      return true;
+    }
+  }
+
+  private pendingPath(endpointName: string) {
+    return path.join(this.dir, 'pending', `${endpointName}.json`);
+  }
+
+  async setPendingApproval(approval: PendingApproval): Promise<void> {
+    await fs.mkdir(path.join(this.dir, 'pending'), { recursive: true });
+    const current = await this.readPending(approval.endpointName);
+    await this.writeAtomic(
+      this.pendingPath(approval.endpointName),
+      JSON.stringify(newerApproval(current, approval)),
+    );
+  }
+
+  private async readPending(endpointName: string): Promise<PendingApproval | undefined> {
+    const text = await fs.readFile(this.pendingPath(endpointName), 'utf8').catch(() => undefined);
+    return text ? (JSON.parse(text) as PendingApproval) : undefined;
+  }
+
+  async takePendingApproval(endpointName: string): Promise<PendingApproval | undefined> {
+    // Rename first: of two takers only one can move the file.
+    const taken = `${this.pendingPath(endpointName)}.${randomUUID()}.taken`;
+    try {
+      await fs.rename(this.pendingPath(endpointName), taken);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    const approval = JSON.parse(await fs.readFile(taken, 'utf8')) as PendingApproval;
+    await fs.rm(taken, { force: true });
+    return approval;
+  }
+
+  async listPendingApprovals(): Promise<PendingApproval[]> {
+    const files = await fs.readdir(path.join(this.dir, 'pending')).catch(() => [] as string[]);
+    const approvals = await Promise.all(
+      files.filter((f) => f.endsWith('.json')).map((f) => this.readPending(f.replace(/\.json$/, ''))),
+    );
+    return approvals.filter((a): a is PendingApproval => a !== undefined);
   }
 }

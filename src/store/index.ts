@@ -1,4 +1,4 @@
 // The rollout store: records, timelines and the one-active-rollout-per-endpoint lock.
-export type { ListFilter, RolloutRecord, RolloutStore, TimelineEntry } from './types';
+export type { ListFilter, PendingApproval, RolloutRecord, RolloutStore, TimelineEntry } from './types';
 export { MemoryRolloutStore } from './memory';
 export { FileRolloutStore } from './file';

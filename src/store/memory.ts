@@ -1,7 +1,7 @@
 // The in-memory rollout store: for tests, the demo and the simulated cloud.
 import { SmRolloutError } from '../errors';
 import { isTerminal } from '../../statemachines/describe';
-import type { ListFilter, RolloutRecord, RolloutStore, TimelineEntry } from './types';
+import type { ListFilter, PendingApproval, RolloutRecord, RolloutStore, TimelineEntry } from './types';
 
 export function activeRolloutError(endpointName: string, holder: string): SmRolloutError {
   return new SmRolloutError(
@@ -33,7 +33,22 @@ export function newestFirst(a: RolloutRecord, b: RolloutRecord): number {
   return b.createdAt - a.createdAt || b.id.localeCompare(a.id);
 }
 
+/** Of two approvals for one endpoint, the newer package version (or, unversioned, the later) wins. */
+export function newerApproval(current: PendingApproval | undefined, next: PendingApproval): PendingApproval {
+  if (!current) return next;
+  if (current.modelPackageVersion !== undefined && next.modelPackageVersion !== undefined) {
+    return next.modelPackageVersion >= current.modelPackageVersion ? next : current;
+  }
+  return next.at >= current.at ? next : current;
+}
+
+export function isDue(record: RolloutRecord, now: number): boolean {
+  return !isTerminal(record.status) && (record.nextWakeAt === undefined || record.nextWakeAt <= now);
+}
+
 export class MemoryRolloutStore implements RolloutStore {
+  private readonly claimed = new Map<string, number>();
+  private readonly pending = new Map<string, PendingApproval>();
   private readonly records = new Map<string, RolloutRecord>();
   private readonly timelines = new Map<string, TimelineEntry[]>();
   private readonly locks = new Map<string, string>();
@@ -83,5 +98,30 @@ export class MemoryRolloutStore implements RolloutStore {
   async activeForEndpoint(endpointName: string): Promise<RolloutRecord | undefined> {
     const holder = this.locks.get(endpointName);
     return holder ? this.get(holder) : undefined;
+  }
+
+  async listDue(now: number): Promise<RolloutRecord[]> {
+    return (await this.list({ activeOnly: true })).filter((r) => isDue(r, now));
+  }
+
+  async claimEvent(key: string, expiresAt: number, now: number): Promise<boolean> {
+    const held = this.claimed.get(key);
+    if (held !== undefined && held > now) return false;
+    this.claimed.set(key, expiresAt);
+    return true;
+  }
+
+  async setPendingApproval(approval: PendingApproval): Promise<void> {
+    this.pending.set(approval.endpointName, newerApproval(this.pending.get(approval.endpointName), approval));
+  }
+
+  async takePendingApproval(endpointName: string): Promise<PendingApproval | undefined> {
+    const approval = this.pending.get(endpointName);
+    this.pending.delete(endpointName);
+    return approval;
+  }
+
+  async listPendingApprovals(): Promise<PendingApproval[]> {
+    return [...this.pending.values()];
   }
 }

@@ -1,5 +1,6 @@
-// The rollout store's contract: rollout records with an optimistic version, their timelines, and
-// the rule that one endpoint has at most one active rollout. Memory, file and (later) DynamoDB
+// The rollout store's contract: rollout records with an optimistic version, their timelines, the
+// rule that one endpoint has at most one active rollout, incoming-event dedupe and the approvals
+// waiting for an endpoint. Memory, file and (later) DynamoDB
 // stores implement it and pass the same contract tests.
 import type { RolloutInput } from '../../statemachines/contract';
 import type { RolloutStatus } from '../../statemachines/describe';
@@ -38,6 +39,16 @@ export interface TimelineEntry {
   detail?: Record<string, unknown>;
 }
 
+/** A newer approval waiting for an endpoint's active rollout to end (policy onNewerApproval). */
+export interface PendingApproval {
+  endpointName: string;
+  modelPackageArn: string;
+  modelPackageVersion?: number;
+  requestedBy: string;
+  /** Epoch ms when it was recorded. */
+  at: number;
+}
+
 export interface ListFilter {
   endpointName?: string;
   activeOnly?: boolean;
@@ -55,4 +66,16 @@ export interface RolloutStore {
   timeline(id: string): Promise<TimelineEntry[]>;
   list(filter?: ListFilter): Promise<RolloutRecord[]>;
   activeForEndpoint(endpointName: string): Promise<RolloutRecord | undefined>;
+  /** Active rollouts whose next wake-up is at or before `now` (the schedule's work list). */
+  listDue(now: number): Promise<RolloutRecord[]>;
+  /**
+   * Records an incoming event's dedupe key until `expiresAt`; true the first time, false for a
+   * duplicate that has not expired (EventBridge delivers at least once).
+   */
+  claimEvent(key: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Keeps one pending approval per endpoint: a newer package version replaces an older one. */
+  setPendingApproval(approval: PendingApproval): Promise<void>;
+  /** Removes and returns the endpoint's pending approval, if any (exactly one taker wins). */
+  takePendingApproval(endpointName: string): Promise<PendingApproval | undefined>;
+  listPendingApprovals(): Promise<PendingApproval[]>;
 }

@@ -19,7 +19,7 @@ import type { LifecycleEvent, LifecyclePublisher } from '../../src/engine/ports'
 import { SmRolloutError } from '../../src/errors';
 import type { ModelBehaviour } from '../../src/sim';
 import { FileRolloutStore, MemoryRolloutStore } from '../../src/store';
-import type { ListFilter, RolloutRecord, RolloutStore, TimelineEntry } from '../../src/store';
+import type { ListFilter, PendingApproval, RolloutRecord, RolloutStore, TimelineEntry } from '../../src/store';
 import { ROLLOUT_MACHINE_VERSION } from '../../statemachines/contract';
 
 /** A store that forwards to another, records every successful save, and can run work just before a save. */
@@ -56,6 +56,21 @@ class SpyStore implements RolloutStore {
   }
   activeForEndpoint(endpointName: string) {
     return this.inner.activeForEndpoint(endpointName);
+  }
+  listDue(now: number) {
+    return this.inner.listDue(now);
+  }
+  claimEvent(key: string, expiresAt: number, now: number) {
+    return this.inner.claimEvent(key, expiresAt, now);
+  }
+  setPendingApproval(approval: PendingApproval) {
+    return this.inner.setPendingApproval(approval);
+  }
+  takePendingApproval(endpointName: string) {
+    return this.inner.takePendingApproval(endpointName);
+  }
+  listPendingApprovals() {
+    return this.inner.listPendingApprovals();
   }
 }
 
