@@ -2,6 +2,8 @@
 // here, so every adapter (and every test that fakes HTTP) gets the same behaviour.
 
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SageMakerClient, type SageMakerClientConfig } from '@aws-sdk/client-sagemaker';
 
 /**
@@ -25,6 +27,10 @@ export interface AwsClientOptions {
 export interface AwsClients {
   sagemaker: SageMakerClient;
   cloudwatch: CloudWatchClient;
+  /** The rollout store's table (wrap it with DynamoRolloutStore). */
+  dynamodb: DynamoDBClient;
+  /** Lifecycle events out (wrap it with EventBridgeLifecyclePublisher). */
+  eventbridge: EventBridgeClient;
 }
 
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
@@ -39,5 +45,10 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     ...(options.requestHandler === undefined ? {} : { requestHandler: options.requestHandler }),
   };
-  return { sagemaker: new SageMakerClient(config), cloudwatch: new CloudWatchClient(config) };
+  return {
+    sagemaker: new SageMakerClient(config),
+    cloudwatch: new CloudWatchClient(config),
+    dynamodb: new DynamoDBClient(config),
+    eventbridge: new EventBridgeClient(config),
+  };
 }

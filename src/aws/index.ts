@@ -1,6 +1,13 @@
-// The aws adapters' public surface: the client factory and the SageMaker and CloudWatch implementations of
-// the engine's ports. Error classification stays private to this folder.
+// The aws adapters' public surface: the client factory and the SageMaker, CloudWatch and EventBridge
+// implementations of the engine's ports (the DynamoDB store lives in src/store). Error classification stays
+// private to this folder.
 
 export { createAwsClients, DEFAULT_MAX_ATTEMPTS, type AwsClientOptions, type AwsClients } from './clients';
 export { CloudWatchAlarmControl } from './cloudwatch';
 export { SageMakerEndpointControl } from './sagemaker';
+export {
+  EventBridgeLifecyclePublisher,
+  LIFECYCLE_SOURCE,
+  PUT_EVENTS_BATCH_SIZE,
+  type EventBridgePublisherOptions,
+} from './eventbridge';

@@ -2,6 +2,7 @@
 // its exit code (0 succeeded, 2 rolled back, 3 failed, 4 timed out, 1 bad usage or refused).
 import { demoCommand } from './commands/demo';
 import { planCommand } from './commands/plan';
+import { policyCommand } from './commands/policy';
 import { EXIT, UsageError, processIo, reportError, type CliIo } from './io';
 
 export const MAIN_USAGE = `Usage: sm-rollout <command> [options]
@@ -12,6 +13,7 @@ with automatic rollback when a CloudWatch alarm fires.
 Commands:
   demo     run a whole rollout on a simulated endpoint (no AWS account needed)
   plan     show the steps a strategy compiles to and its minimum duration
+  policy   check a policies file: \`sm-rollout policy validate policies.yaml\`
 
 Run \`sm-rollout <command> --help\` for a command's options and examples.
 
@@ -23,6 +25,7 @@ Examples:
 const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
   demo: demoCommand,
   plan: planCommand,
+  policy: policyCommand,
 };
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

@@ -1,6 +1,8 @@
-// The client factory's retry policy, proven through a real SageMakerClient: only the HTTP layer is fake, so
+// The client factory's retry policy, proven through real SDK clients: only the HTTP layer is fake, so
 // the SDK's own protocol parsing, error classification and retry loop all run.
 
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { HttpResponse } from '@smithy/core/protocols';
 import { createAwsClients, DEFAULT_MAX_ATTEMPTS, SageMakerEndpointControl } from '../../src/aws';
 import { isSmRolloutError } from '../../src/errors';
@@ -160,9 +162,28 @@ describe('createAwsClients retries', () => {
     expect(handler.seen).toHaveLength(1);
   });
 
-  it('builds both clients in the requested region', async () => {
-    const { sagemaker, cloudwatch } = createAwsClients({ region: 'us-east-2' });
-    await expect(sagemaker.config.region()).resolves.toBe('us-east-2');
-    await expect(cloudwatch.config.region()).resolves.toBe('us-east-2');
+  it('builds every client in the requested region with the same retry policy', async () => {
+    const clients = createAwsClients({ region: 'us-east-2', maxAttempts: 4 });
+    expect(Object.keys(clients).sort()).toEqual(['cloudwatch', 'dynamodb', 'eventbridge', 'sagemaker']);
+    for (const client of Object.values(clients)) {
+      await expect(client.config.region()).resolves.toBe('us-east-2');
+      await expect(client.config.maxAttempts()).resolves.toBe(4);
+    }
+  });
+
+  it('sends DynamoDB and EventBridge calls through the given HTTP handler, retrying throttling', async () => {
+    const handler = scriptedHandler((attempt) => (attempt === 1 ? throttled : { status: 200, body: {} }));
+    const { dynamodb, eventbridge } = createAwsClients({ requestHandler: handler });
+
+    await settle(dynamodb.send(new DescribeTableCommand({ TableName: 'rollouts' })));
+    await settle(eventbridge.send(new PutEventsCommand({ Entries: [{ Source: 'sm-rollout' }] })));
+
+    expect(handler.seen.map((request) => request.headers['x-amz-target'])).toEqual([
+      'DynamoDB_20120810.DescribeTable',
+      'DynamoDB_20120810.DescribeTable',
+      'AWSEvents.PutEvents',
+    ]);
+    expect(sentJson(handler.seen[0])).toEqual({ TableName: 'rollouts' });
+    expect(sentJson(handler.seen[2])).toEqual({ Entries: [{ Source: 'sm-rollout' }] });
   });
 });

@@ -1,13 +1,14 @@
-// The rollout store contract: every store (memory, file and later DynamoDB) passes the same suite.
+// The rollout store contract: every store (memory, file and DynamoDB over dynalite) passes the same suite.
 // To add a store, add one line to STORES below.
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SmRolloutError } from '../../src/errors';
-import { FileRolloutStore, MemoryRolloutStore } from '../../src/store';
-import type { RolloutRecord, RolloutStore, TimelineEntry } from '../../src/store';
+import { DynamoRolloutStore, FileRolloutStore, MemoryRolloutStore } from '../../src/store';
+import type { PendingApproval, RolloutRecord, RolloutStore, TimelineEntry } from '../../src/store';
 import { ROLLOUT_MACHINE_VERSION, type RolloutInput } from '../../statemachines/contract';
 import type { RolloutStatus } from '../../statemachines/describe';
+import { startDynalite, type DynaliteServer } from './dynalite-server';
 
 interface StoreFixture {
   store: RolloutStore;
@@ -15,6 +16,15 @@ interface StoreFixture {
 }
 
 type StoreFactory = () => Promise<StoreFixture>;
+
+// One in-process DynamoDB for the whole file; every DynamoDB test gets a fresh table.
+let dynamo: DynaliteServer;
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(async () => {
+  await dynamo.close();
+});
 
 /** Contract tests a store is known to fail, each with the bug it shows; they run as it.skip. */
 const STORES: [name: string, factory: StoreFactory][] = [
@@ -28,6 +38,10 @@ const STORES: [name: string, factory: StoreFactory][] = [
         cleanup: () => fs.rm(dir, { recursive: true, force: true }),
       };
     },
+  ],
+  [
+    'DynamoRolloutStore (dynalite)',
+    async () => ({ store: new DynamoRolloutStore(dynamo.client(), await dynamo.createTable()) }),
   ],
 ];
 
@@ -224,6 +238,123 @@ function rolloutStoreContract(name: string, factory: StoreFactory): void {
 
       expect(await store.get('r-a')).toEqual(record('r-a'));
       expect(await store.timeline('r-a')).toEqual([entry('r-a', 0)]);
+    });
+
+    describe('listDue', () => {
+      it('lists active rollouts due at or before now and those with no wake-up, never terminal ones', async () => {
+        await store.create(record('r-past', { endpointName: 'e1', nextWakeAt: 5_000, createdAt: 1_000 }), []);
+        await store.create(record('r-now', { endpointName: 'e2', nextWakeAt: 6_000, createdAt: 2_000 }), []);
+        await store.create(
+          record('r-later', { endpointName: 'e3', nextWakeAt: 9_000, createdAt: 3_000 }),
+          [],
+        );
+        await store.create(record('r-none', { endpointName: 'e4', createdAt: 4_000 }), []);
+        await store.create(record('r-done', { endpointName: 'e5', nextWakeAt: 1_000, createdAt: 5_000 }), []);
+        await saveStatus(store, 'r-done', 'succeeded');
+        const due = await store.listDue(6_000);
+        expect(due.map((r) => r.id).sort()).toEqual(['r-none', 'r-now', 'r-past']);
+        expect(due.find((r) => r.id === 'r-past')).toEqual(
+          record('r-past', { endpointName: 'e1', nextWakeAt: 5_000, createdAt: 1_000 }),
+        );
+        expect((await store.listDue(0)).map((r) => r.id)).toEqual(['r-none']);
+      });
+
+      it('follows saves: a later wake-up is not due until it passes, and a terminal rollout never is', async () => {
+        await store.create(record('r-a', { nextWakeAt: 1_000 }), []);
+        expect((await store.listDue(1_000)).map((r) => r.id)).toEqual(['r-a']);
+        await store.save(record('r-a', { version: 2, nextWakeAt: 10_000 }), 1, []);
+        expect(await store.listDue(9_999)).toEqual([]);
+        expect((await store.listDue(10_000)).map((r) => r.id)).toEqual(['r-a']);
+        await store.save(record('r-a', { version: 3, status: 'paused' }), 2, []);
+        expect((await store.listDue(0)).map((r) => r.id)).toEqual(['r-a']);
+        await store.save(record('r-a', { version: 4, status: 'rolledBack', nextWakeAt: 1 }), 3, []);
+        expect(await store.listDue(Number.MAX_SAFE_INTEGER)).toEqual([]);
+      });
+    });
+
+    describe('claimEvent', () => {
+      const t0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z in epoch ms
+      it('is true the first time and false for a duplicate; keys are independent', async () => {
+        expect(await store.claimEvent('evt-1', t0 + 86_400_000, t0)).toBe(true);
+        expect(await store.claimEvent('evt-1', t0 + 86_400_000, t0 + 1)).toBe(false);
+        expect(await store.claimEvent('evt-1', t0 + 99_000_000, t0 + 86_399_999)).toBe(false);
+        expect(
+          await store.claimEvent('arn:aws:sagemaker:eu-west-1:1:model-package/m/2#churn-prod', t0 + 1, t0),
+        ).toBe(true);
+      });
+
+      it('treats an expired claim as absent and claims the key again until the new expiry', async () => {
+        expect(await store.claimEvent('evt-1', t0 + 2_000, t0)).toBe(true);
+        expect(await store.claimEvent('evt-1', t0 + 9_000, t0 + 1_999)).toBe(false);
+        expect(await store.claimEvent('evt-1', t0 + 9_000, t0 + 2_000)).toBe(true);
+        expect(await store.claimEvent('evt-1', t0 + 20_000, t0 + 8_999)).toBe(false);
+        expect(await store.claimEvent('evt-1', t0 + 20_000, t0 + 9_500)).toBe(true);
+      });
+    });
+
+    describe('pending approvals', () => {
+      const approval = (overrides: Partial<PendingApproval> = {}): PendingApproval => ({
+        endpointName: 'churn-prod',
+        modelPackageArn: 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn-model/3',
+        modelPackageVersion: 3,
+        requestedBy: 'approver',
+        at: 5_000,
+        ...overrides,
+      });
+      const v = (version: number, at = 5_000) =>
+        approval({
+          modelPackageArn: `arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn-model/${version}`,
+          modelPackageVersion: version,
+          at,
+        });
+
+      it('keeps the newer version: a newer one replaces an older one, an older one does not', async () => {
+        await store.setPendingApproval(v(3));
+        await store.setPendingApproval(v(5, 6_000));
+        expect(await store.listPendingApprovals()).toEqual([v(5, 6_000)]);
+        await store.setPendingApproval(v(4, 7_000));
+        expect(await store.listPendingApprovals()).toEqual([v(5, 6_000)]);
+      });
+
+      it('without versions, the later approval wins', async () => {
+        const unversioned = (at: number, arn: string) =>
+          approval({ modelPackageVersion: undefined, modelPackageArn: arn, at });
+        await store.setPendingApproval(unversioned(2_000, 'arn:b'));
+        await store.setPendingApproval(unversioned(1_000, 'arn:a'));
+        expect((await store.takePendingApproval('churn-prod'))?.modelPackageArn).toBe('arn:b');
+        await store.setPendingApproval(unversioned(1_000, 'arn:a'));
+        await store.setPendingApproval(unversioned(3_000, 'arn:c'));
+        expect((await store.takePendingApproval('churn-prod'))?.modelPackageArn).toBe('arn:c');
+      });
+
+      it('take returns the approval and removes it; taking again returns undefined', async () => {
+        expect(await store.takePendingApproval('churn-prod')).toBeUndefined();
+        await store.setPendingApproval(v(3));
+        expect(await store.takePendingApproval('churn-prod')).toEqual(v(3));
+        expect(await store.takePendingApproval('churn-prod')).toBeUndefined();
+        expect(await store.listPendingApprovals()).toEqual([]);
+        await store.setPendingApproval(v(2));
+        expect(await store.takePendingApproval('churn-prod')).toEqual(v(2));
+      });
+
+      it('of two concurrent takes, exactly one gets the approval', async () => {
+        await store.setPendingApproval(v(3));
+        const taken = await Promise.all([
+          store.takePendingApproval('churn-prod'),
+          store.takePendingApproval('churn-prod'),
+        ]);
+        expect(taken.filter((a) => a !== undefined)).toEqual([v(3)]);
+        expect(await store.listPendingApprovals()).toEqual([]);
+      });
+
+      it('lists one approval per endpoint', async () => {
+        const fraud = approval({ endpointName: 'fraud-prod', modelPackageVersion: undefined, at: 1 });
+        await store.setPendingApproval(v(3));
+        await store.setPendingApproval(fraud);
+        await store.setPendingApproval(v(4));
+        const listed = await store.listPendingApprovals();
+        expect(listed.sort((a, b) => a.endpointName.localeCompare(b.endpointName))).toEqual([v(4), fraud]);
+      });
     });
   });
 }

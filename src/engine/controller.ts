@@ -1,0 +1,499 @@
+// The controller: what sm-rollout does with each thing that happens in AWS — a model version
+// approved, an alarm firing, an endpoint changing, the one-minute schedule, a CLI command. It
+// decides which rollout an event concerns and hands it to the engine; hosts (the Lambda handler)
+// only parse events and call it.
+import { SmRolloutError, isSmRolloutError, summarizeError } from '../errors';
+import { isTerminal } from '../../statemachines/describe';
+import type { RolloutRecord } from '../store/types';
+import { RolloutEngine, type CommandRequest, type EngineDeps, type StepResult } from './engine';
+import type { AlarmControl, AlarmState } from './ports';
+import type { StartRolloutRequest } from './start-request';
+
+/** What the controller needs of a policy (src/policy implements it). */
+export interface RolloutPolicy {
+  modelPackageGroup: string;
+  endpoint: string;
+  onNewerApproval: 'supersede' | 'queue' | 'reject';
+  toStartRequest(modelPackageArn: string, requestedBy: string): StartRolloutRequest;
+}
+
+export interface PolicyLookup {
+  forGroup(modelPackageGroup: string): RolloutPolicy | undefined;
+  forEndpoint(endpointName: string): RolloutPolicy | undefined;
+}
+
+export interface ControllerLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export type ControllerMetric = 'RolloutStarted' | 'RolloutSucceeded' | 'RolloutRolledBack' | 'RolloutFailed';
+
+export interface ControllerDeps extends Omit<EngineDeps, 'warn'> {
+  policies: PolicyLookup;
+  log: ControllerLog;
+  count?: (metric: ControllerMetric) => void;
+  /** How long an approval or command stays deduplicated. */
+  dedupeTtlMs?: number;
+  /** Rollouts advanced at once by the schedule. */
+  tickConcurrency?: number;
+}
+
+export type OutcomeAction =
+  'started' | 'advanced' | 'queued' | 'superseding' | 'rejected' | 'refused' | 'duplicate' | 'ignored';
+
+export interface Outcome {
+  action: OutcomeAction;
+  reason: string;
+  rolloutId?: string;
+  endpointName?: string;
+  status?: string;
+}
+
+export interface ApprovalEvent {
+  modelPackageArn: string;
+  modelPackageGroupName: string;
+  modelPackageVersion?: number;
+  approvalStatus: string;
+  packageStatus: string;
+}
+
+export interface AlarmEvent {
+  alarmName: string;
+  state: string;
+  reason: string;
+  reasonData?: string;
+}
+
+export type CommandEvent =
+  | {
+      eventId: string;
+      command: 'start';
+      requestedBy: string;
+      endpoint: string;
+      modelPackageArn: string;
+      /** Overrides of the endpoint's policy (or a full request when no policy covers it). */
+      overrides?: Partial<StartRolloutRequest>;
+    }
+  | {
+      eventId: string;
+      command: 'pause' | 'resume' | 'promote' | 'abort';
+      requestedBy: string;
+      rolloutId?: string;
+      endpoint?: string;
+      full?: boolean;
+      note?: string;
+    };
+
+export interface ScheduleReport {
+  due: number;
+  advanced: number;
+  failed: number;
+  alarmsRead: number;
+  describeAlarmsCalls: number;
+  pendingStarted: number;
+  outcomes: Outcome[];
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+function versionOf(modelPackageArn: string): number | undefined {
+  const match = /\/(\d+)$/.exec(modelPackageArn);
+  return match ? Number(match[1]) : undefined;
+}
+
+function watchedAlarms(record: RolloutRecord): string[] {
+  return [...record.input.alarms, ...record.input.candidateAlarms.map((a) => a.alarmName)];
+}
+
+/** Serves DescribeAlarms from one batched read made for the whole schedule tick. */
+function prefetchedAlarms(states: Map<string, AlarmState>, fallback: AlarmControl): AlarmControl {
+  return {
+    async describeAlarms(names) {
+      const missing = names.filter((n) => !states.has(n));
+      const fetched = missing.length ? await fallback.describeAlarms(missing) : [];
+      return [...names.flatMap((n) => (states.has(n) ? [states.get(n)!] : [])), ...fetched];
+    },
+    putCandidateAlarm: (spec) => fallback.putCandidateAlarm(spec),
+    deleteAlarms: (names) => fallback.deleteAlarms(names),
+  };
+}
+
+export class RolloutController {
+  private readonly engine: RolloutEngine;
+  private readonly dedupeTtlMs: number;
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.engine = this.engineWith(deps.alarms);
+    this.dedupeTtlMs = deps.dedupeTtlMs ?? 30 * DAY_MS;
+  }
+
+  private engineWith(alarms: AlarmControl): RolloutEngine {
+    return new RolloutEngine({
+      ...this.deps,
+      alarms,
+      warn: (message, detail) => this.deps.log.warn(message, detail),
+    });
+  }
+
+  private now() {
+    return this.deps.clock.now();
+  }
+
+  /** Counts outcomes and starts what was waiting for an endpoint once its rollout has ended. */
+  private async afterStep(result: StepResult, before?: string): Promise<Outcome[]> {
+    const { record } = result;
+    const extra: Outcome[] = [];
+    if (isTerminal(record.status) && before !== record.status) {
+      const metric: ControllerMetric =
+        record.status === 'succeeded'
+          ? 'RolloutSucceeded'
+          : record.status === 'rolledBack'
+            ? 'RolloutRolledBack'
+            : 'RolloutFailed';
+      this.deps.count?.(metric);
+      this.deps.log.info(`rollout ${record.status}`, {
+        rolloutId: record.id,
+        endpointName: record.endpointName,
+        reason: record.reason,
+      });
+      const pending = await this.startPending(record.endpointName);
+      if (pending) extra.push(pending);
+    }
+    return extra;
+  }
+
+  private async startPending(endpointName: string): Promise<Outcome | undefined> {
+    if (await this.deps.store.activeForEndpoint(endpointName)) return undefined;
+    const pending = await this.deps.store.takePendingApproval(endpointName);
+    if (!pending) return undefined;
+    const policy = this.deps.policies.forEndpoint(endpointName);
+    if (!policy) {
+      this.deps.log.warn('a pending approval has no policy any more; dropped', { ...pending });
+      return { action: 'ignored', reason: `no policy for endpoint ${endpointName}`, endpointName };
+    }
+    return this.start(
+      policy.toStartRequest(pending.modelPackageArn, pending.requestedBy),
+      'pending approval',
+    );
+  }
+
+  private async start(request: StartRolloutRequest, why: string): Promise<Outcome> {
+    const endpointName = request.endpointName;
+    try {
+      const result = await this.engine.start(request);
+      this.deps.count?.('RolloutStarted');
+      this.deps.log.info(`rollout started (${why})`, {
+        rolloutId: result.record.id,
+        endpointName,
+        modelPackageArn: request.modelPackageArn,
+        strategy: result.record.strategy,
+      });
+      await this.afterStep(result);
+      return {
+        action: 'started',
+        reason: why,
+        rolloutId: result.record.id,
+        endpointName,
+        status: result.record.status,
+      };
+    } catch (error) {
+      if (isSmRolloutError(error) && !error.retryable) {
+        this.deps.log.error(`rollout refused: ${error.message}`, {
+          endpointName,
+          modelPackageArn: request.modelPackageArn,
+          code: error.code,
+        });
+        return { action: 'refused', reason: error.message, endpointName };
+      }
+      throw error;
+    }
+  }
+
+  async approval(event: ApprovalEvent): Promise<Outcome> {
+    const { modelPackageArn, modelPackageGroupName: group } = event;
+    const fields = { modelPackageArn, modelPackageGroup: group };
+    const ignore = (reason: string): Outcome => {
+      this.deps.log.info(`approval ignored: ${reason}`, fields);
+      return { action: 'ignored', reason };
+    };
+    if (event.approvalStatus !== 'Approved')
+      return ignore(`package is ${event.approvalStatus}, not Approved`);
+    if (event.packageStatus !== 'Completed')
+      return ignore(`package status is ${event.packageStatus}, not Completed`);
+    const policy = this.deps.policies.forGroup(group);
+    if (!policy) return ignore(`no policy for model package group ${group}`);
+    const endpointName = policy.endpoint;
+    const key = `approval#${modelPackageArn}#${endpointName}`;
+
+    const active = await this.deps.store.activeForEndpoint(endpointName);
+    if (active?.modelPackageArn === modelPackageArn) {
+      return this.duplicate(`rollout ${active.id} is already rolling out ${modelPackageArn}`, active);
+    }
+    if (!(await this.deps.store.claimEvent(key, this.now() + this.dedupeTtlMs, this.now()))) {
+      return this.duplicate(`${modelPackageArn} was already handled for ${endpointName}`);
+    }
+    const requestedBy = `model-registry approval of ${group}/${event.modelPackageVersion ?? versionOf(modelPackageArn) ?? '?'}`;
+    if (active) return this.newerApproval(policy, active, modelPackageArn, requestedBy);
+    const outcome = await this.start(
+      policy.toStartRequest(modelPackageArn, requestedBy),
+      'model package approved',
+    );
+    if (outcome.action === 'refused') {
+      // A rollout started meanwhile by a duplicate delivery is not a refusal worth reporting.
+      const now = await this.deps.store.activeForEndpoint(endpointName);
+      if (now?.modelPackageArn === modelPackageArn)
+        return this.duplicate(`rollout ${now.id} started it`, now);
+      if (now) return this.newerApproval(policy, now, modelPackageArn, requestedBy);
+    }
+    return outcome;
+  }
+
+  private duplicate(reason: string, record?: RolloutRecord): Outcome {
+    this.deps.log.info(`duplicate ignored: ${reason}`, {
+      rolloutId: record?.id,
+      endpointName: record?.endpointName,
+    });
+    return { action: 'duplicate', reason, rolloutId: record?.id, endpointName: record?.endpointName };
+  }
+
+  private async newerApproval(
+    policy: RolloutPolicy,
+    active: RolloutRecord,
+    modelPackageArn: string,
+    requestedBy: string,
+  ): Promise<Outcome> {
+    const fields = { rolloutId: active.id, endpointName: active.endpointName, modelPackageArn };
+    const incoming = versionOf(modelPackageArn);
+    const current = versionOf(active.modelPackageArn);
+    if (incoming !== undefined && current !== undefined && incoming < current) {
+      this.deps.log.info('approval of an older version than the one rolling out; ignored', fields);
+      return {
+        action: 'ignored',
+        reason: `version ${incoming} is older than version ${current}, which rollout ${active.id} is rolling out`,
+        rolloutId: active.id,
+        endpointName: active.endpointName,
+      };
+    }
+    const base = { rolloutId: active.id, endpointName: active.endpointName };
+    switch (policy.onNewerApproval) {
+      case 'reject':
+        this.deps.log.warn(`newer approval rejected by policy: rollout ${active.id} is active`, fields);
+        return {
+          action: 'rejected',
+          reason: `rollout ${active.id} is active and the policy says reject`,
+          ...base,
+        };
+      case 'queue':
+        await this.deps.store.setPendingApproval({
+          endpointName: active.endpointName,
+          modelPackageArn,
+          modelPackageVersion: incoming,
+          requestedBy,
+          at: this.now(),
+        });
+        this.deps.log.info(`newer approval queued until rollout ${active.id} ends`, fields);
+        return { action: 'queued', reason: `starts when rollout ${active.id} ends`, ...base };
+      case 'supersede': {
+        await this.deps.store.setPendingApproval({
+          endpointName: active.endpointName,
+          modelPackageArn,
+          modelPackageVersion: incoming,
+          requestedBy,
+          at: this.now(),
+        });
+        try {
+          const result = await this.engine.command(active.id, {
+            type: 'ABORT',
+            by: 'sm-rollout',
+            note: `superseded by ${modelPackageArn}`,
+          });
+          await this.afterStep(result, active.status);
+        } catch (error) {
+          // Already rolling back or ended: the pending approval starts when the endpoint is free.
+          if (!isSmRolloutError(error, 'COMMAND_REJECTED')) throw error;
+          this.deps.log.info(`supersede: ${error.message}`, fields);
+        }
+        return {
+          action: 'superseding',
+          reason: `rolling back rollout ${active.id}; ${modelPackageArn} starts when it has`,
+          ...base,
+        };
+      }
+    }
+  }
+
+  async alarm(event: AlarmEvent): Promise<Outcome[]> {
+    if (event.state !== 'ALARM') {
+      return [{ action: 'ignored', reason: `alarm ${event.alarmName} went to ${event.state}, not ALARM` }];
+    }
+    const watching = (await this.deps.store.list({ activeOnly: true })).filter((r) =>
+      watchedAlarms(r).includes(event.alarmName),
+    );
+    if (watching.length === 0) {
+      this.deps.log.info('alarm ignored: no active rollout watches it', { alarmName: event.alarmName });
+      return [{ action: 'ignored', reason: `no active rollout watches alarm ${event.alarmName}` }];
+    }
+    const outcomes: Outcome[] = [];
+    for (const record of watching) {
+      this.deps.log.warn(`alarm ${event.alarmName} is in ALARM: rolling back`, {
+        rolloutId: record.id,
+        endpointName: record.endpointName,
+        reason: event.reason,
+      });
+      const result = await this.engine.notify(record.id, {
+        type: 'ALARM_FIRED',
+        now: this.now(),
+        alarmName: event.alarmName,
+        stateReason: event.reason,
+        ...(event.reasonData ? { reasonData: event.reasonData } : {}),
+      });
+      outcomes.push(this.advanced(result), ...(await this.afterStep(result, record.status)));
+    }
+    return outcomes;
+  }
+
+  async endpointChanged(endpointName: string, status: string): Promise<Outcome> {
+    const active = await this.deps.store.activeForEndpoint(endpointName);
+    if (!active) return { action: 'ignored', reason: `no active rollout on endpoint ${endpointName}` };
+    const result = await this.engine.notify(active.id, { type: 'ENDPOINT_CHANGED', now: this.now(), status });
+    await this.afterStep(result, active.status);
+    return this.advanced(result);
+  }
+
+  private advanced(result: StepResult): Outcome {
+    return {
+      action: 'advanced',
+      reason: result.view.phase,
+      rolloutId: result.record.id,
+      endpointName: result.record.endpointName,
+      status: result.record.status,
+    };
+  }
+
+  /**
+   * The one-minute schedule: advances every rollout that is due, reading all their alarms in as
+   * few DescribeAlarms calls as possible, then starts approvals waiting for a free endpoint.
+   */
+  async schedule(): Promise<ScheduleReport> {
+    const now = this.now();
+    const due = await this.deps.store.listDue(now);
+    const names = [...new Set(due.flatMap(watchedAlarms))];
+    let describeAlarmsCalls = 0;
+    const states = new Map<string, AlarmState>();
+    if (names.length) {
+      describeAlarmsCalls = Math.ceil(names.length / 100);
+      for (const state of await this.deps.alarms.describeAlarms(names)) states.set(state.alarmName, state);
+    }
+    const engine = this.engineWith(prefetchedAlarms(states, this.deps.alarms));
+    const report: ScheduleReport = {
+      due: due.length,
+      advanced: 0,
+      failed: 0,
+      alarmsRead: names.length,
+      describeAlarmsCalls,
+      pendingStarted: 0,
+      outcomes: [],
+    };
+    const queue = [...due];
+    const worker = async () => {
+      for (let record = queue.shift(); record; record = queue.shift()) {
+        try {
+          const result = await engine.tick(record.id);
+          report.advanced++;
+          report.outcomes.push(this.advanced(result), ...(await this.afterStep(result, record.status)));
+        } catch (error) {
+          // One rollout's trouble must not stop the others; the next tick tries again.
+          report.failed++;
+          this.deps.log.error(`tick failed: ${summarizeError(error).message}`, {
+            rolloutId: record.id,
+            endpointName: record.endpointName,
+          });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.deps.tickConcurrency ?? 10) }, worker));
+    for (const pending of await this.deps.store.listPendingApprovals()) {
+      const outcome = await this.startPending(pending.endpointName);
+      if (outcome) {
+        report.pendingStarted++;
+        report.outcomes.push(outcome);
+      }
+    }
+    return report;
+  }
+
+  async command(event: CommandEvent): Promise<Outcome> {
+    const key = `command#${event.eventId}`;
+    if (!(await this.deps.store.claimEvent(key, this.now() + DAY_MS, this.now()))) {
+      return this.duplicate(`command event ${event.eventId} was already handled`);
+    }
+    if (event.command === 'start') {
+      const policy = this.deps.policies.forEndpoint(event.endpoint);
+      const base = policy?.toStartRequest(event.modelPackageArn, event.requestedBy);
+      const request = {
+        ...base,
+        ...event.overrides,
+        endpointName: event.endpoint,
+        modelPackageArn: event.modelPackageArn,
+        requestedBy: event.requestedBy,
+      };
+      if (!request.executionRoleArn) {
+        const error = new SmRolloutError(
+          'INVALID_INPUT',
+          `executionRoleArn: endpoint ${event.endpoint} has no policy; pass --execution-role with the start command`,
+          { field: 'executionRoleArn' },
+        );
+        this.deps.log.error(error.message, { endpointName: event.endpoint });
+        return { action: 'refused', reason: error.message, endpointName: event.endpoint };
+      }
+      return this.start(request as StartRolloutRequest, `started by ${event.requestedBy}`);
+    }
+    const record = event.rolloutId
+      ? await this.deps.store.get(event.rolloutId)
+      : event.endpoint
+        ? await this.deps.store.activeForEndpoint(event.endpoint)
+        : undefined;
+    if (!record) {
+      const reason = event.rolloutId
+        ? `rollout ${event.rolloutId} not found`
+        : `endpoint ${event.endpoint ?? '(none given)'} has no active rollout`;
+      this.deps.log.error(`command ${event.command} refused: ${reason}`, { endpointName: event.endpoint });
+      return { action: 'refused', reason };
+    }
+    const type = event.command.toUpperCase() as 'PAUSE' | 'RESUME' | 'PROMOTE' | 'ABORT';
+    const request = {
+      type,
+      by: event.requestedBy,
+      ...(type === 'PROMOTE' && event.full ? { full: true } : {}),
+      ...(type === 'ABORT' && event.note ? { note: event.note } : {}),
+    } as CommandRequest;
+    try {
+      const result = await this.engine.command(record.id, request);
+      this.deps.log.info(`${event.command} by ${event.requestedBy}`, {
+        rolloutId: record.id,
+        endpointName: record.endpointName,
+      });
+      const outcomes = await this.afterStep(result, record.status);
+      return {
+        ...this.advanced(result),
+        ...(outcomes.length ? { reason: `${result.view.phase}; then ${outcomes[0]!.reason}` } : {}),
+      };
+    } catch (error) {
+      if (isSmRolloutError(error, 'COMMAND_REJECTED')) {
+        this.deps.log.warn(`command ${event.command} rejected: ${error.message}`, {
+          rolloutId: record.id,
+          endpointName: record.endpointName,
+        });
+        return {
+          action: 'rejected',
+          reason: error.message,
+          rolloutId: record.id,
+          endpointName: record.endpointName,
+        };
+      }
+      throw error;
+    }
+  }
+}

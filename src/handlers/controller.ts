@@ -1,0 +1,101 @@
+// The controller Lambda: every EventBridge event the controller is wired to arrives here. It
+// parses the event, hands it to the controller, logs the outcome and flushes metrics — nothing
+// else. Malformed events are logged and dropped (a retry would not fix them); unexpected errors
+// are thrown so Lambda retries and, in the end, the dead-letter queue keeps the event.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { isSmRolloutError } from '../errors';
+import {
+  RolloutController,
+  type ControllerDeps,
+  type Outcome,
+  type ScheduleReport,
+} from '../engine/controller';
+import { parseControllerEvent } from './events';
+import { controllerDepsFromEnvironment } from './environment';
+
+export type HandlerResult =
+  | { ok: true; kind: string; outcomes: Outcome[]; schedule?: Omit<ScheduleReport, 'outcomes'> }
+  | { ok: false; error: string };
+
+export interface HandlerTools {
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  metrics?: Pick<Metrics, 'addMetric' | 'publishStoredMetrics'>;
+}
+
+/** Builds the handler around a controller; tests call this with simulated AWS. */
+export function createControllerHandler(
+  deps: Omit<ControllerDeps, 'log' | 'count'>,
+  tools: HandlerTools,
+): (event: unknown) => Promise<HandlerResult> {
+  const { logger, metrics } = tools;
+  const controller = new RolloutController({
+    ...deps,
+    log: {
+      info: (message, fields) => logger.info(message, { ...fields }),
+      warn: (message, fields) => logger.warn(message, { ...fields }),
+      error: (message, fields) => logger.error(message, { ...fields }),
+    },
+    count: (metric) => metrics?.addMetric(metric, MetricUnit.Count, 1),
+  });
+
+  return async (raw) => {
+    let input;
+    try {
+      input = parseControllerEvent(raw);
+    } catch (error) {
+      const message = (error as Error).message;
+      logger.error(message, { eventId: (raw as { id?: unknown })?.id });
+      return { ok: false, error: message };
+    }
+    try {
+      switch (input.kind) {
+        case 'approval':
+          return { ok: true, kind: input.kind, outcomes: [await controller.approval(input.event)] };
+        case 'alarm':
+          return { ok: true, kind: input.kind, outcomes: await controller.alarm(input.event) };
+        case 'endpoint':
+          return {
+            ok: true,
+            kind: input.kind,
+            outcomes: [await controller.endpointChanged(input.endpointName, input.status)],
+          };
+        case 'command':
+          return { ok: true, kind: input.kind, outcomes: [await controller.command(input.event)] };
+        case 'schedule': {
+          const { outcomes, ...schedule } = await controller.schedule();
+          logger.info('schedule tick', { ...schedule });
+          return { ok: true, kind: input.kind, outcomes, schedule };
+        }
+      }
+    } catch (error) {
+      logger.error(`controller error: ${(error as Error).message}`, {
+        code: isSmRolloutError(error) ? error.code : undefined,
+        error: error as Error,
+      });
+      throw error;
+    } finally {
+      metrics?.publishStoredMetrics();
+    }
+  };
+}
+
+let cached: ((event: unknown) => Promise<HandlerResult>) | undefined;
+
+/** The Lambda entry point: configuration comes from the environment, built once per container. */
+export const handler = async (event: unknown): Promise<HandlerResult> => {
+  if (!cached) {
+    const logger = new Logger({ serviceName: 'sm-rollout' });
+    const metrics = new Metrics({ namespace: 'sm-rollout', serviceName: 'sm-rollout' });
+    cached = createControllerHandler(
+      await controllerDepsFromEnvironment(process.env, {
+        warn: (message, fields) => logger.warn(message, { ...fields }),
+      }),
+      {
+        logger,
+        metrics,
+      },
+    );
+  }
+  return cached(event);
+};

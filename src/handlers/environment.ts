@@ -1,0 +1,90 @@
+// The controller's configuration, read once from the Lambda environment: where rollouts are
+// stored, which policies apply, and where lifecycle events go. A missing or wrong setting fails
+// the cold start with a message saying which variable and how to fix it.
+import {
+  createAwsClients,
+  CloudWatchAlarmControl,
+  EventBridgeLifecyclePublisher,
+  SageMakerEndpointControl,
+} from '../aws';
+import { SmRolloutError } from '../errors';
+import type { ControllerDeps, PolicyLookup, RolloutPolicy } from '../engine/controller';
+import type { LifecyclePublisher } from '../engine/ports';
+import { loadPolicies, policyToStartRequest, type Policy, type PolicySet } from '../policy';
+import { DynamoRolloutStore, FileRolloutStore, MemoryRolloutStore, type RolloutStore } from '../store';
+
+export interface Warn {
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** `dynamodb:<table>`, `file:<dir>` or `memory`. */
+export function storeFromSetting(
+  setting: string | undefined,
+  dynamo: () => ConstructorParameters<typeof DynamoRolloutStore>[0],
+): RolloutStore {
+  const value = setting?.trim() ?? '';
+  if (value.startsWith('dynamodb:') && value.length > 'dynamodb:'.length) {
+    return new DynamoRolloutStore(dynamo(), value.slice('dynamodb:'.length));
+  }
+  if (value.startsWith('file:') && value.length > 'file:'.length)
+    return new FileRolloutStore(value.slice('file:'.length));
+  if (value === 'memory') return new MemoryRolloutStore();
+  throw new SmRolloutError(
+    'INVALID_INPUT',
+    `ROLLOUT_STORE: "${value}" is not a store; use dynamodb:<table>, file:<dir> or memory`,
+    { field: 'ROLLOUT_STORE' },
+  );
+}
+
+function asRolloutPolicy(policy: Policy): RolloutPolicy {
+  return {
+    modelPackageGroup: policy.modelPackageGroup,
+    endpoint: policy.endpoint,
+    onNewerApproval: policy.onNewerApproval,
+    toStartRequest: (modelPackageArn, requestedBy) =>
+      policyToStartRequest(policy, modelPackageArn, requestedBy),
+  };
+}
+
+/** The controller's view of a policy file. */
+export function policyLookup(set: PolicySet): PolicyLookup {
+  return {
+    forGroup: (group) => {
+      const policy = set.forGroup(group);
+      return policy && asRolloutPolicy(policy);
+    },
+    forEndpoint: (endpointName) => {
+      const policy = set.forEndpoint(endpointName);
+      return policy && asRolloutPolicy(policy);
+    },
+  };
+}
+
+const NO_EVENTS: LifecyclePublisher = { publish: async () => undefined };
+
+export async function controllerDepsFromEnvironment(
+  env: NodeJS.ProcessEnv,
+  log: Warn,
+): Promise<Omit<ControllerDeps, 'log' | 'count'>> {
+  const policiesFile = env.ROLLOUT_POLICIES_FILE;
+  if (!policiesFile) {
+    throw new SmRolloutError(
+      'INVALID_INPUT',
+      'ROLLOUT_POLICIES_FILE is not set; point it at the policies file shipped with the function (e.g. policies.yaml)',
+      { field: 'ROLLOUT_POLICIES_FILE' },
+    );
+  }
+  const clients = createAwsClients({});
+  const store = storeFromSetting(env.ROLLOUT_STORE, () => clients.dynamodb);
+  const policies = policyLookup(loadPolicies(policiesFile));
+  const bus = env.ROLLOUT_EVENT_BUS?.trim();
+  if (!bus) log.warn('ROLLOUT_EVENT_BUS is not set: lifecycle events are not published');
+  return {
+    store,
+    policies,
+    endpoints: new SageMakerEndpointControl(clients.sagemaker),
+    alarms: new CloudWatchAlarmControl(clients.cloudwatch),
+    events: bus ? new EventBridgeLifecyclePublisher(clients.eventbridge, bus) : NO_EVENTS,
+    clock: { now: () => Date.now() },
+  };
+}

@@ -1,0 +1,18 @@
+// Policies: declarative files that bind a model package group to an endpoint, a strategy, alarms,
+// the execution role and what a newer approval does mid-rollout. This module owns reading and
+// checking them, looking them up, summarising them for people, and turning one into a start
+// request. Everything else in src/policy stays private to it.
+
+export {
+  checkPolicyDocument,
+  DEFAULT_MAX_DURATION,
+  DEFAULT_STRATEGY,
+  ON_NEWER_APPROVAL,
+  policyFileSchema,
+  policySchema,
+} from './schema';
+export type { OnNewerApproval, Policy, PolicyCheck, PolicyInput, PolicyProblem } from './schema';
+export { InvalidPolicyFileError, loadPolicies, parsePolicies, policySet, policyToStartRequest } from './load';
+export type { PolicySet } from './load';
+export { summarizePolicy } from './summary';
+export { renderPolicyJsonSchema } from './json-schema';

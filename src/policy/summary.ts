@@ -1,0 +1,42 @@
+// What a policy does, in one paragraph a reviewer reads before approving the change to it.
+import { formatDuration, summarizePlan } from '../plan';
+import type { OnNewerApproval, Policy } from './schema';
+
+const ON_NEWER_APPROVAL: Record<OnNewerApproval, string> = {
+  supersede: 'supersedes it (rolls it back, then deploys the newer one)',
+  queue: 'waits for it to finish, then deploys the newer one',
+  reject: 'is refused (the running rollout carries on)',
+};
+
+export function summarizePolicy(policy: Policy): string {
+  const plan = summarizePlan(policy.plan);
+  const gates = plan.manualGates
+    ? `, ${plan.manualGates} manual gate${plan.manualGates > 1 ? 's' : ''} waiting for promote`
+    : '';
+  const shape = `${policy.plan.steps.length} steps${gates}, at least ${formatDuration(plan.minimumDurationMs)}`;
+  const { instanceType, instanceCount } = policy.candidate;
+  const instances =
+    instanceType || instanceCount
+      ? ` on ${instanceCount ?? 'as many'} ${instanceType ?? "of the baseline's"} instance${instanceCount === 1 ? '' : 's'}`
+      : '';
+  return (
+    `When a new version of ${policy.modelPackageGroup} is approved, roll it onto endpoint ${policy.endpoint}` +
+    `${instances} with ${policy.plan.strategy} (${shape}), ${watching(policy)}; ` +
+    `a newer approval during a rollout ${ON_NEWER_APPROVAL[policy.onNewerApproval]}; ` +
+    `give up after ${formatDuration(policy.maxDurationMs)}.`
+  );
+}
+
+function watching(policy: Policy): string {
+  const parts: string[] = [];
+  if (policy.alarms.length > 0) {
+    parts.push(`alarm${policy.alarms.length > 1 ? 's' : ''} ${policy.alarms.join(', ')}`);
+  }
+  if (policy.candidateAlarms.length > 0) {
+    const names = policy.candidateAlarms.map((t) => `${t.suffix} (${t.metricName})`).join(', ');
+    parts.push(`candidate alarm${policy.candidateAlarms.length > 1 ? 's' : ''} ${names}`);
+  }
+  return parts.length > 0
+    ? `watching ${parts.join(' and ')}`
+    : 'watching no alarms (only a manual abort rolls it back)';
+}

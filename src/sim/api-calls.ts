@@ -1,0 +1,205 @@
+// The front door of the simulated cloud: the EndpointControl and AlarmControl ports. Every port call
+// meets any armed throttling, runs against simulated SageMaker or CloudWatch under its AWS API name,
+// and is written to the call log with its outcome.
+import type { AlarmControl, CandidateAlarmSpec, EndpointControl } from '../engine/ports';
+import { AwsServiceException, adapterError, throttlingException } from './aws-errors';
+import type { SimClock } from './clock';
+import type { MetricAlarmInput, SimCloudWatch } from './cloudwatch';
+import type { FaultPlan } from './faults';
+import { SAGEMAKER_NAMESPACE, isPercentile } from './metrics';
+import type { SimSageMaker } from './sagemaker';
+import type { SimCall } from './types';
+
+export class ApiGate {
+  readonly calls: SimCall[] = [];
+
+  constructor(
+    private readonly clock: SimClock,
+    private readonly faults: FaultPlan,
+  ) {}
+
+  /**
+   * Runs one AWS operation. The work happens synchronously at the current simulated instant (as if
+   * the request reached AWS immediately); the promise only carries the result, like an SDK call.
+   */
+  call<T>(
+    operation: string,
+    input: Record<string, unknown>,
+    run: () => T,
+    outcomeOf: (result: T) => string,
+  ): Promise<T> {
+    // A snapshot, so later mutation of the caller's objects cannot rewrite history.
+    const record: SimCall = {
+      at: this.clock.now(),
+      operation,
+      input: JSON.parse(JSON.stringify(input)) as Record<string, unknown>,
+      outcome: 'ok',
+    };
+    this.calls.push(record);
+    try {
+      if (this.faults.takeThrottle(operation)) throw throttlingException();
+      const result = run();
+      record.outcome = outcomeOf(result);
+      return Promise.resolve(result);
+    } catch (error) {
+      record.outcome = 'error';
+      // AWS's exceptions become what the adapter reports; anything else is a bug in the sim itself.
+      if (!(error instanceof AwsServiceException)) {
+        record.error = { code: 'INTERNAL', message: String(error) };
+        return Promise.reject(error);
+      }
+      const reported = adapterError(operation, error);
+      record.error = { code: reported.code, message: reported.message };
+      return Promise.reject(reported);
+    }
+  }
+}
+
+/** The EndpointControl port over the simulated SageMaker: each call is gated (throttling) and logged. */
+export function createEndpointControl(sagemaker: SimSageMaker, gate: ApiGate): EndpointControl {
+  const found = (result: unknown) => (result === undefined ? 'not found' : 'found');
+  const done = () => 'ok';
+  const same = (result: string) => result;
+  return {
+    describeEndpoint: async (endpointName) =>
+      gate.call(
+        'DescribeEndpoint',
+        { EndpointName: endpointName },
+        () => sagemaker.describeEndpoint(endpointName),
+        found,
+      ),
+    describeEndpointConfig: async (endpointConfigName) =>
+      gate.call(
+        'DescribeEndpointConfig',
+        { EndpointConfigName: endpointConfigName },
+        () => sagemaker.describeEndpointConfig(endpointConfigName),
+        found,
+      ),
+    describeModelPackage: async (modelPackageArn) =>
+      gate.call(
+        'DescribeModelPackage',
+        { ModelPackageName: modelPackageArn },
+        () => sagemaker.describeModelPackage(modelPackageArn),
+        found,
+      ),
+    modelExists: async (modelName) =>
+      gate.call(
+        'DescribeModel',
+        { ModelName: modelName },
+        () => sagemaker.modelExists(modelName),
+        (exists) => (exists ? 'found' : 'not found'),
+      ),
+    createModel: async (request) =>
+      gate.call(
+        'CreateModel',
+        {
+          ModelName: request.modelName,
+          ModelPackageName: request.modelPackageArn,
+          ExecutionRoleArn: request.executionRoleArn,
+        },
+        () => sagemaker.createModel(request),
+        same,
+      ),
+    createEndpointConfig: async (request) =>
+      gate.call(
+        'CreateEndpointConfig',
+        {
+          EndpointConfigName: request.endpointConfigName,
+          ProductionVariants: request.variants.map((v) => ({
+            VariantName: v.variantName,
+            ModelName: v.modelName,
+            InitialVariantWeight: v.initialVariantWeight,
+            ...(v.instanceType === undefined ? {} : { InstanceType: v.instanceType }),
+            ...(v.initialInstanceCount === undefined ? {} : { InitialInstanceCount: v.initialInstanceCount }),
+          })),
+        },
+        () => sagemaker.createEndpointConfig(request),
+        same,
+      ),
+    updateEndpoint: async (endpointName, endpointConfigName) =>
+      gate.call(
+        'UpdateEndpoint',
+        { EndpointName: endpointName, EndpointConfigName: endpointConfigName },
+        () => sagemaker.updateEndpoint(endpointName, endpointConfigName),
+        done,
+      ),
+    updateWeights: async (endpointName, weights) =>
+      gate.call(
+        'UpdateEndpointWeightsAndCapacities',
+        {
+          EndpointName: endpointName,
+          DesiredWeightsAndCapacities: weights.map((w) => ({
+            VariantName: w.variantName,
+            DesiredWeight: w.weight,
+          })),
+        },
+        () => sagemaker.updateWeights(endpointName, weights),
+        done,
+      ),
+    deleteEndpointConfig: async (endpointConfigName) =>
+      gate.call(
+        'DeleteEndpointConfig',
+        { EndpointConfigName: endpointConfigName },
+        () => sagemaker.deleteEndpointConfig(endpointConfigName),
+        same,
+      ),
+    deleteModel: async (modelName) =>
+      gate.call('DeleteModel', { ModelName: modelName }, () => sagemaker.deleteModel(modelName), same),
+  };
+}
+
+function candidateAlarmInput(spec: CandidateAlarmSpec): MetricAlarmInput {
+  return {
+    alarmName: spec.alarmName,
+    description: spec.description,
+    metricName: spec.metricName,
+    endpointName: spec.endpointName,
+    variantName: spec.variantName,
+    statistic: spec.statistic,
+    threshold: spec.threshold,
+    comparison: spec.comparison,
+    periodSeconds: spec.periodSeconds,
+    evaluationPeriods: spec.evaluationPeriods,
+    datapointsToAlarm: spec.datapointsToAlarm,
+    treatMissingData: spec.treatMissingData,
+  };
+}
+
+/** The AlarmControl port over the simulated CloudWatch: each call is gated (throttling) and logged. */
+export function createAlarmControl(cloudwatch: SimCloudWatch, gate: ApiGate): AlarmControl {
+  return {
+    describeAlarms: async (alarmNames) =>
+      gate.call(
+        'DescribeAlarms',
+        { AlarmNames: [...alarmNames] },
+        () => cloudwatch.describeAlarms(alarmNames),
+        (states) => `found ${states.length}`,
+      ),
+    putCandidateAlarm: async (spec) =>
+      gate.call(
+        'PutMetricAlarm',
+        {
+          AlarmName: spec.alarmName,
+          Namespace: SAGEMAKER_NAMESPACE,
+          MetricName: spec.metricName,
+          Dimensions: { EndpointName: spec.endpointName, VariantName: spec.variantName },
+          [isPercentile(spec.statistic) ? 'ExtendedStatistic' : 'Statistic']: spec.statistic,
+          Threshold: spec.threshold,
+          ComparisonOperator: spec.comparison,
+          Period: spec.periodSeconds,
+          EvaluationPeriods: spec.evaluationPeriods,
+          DatapointsToAlarm: spec.datapointsToAlarm,
+          TreatMissingData: spec.treatMissingData,
+        },
+        () => cloudwatch.putMetricAlarm(candidateAlarmInput(spec)),
+        () => 'ok',
+      ),
+    deleteAlarms: async (alarmNames) =>
+      gate.call(
+        'DeleteAlarms',
+        { AlarmNames: [...alarmNames] },
+        () => cloudwatch.deleteAlarms(alarmNames),
+        () => 'ok',
+      ),
+  };
+}

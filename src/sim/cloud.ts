@@ -1,0 +1,207 @@
+// Assembles the simulated cloud: one clock, one seed, SageMaker and CloudWatch sharing an event
+// bus, the minute tick that sends traffic and evaluates alarms, and the observation surface tests use.
+import type { AlarmControl, AlarmStateValue, EndpointControl, ModelApprovalStatus } from '../engine/ports';
+import { ApiGate, createAlarmControl, createEndpointControl } from './api-calls';
+import { Arns } from './aws-names';
+import { DEFAULT_START_TIME, SimClock } from './clock';
+import type { MetricAlarmInput, SimAlarmView } from './cloudwatch';
+import { SimCloudWatch } from './cloudwatch';
+import type { DeliveryFailure, SimEvent, SimEventListener } from './events';
+import { EventBus } from './events';
+import type { SimFault } from './faults';
+import { FaultPlan } from './faults';
+import type { MetricDatapoint } from './metrics';
+import { MetricStore } from './metrics';
+import type { RegisterModelPackageInput } from './model-registry';
+import { ModelRegistry } from './model-registry';
+import { SeededRandom, deriveSeed } from './random';
+import type { CreateEndpointInput, SimEndpointView } from './sagemaker';
+import { SimSageMaker } from './sagemaker';
+import { TrafficSimulator } from './traffic';
+import type { ModelBehaviour, ServingChange, SimCall, SimTimings } from './types';
+import { DEFAULT_TIMINGS } from './types';
+
+export interface SimCloudOptions {
+  /** Everything random (traffic, errors, latencies, update durations, event ids) follows from it. Default 1. */
+  seed?: number;
+  /** Epoch ms; default 2026-01-15T09:00:00Z. */
+  startTime?: number;
+  /** Default us-east-1. */
+  region?: string;
+  /** Default 123456789012. */
+  accountId?: string;
+  timings?: Partial<SimTimings>;
+  /** Invocations each endpoint receives per simulated minute. Default 600. */
+  requestsPerMinute?: number;
+}
+
+export interface SimCloud {
+  readonly clock: SimClock;
+  /** The EndpointControl port (SageMaker). */
+  readonly sagemaker: EndpointControl;
+  /** The AlarmControl port (CloudWatch). */
+  readonly cloudwatch: AlarmControl;
+  readonly region: string;
+  readonly accountId: string;
+  readonly timings: SimTimings;
+
+  /** Registers a model package version; returns its ARN. Emits a Model Package State Change. */
+  registerModelPackage(input: RegisterModelPackageInput): string;
+  /** Approves or rejects a package (UpdateModelPackage); emits a Model Package State Change. */
+  setModelPackageApproval(modelPackageArn: string, approvalStatus: ModelApprovalStatus): void;
+  /** An InService endpoint serving one model at weight 1 (creates `<endpoint>-model-0`, `<endpoint>-config-0`). */
+  createEndpoint(input: CreateEndpointInput): string;
+  /** PutMetricAlarm on an AWS/SageMaker metric (the same kind of alarm the port's putCandidateAlarm creates). */
+  createMetricAlarm(input: MetricAlarmInput): void;
+  /** SetAlarmState: holds until the next evaluation, which may flip it back. */
+  setAlarmState(alarmName: string, state: AlarmStateValue, reason: string): void;
+  injectFault(fault: SimFault): void;
+  /** Changes a model's health from now on: a package ARN (and every model created from it) or a model name. */
+  setBehaviour(modelPackageArnOrModelName: string, behaviour: ModelBehaviour): void;
+  /** Subscribes to the EventBridge events the cloud sends; returns the unsubscribe function. */
+  onEvent(listener: SimEventListener): () => void;
+
+  /** Every event sent so far, in order. */
+  readonly events: readonly SimEvent[];
+  /** Listener failures (thrown or rejected): recorded, never thrown into the cloud. */
+  readonly deliveryFailures: readonly DeliveryFailure[];
+  endpoint(endpointName: string): SimEndpointView | undefined;
+  modelNames(): string[];
+  endpointConfigNames(): string[];
+  alarmNames(): string[];
+  alarm(alarmName: string): SimAlarmView | undefined;
+  /** Every port call, in order, with its outcome. */
+  readonly calls: readonly SimCall[];
+  /** Every change of what serves traffic. */
+  readonly servingHistory: readonly ServingChange[];
+  /** Things SageMaker allows but a correct controller never does: an InService/Updating endpoint whose weights sum to 0, deleting a config or model a live endpoint uses or is updating to. */
+  readonly violations: readonly string[];
+  /** One datapoint per minute with data in [fromMs, toMs); variantName undefined = all variants merged. */
+  metricData(
+    endpointName: string,
+    variantName: string | undefined,
+    metricName: string,
+    fromMs: number,
+    toMs: number,
+  ): MetricDatapoint[];
+}
+
+const MINUTE_MS = 60_000;
+
+export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
+  const seed = options.seed ?? 1;
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '123456789012';
+  const timings: SimTimings = { ...DEFAULT_TIMINGS, ...options.timings };
+  const requestsPerMinute = options.requestsPerMinute ?? 600;
+  if (!Number.isInteger(requestsPerMinute) || requestsPerMinute < 0) {
+    throw new Error(`requestsPerMinute must be a non-negative integer, got ${requestsPerMinute}`);
+  }
+
+  const clock = new SimClock(options.startTime ?? DEFAULT_START_TIME);
+  const arns = new Arns(region, accountId);
+  // Separate streams: adding a describe call or an alarm to a test must not change the traffic.
+  const bus = new EventBus(clock, new SeededRandom(deriveSeed(seed, 'event-ids')), accountId, region);
+  const faults = new FaultPlan();
+  const gate = new ApiGate(clock, faults);
+  const registry = new ModelRegistry(arns, clock, bus);
+  const sagemaker = new SimSageMaker({
+    arns,
+    clock,
+    bus,
+    registry,
+    faults,
+    timings,
+    jitter: new SeededRandom(deriveSeed(seed, 'update-durations')),
+  });
+  const metrics = new MetricStore();
+  const cloudwatch = new SimCloudWatch({
+    clock,
+    metrics,
+    bus,
+    arns,
+    ids: new SeededRandom(deriveSeed(seed, 'alarm-metric-ids')),
+  });
+  const traffic = new TrafficSimulator(
+    sagemaker,
+    metrics,
+    new SeededRandom(deriveSeed(seed, 'traffic')),
+    requestsPerMinute,
+  );
+
+  // Each minute boundary: the past minute's traffic is sent and published, then alarms are evaluated.
+  const tick = (at: number) => {
+    traffic.runMinute(at - MINUTE_MS);
+    cloudwatch.evaluateAll(at);
+    clock.schedule(at + MINUTE_MS, () => tick(at + MINUTE_MS));
+  };
+  const firstTick = Math.floor(clock.now() / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+  clock.schedule(firstTick, () => tick(firstTick));
+
+  return {
+    clock,
+    sagemaker: createEndpointControl(sagemaker, gate),
+    cloudwatch: createAlarmControl(cloudwatch, gate),
+    region,
+    accountId,
+    timings,
+
+    registerModelPackage: (input) => registry.register(input),
+    setModelPackageApproval: (arn, status) => registry.setApproval(arn, status),
+    createEndpoint: (input) => sagemaker.createEndpoint(input),
+    createMetricAlarm: (input) => cloudwatch.putMetricAlarm(input),
+    setAlarmState: (alarmName, state, reason) => cloudwatch.setAlarmState(alarmName, state, reason),
+    injectFault: (fault) => {
+      switch (fault.kind) {
+        case 'updateFails':
+        case 'silentRollback':
+          if (sagemaker.endpointView(fault.endpointName) === undefined) {
+            throw new Error(
+              `cannot arm ${fault.kind}: no endpoint ${fault.endpointName} in the simulated cloud`,
+            );
+          }
+          faults.armUpdateFault(fault);
+          return;
+        case 'throttle':
+          faults.armThrottle(fault.operations, fault.count);
+          return;
+        case 'deleteEndpoint':
+          sagemaker.deleteEndpointNow(fault.endpointName);
+          return;
+      }
+    },
+    setBehaviour: (key, behaviour) => {
+      if (registry.setBehaviour(key, behaviour)) {
+        sagemaker.setBehaviourOfModelsFrom(key, behaviour);
+        return;
+      }
+      if (!sagemaker.setModelBehaviour(key, behaviour)) {
+        throw new Error(`no model package or model named ${key} in the simulated cloud`);
+      }
+    },
+    onEvent: (listener) => bus.onEvent(listener),
+
+    get events() {
+      return bus.events;
+    },
+    get deliveryFailures() {
+      return bus.deliveryFailures;
+    },
+    endpoint: (name) => sagemaker.endpointView(name),
+    modelNames: () => sagemaker.modelNames(),
+    endpointConfigNames: () => sagemaker.endpointConfigNames(),
+    alarmNames: () => cloudwatch.alarmNames(),
+    alarm: (name) => cloudwatch.alarmView(name),
+    get calls() {
+      return gate.calls;
+    },
+    get servingHistory() {
+      return sagemaker.servingHistory;
+    },
+    get violations() {
+      return sagemaker.violations;
+    },
+    metricData: (endpointName, variantName, metricName, fromMs, toMs) =>
+      metrics.datapoints(endpointName, variantName, metricName, fromMs, toMs),
+  };
+}

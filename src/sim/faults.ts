@@ -1,0 +1,57 @@
+// Failure injection for the simulated cloud: the faults a test can arm, and the bookkeeping that
+// decides which future call or update they hit.
+
+export type SimFault =
+  /** The next UpdateEndpoint on the endpoint ends with status Failed and a FailureReason. */
+  | { kind: 'updateFails'; endpointName: string; reason?: string }
+  /**
+   * The next UpdateEndpoint on the endpoint ends InService on the OLD config with FailureReason set:
+   * what SageMaker does when a deployment fails and it rolls back by itself.
+   */
+  | { kind: 'silentRollback'; endpointName: string; reason?: string }
+  /** The next `count` port calls to the named AWS operations (all when omitted) throw THROTTLED. */
+  | { kind: 'throttle'; operations?: string[]; count: number }
+  /** The endpoint disappears now (someone deleted it behind the controller's back). */
+  | { kind: 'deleteEndpoint'; endpointName: string };
+
+export type UpdateFault = Extract<SimFault, { kind: 'updateFails' | 'silentRollback' }>;
+
+interface ArmedThrottle {
+  operations: ReadonlySet<string> | undefined;
+  remaining: number;
+}
+
+export class FaultPlan {
+  private readonly updateFaults = new Map<string, UpdateFault[]>();
+  private readonly throttles: ArmedThrottle[] = [];
+
+  armUpdateFault(fault: UpdateFault): void {
+    const queued = this.updateFaults.get(fault.endpointName) ?? [];
+    queued.push(fault);
+    this.updateFaults.set(fault.endpointName, queued);
+  }
+
+  /** The fault the next UpdateEndpoint on this endpoint meets, consumed (first armed, first used). */
+  takeUpdateFault(endpointName: string): UpdateFault | undefined {
+    return this.updateFaults.get(endpointName)?.shift();
+  }
+
+  armThrottle(operations: readonly string[] | undefined, count: number): void {
+    if (!Number.isInteger(count) || count < 1)
+      throw new Error(`a throttle fault needs a positive count, got ${count}`);
+    this.throttles.push({
+      operations: operations === undefined ? undefined : new Set(operations),
+      remaining: count,
+    });
+  }
+
+  /** True when this call is throttled; consumes one use of the first matching throttle. */
+  takeThrottle(operation: string): boolean {
+    const throttle = this.throttles.find(
+      (t) => t.remaining > 0 && (t.operations === undefined || t.operations.has(operation)),
+    );
+    if (throttle === undefined) return false;
+    throttle.remaining -= 1;
+    return true;
+  }
+}

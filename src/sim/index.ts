@@ -1,0 +1,26 @@
+// The simulated cloud: SageMaker's and CloudWatch's documented rules and timings on a virtual clock,
+// deterministic from a seed, implementing the engine's EndpointControl and AlarmControl ports. It
+// backs `demo`, `plan --simulate` and the scenario tests. This module is its whole public surface.
+export { DEFAULT_START_TIME, SimClock } from './clock';
+export type { ScheduledTask } from './clock';
+export { createSimCloud } from './cloud';
+export type { SimCloud, SimCloudOptions } from './cloud';
+export type { MetricAlarmInput, SimAlarmView } from './cloudwatch';
+export type { CreateEndpointInput, SimEndpointView, SimVariantView } from './sagemaker';
+export type { RegisterModelPackageInput } from './model-registry';
+export type { SimFault } from './faults';
+export type {
+  AlarmStateChangeDetail,
+  AlarmStateChangeEvent,
+  DeliveryFailure,
+  EndpointStateChangeDetail,
+  EndpointStateChangeEvent,
+  ModelPackageStateChangeDetail,
+  ModelPackageStateChangeEvent,
+  SimEvent,
+  SimEventListener,
+} from './events';
+export type { MetricDatapoint, SageMakerMetricName } from './metrics';
+export type { TreatMissingData } from './alarm-evaluation';
+export { DEFAULT_BEHAVIOUR, DEFAULT_TIMINGS } from './types';
+export type { ModelBehaviour, ServingChange, ServingVariant, SimCall, SimTimings } from './types';

@@ -1,0 +1,750 @@
+// Simulated SageMaker hosting: models, endpoint configs and endpoints with SageMaker's documented
+// rules and timings (updates take minutes and refuse other updates meanwhile, weights apply after a
+// short Updating phase, failed updates roll back silently). The port over it lives in api-calls.ts.
+import type {
+  CreateEndpointConfigRequest,
+  CreateModelRequest,
+  EndpointConfigState,
+  EndpointState,
+  EndpointStatus,
+  ModelPackageState,
+  ProductionVariantSpec,
+  Tag,
+  VariantWeight,
+} from '../engine/ports';
+import { endpointInProgress, validationException } from './aws-errors';
+import type { Arns } from './aws-names';
+import { assertSageMakerName } from './aws-names';
+import type { ScheduledTask, SimClock } from './clock';
+import type { EventBus } from './events';
+import { eventEndpointStatus, eventTime } from './events';
+import type { FaultPlan, UpdateFault } from './faults';
+import type { ModelRegistry } from './model-registry';
+import type { SeededRandom } from './random';
+import type { ModelBehaviour, ServingChange, ServingVariant, SimTimings } from './types';
+import { DEFAULT_BEHAVIOUR } from './types';
+
+const EXECUTION_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
+const MAX_PRODUCTION_VARIANTS = 10;
+const MAX_TAGS = 50;
+
+/** What a test passes to start from an endpoint that already serves one model. */
+export interface CreateEndpointInput {
+  endpointName: string;
+  /** The model package the serving model was created from; its behaviour is copied. */
+  modelPackageArn?: string;
+  /** The serving model's behaviour when no package is given (default: healthy). */
+  behaviour?: ModelBehaviour;
+  instanceType?: string;
+  instanceCount?: number;
+  /** Default AllTraffic, the name the SageMaker Python SDK gives a single variant. */
+  variantName?: string;
+  /** A serverless variant (ServerlessConfig): stepwise rollouts must refuse it. */
+  serverless?: boolean;
+  /** Config-level settings (DataCaptureConfig, AsyncInferenceConfig, ShadowProductionVariants, ...). */
+  configExtra?: Record<string, unknown>;
+}
+
+export interface SimVariantView {
+  variantName: string;
+  modelName: string;
+  instanceType?: string;
+  currentWeight: number;
+  desiredWeight: number;
+  currentInstanceCount?: number;
+  desiredInstanceCount?: number;
+}
+
+/** Everything about an endpoint, for tests (DescribeEndpoint plus the models behind the variants). */
+export interface SimEndpointView {
+  endpointName: string;
+  endpointArn: string;
+  status: EndpointStatus;
+  endpointConfigName: string;
+  /** The config an UpdateEndpoint is deploying (DescribeEndpoint's PendingDeploymentSummary). */
+  pendingEndpointConfigName?: string;
+  failureReason?: string;
+  creationTime: number;
+  lastModifiedTime: number;
+  variants: SimVariantView[];
+}
+
+interface SimModel {
+  name: string;
+  modelPackageArn?: string;
+  executionRoleArn?: string;
+  behaviour: ModelBehaviour;
+  tags: Tag[];
+}
+
+interface SimEndpointConfig {
+  name: string;
+  variants: ProductionVariantSpec[];
+  extra?: Record<string, unknown>;
+  tags: Tag[];
+}
+
+interface SimVariant {
+  variantName: string;
+  modelName: string;
+  instanceType?: string;
+  currentWeight: number;
+  desiredWeight: number;
+  currentInstanceCount?: number;
+  desiredInstanceCount?: number;
+}
+
+interface SimEndpoint {
+  name: string;
+  arn: string;
+  status: EndpointStatus;
+  configName: string;
+  /** The config an UpdateEndpoint is deploying, as read when the update started. */
+  pendingConfig?: SimEndpointConfig;
+  failureReason?: string;
+  variants: SimVariant[];
+  creationTime: number;
+  lastModifiedTime: number;
+  /** The completion of the update in progress, cancelled if the endpoint disappears. */
+  pendingWork?: ScheduledTask;
+}
+
+export interface SimSageMakerDeps {
+  arns: Arns;
+  clock: SimClock;
+  bus: EventBus;
+  registry: ModelRegistry;
+  faults: FaultPlan;
+  timings: SimTimings;
+  /** Draws the ±jitter of each update's duration. */
+  jitter: SeededRandom;
+}
+
+/** A stretch of time during which an endpoint's traffic went to the same variants and weights. */
+export interface ServingSegment {
+  from: number;
+  to: number;
+  variants: ServingVariant[];
+}
+
+function clone<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+/**
+ * SageMaker knows a serverless variant by its ServerlessConfig (carried in `extra` under AWS's name),
+ * not by a flag: a spec that says serverless without one is an instance variant missing its type.
+ */
+function isServerless(spec: ProductionVariantSpec): boolean {
+  return spec.extra?.['ServerlessConfig'] !== undefined;
+}
+
+/** A variant as SageMaker stores it: AWS's fields only (the `serverless` flag is derived on describe). */
+function storedVariant(spec: ProductionVariantSpec): ProductionVariantSpec {
+  const { serverless: _derived, ...stored } = clone(spec);
+  return stored;
+}
+
+function variantsFromConfig(config: SimEndpointConfig): SimVariant[] {
+  return config.variants.map((spec) => ({
+    variantName: spec.variantName,
+    modelName: spec.modelName,
+    ...(spec.instanceType === undefined ? {} : { instanceType: spec.instanceType }),
+    currentWeight: spec.initialVariantWeight,
+    desiredWeight: spec.initialVariantWeight,
+    ...(isServerless(spec)
+      ? {}
+      : {
+          currentInstanceCount: spec.initialInstanceCount ?? 1,
+          desiredInstanceCount: spec.initialInstanceCount ?? 1,
+        }),
+  }));
+}
+
+export class SimSageMaker {
+  readonly servingHistory: ServingChange[] = [];
+  readonly violations: string[] = [];
+  private readonly models = new Map<string, SimModel>();
+  /** Behaviour of deleted models: an endpoint still running one keeps answering with it. */
+  private readonly retiredBehaviours = new Map<string, ModelBehaviour>();
+  private readonly configs = new Map<string, SimEndpointConfig>();
+  private readonly endpoints = new Map<string, SimEndpoint>();
+  private readonly servingByEndpoint = new Map<string, ServingChange[]>();
+
+  constructor(private readonly deps: SimSageMakerDeps) {}
+
+  // --- setting the scene (not port calls) ---
+
+  /** An endpoint that is InService with one variant at weight 1, its model and config created for it. */
+  createEndpoint(input: CreateEndpointInput): string {
+    const { arns, registry, clock } = this.deps;
+    assertSageMakerName(input.endpointName, 'endpointName');
+    if (this.endpoints.has(input.endpointName)) {
+      throw validationException(
+        `Cannot create already existing endpoint "${arns.endpoint(input.endpointName)}".`,
+      );
+    }
+    const modelName = `${input.endpointName}-model-0`;
+    const configName = `${input.endpointName}-config-0`;
+    const variantName = input.variantName ?? 'AllTraffic';
+    assertSageMakerName(modelName, 'modelName');
+    assertSageMakerName(configName, 'endpointConfigName');
+    assertSageMakerName(variantName, 'variantName');
+    if (this.models.has(modelName))
+      throw new Error(`model ${modelName} already exists in the simulated cloud`);
+    if (this.configs.has(configName))
+      throw new Error(`endpoint config ${configName} already exists in the simulated cloud`);
+
+    let behaviour = input.behaviour ?? DEFAULT_BEHAVIOUR;
+    if (input.modelPackageArn !== undefined) {
+      const fromPackage = registry.behaviourOf(input.modelPackageArn);
+      if (fromPackage === undefined)
+        throw new Error(`no model package ${input.modelPackageArn} is registered`);
+      behaviour = fromPackage;
+    }
+    this.models.set(modelName, {
+      name: modelName,
+      ...(input.modelPackageArn === undefined ? {} : { modelPackageArn: input.modelPackageArn }),
+      behaviour: { ...behaviour },
+      tags: [],
+    });
+    const spec: ProductionVariantSpec = input.serverless
+      ? {
+          variantName,
+          modelName,
+          initialVariantWeight: 1,
+          serverless: true,
+          extra: { ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 20 } },
+        }
+      : {
+          variantName,
+          modelName,
+          instanceType: input.instanceType ?? 'ml.m5.large',
+          initialInstanceCount: input.instanceCount ?? 1,
+          initialVariantWeight: 1,
+        };
+    const config: SimEndpointConfig = {
+      name: configName,
+      variants: [storedVariant(spec)],
+      ...(input.configExtra === undefined ? {} : { extra: clone(input.configExtra) }),
+      tags: [],
+    };
+    this.configs.set(configName, config);
+
+    const now = clock.now();
+    const endpoint: SimEndpoint = {
+      name: input.endpointName,
+      arn: arns.endpoint(input.endpointName),
+      status: 'InService',
+      configName,
+      variants: variantsFromConfig(config),
+      creationTime: now,
+      lastModifiedTime: now,
+    };
+    this.endpoints.set(endpoint.name, endpoint);
+    this.recordServing(endpoint);
+    this.emitStateChange(endpoint);
+    return endpoint.arn;
+  }
+
+  // --- the port's operations (synchronous; errors are thrown as the adapter would) ---
+
+  describeEndpoint(endpointName: string): EndpointState | undefined {
+    assertSageMakerName(endpointName, 'endpointName');
+    const endpoint = this.endpoints.get(endpointName);
+    if (endpoint === undefined) return undefined;
+    return {
+      endpointName: endpoint.name,
+      status: endpoint.status,
+      endpointConfigName: endpoint.configName,
+      ...(endpoint.failureReason === undefined ? {} : { failureReason: endpoint.failureReason }),
+      variants: endpoint.variants.map((v) => ({
+        variantName: v.variantName,
+        currentWeight: v.currentWeight,
+        desiredWeight: v.desiredWeight,
+        ...(v.currentInstanceCount === undefined
+          ? {}
+          : { currentInstanceCount: v.currentInstanceCount, desiredInstanceCount: v.desiredInstanceCount }),
+      })),
+    };
+  }
+
+  describeEndpointConfig(endpointConfigName: string): EndpointConfigState | undefined {
+    assertSageMakerName(endpointConfigName, 'endpointConfigName');
+    const config = this.configs.get(endpointConfigName);
+    if (config === undefined) return undefined;
+    const shadow = config.extra?.['ShadowProductionVariants'];
+    return {
+      endpointConfigName: config.name,
+      variants: config.variants.map((spec) => ({ ...clone(spec), serverless: isServerless(spec) })),
+      hasShadowVariants: Array.isArray(shadow) && shadow.length > 0,
+      hasAsyncInference: config.extra?.['AsyncInferenceConfig'] !== undefined,
+      ...(config.extra === undefined ? {} : { extra: clone(config.extra) }),
+    };
+  }
+
+  describeModelPackage(modelPackageArn: string): ModelPackageState | undefined {
+    return this.deps.registry.describe(modelPackageArn);
+  }
+
+  modelExists(modelName: string): boolean {
+    assertSageMakerName(modelName, 'modelName');
+    return this.models.has(modelName);
+  }
+
+  createModel(request: CreateModelRequest): 'created' | 'exists' {
+    assertSageMakerName(request.modelName, 'modelName');
+    if (!EXECUTION_ROLE_ARN.test(request.executionRoleArn)) {
+      throw validationException(
+        `1 validation error detected: Value '${request.executionRoleArn}' at 'executionRoleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$`,
+      );
+    }
+    assertTags(request.tags);
+    // CreateModel answers "Cannot create already existing model"; the port reports that as 'exists'.
+    if (this.models.has(request.modelName)) return 'exists';
+    const behaviour = this.deps.registry.behaviourOf(request.modelPackageArn);
+    if (behaviour === undefined) {
+      throw validationException(`ModelPackage ${request.modelPackageArn} does not exist.`);
+    }
+    this.models.set(request.modelName, {
+      name: request.modelName,
+      modelPackageArn: request.modelPackageArn,
+      executionRoleArn: request.executionRoleArn,
+      behaviour,
+      tags: clone(request.tags),
+    });
+    this.retiredBehaviours.delete(request.modelName);
+    return 'created';
+  }
+
+  createEndpointConfig(request: CreateEndpointConfigRequest): 'created' | 'exists' {
+    const { arns } = this.deps;
+    assertSageMakerName(request.endpointConfigName, 'endpointConfigName');
+    assertTags(request.tags);
+    if (request.variants.length < 1 || request.variants.length > MAX_PRODUCTION_VARIANTS) {
+      throw validationException(
+        `1 validation error detected: Value '[...]' at 'productionVariants' failed to satisfy constraint: Member must have length ${
+          request.variants.length < 1
+            ? 'greater than or equal to 1'
+            : `less than or equal to ${MAX_PRODUCTION_VARIANTS}`
+        }`,
+      );
+    }
+    const seen = new Set<string>();
+    request.variants.forEach((variant, index) => {
+      const field = `productionVariants.${index + 1}.member`;
+      assertSageMakerName(variant.variantName, `${field}.variantName`);
+      assertSageMakerName(variant.modelName, `${field}.modelName`);
+      if (seen.has(variant.variantName)) {
+        throw validationException(
+          `Duplicate VariantName "${variant.variantName}" in the endpoint configuration.`,
+        );
+      }
+      seen.add(variant.variantName);
+      if (!Number.isFinite(variant.initialVariantWeight) || variant.initialVariantWeight < 0) {
+        throw validationException(
+          `1 validation error detected: Value '${variant.initialVariantWeight}' at '${field}.initialVariantWeight' failed to satisfy constraint: Member must have value greater than or equal to 0`,
+        );
+      }
+      if (!isServerless(variant)) {
+        if (variant.instanceType === undefined) {
+          throw validationException(
+            `Either InstanceType or ServerlessConfig must be specified for production variant "${variant.variantName}".`,
+          );
+        }
+        if (
+          variant.initialInstanceCount !== undefined &&
+          (!Number.isInteger(variant.initialInstanceCount) || variant.initialInstanceCount < 1)
+        ) {
+          throw validationException(
+            `1 validation error detected: Value '${variant.initialInstanceCount}' at '${field}.initialInstanceCount' failed to satisfy constraint: Member must have value greater than or equal to 1`,
+          );
+        }
+      }
+    });
+    // "Cannot create already existing endpoint configuration": 'exists' for the port.
+    if (this.configs.has(request.endpointConfigName)) return 'exists';
+    for (const variant of request.variants) {
+      if (!this.models.has(variant.modelName)) {
+        throw validationException(`Could not find model "${arns.model(variant.modelName)}".`);
+      }
+    }
+    this.configs.set(request.endpointConfigName, {
+      name: request.endpointConfigName,
+      variants: request.variants.map(storedVariant),
+      ...(request.extra === undefined ? {} : { extra: clone(request.extra) }),
+      tags: clone(request.tags),
+    });
+    return 'created';
+  }
+
+  updateEndpoint(endpointName: string, endpointConfigName: string): void {
+    const { arns, clock, faults, timings } = this.deps;
+    assertSageMakerName(endpointName, 'endpointName');
+    assertSageMakerName(endpointConfigName, 'endpointConfigName');
+    const endpoint = this.requireEndpoint(endpointName);
+    assertUpdatable(endpoint);
+    const config = this.configs.get(endpointConfigName);
+    if (config === undefined) {
+      throw validationException(
+        `Could not find endpoint configuration "${arns.endpointConfig(endpointConfigName)}".`,
+      );
+    }
+    for (const variant of config.variants) {
+      if (!this.models.has(variant.modelName)) {
+        throw validationException(`Could not find model "${arns.model(variant.modelName)}".`);
+      }
+    }
+    // The config is read now: deleting it during the update (a violation) does not stop the deployment.
+    const target = clone(config);
+    const fault = faults.takeUpdateFault(endpointName);
+    endpoint.status = 'Updating';
+    endpoint.pendingConfig = target;
+    delete endpoint.failureReason;
+    endpoint.lastModifiedTime = clock.now();
+    endpoint.pendingWork = clock.schedule(clock.now() + this.jittered(timings.updateEndpointMs), () =>
+      this.finishUpdateEndpoint(endpoint, target, fault),
+    );
+    this.emitStateChange(endpoint);
+  }
+
+  updateWeights(endpointName: string, weights: readonly VariantWeight[]): void {
+    const { clock, timings } = this.deps;
+    assertSageMakerName(endpointName, 'endpointName');
+    const endpoint = this.requireEndpoint(endpointName);
+    assertUpdatable(endpoint);
+    if (weights.length < 1) {
+      throw validationException(
+        `1 validation error detected: Value '[]' at 'desiredWeightsAndCapacities' failed to satisfy constraint: Member must have length greater than or equal to 1`,
+      );
+    }
+    const requested = new Map<string, number>();
+    weights.forEach((w, index) => {
+      assertSageMakerName(w.variantName, `desiredWeightsAndCapacities.${index + 1}.member.variantName`);
+      if (!Number.isFinite(w.weight) || w.weight < 0) {
+        throw validationException(
+          `1 validation error detected: Value '${w.weight}' at 'desiredWeightsAndCapacities.${index + 1}.member.desiredWeight' failed to satisfy constraint: Member must have value greater than or equal to 0`,
+        );
+      }
+      if (requested.has(w.variantName)) {
+        throw validationException(
+          `The variant name "${w.variantName}" appears more than once in the request.`,
+        );
+      }
+      requested.set(w.variantName, w.weight);
+    });
+    const unknown = [...requested.keys()].filter(
+      (name) => !endpoint.variants.some((v) => v.variantName === name),
+    );
+    if (unknown.length > 0) {
+      throw validationException(
+        `The variant(s) "[${unknown.join(', ')}]" is/are not present in the endpoint "${endpoint.arn}".`,
+      );
+    }
+    const total = endpoint.variants.reduce(
+      (sum, v) => sum + (requested.get(v.variantName) ?? v.currentWeight),
+      0,
+    );
+    if (total <= 0) {
+      throw validationException(
+        `The sum of the desired weights of the variants of endpoint "${endpoint.arn}" must be greater than 0.`,
+      );
+    }
+    // DescribeEndpoint shows the new weights as DesiredWeight while Updating; CurrentWeight (and the
+    // traffic split) change only when the update completes.
+    for (const variant of endpoint.variants) {
+      const weight = requested.get(variant.variantName);
+      if (weight !== undefined) variant.desiredWeight = weight;
+    }
+    endpoint.status = 'Updating';
+    endpoint.lastModifiedTime = clock.now();
+    endpoint.pendingWork = clock.schedule(clock.now() + this.jittered(timings.updateWeightsMs), () =>
+      this.finishUpdateWeights(endpoint),
+    );
+    this.emitStateChange(endpoint);
+  }
+
+  deleteEndpointConfig(endpointConfigName: string): 'deleted' | 'absent' {
+    assertSageMakerName(endpointConfigName, 'endpointConfigName');
+    if (!this.configs.has(endpointConfigName)) return 'absent';
+    // SageMaker allows this; its docs say "you must not" (the endpoint can no longer be described
+    // or rolled back to it), so it is recorded as a controller bug.
+    for (const endpoint of this.endpoints.values()) {
+      if (endpoint.configName === endpointConfigName) {
+        this.violation(
+          `DeleteEndpointConfig "${endpointConfigName}": endpoint "${endpoint.name}" is using it`,
+        );
+      }
+      if (endpoint.pendingConfig?.name === endpointConfigName) {
+        this.violation(
+          `DeleteEndpointConfig "${endpointConfigName}": endpoint "${endpoint.name}" is updating to it`,
+        );
+      }
+    }
+    this.configs.delete(endpointConfigName);
+    return 'deleted';
+  }
+
+  deleteModel(modelName: string): 'deleted' | 'absent' {
+    assertSageMakerName(modelName, 'modelName');
+    const model = this.models.get(modelName);
+    if (model === undefined) return 'absent';
+    const usesModel = (config: SimEndpointConfig | undefined) =>
+      config?.variants.some((v) => v.modelName === modelName) ?? false;
+    for (const endpoint of this.endpoints.values()) {
+      if (
+        endpoint.variants.some((v) => v.modelName === modelName) ||
+        usesModel(this.configs.get(endpoint.configName))
+      ) {
+        this.violation(`DeleteModel "${modelName}": endpoint "${endpoint.name}" is using it`);
+      }
+      if (usesModel(endpoint.pendingConfig)) {
+        this.violation(
+          `DeleteModel "${modelName}": endpoint "${endpoint.name}" is updating to a config that uses it`,
+        );
+      }
+    }
+    this.models.delete(modelName);
+    this.retiredBehaviours.set(modelName, model.behaviour);
+    return 'deleted';
+  }
+
+  // --- faults and behaviour ---
+
+  /** The endpoint disappears now: the update in progress is abandoned and traffic stops. */
+  deleteEndpointNow(endpointName: string): void {
+    const endpoint = this.endpoints.get(endpointName);
+    if (endpoint === undefined) throw new Error(`no endpoint ${endpointName} in the simulated cloud`);
+    endpoint.pendingWork?.cancel();
+    delete endpoint.pendingWork;
+    delete endpoint.pendingConfig;
+    endpoint.status = 'Deleting';
+    endpoint.lastModifiedTime = this.deps.clock.now();
+    this.endpoints.delete(endpointName);
+    this.appendServing({
+      at: this.deps.clock.now(),
+      endpointName,
+      configName: endpoint.configName,
+      variants: [],
+    });
+    this.emitStateChange(endpoint);
+  }
+
+  /** Changes one model's behaviour; false when no such model exists (or existed). */
+  setModelBehaviour(modelName: string, behaviour: ModelBehaviour): boolean {
+    const model = this.models.get(modelName);
+    if (model !== undefined) {
+      model.behaviour = { ...behaviour };
+      return true;
+    }
+    if (this.retiredBehaviours.has(modelName)) {
+      this.retiredBehaviours.set(modelName, { ...behaviour });
+      return true;
+    }
+    return false;
+  }
+
+  /** Changes the behaviour of every model created from the package; returns how many there were. */
+  setBehaviourOfModelsFrom(modelPackageArn: string, behaviour: ModelBehaviour): number {
+    let count = 0;
+    for (const model of this.models.values()) {
+      if (model.modelPackageArn?.toLowerCase() === modelPackageArn.toLowerCase()) {
+        model.behaviour = { ...behaviour };
+        count++;
+      }
+    }
+    return count;
+  }
+
+  behaviourOf(modelName: string): ModelBehaviour {
+    return (
+      this.models.get(modelName)?.behaviour ?? this.retiredBehaviours.get(modelName) ?? DEFAULT_BEHAVIOUR
+    );
+  }
+
+  // --- observation ---
+
+  endpointView(endpointName: string): SimEndpointView | undefined {
+    const endpoint = this.endpoints.get(endpointName);
+    if (endpoint === undefined) return undefined;
+    return clone({
+      endpointName: endpoint.name,
+      endpointArn: endpoint.arn,
+      status: endpoint.status,
+      endpointConfigName: endpoint.configName,
+      ...(endpoint.pendingConfig === undefined
+        ? {}
+        : { pendingEndpointConfigName: endpoint.pendingConfig.name }),
+      ...(endpoint.failureReason === undefined ? {} : { failureReason: endpoint.failureReason }),
+      creationTime: endpoint.creationTime,
+      lastModifiedTime: endpoint.lastModifiedTime,
+      variants: endpoint.variants,
+    });
+  }
+
+  modelNames(): string[] {
+    return [...this.models.keys()].sort();
+  }
+
+  endpointConfigNames(): string[] {
+    return [...this.configs.keys()].sort();
+  }
+
+  /** Every endpoint that ever served traffic, including deleted ones (their last minute still counts). */
+  servedEndpointNames(): string[] {
+    return [...this.servingByEndpoint.keys()].sort();
+  }
+
+  /** What served the endpoint's traffic during [from, to), split where the variants or weights changed. */
+  servingDuring(endpointName: string, from: number, to: number): ServingSegment[] {
+    const changes = this.servingByEndpoint.get(endpointName) ?? [];
+    const segments: ServingSegment[] = [];
+    changes.forEach((change, index) => {
+      const start = Math.max(change.at, from);
+      const end = Math.min(changes[index + 1]?.at ?? Infinity, to);
+      if (end > start && change.variants.length > 0)
+        segments.push({ from: start, to: end, variants: change.variants });
+    });
+    return segments;
+  }
+
+  // --- internals ---
+
+  private finishUpdateEndpoint(
+    endpoint: SimEndpoint,
+    target: SimEndpointConfig,
+    fault: UpdateFault | undefined,
+  ): void {
+    delete endpoint.pendingWork;
+    delete endpoint.pendingConfig;
+    endpoint.lastModifiedTime = this.deps.clock.now();
+    const healthCheckFailure =
+      `The primary container for production variant ${target.variants[target.variants.length - 1]?.variantName ?? 'AllTraffic'} ` +
+      `did not pass the ping health check. Please check CloudWatch logs for this endpoint.`;
+    if (fault?.kind === 'updateFails') {
+      endpoint.status = 'Failed';
+      endpoint.failureReason = fault.reason ?? healthCheckFailure;
+    } else if (fault?.kind === 'silentRollback') {
+      // SageMaker keeps the old fleet serving and reports InService again: only FailureReason and the
+      // unchanged EndpointConfigName tell that the new config never went live.
+      endpoint.status = 'InService';
+      endpoint.failureReason = fault.reason ?? healthCheckFailure;
+    } else {
+      endpoint.status = 'InService';
+      endpoint.configName = target.name;
+      endpoint.variants = variantsFromConfig(target);
+      this.recordServing(endpoint);
+    }
+    this.emitStateChange(endpoint);
+  }
+
+  private finishUpdateWeights(endpoint: SimEndpoint): void {
+    delete endpoint.pendingWork;
+    for (const variant of endpoint.variants) variant.currentWeight = variant.desiredWeight;
+    endpoint.status = 'InService';
+    endpoint.lastModifiedTime = this.deps.clock.now();
+    this.recordServing(endpoint);
+    this.emitStateChange(endpoint);
+  }
+
+  private requireEndpoint(endpointName: string): SimEndpoint {
+    const endpoint = this.endpoints.get(endpointName);
+    if (endpoint === undefined) {
+      throw validationException(`Could not find endpoint "${this.deps.arns.endpoint(endpointName)}".`);
+    }
+    return endpoint;
+  }
+
+  private jittered(durationMs: number): number {
+    const { jitter, timings } = this.deps;
+    return Math.max(1, Math.round(durationMs * (1 + timings.jitter * (2 * jitter.next() - 1))));
+  }
+
+  private recordServing(endpoint: SimEndpoint): void {
+    const variants = endpoint.variants.map((v) => ({
+      variantName: v.variantName,
+      modelName: v.modelName,
+      weight: v.currentWeight,
+    }));
+    const previous = this.servingByEndpoint.get(endpoint.name)?.at(-1);
+    if (
+      previous !== undefined &&
+      previous.configName === endpoint.configName &&
+      JSON.stringify(previous.variants) === JSON.stringify(variants)
+    ) {
+      return;
+    }
+    this.appendServing({
+      at: this.deps.clock.now(),
+      endpointName: endpoint.name,
+      configName: endpoint.configName,
+      variants,
+    });
+    if (
+      (endpoint.status === 'InService' || endpoint.status === 'Updating') &&
+      variants.reduce((sum, v) => sum + v.weight, 0) <= 0
+    ) {
+      this.violation(
+        `endpoint "${endpoint.name}" is ${endpoint.status} with all variant weights at 0: it serves no traffic`,
+      );
+    }
+  }
+
+  private appendServing(change: ServingChange): void {
+    this.servingHistory.push(change);
+    const history = this.servingByEndpoint.get(change.endpointName) ?? [];
+    history.push(change);
+    this.servingByEndpoint.set(change.endpointName, history);
+  }
+
+  private violation(message: string): void {
+    this.violations.push(`${eventTime(this.deps.clock.now())} ${message}`);
+  }
+
+  private emitStateChange(endpoint: SimEndpoint): void {
+    this.deps.bus.emit({
+      'detail-type': 'SageMaker Endpoint State Change',
+      source: 'aws.sagemaker',
+      resources: [endpoint.arn],
+      detail: {
+        EndpointName: endpoint.name,
+        EndpointArn: endpoint.arn,
+        EndpointConfigName: endpoint.configName,
+        ProductionVariants: endpoint.variants.map((v) => ({
+          VariantName: v.variantName,
+          CurrentWeight: v.currentWeight,
+          DesiredWeight: v.desiredWeight,
+          CurrentInstanceCount: v.currentInstanceCount ?? 0,
+          DesiredInstanceCount: v.desiredInstanceCount ?? 0,
+        })),
+        EndpointStatus: eventEndpointStatus(endpoint.status),
+        ...(endpoint.failureReason === undefined ? {} : { FailureReason: endpoint.failureReason }),
+        CreationTime: endpoint.creationTime,
+        LastModifiedTime: endpoint.lastModifiedTime,
+        Tags: {},
+      },
+    });
+  }
+}
+
+function assertUpdatable(endpoint: SimEndpoint): void {
+  switch (endpoint.status) {
+    case 'InService':
+      return;
+    case 'Failed':
+    case 'UpdateRollbackFailed':
+    case 'OutOfService':
+      // Not retryable: "DeleteEndpoint is the only operation that can be performed on a failed endpoint".
+      throw validationException(`Cannot update endpoint "${endpoint.arn}" in ${endpoint.status} status.`);
+    default:
+      throw endpointInProgress(endpoint.arn);
+  }
+}
+
+function assertTags(tags: readonly Tag[]): void {
+  if (tags.length > MAX_TAGS) {
+    throw validationException(
+      `1 validation error detected: Value '[...]' at 'tags' failed to satisfy constraint: Member must have length less than or equal to ${MAX_TAGS}`,
+    );
+  }
+}

@@ -1,0 +1,291 @@
+// Checking policy files: defaults, and for every kind of mistake a message that names the policy,
+// the field and the fix — all problems at once, not only the first.
+import { InvalidPolicyFileError, parsePolicies, type PolicySet } from '../../src/policy';
+import { EXAMPLE_YAML, file, policy } from './fixtures';
+
+function problemsOf(text: string): string[] {
+  try {
+    parsePolicies(text, 'policies.json');
+  } catch (error) {
+    if (error instanceof InvalidPolicyFileError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected the policy file to be invalid');
+}
+
+function onlyProblem(text: string): string {
+  const problems = problemsOf(text);
+  expect(problems).toHaveLength(1);
+  return problems[0]!;
+}
+
+describe('a valid policy file', () => {
+  it('parses the example from the issue, with its strategy compiled', () => {
+    const set: PolicySet = parsePolicies(EXAMPLE_YAML, 'policies.yaml');
+    expect(set.policies).toHaveLength(1);
+    const p = set.policies[0]!;
+    expect(p).toMatchObject({
+      modelPackageGroup: 'churn-model',
+      endpoint: 'churn-prod',
+      strategy: 'Canary10Percent5Minutes',
+      finalBake: '10m',
+      alarms: ['churn-prod-5xx', 'churn-prod-p99-latency'],
+      executionRoleArn: 'arn:aws:iam::111122223333:role/churn-sagemaker-exec',
+      candidate: { instanceType: 'ml.m5.large', instanceCount: 2 },
+      onNewerApproval: 'supersede',
+      maxDuration: '4h',
+      maxDurationMs: 4 * 3_600_000,
+    });
+    expect(p.candidateAlarms).toEqual([
+      {
+        suffix: '5xx-rate',
+        metricName: 'Invocation5XXErrors',
+        statistic: 'Average',
+        threshold: 0.05,
+        comparison: 'GreaterThanThreshold',
+        periodSeconds: 60,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        treatMissingData: 'notBreaching',
+      },
+    ]);
+    expect(p.plan.steps).toEqual([
+      { kind: 'setWeight', percent: 10 },
+      { kind: 'bake', durationMs: 5 * 60_000 },
+      { kind: 'setWeight', percent: 100 },
+      { kind: 'bake', durationMs: 10 * 60_000 },
+    ]);
+  });
+
+  it('fills in the defaults: Canary10Percent5Minutes, no alarms, queue, 4h', () => {
+    const p = parsePolicies(file(policy()), 'policies.json').policies[0]!;
+    expect(p).toMatchObject({
+      strategy: 'Canary10Percent5Minutes',
+      alarms: [],
+      candidateAlarms: [],
+      candidate: {},
+      onNewerApproval: 'queue',
+      maxDuration: '4h',
+    });
+    expect(p.finalBake).toBeUndefined();
+  });
+
+  it('accepts a strategy as a list of steps and durations as milliseconds', () => {
+    const p = parsePolicies(
+      file(
+        policy({ strategy: [{ setWeight: 5 }, { bake: '10m' }, { pause: true }], maxDuration: 7_200_000 }),
+      ),
+      'policies.json',
+    ).policies[0]!;
+    expect(p.plan.strategy).toBe('5%,10m,pause,100%');
+    expect(p.maxDurationMs).toBe(7_200_000);
+  });
+
+  it('looks policies up by group and by endpoint', () => {
+    const set = parsePolicies(
+      file(policy(), policy({ modelPackageGroup: 'fraud-model', endpoint: 'fraud-prod' })),
+      'policies.json',
+    );
+    expect(set.forGroup('fraud-model')?.endpoint).toBe('fraud-prod');
+    expect(set.forEndpoint('churn-prod')?.modelPackageGroup).toBe('churn-model');
+    expect(set.forGroup('unknown-model')).toBeUndefined();
+    expect(set.forEndpoint('unknown-endpoint')).toBeUndefined();
+  });
+});
+
+describe('each kind of mistake names the policy, the field and the fix', () => {
+  it('a strategy that does not compile: the plan module’s message, labelled with the policy', () => {
+    expect(
+      onlyProblem(
+        file(
+          policy(),
+          policy({
+            modelPackageGroup: 'fraud-model',
+            endpoint: 'fraud-prod',
+            strategy: 'Canary10Percnt5Minutes',
+          }),
+        ),
+      ),
+    ).toMatch(
+      /^policies\.json:\d+: policies\[1\] \(fraud-model\): strategy: "Canary10Percnt5Minutes" is not a known strategy; use a preset \(AllAtOnce, /,
+    );
+  });
+
+  it('a bad step of an explicit list: its index within the strategy', () => {
+    expect(
+      onlyProblem(file(policy({ strategy: [{ setWeight: 50 }, { bake: '5m' }, { setWeight: 10 }] }))),
+    ).toMatch(
+      /policies\[0\] \(churn-model\): strategy\[2\]: weight 10% is lower than the 50% before it; weights may stay the same or go up/,
+    );
+  });
+
+  it('a duration that does not parse', () => {
+    expect(onlyProblem(file(policy({ finalBake: '10 minutes' })))).toMatch(
+      /policies\[0\] \(churn-model\): finalBake: "10 minutes" is not a duration; use a number with units h, m, s/,
+    );
+    expect(onlyProblem(file(policy({ maxDuration: -1 })))).toMatch(
+      /policies\[0\] \(churn-model\): maxDuration: -1 is not a duration; .*or a number of milliseconds/,
+    );
+  });
+
+  it('a name SageMaker would refuse, or an ARN where a name belongs', () => {
+    expect(
+      onlyProblem(file(policy({ endpoint: 'arn:aws:sagemaker:eu-west-1:111122223333:endpoint/churn-prod' }))),
+    ).toMatch(
+      /policies\[0\] \(churn-model\): endpoint: ".*" is not valid; use the endpoint name: 1–63 letters, digits and hyphens.*\(not its ARN\)/,
+    );
+    expect(onlyProblem(file(policy({ modelPackageGroup: 'churn_model' })))).toMatch(
+      /policies\[0\] \(churn_model\): modelPackageGroup: "churn_model" is not valid; use the model package group name/,
+    );
+  });
+
+  it('a role that is not an IAM role ARN', () => {
+    expect(onlyProblem(file(policy({ executionRoleArn: 'churn-sagemaker-exec' })))).toMatch(
+      /policies\[0\] \(churn-model\): executionRoleArn: "churn-sagemaker-exec" is not valid; use an IAM role ARN SageMaker can assume, e\.g\. arn:aws:iam::/,
+    );
+  });
+
+  it('a missing required field', () => {
+    expect(onlyProblem(file(policy({ executionRoleArn: undefined })))).toMatch(
+      /policies\[0\] \(churn-model\): executionRoleArn: is required; give the IAM role SageMaker assumes, e\.g\. arn:aws:iam::/,
+    );
+    expect(onlyProblem(file(policy({ modelPackageGroup: undefined })))).toMatch(
+      /policies\[0\]: modelPackageGroup: is required; give the model package group name, e\.g\. churn-model/,
+    );
+  });
+
+  it('a value outside a fixed set', () => {
+    expect(onlyProblem(file(policy({ onNewerApproval: 'replace' })))).toMatch(
+      /policies\[0\] \(churn-model\): onNewerApproval: "replace" is not allowed; use supersede, queue, reject/,
+    );
+  });
+
+  it('a wrongly typed list', () => {
+    expect(onlyProblem(file(policy({ alarms: 'churn-prod-5xx' })))).toMatch(
+      /policies\[0\] \(churn-model\): alarms: "churn-prod-5xx" is not valid here; give a list of CloudWatch alarm names/,
+    );
+  });
+
+  it('a maxDuration the plan’s bakes alone would exceed', () => {
+    expect(onlyProblem(file(policy({ strategy: 'Canary10Percent30Minutes', maxDuration: '30m' })))).toMatch(
+      /policies\[0\] \(churn-model\): maxDuration: 30m is not longer than the plan's bakes alone \(40m\), so every rollout would time out; raise maxDuration above 40m/,
+    );
+  });
+
+  it('two candidate alarms with one suffix', () => {
+    const template = {
+      suffix: '5xx',
+      metricName: 'Invocation5XXErrors',
+      statistic: 'Average',
+      threshold: 0.05,
+    };
+    expect(
+      onlyProblem(file(policy({ candidateAlarms: [template, { ...template, threshold: 0.1 }] }))),
+    ).toMatch(
+      /policies\[0\] \(churn-model\): candidateAlarms\[1\]\.suffix: "5xx" is already used by candidateAlarms\[0\]; give each candidate alarm its own suffix/,
+    );
+  });
+});
+
+describe('one policy per endpoint and per model package group', () => {
+  it('two policies for one endpoint: the error names both', () => {
+    expect(onlyProblem(file(policy(), policy({ modelPackageGroup: 'churn-model-v2' })))).toMatch(
+      /policies\[1\] \(churn-model-v2\): endpoint: churn-prod already has a policy, policies\[0\] \(churn-model\); .*remove one of them or point it at another endpoint/,
+    );
+  });
+
+  it('two policies for one group: the error names both', () => {
+    expect(onlyProblem(file(policy(), policy({ endpoint: 'churn-staging' })))).toMatch(
+      /policies\[1\] \(churn-model\): modelPackageGroup: churn-model already has a policy, policies\[0\] \(churn-model\); a group's approvals go to one endpoint/,
+    );
+  });
+});
+
+describe('unknown keys', () => {
+  it.each([
+    ['endpointName', 'endpoint'],
+    ['strategey', 'strategy'],
+    ['roleArn', 'executionRoleArn'],
+    ['modelPackageGroupName', 'modelPackageGroup'],
+    ['maxduration', 'maxDuration'],
+  ])('%s: did you mean %s?', (written, meant) => {
+    const value = (policy() as Record<string, unknown>)[meant] ?? '4h';
+    const text = file(policy({ [meant]: undefined, [written]: value }));
+    expect(problemsOf(text)).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `policies\\[0\\]( \\(churn-model\\))?: ${written}: is not a setting of a policy; did you mean ${meant}\\?`,
+        ),
+      ),
+    );
+  });
+
+  it('in nested settings too, and without a near miss lists the settings', () => {
+    const problems = problemsOf(
+      file(policy({ candidate: { type: 'ml.m5.large', count: 2 }, colour: 'blue' })),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/candidate\.type: is not a setting of candidate; did you mean instanceType\?/),
+        expect.stringMatching(
+          /candidate\.count: is not a setting of candidate; did you mean instanceCount\?/,
+        ),
+        expect.stringMatching(
+          /colour: is not a setting of a policy; the settings are modelPackageGroup, endpoint, strategy/,
+        ),
+      ]),
+    );
+  });
+
+  it('at the top of the file', () => {
+    expect(problemsOf('policy:\n  - endpoint: churn-prod\n')).toEqual([
+      'policies.json:1: policy: is not a setting of the file; did you mean policies?',
+      'policies.json:1: policies: is required; list the policies under a top-level `policies:` key',
+    ]);
+  });
+});
+
+describe('all problems at once', () => {
+  it('lists every problem of every policy, each on its own line, in file order', () => {
+    const text = file(
+      policy({ endpointName: 'churn-prod', endpoint: undefined, strategy: 'sometimes', finalBake: '5 min' }),
+      policy({ modelPackageGroup: 'fraud-model', endpoint: 'fraud-prod', onNewerApproval: 'never' }),
+    );
+    let message = '';
+    try {
+      parsePolicies(text, 'policies.json');
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidPolicyFileError);
+      expect((error as InvalidPolicyFileError).code).toBe('INVALID_INPUT');
+      message = (error as Error).message;
+    }
+    const lines = message.split('\n');
+    expect(lines[0]).toBe('policies.json: 5 problems:');
+    expect(lines.slice(1).map((line) => line.replace(/^ {2}policies\.json:\d+: /, ''))).toEqual([
+      expect.stringMatching(/^policies\[0\] \(churn-model\): endpoint: is required/),
+      expect.stringMatching(/^policies\[0\] \(churn-model\): endpointName: .*did you mean endpoint\?/),
+      expect.stringMatching(/^policies\[0\] \(churn-model\): strategy: "sometimes" is not a known strategy/),
+      expect.stringMatching(/^policies\[0\] \(churn-model\): finalBake: "5 min" is not a duration/),
+      expect.stringMatching(/^policies\[1\] \(fraud-model\): onNewerApproval: "never" is not allowed/),
+    ]);
+  });
+
+  it('points each problem at its line in a YAML file', () => {
+    const yaml = EXAMPLE_YAML.replace(
+      'strategy: Canary10Percent5Minutes',
+      'strategy: Canary10Percent7Minutes',
+    );
+    expect(problemsOf(yaml).map((p) => p.replace('policies.json', 'policies.yaml'))).toEqual([
+      expect.stringMatching(
+        /^policies\.yaml:4: policies\[0\] \(churn-model\): strategy: "Canary10Percent7Minutes"/,
+      ),
+    ]);
+  });
+
+  it('an empty list or a file that is no mapping', () => {
+    expect(problemsOf('policies: []\n')).toEqual([
+      'policies.json:1: policies: is empty; add at least one policy',
+    ]);
+    expect(problemsOf('- churn-model\n')[0]).toMatch(/the file must be a mapping with a policies list/);
+  });
+});

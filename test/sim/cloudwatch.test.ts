@@ -1,0 +1,309 @@
+// Simulated CloudWatch alarms on per-variant SageMaker metrics, their events and SetAlarmState.
+import type { AlarmStateChangeEvent, SimCloud } from '../../src/sim';
+import { createSimCloud } from '../../src/sim';
+import {
+  CANDIDATE_VARIANT,
+  ENDPOINT,
+  MINUTE,
+  deployTransition,
+  rejectionOf,
+  sceneWithEndpoint,
+} from './scene';
+
+function alarmEvents(cloud: SimCloud): AlarmStateChangeEvent[] {
+  return cloud.events.filter(
+    (e): e is AlarmStateChangeEvent => e['detail-type'] === 'CloudWatch Alarm State Change',
+  );
+}
+
+function errorRateAlarm(cloud: SimCloud, alarmName: string, variantName?: string) {
+  cloud.createMetricAlarm({
+    alarmName,
+    metricName: 'Invocation5XXErrors',
+    endpointName: ENDPOINT,
+    ...(variantName === undefined ? {} : { variantName }),
+    statistic: 'Average',
+    threshold: 0.05,
+    comparison: 'GreaterThanThreshold',
+    periodSeconds: 60,
+    evaluationPeriods: 1,
+  });
+}
+
+describe('simulated CloudWatch alarms', () => {
+  it('start INSUFFICIENT_DATA, "Unchecked: Initial alarm creation"', async () => {
+    const { cloud } = sceneWithEndpoint();
+    errorRateAlarm(cloud, 'errors');
+    expect(await cloud.cloudwatch.describeAlarms(['errors'])).toEqual([
+      {
+        alarmName: 'errors',
+        state: 'INSUFFICIENT_DATA',
+        reason: 'Unchecked: Initial alarm creation',
+        updatedAt: Date.UTC(2026, 0, 15, 9, 0, 0),
+      },
+    ]);
+  });
+
+  it('a model with a 20% error rate trips a 5% error-rate alarm within two minutes and emits a CloudWatch Alarm State Change event', async () => {
+    const cloud = createSimCloud({ seed: 3 });
+    cloud.createEndpoint({ endpointName: ENDPOINT, behaviour: { errorRate: 0.2, latencyMs: 40 } });
+    errorRateAlarm(cloud, 'fraud-detector-5xx', 'AllTraffic');
+    cloud.clock.advanceBy(2 * MINUTE);
+
+    const [state] = await cloud.cloudwatch.describeAlarms(['fraud-detector-5xx']);
+    expect(state?.state).toBe('ALARM');
+    expect(state?.reason).toMatch(
+      /^Threshold Crossed: 1 out of the last 1 datapoints \[0\.\d+ \(15\/01\/26 09:00:00\)\] was greater than the threshold \(0\.05\) \(minimum 1 datapoint for OK -> ALARM transition\)\.$/,
+    );
+    const reasonData = JSON.parse(state?.reasonData ?? '{}') as {
+      recentDatapoints: number[];
+      statistic: string;
+    };
+    expect(reasonData).toMatchObject({ version: '1.0', statistic: 'Average', period: 60, threshold: 0.05 });
+    expect(reasonData.recentDatapoints[0]).toBeGreaterThan(0.12);
+
+    const [event] = alarmEvents(cloud);
+    expect(event).toMatchObject({
+      version: '0',
+      'detail-type': 'CloudWatch Alarm State Change',
+      source: 'aws.cloudwatch',
+      account: '123456789012',
+      time: '2026-01-15T09:01:00Z',
+      region: 'us-east-1',
+      resources: ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:fraud-detector-5xx'],
+      detail: {
+        alarmName: 'fraud-detector-5xx',
+        state: {
+          value: 'ALARM',
+          reason: state?.reason,
+          reasonData: state?.reasonData,
+          timestamp: '2026-01-15T09:01:00.000+0000',
+        },
+        previousState: { value: 'INSUFFICIENT_DATA', reason: 'Unchecked: Initial alarm creation' },
+        configuration: {
+          metrics: [
+            {
+              metricStat: {
+                metric: {
+                  namespace: 'AWS/SageMaker',
+                  name: 'Invocation5XXErrors',
+                  dimensions: { EndpointName: ENDPOINT, VariantName: 'AllTraffic' },
+                },
+                period: 60,
+                stat: 'Average',
+              },
+              returnData: true,
+            },
+          ],
+        },
+      },
+    });
+  });
+
+  it('watches the candidate alone through putCandidateAlarm, missing data while it gets no traffic', async () => {
+    const scene = sceneWithEndpoint({ candidate: { errorRate: 0.3, latencyMs: 40 } });
+    const { cloud } = scene;
+    await deployTransition(scene);
+    await cloud.cloudwatch.putCandidateAlarm({
+      alarmName: 'candidate-5xx',
+      description: 'candidate error rate',
+      endpointName: ENDPOINT,
+      variantName: CANDIDATE_VARIANT,
+      metricName: 'Invocation5XXErrors',
+      statistic: 'Average',
+      threshold: 0.05,
+      comparison: 'GreaterThanThreshold',
+      periodSeconds: 60,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: 'missing',
+      tags: [],
+    });
+    cloud.clock.advanceBy(3 * MINUTE);
+    expect(cloud.alarm('candidate-5xx')?.state).toBe('INSUFFICIENT_DATA');
+
+    await cloud.sagemaker.updateWeights(ENDPOINT, [
+      { variantName: 'AllTraffic', weight: 90 },
+      { variantName: CANDIDATE_VARIANT, weight: 10 },
+    ]);
+    cloud.clock.advanceBy(3 * MINUTE);
+    expect(cloud.alarm('candidate-5xx')?.state).toBe('ALARM');
+    expect(alarmEvents(cloud).at(-1)?.detail.configuration.description).toBe('candidate error rate');
+    expect(cloud.calls.find((c) => c.operation === 'PutMetricAlarm')?.input).toMatchObject({
+      AlarmName: 'candidate-5xx',
+      Dimensions: { EndpointName: ENDPOINT, VariantName: CANDIDATE_VARIANT },
+      Statistic: 'Average',
+    });
+  });
+
+  it('sums the variants for an endpoint-wide alarm: a bad candidate at 10% is diluted by the baseline', async () => {
+    const scene = sceneWithEndpoint({ candidate: { errorRate: 0.3, latencyMs: 40 } });
+    const { cloud } = scene;
+    await deployTransition(scene);
+    errorRateAlarm(cloud, 'whole-endpoint');
+    errorRateAlarm(cloud, 'candidate-only', CANDIDATE_VARIANT);
+    await cloud.sagemaker.updateWeights(ENDPOINT, [
+      { variantName: 'AllTraffic', weight: 90 },
+      { variantName: CANDIDATE_VARIANT, weight: 10 },
+    ]);
+    cloud.clock.advanceBy(5 * MINUTE);
+    expect(cloud.alarm('whole-endpoint')?.state).toBe('OK');
+    expect(cloud.alarm('candidate-only')?.state).toBe('ALARM');
+  });
+
+  it('treats missing data as the alarm says: notBreaching goes OK, breaching goes ALARM', async () => {
+    const scene = sceneWithEndpoint();
+    const { cloud } = scene;
+    await deployTransition(scene);
+    for (const treatMissingData of ['notBreaching', 'breaching', 'ignore'] as const) {
+      cloud.createMetricAlarm({
+        alarmName: `idle-${treatMissingData}`,
+        metricName: 'Invocation5XXErrors',
+        endpointName: ENDPOINT,
+        variantName: CANDIDATE_VARIANT,
+        statistic: 'Sum',
+        threshold: 0,
+        comparison: 'GreaterThanThreshold',
+        periodSeconds: 60,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData,
+      });
+    }
+    cloud.clock.advanceBy(MINUTE);
+    expect(cloud.alarm('idle-notBreaching')?.state).toBe('OK');
+    expect(cloud.alarm('idle-breaching')).toMatchObject({
+      state: 'ALARM',
+      reason:
+        'Threshold Crossed: no datapoints were received for 3 periods and 3 missing datapoints were treated as [Breaching].',
+    });
+    expect(cloud.alarm('idle-ignore')?.state).toBe('INSUFFICIENT_DATA');
+  });
+
+  it('lets SetAlarmState force a state that the next evaluation flips back', async () => {
+    const { cloud } = sceneWithEndpoint();
+    errorRateAlarm(cloud, 'errors', 'AllTraffic');
+    cloud.clock.advanceBy(MINUTE);
+    expect(cloud.alarm('errors')?.state).toBe('OK');
+    cloud.clock.advanceBy(10_000);
+    cloud.setAlarmState('errors', 'ALARM', 'testing the rollback path');
+    expect(await cloud.cloudwatch.describeAlarms(['errors'])).toEqual([
+      {
+        alarmName: 'errors',
+        state: 'ALARM',
+        reason: 'testing the rollback path',
+        updatedAt: Date.UTC(2026, 0, 15, 9, 1, 10),
+      },
+    ]);
+    cloud.clock.advanceBy(50_000);
+    expect(cloud.alarm('errors')?.state).toBe('OK');
+    expect(
+      alarmEvents(cloud).map((e) => [e.time, e.detail.previousState.value, e.detail.state.value]),
+    ).toEqual([
+      ['2026-01-15T09:01:00Z', 'INSUFFICIENT_DATA', 'OK'],
+      ['2026-01-15T09:01:10Z', 'OK', 'ALARM'],
+      ['2026-01-15T09:02:00Z', 'ALARM', 'OK'],
+    ]);
+  });
+
+  it('re-evaluates a 5-minute alarm the minute after SetAlarmState, not at the end of the period', () => {
+    const { cloud } = sceneWithEndpoint();
+    cloud.createMetricAlarm({
+      alarmName: 'five-minute',
+      metricName: 'Invocation5XXErrors',
+      endpointName: ENDPOINT,
+      variantName: 'AllTraffic',
+      statistic: 'Average',
+      threshold: 0.05,
+      comparison: 'GreaterThanThreshold',
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+    });
+    cloud.clock.advanceBy(6 * MINUTE);
+    expect(cloud.alarm('five-minute')?.state).toBe('OK');
+    cloud.setAlarmState('five-minute', 'ALARM', 'drill');
+    cloud.clock.advanceBy(MINUTE);
+    expect(cloud.alarm('five-minute')).toMatchObject({
+      state: 'OK',
+      reason: expect.stringContaining('[0.0 (15/01/26 09:00:00)]'),
+    });
+  });
+
+  it('evaluates latency percentiles in microseconds and M out of N datapoints', async () => {
+    const cloud = createSimCloud({ seed: 11 });
+    const slow = cloud.registerModelPackage({
+      groupName: 'fraud',
+      behaviour: { errorRate: 0, latencyMs: 40 },
+    });
+    cloud.createEndpoint({ endpointName: ENDPOINT, modelPackageArn: slow });
+    cloud.createMetricAlarm({
+      alarmName: 'p99-latency',
+      metricName: 'ModelLatency',
+      endpointName: ENDPOINT,
+      variantName: 'AllTraffic',
+      statistic: 'p99',
+      threshold: 150_000,
+      comparison: 'GreaterThanThreshold',
+      periodSeconds: 60,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+    });
+    cloud.clock.advanceBy(3 * MINUTE);
+    expect(cloud.alarm('p99-latency')?.state).toBe('OK');
+    cloud.setBehaviour(slow, { errorRate: 0, latencyMs: 200 });
+    cloud.clock.advanceBy(MINUTE);
+    expect(cloud.alarm('p99-latency')?.state).toBe('OK');
+    cloud.clock.advanceBy(MINUTE);
+    expect(cloud.alarm('p99-latency')?.reason).toMatch(
+      /^Threshold Crossed: 2 out of the last 3 datapoints \[\d+\.0 /,
+    );
+  });
+
+  it('omits unknown names from DescribeAlarms and deletes alarms that may not exist', async () => {
+    const { cloud } = sceneWithEndpoint();
+    errorRateAlarm(cloud, 'errors');
+    expect(
+      (await cloud.cloudwatch.describeAlarms(['nope', 'errors', 'errors'])).map((a) => a.alarmName),
+    ).toEqual(['errors']);
+    await cloud.cloudwatch.deleteAlarms(['errors', 'never-existed']);
+    expect(cloud.alarmNames()).toEqual([]);
+    expect(await cloud.cloudwatch.describeAlarms(['errors'])).toEqual([]);
+  });
+
+  it('rejects alarms CloudWatch would reject', async () => {
+    const { cloud } = sceneWithEndpoint();
+    const spec = {
+      alarmName: 'bad',
+      description: '',
+      endpointName: ENDPOINT,
+      variantName: CANDIDATE_VARIANT,
+      metricName: 'Invocation5XXErrors',
+      statistic: 'Average',
+      threshold: 0.05,
+      comparison: 'GreaterThanThreshold' as const,
+      periodSeconds: 60,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 3,
+      treatMissingData: 'missing' as const,
+      tags: [],
+    };
+    expect(await rejectionOf(cloud.cloudwatch.putCandidateAlarm(spec))).toMatchObject({
+      code: 'AWS_ERROR',
+      message:
+        'PutMetricAlarm failed: ValidationException: DatapointsToAlarm must be less than or equal to EvaluationPeriods.',
+    });
+    await expect(
+      cloud.cloudwatch.putCandidateAlarm({ ...spec, datapointsToAlarm: 1, statistic: 'Median' }),
+    ).rejects.toMatchObject({
+      code: 'AWS_ERROR',
+    });
+    await expect(
+      cloud.cloudwatch.putCandidateAlarm({ ...spec, datapointsToAlarm: 1, evaluationPeriods: 1441 }),
+    ).rejects.toMatchObject({ code: 'AWS_ERROR' });
+    // Set-up helpers are not port calls: they throw what the SDK would (here CloudWatch's ResourceNotFound).
+    expect(() => cloud.setAlarmState('missing-alarm', 'ALARM', 'x')).toThrow(
+      expect.objectContaining({ name: 'ResourceNotFound', message: 'Alarm missing-alarm not found' }),
+    );
+    expect(cloud.alarmNames()).toEqual([]);
+  });
+});

@@ -1,0 +1,384 @@
+// Simulated SageMaker: endpoint updates, weights, SageMaker's validation rules, endpoint events, violations.
+import type { EndpointStateChangeEvent } from '../../src/sim';
+import { createSimCloud } from '../../src/sim';
+import {
+  BASELINE_VARIANT,
+  CANDIDATE_VARIANT,
+  ENDPOINT,
+  MINUTE,
+  ROLE_ARN,
+  createTransitionConfig,
+  deployTransition,
+  rejectionOf,
+  sceneWithEndpoint,
+} from './scene';
+
+const ENDPOINT_ARN = `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${ENDPOINT}`;
+
+function endpointEvents(events: readonly { 'detail-type': string }[]) {
+  return events.filter(
+    (e): e is EndpointStateChangeEvent => e['detail-type'] === 'SageMaker Endpoint State Change',
+  );
+}
+
+describe('simulated SageMaker: the starting endpoint', () => {
+  it('is InService with a model and config made for it, one variant at weight 1', async () => {
+    const { cloud, baselinePackage } = sceneWithEndpoint();
+    expect(await cloud.sagemaker.describeEndpoint(ENDPOINT)).toEqual({
+      endpointName: ENDPOINT,
+      status: 'InService',
+      endpointConfigName: `${ENDPOINT}-config-0`,
+      variants: [
+        {
+          variantName: 'AllTraffic',
+          currentWeight: 1,
+          desiredWeight: 1,
+          currentInstanceCount: 1,
+          desiredInstanceCount: 1,
+        },
+      ],
+    });
+    expect(await cloud.sagemaker.describeEndpointConfig(`${ENDPOINT}-config-0`)).toEqual({
+      endpointConfigName: `${ENDPOINT}-config-0`,
+      variants: [
+        {
+          variantName: 'AllTraffic',
+          modelName: `${ENDPOINT}-model-0`,
+          instanceType: 'ml.m5.large',
+          initialInstanceCount: 1,
+          initialVariantWeight: 1,
+          serverless: false,
+        },
+      ],
+      hasShadowVariants: false,
+      hasAsyncInference: false,
+    });
+    expect(cloud.modelNames()).toEqual([`${ENDPOINT}-model-0`]);
+    expect(await cloud.sagemaker.describeModelPackage(baselinePackage)).toEqual({
+      modelPackageArn: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/fraud/1',
+      modelPackageGroupName: 'fraud',
+      modelPackageVersion: 1,
+      approvalStatus: 'Approved',
+      status: 'Completed',
+    });
+  });
+
+  it('reports what does not exist as a value, not an error', async () => {
+    const { cloud } = sceneWithEndpoint();
+    expect(await cloud.sagemaker.describeEndpoint('no-such-endpoint')).toBeUndefined();
+    expect(await cloud.sagemaker.describeEndpointConfig('no-such-config')).toBeUndefined();
+    expect(
+      await cloud.sagemaker.describeModelPackage(
+        'arn:aws:sagemaker:us-east-1:123456789012:model-package/fraud/99',
+      ),
+    ).toBeUndefined();
+    expect(await cloud.sagemaker.modelExists('no-such-model')).toBe(false);
+    expect(await cloud.sagemaker.deleteEndpointConfig('no-such-config')).toBe('absent');
+    expect(await cloud.sagemaker.deleteModel('no-such-model')).toBe('absent');
+  });
+
+  it('describes serverless and shadow endpoints so a rollout can refuse them', async () => {
+    const cloud = createSimCloud();
+    cloud.createEndpoint({ endpointName: 'serverless-ep', serverless: true });
+    cloud.createEndpoint({
+      endpointName: 'shadow-ep',
+      configExtra: { ShadowProductionVariants: [{ VariantName: 's' }] },
+    });
+    const serverless = await cloud.sagemaker.describeEndpointConfig('serverless-ep-config-0');
+    expect(serverless?.variants[0]).toMatchObject({
+      serverless: true,
+      extra: { ServerlessConfig: expect.any(Object) },
+    });
+    expect((await cloud.sagemaker.describeEndpointConfig('shadow-ep-config-0'))?.hasShadowVariants).toBe(
+      true,
+    );
+  });
+});
+
+describe('simulated SageMaker: UpdateEndpoint', () => {
+  it('keeps the endpoint Updating for about 6 minutes on its old config, then InService on the new one', async () => {
+    const scene = sceneWithEndpoint();
+    const { cloud } = scene;
+    const config = await createTransitionConfig(scene);
+    await cloud.sagemaker.updateEndpoint(ENDPOINT, config);
+
+    const during = await cloud.sagemaker.describeEndpoint(ENDPOINT);
+    expect(during?.status).toBe('Updating');
+    expect(during?.endpointConfigName).toBe(`${ENDPOINT}-config-0`);
+    expect(cloud.endpoint(ENDPOINT)?.pendingEndpointConfigName).toBe(config);
+
+    cloud.clock.advanceBy(4.8 * MINUTE - 1);
+    expect((await cloud.sagemaker.describeEndpoint(ENDPOINT))?.status).toBe('Updating');
+    cloud.clock.advanceBy(2.4 * MINUTE + 1);
+    expect(await cloud.sagemaker.describeEndpoint(ENDPOINT)).toEqual({
+      endpointName: ENDPOINT,
+      status: 'InService',
+      endpointConfigName: config,
+      variants: [
+        {
+          variantName: BASELINE_VARIANT,
+          currentWeight: 1,
+          desiredWeight: 1,
+          currentInstanceCount: 1,
+          desiredInstanceCount: 1,
+        },
+        {
+          variantName: CANDIDATE_VARIANT,
+          currentWeight: 0,
+          desiredWeight: 0,
+          currentInstanceCount: 1,
+          desiredInstanceCount: 1,
+        },
+      ],
+    });
+    expect(cloud.endpoint(ENDPOINT)?.variants.map((v) => v.modelName)).toEqual([
+      `${ENDPOINT}-model-0`,
+      'fraud-detector-candidate',
+    ]);
+  });
+
+  it('an UpdateEndpoint during an update is refused with Cannot update in-progress endpoint', async () => {
+    const scene = sceneWithEndpoint();
+    const { cloud } = scene;
+    const config = await createTransitionConfig(scene);
+    await cloud.sagemaker.updateEndpoint(ENDPOINT, config);
+
+    const error = await rejectionOf(cloud.sagemaker.updateEndpoint(ENDPOINT, `${ENDPOINT}-config-0`));
+    expect(error.code).toBe('ENDPOINT_BUSY');
+    // SageMaker's ValidationException, reported the way the aws adapter reports it.
+    expect(error.message).toBe(
+      `UpdateEndpoint refused while the endpoint is updating (ValidationException: Cannot update in-progress endpoint "${ENDPOINT_ARN}".); retry once it is InService`,
+    );
+    const weights = await rejectionOf(
+      cloud.sagemaker.updateWeights(ENDPOINT, [{ variantName: BASELINE_VARIANT, weight: 1 }]),
+    );
+    expect(weights.code).toBe('ENDPOINT_BUSY');
+    expect(cloud.calls.map((c) => [c.operation, c.outcome])).toEqual([
+      ['CreateModel', 'created'],
+      ['CreateEndpointConfig', 'created'],
+      ['UpdateEndpoint', 'ok'],
+      ['UpdateEndpoint', 'error'],
+      ['UpdateEndpointWeightsAndCapacities', 'error'],
+    ]);
+  });
+
+  it('refuses a config, model or endpoint that does not exist with SageMaker ValidationExceptions', async () => {
+    const { cloud, candidatePackage } = sceneWithEndpoint();
+    const noConfig = await rejectionOf(cloud.sagemaker.updateEndpoint(ENDPOINT, 'missing-config'));
+    expect(noConfig).toMatchObject({
+      code: 'AWS_ERROR',
+      message:
+        'UpdateEndpoint failed: ValidationException: Could not find endpoint configuration "arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/missing-config".',
+    });
+    const noEndpoint = await rejectionOf(
+      cloud.sagemaker.updateEndpoint('missing-endpoint', `${ENDPOINT}-config-0`),
+    );
+    expect(noEndpoint.message).toContain(
+      'Could not find endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/missing-endpoint"',
+    );
+    const noModel = await rejectionOf(
+      cloud.sagemaker.createEndpointConfig({
+        endpointConfigName: 'orphan-config',
+        variants: [
+          {
+            variantName: 'v',
+            modelName: 'ghost-model',
+            instanceType: 'ml.m5.large',
+            initialVariantWeight: 1,
+          },
+        ],
+        tags: [],
+      }),
+    );
+    expect(noModel).toMatchObject({
+      code: 'AWS_ERROR',
+      message:
+        'CreateEndpointConfig failed: ValidationException: Could not find model "arn:aws:sagemaker:us-east-1:123456789012:model/ghost-model".',
+    });
+    const noPackage = await rejectionOf(
+      cloud.sagemaker.createModel({
+        modelName: 'm',
+        modelPackageArn: candidatePackage.replace(/\/2$/, '/7'),
+        executionRoleArn: ROLE_ARN,
+        tags: [],
+      }),
+    );
+    expect(noPackage.code).toBe('AWS_ERROR');
+  });
+
+  it('enforces the 63-character name rule', async () => {
+    const { cloud } = sceneWithEndpoint();
+    const tooLong = await rejectionOf(cloud.sagemaker.updateEndpoint('e'.repeat(64), 'c'));
+    expect(tooLong.code).toBe('AWS_ERROR');
+    expect(tooLong.message).toMatch(
+      /^UpdateEndpoint failed: ValidationException: .*Member must have length less than or equal to 63/,
+    );
+    const badPattern = await rejectionOf(
+      cloud.sagemaker.createModel({
+        modelName: 'under_score',
+        modelPackageArn: 'x',
+        executionRoleArn: ROLE_ARN,
+        tags: [],
+      }),
+    );
+    expect(badPattern.message).toContain(
+      'Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}',
+    );
+    await expect(cloud.sagemaker.describeEndpoint(`${'a'.repeat(62)}-`)).rejects.toMatchObject({
+      code: 'AWS_ERROR',
+    });
+    expect(await cloud.sagemaker.describeEndpoint('a'.repeat(63))).toBeUndefined();
+  });
+
+  it('answers exists when a model or endpoint config is created again, so every step can be retried', async () => {
+    const scene = sceneWithEndpoint();
+    await createTransitionConfig(scene);
+    const { cloud, candidatePackage } = scene;
+    expect(
+      await cloud.sagemaker.createModel({
+        modelName: 'fraud-detector-candidate',
+        modelPackageArn: candidatePackage,
+        executionRoleArn: ROLE_ARN,
+        tags: [],
+      }),
+    ).toBe('exists');
+    expect(
+      await cloud.sagemaker.createEndpointConfig({
+        endpointConfigName: 'fraud-detector-transition',
+        variants: [
+          {
+            variantName: 'v',
+            modelName: 'fraud-detector-candidate',
+            instanceType: 'ml.m5.large',
+            initialVariantWeight: 1,
+          },
+        ],
+        tags: [],
+      }),
+    ).toBe('exists');
+    expect(await cloud.sagemaker.modelExists('fraud-detector-candidate')).toBe(true);
+  });
+
+  it('emits a SageMaker Endpoint State Change on every status change, spelled as EventBridge does', async () => {
+    const scene = sceneWithEndpoint();
+    const { cloud } = scene;
+    await deployTransition(scene);
+    const events = endpointEvents(cloud.events);
+    expect(events.map((e) => [e.time, e.detail.EndpointStatus, e.detail.EndpointConfigName])).toEqual([
+      ['2026-01-15T09:00:00Z', 'IN_SERVICE', `${ENDPOINT}-config-0`],
+      ['2026-01-15T09:00:00Z', 'UPDATING', `${ENDPOINT}-config-0`],
+      [expect.stringMatching(/^2026-01-15T09:0[4-7]:\d\dZ$/), 'IN_SERVICE', 'fraud-detector-transition'],
+    ]);
+    const last = events.at(-1);
+    expect(last).toMatchObject({
+      version: '0',
+      source: 'aws.sagemaker',
+      account: '123456789012',
+      region: 'us-east-1',
+      resources: [ENDPOINT_ARN],
+      detail: { EndpointName: ENDPOINT, EndpointArn: ENDPOINT_ARN, Tags: {} },
+    });
+    expect(last?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(typeof last?.detail.CreationTime).toBe('number');
+  });
+});
+
+describe('simulated SageMaker: UpdateEndpointWeightsAndCapacities', () => {
+  it('shows the new weights as DesiredWeight while Updating for about 30 s, then as CurrentWeight', async () => {
+    const scene = sceneWithEndpoint();
+    const { cloud } = scene;
+    await deployTransition(scene);
+    await cloud.sagemaker.updateWeights(ENDPOINT, [
+      { variantName: BASELINE_VARIANT, weight: 90 },
+      { variantName: CANDIDATE_VARIANT, weight: 10 },
+    ]);
+    expect(await cloud.sagemaker.describeEndpoint(ENDPOINT)).toMatchObject({
+      status: 'Updating',
+      variants: [
+        { variantName: BASELINE_VARIANT, currentWeight: 1, desiredWeight: 90 },
+        { variantName: CANDIDATE_VARIANT, currentWeight: 0, desiredWeight: 10 },
+      ],
+    });
+    cloud.clock.advanceBy(23_999);
+    expect((await cloud.sagemaker.describeEndpoint(ENDPOINT))?.status).toBe('Updating');
+    cloud.clock.advanceBy(12_001);
+    expect(await cloud.sagemaker.describeEndpoint(ENDPOINT)).toMatchObject({
+      status: 'InService',
+      variants: [
+        { variantName: BASELINE_VARIANT, currentWeight: 90, desiredWeight: 90 },
+        { variantName: CANDIDATE_VARIANT, currentWeight: 10, desiredWeight: 10 },
+      ],
+    });
+    expect(cloud.servingHistory.at(-1)).toMatchObject({
+      endpointName: ENDPOINT,
+      configName: 'fraud-detector-transition',
+      variants: [
+        { variantName: BASELINE_VARIANT, modelName: `${ENDPOINT}-model-0`, weight: 90 },
+        { variantName: CANDIDATE_VARIANT, modelName: 'fraud-detector-candidate', weight: 10 },
+      ],
+    });
+  });
+
+  it('refuses unknown variants and weights that would all be zero', async () => {
+    const scene = sceneWithEndpoint();
+    const { cloud } = scene;
+    await deployTransition(scene);
+    const unknown = await rejectionOf(
+      cloud.sagemaker.updateWeights(ENDPOINT, [{ variantName: 'blue', weight: 1 }]),
+    );
+    expect(unknown.code).toBe('AWS_ERROR');
+    expect(unknown.message).toMatch(
+      /^UpdateEndpointWeightsAndCapacities failed: ValidationException: .*"\[blue\]" is\/are not present/,
+    );
+    const allZero = await rejectionOf(
+      cloud.sagemaker.updateWeights(ENDPOINT, [{ variantName: BASELINE_VARIANT, weight: 0 }]),
+    );
+    expect(allZero.code).toBe('AWS_ERROR');
+    const negative = await rejectionOf(
+      cloud.sagemaker.updateWeights(ENDPOINT, [{ variantName: CANDIDATE_VARIANT, weight: -1 }]),
+    );
+    expect(negative.code).toBe('AWS_ERROR');
+    expect((await cloud.sagemaker.describeEndpoint(ENDPOINT))?.status).toBe('InService');
+  });
+});
+
+describe('simulated SageMaker: violations a correct controller never commits', () => {
+  it('records deleting the config or model an endpoint uses or is updating to (SageMaker allows it)', async () => {
+    const scene = sceneWithEndpoint();
+    const { cloud } = scene;
+    const config = await createTransitionConfig(scene);
+    await cloud.sagemaker.updateEndpoint(ENDPOINT, config);
+    expect(await cloud.sagemaker.deleteEndpointConfig(config)).toBe('deleted');
+    expect(await cloud.sagemaker.deleteModel('fraud-detector-candidate')).toBe('deleted');
+    expect(await cloud.sagemaker.deleteEndpointConfig(`${ENDPOINT}-config-0`)).toBe('deleted');
+    expect(cloud.violations).toEqual([
+      `2026-01-15T09:00:00Z DeleteEndpointConfig "${config}": endpoint "${ENDPOINT}" is updating to it`,
+      `2026-01-15T09:00:00Z DeleteModel "fraud-detector-candidate": endpoint "${ENDPOINT}" is updating to a config that uses it`,
+      `2026-01-15T09:00:00Z DeleteEndpointConfig "${ENDPOINT}-config-0": endpoint "${ENDPOINT}" is using it`,
+    ]);
+    // The deployment read its config when it started, so it still completes.
+    cloud.clock.advanceBy(10 * MINUTE);
+    expect((await cloud.sagemaker.describeEndpoint(ENDPOINT))?.endpointConfigName).toBe(config);
+  });
+
+  it('records an endpoint left serving with every weight at 0', async () => {
+    const { cloud } = sceneWithEndpoint();
+    await cloud.sagemaker.createEndpointConfig({
+      endpointConfigName: 'all-zero',
+      variants: [
+        {
+          variantName: 'AllTraffic',
+          modelName: `${ENDPOINT}-model-0`,
+          instanceType: 'ml.m5.large',
+          initialVariantWeight: 0,
+        },
+      ],
+      tags: [],
+    });
+    await cloud.sagemaker.updateEndpoint(ENDPOINT, 'all-zero');
+    cloud.clock.advanceBy(10 * MINUTE);
+    expect(cloud.violations).toEqual([
+      expect.stringMatching(/endpoint "fraud-detector" is InService with all variant weights at 0/),
+    ]);
+  });
+});
