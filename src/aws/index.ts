@@ -1,6 +1,6 @@
 // The aws adapters' public surface: the client factory and the SageMaker, CloudWatch and EventBridge
-// implementations of the engine's ports (the DynamoDB store lives in src/store). Error classification stays
-// private to this folder.
+// implementations of the engine's ports (the DynamoDB store lives in src/store). Error classification is
+// shared only with the DynamoDB store (src/store/dynamodb.ts).
 
 export { createAwsClients, DEFAULT_MAX_ATTEMPTS, type AwsClientOptions, type AwsClients } from './clients';
 export { CloudWatchAlarmControl } from './cloudwatch';

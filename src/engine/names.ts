@@ -6,7 +6,7 @@ import { SmRolloutError } from '../errors';
 import type { RolloutNames } from '../../statemachines/contract';
 
 export const NAME_PREFIX = 'smr';
-const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+export const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 /** `r-` + 10 lowercase base-36 characters of time + randomness: sortable by start, collision-safe. */
 export function newRolloutId(now: number, random: () => Buffer = () => randomBytes(4)): string {

@@ -4,14 +4,12 @@
 // maxDuration outlasts the bakes) and reports every problem at once, each naming its policy, field
 // and fix.
 import { z } from 'zod';
-import { candidateAlarmTemplateSchema } from '../engine/start-request';
+import { SAGEMAKER_NAME } from '../engine/names';
+import { candidateAlarmTemplateSchema, ROLE_ARN } from '../engine/start-request';
 import { isSmRolloutError } from '../errors';
 import { compilePlan, summarizePlan, toDurationMs, formatDuration, type Plan } from '../plan';
 import { suggestKey } from './suggest';
 
-// The same rules as src/engine (names.ts, start-request.ts), written as patterns so editors see them.
-const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const NAME_RULE = '1–63 letters, digits and hyphens, starting and ending with a letter or digit';
 
 export const DEFAULT_STRATEGY = 'Canary10Percent5Minutes';
