@@ -19,7 +19,13 @@ import type { LifecycleEvent, LifecyclePublisher } from '../../src/engine/ports'
 import { SmRolloutError } from '../../src/errors';
 import type { ModelBehaviour } from '../../src/sim';
 import { FileRolloutStore, MemoryRolloutStore } from '../../src/store';
-import type { ListFilter, PendingApproval, RolloutRecord, RolloutStore, TimelineEntry } from '../../src/store';
+import type {
+  ListFilter,
+  PendingApproval,
+  RolloutRecord,
+  RolloutStore,
+  TimelineEntry,
+} from '../../src/store';
 import { ROLLOUT_MACHINE_VERSION } from '../../statemachines/contract';
 
 /** A store that forwards to another, records every successful save, and can run work just before a save. */

@@ -27,8 +27,12 @@ it('a store outage during the schedule is logged with its message and rethrown f
       clock: sim.clock,
     },
     {
-      logger: { info: () => undefined, warn: () => undefined, error: (message: string) => void errors.push(message) },
-      metrics: { addMetric: () => undefined as never, publishStoredMetrics: () => void published++ },
+      logger: {
+        info: () => undefined,
+        warn: () => undefined,
+        error: (message: string) => void errors.push(message),
+      },
+      metrics: { addMetric: (() => undefined) as never, publishStoredMetrics: () => void published++ },
     },
   );
   await expect(handle(scheduled)).rejects.toThrow(/table is overwhelmed/);
