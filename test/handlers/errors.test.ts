@@ -32,7 +32,10 @@ it('a store outage during the schedule is logged with its message and rethrown f
         warn: () => undefined,
         error: (message: string) => void errors.push(message),
       },
-      metrics: { addMetric: (() => undefined) as never, publishStoredMetrics: () => void published++ },
+      metrics: {
+        addMetric: (() => undefined) as never,
+        publishStoredMetrics: (() => void published++) as never,
+      },
     },
   );
   await expect(handle(scheduled)).rejects.toThrow(/table is overwhelmed/);
