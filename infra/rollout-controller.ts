@@ -1,0 +1,522 @@
+// The controller as a reusable CDK construct: one Lambda function that receives every event the
+// controller is wired to (approvals, alarm and endpoint state changes, the one-minute schedule and CLI
+// commands), the DynamoDB table it stores rollouts in, the command and lifecycle buses, dead-letter
+// handling and alarms, and an IAM policy that allows exactly the AWS calls src/aws makes on exactly
+// the resources the policies file names.
+import * as path from 'node:path';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { LIFECYCLE_SOURCE } from '../src/aws/eventbridge';
+import { NAME_PREFIX } from '../src/engine/names';
+import { loadPolicies, type Policy } from '../src/policy';
+import { ACTIVE_INDEX, rolloutTableDefinition, TTL_ATTRIBUTE } from '../src/store/dynamodb';
+
+/** The repository root: the bundler's project root, and where relative policy paths start. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+/** The name the policies file gets inside the bundle (next to index.mjs, in /var/task). */
+export const BUNDLED_POLICIES_FILE = 'policies.yaml';
+/** What the CLI puts on the command bus. */
+export const COMMAND_SOURCE = 'sm-rollout.cli';
+export const COMMAND_DETAIL_TYPE = 'Rollout Command';
+
+export interface RolloutControllerProps {
+  /** The policies file to ship with the function (absolute, or relative to the repository root). */
+  readonly policiesFile: string;
+  /** The policies in that file; loaded (and checked) from `policiesFile` when not given. */
+  readonly policies?: readonly Policy[];
+  /**
+   * IAM principals allowed to put commands on the command bus (the bus's resource policy). Principals
+   * of this account can also be granted with `grantPutCommands` instead.
+   * @default - no resource policy: only identities of this account whose own policies allow it
+   */
+  readonly commandPrincipals?: readonly iam.IPrincipal[];
+  /** Where lifecycle events go. @default - a new bus */
+  readonly lifecycleBus?: events.IEventBus;
+  /** Retention of the function's log group. @default ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** Alarm and OK notifications of the controller's own alarms go here. @default - none */
+  readonly alarmsTopic?: sns.ITopic;
+  /** The rollout table holds rollout history. @default RETAIN */
+  readonly tableRemovalPolicy?: RemovalPolicy;
+  /**
+   * Reserved concurrency of the function. Correctness does not depend on it (the store's optimistic
+   * concurrency and the endpoint lock serialise work on one rollout), so it only caps the API rate the
+   * controller can put on SageMaker and CloudWatch. Reserving concurrency fails the deployment in
+   * accounts whose concurrency limit is still the new-account default of 10.
+   * @default - unreserved
+   */
+  readonly reservedConcurrentExecutions?: number;
+}
+
+/** `name` as it appears in a SageMaker ARN: SageMaker lower-cases resource names in ARNs. */
+function sagemakerArnName(name: string): string {
+  return name.toLowerCase();
+}
+
+function unique<T>(values: Iterable<T>): T[] {
+  return [...new Set(values)];
+}
+
+export class RolloutController extends Construct {
+  readonly table: dynamodb.Table;
+  readonly function: nodejs.NodejsFunction;
+  readonly commandBus: events.EventBus;
+  readonly lifecycleBus: events.IEventBus;
+  /** Events EventBridge could not deliver and invocations that failed after Lambda's retries. */
+  readonly deadLetterQueue: sqs.Queue;
+  readonly logGroup: logs.LogGroup;
+  readonly role: iam.Role;
+  readonly policies: readonly Policy[];
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: RolloutControllerProps) {
+    super(scope, id);
+    const policiesFile = path.resolve(PROJECT_ROOT, props.policiesFile);
+    this.policies = props.policies ?? loadPolicies(policiesFile).policies;
+    if (this.policies.length === 0) throw new Error(`${policiesFile}: no policies, nothing to deploy`);
+
+    const groups = unique(this.policies.map((p) => p.modelPackageGroup));
+    const endpoints = unique(this.policies.map((p) => p.endpoint));
+    const alarmNames = unique(this.policies.flatMap((p) => p.alarms));
+    const executionRoles = unique(this.policies.map((p) => p.executionRoleArn));
+
+    // --- Store -------------------------------------------------------------------------------------
+    this.table = this.createTable(props.tableRemovalPolicy ?? RemovalPolicy.RETAIN);
+
+    // --- Buses ---------------------------------------------------------------------------------------
+    this.lifecycleBus =
+      props.lifecycleBus ??
+      new events.EventBus(this, 'LifecycleBus', {
+        description: `sm-rollout lifecycle events (source ${LIFECYCLE_SOURCE}): subscribe with rules on this bus`,
+      });
+    this.commandBus = new events.EventBus(this, 'CommandBus', {
+      description: `sm-rollout commands (source ${COMMAND_SOURCE}, detail-type ${COMMAND_DETAIL_TYPE})`,
+    });
+    const commandPrincipals = props.commandPrincipals ?? [];
+    if (commandPrincipals.length > 0) {
+      this.commandBus.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'PutRolloutCommands',
+          principals: [...commandPrincipals],
+          actions: ['events:PutEvents'],
+          resources: [this.commandBus.eventBusArn],
+          // Only commands: a granted principal cannot inject events that look like AWS's own.
+          conditions: {
+            StringEquals: { 'events:source': COMMAND_SOURCE, 'events:detail-type': COMMAND_DETAIL_TYPE },
+          },
+        }),
+      );
+    }
+
+    // --- Failure handling ----------------------------------------------------------------------------
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason:
+        "This queue is itself the dead-letter queue, of the EventBridge rule targets and of the function's " +
+        'asynchronous invocations (cdk-nag only recognises SQS redrive policies); an alarm fires on its first message.',
+    });
+
+    // --- Function --------------------------------------------------------------------------------------
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'sm-rollout controller: rolls out Model Registry versions onto the policy endpoints',
+    });
+    this.function = this.createFunction(policiesFile, props.reservedConcurrentExecutions);
+    this.addPermissions({ groups, endpoints, executionRoles });
+
+    // --- Events in ---------------------------------------------------------------------------------------
+    this.wireEvents({ groups, endpoints, alarmNames });
+
+    // --- Alarms on the controller itself -------------------------------------------------------------------
+    this.createAlarms(props.alarmsTopic);
+  }
+
+  /** Allows `grantee` (an identity of this account) to put commands on the command bus. */
+  grantPutCommands(grantee: iam.IGrantable): iam.Grant {
+    return this.commandBus.grantPutEventsTo(grantee);
+  }
+
+  private createTable(removalPolicy: RemovalPolicy): dynamodb.Table {
+    // The table's shape comes from the store's own CreateTable input, so the two cannot drift.
+    const definition = rolloutTableDefinition('unused');
+    const attributeType = (name: string): dynamodb.AttributeType => {
+      const type = definition.AttributeDefinitions?.find((a) => a.AttributeName === name)?.AttributeType;
+      if (type === 'S') return dynamodb.AttributeType.STRING;
+      if (type === 'N') return dynamodb.AttributeType.NUMBER;
+      if (type === 'B') return dynamodb.AttributeType.BINARY;
+      throw new Error(`rolloutTableDefinition: attribute ${name} has no type`);
+    };
+    const key = (schema: typeof definition.KeySchema, keyType: 'HASH' | 'RANGE') => {
+      const name = schema?.find((k) => k.KeyType === keyType)?.AttributeName;
+      return name === undefined ? undefined : { name, type: attributeType(name) };
+    };
+    const partitionKey = key(definition.KeySchema, 'HASH');
+    if (!partitionKey) throw new Error('rolloutTableDefinition: no partition key');
+    if (definition.BillingMode !== 'PAY_PER_REQUEST') {
+      throw new Error(`rolloutTableDefinition: billing mode ${definition.BillingMode} is not on-demand`);
+    }
+
+    const table = new dynamodb.Table(this, 'Table', {
+      partitionKey,
+      sortKey: key(definition.KeySchema, 'RANGE'),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy,
+    });
+    for (const index of definition.GlobalSecondaryIndexes ?? []) {
+      const indexKey = key(index.KeySchema, 'HASH');
+      if (!index.IndexName || !indexKey) throw new Error('rolloutTableDefinition: index without name or key');
+      if (index.Projection?.ProjectionType !== 'ALL') {
+        throw new Error(`rolloutTableDefinition: index ${index.IndexName} must project ALL`);
+      }
+      table.addGlobalSecondaryIndex({
+        indexName: index.IndexName,
+        partitionKey: indexKey,
+        sortKey: key(index.KeySchema, 'RANGE'),
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+    return table;
+  }
+
+  private createFunction(policiesFile: string, reservedConcurrentExecutions?: number): nodejs.NodejsFunction {
+    const fn = new nodejs.NodejsFunction(this, 'Function', {
+      description: 'sm-rollout controller: approvals, alarms, endpoint changes, schedule and CLI commands',
+      entry: path.join(PROJECT_ROOT, 'src/handlers/controller.ts'),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      // One invocation runs an engine step, which waits for its effects (AWS calls with retries).
+      timeout: Duration.minutes(5),
+      reservedConcurrentExecutions,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      // Asynchronous invocations (every EventBridge target is one): two retries, then the DLQ.
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+      environment: {
+        ROLLOUT_STORE: `dynamodb:${this.table.tableName}`,
+        ROLLOUT_POLICIES_FILE: `/var/task/${BUNDLED_POLICIES_FILE}`,
+        ROLLOUT_EVENT_BUS: this.lifecycleBus.eventBusName,
+        POWERTOOLS_SERVICE_NAME: 'sm-rollout',
+        POWERTOOLS_METRICS_NAMESPACE: 'sm-rollout',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        // esbuild from node_modules; never Docker.
+        forceDockerBundling: false,
+        target: 'node22',
+        format: nodejs.OutputFormat.ESM,
+        // ESM entry points of the dependencies, so esbuild can tree-shake them.
+        mainFields: ['module', 'main'],
+        // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
+        banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
+        minify: true,
+        sourceMap: true,
+        // Ship the pinned SDK instead of the runtime's.
+        externalModules: [],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => [
+            `cp "${policiesFile}" "${path.posix.join(outputDir, BUNDLED_POLICIES_FILE)}"`,
+          ],
+        },
+      },
+    });
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-L1',
+      reason:
+        'Node.js 22 is pinned on purpose: the bundle targets node22 and the code is tested on Node 20/22; ' +
+        'a runtime upgrade is a deliberate change, not an automatic one.',
+    });
+    return fn;
+  }
+
+  private addPermissions(names: { groups: string[]; endpoints: string[]; executionRoles: string[] }): void {
+    const sm = (resourceAndName: string) =>
+      `arn:${Aws.PARTITION}:sagemaker:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resourceAndName}`;
+    const endpointArns = names.endpoints.map((e) => sm(`endpoint/${sagemakerArnName(e)}`));
+    const ownConfigs = sm(`endpoint-config/${NAME_PREFIX}-*`);
+    const ownModels = sm(`model/${NAME_PREFIX}-*`);
+    const anyConfig = sm('endpoint-config/*');
+    const policy = new iam.Policy(this, 'Permissions', {
+      statements: [
+        // Logs go to the function's own log group only (instead of AWSLambdaBasicExecutionRole).
+        new iam.PolicyStatement({
+          sid: 'Logs',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [this.logGroup.logGroupArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'PolicyEndpoints',
+          actions: [
+            'sagemaker:DescribeEndpoint',
+            'sagemaker:UpdateEndpoint',
+            'sagemaker:UpdateEndpointWeightsAndCapacities',
+          ],
+          resources: endpointArns,
+        }),
+        // The baseline's config has whatever name its owner gave it, unknown at deploy time: reading any
+        // config is allowed (read-only); creating and deleting only configs named by the controller.
+        new iam.PolicyStatement({
+          sid: 'DescribeEndpointConfigs',
+          actions: ['sagemaker:DescribeEndpointConfig'],
+          resources: [anyConfig],
+        }),
+        // SageMaker's API permissions reference lists UpdateEndpoint on the endpoint and on the config it
+        // deploys (transition/final config, or the original one on rollback, whose name is unknown). This
+        // cannot update any endpoint but the policies': the statement above is the only one that allows
+        // UpdateEndpoint on an endpoint.
+        new iam.PolicyStatement({
+          sid: 'UpdateEndpointToConfig',
+          actions: ['sagemaker:UpdateEndpoint'],
+          resources: [anyConfig],
+        }),
+        new iam.PolicyStatement({
+          sid: 'OwnEndpointConfigs',
+          actions: [
+            'sagemaker:CreateEndpointConfig',
+            'sagemaker:DeleteEndpointConfig',
+            'sagemaker:DescribeEndpointConfig',
+          ],
+          resources: [ownConfigs],
+        }),
+        new iam.PolicyStatement({
+          sid: 'OwnModels',
+          actions: ['sagemaker:CreateModel', 'sagemaker:DeleteModel', 'sagemaker:DescribeModel'],
+          resources: [ownModels],
+        }),
+        // CreateModel and CreateEndpointConfig carry Tags: SageMaker authorizes them as AddTags.
+        new iam.PolicyStatement({
+          sid: 'TagOwnResources',
+          actions: ['sagemaker:AddTags'],
+          resources: [ownModels, ownConfigs],
+        }),
+        new iam.PolicyStatement({
+          sid: 'PolicyModelPackages',
+          actions: ['sagemaker:DescribeModelPackage'],
+          resources: names.groups.map((g) => sm(`model-package/${sagemakerArnName(g)}/*`)),
+        }),
+        new iam.PolicyStatement({
+          sid: 'PassExecutionRoles',
+          actions: ['iam:PassRole'],
+          resources: names.executionRoles,
+          conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+        }),
+        // DescribeAlarms reads the policies' alarms, which may be composite alarms: CloudWatch returns
+        // composite alarms only to a cloudwatch:DescribeAlarms permission scoped to "*" (DescribeAlarms
+        // API reference), so this one action is not resource-scoped. It is read-only.
+        new iam.PolicyStatement({
+          sid: 'ReadAlarmStates',
+          actions: ['cloudwatch:DescribeAlarms'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'OwnCandidateAlarms',
+          actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
+          resources: [
+            `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${NAME_PREFIX}-*`,
+          ],
+        }),
+        new iam.PolicyStatement({
+          sid: 'PublishLifecycleEvents',
+          actions: ['events:PutEvents'],
+          resources: [this.lifecycleBus.eventBusArn],
+        }),
+        // Exactly the item operations DynamoRolloutStore sends; Query also on the `active` index.
+        new iam.PolicyStatement({
+          sid: 'RolloutTable',
+          actions: [
+            'dynamodb:BatchWriteItem',
+            'dynamodb:DeleteItem',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:Query',
+            'dynamodb:Scan',
+            'dynamodb:UpdateItem',
+          ],
+          resources: [this.table.tableArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'RolloutTableActiveIndex',
+          actions: ['dynamodb:Query'],
+          resources: [`${this.table.tableArn}/index/${ACTIVE_INDEX}`],
+        }),
+      ],
+    });
+    policy.attachToRole(this.role);
+    this.function.node.addDependency(policy);
+
+    // cdk-nag reports every wildcard resource; each one is deliberate.
+    const nag = (resource: string, reason: string) =>
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`,
+        reason,
+      });
+    const nagArn = (service: string, resource: string) =>
+      `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resource}`;
+    nag(
+      nagArn('sagemaker', 'endpoint-config/*'),
+      'Read-only DescribeEndpointConfig of the baseline config, and UpdateEndpoint back to it on rollback: ' +
+        'its name is chosen by the endpoint owner and unknown at deploy time. UpdateEndpoint is still ' +
+        "limited to the policies' endpoints by the endpoint ARNs.",
+    );
+    nag(
+      nagArn('sagemaker', `endpoint-config/${NAME_PREFIX}-*`),
+      `Endpoint configs the controller creates and deletes are named ${NAME_PREFIX}-<endpoint>-<rollout id>-` +
+        'transition|final (src/engine/names.ts); the rollout id is only known at run time.',
+    );
+    nag(
+      nagArn('sagemaker', `model/${NAME_PREFIX}-*`),
+      `Candidate models are named ${NAME_PREFIX}-<endpoint>-<rollout id>-model (src/engine/names.ts); ` +
+        'the rollout id is only known at run time.',
+    );
+    for (const group of names.groups) {
+      nag(
+        nagArn('sagemaker', `model-package/${sagemakerArnName(group)}/*`),
+        `Versions of the policy's model package group ${group}: the approved version is only known at run time.`,
+      );
+    }
+    nag(
+      '*',
+      'cloudwatch:DescribeAlarms only: CloudWatch returns composite alarms (policies may name them) only ' +
+        'when DescribeAlarms is allowed on "*". Read-only.',
+    );
+    nag(
+      nagArn('cloudwatch', `alarm:${NAME_PREFIX}-*`),
+      `Candidate alarms are named ${NAME_PREFIX}-<endpoint>-<rollout id>-<suffix> (src/engine/names.ts); ` +
+        'the rollout id is only known at run time.',
+    );
+  }
+
+  private wireEvents(names: { groups: string[]; endpoints: string[]; alarmNames: string[] }): void {
+    // Every target: retries, a bounded age and the dead-letter queue for what still could not be delivered.
+    const target = (maxEventAge: Duration) =>
+      new targets.LambdaFunction(this.function, {
+        retryAttempts: 8,
+        maxEventAge,
+        deadLetterQueue: this.deadLetterQueue,
+      });
+
+    new events.Rule(this, 'ApprovalRule', {
+      description: 'sm-rollout: approved versions of the policy model package groups',
+      eventPattern: {
+        source: ['aws.sagemaker'],
+        detailType: ['SageMaker Model Package State Change'],
+        detail: { ModelPackageGroupName: names.groups, ModelApprovalStatus: ['Approved'] },
+      },
+      targets: [target(Duration.hours(24))],
+    });
+
+    new events.Rule(this, 'AlarmRule', {
+      description: 'sm-rollout: the policy alarms and the candidate alarms it creates entering ALARM',
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        detailType: ['CloudWatch Alarm State Change'],
+        detail: {
+          // Exact names of the policies' alarms, or any alarm the controller created (smr-…).
+          alarmName: [...names.alarmNames, { prefix: `${NAME_PREFIX}-` }],
+          state: { value: ['ALARM'] },
+        },
+      },
+      // An alarm is also read on every schedule tick, so an old alarm event adds nothing.
+      targets: [target(Duration.hours(1))],
+    });
+
+    new events.Rule(this, 'EndpointRule', {
+      description: 'sm-rollout: state changes of the policy endpoints',
+      eventPattern: {
+        source: ['aws.sagemaker'],
+        detailType: ['SageMaker Endpoint State Change'],
+        detail: { EndpointName: names.endpoints },
+      },
+      targets: [target(Duration.hours(1))],
+    });
+
+    new events.Rule(this, 'ScheduleRule', {
+      description: 'sm-rollout: advances every rollout that is due',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      // The plain Scheduled Event, no custom input. A tick older than a few minutes is superseded by newer ones.
+      targets: [
+        new targets.LambdaFunction(this.function, {
+          retryAttempts: 2,
+          maxEventAge: Duration.minutes(5),
+          deadLetterQueue: this.deadLetterQueue,
+        }),
+      ],
+    });
+
+    new events.Rule(this, 'CommandRule', {
+      description: 'sm-rollout: CLI commands',
+      eventBus: this.commandBus,
+      eventPattern: { source: [COMMAND_SOURCE], detailType: [COMMAND_DETAIL_TYPE] },
+      targets: [target(Duration.hours(1))],
+    });
+  }
+
+  private createAlarms(topic?: sns.ITopic): void {
+    const oneMinute = Duration.minutes(1);
+    const add = (id: string, metric: cloudwatch.IMetric, description: string) => {
+      const alarm = new cloudwatch.Alarm(this, id, {
+        metric,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      if (topic) {
+        alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+        alarm.addOkAction(new cloudwatchActions.SnsAction(topic));
+      }
+      this.alarms.push(alarm);
+    };
+    add(
+      'ErrorsAlarm',
+      this.function.metricErrors({ period: oneMinute, statistic: 'Sum' }),
+      'sm-rollout controller invocations failed (they are retried; after that the event is in the DLQ)',
+    );
+    add(
+      'ThrottlesAlarm',
+      this.function.metricThrottles({ period: oneMinute, statistic: 'Sum' }),
+      'sm-rollout controller invocations were throttled',
+    );
+    add(
+      'DeadLetterAlarm',
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: oneMinute,
+        statistic: 'Maximum',
+      }),
+      'sm-rollout events or invocations failed for good: inspect and redrive the dead-letter queue',
+    );
+  }
+}

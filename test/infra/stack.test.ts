@@ -1,0 +1,499 @@
+// SmRolloutStack as `npx cdk synth` builds it from examples/policies.yaml: the event rules, the function,
+// the table, failure handling, the exact IAM policy, the outputs, cdk-nag's verdict and the bundle.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { buildApp, listSetting } from '../../infra/app';
+import { BUNDLED_POLICIES_FILE, PROJECT_ROOT } from '../../infra/rollout-controller';
+import { loadPolicies } from '../../src/policy';
+import {
+  EXAMPLE_POLICIES,
+  functionAssetDir,
+  logicalId,
+  newApp,
+  render,
+  resourcesOfType,
+  synthesize,
+  validationReport,
+  type CfnTemplate,
+  type Synthesized,
+} from './synth';
+
+let synth: Synthesized;
+let json: CfnTemplate;
+let fnId: string;
+let tableId: string;
+let dlqId: string;
+let lifecycleBusId: string;
+let commandBusId: string;
+let logGroupId: string;
+
+beforeAll(() => {
+  const { app, stack } = buildApp(newApp());
+  synth = synthesize(app, stack);
+  json = synth.json;
+  fnId = logicalId(json, 'AWS::Lambda::Function', 'ControllerFunction');
+  tableId = logicalId(json, 'AWS::DynamoDB::Table', 'ControllerTable');
+  dlqId = logicalId(json, 'AWS::SQS::Queue', 'ControllerDeadLetterQueue');
+  lifecycleBusId = logicalId(json, 'AWS::Events::EventBus', 'ControllerLifecycleBus');
+  commandBusId = logicalId(json, 'AWS::Events::EventBus', 'ControllerCommandBus');
+  logGroupId = logicalId(json, 'AWS::Logs::LogGroup', 'ControllerLogGroup');
+}, 120_000);
+
+function rule(prefix: string): Record<string, unknown> {
+  const props = json.Resources[logicalId(json, 'AWS::Events::Rule', prefix)]?.Properties;
+  if (!props) throw new Error(`no rule ${prefix}`);
+  return render(props) as Record<string, unknown>;
+}
+
+describe('the example policies', () => {
+  it('are what these tests expect', () => {
+    const policies = loadPolicies(path.join(PROJECT_ROOT, EXAMPLE_POLICIES)).policies;
+    expect(policies.map((p) => [p.modelPackageGroup, p.endpoint, p.alarms, p.executionRoleArn])).toEqual([
+      [
+        'churn-model',
+        'churn-prod',
+        ['churn-prod-5xx', 'churn-prod-p99-latency'],
+        'arn:aws:iam::111122223333:role/churn-sagemaker-exec',
+      ],
+      [
+        'fraud-model',
+        'fraud-prod',
+        ['fraud-prod-5xx'],
+        'arn:aws:iam::111122223333:role/fraud-sagemaker-exec',
+      ],
+    ]);
+  });
+});
+
+describe('event rules', () => {
+  const target = (maxAge: number, retries = 8) => [
+    {
+      Arn: `\${${fnId}.Arn}`,
+      Id: 'Target0',
+      DeadLetterConfig: { Arn: `\${${dlqId}.Arn}` },
+      RetryPolicy: { MaximumEventAgeInSeconds: maxAge, MaximumRetryAttempts: retries },
+    },
+  ];
+
+  it('there are exactly five, all targeting the function', () => {
+    expect(resourcesOfType(json, 'AWS::Events::Rule')).toHaveLength(5);
+    expect(resourcesOfType(json, 'AWS::Lambda::Permission')).toHaveLength(5);
+  });
+
+  it('approvals: Approved versions of exactly the policy groups, on the default bus', () => {
+    const r = rule('ControllerApprovalRule');
+    expect(r.EventBusName).toBeUndefined();
+    expect(r.EventPattern).toEqual({
+      source: ['aws.sagemaker'],
+      'detail-type': ['SageMaker Model Package State Change'],
+      detail: { ModelPackageGroupName: ['churn-model', 'fraud-model'], ModelApprovalStatus: ['Approved'] },
+    });
+    expect(r.Targets).toEqual(target(86400));
+  });
+
+  it('alarms: ALARM of exactly the policy alarms, or of any smr- alarm (candidate alarms)', () => {
+    const r = rule('ControllerAlarmRule');
+    expect(r.EventBusName).toBeUndefined();
+    expect(r.EventPattern).toEqual({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      detail: {
+        alarmName: ['churn-prod-5xx', 'churn-prod-p99-latency', 'fraud-prod-5xx', { prefix: 'smr-' }],
+        state: { value: ['ALARM'] },
+      },
+    });
+    expect(r.Targets).toEqual(target(3600));
+  });
+
+  it('endpoint state changes of exactly the policy endpoints', () => {
+    const r = rule('ControllerEndpointRule');
+    expect(r.EventPattern).toEqual({
+      source: ['aws.sagemaker'],
+      'detail-type': ['SageMaker Endpoint State Change'],
+      detail: { EndpointName: ['churn-prod', 'fraud-prod'] },
+    });
+    expect(r.Targets).toEqual(target(3600));
+  });
+
+  it('the schedule: rate(1 minute), the plain Scheduled Event (no input)', () => {
+    const r = rule('ControllerScheduleRule');
+    expect(r.ScheduleExpression).toBe('rate(1 minute)');
+    expect(r.EventPattern).toBeUndefined();
+    expect(r.Targets).toEqual(target(300, 2));
+    const [t] = r.Targets as Record<string, unknown>[];
+    expect(t).not.toHaveProperty('Input');
+    expect(t).not.toHaveProperty('InputTransformer');
+    expect(t).not.toHaveProperty('InputPath');
+  });
+
+  it('commands: sm-rollout.cli / Rollout Command on the command bus', () => {
+    const r = rule('ControllerCommandRule');
+    expect(r.EventBusName).toBe(`\${${commandBusId}}`);
+    expect(r.EventPattern).toEqual({ source: ['sm-rollout.cli'], 'detail-type': ['Rollout Command'] });
+    expect(r.Targets).toEqual(target(3600));
+  });
+
+  it('without commandPrincipals the command bus has no resource policy', () => {
+    expect(resourcesOfType(json, 'AWS::Events::EventBusPolicy')).toHaveLength(0);
+    expect(json.Resources[commandBusId]?.Properties).not.toHaveProperty('Policy');
+  });
+});
+
+describe('the function', () => {
+  it('Node.js 22 on arm64, ESM bundle, 512 MB, 5 minutes, JSON logs into its own log group', () => {
+    synth.template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 512,
+      Timeout: 300,
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logGroupId } },
+    });
+    expect(json.Resources[fnId]?.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
+  });
+
+  it('environment: the DynamoDB store, the bundled policies file, the lifecycle bus', () => {
+    expect(render(json.Resources[fnId]?.Properties?.Environment)).toEqual({
+      Variables: {
+        ROLLOUT_STORE: `dynamodb:\${${tableId}}`,
+        ROLLOUT_POLICIES_FILE: `/var/task/${BUNDLED_POLICIES_FILE}`,
+        ROLLOUT_EVENT_BUS: `\${${lifecycleBusId}}`,
+        POWERTOOLS_SERVICE_NAME: 'sm-rollout',
+        POWERTOOLS_METRICS_NAMESPACE: 'sm-rollout',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+  });
+
+  it('asynchronous invocations: 2 retries, then the dead-letter queue', () => {
+    expect(render(resourcesOfType(json, 'AWS::Lambda::EventInvokeConfig')[0]?.[1].Properties)).toEqual({
+      FunctionName: `\${${fnId}}`,
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: `\${${dlqId}.Arn}` } },
+    });
+  });
+
+  it('its log group keeps logs for a month', () => {
+    synth.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+});
+
+describe('the table', () => {
+  it('is rolloutTableDefinition: pk/sk, on-demand, TTL expiresAt, the active GSI, PITR, retained', () => {
+    synth.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: 'activePk', AttributeType: 'S' },
+          { AttributeName: 'dueAt', AttributeType: 'N' },
+        ]),
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'active',
+            KeySchema: [
+              { AttributeName: 'activePk', KeyType: 'HASH' },
+              { AttributeName: 'dueAt', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
+    });
+    expect(json.Resources[tableId]?.Properties?.AttributeDefinitions).toHaveLength(4);
+  });
+});
+
+describe('failure handling', () => {
+  it('one dead-letter queue: SQS-managed encryption, 14 days, TLS only', () => {
+    expect(resourcesOfType(json, 'AWS::SQS::Queue')).toHaveLength(1);
+    synth.template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+    });
+    synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('each rule may send to the DLQ, and only that rule', () => {
+    const policy = render(resourcesOfType(json, 'AWS::SQS::QueuePolicy')[0]?.[1].Properties) as {
+      PolicyDocument: { Statement: { Principal?: unknown; Condition?: unknown }[] };
+    };
+    const fromRules = policy.PolicyDocument.Statement.filter(
+      (s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'events.amazonaws.com' }),
+    );
+    const rules = resourcesOfType(json, 'AWS::Events::Rule').map(([id]) => `\${${id}.Arn}`);
+    expect(fromRules.map((s) => s.Condition)).toEqual(
+      rules.map((arn) => ({ ArnEquals: { 'aws:SourceArn': arn } })),
+    );
+  });
+
+  it('alarms on function errors, throttles and any message in the DLQ', () => {
+    const alarms = resourcesOfType(json, 'AWS::CloudWatch::Alarm').map(([, a]) => render(a.Properties));
+    const common = {
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      EvaluationPeriods: 1,
+      Period: 60,
+      TreatMissingData: 'notBreaching',
+    };
+    expect(alarms).toEqual([
+      expect.objectContaining({
+        ...common,
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Statistic: 'Sum',
+        Dimensions: [{ Name: 'FunctionName', Value: `\${${fnId}}` }],
+      }),
+      expect.objectContaining({
+        ...common,
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Throttles',
+        Statistic: 'Sum',
+        Dimensions: [{ Name: 'FunctionName', Value: `\${${fnId}}` }],
+      }),
+      expect.objectContaining({
+        ...common,
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Statistic: 'Maximum',
+        Dimensions: [{ Name: 'QueueName', Value: `\${${dlqId}.QueueName}` }],
+      }),
+    ]);
+  });
+});
+
+describe('IAM', () => {
+  const sagemaker = (resource: string) =>
+    `arn:\${AWS::Partition}:sagemaker:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
+
+  it('the controller policy allows exactly the calls src/aws and the store make, on exactly these resources', () => {
+    const id = logicalId(json, 'AWS::IAM::Policy', 'ControllerPermissions');
+    const document = render(json.Resources[id]?.Properties?.PolicyDocument) as { Statement: unknown[] };
+    expect(document.Statement).toEqual([
+      {
+        Sid: 'Logs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: `\${${logGroupId}.Arn}`,
+      },
+      {
+        Sid: 'PolicyEndpoints',
+        Effect: 'Allow',
+        Action: [
+          'sagemaker:DescribeEndpoint',
+          'sagemaker:UpdateEndpoint',
+          'sagemaker:UpdateEndpointWeightsAndCapacities',
+        ],
+        Resource: [sagemaker('endpoint/churn-prod'), sagemaker('endpoint/fraud-prod')],
+      },
+      {
+        Sid: 'DescribeEndpointConfigs',
+        Effect: 'Allow',
+        Action: 'sagemaker:DescribeEndpointConfig',
+        Resource: sagemaker('endpoint-config/*'),
+      },
+      {
+        Sid: 'UpdateEndpointToConfig',
+        Effect: 'Allow',
+        Action: 'sagemaker:UpdateEndpoint',
+        Resource: sagemaker('endpoint-config/*'),
+      },
+      {
+        Sid: 'OwnEndpointConfigs',
+        Effect: 'Allow',
+        Action: [
+          'sagemaker:CreateEndpointConfig',
+          'sagemaker:DeleteEndpointConfig',
+          'sagemaker:DescribeEndpointConfig',
+        ],
+        Resource: sagemaker('endpoint-config/smr-*'),
+      },
+      {
+        Sid: 'OwnModels',
+        Effect: 'Allow',
+        Action: ['sagemaker:CreateModel', 'sagemaker:DeleteModel', 'sagemaker:DescribeModel'],
+        Resource: sagemaker('model/smr-*'),
+      },
+      {
+        Sid: 'TagOwnResources',
+        Effect: 'Allow',
+        Action: 'sagemaker:AddTags',
+        Resource: [sagemaker('model/smr-*'), sagemaker('endpoint-config/smr-*')],
+      },
+      {
+        Sid: 'PolicyModelPackages',
+        Effect: 'Allow',
+        Action: 'sagemaker:DescribeModelPackage',
+        Resource: [sagemaker('model-package/churn-model/*'), sagemaker('model-package/fraud-model/*')],
+      },
+      {
+        Sid: 'PassExecutionRoles',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: [
+          'arn:aws:iam::111122223333:role/churn-sagemaker-exec',
+          'arn:aws:iam::111122223333:role/fraud-sagemaker-exec',
+        ],
+        Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+      },
+      { Sid: 'ReadAlarmStates', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' },
+      {
+        Sid: 'OwnCandidateAlarms',
+        Effect: 'Allow',
+        Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
+        Resource: 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:smr-*',
+      },
+      {
+        Sid: 'PublishLifecycleEvents',
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Resource: `\${${lifecycleBusId}.Arn}`,
+      },
+      {
+        Sid: 'RolloutTable',
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:BatchWriteItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:Scan',
+          'dynamodb:UpdateItem',
+        ],
+        Resource: `\${${tableId}.Arn}`,
+      },
+      {
+        Sid: 'RolloutTableActiveIndex',
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: `\${${tableId}.Arn}/index/active`,
+      },
+    ]);
+  });
+
+  it('the only other identity policy: sending failed invocations to the DLQ', () => {
+    const policies = resourcesOfType(json, 'AWS::IAM::Policy').filter(
+      ([id]) => !id.startsWith('ControllerPermissions'),
+    );
+    expect(policies.map(([, p]) => render(p.Properties?.PolicyDocument))).toEqual([
+      {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+            Resource: `\${${dlqId}.Arn}`,
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('the role has no managed policies and trusts Lambda only', () => {
+    synth.template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+        ],
+      },
+      ManagedPolicyArns: Match.absent(),
+    });
+    expect(resourcesOfType(json, 'AWS::IAM::Role')).toHaveLength(1);
+  });
+
+  it('no statement allows sagemaker:* or a service-wide action', () => {
+    const text = JSON.stringify(json);
+    expect(text).not.toMatch(/"sagemaker:\*"|"cloudwatch:\*"|"dynamodb:\*"|"events:\*"/);
+  });
+});
+
+describe('outputs', () => {
+  it('table, buses, function and DLQ', () => {
+    expect(render(json.Outputs)).toEqual({
+      TableName: { Value: `\${${tableId}}` },
+      CommandBusName: { Value: `\${${commandBusId}}` },
+      CommandBusArn: { Value: `\${${commandBusId}.Arn}` },
+      LifecycleBusName: { Value: `\${${lifecycleBusId}}` },
+      LifecycleBusArn: { Value: `\${${lifecycleBusId}.Arn}` },
+      FunctionName: { Value: `\${${fnId}}` },
+      DeadLetterQueueUrl: { Value: `\${${dlqId}}` },
+    });
+  });
+});
+
+describe('cdk-nag (AwsSolutionsChecks)', () => {
+  it('ran and left no unacknowledged finding', () => {
+    const reports = validationReport(synth.assembly);
+    const nag = reports.find((r) => r.pluginName === 'AwsSolutions');
+    expect(nag?.conclusion).toBe('success');
+    expect(reports.flatMap((r) => r.violations.map((v) => `${r.pluginName}: ${v.ruleName}`))).toEqual([]);
+  });
+
+  it('acknowledges exactly these findings, each with its reason', () => {
+    const nag = validationReport(synth.assembly).find((r) => r.pluginName === 'AwsSolutions');
+    const suppressed = nag?.suppressedViolations ?? [];
+    const arn = (service: string, resource: string) =>
+      `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resource}`;
+    expect(suppressed.map((s) => s.ruleName).sort()).toEqual(
+      [
+        'AwsSolutions-L1',
+        'AwsSolutions-SQS3',
+        `AwsSolutions-IAM5[Resource::${arn('sagemaker', 'endpoint-config/*')}]`,
+        `AwsSolutions-IAM5[Resource::${arn('sagemaker', 'endpoint-config/smr-*')}]`,
+        `AwsSolutions-IAM5[Resource::${arn('sagemaker', 'model/smr-*')}]`,
+        `AwsSolutions-IAM5[Resource::${arn('sagemaker', 'model-package/churn-model/*')}]`,
+        `AwsSolutions-IAM5[Resource::${arn('sagemaker', 'model-package/fraud-model/*')}]`,
+        `AwsSolutions-IAM5[Resource::${arn('cloudwatch', 'alarm:smr-*')}]`,
+        'AwsSolutions-IAM5[Resource::*]',
+      ].sort(),
+    );
+    for (const s of suppressed) expect(s.reason.length).toBeGreaterThan(60);
+  });
+});
+
+describe('the bundle', () => {
+  it('is one minified ES module with its source map, and the policies file next to it', () => {
+    const dir = functionAssetDir(synth.assembly, json, fnId);
+    expect(existsSync(path.join(dir, 'index.mjs'))).toBe(true);
+    expect(existsSync(path.join(dir, 'index.mjs.map'))).toBe(true);
+    expect(readFileSync(path.join(dir, BUNDLED_POLICIES_FILE), 'utf8')).toBe(
+      readFileSync(path.join(PROJECT_ROOT, EXAMPLE_POLICIES), 'utf8'),
+    );
+    const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+    expect(code.startsWith("import { createRequire } from 'node:module';")).toBe(true);
+    // The SDK is bundled (externalModules: []), not imported from the runtime.
+    expect(code).not.toMatch(/from\s*"@aws-sdk\//);
+    expect(statSync(path.join(dir, 'index.mjs')).size).toBeLessThan(3 * 1024 * 1024);
+  });
+});
+
+describe('app settings', () => {
+  it('lists: comma-separated, trimmed, empty items dropped', () => {
+    expect(listSetting(' arn:a , ,arn:b ')).toEqual(['arn:a', 'arn:b']);
+    expect(listSetting(['arn:a'])).toEqual(['arn:a']);
+    expect(listSetting(undefined)).toEqual([]);
+  });
+});
