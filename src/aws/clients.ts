@@ -1,6 +1,7 @@
 // The one place AWS SDK clients are built: region, credentials, HTTP handler and retry policy are decided
 // here, so every adapter (and every test that fakes HTTP) gets the same behaviour.
 
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -31,6 +32,8 @@ export interface AwsClients {
   dynamodb: DynamoDBClient;
   /** Lifecycle events out (wrap it with EventBridgeLifecyclePublisher). */
   eventbridge: EventBridgeClient;
+  /** The CLI reads the deployed controller's stack outputs (table, command bus) with it. */
+  cloudformation: CloudFormationClient;
 }
 
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
@@ -50,5 +53,6 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     cloudwatch: new CloudWatchClient(config),
     dynamodb: new DynamoDBClient(config),
     eventbridge: new EventBridgeClient(config),
+    cloudformation: new CloudFormationClient(config),
   };
 }

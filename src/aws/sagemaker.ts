@@ -28,6 +28,7 @@ import type {
   ProductionVariantSpec,
   Tag,
   VariantWeight,
+  ModelState,
 } from '../engine/ports';
 import { SmRolloutError } from '../errors';
 import { callAws } from './classify-error';
@@ -62,14 +63,17 @@ export class SageMakerEndpointControl implements EndpointControl {
     return output && toModelPackageState(output, modelPackageArn);
   }
 
-  async modelExists(modelName: string): Promise<boolean> {
+  async describeModel(modelName: string): Promise<ModelState | undefined> {
     return callAws(
       'DescribeModel',
       async () => {
-        await this.client.send(new DescribeModelCommand({ ModelName: modelName }));
-        return true;
+        const output = await this.client.send(new DescribeModelCommand({ ModelName: modelName }));
+        const fromPackage =
+          output.PrimaryContainer?.ModelPackageName ??
+          output.Containers?.find((c) => c.ModelPackageName)?.ModelPackageName;
+        return { modelName, ...(fromPackage ? { modelPackageArn: fromPackage } : {}) };
       },
-      { 'not-found': false },
+      { 'not-found': undefined },
     );
   }
 

@@ -70,23 +70,31 @@ export function createSimulatedEnvironment(
     settings?: Partial<EngineSettings>;
     store?: RolloutStore;
     instanceCount?: number;
+    /** A cloud restored from an earlier CLI command; the demo world is not created again. */
+    cloud?: SimCloud;
+    /** Seeded rollout ids (the demo); off when rollouts outlive the process (`--simulate`). */
+    deterministicIds?: boolean;
   } = {},
 ): SimulatedEnvironment {
-  const sim = createSimCloud({ seed: 7, ...options.sim });
+  const sim = options.cloud ?? createSimCloud({ seed: 7, ...options.sim });
   const store = options.store ?? new MemoryRolloutStore();
   const lifecycle = new MemoryLifecyclePublisher();
   const warnings: string[] = [];
-  const baselinePackageArn = sim.registerModelPackage({
-    groupName: DEMO_GROUP,
-    approvalStatus: 'Approved',
-    behaviour: HEALTHY_MODEL,
-  });
-  sim.createEndpoint({
-    endpointName: DEMO_ENDPOINT,
-    modelPackageArn: baselinePackageArn,
-    instanceType: 'ml.m5.large',
-    instanceCount: options.instanceCount ?? 2,
-  });
+  const baselinePackageArn = options.cloud
+    ? `arn:aws:sagemaker:${sim.region}:${sim.accountId}:model-package/${DEMO_GROUP}/1`
+    : sim.registerModelPackage({
+        groupName: DEMO_GROUP,
+        approvalStatus: 'Approved',
+        behaviour: HEALTHY_MODEL,
+      });
+  if (!options.cloud) {
+    sim.createEndpoint({
+      endpointName: DEMO_ENDPOINT,
+      modelPackageArn: baselinePackageArn,
+      instanceType: 'ml.m5.large',
+      instanceCount: options.instanceCount ?? 2,
+    });
+  }
   const pending: AwsEvent[] = [];
   // Rollout ids follow the seed too, so the same seed prints the same run.
   let rollouts = 0;
@@ -102,7 +110,9 @@ export function createSimulatedEnvironment(
     clock: sim.clock,
     settings: options.settings,
     warn: (message) => warnings.push(message),
-    newId: () => `r-sim${seed.toString(36)}${(++rollouts).toString(36).padStart(4, '0')}`,
+    ...(options.deterministicIds === false
+      ? {}
+      : { newId: () => `r-sim${seed.toString(36)}${(++rollouts).toString(36).padStart(4, '0')}` }),
   });
   return {
     sim,

@@ -23,8 +23,8 @@ export interface RunOptions {
    * (an operator's promote in the demo). Returns the newer step result if it made one.
    */
   between?: (result: StepResult) => Promise<StepResult | void> | StepResult | void;
-  /** Stop (detach) without ending the rollout. */
-  shouldDetach?: () => boolean;
+  /** Stop (detach) without ending the rollout, e.g. when it waits for a person or on Ctrl-C. */
+  shouldDetach?: (result: StepResult) => boolean;
 }
 
 export async function runRollout(
@@ -37,7 +37,7 @@ export async function runRollout(
   let result = await engine.tick(rolloutId);
   await options.onStep?.(result);
   while (!isTerminal(result.record.status)) {
-    if (options.shouldDetach?.()) return result;
+    if (options.shouldDetach?.(result)) return result;
     const steered = await options.between?.(result);
     if (steered) {
       result = steered;

@@ -74,6 +74,11 @@ export interface ModelPackageState {
   status: ModelPackageStatus;
 }
 
+export interface ModelState {
+  modelName: string;
+  modelPackageArn?: string;
+}
+
 export interface Tag {
   key: string;
   value: string;
@@ -104,7 +109,8 @@ export interface EndpointControl {
   describeEndpoint(endpointName: string): Promise<EndpointState | undefined>;
   describeEndpointConfig(endpointConfigName: string): Promise<EndpointConfigState | undefined>;
   describeModelPackage(modelPackageArn: string): Promise<ModelPackageState | undefined>;
-  modelExists(modelName: string): Promise<boolean>;
+  /** The model and, when it was created from a model package, that package (for `undo`). */
+  describeModel(modelName: string): Promise<ModelState | undefined>;
   createModel(request: CreateModelRequest): Promise<'created' | 'exists'>;
   createEndpointConfig(request: CreateEndpointConfigRequest): Promise<'created' | 'exists'>;
   updateEndpoint(endpointName: string, endpointConfigName: string): Promise<void>;

@@ -82,12 +82,12 @@ export function createEndpointControl(sagemaker: SimSageMaker, gate: ApiGate): E
         () => sagemaker.describeModelPackage(modelPackageArn),
         found,
       ),
-    modelExists: async (modelName) =>
+    describeModel: async (modelName) =>
       gate.call(
         'DescribeModel',
         { ModelName: modelName },
-        () => sagemaker.modelExists(modelName),
-        (exists) => (exists ? 'found' : 'not found'),
+        () => sagemaker.describeModel(modelName),
+        (model) => (model ? 'found' : 'not found'),
       ),
     createModel: async (request) =>
       gate.call(

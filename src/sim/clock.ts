@@ -7,6 +7,8 @@ export const DEFAULT_START_TIME = Date.UTC(2026, 0, 15, 9, 0, 0);
 
 export interface ScheduledTask {
   readonly at: number;
+  /** Orders work due at the same time: lower runs first. */
+  readonly sequence: number;
   /** Stops the work from running; cancelling work that already ran does nothing. */
   cancel(): void;
 }
@@ -56,6 +58,7 @@ export class SimClock implements Clock {
     this.queue.splice(low, 0, entry);
     return {
       at: entry.at,
+      sequence: entry.sequence,
       cancel: () => {
         entry.cancelled = true;
       },
@@ -91,6 +94,11 @@ export class SimClock implements Clock {
 
   advanceBy(ms: number): void {
     this.advanceTo(this.current + ms);
+  }
+
+  /** True while scheduled work runs (inside advanceTo). */
+  isAdvancing(): boolean {
+    return this.advancing;
   }
 
   /** When the next piece of work is due (undefined when nothing is scheduled). */

@@ -3,6 +3,7 @@
 import type { AlarmControl, AlarmStateValue, EndpointControl, ModelApprovalStatus } from '../engine/ports';
 import { ApiGate, createAlarmControl, createEndpointControl } from './api-calls';
 import { Arns } from './aws-names';
+import type { ScheduledTask } from './clock';
 import { DEFAULT_START_TIME, SimClock } from './clock';
 import type { MetricAlarmInput, SimAlarmView } from './cloudwatch';
 import { SimCloudWatch } from './cloudwatch';
@@ -14,6 +15,8 @@ import type { MetricDatapoint } from './metrics';
 import { MetricStore } from './metrics';
 import type { RegisterModelPackageInput } from './model-registry';
 import { ModelRegistry } from './model-registry';
+import type { ScheduledWorkState, SimCloudState } from './persistence';
+import { METRIC_HISTORY_MS, SIM_STATE_VERSION, assertSimCloudState } from './persistence';
 import { SeededRandom, deriveSeed } from './random';
 import type { CreateEndpointInput, SimEndpointView } from './sagemaker';
 import { SimSageMaker } from './sagemaker';
@@ -33,6 +36,11 @@ export interface SimCloudOptions {
   timings?: Partial<SimTimings>;
   /** Invocations each endpoint receives per simulated minute. Default 600. */
   requestsPerMinute?: number;
+  /**
+   * A state SimCloud.exportState() returned (possibly through JSON): the cloud continues from it,
+   * with the seed, region, account, timings and rate it was created with. No other option may be given.
+   */
+  state?: SimCloudState;
 }
 
 export interface SimCloud {
@@ -84,24 +92,58 @@ export interface SimCloud {
     fromMs: number,
     toMs: number,
   ): MetricDatapoint[];
+
+  /**
+   * Everything needed to continue this cloud in another process, as plain JSON-serialisable data
+   * (see persistence.ts for what is and is not kept). Not allowed from inside scheduled work.
+   */
+  exportState(): SimCloudState;
 }
 
 const MINUTE_MS = 60_000;
 
+/** Recreates a cloud from SimCloud.exportState()'s result (same as createSimCloud({ state })). */
+export function restoreSimCloud(state: SimCloudState): SimCloud {
+  return createSimCloud({ state });
+}
+
 export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
-  const seed = options.seed ?? 1;
-  const region = options.region ?? 'us-east-1';
-  const accountId = options.accountId ?? '123456789012';
-  const timings: SimTimings = { ...DEFAULT_TIMINGS, ...options.timings };
-  const requestsPerMinute = options.requestsPerMinute ?? 600;
+  const saved = options.state;
+  if (saved !== undefined) {
+    assertSimCloudState(saved);
+    const others = Object.keys(options).filter(
+      (key) => key !== 'state' && options[key as keyof SimCloudOptions] !== undefined,
+    );
+    if (others.length > 0) {
+      throw new Error(
+        `createSimCloud: a saved state carries its own settings; do not also pass ${others.join(', ')}`,
+      );
+    }
+  }
+  const seed = saved?.config.seed ?? options.seed ?? 1;
+  const region = saved?.config.region ?? options.region ?? 'us-east-1';
+  const accountId = saved?.config.accountId ?? options.accountId ?? '123456789012';
+  const timings: SimTimings = { ...DEFAULT_TIMINGS, ...(saved?.config.timings ?? options.timings) };
+  const requestsPerMinute = saved?.config.requestsPerMinute ?? options.requestsPerMinute ?? 600;
   if (!Number.isInteger(requestsPerMinute) || requestsPerMinute < 0) {
     throw new Error(`requestsPerMinute must be a non-negative integer, got ${requestsPerMinute}`);
   }
 
-  const clock = new SimClock(options.startTime ?? DEFAULT_START_TIME);
+  const clock = new SimClock(saved?.now ?? options.startTime ?? DEFAULT_START_TIME);
   const arns = new Arns(region, accountId);
   // Separate streams: adding a describe call or an alarm to a test must not change the traffic.
-  const bus = new EventBus(clock, new SeededRandom(deriveSeed(seed, 'event-ids')), accountId, region);
+  // A restored cloud continues each stream where the saved one stopped.
+  const stream = (
+    name: string,
+    restored: SimCloudState['random'][keyof SimCloudState['random']] | undefined,
+  ) => (restored === undefined ? new SeededRandom(deriveSeed(seed, name)) : SeededRandom.fromState(restored));
+  const random = {
+    eventIds: stream('event-ids', saved?.random.eventIds),
+    updateDurations: stream('update-durations', saved?.random.updateDurations),
+    alarmMetricIds: stream('alarm-metric-ids', saved?.random.alarmMetricIds),
+    traffic: stream('traffic', saved?.random.traffic),
+  };
+  const bus = new EventBus(clock, random.eventIds, accountId, region);
   const faults = new FaultPlan();
   const gate = new ApiGate(clock, faults);
   const registry = new ModelRegistry(arns, clock, bus);
@@ -112,7 +154,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     registry,
     faults,
     timings,
-    jitter: new SeededRandom(deriveSeed(seed, 'update-durations')),
+    jitter: random.updateDurations,
   });
   const metrics = new MetricStore();
   const cloudwatch = new SimCloudWatch({
@@ -120,23 +162,74 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     metrics,
     bus,
     arns,
-    ids: new SeededRandom(deriveSeed(seed, 'alarm-metric-ids')),
+    ids: random.alarmMetricIds,
   });
-  const traffic = new TrafficSimulator(
-    sagemaker,
-    metrics,
-    new SeededRandom(deriveSeed(seed, 'traffic')),
-    requestsPerMinute,
-  );
+  const traffic = new TrafficSimulator(sagemaker, metrics, random.traffic, requestsPerMinute);
 
   // Each minute boundary: the past minute's traffic is sent and published, then alarms are evaluated.
-  const tick = (at: number) => {
-    traffic.runMinute(at - MINUTE_MS);
-    cloudwatch.evaluateAll(at);
-    clock.schedule(at + MINUTE_MS, () => tick(at + MINUTE_MS));
+  let nextTick: ScheduledTask;
+  const scheduleTick = (at: number) => {
+    nextTick = clock.schedule(at, () => {
+      traffic.runMinute(at - MINUTE_MS);
+      cloudwatch.evaluateAll(at);
+      scheduleTick(at + MINUTE_MS);
+    });
   };
-  const firstTick = Math.floor(clock.now() / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
-  clock.schedule(firstTick, () => tick(firstTick));
+  if (saved === undefined) {
+    scheduleTick(Math.floor(clock.now() / MINUTE_MS) * MINUTE_MS + MINUTE_MS);
+  } else {
+    registry.importState(saved.modelPackages);
+    sagemaker.importState(saved.sagemaker);
+    cloudwatch.importState(saved.alarms);
+    metrics.importState(saved.metrics.series);
+    faults.importState(saved.faults);
+    // Same order as saved: work due at the same moment runs as it would have.
+    let ticks = 0;
+    for (const work of saved.scheduled) {
+      if (work.kind === 'minuteTick') {
+        scheduleTick(work.at);
+        ticks++;
+      } else {
+        sagemaker.resumeUpdate(work);
+      }
+    }
+    if (ticks !== 1) throw new Error(`simulated cloud state must schedule one minute tick, found ${ticks}`);
+  }
+
+  const exportState = (): SimCloudState => {
+    if (clock.isAdvancing()) {
+      throw new Error('the simulated cloud cannot be saved from inside scheduled work or an event listener');
+    }
+    const scheduled: Array<ScheduledWorkState & { sequence: number }> = [
+      { kind: 'minuteTick', at: nextTick.at, sequence: nextTick.sequence },
+      ...sagemaker.pendingUpdates(),
+    ];
+    scheduled.sort((a, b) => a.at - b.at || a.sequence - b.sequence);
+    // The next tick sends the minute before it; alarms read back their whole evaluation range.
+    const minuteInProgress = nextTick.at - MINUTE_MS;
+    const metricsFrom = Math.min(
+      Math.floor((clock.now() - METRIC_HISTORY_MS) / MINUTE_MS) * MINUTE_MS,
+      cloudwatch.oldestPeriodNeeded(nextTick.at),
+    );
+    const state: SimCloudState = {
+      version: SIM_STATE_VERSION,
+      config: { seed, region, accountId, timings: { ...timings }, requestsPerMinute },
+      now: clock.now(),
+      random: {
+        eventIds: random.eventIds.snapshot(),
+        updateDurations: random.updateDurations.snapshot(),
+        alarmMetricIds: random.alarmMetricIds.snapshot(),
+        traffic: random.traffic.snapshot(),
+      },
+      scheduled: scheduled.map(({ sequence: _order, ...work }) => work),
+      modelPackages: registry.exportState(),
+      sagemaker: sagemaker.exportState(minuteInProgress),
+      alarms: cloudwatch.exportState(),
+      metrics: { from: metricsFrom, series: metrics.exportState(metricsFrom) },
+      faults: faults.exportState(),
+    };
+    return state;
+  };
 
   return {
     clock,
@@ -203,5 +296,6 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     },
     metricData: (endpointName, variantName, metricName, fromMs, toMs) =>
       metrics.datapoints(endpointName, variantName, metricName, fromMs, toMs),
+    exportState,
   };
 }

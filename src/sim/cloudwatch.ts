@@ -57,6 +57,30 @@ interface SimAlarm {
   periods: Map<number, PeriodDatapoint>;
 }
 
+/** An alarm as saved with the simulated cloud: definition, state and the periods already evaluated. */
+export interface SimAlarmState {
+  definition: SimAlarmView['definition'];
+  metricId: string;
+  state: AlarmStateValue;
+  reason: string;
+  reasonData?: string;
+  updatedAt: number;
+  evaluatedThrough?: number;
+  periods: PeriodDatapoint[];
+}
+
+function ruleOf(definition: SimAlarmView['definition']): AlarmRule {
+  return {
+    statistic: definition.statistic,
+    threshold: definition.threshold,
+    comparison: definition.comparison,
+    periodSeconds: definition.periodSeconds,
+    evaluationPeriods: definition.evaluationPeriods,
+    datapointsToAlarm: definition.datapointsToAlarm,
+    treatMissingData: definition.treatMissingData,
+  };
+}
+
 const COMPARISONS: readonly ComparisonOperator[] = [
   'GreaterThanThreshold',
   'GreaterThanOrEqualToThreshold',
@@ -163,15 +187,7 @@ export class SimCloudWatch {
       datapointsToAlarm,
       treatMissingData,
     };
-    const rule: AlarmRule = {
-      statistic: input.statistic,
-      threshold: input.threshold,
-      comparison: input.comparison,
-      periodSeconds: input.periodSeconds,
-      evaluationPeriods: input.evaluationPeriods,
-      datapointsToAlarm,
-      treatMissingData,
-    };
+    const rule = ruleOf(definition);
     const existing = this.alarms.get(input.alarmName);
     if (existing !== undefined) {
       existing.definition = definition;
@@ -244,6 +260,49 @@ export class SimCloudWatch {
   alarmView(alarmName: string): SimAlarmView | undefined {
     const alarm = this.alarms.get(alarmName);
     return alarm === undefined ? undefined : { ...this.stateOf(alarm), definition: { ...alarm.definition } };
+  }
+
+  exportState(): SimAlarmState[] {
+    return this.alarmNames().map((name) => {
+      const alarm = this.alarms.get(name) as SimAlarm;
+      return {
+        definition: { ...alarm.definition },
+        metricId: alarm.metricId,
+        state: alarm.state,
+        reason: alarm.reason,
+        ...(alarm.reasonData === undefined ? {} : { reasonData: alarm.reasonData }),
+        updatedAt: alarm.updatedAt,
+        ...(alarm.evaluatedThrough === undefined ? {} : { evaluatedThrough: alarm.evaluatedThrough }),
+        periods: [...alarm.periods.values()].map((p) => ({ ...p })),
+      };
+    });
+  }
+
+  importState(alarms: readonly SimAlarmState[]): void {
+    for (const saved of alarms) {
+      this.alarms.set(saved.definition.alarmName, {
+        definition: { ...saved.definition },
+        rule: ruleOf(saved.definition),
+        metricId: saved.metricId,
+        state: saved.state,
+        reason: saved.reason,
+        ...(saved.reasonData === undefined ? {} : { reasonData: saved.reasonData }),
+        updatedAt: saved.updatedAt,
+        ...(saved.evaluatedThrough === undefined ? {} : { evaluatedThrough: saved.evaluatedThrough }),
+        periods: new Map(saved.periods.map((p) => [p.timestamp, { ...p }])),
+      });
+    }
+  }
+
+  /** How far back alarm evaluation reads metrics at `now`: the start of the oldest period any alarm needs. */
+  oldestPeriodNeeded(now: number): number {
+    let oldest = now;
+    for (const alarm of this.alarms.values()) {
+      const periodMs = alarm.rule.periodSeconds * 1000;
+      const lastEnd = Math.floor(now / periodMs) * periodMs;
+      oldest = Math.min(oldest, lastEnd - evaluationRangeLength(alarm.rule) * periodMs);
+    }
+    return oldest;
   }
 
   /** The complete periods ending at `lastEnd`, most recent first. */

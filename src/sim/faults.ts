@@ -45,6 +45,23 @@ export class FaultPlan {
     });
   }
 
+  exportState(): FaultPlanState {
+    return {
+      updateFaults: [...this.updateFaults.values()].flat().map((f) => ({ ...f })),
+      throttles: this.throttles
+        .filter((t) => t.remaining > 0)
+        .map((t) => ({
+          ...(t.operations === undefined ? {} : { operations: [...t.operations] }),
+          remaining: t.remaining,
+        })),
+    };
+  }
+
+  importState(state: FaultPlanState): void {
+    for (const fault of state.updateFaults) this.armUpdateFault({ ...fault });
+    for (const throttle of state.throttles) this.armThrottle(throttle.operations, throttle.remaining);
+  }
+
   /** True when this call is throttled; consumes one use of the first matching throttle. */
   takeThrottle(operation: string): boolean {
     const throttle = this.throttles.find(
@@ -54,4 +71,10 @@ export class FaultPlan {
     throttle.remaining -= 1;
     return true;
   }
+}
+
+/** The faults still armed, as saved with the simulated cloud. */
+export interface FaultPlanState {
+  updateFaults: UpdateFault[];
+  throttles: Array<{ operations?: string[]; remaining: number }>;
 }

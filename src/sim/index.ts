@@ -3,7 +3,9 @@
 // backs `demo`, `plan --simulate` and the scenario tests. This module is its whole public surface.
 export { DEFAULT_START_TIME, SimClock } from './clock';
 export type { ScheduledTask } from './clock';
-export { createSimCloud } from './cloud';
+export { createSimCloud, restoreSimCloud } from './cloud';
+export { METRIC_HISTORY_MS, SIM_STATE_VERSION } from './persistence';
+export type { ScheduledWorkState, SimCloudState } from './persistence';
 export type { SimCloud, SimCloudOptions } from './cloud';
 export type { MetricAlarmInput, SimAlarmView } from './cloudwatch';
 export type { CreateEndpointInput, SimEndpointView, SimVariantView } from './sagemaker';

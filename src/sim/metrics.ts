@@ -40,6 +40,14 @@ export interface MetricDatapoint {
   p99: number;
 }
 
+/** One metric's recent minutes, as saved with the simulated cloud. */
+export interface MetricSeriesState {
+  endpointName: string;
+  variantName: string;
+  metricName: string;
+  minutes: Array<SampleSet & { start: number }>;
+}
+
 const PERCENTILE = /^p(\d{1,2}(\.\d+)?|100)$/;
 const PLAIN_STATISTICS = new Set(['Average', 'Sum', 'Minimum', 'Maximum', 'SampleCount']);
 
@@ -196,6 +204,38 @@ export class MetricStore {
       });
     }
     return points;
+  }
+
+  /** Every minute from `fromMs` on, as plain data (the saved simulated cloud's metric history). */
+  exportState(fromMs: number): MetricSeriesState[] {
+    const out: MetricSeriesState[] = [];
+    for (const [endpointName, variants] of this.data) {
+      for (const [variantName, metrics] of variants) {
+        for (const [metricName, minutes] of metrics) {
+          const kept = [...minutes.entries()]
+            .filter(([start]) => start >= fromMs)
+            .sort(([a], [b]) => a - b)
+            .map(([start, samples]) => ({
+              start,
+              ...samples,
+              ...(samples.values === undefined ? {} : { values: [...samples.values] }),
+            }));
+          if (kept.length > 0) out.push({ endpointName, variantName, metricName, minutes: kept });
+        }
+      }
+    }
+    return out;
+  }
+
+  importState(series: readonly MetricSeriesState[]): void {
+    for (const { endpointName, variantName, metricName, minutes } of series) {
+      for (const { start, ...samples } of minutes) {
+        this.publish(endpointName, variantName, metricName, start, {
+          ...samples,
+          ...(samples.values === undefined ? {} : { values: [...samples.values] }),
+        });
+      }
+    }
   }
 
   private series(endpointName: string, variantName: string | undefined, metricName: string) {

@@ -20,7 +20,8 @@ export interface RegisterModelPackageInput {
   behaviour?: ModelBehaviour;
 }
 
-interface SimModelPackage {
+/** A model package as saved with the simulated cloud. */
+export interface SimModelPackage {
   arn: string;
   groupName: string;
   version: number;
@@ -100,6 +101,14 @@ export class ModelRegistry {
     if (modelPackage === undefined) return false;
     modelPackage.behaviour = { ...behaviour };
     return true;
+  }
+
+  exportState(): SimModelPackage[] {
+    return [...this.packages.values()].map((p) => ({ ...p, behaviour: { ...p.behaviour } }));
+  }
+
+  importState(packages: readonly SimModelPackage[]): void {
+    for (const p of packages) this.packages.set(p.arn, { ...p, behaviour: { ...p.behaviour } });
   }
 
   private find(arn: string): SimModelPackage | undefined {

@@ -13,12 +13,31 @@ export function deriveSeed(seed: number, stream: string): number {
   return hash;
 }
 
+/** A generator's whole state, as saved with the simulated cloud: restoring it continues the same draws. */
+export interface RandomState {
+  state: number;
+  spareNormal?: number;
+}
+
 export class SeededRandom {
   private state: number;
   private spareNormal: number | undefined;
 
   constructor(seed: number) {
     this.state = seed >>> 0;
+  }
+
+  static fromState(saved: RandomState): SeededRandom {
+    const random = new SeededRandom(saved.state);
+    random.spareNormal = saved.spareNormal;
+    return random;
+  }
+
+  snapshot(): RandomState {
+    return {
+      state: this.state,
+      ...(this.spareNormal === undefined ? {} : { spareNormal: this.spareNormal }),
+    };
   }
 
   /** Uniform in [0, 1). */

@@ -11,6 +11,7 @@ import type {
   ProductionVariantSpec,
   Tag,
   VariantWeight,
+  ModelState,
 } from '../engine/ports';
 import { endpointInProgress, validationException } from './aws-errors';
 import type { Arns } from './aws-names';
@@ -69,7 +70,8 @@ export interface SimEndpointView {
   variants: SimVariantView[];
 }
 
-interface SimModel {
+/** A model as saved with the simulated cloud. */
+export interface SimModel {
   name: string;
   modelPackageArn?: string;
   executionRoleArn?: string;
@@ -77,14 +79,15 @@ interface SimModel {
   tags: Tag[];
 }
 
-interface SimEndpointConfig {
+/** An endpoint config as SageMaker stores it (and as saved with the simulated cloud). */
+export interface SimEndpointConfig {
   name: string;
   variants: ProductionVariantSpec[];
   extra?: Record<string, unknown>;
   tags: Tag[];
 }
 
-interface SimVariant {
+export interface SimVariant {
   variantName: string;
   modelName: string;
   instanceType?: string;
@@ -106,7 +109,49 @@ interface SimEndpoint {
   creationTime: number;
   lastModifiedTime: number;
   /** The completion of the update in progress, cancelled if the endpoint disappears. */
-  pendingWork?: ScheduledTask;
+  pendingWork?: PendingWork;
+}
+
+/** An update in progress: which completion runs, and the fault (if any) it already drew. */
+interface PendingWork {
+  task: ScheduledTask;
+  kind: 'finishUpdateEndpoint' | 'finishUpdateWeights';
+  fault?: UpdateFault;
+}
+
+/**
+ * The completion of an update in progress as data. finishUpdateEndpoint applies the endpoint's
+ * `pendingConfig` (or, with `fault`, fails / rolls back silently); finishUpdateWeights makes the
+ * variants' desired weights current.
+ */
+export interface PendingUpdateState {
+  kind: 'finishUpdateEndpoint' | 'finishUpdateWeights';
+  endpointName: string;
+  /** Epoch ms the update completes. */
+  at: number;
+  fault?: UpdateFault;
+}
+
+/** An endpoint as saved with the simulated cloud (its pending update is saved separately, see PendingUpdateState). */
+export interface SimEndpointState {
+  name: string;
+  arn: string;
+  status: EndpointStatus;
+  configName: string;
+  pendingConfig?: SimEndpointConfig;
+  failureReason?: string;
+  variants: SimVariant[];
+  creationTime: number;
+  lastModifiedTime: number;
+}
+
+/** SageMaker's saved state; `serving` keeps only what traffic still needs (from `servingFrom` on). */
+export interface SimSageMakerState {
+  models: SimModel[];
+  retiredBehaviours: Array<{ modelName: string; behaviour: ModelBehaviour }>;
+  endpointConfigs: SimEndpointConfig[];
+  endpoints: SimEndpointState[];
+  serving: ServingChange[];
 }
 
 export interface SimSageMakerDeps {
@@ -287,9 +332,11 @@ export class SimSageMaker {
     return this.deps.registry.describe(modelPackageArn);
   }
 
-  modelExists(modelName: string): boolean {
+  describeModel(modelName: string): ModelState | undefined {
     assertSageMakerName(modelName, 'modelName');
-    return this.models.has(modelName);
+    const model = this.models.get(modelName);
+    if (!model) return undefined;
+    return { modelName, ...(model.modelPackageArn ? { modelPackageArn: model.modelPackageArn } : {}) };
   }
 
   createModel(request: CreateModelRequest): 'created' | 'exists' {
@@ -402,9 +449,13 @@ export class SimSageMaker {
     endpoint.pendingConfig = target;
     delete endpoint.failureReason;
     endpoint.lastModifiedTime = clock.now();
-    endpoint.pendingWork = clock.schedule(clock.now() + this.jittered(timings.updateEndpointMs), () =>
-      this.finishUpdateEndpoint(endpoint, target, fault),
-    );
+    endpoint.pendingWork = {
+      task: clock.schedule(clock.now() + this.jittered(timings.updateEndpointMs), () =>
+        this.finishUpdateEndpoint(endpoint, target, fault),
+      ),
+      kind: 'finishUpdateEndpoint',
+      ...(fault === undefined ? {} : { fault }),
+    };
     this.emitStateChange(endpoint);
   }
 
@@ -458,9 +509,12 @@ export class SimSageMaker {
     }
     endpoint.status = 'Updating';
     endpoint.lastModifiedTime = clock.now();
-    endpoint.pendingWork = clock.schedule(clock.now() + this.jittered(timings.updateWeightsMs), () =>
-      this.finishUpdateWeights(endpoint),
-    );
+    endpoint.pendingWork = {
+      task: clock.schedule(clock.now() + this.jittered(timings.updateWeightsMs), () =>
+        this.finishUpdateWeights(endpoint),
+      ),
+      kind: 'finishUpdateWeights',
+    };
     this.emitStateChange(endpoint);
   }
 
@@ -515,7 +569,7 @@ export class SimSageMaker {
   deleteEndpointNow(endpointName: string): void {
     const endpoint = this.endpoints.get(endpointName);
     if (endpoint === undefined) throw new Error(`no endpoint ${endpointName} in the simulated cloud`);
-    endpoint.pendingWork?.cancel();
+    endpoint.pendingWork?.task.cancel();
     delete endpoint.pendingWork;
     delete endpoint.pendingConfig;
     endpoint.status = 'Deleting';
@@ -606,6 +660,95 @@ export class SimSageMaker {
         segments.push({ from: start, to: end, variants: change.variants });
     });
     return segments;
+  }
+
+  // --- saving and restoring ---
+
+  /**
+   * Everything needed to continue. The serving timeline keeps, per endpoint, the change in force at
+   * `servingFrom` and every later one: the next minute tick sends traffic from there.
+   */
+  exportState(servingFrom: number): SimSageMakerState {
+    const serving: ServingChange[] = [];
+    for (const changes of this.servingByEndpoint.values()) {
+      const firstInWindow = changes.findIndex((c) => c.at >= servingFrom);
+      const start = firstInWindow === -1 ? changes.length - 1 : Math.max(0, firstInWindow - 1);
+      const kept = changes.slice(start);
+      // An endpoint deleted before the window serves nothing in it: nothing to keep.
+      if (kept.length === 1 && kept[0]?.variants.length === 0) continue;
+      serving.push(...kept);
+    }
+    serving.sort((a, b) => a.at - b.at);
+    return clone({
+      models: [...this.models.values()],
+      retiredBehaviours: [...this.retiredBehaviours].map(([modelName, behaviour]) => ({
+        modelName,
+        behaviour,
+      })),
+      endpointConfigs: [...this.configs.values()],
+      endpoints: [...this.endpoints.values()].map(
+        ({ pendingWork: _scheduled, ...endpoint }): SimEndpointState => endpoint,
+      ),
+      serving,
+    });
+  }
+
+  /** The updates in progress, as data (each with its clock sequence, to keep same-time order). */
+  pendingUpdates(): Array<PendingUpdateState & { sequence: number }> {
+    return [...this.endpoints.values()].flatMap((endpoint) => {
+      const work = endpoint.pendingWork;
+      if (work === undefined) return [];
+      return [
+        {
+          kind: work.kind,
+          endpointName: endpoint.name,
+          at: work.task.at,
+          ...(work.fault === undefined ? {} : { fault: { ...work.fault } }),
+          sequence: work.task.sequence,
+        },
+      ];
+    });
+  }
+
+  /** Restores resources without events or checks; pending updates come back through resumeUpdate. */
+  importState(state: SimSageMakerState): void {
+    const saved = clone(state);
+    for (const model of saved.models) this.models.set(model.name, model);
+    for (const { modelName, behaviour } of saved.retiredBehaviours)
+      this.retiredBehaviours.set(modelName, behaviour);
+    for (const config of saved.endpointConfigs) this.configs.set(config.name, config);
+    for (const endpoint of saved.endpoints) this.endpoints.set(endpoint.name, endpoint);
+    for (const change of saved.serving) {
+      const history = this.servingByEndpoint.get(change.endpointName) ?? [];
+      history.push(change);
+      this.servingByEndpoint.set(change.endpointName, history);
+    }
+  }
+
+  /** Schedules the completion of an update that was in progress when the cloud was saved. */
+  resumeUpdate(update: PendingUpdateState): void {
+    const endpoint = this.endpoints.get(update.endpointName);
+    if (endpoint === undefined) {
+      throw new Error(`saved state has a pending update for unknown endpoint ${update.endpointName}`);
+    }
+    const { clock } = this.deps;
+    const fault = update.fault === undefined ? undefined : { ...update.fault };
+    if (update.kind === 'finishUpdateEndpoint') {
+      const target = endpoint.pendingConfig;
+      if (target === undefined) {
+        throw new Error(`saved state: endpoint ${update.endpointName} is updating without a pending config`);
+      }
+      endpoint.pendingWork = {
+        task: clock.schedule(update.at, () => this.finishUpdateEndpoint(endpoint, target, fault)),
+        kind: update.kind,
+        ...(fault === undefined ? {} : { fault }),
+      };
+    } else {
+      endpoint.pendingWork = {
+        task: clock.schedule(update.at, () => this.finishUpdateWeights(endpoint)),
+        kind: update.kind,
+      };
+    }
   }
 
   // --- internals ---

@@ -1,6 +1,7 @@
 // The client factory's retry policy, proven through real SDK clients: only the HTTP layer is fake, so
 // the SDK's own protocol parsing, error classification and retry loop all run.
 
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { HttpResponse } from '@smithy/core/protocols';
@@ -164,7 +165,13 @@ describe('createAwsClients retries', () => {
 
   it('builds every client in the requested region with the same retry policy', async () => {
     const clients = createAwsClients({ region: 'us-east-2', maxAttempts: 4 });
-    expect(Object.keys(clients).sort()).toEqual(['cloudwatch', 'dynamodb', 'eventbridge', 'sagemaker']);
+    expect(Object.keys(clients).sort()).toEqual([
+      'cloudformation',
+      'cloudwatch',
+      'dynamodb',
+      'eventbridge',
+      'sagemaker',
+    ]);
     for (const client of Object.values(clients)) {
       await expect(client.config.region()).resolves.toBe('us-east-2');
       await expect(client.config.maxAttempts()).resolves.toBe(4);
@@ -185,5 +192,37 @@ describe('createAwsClients retries', () => {
     ]);
     expect(sentJson(handler.seen[0])).toEqual({ TableName: 'rollouts' });
     expect(sentJson(handler.seen[2])).toEqual({ Entries: [{ Source: 'sm-rollout' }] });
+  });
+
+  it('sends CloudFormation calls (the awsQuery protocol) through the given HTTP handler, retrying throttling', async () => {
+    const seen: { headers: Record<string, string>; body: unknown }[] = [];
+    const handler = {
+      async handle(request: { headers: Record<string, string>; body: unknown }) {
+        seen.push({ headers: { ...request.headers }, body: request.body });
+        const xml =
+          seen.length === 1
+            ? '<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>'
+            : '<DescribeStacksResponse><DescribeStacksResult><Stacks/></DescribeStacksResult></DescribeStacksResponse>';
+        return {
+          response: new HttpResponse({
+            statusCode: seen.length === 1 ? 400 : 200,
+            headers: { 'content-type': 'text/xml' },
+            body: Buffer.from(xml),
+          }),
+        };
+      },
+    };
+    const { cloudformation } = createAwsClients({ requestHandler: handler, region: 'eu-west-1' });
+
+    const output = await settle(
+      cloudformation.send(new DescribeStacksCommand({ StackName: 'SmRolloutStack' })),
+    );
+
+    expect(output.Stacks ?? []).toEqual([]);
+    expect(seen).toHaveLength(2);
+    const body = seen[1]!.body;
+    expect(typeof body === 'string' ? body : new TextDecoder().decode(body as Uint8Array)).toContain(
+      'Action=DescribeStacks',
+    );
   });
 });

@@ -313,24 +313,42 @@ describe('describeModelPackage', () => {
   });
 });
 
-describe('modelExists', () => {
-  it('is true when DescribeModel answers', async () => {
+describe('describeModel', () => {
+  it('names the model package a model was created from (what undo rolls back to)', async () => {
     sagemaker.on(DescribeModelCommand).resolves({
       ModelName: 'fraud-v7',
       ModelArn: `${ARN}:model/fraud-v7`,
       CreationTime: new Date(0),
+      Containers: [{ ModelPackageName: `${ARN}:model-package/fraud/7` }],
     });
 
-    await expect(control.modelExists('fraud-v7')).resolves.toBe(true);
+    await expect(control.describeModel('fraud-v7')).resolves.toStrictEqual({
+      modelName: 'fraud-v7',
+      modelPackageArn: `${ARN}:model-package/fraud/7`,
+    });
     expect(inputsOf(DescribeModelCommand)).toStrictEqual([{ ModelName: 'fraud-v7' }]);
   });
 
-  it('is false when SageMaker cannot find the model', async () => {
+  it('reads a PrimaryContainer model package too, and omits it for models built from an image', async () => {
+    sagemaker
+      .on(DescribeModelCommand, { ModelName: 'a' })
+      .resolves({ ModelName: 'a', PrimaryContainer: { ModelPackageName: `${ARN}:model-package/a/1` } })
+      .on(DescribeModelCommand, { ModelName: 'b' })
+      .resolves({ ModelName: 'b', PrimaryContainer: { Image: 'image:latest' } });
+
+    await expect(control.describeModel('a')).resolves.toStrictEqual({
+      modelName: 'a',
+      modelPackageArn: `${ARN}:model-package/a/1`,
+    });
+    await expect(control.describeModel('b')).resolves.toStrictEqual({ modelName: 'b' });
+  });
+
+  it('is undefined when SageMaker cannot find the model', async () => {
     sagemaker
       .on(DescribeModelCommand)
       .rejects(awsError('ValidationException', `Could not find model "${ARN}:model/fraud-v7".`));
 
-    await expect(control.modelExists('fraud-v7')).resolves.toBe(false);
+    await expect(control.describeModel('fraud-v7')).resolves.toBeUndefined();
   });
 });
 
@@ -641,7 +659,7 @@ describe('failures every operation shares', () => {
     ['DescribeEndpoint', () => control.describeEndpoint('prod')],
     ['DescribeEndpointConfig', () => control.describeEndpointConfig('c')],
     ['DescribeModelPackage', () => control.describeModelPackage(PACKAGE_ARN)],
-    ['DescribeModel', () => control.modelExists('m')],
+    ['DescribeModel', () => control.describeModel('m')],
     [
       'CreateModel',
       () =>

@@ -46,7 +46,7 @@ describe('sm-rollout (top level)', () => {
     expect(result.code).toBe(1);
     expect(result.out).toEqual([]);
     expect(result.stderr).toContain('unknown command "deploy"');
-    expect(result.stderr).toMatch(/demo, plan/);
+    expect(result.stderr).toMatch(/start, status, watch, .*plan, policy, demo/);
     expect(result.stderr).toContain('sm-rollout --help');
   });
 });

@@ -72,7 +72,7 @@ describe('simulated SageMaker: the starting endpoint', () => {
         'arn:aws:sagemaker:us-east-1:123456789012:model-package/fraud/99',
       ),
     ).toBeUndefined();
-    expect(await cloud.sagemaker.modelExists('no-such-model')).toBe(false);
+    expect(await cloud.sagemaker.describeModel('no-such-model')).toBeUndefined();
     expect(await cloud.sagemaker.deleteEndpointConfig('no-such-config')).toBe('absent');
     expect(await cloud.sagemaker.deleteModel('no-such-model')).toBe('absent');
   });
@@ -256,7 +256,10 @@ describe('simulated SageMaker: UpdateEndpoint', () => {
         tags: [],
       }),
     ).toBe('exists');
-    expect(await cloud.sagemaker.modelExists('fraud-detector-candidate')).toBe(true);
+    expect(await cloud.sagemaker.describeModel('fraud-detector-candidate')).toMatchObject({
+      modelName: 'fraud-detector-candidate',
+      modelPackageArn: expect.stringContaining(':model-package/'),
+    });
   });
 
   it('emits a SageMaker Endpoint State Change on every status change, spelled as EventBridge does', async () => {

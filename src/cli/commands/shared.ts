@@ -1,0 +1,71 @@
+// What the rollout verbs share: opening the backend for the flags given (and always closing it),
+// finding the rollout a command is about, and turning a finished follow into an exit code.
+import { SmRolloutError } from '../../errors';
+import { toDurationMs } from '../../plan';
+import type { RolloutRecord } from '../../store';
+import type { FollowResult, RolloutBackend } from '../backend';
+import { EXIT, UsageError, exitCodeForStatus } from '../io';
+import { openBackend, type BackendFlags } from '../mode';
+
+export async function withBackend<T>(
+  flags: BackendFlags,
+  work: (backend: RolloutBackend) => Promise<T>,
+): Promise<T> {
+  const backend = await openBackend(flags);
+  try {
+    return await work(backend);
+  } finally {
+    await backend.close();
+  }
+}
+
+/** The rollout named by id, or the active (else most recent) one on `--endpoint`. */
+export async function findRollout(
+  backend: RolloutBackend,
+  id: string | undefined,
+  endpoint: string | undefined,
+  verb: string,
+): Promise<RolloutRecord> {
+  if (id && endpoint) throw new UsageError(`${verb}: give a rollout id or --endpoint, not both`);
+  if (id) return (await backend.get(id)).record;
+  if (!endpoint)
+    throw new UsageError(
+      `${verb}: which rollout? give its id (see \`sm-rollout list\`) or --endpoint <name>`,
+    );
+  const active = await backend.activeForEndpoint(endpoint);
+  if (active) return active;
+  const [latest] = await backend.list({ endpointName: endpoint });
+  if (!latest) {
+    throw new SmRolloutError('ROLLOUT_NOT_FOUND', `endpoint ${endpoint} has no rollouts in this store`, {
+      field: 'endpoint',
+    });
+  }
+  return latest;
+}
+
+export function timeoutMs(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : toDurationMs(value, '--timeout');
+}
+
+/** 0 succeeded, 2 rolled back, 3 failed, 4 timed out; a rollout waiting for a person is not an error. */
+export function exitCodeFor(result: FollowResult): number {
+  if (result.stoppedBecause === 'timeout') return EXIT.timedOut;
+  if (result.stoppedBecause === 'ended') return exitCodeForStatus(result.record.status);
+  return EXIT.succeeded;
+}
+
+export function attentionHint(record: RolloutRecord, modeFlag: string): string | undefined {
+  if (record.status === 'awaitingPromotion') {
+    return `waiting at a manual gate: run \`sm-rollout promote ${record.id}${modeFlag}\` to continue or \`sm-rollout abort ${record.id}${modeFlag}\` to roll back`;
+  }
+  if (record.status === 'paused')
+    return `paused: run \`sm-rollout resume ${record.id}${modeFlag}\` to continue`;
+  return undefined;
+}
+
+export function modeFlag(flags: BackendFlags): string {
+  if (flags.simulate) return ' --simulate';
+  if (flags.local) return ' --local';
+  if (flags.stack) return ` --stack ${flags.stack}`;
+  return '';
+}

@@ -1,0 +1,250 @@
+// `sm-rollout start`: puts a model package version onto an endpoint with a strategy, or resumes
+// following a detached local rollout.
+import { userInfo } from 'node:os';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import type { StartRolloutRequest } from '../../engine/start-request';
+import { loadPolicies, policyToStartRequest } from '../../policy';
+import type { RolloutRecord, TimelineEntry } from '../../store';
+import type { FollowResult, RolloutBackend, StartRequest } from '../backend';
+import { EXIT, UsageError, type CliIo } from '../io';
+import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson, type BackendFlags } from '../mode';
+import { rolloutJson, timelineLine } from '../render';
+import { DEMO_ROLE } from '../simulated-environment';
+import { attentionHint, exitCodeFor, modeFlag, timeoutMs, withBackend } from './shared';
+
+export const START_USAGE = `Usage: sm-rollout start --endpoint <name> --model-package <arn> [options]
+       sm-rollout start --endpoint <name> --model-package <arn> --policy <file> [options]
+       sm-rollout start --resume <rollout-id> --local
+
+Starts a rollout of a Model Registry version onto a real-time endpoint. Refuses, with the
+reason and nothing changed, when the endpoint already has an active rollout, is not InService,
+or the package is not Approved.
+
+Options:
+  --endpoint <name>         the endpoint to roll out onto
+  --model-package <arn>     the versioned model package ARN (…:model-package/<group>/<version>)
+  --policy <file>           take strategy, alarms, role, ... from the policy for this endpoint
+  --strategy <plan>         any strategy \`sm-rollout plan\` accepts (default Canary10Percent5Minutes)
+  --final-bake <d>          bake at 100% before promotion (default 10m)
+  --alarm <name>            a CloudWatch alarm that rolls back when it fires (repeatable)
+  --execution-role <arn>    IAM role for the new SageMaker model (required unless --policy/--simulate)
+  --instance-type <t>       candidate instance type (default: as the baseline)
+  --instance-count <n>      candidate instance count (default: as the baseline)
+  --max-duration <d>        roll back if not done by then (default 4h)
+  --requested-by <who>      recorded in the timeline (default: your user name)
+  --wait                    controller mode: wait until the rollout ends (exit code says how)
+  --timeout <d>             stop waiting after this long (exit 4; the rollout goes on)
+  --resume <id>             local mode: follow a detached rollout again
+${BACKEND_HELP}
+
+Local mode runs the rollout in this process until it ends; Ctrl-C asks whether to abort (roll
+back) or detach. Simulate mode runs in simulated time and stops when the rollout ends or waits
+for a person (a manual gate).
+
+Exit codes: 0 started / succeeded, 2 rolled back, 3 failed, 4 timed out waiting, 1 refused or bad usage.
+
+Examples:
+  sm-rollout start --simulate --endpoint churn-prod \\
+    --model-package arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-model/2 \\
+    --strategy "10%,2m,pause,50%,2m"
+  sm-rollout start --stack SmRolloutStack --endpoint churn-prod --policy policies.yaml \\
+    --model-package arn:aws:sagemaker:eu-west-1:111122223333:model-package/churn-model/7 --wait --timeout 2h
+  sm-rollout start --local --endpoint churn-prod --model-package <arn> --execution-role <arn> \\
+    --strategy Linear10PercentEvery3Minutes --alarm churn-prod-5xx
+`;
+
+export interface StartFlags extends BackendFlags {
+  endpoint?: string;
+  'model-package'?: string;
+  policy?: string;
+  strategy?: string;
+  'final-bake'?: string;
+  alarm?: string[];
+  'execution-role'?: string;
+  'instance-type'?: string;
+  'instance-count'?: string;
+  'max-duration'?: string;
+  'requested-by'?: string;
+}
+
+/** The request the flags (and the policy, when given) describe; flags win over the policy. */
+export function startRequestFromFlags(
+  flags: StartFlags,
+  requestedBy: string,
+  controller = false,
+): StartRequest {
+  if (!flags.endpoint) throw new UsageError('--endpoint is required: the endpoint to roll out onto');
+  if (!flags['model-package']) {
+    throw new UsageError('--model-package is required: the versioned model package ARN to roll out');
+  }
+  const arn = flags['model-package'];
+  let base: Partial<StartRolloutRequest> = {};
+  if (flags.policy) {
+    const set = loadPolicies(flags.policy);
+    const group = /model-package\/([^/]+)\/\d+$/.exec(arn)?.[1];
+    const policy = set.forEndpoint(flags.endpoint) ?? (group ? set.forGroup(group) : undefined);
+    if (!policy) {
+      throw new UsageError(`--policy: ${flags.policy} has no policy for endpoint ${flags.endpoint}`);
+    }
+    if (policy.endpoint !== flags.endpoint) {
+      throw new UsageError(
+        `--policy: the policy for ${policy.modelPackageGroup} deploys to ${policy.endpoint}, not ${flags.endpoint}`,
+      );
+    }
+    base = policyToStartRequest(policy, arn, requestedBy);
+  }
+  const count = flags['instance-count'];
+  if (count !== undefined && !/^\d+$/.test(count)) {
+    throw new UsageError(`--instance-count: "${count}" is not a whole number`);
+  }
+  const candidate = {
+    ...base.candidate,
+    ...(flags['instance-type'] ? { instanceType: flags['instance-type'] } : {}),
+    ...(count ? { instanceCount: Number(count) } : {}),
+  };
+  const executionRoleArn =
+    flags['execution-role'] ?? base.executionRoleArn ?? (flags.simulate ? DEMO_ROLE : undefined);
+  if (!executionRoleArn && !controller) {
+    throw new UsageError(
+      '--execution-role is required: the IAM role SageMaker uses for the new model (or pass --policy <file>)',
+    );
+  }
+  return {
+    ...base,
+    endpointName: flags.endpoint,
+    modelPackageArn: arn,
+    ...(executionRoleArn ? { executionRoleArn } : {}),
+    ...(flags.strategy ? { strategy: flags.strategy } : {}),
+    ...(flags['final-bake'] ? { finalBake: flags['final-bake'] } : {}),
+    ...(flags.alarm?.length ? { alarms: flags.alarm } : {}),
+    ...(flags['max-duration'] ? { maxDuration: flags['max-duration'] } : {}),
+    ...(Object.keys(candidate).length ? { candidate } : {}),
+    requestedBy,
+  };
+}
+
+/** Ctrl-C in local mode: abort (roll back) or detach; without a terminal to ask, detach. */
+async function askAbortOrDetach(io: CliIo): Promise<'abort' | 'detach'> {
+  if (!process.stdin.isTTY) return 'detach';
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(
+      '\nAbort the rollout (roll back) or detach (it stays where it is)? [a/d] ',
+    );
+    return answer.trim().toLowerCase().startsWith('a') ? 'abort' : 'detach';
+  } catch {
+    io.err('detaching');
+    return 'detach';
+  } finally {
+    rl.close();
+  }
+}
+
+export async function followAndReport(
+  backend: RolloutBackend,
+  record: RolloutRecord,
+  flags: BackendFlags & { timeout?: string },
+  io: CliIo,
+  until: 'end' | 'attention',
+  json: boolean,
+): Promise<number> {
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+    controller.abort();
+  };
+  if (backend.mode === 'local') process.once('SIGINT', onSigint);
+  const print = (_r: RolloutRecord, added: TimelineEntry[]) => {
+    if (!json) for (const entry of added) io.out(timelineLine(entry));
+  };
+  let result: FollowResult;
+  try {
+    result = await backend.follow(record.id, {
+      until,
+      timeoutMs: timeoutMs(flags.timeout),
+      onUpdate: print,
+      signal: controller.signal,
+    });
+    if (interrupted && (await askAbortOrDetach(io)) === 'abort') {
+      await backend.command(record.id, { type: 'ABORT', by: `${userInfo().username} (Ctrl-C)` });
+      result = await backend.follow(record.id, { until: 'end', onUpdate: print });
+    }
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  const final = await backend.get(record.id);
+  if (json) {
+    io.out(JSON.stringify(rolloutJson(final.record, final.timeline), null, 2));
+  } else {
+    io.out(
+      `Rollout ${final.record.id}: ${final.record.status}${final.record.reason ? ` — ${final.record.reason}` : ''}`,
+    );
+    const hint = attentionHint(final.record, modeFlag(flags));
+    if (hint) io.out(hint);
+    if (result.stoppedBecause === 'detached') {
+      io.out(`detached; continue with \`sm-rollout start --resume ${record.id}${modeFlag(flags)}\``);
+    }
+    if (result.stoppedBecause === 'timeout')
+      io.out(`stopped waiting after ${flags.timeout}; the rollout goes on`);
+  }
+  return exitCodeFor({ ...result, record: final.record });
+}
+
+export async function startCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...BACKEND_OPTIONS,
+      endpoint: { type: 'string' },
+      'model-package': { type: 'string' },
+      policy: { type: 'string' },
+      strategy: { type: 'string' },
+      'final-bake': { type: 'string' },
+      alarm: { type: 'string', multiple: true },
+      'execution-role': { type: 'string' },
+      'instance-type': { type: 'string' },
+      'instance-count': { type: 'string' },
+      'max-duration': { type: 'string' },
+      'requested-by': { type: 'string' },
+      wait: { type: 'boolean' },
+      timeout: { type: 'string' },
+      resume: { type: 'string' },
+    },
+  });
+  if (values.help) {
+    io.out(START_USAGE);
+    return EXIT.succeeded;
+  }
+  if (positionals.length) throw new UsageError(`start takes flags only (got "${positionals.join(' ')}")`);
+  const json = wantsJson(values);
+  timeoutMs(values.timeout);
+  return withBackend(values, async (backend) => {
+    if (values.resume) {
+      if (backend.mode !== 'local') throw new UsageError('--resume applies to --local rollouts');
+      const { record } = await backend.get(values.resume);
+      return followAndReport(backend, record, values, io, 'end', json);
+    }
+    const requestedBy = values['requested-by'] ?? `${userInfo().username} (cli)`;
+    const record = await backend.start(
+      startRequestFromFlags(values, requestedBy, backend.mode === 'controller'),
+    );
+    if (!json)
+      io.out(`Started rollout ${record.id} of ${record.modelPackageArn} onto ${record.endpointName}`);
+    if (backend.mode === 'controller' && !values.wait) {
+      if (json) io.out(JSON.stringify(rolloutJson(record), null, 2));
+      else io.out(`follow it with \`sm-rollout watch ${record.id}${modeFlag(values)}\``);
+      return EXIT.succeeded;
+    }
+    return followAndReport(
+      backend,
+      record,
+      values,
+      io,
+      backend.mode === 'simulate' ? 'attention' : 'end',
+      json,
+    );
+  });
+}

@@ -1,0 +1,407 @@
+// Controller mode: the CLI steers rollouts that the deployed controller runs. Commands go out as one
+// `Rollout Command` event each on the controller's command bus; state is read from its rollout table.
+// Everything the CLI can check on its own (the request, the endpoint's active rollout, the read-only
+// preflight, whether a command applies to the rollout's current state) is checked before sending, so a
+// refusal is immediate and nothing is sent. After sending, the CLI waits until the controller has acted.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { createActor } from 'xstate';
+import { toSmRolloutError } from '../aws/classify-error';
+import { createAwsClients, type AwsClients } from '../aws/clients';
+import { CloudWatchAlarmControl } from '../aws/cloudwatch';
+import { SageMakerEndpointControl } from '../aws/sagemaker';
+import { createRolloutEffects } from '../engine/effects';
+import type { CommandRequest } from '../engine/engine';
+import type { AlarmControl, AlarmState, EndpointControl, ModelState } from '../engine/ports';
+import { validateStartRequest, type StartRolloutRequest } from '../engine/start-request';
+import { SmRolloutError } from '../errors';
+import { formatDuration } from '../plan';
+import {
+  DynamoRolloutStore,
+  type ListFilter,
+  type RolloutRecord,
+  type RolloutStore,
+  type TimelineEntry,
+} from '../store';
+import { ROLLOUT_MACHINE_VERSION, type RolloutCommand } from '../../statemachines/contract';
+import { explainRejection, isTerminal, type RolloutStatus } from '../../statemachines/describe';
+import { rolloutMachine } from '../../statemachines/rollout';
+import type { FollowOptions, FollowResult, RolloutBackend } from './backend';
+import { resolveControllerConfig, type ControllerConfig } from './controller-config';
+
+/** The event the controller's command rule matches (src/handlers/events.ts). */
+export const COMMAND_SOURCE = 'sm-rollout.cli';
+export const COMMAND_DETAIL_TYPE = 'Rollout Command';
+export const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
+export const DEFAULT_COMMAND_POLL_MS = 1_000;
+export const DEFAULT_FOLLOW_INTERVAL_MS = 2_000;
+
+/** The store reads controller mode needs; it never writes. */
+export type ControllerStore = Pick<RolloutStore, 'get' | 'list' | 'timeline' | 'activeForEndpoint'>;
+
+/** Where time enters: real time by default, a fake clock in tests. */
+export interface ControllerClock {
+  now(): number;
+  /** Resolves after `ms`, or rejects/resolves early when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface ControllerBackendDeps {
+  eventbridge: EventBridgeClient;
+  commandBusName: string;
+  store: ControllerStore;
+  /** Read-only SageMaker calls for the start preflight. */
+  endpoints: EndpointControl;
+  /** Alarm reads for the preflight and status views. */
+  alarms: AlarmControl;
+  clock?: ControllerClock;
+  /** How long to wait for the controller to act on a command. Default 60 s. */
+  commandTimeoutMs?: number;
+  /** How often to look at the store while waiting for that. Default 1 s. */
+  commandPollMs?: number;
+  /** How often `follow` reads the store. Default 2 s. */
+  followIntervalMs?: number;
+  /** Named in the timeout message so the user knows where to look (e.g. the stack's name). */
+  controllerHint?: string;
+}
+
+export type ControllerFollowOptions = FollowOptions & { intervalMs?: number };
+
+/**
+ * A start request as controller mode takes it: the execution role (and everything else but the endpoint
+ * and the package) may be left to the endpoint's policy, which only the controller knows.
+ */
+export type ControllerStartRequest = Omit<StartRolloutRequest, 'executionRoleArn'> & {
+  executionRoleArn?: string;
+};
+
+type CommandDetail =
+  | {
+      command: 'start';
+      endpoint: string;
+      modelPackageArn: string;
+      requestedBy: string;
+      strategy?: StartRolloutRequest['strategy'];
+      finalBake?: string;
+      alarms?: string[];
+      executionRoleArn?: string;
+      maxDuration?: string;
+    }
+  | {
+      command: 'pause' | 'resume' | 'promote' | 'abort';
+      rolloutId: string;
+      requestedBy: string;
+      full?: boolean;
+      note?: string;
+    };
+
+const realClock: ControllerClock = {
+  now: () => Date.now(),
+  async sleep(ms, signal) {
+    await sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined);
+  },
+};
+
+const ATTENTION: readonly RolloutStatus[] = ['awaitingPromotion', 'paused'];
+
+/** The controller's event carries durations as text; requests may give milliseconds. */
+function durationText(value: string | number | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'number' ? formatDuration(value) : value;
+}
+
+function notFound(rolloutId: string): SmRolloutError {
+  return new SmRolloutError(
+    'ROLLOUT_NOT_FOUND',
+    `rollout ${rolloutId} not found in the controller's table; \`sm-rollout list\` shows the known ones`,
+    { field: 'rolloutId' },
+  );
+}
+
+export class ControllerBackend implements RolloutBackend {
+  readonly mode = 'controller' as const;
+  private readonly clock: ControllerClock;
+  private readonly commandTimeoutMs: number;
+  private readonly commandPollMs: number;
+  private readonly followIntervalMs: number;
+
+  constructor(private readonly deps: ControllerBackendDeps) {
+    this.clock = deps.clock ?? realClock;
+    this.commandTimeoutMs = deps.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.commandPollMs = deps.commandPollMs ?? DEFAULT_COMMAND_POLL_MS;
+    this.followIntervalMs = deps.followIntervalMs ?? DEFAULT_FOLLOW_INTERVAL_MS;
+  }
+
+  /** The backend for a resolved configuration, over the one client factory's clients. */
+  static fromConfig(
+    config: ControllerConfig,
+    clients: Pick<AwsClients, 'eventbridge' | 'dynamodb' | 'sagemaker' | 'cloudwatch'>,
+    options: Pick<
+      ControllerBackendDeps,
+      'clock' | 'commandTimeoutMs' | 'commandPollMs' | 'followIntervalMs'
+    > = {},
+  ): ControllerBackend {
+    return new ControllerBackend({
+      ...options,
+      eventbridge: clients.eventbridge,
+      commandBusName: config.commandBusName,
+      store: new DynamoRolloutStore(clients.dynamodb, config.tableName),
+      endpoints: new SageMakerEndpointControl(clients.sagemaker),
+      alarms: new CloudWatchAlarmControl(clients.cloudwatch),
+      ...(config.stack ? { controllerHint: `stack ${config.stack}` } : {}),
+    });
+  }
+
+  async start(request: ControllerStartRequest): Promise<RolloutRecord> {
+    const detail = this.startDetail(request);
+    const active = await this.deps.store.activeForEndpoint(detail.endpoint);
+    if (active) {
+      throw new SmRolloutError(
+        'ROLLOUT_ACTIVE',
+        `endpoint ${detail.endpoint} already has an active rollout (${active.id}, ${active.phase}); ` +
+          `wait for it to end or run \`sm-rollout abort ${active.id}\``,
+        { field: 'endpoint' },
+      );
+    }
+    await createRolloutEffects({ endpoints: this.deps.endpoints, alarms: this.deps.alarms }).resolveBaseline({
+      endpointName: detail.endpoint,
+      modelPackageArn: detail.modelPackageArn,
+      alarms: [...new Set(detail.alarms ?? [])],
+    });
+    // Rollouts of this endpoint that existed before the send cannot be the one it starts.
+    const before = new Set((await this.deps.store.list({ endpointName: detail.endpoint })).map((r) => r.id));
+    const eventId = await this.send(detail);
+    return this.waitFor(
+      eventId,
+      `start a rollout of ${detail.modelPackageArn} on ${detail.endpoint}`,
+      async () => {
+        const records = await this.deps.store.list({ endpointName: detail.endpoint });
+        return records.find((r) => !before.has(r.id) && r.modelPackageArn === detail.modelPackageArn);
+      },
+    );
+  }
+
+  async command(rolloutId: string, command: CommandRequest): Promise<RolloutRecord> {
+    const record = await this.deps.store.get(rolloutId);
+    if (!record) throw notFound(rolloutId);
+    this.checkApplies(record, command);
+    const eventId = await this.send({
+      command: command.type.toLowerCase() as 'pause' | 'resume' | 'promote' | 'abort',
+      rolloutId,
+      requestedBy: command.by,
+      ...(command.type === 'PROMOTE' && command.full !== undefined ? { full: command.full } : {}),
+      ...(command.type === 'ABORT' && command.note !== undefined ? { note: command.note } : {}),
+    });
+    return this.waitFor(eventId, `${command.type.toLowerCase()} rollout ${rolloutId}`, async () => {
+      const now = await this.deps.store.get(rolloutId);
+      return now && now.version > record.version ? now : undefined;
+    });
+  }
+
+  async get(rolloutId: string): Promise<{ record: RolloutRecord; timeline: TimelineEntry[] }> {
+    const record = await this.deps.store.get(rolloutId);
+    if (!record) throw notFound(rolloutId);
+    return { record, timeline: await this.deps.store.timeline(rolloutId) };
+  }
+
+  list(filter?: ListFilter): Promise<RolloutRecord[]> {
+    return this.deps.store.list(filter);
+  }
+
+  activeForEndpoint(endpointName: string): Promise<RolloutRecord | undefined> {
+    return this.deps.store.activeForEndpoint(endpointName);
+  }
+
+  /**
+   * Reads the store every `intervalMs` (default 2 s) and reports the timeline entries added since following
+   * began (as local mode does). The controller drives the rollout; following never changes it.
+   */
+  async follow(rolloutId: string, options: ControllerFollowOptions): Promise<FollowResult> {
+    const interval = options.intervalMs ?? this.followIntervalMs;
+    const deadline = options.timeoutMs === undefined ? undefined : this.clock.now() + options.timeoutMs;
+    let seen: number | undefined;
+    for (;;) {
+      const record = await this.deps.store.get(rolloutId);
+      if (!record) throw notFound(rolloutId);
+      if (seen === undefined) seen = record.timelineLength;
+      if (record.timelineLength > seen) {
+        const from = seen;
+        const added = (await this.deps.store.timeline(rolloutId)).filter((e) => e.seq >= from);
+        seen = record.timelineLength;
+        await options.onUpdate?.(record, added);
+      }
+      if (isTerminal(record.status)) return { record, stoppedBecause: 'ended' };
+      if (options.until === 'attention' && ATTENTION.includes(record.status)) {
+        return { record, stoppedBecause: 'attention' };
+      }
+      if (options.signal?.aborted) return { record, stoppedBecause: 'detached' };
+      const now = this.clock.now();
+      if (deadline !== undefined && now >= deadline) return { record, stoppedBecause: 'timeout' };
+      await this.clock.sleep(
+        deadline === undefined ? interval : Math.min(interval, deadline - now),
+        options.signal,
+      );
+      if (options.signal?.aborted) return { record, stoppedBecause: 'detached' };
+    }
+  }
+
+  describeModel(modelName: string): Promise<ModelState | undefined> {
+    return this.deps.endpoints.describeModel(modelName);
+  }
+
+  async alarmStates(alarmNames: string[]): Promise<AlarmState[]> {
+    if (alarmNames.length === 0) return [];
+    try {
+      return await this.deps.alarms.describeAlarms(alarmNames);
+    } catch {
+      return [];
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  /** The start event's detail, refusing what the controller would refuse (or cannot carry). */
+  private startDetail(request: ControllerStartRequest): Extract<CommandDetail, { command: 'start' }> {
+    if (request.candidateAlarms?.length || (request.candidate && Object.keys(request.candidate).length)) {
+      const field = request.candidateAlarms?.length ? 'candidateAlarms' : 'candidate';
+      throw new SmRolloutError(
+        'INVALID_INPUT',
+        `${field}: a controller start command cannot carry ${field}; put them in the endpoint's policy ` +
+          'and deploy it, or start with --local',
+        { field },
+      );
+    }
+    if (request.executionRoleArn !== undefined) {
+      // A full request: everything the controller would check, checked here first.
+      validateStartRequest(request as StartRolloutRequest);
+    } else {
+      // The controller fills the rest from the endpoint's policy; check what was given on its own
+      // (a placeholder role, and no maxDuration bound the policy may raise).
+      validateStartRequest({
+        ...request,
+        executionRoleArn: 'arn:aws:iam::000000000000:role/placeholder',
+        maxDuration: request.maxDuration ?? Number.MAX_SAFE_INTEGER,
+      });
+    }
+    const finalBake = durationText(request.finalBake);
+    const maxDuration = durationText(request.maxDuration);
+    return {
+      command: 'start',
+      endpoint: request.endpointName,
+      modelPackageArn: request.modelPackageArn,
+      requestedBy: request.requestedBy || 'unknown',
+      ...(request.strategy !== undefined ? { strategy: request.strategy } : {}),
+      ...(finalBake !== undefined ? { finalBake } : {}),
+      ...(request.alarms !== undefined ? { alarms: request.alarms } : {}),
+      ...(request.executionRoleArn !== undefined ? { executionRoleArn: request.executionRoleArn } : {}),
+      ...(maxDuration !== undefined ? { maxDuration } : {}),
+    };
+  }
+
+  /** Restores the rollout's machine (not started: no effect runs) and asks whether the command applies. */
+  private checkApplies(record: RolloutRecord, command: CommandRequest): void {
+    if (record.machineVersion !== ROLLOUT_MACHINE_VERSION) {
+      throw new SmRolloutError(
+        'SNAPSHOT_INCOMPATIBLE',
+        `rollout ${record.id} was saved by ${record.machineVersion}; this CLI understands ${ROLLOUT_MACHINE_VERSION} ` +
+          'and cannot tell whether the command applies — use the CLI version that matches the controller',
+      );
+    }
+    // Not yet at its first quiet point: only the controller can tell; it decides when the command arrives.
+    if (record.snapshot === null || record.snapshot === undefined) return;
+    const snapshot = createActor(rolloutMachine, {
+      snapshot: record.snapshot as never,
+      input: record.input,
+    }).getSnapshot();
+    const event = { ...command, now: this.clock.now() } as RolloutCommand;
+    if (snapshot.status !== 'active' || !snapshot.can(event)) {
+      throw new SmRolloutError('COMMAND_REJECTED', explainRejection(snapshot, event));
+    }
+  }
+
+  /** One PutEvents entry; returns EventBridge's event id. */
+  private async send(detail: CommandDetail): Promise<string> {
+    let output;
+    try {
+      output = await this.deps.eventbridge.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: this.deps.commandBusName,
+              Source: COMMAND_SOURCE,
+              DetailType: COMMAND_DETAIL_TYPE,
+              Detail: JSON.stringify(detail),
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      throw toSmRolloutError(`PutEvents to the command bus ${this.deps.commandBusName}`, error);
+    }
+    const entry = output.Entries?.[0];
+    if ((output.FailedEntryCount ?? 0) > 0 || !entry?.EventId) {
+      const why = entry?.ErrorCode
+        ? `${entry.ErrorCode}: ${entry.ErrorMessage ?? 'no message'}`
+        : 'EventBridge returned no event id';
+      throw new SmRolloutError(
+        'AWS_ERROR',
+        `the ${detail.command} command was not sent to the command bus ${this.deps.commandBusName} (${why}); ` +
+          'nothing changed — check that the bus exists and that your credentials may put events on it ' +
+          '(the stack grants this to its commandPrincipals)',
+      );
+    }
+    return entry.EventId;
+  }
+
+  /** Polls until `acted` finds what the controller did, or gives up after the command timeout. */
+  private async waitFor(
+    eventId: string,
+    what: string,
+    acted: () => Promise<RolloutRecord | undefined>,
+  ): Promise<RolloutRecord> {
+    const deadline = this.clock.now() + this.commandTimeoutMs;
+    for (;;) {
+      const record = await acted();
+      if (record) return record;
+      const now = this.clock.now();
+      if (now >= deadline) break;
+      await this.clock.sleep(Math.min(this.commandPollMs, deadline - now));
+    }
+    const where = this.deps.controllerHint ? ` of ${this.deps.controllerHint}` : '';
+    throw new SmRolloutError(
+      'AWS_ERROR',
+      `the command to ${what} was sent (event ${eventId}) but the controller has not acted on it within ` +
+        `${formatDuration(this.commandTimeoutMs)}; it may still do so, or it may have refused it. Check with ` +
+        "`sm-rollout status <id>` (or `sm-rollout list`), and look in the controller function's log group" +
+        `${where} (/aws/lambda/<FunctionName output>) and its dead-letter queue (DeadLetterQueueUrl output)`,
+    );
+  }
+}
+
+/** The CLI's controller-mode flags (src/cli/mode.ts BackendFlags). */
+export interface ControllerFlags {
+  stack?: string;
+  table?: string;
+  'command-bus'?: string;
+  region?: string;
+}
+
+/** Finds the controller (flags, env, config file, stack outputs) and opens a backend on it. */
+export async function openControllerBackend(
+  flags: ControllerFlags,
+  env: Record<string, string | undefined> = process.env,
+  cwd: string = process.cwd(),
+): Promise<ControllerBackend> {
+  const config = await resolveControllerConfig({
+    ...(flags.stack !== undefined ? { stack: flags.stack } : {}),
+    ...(flags.table !== undefined ? { table: flags.table } : {}),
+    ...(flags['command-bus'] !== undefined ? { commandBus: flags['command-bus'] } : {}),
+    ...(flags.region !== undefined ? { region: flags.region } : {}),
+    env,
+    cwd,
+  });
+  return ControllerBackend.fromConfig(
+    config,
+    createAwsClients(config.region === undefined ? {} : { region: config.region }),
+  );
+}

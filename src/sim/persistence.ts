@@ -1,0 +1,84 @@
+// The simulated cloud saved as plain JSON data, so that one CLI process can leave a rollout waiting
+// (at a manual gate, say) and the next one can pick the same cloud up and carry on.
+//
+// Preserved: the clock, every random stream's exact position (so a restored cloud draws the same
+// traffic, update durations and event ids as the original would have), model packages, models,
+// endpoint configs, endpoints with any update in progress (as data: kind, due time, fault drawn),
+// alarms with their state and evaluated periods, the recent metric minutes alarms need, the serving
+// timeline of the minute in progress, and armed faults.
+//
+// Not preserved: the observation logs (events, deliveryFailures, calls, servingHistory, violations)
+// start empty after a restore; event listeners; work other code scheduled on the clock; and metric
+// minutes older than the longest alarm evaluation range (at least METRIC_HISTORY_MS), so
+// metricData() only reaches back that far.
+import type { FaultPlanState } from './faults';
+import type { MetricSeriesState } from './metrics';
+import type { SimModelPackage } from './model-registry';
+import type { RandomState } from './random';
+import type { PendingUpdateState, SimSageMakerState } from './sagemaker';
+import type { SimAlarmState } from './cloudwatch';
+import type { SimTimings } from './types';
+
+export const SIM_STATE_VERSION = 'sim-state/1';
+
+/** Metric history kept at least, whatever the alarms need. */
+export const METRIC_HISTORY_MS = 15 * 60_000;
+
+/** Work due on the clock, in the order it will run: the minute tick and updates completing. */
+export type ScheduledWorkState = { kind: 'minuteTick'; at: number } | PendingUpdateState;
+
+export interface SimCloudState {
+  version: typeof SIM_STATE_VERSION;
+  /** How the cloud was created; a restored cloud keeps these. */
+  config: {
+    seed: number;
+    region: string;
+    accountId: string;
+    timings: SimTimings;
+    requestsPerMinute: number;
+  };
+  /** The virtual time (epoch ms) when the state was saved. */
+  now: number;
+  /** Each random stream's position (see cloud.ts for the streams). */
+  random: {
+    eventIds: RandomState;
+    updateDurations: RandomState;
+    alarmMetricIds: RandomState;
+    traffic: RandomState;
+  };
+  /** Due work in run order (time, then scheduling order). */
+  scheduled: ScheduledWorkState[];
+  modelPackages: SimModelPackage[];
+  sagemaker: SimSageMakerState;
+  alarms: SimAlarmState[];
+  /** Metric minutes from `from` on. */
+  metrics: { from: number; series: MetricSeriesState[] };
+  faults: FaultPlanState;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Checks that `value` looks like a state this version wrote; throws a clear error otherwise. */
+export function assertSimCloudState(value: unknown): asserts value is SimCloudState {
+  if (!isObject(value)) {
+    throw new Error('simulated cloud state must be an object (the JSON SimCloud.exportState() wrote)');
+  }
+  if (value['version'] !== SIM_STATE_VERSION) {
+    throw new Error(
+      `unsupported simulated cloud state version ${JSON.stringify(value['version'])}: ` +
+        `this sm-rollout reads ${SIM_STATE_VERSION}; start a new simulation`,
+    );
+  }
+  const problems: string[] = [];
+  if (typeof value['now'] !== 'number' || !Number.isFinite(value['now'])) problems.push('now');
+  for (const key of ['config', 'random', 'sagemaker', 'metrics', 'faults']) {
+    if (!isObject(value[key])) problems.push(key);
+  }
+  for (const key of ['scheduled', 'modelPackages', 'alarms']) {
+    if (!Array.isArray(value[key])) problems.push(key);
+  }
+  if (problems.length > 0) {
+    throw new Error(`simulated cloud state ${SIM_STATE_VERSION} is damaged: bad ${problems.join(', ')}`);
+  }
+}
