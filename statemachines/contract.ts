@@ -63,6 +63,17 @@ export interface RolloutInput {
   baseline?: Baseline;
 }
 
+/** The lifecycle events a rollout publishes (EventBridge detail-types, source `sm-rollout`). */
+export type LifecycleDetailType =
+  | 'Rollout Started'
+  | 'Traffic Shifted'
+  | 'Rollout Paused'
+  | 'Rollout Resumed'
+  | 'Rollback Started'
+  | 'Rollout Rolled Back'
+  | 'Rollout Succeeded'
+  | 'Rollout Failed';
+
 export type RollbackReason =
   | { kind: 'alarm'; alarmName: string; stateReason: string; datapoints?: number[]; threshold?: number }
   | { kind: 'abort'; by: string; note?: string }

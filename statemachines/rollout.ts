@@ -12,6 +12,7 @@ import type {
   CleanupResult,
   CreateCandidateResult,
   EndpointChange,
+  LifecycleDetailType,
   ResolveBaselineResult,
   RollbackReason,
   RolloutEvent,
@@ -54,15 +55,7 @@ export interface TimelineNote {
   type: 'timeline';
   kind: string;
   message: string;
-  lifecycle?:
-    | 'Rollout Started'
-    | 'Traffic Shifted'
-    | 'Rollout Paused'
-    | 'Rollout Resumed'
-    | 'Rollback Started'
-    | 'Rollout Rolled Back'
-    | 'Rollout Succeeded'
-    | 'Rollout Failed';
+  lifecycle?: LifecycleDetailType;
   detail: { weights: { baseline: number; candidate: number }; step: { index: number; total: number } };
 }
 
@@ -293,6 +286,16 @@ const rollbackOnAlarm = {
       };
     },
   }) as never,
+} as const;
+
+const promoteFully = {
+  guard: 'fullPromotion',
+  target: '#rollout.promoting',
+  actions: note(
+    'promotedFull',
+    ({ event }) =>
+      `Full promotion requested by ${(event as { by: string }).by}: skipping the remaining steps`,
+  ),
 } as const;
 
 const rollbackOnDeadline = {
@@ -636,15 +639,7 @@ export const rolloutMachine = rolloutSetup.createMachine({
       on: {
         ABORT: rollbackOnAbort,
         ALARM_FIRED: rollbackOnAlarm,
-        PROMOTE: {
-          guard: 'fullPromotion',
-          target: 'promoting',
-          actions: note(
-            'promotedFull',
-            ({ event }) =>
-              `Full promotion requested by ${(event as { by: string }).by}: skipping the remaining steps`,
-          ),
-        },
+        PROMOTE: promoteFully,
       },
       states: {
         flow: {
@@ -734,15 +729,7 @@ export const rolloutMachine = rolloutSetup.createMachine({
               ...holdWatchingAlarms({ bake: false }),
               on: {
                 PROMOTE: [
-                  {
-                    guard: 'fullPromotion',
-                    target: '#rollout.promoting',
-                    actions: note(
-                      'promotedFull',
-                      ({ event }) =>
-                        `Full promotion requested by ${(event as { by: string }).by}: skipping the remaining steps`,
-                    ),
-                  },
+                  promoteFully,
                   {
                     target: 'choosing',
                     actions: [

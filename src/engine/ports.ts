@@ -165,15 +165,9 @@ export interface AlarmControl {
   deleteAlarms(alarmNames: readonly string[]): Promise<void>;
 }
 
-export type LifecycleDetailType =
-  | 'Rollout Started'
-  | 'Traffic Shifted'
-  | 'Rollout Paused'
-  | 'Rollout Resumed'
-  | 'Rollback Started'
-  | 'Rollout Rolled Back'
-  | 'Rollout Succeeded'
-  | 'Rollout Failed';
+import type { LifecycleDetailType } from '../../statemachines/contract';
+
+export type { LifecycleDetailType };
 
 export interface LifecycleEvent {
   detailType: LifecycleDetailType;

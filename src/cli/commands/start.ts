@@ -231,20 +231,31 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     const record = await backend.start(
       startRequestFromFlags(values, requestedBy, backend.mode === 'controller'),
     );
-    if (!json)
-      io.out(`Started rollout ${record.id} of ${record.modelPackageArn} onto ${record.endpointName}`);
-    if (backend.mode === 'controller' && !values.wait) {
-      if (json) io.out(JSON.stringify(rolloutJson(record), null, 2));
-      else io.out(`follow it with \`sm-rollout watch ${record.id}${modeFlag(values)}\``);
-      return EXIT.succeeded;
-    }
-    return followAndReport(
-      backend,
-      record,
-      values,
-      io,
-      backend.mode === 'simulate' ? 'attention' : 'end',
-      json,
-    );
+    const headline = `Started rollout ${record.id} of ${record.modelPackageArn} onto ${record.endpointName}`;
+    return reportStarted(backend, record, headline, values, io, json);
   });
+}
+
+/**
+ * After a start: in controller mode return at once (unless --wait); locally and in simulate mode
+ * this process runs the rollout, so follow it.
+ */
+export async function reportStarted(
+  backend: RolloutBackend,
+  record: RolloutRecord,
+  headline: string,
+  flags: BackendFlags & { wait?: boolean; timeout?: string },
+  io: CliIo,
+  json: boolean,
+): Promise<number> {
+  if (!json) {
+    io.out(headline);
+    for (const entry of (await backend.get(record.id)).timeline) io.out(timelineLine(entry));
+  }
+  if (backend.mode === 'controller' && !flags.wait) {
+    if (json) io.out(JSON.stringify(rolloutJson(record), null, 2));
+    else io.out(`follow it with \`sm-rollout watch ${record.id}${modeFlag(flags)}\``);
+    return EXIT.succeeded;
+  }
+  return followAndReport(backend, record, flags, io, backend.mode === 'simulate' ? 'attention' : 'end', json);
 }

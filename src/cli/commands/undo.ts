@@ -7,9 +7,8 @@ import type { RolloutRecord } from '../../store';
 import type { RolloutBackend, StartRequest } from '../backend';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson } from '../mode';
-import { rolloutJson } from '../render';
-import { followAndReport } from './start';
-import { modeFlag, withBackend } from './shared';
+import { reportStarted } from './start';
+import { withBackend } from './shared';
 
 export const UNDO_USAGE = `Usage: sm-rollout undo --endpoint <name> [--strategy <plan>] [--final-bake <d>] [--wait] [--output json]
 
@@ -108,22 +107,7 @@ export async function undoCommand(argv: string[], io: CliIo): Promise<number> {
       values['requested-by'] ?? `${userInfo().username} (cli)`,
     );
     const record = await backend.start(request);
-    if (!json)
-      io.out(
-        `Started rollout ${record.id}: ${request.modelPackageArn} back onto ${record.endpointName} (undoing ${undoing.id})`,
-      );
-    if (backend.mode === 'controller' && !values.wait) {
-      if (json) io.out(JSON.stringify(rolloutJson(record), null, 2));
-      else io.out(`follow it with \`sm-rollout watch ${record.id}${modeFlag(values)}\``);
-      return EXIT.succeeded;
-    }
-    return followAndReport(
-      backend,
-      record,
-      values,
-      io,
-      backend.mode === 'simulate' ? 'attention' : 'end',
-      json,
-    );
+    const headline = `Started rollout ${record.id}: ${request.modelPackageArn} back onto ${record.endpointName} (undoing ${undoing.id})`;
+    return reportStarted(backend, record, headline, values, io, json);
   });
 }
