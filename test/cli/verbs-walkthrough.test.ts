@@ -1,0 +1,531 @@
+// The README's CLI walkthrough, run through main(argv, io) against the simulated cloud: one
+// simulated account per describe, each `it` one command of the sequence, in human and JSON form.
+import {
+  ALARM,
+  ANSI,
+  ENDPOINT,
+  ROLLOUT_KEYS,
+  SimAccount,
+  WHO,
+  lastJson,
+  pkg,
+  run,
+  sim,
+  simJson,
+  startedId,
+  type RolloutDoc,
+  type Run,
+} from './verbs-helpers';
+
+const GATE_PLAN = '10%,2m,pause,50%,2m';
+const DATAPOINT = /\[0\.\d+ \(\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\)\] was greater than the threshold \(0\.05\)/;
+
+function expectHuman(result: Run): void {
+  expect(result.stdout).not.toMatch(ANSI);
+  expect(result.stderr).not.toMatch(ANSI);
+}
+
+/** --output json: exactly one document on stdout (so the last thing printed parses), nothing on stderr. */
+function expectOneDocument(result: Run): void {
+  expect(result.out).toHaveLength(1);
+  expect(result.err).toEqual([]);
+  expect(() => lastJson(result)).not.toThrow();
+}
+
+describe('README walkthrough, human output (--simulate)', () => {
+  const account = new SimAccount();
+  beforeAll(() => account.open());
+  afterAll(() => account.restore());
+
+  let first = '';
+  let bad = '';
+  let undo = '';
+  let aborted = '';
+
+  it('start with a manual gate: exit 0, stops at the gate and names `promote <id> --simulate`', async () => {
+    const result = await sim(
+      'start',
+      '--endpoint',
+      ENDPOINT,
+      '--model-package',
+      pkg(2),
+      '--strategy',
+      GATE_PLAN,
+      '--requested-by',
+      WHO,
+    );
+    expect(result.code).toBe(0);
+    expect(result.err).toEqual([]);
+    expectHuman(result);
+    first = startedId(result);
+    expect(result.out[0]).toBe(`Started rollout ${first} of ${pkg(2)} onto ${ENDPOINT}`);
+    expect(result.stdout).toContain('Traffic shifted: baseline 90% / candidate 10% (step 1/7)');
+    expect(result.stdout).toContain('Waiting at a manual gate (step 3/7, candidate at 10%)');
+    expect(result.stdout).not.toContain('step 4/7');
+    expect(result.out.at(-2)).toBe(`Rollout ${first}: awaitingPromotion`);
+    expect(result.out.at(-1)).toContain(`run \`sm-rollout promote ${first} --simulate\` to continue`);
+    expect(result.out.at(-1)).toContain(`\`sm-rollout abort ${first} --simulate\` to roll back`);
+  });
+
+  it('status --endpoint: step 3/7, the weight bar and the recent entries', async () => {
+    const result = await sim('status', '--endpoint', ENDPOINT);
+    expect(result.code).toBe(0);
+    expect(result.err).toEqual([]);
+    expectHuman(result);
+    expect(result.out[0]).toBe(`Rollout ${first} · endpoint ${ENDPOINT} · awaitingPromotion`);
+    expect(result.stdout).toContain(
+      '  Model     churn-model/2 replacing churn-prod-model-0 (variant AllTraffic)',
+    );
+    expect(result.stdout).toContain(`  Strategy  ${GATE_PLAN} · started `);
+    expect(result.stdout).toContain(`by ${WHO}`);
+    expect(result.stdout).toMatch(/^ {2}Step {6}3\/7 · waiting at a manual gate/m);
+    expect(result.stdout).toContain('  Traffic   baseline 90% [##..................] candidate 10%');
+    const recent = result.out.indexOf('  Recent');
+    expect(recent).toBeGreaterThan(0);
+    const entries = result.out.slice(recent + 1);
+    expect(entries).toHaveLength(5);
+    expect(entries.at(-1)).toMatch(
+      /^ {4}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}Waiting at a manual gate \(step 3\/7/,
+    );
+  });
+
+  it('status <id> shows the same view as status --endpoint', async () => {
+    const byId = await sim('status', first);
+    const byEndpoint = await sim('status', '--endpoint', ENDPOINT);
+    expect(byId.code).toBe(0);
+    expect(byId.out).toEqual(byEndpoint.out);
+  });
+
+  it('status with colour on a terminal paints it (and the colourless runs above had none)', async () => {
+    const result = await run(['status', first, '--simulate'], { color: true });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(ANSI);
+  });
+
+  it('watch at the gate: simulate mode stops where a person is needed, exit 0', async () => {
+    const result = await sim('watch', first);
+    expect(result.code).toBe(0);
+    expectHuman(result);
+    expect(result.stdout).toContain('Step      3/7');
+    expect(result.out.at(-2)).toBe(`Rollout ${first}: awaitingPromotion`);
+    expect(result.out.at(-1)).toContain(`sm-rollout promote ${first} --simulate`);
+  });
+
+  it('watch --timeout 0s on an active rollout: exit 4, the rollout goes on', async () => {
+    const result = await sim('watch', first, '--timeout', '0s');
+    expect(result.code).toBe(4);
+    expectHuman(result);
+    expect(result.out.at(-1)).toBe('stopped waiting after 0s; the rollout goes on');
+    expect((await sim('status', first)).out[0]).toContain('awaitingPromotion');
+  });
+
+  it('promote --endpoint: 50%, 100%, the final bake, the final config → succeeded, exit 0', async () => {
+    const result = await sim('promote', '--endpoint', ENDPOINT, '--requested-by', WHO);
+    expect(result.code).toBe(0);
+    expect(result.err).toEqual([]);
+    expectHuman(result);
+    expect(result.out[0]).toMatch(new RegExp(`Manual gate \\(step 3/7\\) passed: promoted by ${WHO}$`));
+    expect(result.stdout).toContain('Traffic shifted: baseline 50% / candidate 50% (step 4/7)');
+    expect(result.stdout).toContain('Traffic shifted: baseline 0% / candidate 100% (step 6/7)');
+    expect(result.stdout).toContain(`Rollout succeeded: ${pkg(2)} serves 100% of ${ENDPOINT}`);
+    expect(result.out.at(-1)).toBe(`Rollout ${first}: succeeded`);
+  });
+
+  it('promote on a finished rollout is refused: exit 1 "has already ended"', async () => {
+    const result = await sim('promote', first);
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual([]);
+    expect(result.stderr).toBe(
+      `error: rollout ${first} has already ended (succeeded); nothing to promote [COMMAND_REJECTED]`,
+    );
+  });
+
+  it('list: a table with the rollout', async () => {
+    const result = await sim('list');
+    expect(result.code).toBe(0);
+    expectHuman(result);
+    expect(result.out).toHaveLength(2);
+    expect(result.out[0]).toMatch(/^ID\s+ENDPOINT\s+MODEL\s+STATUS\s+STARTED\s+PHASE$/);
+    expect(result.out[1]).toMatch(
+      new RegExp(
+        `^${first}\\s+${ENDPOINT}\\s+churn-model/2\\s+succeeded\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+`,
+      ),
+    );
+  });
+
+  it('history <id>: the header and every timeline entry', async () => {
+    const result = await sim('history', first);
+    expect(result.code).toBe(0);
+    expectHuman(result);
+    expect(result.out[0]).toBe(`Rollout ${first} · ${ENDPOINT} · ${pkg(2)} · succeeded`);
+    const json = lastJson<RolloutDoc>(await simJson('history', first));
+    expect(result.out.slice(1)).toHaveLength(json.timeline!.length);
+    for (const [i, entry] of json.timeline!.entries()) expect(result.out[i + 1]).toContain(entry.message);
+    expect(result.out[1]).toContain(`Rollout ${first} started by ${WHO}`);
+    expect(result.stdout).toContain(`Manual gate (step 3/7) passed: promoted by ${WHO}`);
+    expect(result.out.at(-1)).toContain('Rollout succeeded');
+  });
+
+  it('start churn-model/3 with --alarm churn-prod-5xx: the alarm fires, exit 2 rolledBack with the datapoint', async () => {
+    const result = await sim(
+      'start',
+      '--endpoint',
+      ENDPOINT,
+      '--model-package',
+      pkg(3),
+      '--alarm',
+      ALARM,
+      '--requested-by',
+      WHO,
+    );
+    expect(result.code).toBe(2);
+    expect(result.err).toEqual([]);
+    expectHuman(result);
+    bad = startedId(result);
+    expect(result.stdout).toContain(`Rolling back: alarm ${ALARM} fired: Threshold Crossed:`);
+    expect(result.stdout).toMatch(DATAPOINT);
+    expect(result.out.at(-1)).toMatch(
+      new RegExp(`^Rollout ${bad}: rolledBack — alarm ${ALARM} fired: Threshold Crossed: `),
+    );
+    expect(result.out.at(-1)).toMatch(DATAPOINT);
+  });
+
+  it('history --endpoint: the latest rollout, with the alarm, its reason and the datapoints', async () => {
+    const result = await sim('history', '--endpoint', ENDPOINT);
+    expect(result.code).toBe(0);
+    expectHuman(result);
+    expect(result.out[0]).toBe(`Rollout ${bad} · ${ENDPOINT} · ${pkg(3)} · rolledBack`);
+    expect(result.stdout).toContain(`watching ${ALARM}`);
+    expect(result.stdout).toMatch(DATAPOINT);
+    expect(result.out.at(-1)).toContain('Rolled back: alarm churn-prod-5xx fired');
+  });
+
+  it('status of the rolled-back rollout: reason and the watched alarm', async () => {
+    const result = await sim('status', bad);
+    expect(result.code).toBe(0);
+    expectHuman(result);
+    expect(result.out[0]).toBe(`Rollout ${bad} · endpoint ${ENDPOINT} · rolledBack`);
+    expect(result.stdout).toMatch(/^ {2}Reason {4}alarm churn-prod-5xx fired/m);
+    expect(result.stdout).toMatch(/^ {2}Alarms {4}churn-prod-5xx (ALARM|OK|INSUFFICIENT_DATA)$/m);
+    expect(result.stdout).toContain('candidate 0%');
+  });
+
+  it('watch on a finished rolled-back rollout: exit 2', async () => {
+    const result = await sim('watch', bad);
+    expect(result.code).toBe(2);
+    expectHuman(result);
+    expect(result.out[0]).toBe(`Rollout ${bad} · endpoint ${ENDPOINT} · rolledBack`);
+  });
+
+  it('undo --endpoint: a rollout of the version before the last success (churn-model/1), exit 0', async () => {
+    const result = await sim('undo', '--endpoint', ENDPOINT, '--requested-by', WHO);
+    expect(result.code).toBe(0);
+    expect(result.err).toEqual([]);
+    expectHuman(result);
+    undo = startedId(result);
+    expect(result.out[0]).toBe(`Started rollout ${undo}: ${pkg(1)} back onto ${ENDPOINT} (undoing ${first})`);
+    expect(result.stdout).toContain(`started by ${WHO}, undoing ${first}`);
+    expect(result.stdout).toContain('with strategy AllAtOnce');
+    expect(result.stdout).toContain('Baking 5m at 100%');
+    expect(result.out.at(-1)).toBe(`Rollout ${undo}: succeeded`);
+  });
+
+  it('start at a gate, then pause at the gate: exit 0, paused, hint names resume', async () => {
+    const started = await sim(
+      'start',
+      '--endpoint',
+      ENDPOINT,
+      '--model-package',
+      pkg(2),
+      '--strategy',
+      '10%,2m,pause',
+      '--requested-by',
+      WHO,
+    );
+    expect(started.code).toBe(0);
+    aborted = startedId(started);
+    expect(started.out.at(-2)).toBe(`Rollout ${aborted}: awaitingPromotion`);
+
+    const result = await sim('pause', '--endpoint', ENDPOINT, '--requested-by', WHO);
+    expect(result.code).toBe(0);
+    expectHuman(result);
+    expect(result.out[0]).toMatch(new RegExp(`Paused by ${WHO} at step 3/5$`));
+    expect(result.out.at(-2)).toBe(`Rollout ${aborted}: paused`);
+    expect(result.out.at(-1)).toBe(`paused: run \`sm-rollout resume ${aborted} --simulate\` to continue`);
+  });
+
+  it('while paused: status says so, pause again and promote are refused (exit 1)', async () => {
+    const status = await sim('status', aborted);
+    expect(status.out[0]).toBe(`Rollout ${aborted} · endpoint ${ENDPOINT} · paused`);
+    expect(status.stdout).toContain(`Step      3/5 · paused by ${WHO} at step 3/5 with the candidate at 10%`);
+
+    const again = await sim('pause', aborted);
+    expect(again.code).toBe(1);
+    expect(again.out).toEqual([]);
+    expect(again.stderr).toContain(`error: rollout ${aborted} is already paused`);
+    expect(again.stderr).toContain('[COMMAND_REJECTED]');
+
+    const promote = await sim('promote', aborted);
+    expect(promote.code).toBe(1);
+    expect(promote.stderr).toContain(
+      `rollout ${aborted} is not waiting at a manual gate; it is paused by ${WHO}`,
+    );
+  });
+
+  it('resume returns to the gate: exit 0, awaitingPromotion again', async () => {
+    const result = await sim('resume', aborted, '--requested-by', WHO);
+    expect(result.code).toBe(0);
+    expectHuman(result);
+    expect(result.out[0]).toMatch(new RegExp(`Resumed by ${WHO} at step 3/5$`));
+    expect(result.out.at(-2)).toBe(`Rollout ${aborted}: awaitingPromotion`);
+    expect(result.out.at(-1)).toContain(`sm-rollout promote ${aborted} --simulate`);
+  });
+
+  it('resume when not paused: exit 1 "is not paused; it is …"', async () => {
+    const result = await sim('resume', aborted);
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual([]);
+    expect(result.stderr).toBe(
+      `error: rollout ${aborted} is not paused; it is waiting at a manual gate (step 3/5) with the candidate at 10% [COMMAND_REJECTED]`,
+    );
+  });
+
+  it('start while another rollout is active: exit 1 ROLLOUT_ACTIVE naming the active id, nothing started', async () => {
+    const result = await sim('start', '--endpoint', ENDPOINT, '--model-package', pkg(2));
+    expect(result.code).toBe(1);
+    expect(result.out).toEqual([]);
+    expect(result.stderr).toContain(`endpoint ${ENDPOINT} already has an active rollout (${aborted},`);
+    expect(result.stderr).toContain('[ROLLOUT_ACTIVE]');
+    const active = lastJson<RolloutDoc[]>(await simJson('list', '--active'));
+    expect(active.map((r) => r.id)).toEqual([aborted]);
+  });
+
+  it('abort at the gate with --reason: exit 2, rolled back, reason names who and why', async () => {
+    const result = await sim('abort', '--endpoint', ENDPOINT, '--reason', 'not today', '--requested-by', WHO);
+    expect(result.code).toBe(2);
+    expect(result.err).toEqual([]);
+    expectHuman(result);
+    expect(result.out[0]).toMatch(new RegExp(`Rolling back: aborted by ${WHO}: not today$`));
+    expect(result.out.at(-1)).toBe(`Rollout ${aborted}: rolledBack — aborted by ${WHO}: not today`);
+  });
+
+  it('steering a finished rollout is refused with "has already ended" (exit 1)', async () => {
+    for (const verb of ['pause', 'resume', 'promote', 'abort']) {
+      const result = await sim(verb, aborted);
+      expect(result.code).toBe(1);
+      expect(result.out).toEqual([]);
+      expect(result.stderr).toBe(
+        `error: rollout ${aborted} has already ended (rolledBack); nothing to ${verb} [COMMAND_REJECTED]`,
+      );
+    }
+  });
+
+  it('list: every rollout, newest first; --active: none left', async () => {
+    const result = await sim('list');
+    expect(result.code).toBe(0);
+    expectHuman(result);
+    const ids = result.out.slice(1).map((line) => line.split(/\s+/)[0]);
+    expect(ids).toEqual([aborted, undo, bad, first]);
+    expect(result.out[1]).toMatch(/churn-model\/2\s+rolledBack\s+.*aborted by ops-tester: not today$/);
+    expect(result.out[3]).toMatch(/churn-model\/3\s+rolledBack\s+/);
+    const active = await sim('list', '--active');
+    expect(active.out).toEqual(['No rollouts.']);
+  });
+});
+
+describe('README walkthrough, --output json (--simulate)', () => {
+  const account = new SimAccount();
+  beforeAll(() => account.open());
+  afterAll(() => account.restore());
+
+  let first = '';
+  let bad = '';
+
+  it('start with a manual gate: one document, awaitingPromotion at step 3/7, 90/10', async () => {
+    const result = await simJson(
+      'start',
+      '--endpoint',
+      ENDPOINT,
+      '--model-package',
+      pkg(2),
+      '--strategy',
+      GATE_PLAN,
+      '--requested-by',
+      WHO,
+    );
+    expect(result.code).toBe(0);
+    expectOneDocument(result);
+    const doc = lastJson<RolloutDoc>(result);
+    first = doc.id;
+    expect(Object.keys(doc).sort()).toEqual([...ROLLOUT_KEYS, 'timeline'].sort());
+    expect(doc).toMatchObject({
+      id: expect.stringMatching(/^r-[a-z0-9]+$/),
+      endpoint: ENDPOINT,
+      modelPackageArn: pkg(2),
+      status: 'awaitingPromotion',
+      reason: null,
+      strategy: GATE_PLAN,
+      requestedBy: WHO,
+      step: { index: 3, total: 7 },
+      weights: { baseline: 90, candidate: 10 },
+      bakeUntil: null,
+    });
+    expect(doc.timeline!.at(-1)!.kind).toBe('gate');
+  });
+
+  it('status: id/endpoint/status/step/weights/alarms and the recent timeline', async () => {
+    const result = await simJson('status', '--endpoint', ENDPOINT);
+    expect(result.code).toBe(0);
+    expectOneDocument(result);
+    const doc = lastJson<RolloutDoc>(result);
+    expect(Object.keys(doc).sort()).toEqual([...ROLLOUT_KEYS, 'alarms', 'timeline'].sort());
+    expect(doc).toMatchObject({
+      id: first,
+      endpoint: ENDPOINT,
+      status: 'awaitingPromotion',
+      step: { index: 3, total: 7 },
+      weights: { baseline: 90, candidate: 10 },
+      alarms: [],
+    });
+    expect(doc.timeline!.length).toBeGreaterThan(0);
+    expect(doc.timeline!.length).toBeLessThanOrEqual(10);
+    for (const entry of doc.timeline!) expect(new Date(entry.at).toISOString()).toBe(entry.at);
+  });
+
+  it('watch --timeout 0s: exit 4, the document of the still-active rollout', async () => {
+    const result = await simJson('watch', first, '--timeout', '0s');
+    expect(result.code).toBe(4);
+    expectOneDocument(result);
+    expect(lastJson<RolloutDoc>(result).status).toBe('awaitingPromotion');
+  });
+
+  it('promote: exit 0, succeeded, the full timeline', async () => {
+    const result = await simJson('promote', first, '--requested-by', WHO);
+    expect(result.code).toBe(0);
+    expectOneDocument(result);
+    const doc = lastJson<RolloutDoc>(result);
+    expect(doc).toMatchObject({ id: first, status: 'succeeded', reason: null, weights: { candidate: 100 } });
+    const kinds = doc.timeline!.map((e) => e.kind);
+    expect(kinds[0]).toBe('started');
+    expect(kinds).toContain('gate');
+    expect(kinds.at(-1)).toBe('succeeded');
+  });
+
+  it('list: an array of rollout documents (no timelines)', async () => {
+    const result = await simJson('list');
+    expect(result.code).toBe(0);
+    expectOneDocument(result);
+    const docs = lastJson<RolloutDoc[]>(result);
+    expect(Array.isArray(docs)).toBe(true);
+    expect(docs).toHaveLength(1);
+    expect(Object.keys(docs[0]!).sort()).toEqual([...ROLLOUT_KEYS].sort());
+    expect(docs[0]).toMatchObject({
+      id: first,
+      endpoint: ENDPOINT,
+      status: 'succeeded',
+      modelPackageArn: pkg(2),
+    });
+  });
+
+  it('history: the whole timeline, ISO times, in order', async () => {
+    const result = await simJson('history', first);
+    expect(result.code).toBe(0);
+    expectOneDocument(result);
+    const doc = lastJson<RolloutDoc>(result);
+    expect(doc).toMatchObject({ id: first, status: 'succeeded' });
+    const at = doc.timeline!.map((e) => e.at);
+    expect([...at].sort()).toEqual(at);
+    expect(doc.timeline!.length).toBeGreaterThan(10);
+    expect(doc.timeline![0]!.message).toContain(`started by ${WHO}`);
+  });
+
+  it('start churn-model/3 with the alarm: exit 2, rolledBack, reason with the alarm and datapoint', async () => {
+    const result = await simJson(
+      'start',
+      '--endpoint',
+      ENDPOINT,
+      '--model-package',
+      pkg(3),
+      '--alarm',
+      ALARM,
+    );
+    expect(result.code).toBe(2);
+    expectOneDocument(result);
+    const doc = lastJson<RolloutDoc>(result);
+    bad = doc.id;
+    expect(doc.status).toBe('rolledBack');
+    expect(doc.reason).toMatch(new RegExp(`^alarm ${ALARM} fired: Threshold Crossed: `));
+    expect(doc.reason).toMatch(DATAPOINT);
+    expect(doc.weights).toEqual({ baseline: 100, candidate: 0 });
+    expect(doc.timeline!.at(-1)!.kind).toBe('rolledBack');
+  });
+
+  it('status of the rolled-back rollout lists the watched alarm', async () => {
+    const doc = lastJson<RolloutDoc>(await simJson('status', bad));
+    expect(doc.status).toBe('rolledBack');
+    expect(doc.alarms!.map((a) => a.name)).toEqual([ALARM]);
+  });
+
+  it('watch on the finished rolled-back rollout: exit 2 and its document', async () => {
+    const result = await simJson('watch', '--endpoint', ENDPOINT);
+    expect(result.code).toBe(2);
+    expectOneDocument(result);
+    expect(lastJson<RolloutDoc>(result)).toMatchObject({ id: bad, status: 'rolledBack' });
+  });
+
+  it('undo: churn-model/1 back on with AllAtOnce, exit 0 succeeded', async () => {
+    const result = await simJson('undo', '--endpoint', ENDPOINT, '--requested-by', WHO);
+    expect(result.code).toBe(0);
+    expectOneDocument(result);
+    const doc = lastJson<RolloutDoc>(result);
+    expect(doc).toMatchObject({
+      modelPackageArn: pkg(1),
+      status: 'succeeded',
+      strategy: 'AllAtOnce',
+      requestedBy: `${WHO}, undoing ${first}`,
+    });
+  });
+
+  it('start at a gate, pause, resume and abort --reason: each one document', async () => {
+    const started = lastJson<RolloutDoc>(
+      await simJson('start', '--endpoint', ENDPOINT, '--model-package', pkg(2), '--strategy', '10%,2m,pause'),
+    );
+    expect(started.status).toBe('awaitingPromotion');
+
+    const paused = await simJson('pause', started.id, '--requested-by', WHO);
+    expect(paused.code).toBe(0);
+    expectOneDocument(paused);
+    expect(lastJson<RolloutDoc>(paused)).toMatchObject({
+      id: started.id,
+      status: 'paused',
+      step: { index: 3 },
+    });
+
+    const resumed = await simJson('resume', started.id);
+    expect(resumed.code).toBe(0);
+    expectOneDocument(resumed);
+    expect(lastJson<RolloutDoc>(resumed).status).toBe('awaitingPromotion');
+
+    const refused = await simJson('resume', started.id);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toEqual([]);
+    expect(refused.stderr).toContain(`rollout ${started.id} is not paused; it is waiting at a manual gate`);
+
+    const abort = await simJson('abort', started.id, '--reason', 'not today', '--requested-by', WHO);
+    expect(abort.code).toBe(2);
+    expectOneDocument(abort);
+    expect(lastJson<RolloutDoc>(abort)).toMatchObject({
+      id: started.id,
+      status: 'rolledBack',
+      reason: `aborted by ${WHO}: not today`,
+    });
+  });
+
+  it('list: newest first, every rollout', async () => {
+    const docs = lastJson<RolloutDoc[]>(await simJson('list', '--endpoint', ENDPOINT));
+    expect(docs).toHaveLength(4);
+    expect(docs.map((d) => d.status)).toEqual(['rolledBack', 'succeeded', 'rolledBack', 'succeeded']);
+    expect(docs.at(-1)!.id).toBe(first);
+    expect(docs[2]!.id).toBe(bad);
+  });
+});
