@@ -235,10 +235,13 @@ export class RolloutController {
       return this.duplicate(`${modelPackageArn} was already handled for ${endpointName}`);
     }
     const requestedBy = `model-registry approval of ${group}/${event.modelPackageVersion ?? versionOf(modelPackageArn) ?? '?'}`;
-    if (active) return this.newerApproval(policy, active, modelPackageArn, requestedBy);
-    const outcome = await this.start(
-      policy.toStartRequest(modelPackageArn, requestedBy),
-      'model package approved',
+    if (active) {
+      return this.releasingOnError(key, () =>
+        this.newerApproval(policy, active, modelPackageArn, requestedBy),
+      );
+    }
+    const outcome = await this.releasingOnError(key, () =>
+      this.start(policy.toStartRequest(modelPackageArn, requestedBy), 'model package approved'),
     );
     if (outcome.action === 'refused') {
       // A rollout started meanwhile by a duplicate delivery is not a refusal worth reporting.
@@ -248,6 +251,19 @@ export class RolloutController {
       if (now) return this.newerApproval(policy, now, modelPackageArn, requestedBy);
     }
     return outcome;
+  }
+
+  /**
+   * Runs the handling of a claimed event; if it fails (throttling, a store outage), the claim is
+   * given back so Lambda's retry of the same event is handled, not ignored as a duplicate.
+   */
+  private async releasingOnError<T>(key: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      await this.deps.store.releaseEvent(key).catch(() => undefined);
+      throw error;
+    }
   }
 
   private duplicate(reason: string, record?: RolloutRecord): Outcome {
@@ -429,6 +445,10 @@ export class RolloutController {
     if (!(await this.deps.store.claimEvent(key, this.now() + DAY_MS, this.now()))) {
       return this.duplicate(`command event ${event.eventId} was already handled`);
     }
+    return this.releasingOnError(key, () => this.handleCommand(event));
+  }
+
+  private async handleCommand(event: CommandEvent): Promise<Outcome> {
     if (event.command === 'start') {
       const policy = this.deps.policies.forEndpoint(event.endpoint);
       const base = policy?.toStartRequest(event.modelPackageArn, event.requestedBy);

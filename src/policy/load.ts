@@ -129,10 +129,13 @@ function readDocument(text: string, source: string): ReadDocument {
       return { data: JSON.parse(text) as unknown, lineOf };
     } catch (error) {
       const message = (error as Error).message;
-      const position = /at position (\d+)/.exec(message)?.[1];
-      const where = position === undefined ? '' : `${lineCounter.linePos(Number(position)).line}: `;
+      // Node 20's JSON.parse names no position for some errors; the YAML parser (JSON is YAML) does.
+      const position = /at position (\d+)/.exec(message)?.[1] ?? yamlDocument.errors[0]?.pos[0];
+      const where = position === undefined ? ' ' : `${lineCounter.linePos(Number(position)).line}: `;
       throw new InvalidPolicyFileError(source, [
-        `${source}:${where}JSON syntax error: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
+        `${source}:${where}JSON syntax error: ${message
+          .replace(/ in JSON at position \d+.*$/s, '')
+          .replace(/, ".*" is not valid JSON$/s, '')}`,
       ]);
     }
   }

@@ -506,8 +506,22 @@ export class DynamoRolloutStore implements RolloutStore {
     return items.map(fromTimelineItem);
   }
 
-  /** Scans the table: fine for the CLI's occasional list; the schedule uses listDue (the index). */
+  /**
+   * Active rollouts come from the sparse index (the alarm handler asks on every ALARM event, so the
+   * cost must not grow with history); the full history is a Scan, fine for the CLI's occasional list.
+   */
   async list(filter: ListFilter = {}): Promise<RolloutRecord[]> {
+    if (filter.activeOnly) {
+      const items = await this.queryAll({
+        IndexName: ACTIVE_INDEX,
+        KeyConditionExpression: 'activePk = :active',
+        ExpressionAttributeValues: { ':active': ACTIVE },
+      });
+      return items
+        .map(fromRecordItem)
+        .filter((r) => matchesFilter(r, filter))
+        .sort(newestFirst);
+    }
     const conditions = ['sk = :sk'];
     const values: Item = { ':sk': 'ROLLOUT' };
     if (filter.endpointName) {
@@ -562,6 +576,10 @@ export class DynamoRolloutStore implements RolloutStore {
         }),
       ),
     );
+  }
+
+  async releaseEvent(key: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: eventKey(key) }));
   }
 
   async setPendingApproval(approval: PendingApproval): Promise<void> {

@@ -176,6 +176,10 @@ export class FileRolloutStore implements RolloutStore {
     }
   }
 
+  async releaseEvent(key: string): Promise<void> {
+    await fs.rm(this.claimPath(key), { force: true });
+  }
+
   private pendingPath(endpointName: string) {
     return path.join(this.dir, 'pending', `${endpointName}.json`);
   }

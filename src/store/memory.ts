@@ -111,6 +111,10 @@ export class MemoryRolloutStore implements RolloutStore {
     return true;
   }
 
+  async releaseEvent(key: string): Promise<void> {
+    this.claimed.delete(key);
+  }
+
   async setPendingApproval(approval: PendingApproval): Promise<void> {
     this.pending.set(approval.endpointName, newerApproval(this.pending.get(approval.endpointName), approval));
   }

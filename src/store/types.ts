@@ -73,6 +73,8 @@ export interface RolloutStore {
    * duplicate that has not expired (EventBridge delivers at least once).
    */
   claimEvent(key: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Gives a claim back, so a retry of an event whose handling failed part-way is not a duplicate. */
+  releaseEvent(key: string): Promise<void>;
   /** Keeps one pending approval per endpoint: a newer package version replaces an older one. */
   setPendingApproval(approval: PendingApproval): Promise<void>;
   /** Removes and returns the endpoint's pending approval, if any (exactly one taker wins). */

@@ -43,12 +43,12 @@ describe('refused starts and bad usage: exit 1, a message, nothing started', () 
     [
       'an unknown --strategy',
       ['--endpoint', ENDPOINT, '--model-package', pkg(2), '--strategy', 'bogus'],
-      'error: strategy: "bogus" is not a known strategy; use a preset',
+      'error: --strategy: "bogus" is not a known strategy; use a preset',
     ],
     [
       'a step list with a bad weight',
       ['--endpoint', ENDPOINT, '--model-package', pkg(2), '--strategy', '10%,2m,110%'],
-      'error: strategy[2]: "110%" is not a weight; use a percentage from 0% to 100%',
+      'error: --strategy[2]: "110%" is not a weight; use a percentage from 0% to 100%',
     ],
     [
       'no --model-package',

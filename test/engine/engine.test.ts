@@ -69,6 +69,9 @@ class SpyStore implements RolloutStore {
   claimEvent(key: string, expiresAt: number, now: number) {
     return this.inner.claimEvent(key, expiresAt, now);
   }
+  releaseEvent(key: string) {
+    return this.inner.releaseEvent(key);
+  }
   setPendingApproval(approval: PendingApproval) {
     return this.inner.setPendingApproval(approval);
   }

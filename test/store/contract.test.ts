@@ -290,6 +290,14 @@ function rolloutStoreContract(name: string, factory: StoreFactory): void {
         expect(await store.claimEvent('evt-1', t0 + 20_000, t0 + 8_999)).toBe(false);
         expect(await store.claimEvent('evt-1', t0 + 20_000, t0 + 9_500)).toBe(true);
       });
+
+      it('a released claim can be claimed again at once (a retried event whose handling failed)', async () => {
+        expect(await store.claimEvent('evt-1', t0 + 86_400_000, t0)).toBe(true);
+        await store.releaseEvent('evt-1');
+        expect(await store.claimEvent('evt-1', t0 + 86_400_000, t0 + 1)).toBe(true);
+        expect(await store.claimEvent('evt-1', t0 + 86_400_000, t0 + 2)).toBe(false);
+        await store.releaseEvent('never-claimed');
+      });
     });
 
     describe('pending approvals', () => {

@@ -1,6 +1,6 @@
 // What the rollout verbs share: opening the backend for the flags given (and always closing it),
 // finding the rollout a command is about, and turning a finished follow into an exit code.
-import { SmRolloutError } from '../../errors';
+import { SmRolloutError, isSmRolloutError } from '../../errors';
 import { toDurationMs } from '../../plan';
 import type { RolloutRecord } from '../../store';
 import type { FollowResult, RolloutBackend } from '../backend';
@@ -68,4 +68,34 @@ export function modeFlag(flags: BackendFlags): string {
   if (flags.local) return ' --local';
   if (flags.stack) return ` --stack ${flags.stack}`;
   return '';
+}
+
+/** The start request's fields as the flags a person typed. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  endpointName: '--endpoint',
+  modelPackageArn: '--model-package',
+  executionRoleArn: '--execution-role',
+  strategy: '--strategy',
+  finalBake: '--final-bake',
+  maxDuration: '--max-duration',
+  'candidate.instanceType': '--instance-type',
+  'candidate.instanceCount': '--instance-count',
+};
+
+/** Runs `work`, renaming a validation error's field to the flag it came from ("finalBake:" → "--final-bake:"). */
+export async function namingFlags<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isSmRolloutError(error) || !error.field) throw error;
+    const field = Object.keys(FLAG_OF_FIELD).find(
+      (f) => error.field === f || error.field!.startsWith(`${f}[`),
+    );
+    if (!field || !error.message.startsWith(error.field)) throw error;
+    const flag = FLAG_OF_FIELD[field]! + error.field.slice(field.length);
+    throw new SmRolloutError(error.code, flag + error.message.slice(error.field.length), {
+      field: flag,
+      cause: error,
+    });
+  }
 }

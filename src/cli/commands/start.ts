@@ -11,7 +11,7 @@ import { EXIT, UsageError, type CliIo } from '../io';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson, type BackendFlags } from '../mode';
 import { rolloutJson, timelineLine } from '../render';
 import { DEMO_ROLE } from '../simulated-environment';
-import { attentionHint, exitCodeFor, modeFlag, timeoutMs, withBackend } from './shared';
+import { attentionHint, exitCodeFor, modeFlag, namingFlags, timeoutMs, withBackend } from './shared';
 
 export const START_USAGE = `Usage: sm-rollout start --endpoint <name> --model-package <arn> [options]
        sm-rollout start --endpoint <name> --model-package <arn> --policy <file> [options]
@@ -228,8 +228,8 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
       return followAndReport(backend, record, values, io, 'end', json);
     }
     const requestedBy = values['requested-by'] ?? `${userInfo().username} (cli)`;
-    const record = await backend.start(
-      startRequestFromFlags(values, requestedBy, backend.mode === 'controller'),
+    const record = await namingFlags(() =>
+      backend.start(startRequestFromFlags(values, requestedBy, backend.mode === 'controller')),
     );
     const headline = `Started rollout ${record.id} of ${record.modelPackageArn} onto ${record.endpointName}`;
     return reportStarted(backend, record, headline, values, io, json);

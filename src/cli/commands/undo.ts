@@ -8,7 +8,7 @@ import type { RolloutBackend, StartRequest } from '../backend';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson } from '../mode';
 import { reportStarted } from './start';
-import { withBackend } from './shared';
+import { namingFlags, withBackend } from './shared';
 
 export const UNDO_USAGE = `Usage: sm-rollout undo --endpoint <name> [--strategy <plan>] [--final-bake <d>] [--wait] [--output json]
 
@@ -106,7 +106,7 @@ export async function undoCommand(argv: string[], io: CliIo): Promise<number> {
       { strategy: values.strategy, finalBake: values['final-bake'] },
       values['requested-by'] ?? `${userInfo().username} (cli)`,
     );
-    const record = await backend.start(request);
+    const record = await namingFlags(() => backend.start(request));
     const headline = `Started rollout ${record.id}: ${request.modelPackageArn} back onto ${record.endpointName} (undoing ${undoing.id})`;
     return reportStarted(backend, record, headline, values, io, json);
   });

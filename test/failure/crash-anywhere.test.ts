@@ -1,0 +1,146 @@
+// Crash anywhere: for each strategy, a whole rollout is replayed once per interruption point a clean
+// run passes — before and after every mutating AWS call, before and after every store write — with
+// the host killed there and a fresh engine (same store, same cloud) carrying the rollout to its end.
+// Every replay must end as the clean run does, with traffic served throughout and nothing left over.
+import { BAD_MODEL, DEMO_ENDPOINT, HEALTHY_MODEL } from '../../src/cli/simulated-environment';
+import { ROLLOUT_ID, runWorld, type CrashScenario, type WorldRun } from './crash-harness';
+
+const ORIGINAL_CONFIG = `${DEMO_ENDPOINT}-config-0`;
+const ORIGINAL_MODEL = `${DEMO_ENDPOINT}-model-0`;
+
+const SCENARIOS: CrashScenario[] = [
+  { name: 'AllAtOnce', strategy: 'AllAtOnce', candidate: HEALTHY_MODEL, expected: 'succeeded' },
+  {
+    name: 'Canary10Percent5Minutes',
+    strategy: 'Canary10Percent5Minutes',
+    candidate: HEALTHY_MODEL,
+    expected: 'succeeded',
+  },
+  {
+    name: 'Linear10PercentEvery3Minutes',
+    strategy: 'Linear10PercentEvery3Minutes',
+    candidate: HEALTHY_MODEL,
+    expected: 'succeeded',
+  },
+  {
+    name: 'manual gate (10%,2m,pause,50%,2m), promoted when it waits',
+    strategy: '10%,2m,pause,50%,2m',
+    candidate: HEALTHY_MODEL,
+    expected: 'succeeded',
+    promoteAtGate: true,
+  },
+  {
+    name: 'bad-model Canary10Percent5Minutes (alarm, roll back)',
+    strategy: 'Canary10Percent5Minutes',
+    candidate: BAD_MODEL,
+    expected: 'rolledBack',
+  },
+];
+
+/** Everything wrong with a finished world; empty when the rollout ended as it should. */
+async function problemsOf(run: WorldRun, scenario: CrashScenario): Promise<string[]> {
+  const { env, final } = run;
+  const problems: string[] = [];
+  const stored = await env.store.get(ROLLOUT_ID);
+  if (final.record.status !== scenario.expected) {
+    problems.push(`ended ${final.record.status} (${final.record.reason ?? ''}), not ${scenario.expected}`);
+  }
+  if (stored?.status !== final.record.status || stored?.version !== final.record.version) {
+    problems.push(`store holds ${stored?.status} v${stored?.version}, runner saw v${final.record.version}`);
+  }
+  if (env.sim.violations.length) problems.push(`violations: ${env.sim.violations.join('; ')}`);
+  const silent = env.sim.servingHistory.filter(
+    (c) =>
+      c.endpointName === DEMO_ENDPOINT && c.variants.length > 0 && c.variants.every((v) => v.weight <= 0),
+  );
+  if (silent.length) problems.push(`served nothing at ${silent.map((c) => c.at).join(', ')}`);
+  const busy = env.sim.calls.filter((c) => c.error?.code === 'ENDPOINT_BUSY');
+  if (busy.length) problems.push(`update sent while Updating: ${busy.map((c) => c.operation).join(', ')}`);
+  const leftovers = [
+    ...env.sim.modelNames().map((n) => `model ${n}`),
+    ...env.sim.endpointConfigNames().map((n) => `endpoint config ${n}`),
+    ...env.sim.alarmNames().map((n) => `alarm ${n}`),
+  ].filter((n) => n.split(' ').at(-1)!.startsWith('smr-'));
+  // After a promotion the candidate model and final config are what the endpoint runs: not leftovers.
+  const endpoint = env.sim.endpoint(DEMO_ENDPOINT)!;
+  const live = new Set([
+    `endpoint config ${endpoint.endpointConfigName}`,
+    ...endpoint.variants.map((v) => `model ${v.modelName}`),
+  ]);
+  const leaked = leftovers.filter((n) => !live.has(n));
+  if (leaked.length) problems.push(`left behind: ${leaked.join(', ')}`);
+  if (await env.store.activeForEndpoint(DEMO_ENDPOINT)) problems.push('endpoint lock still held');
+  if (endpoint.status !== 'InService') problems.push(`endpoint ${endpoint.status}`);
+  if (scenario.expected === 'succeeded') {
+    const candidateModel = final.record.input.names.candidateModel;
+    if (endpoint.endpointConfigName !== final.record.input.names.finalConfig) {
+      problems.push(`endpoint runs ${endpoint.endpointConfigName}, not the final config`);
+    }
+    if (JSON.stringify(endpoint.variants.map((v) => v.modelName)) !== JSON.stringify([candidateModel])) {
+      problems.push(`endpoint serves ${endpoint.variants.map((v) => v.modelName).join(', ')}`);
+    }
+  } else {
+    if (endpoint.endpointConfigName !== ORIGINAL_CONFIG) {
+      problems.push(`endpoint runs ${endpoint.endpointConfigName}, not ${ORIGINAL_CONFIG}`);
+    }
+    if (JSON.stringify(endpoint.variants.map((v) => v.modelName)) !== JSON.stringify([ORIGINAL_MODEL])) {
+      problems.push(`endpoint serves ${endpoint.variants.map((v) => v.modelName).join(', ')}`);
+    }
+  }
+  return problems;
+}
+
+/** Interruption-point kinds (e.g. "before sagemaker.updateWeights") every scenario passed, for the summary. */
+const kindsSeen = new Set<string>();
+const exercised: Record<string, number> = {};
+
+describe('a host crash at any interruption point, then a fresh engine over the same store', () => {
+  it.each(SCENARIOS)('$name: ends $expected from every crash point', async (scenario) => {
+    const clean = await runWorld(scenario);
+    expect(await problemsOf(clean, scenario)).toEqual([]);
+    const points = [...clean.plan.points];
+    const failures: string[] = [];
+    let crashes = 0;
+    for (let k = 1; k <= points.length; k++) {
+      try {
+        const run = await runWorld(scenario, k);
+        if (run.hosts !== 2 || run.plan.crashedAt !== points[k - 1]) {
+          failures.push(`#${k} ${points[k - 1]}: crashed at ${run.plan.crashedAt ?? 'nothing'}`);
+          continue;
+        }
+        crashes++;
+        for (const problem of await problemsOf(run, scenario)) {
+          failures.push(`#${k} ${points[k - 1]}: ${problem}`);
+        }
+      } catch (error) {
+        failures.push(`#${k} ${points[k - 1]}: threw ${(error as Error).stack ?? String(error)}`);
+      }
+    }
+    for (const point of points) kindsSeen.add(point.replace(/ v\d+$/, ''));
+    exercised[scenario.name] = crashes;
+    expect(failures).toEqual([]);
+    // The summary: one replay per interruption point of the clean run, each a real crash.
+    expect({ strategy: scenario.name, crashPointsExercised: crashes }).toEqual({
+      strategy: scenario.name,
+      crashPointsExercised: points.length,
+    });
+    expect(points.length).toBeGreaterThan(20);
+  });
+
+  it('interrupted all eight mutating AWS calls and both sides of the save, in some scenario', () => {
+    expect(Object.keys(exercised)).toHaveLength(SCENARIOS.length);
+    const calls = [
+      'sagemaker.createModel',
+      'sagemaker.createEndpointConfig',
+      'sagemaker.updateEndpoint',
+      'sagemaker.updateWeights',
+      'sagemaker.deleteEndpointConfig',
+      'sagemaker.deleteModel',
+      'cloudwatch.putCandidateAlarm',
+      'cloudwatch.deleteAlarms',
+      'store.save',
+    ];
+    const wanted = calls.flatMap((c) => [`before ${c}`, `after ${c}`]);
+    expect([...kindsSeen].filter((k) => wanted.includes(k)).sort()).toEqual([...wanted].sort());
+  });
+});

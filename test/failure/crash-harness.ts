@@ -1,0 +1,221 @@
+// Host crashes on demand: the simulated cloud's ports and the rollout store wrapped so that the
+// k-th interruption point (before or after a mutating AWS call, before or after a store write)
+// kills the host. A killed host's wrappers refuse every later call, so nothing it still has in
+// flight can touch AWS or the store; a fresh engine over the same store and cloud then carries on.
+import { RolloutEngine, type StepResult } from '../../src/engine/engine';
+import { runRollout } from '../../src/engine/local-runner';
+import type { AlarmControl, EndpointControl } from '../../src/engine/ports';
+import type { StartRolloutRequest } from '../../src/engine/start-request';
+import {
+  DEMO_CANDIDATE_ALARMS,
+  DEMO_ENDPOINT,
+  DEMO_ROLE,
+  createSimulatedEnvironment,
+  type SimulatedEnvironment,
+} from '../../src/cli/simulated-environment';
+import type { ModelBehaviour } from '../../src/sim';
+import type { RolloutStore } from '../../src/store';
+
+/**
+ * Polls a little slower than the defaults (fewer quiet points, so fewer whole rollouts to replay);
+ * a real-time bound on quiescence, so a host that can no longer reach anything gives up.
+ */
+export const CRASH_ENGINE_SETTINGS = {
+  pollIntervalMs: 60_000,
+  alarmPollIntervalMs: 120_000,
+  quiescenceTimeoutMs: 5_000,
+};
+
+export class HostCrashed extends Error {
+  constructor(readonly point: string) {
+    super(`host crashed at ${point}`);
+    this.name = 'HostCrashed';
+  }
+}
+
+export const MUTATING_ENDPOINT_CALLS = [
+  'createModel',
+  'createEndpointConfig',
+  'updateEndpoint',
+  'updateWeights',
+  'deleteEndpointConfig',
+  'deleteModel',
+] as const;
+export const MUTATING_ALARM_CALLS = ['putCandidateAlarm', 'deleteAlarms'] as const;
+
+/** Counts interruption points across host generations; crashes the host at point `crashAt` (1-based). */
+export class CrashPlan {
+  /** Every interruption point passed, in order (the crash point included). */
+  readonly points: string[] = [];
+  crashedAt?: string;
+
+  constructor(private readonly crashAt?: number) {}
+
+  /** Passes one interruption point for host `host`; throws when it is the chosen one. */
+  pass(host: Host, label: string): void {
+    host.assertAlive();
+    this.points.push(label);
+    if (this.points.length === this.crashAt) {
+      this.crashedAt = label;
+      host.kill(label);
+    }
+  }
+}
+
+/** One host process: its engine and the port wrappers it talks through. */
+export class Host {
+  private deadAt?: string;
+  readonly engine: RolloutEngine;
+  readonly store: RolloutStore;
+
+  constructor(
+    readonly env: SimulatedEnvironment,
+    plan: CrashPlan,
+  ) {
+    const guard = <T extends object>(target: T, mutating: readonly string[], kind: string): T => {
+      const wrapped: Record<string, unknown> = {};
+      for (const key of Object.keys(target) as (keyof T & string)[]) {
+        const fn = target[key] as unknown;
+        if (typeof fn !== 'function') continue;
+        const call = (...args: unknown[]) =>
+          (fn as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        wrapped[key] = mutating.includes(key)
+          ? async (...args: unknown[]) => {
+              plan.pass(this, `before ${kind}.${key}`);
+              const result = await call(...args);
+              plan.pass(this, `after ${kind}.${key}`);
+              return result;
+            }
+          : async (...args: unknown[]) => {
+              this.assertAlive();
+              const result = await call(...args);
+              this.assertAlive();
+              return result;
+            };
+      }
+      return wrapped as T;
+    };
+    const endpoints = guard(env.sim.sagemaker, MUTATING_ENDPOINT_CALLS, 'sagemaker');
+    const alarms = guard(env.sim.cloudwatch, MUTATING_ALARM_CALLS, 'cloudwatch');
+    const inner = env.store;
+    const store: RolloutStore = {
+      create: async (record, timeline) => {
+        this.assertAlive();
+        await inner.create(record, timeline);
+        plan.pass(this, 'after store.create');
+      },
+      save: async (record, expected, timeline) => {
+        plan.pass(this, `before store.save v${record.version}`);
+        await inner.save(record, expected, timeline);
+        plan.pass(this, `after store.save v${record.version}`);
+      },
+      get: (id) => this.alive(() => inner.get(id)),
+      timeline: (id) => this.alive(() => inner.timeline(id)),
+      list: (filter) => this.alive(() => inner.list(filter)),
+      activeForEndpoint: (name) => this.alive(() => inner.activeForEndpoint(name)),
+      listDue: (now) => this.alive(() => inner.listDue(now)),
+      claimEvent: (key, expiresAt, now) => this.alive(() => inner.claimEvent(key, expiresAt, now)),
+      releaseEvent: (key) => this.alive(() => inner.releaseEvent(key)),
+      setPendingApproval: (a) => this.alive(() => inner.setPendingApproval(a)),
+      takePendingApproval: (name) => this.alive(() => inner.takePendingApproval(name)),
+      listPendingApprovals: () => this.alive(() => inner.listPendingApprovals()),
+    };
+    this.store = store;
+    this.engine = new RolloutEngine({
+      store,
+      endpoints: endpoints as EndpointControl,
+      alarms: alarms as AlarmControl,
+      events: env.lifecycle,
+      clock: env.sim.clock,
+      settings: CRASH_ENGINE_SETTINGS,
+    });
+  }
+
+  get dead(): boolean {
+    return this.deadAt !== undefined;
+  }
+
+  kill(point: string): never {
+    this.deadAt = point;
+    throw new HostCrashed(point);
+  }
+
+  assertAlive(): void {
+    if (this.deadAt !== undefined) throw new HostCrashed(`${this.deadAt} (call after death)`);
+  }
+
+  private async alive<T>(work: () => Promise<T>): Promise<T> {
+    this.assertAlive();
+    const result = await work();
+    this.assertAlive();
+    return result;
+  }
+}
+
+export interface CrashScenario {
+  name: string;
+  strategy: StartRolloutRequest['strategy'];
+  candidate: ModelBehaviour;
+  expected: 'succeeded' | 'rolledBack';
+  /** Promote whenever the rollout waits at a manual gate. */
+  promoteAtGate?: boolean;
+}
+
+export const ROLLOUT_ID = 'r-crash00001';
+
+export interface WorldRun {
+  env: SimulatedEnvironment;
+  plan: CrashPlan;
+  final: StepResult;
+  /** Hosts used: 1 without a crash, 2 with one. */
+  hosts: number;
+  /** What the crashed host's run ended with (it must have failed). */
+  crashError?: unknown;
+}
+
+/** Runs one whole rollout in a fresh world, crashing the host at interruption point `crashAt`. */
+export async function runWorld(scenario: CrashScenario, crashAt?: number): Promise<WorldRun> {
+  const env = createSimulatedEnvironment({ sim: { requestsPerMinute: 120 } });
+  const candidateArn = env.approveNewVersion(scenario.candidate);
+  const plan = new CrashPlan(crashAt);
+  const drive = (host: Host) =>
+    runRollout(host.engine, ROLLOUT_ID, {
+      time: env.time(),
+      drainEvents: () => env.drainEvents(),
+      between: async (result) => {
+        if (scenario.promoteAtGate && result.view.status === 'awaitingPromotion') {
+          return host.engine.command(ROLLOUT_ID, { type: 'PROMOTE', by: 'crash-test' });
+        }
+        return undefined;
+      },
+    });
+
+  const first = new Host(env, plan);
+  let final: StepResult | undefined;
+  let crashError: unknown;
+  try {
+    await first.engine.start({
+      endpointName: DEMO_ENDPOINT,
+      modelPackageArn: candidateArn,
+      executionRoleArn: DEMO_ROLE,
+      strategy: scenario.strategy,
+      finalBake: '3m',
+      candidateAlarms: DEMO_CANDIDATE_ALARMS,
+      requestedBy: 'crash-test',
+      rolloutId: ROLLOUT_ID,
+    });
+    final = await drive(first);
+  } catch (error) {
+    if (!first.dead) throw error;
+    crashError = error;
+  }
+  if (crashAt !== undefined && !first.dead) {
+    throw new Error(`crash point ${crashAt} was never reached (${plan.points.length} points passed)`);
+  }
+  if (!first.dead) return { env, plan, final: final!, hosts: 1 };
+  if (final !== undefined) throw new Error(`the host crashed at ${plan.crashedAt} but its run still ended`);
+  // A new process: a fresh engine over the same store and the same cloud.
+  const second = new Host(env, plan);
+  final = await drive(second);
+  return { env, plan, final, hosts: 2, crashError };
+}

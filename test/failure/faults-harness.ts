@@ -1,0 +1,234 @@
+// The controller Lambda in a simulated account, for the failure tests: like test/handlers/harness.ts,
+// but the SageMaker port, the lifecycle publisher and the policy's alarms can be swapped, so a fault
+// can sit between the controller and the simulated cloud (a real SDK client over a fake HTTP API, a
+// publisher that throws, a DescribeEndpoint that answers stale).
+import { createControllerHandler, type HandlerResult } from '../../src/handlers/controller';
+import { policyLookup } from '../../src/handlers/environment';
+import type { EndpointControl, LifecyclePublisher } from '../../src/engine/ports';
+import { parsePolicies } from '../../src/policy';
+import {
+  createSimCloud,
+  type ModelBehaviour,
+  type SimCloud,
+  type SimCloudOptions,
+  type SimEvent,
+} from '../../src/sim';
+import { MemoryRolloutStore, type RolloutRecord, type TimelineEntry } from '../../src/store';
+import { MemoryLifecyclePublisher } from '../../src/cli/simulated-environment';
+
+export const GROUP = 'churn-model';
+export const ENDPOINT = 'churn-prod';
+export const ORIGINAL_CONFIG = `${ENDPOINT}-config-0`;
+export const ROLE = 'arn:aws:iam::123456789012:role/churn-sagemaker-exec';
+export const HEALTHY: ModelBehaviour = { errorRate: 0.002, latencyMs: 45 };
+export const MINUTE = 60_000;
+export const MUTATING = /^(Create|Update|Delete|Put)/;
+export const TERMINAL = ['succeeded', 'rolledBack', 'failed'];
+
+export interface FaultHarnessOptions {
+  strategy?: string;
+  finalBake?: string;
+  /** Existing alarms the policy names. */
+  alarms?: string[];
+  /** Wraps the simulated SageMaker port (the fault sits in between). */
+  endpoints?: (sim: SimCloud) => EndpointControl;
+  events?: LifecyclePublisher;
+  seed?: number;
+  timings?: SimCloudOptions['timings'];
+  requestsPerMinute?: number;
+}
+
+export interface LogLine {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+export function policyText(options: Pick<FaultHarnessOptions, 'strategy' | 'finalBake' | 'alarms'> = {}) {
+  return [
+    'policies:',
+    `  - modelPackageGroup: ${GROUP}`,
+    `    endpoint: ${ENDPOINT}`,
+    `    strategy: "${options.strategy ?? 'Canary10Percent5Minutes'}"`,
+    `    finalBake: ${options.finalBake ?? '2m'}`,
+    ...(options.alarms ? [`    alarms: [${options.alarms.join(', ')}]`] : []),
+    '    candidateAlarms:',
+    '      - { suffix: 5xx-rate, metricName: Invocation5XXErrors, statistic: Average, threshold: 0.05 }',
+    `    executionRoleArn: ${ROLE}`,
+    '    onNewerApproval: supersede',
+    '',
+  ].join('\n');
+}
+
+export class FaultHarness {
+  readonly sim: SimCloud;
+  readonly store = new MemoryRolloutStore();
+  readonly lifecycle = new MemoryLifecyclePublisher();
+  readonly logs: LogLine[] = [];
+  readonly pending: SimEvent[] = [];
+  readonly handler: (event: unknown) => Promise<HandlerResult>;
+  readonly baselineArn: string;
+  /** Errors the handler threw (Lambda would retry the event). */
+  readonly thrown: unknown[] = [];
+  private eventIds = 0;
+
+  constructor(options: FaultHarnessOptions = {}) {
+    this.sim = createSimCloud({
+      seed: options.seed ?? 11,
+      ...(options.timings ? { timings: options.timings } : {}),
+      ...(options.requestsPerMinute === undefined ? {} : { requestsPerMinute: options.requestsPerMinute }),
+    });
+    this.baselineArn = this.sim.registerModelPackage({
+      groupName: GROUP,
+      approvalStatus: 'Approved',
+      behaviour: HEALTHY,
+    });
+    this.sim.createEndpoint({
+      endpointName: ENDPOINT,
+      modelPackageArn: this.baselineArn,
+      instanceType: 'ml.m5.large',
+      instanceCount: 2,
+    });
+    const policies = parsePolicies(policyText(options), 'failure-policies.yaml');
+    this.sim.onEvent((event) => {
+      this.pending.push(event);
+    });
+    const capture =
+      (level: LogLine['level']) =>
+      (message: unknown, ...extra: unknown[]): void => {
+        const fields = extra[0];
+        this.logs.push({
+          level,
+          message: String(message),
+          ...(fields && typeof fields === 'object' ? { fields: fields as Record<string, unknown> } : {}),
+        });
+      };
+    let ids = 0;
+    this.handler = createControllerHandler(
+      {
+        store: this.store,
+        policies: policyLookup(policies),
+        endpoints: options.endpoints ? options.endpoints(this.sim) : this.sim.sagemaker,
+        alarms: this.sim.cloudwatch,
+        events: options.events ?? this.lifecycle,
+        clock: this.sim.clock,
+        newId: () => `r-f${(++ids).toString(36).padStart(4, '0')}`,
+      },
+      { logger: { info: capture('info'), warn: capture('warn'), error: capture('error') } },
+    );
+  }
+
+  now(): number {
+    return this.sim.clock.now();
+  }
+
+  /** One invocation; an error the handler throws is recorded (Lambda would retry) and returned. */
+  async deliver(event: unknown): Promise<HandlerResult | { thrown: unknown }> {
+    try {
+      return await this.handler(event);
+    } catch (error) {
+      this.thrown.push(error);
+      return { thrown: error };
+    }
+  }
+
+  async flush(): Promise<void> {
+    for (let event = this.pending.shift(); event; event = this.pending.shift()) await this.deliver(event);
+  }
+
+  envelope(source: string, detailType: string, detail: unknown, id?: string): Record<string, unknown> {
+    return {
+      version: '0',
+      id: id ?? `evt-${++this.eventIds}`,
+      'detail-type': detailType,
+      source,
+      account: this.sim.accountId,
+      time: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: this.sim.region,
+      resources: [],
+      detail,
+    };
+  }
+
+  scheduledEvent() {
+    return this.envelope('aws.events', 'Scheduled Event', {});
+  }
+
+  commandEvent(detail: Record<string, unknown>, id?: string) {
+    return this.envelope('sm-rollout.cli', 'Rollout Command', { requestedBy: 'alice', ...detail }, id);
+  }
+
+  /** One minute of EventBridge: sim events as they happen, then the Scheduled Event. */
+  async minute(): Promise<void> {
+    await this.flush();
+    const target = (Math.floor(this.now() / MINUTE) + 1) * MINUTE;
+    for (let next = this.sim.clock.nextScheduledAt(); next !== undefined && next <= target;) {
+      this.sim.clock.advanceTo(next);
+      await this.flush();
+      next = this.sim.clock.nextScheduledAt();
+    }
+    this.sim.clock.advanceTo(target);
+    await this.flush();
+    await this.deliver(this.scheduledEvent());
+    await this.flush();
+  }
+
+  /** Minutes until `done` (after each minute, `between` may act); throws after maxMinutes. */
+  async runUntil(
+    done: () => Promise<boolean> | boolean,
+    maxMinutes = 60,
+    between?: () => Promise<void> | void,
+  ): Promise<number> {
+    for (let m = 1; m <= maxMinutes; m++) {
+      await this.minute();
+      await between?.();
+      if (await done()) return m;
+    }
+    throw new Error(`not done after ${maxMinutes} simulated minutes; logs:\n${this.logText()}`);
+  }
+
+  approveNewVersion(behaviour: ModelBehaviour = HEALTHY): string {
+    const arn = this.sim.registerModelPackage({ groupName: GROUP, behaviour });
+    this.sim.setModelPackageApproval(arn, 'Approved');
+    return arn;
+  }
+
+  async only(): Promise<RolloutRecord> {
+    const all = await this.store.list({ endpointName: ENDPOINT });
+    if (all.length !== 1) throw new Error(`expected one rollout, found ${all.length}`);
+    return all[0]!;
+  }
+
+  async ended(): Promise<boolean> {
+    const all = await this.store.list({ endpointName: ENDPOINT });
+    return all.length > 0 && all.every((r) => TERMINAL.includes(r.status));
+  }
+
+  async timeline(id: string): Promise<TimelineEntry[]> {
+    return this.store.timeline(id);
+  }
+
+  mutatingCalls() {
+    return this.sim.calls.filter((c) => MUTATING.test(c.operation));
+  }
+
+  logText(): string {
+    return this.logs.map((l) => `${l.level} ${l.message} ${JSON.stringify(l.fields ?? {})}`).join('\n');
+  }
+}
+
+/** Every method of the simulated SageMaker port, bound, so a test can override one of them. */
+export function delegate(port: EndpointControl): EndpointControl {
+  return {
+    describeEndpoint: (n) => port.describeEndpoint(n),
+    describeEndpointConfig: (n) => port.describeEndpointConfig(n),
+    describeModelPackage: (a) => port.describeModelPackage(a),
+    describeModel: (n) => port.describeModel(n),
+    createModel: (r) => port.createModel(r),
+    createEndpointConfig: (r) => port.createEndpointConfig(r),
+    updateEndpoint: (e, c) => port.updateEndpoint(e, c),
+    updateWeights: (e, w) => port.updateWeights(e, w),
+    deleteEndpointConfig: (n) => port.deleteEndpointConfig(n),
+    deleteModel: (n) => port.deleteModel(n),
+  };
+}
