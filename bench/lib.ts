@@ -1,0 +1,307 @@
+// Shared pieces of the benchmarks: statistics, result tables, dynalite with request counting, and a
+// simulated controller (the Lambda handler on the simulated cloud, driven the way EventBridge drives
+// it — the same shape as test/handlers/harness.ts, kept here so the benchmarks own their set-up).
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { createControllerHandler, type HandlerResult } from '../src/handlers/controller';
+import { policyLookup } from '../src/handlers/environment';
+import { parsePolicies } from '../src/policy';
+import { createSimCloud, type ModelBehaviour, type SimCloud, type SimEvent } from '../src/sim';
+import { MemoryRolloutStore, rolloutTableDefinition, type RolloutStore } from '../src/store';
+import { MemoryLifecyclePublisher } from '../src/cli/simulated-environment';
+import type { AlarmControl, EndpointControl } from '../src/engine/ports';
+
+export const MINUTE = 60_000;
+export const GROUP = 'churn-model';
+export const ENDPOINT = 'churn-prod';
+export const ROLE = 'arn:aws:iam::123456789012:role/churn-sagemaker-exec';
+export const HEALTHY: ModelBehaviour = { errorRate: 0.002, latencyMs: 45 };
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+export interface Table {
+  title?: string;
+  headers: string[];
+  rows: (string | number)[][];
+}
+
+export interface BenchResult {
+  name: string;
+  /** One line per headline figure, printed to the console and the document. */
+  figures: string[];
+  tables: Table[];
+  /** Method, where the time goes, what fell short. */
+  notes: string[];
+}
+
+export function median(values: readonly number[]): number {
+  return quantile(values, 0.5);
+}
+
+/** Nearest-rank quantile. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+export const ms = (value: number, digits = 2): string => `${value.toFixed(digits)} ms`;
+export const ratio = (value: number): string => `${value.toFixed(2)}×`;
+export const verdict = (value: number, target: number): string =>
+  value <= target ? `meets ≤ ${target}×` : `ABOVE the ≤ ${target}× target`;
+
+export function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}
+
+export function markdownTable(table: Table): string {
+  const esc = (cell: string | number) => String(cell).replace(/\|/g, '\\|');
+  const lines = [
+    `| ${table.headers.map(esc).join(' | ')} |`,
+    `| ${table.headers.map(() => '---').join(' | ')} |`,
+    ...table.rows.map((row) => `| ${row.map(esc).join(' | ')} |`),
+  ];
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// dynalite
+
+export interface Dynalite {
+  endpoint: string;
+  client(): DynamoDBClient;
+  createTable(): Promise<string>;
+  /** DynamoDB requests the server received, by operation (X-Amz-Target), since the last reset. */
+  requests: Map<string, number>;
+  resetRequests(): void;
+  close(): Promise<void>;
+}
+
+let tables = 0;
+
+export async function startDynalite(): Promise<Dynalite> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const requests = new Map<string, number>();
+  server.on('request', (req: IncomingMessage) => {
+    const target = String(req.headers['x-amz-target'] ?? 'unknown').replace(/^DynamoDB_\d+\./, '');
+    requests.set(target, (requests.get(target) ?? 0) + 1);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const clients: DynamoDBClient[] = [];
+  const client = () => {
+    const c = new DynamoDBClient({
+      endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' },
+    });
+    clients.push(c);
+    return c;
+  };
+  const admin = client();
+  return {
+    endpoint,
+    client,
+    requests,
+    resetRequests: () => requests.clear(),
+    async createTable() {
+      tables += 1;
+      const name = `bench-${process.pid}-${tables}`;
+      await admin.send(new CreateTableCommand(rolloutTableDefinition(name)));
+      for (;;) {
+        const { Table } = await admin.send(new DescribeTableCommand({ TableName: name }));
+        if (Table?.TableStatus === 'ACTIVE') return name;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    },
+    async close() {
+      for (const c of clients) c.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A simulated controller
+
+export function policyYaml(strategy: string, endpoint = ENDPOINT, group = GROUP): string {
+  return [
+    'policies:',
+    `  - modelPackageGroup: ${group}`,
+    `    endpoint: ${endpoint}`,
+    `    strategy: ${JSON.stringify(strategy)}`,
+    '    finalBake: 10m',
+    '    candidateAlarms:',
+    '      - suffix: 5xx-rate',
+    '        metricName: Invocation5XXErrors',
+    '        statistic: Average',
+    '        threshold: 0.05',
+    `    executionRoleArn: ${ROLE}`,
+    '    onNewerApproval: supersede',
+    '',
+  ].join('\n');
+}
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface SimControllerOptions {
+  strategy?: string;
+  store?: RolloutStore;
+  seed?: number;
+  /** Wraps the EndpointControl port the controller sees (the sim's own object is left alone). */
+  endpoints?: (sim: EndpointControl) => EndpointControl;
+  alarms?: (sim: AlarmControl) => AlarmControl;
+  idPrefix?: string;
+}
+
+/** The controller handler on a simulated cloud: events delivered as they happen, a tick a minute. */
+export class SimController {
+  readonly sim: SimCloud;
+  readonly store: RolloutStore;
+  readonly handler: (event: unknown) => Promise<HandlerResult>;
+  readonly pending: SimEvent[] = [];
+  /** Called after every delivery (the bench's operator: e.g. promote at a manual gate). */
+  between?: () => Promise<void>;
+  readonly baselineArn: string;
+  /** Real time spent inside the handler. */
+  handlerMs = 0;
+  invocations = 0;
+
+  constructor(options: SimControllerOptions = {}) {
+    this.sim = createSimCloud({ seed: options.seed ?? 7 });
+    this.store = options.store ?? new MemoryRolloutStore();
+    this.baselineArn = this.sim.registerModelPackage({
+      groupName: GROUP,
+      approvalStatus: 'Approved',
+      behaviour: HEALTHY,
+    });
+    this.sim.createEndpoint({
+      endpointName: ENDPOINT,
+      modelPackageArn: this.baselineArn,
+      instanceType: 'ml.m5.large',
+      instanceCount: 2,
+    });
+    const policies = parsePolicies(
+      policyYaml(options.strategy ?? 'Canary10Percent5Minutes'),
+      'bench-policies.yaml',
+    );
+    this.sim.onEvent((event) => void this.pending.push(event));
+    let ids = 0;
+    const prefix = options.idPrefix ?? 'r-b';
+    this.handler = createControllerHandler(
+      {
+        store: this.store,
+        policies: policyLookup(policies),
+        endpoints: options.endpoints ? options.endpoints(this.sim.sagemaker) : this.sim.sagemaker,
+        alarms: options.alarms ? options.alarms(this.sim.cloudwatch) : this.sim.cloudwatch,
+        events: new MemoryLifecyclePublisher(),
+        clock: this.sim.clock,
+        newId: () => `${prefix}${(++ids).toString(36).padStart(4, '0')}`,
+      },
+      { logger: silent },
+    );
+  }
+
+  now(): number {
+    return this.sim.clock.now();
+  }
+
+  async deliver(event: unknown): Promise<HandlerResult> {
+    const t = performance.now();
+    try {
+      const result = await this.handler(event);
+      if (!result.ok) throw new Error(`handler refused an event: ${result.error}`);
+      return result;
+    } finally {
+      this.handlerMs += performance.now() - t;
+      this.invocations += 1;
+    }
+  }
+
+  async flush(): Promise<void> {
+    for (let event = this.pending.shift(); event; event = this.pending.shift()) {
+      await this.deliver(event);
+      await this.between?.();
+    }
+  }
+
+  scheduledEvent(): Record<string, unknown> {
+    return {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: this.sim.accountId,
+      time: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: this.sim.region,
+      resources: [`arn:aws:events:${this.sim.region}:${this.sim.accountId}:rule/sm-rollout-schedule`],
+      detail: {},
+    };
+  }
+
+  commandEvent(detail: Record<string, unknown>): Record<string, unknown> {
+    return {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Rollout Command',
+      source: 'sm-rollout.cli',
+      account: this.sim.accountId,
+      time: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: this.sim.region,
+      resources: [],
+      detail: { requestedBy: 'bench', ...detail },
+    };
+  }
+
+  /** One minute of EventBridge: events delivered as the sim sends them, then the Scheduled Event. */
+  async minute(): Promise<void> {
+    await this.flush();
+    const target = (Math.floor(this.now() / MINUTE) + 1) * MINUTE;
+    for (let next = this.sim.clock.nextScheduledAt(); next !== undefined && next <= target;) {
+      this.sim.clock.advanceTo(next);
+      await this.flush();
+      next = this.sim.clock.nextScheduledAt();
+    }
+    this.sim.clock.advanceTo(target);
+    await this.flush();
+    await this.deliver(this.scheduledEvent());
+    await this.between?.();
+    await this.flush();
+  }
+
+  async runUntil(done: () => Promise<boolean> | boolean, maxMinutes = 120): Promise<number> {
+    for (let m = 1; m <= maxMinutes; m++) {
+      await this.minute();
+      if (await done()) return m;
+    }
+    throw new Error(`not done after ${maxMinutes} simulated minutes`);
+  }
+
+  /** Registers and approves a new version (the approval event is delivered with the next flush). */
+  approveNewVersion(behaviour: ModelBehaviour = HEALTHY): string {
+    const arn = this.sim.registerModelPackage({ groupName: GROUP, behaviour });
+    this.sim.setModelPackageApproval(arn, 'Approved');
+    return arn;
+  }
+
+  async rolloutFor(modelPackageArn: string) {
+    return (await this.store.list()).find((r) => r.modelPackageArn === modelPackageArn);
+  }
+}
+
+export function isEnded(status: string | undefined): boolean {
+  return status !== undefined && ['succeeded', 'rolledBack', 'failed'].includes(status);
+}
+
+export const delay = (msec: number) => new Promise<void>((resolve) => setTimeout(resolve, msec));
