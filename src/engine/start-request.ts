@@ -1,6 +1,7 @@
 // What it takes to start a rollout, validated once at the edge: every bad field fails with its
 // name and the fix, before anything in AWS is touched.
-import { z } from 'zod';
+// A namespace import (not `{ z }`) lets the bundler drop the parts of zod we never use (all its locales).
+import * as z from 'zod';
 import { SmRolloutError } from '../errors';
 import { compilePlan, toDurationMs, type ExplicitStepInput, type Plan } from '../plan';
 import type { CandidateAlarmTemplate } from '../../statemachines/contract';

@@ -3,7 +3,8 @@
 // a schema cannot say (strategies compile, durations parse, one policy per endpoint and per group,
 // maxDuration outlasts the bakes) and reports every problem at once, each naming its policy, field
 // and fix.
-import { z } from 'zod';
+// A namespace import (not `{ z }`) lets the bundler drop the parts of zod we never use (all its locales).
+import * as z from 'zod';
 import { SAGEMAKER_NAME } from '../engine/names';
 import { candidateAlarmTemplateSchema, ROLE_ARN } from '../engine/start-request';
 import { isSmRolloutError } from '../errors';
