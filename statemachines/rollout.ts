@@ -226,6 +226,9 @@ const rolloutSetup = setup({
     stepIsBake: ({ context }) => currentStep(context)?.kind === 'bake',
     fullPromotion: ({ event }) => event.type === 'PROMOTE' && event.full === true,
     candidateMayBeLive: ({ context }) => context.candidateDeployed,
+    endpointBroken: ({ event }) =>
+      event.type === 'ENDPOINT_CHANGED' &&
+      ['Deleting', 'Failed', 'UpdateRollbackFailed', 'OutOfService'].includes(event.status ?? ''),
   },
   actions: {
     observeTime: assign({ now: ({ context, event }) => timeOf(event, context) }),
@@ -287,6 +290,14 @@ const rollbackOnAlarm = {
     },
   }) as never,
 } as const;
+
+const recordEndpointBroken = assign({
+  rollbackReason: ({ context, event }: { context: RolloutContext; event: RolloutEvent }): RollbackReason => ({
+    kind: 'failure',
+    code: 'UPDATE_FAILED',
+    message: `endpoint ${context.endpointName} became ${event.type === 'ENDPOINT_CHANGED' ? event.status : 'unusable'} during the rollout`,
+  }),
+}) as never;
 
 const promoteFully = {
   guard: 'fullPromotion',
@@ -488,7 +499,15 @@ function holdWatchingAlarms(opts: { bake: boolean }): StateConfig {
             return Math.min(...candidates);
           },
         }),
-        on: { TICK: [rollbackOnDeadline, { target: 'reading', actions: 'observeTime' }] },
+        on: {
+          TICK: [rollbackOnDeadline, { target: 'reading', actions: 'observeTime' }],
+          // Someone deleted or broke the endpoint mid-bake: no reason to wait for the bake to end.
+          ENDPOINT_CHANGED: {
+            guard: 'endpointBroken',
+            target: '#rollout.rollingBack',
+            actions: recordEndpointBroken,
+          },
+        },
       },
       reading: {
         invoke: {

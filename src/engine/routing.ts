@@ -39,9 +39,21 @@ export function rolloutEventsFor(event: AwsEvent, record: RolloutRecord, now: nu
       {
         type: 'ENDPOINT_CHANGED',
         now,
-        ...(typeof detail.EndpointStatus === 'string' ? { status: detail.EndpointStatus } : {}),
+        ...(typeof detail.EndpointStatus === 'string'
+          ? { status: endpointStatusFromEvent(detail.EndpointStatus) }
+          : {}),
       },
     ];
   }
   return [];
+}
+
+/** API statuses from the event's spelling: IN_SERVICE → InService, UPDATE_ROLLBACK_FAILED → UpdateRollbackFailed. */
+export function endpointStatusFromEvent(status: string): string {
+  if (!status.includes('_') && status !== status.toUpperCase()) return status;
+  return status
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 }

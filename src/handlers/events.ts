@@ -4,6 +4,7 @@
 import * as z from 'zod';
 import { SmRolloutError } from '../errors';
 import type { AlarmEvent, ApprovalEvent, CommandEvent } from '../engine/controller';
+import { endpointStatusFromEvent } from '../engine/routing';
 
 const envelope = z.object({
   id: z.string().min(1),
@@ -60,16 +61,6 @@ export type ControllerInput =
   | { kind: 'endpoint'; endpointName: string; status: string }
   | { kind: 'schedule' }
   | { kind: 'command'; event: CommandEvent };
-
-/** API statuses from the event's spelling: IN_SERVICE → InService, UPDATE_ROLLBACK_FAILED → UpdateRollbackFailed. */
-export function endpointStatusFromEvent(status: string): string {
-  if (!status.includes('_') && status !== status.toUpperCase()) return status;
-  return status
-    .toLowerCase()
-    .split('_')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('');
-}
 
 function malformed(what: string, error: z.ZodError): SmRolloutError {
   const issue = error.issues[0]!;

@@ -116,6 +116,7 @@ function alphabet(s: Snapshot, now: number): RolloutEvent[] {
   return [
     ...[...ticks].sort((a, b) => a - b).map((t): RolloutEvent => ({ type: 'TICK', now: t })),
     { type: 'ENDPOINT_CHANGED', now, status: 'InService' },
+    { type: 'ENDPOINT_CHANGED', now, status: 'Deleting' },
     { type: 'ALARM_FIRED', now, alarmName: 'churn-5xx', stateReason: 'Threshold Crossed' },
     { type: 'PAUSE', now, by },
     { type: 'RESUME', now: now + 1000, by },

@@ -195,6 +195,23 @@ describe('alarms roll back', () => {
   });
 });
 
+describe('the endpoint changing under a bake', () => {
+  it('an InService state change is ignored, a Deleting one starts the rollback at once', async () => {
+    const cloud = new FakeCloud();
+    const r = await start('Canary10Percent5Minutes', cloud);
+    await r.tickUntil(baking(2));
+    expect(await r.send({ type: 'ENDPOINT_CHANGED', now: cloud.now + 1, status: 'InService' })).toBe(false);
+    expect(baking(2)(r.snapshot)).toBe(true);
+    await r.send({ type: 'ENDPOINT_CHANGED', now: cloud.now + 2, status: 'Deleting' });
+    expect(r.snapshot.matches('rollingBack') || r.snapshot.status === 'done').toBe(true);
+    expect(r.snapshot.context.rollbackReason).toEqual({
+      kind: 'failure',
+      code: 'UPDATE_FAILED',
+      message: 'endpoint churn became Deleting during the rollout',
+    });
+  });
+});
+
 describe('ABORT', () => {
   const slow = (cloud: FakeCloud, purpose?: string) => {
     const usual = cloud.check;
