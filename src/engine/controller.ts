@@ -358,13 +358,17 @@ export class RolloutController {
         endpointName: record.endpointName,
         reason: event.reason,
       });
-      const result = await this.engine.notify(record.id, {
-        type: 'ALARM_FIRED',
-        now: this.now(),
-        alarmName: event.alarmName,
-        stateReason: event.reason,
-        ...(event.reasonData ? { reasonData: event.reasonData } : {}),
-      });
+      const result = await this.engine.notify(
+        record.id,
+        {
+          type: 'ALARM_FIRED',
+          now: this.now(),
+          alarmName: event.alarmName,
+          stateReason: event.reason,
+          ...(event.reasonData ? { reasonData: event.reasonData } : {}),
+        },
+        record,
+      );
       outcomes.push(this.advanced(result), ...(await this.afterStep(result, record.status)));
     }
     return outcomes;
@@ -373,7 +377,11 @@ export class RolloutController {
   async endpointChanged(endpointName: string, status: string): Promise<Outcome> {
     const active = await this.deps.store.activeForEndpoint(endpointName);
     if (!active) return { action: 'ignored', reason: `no active rollout on endpoint ${endpointName}` };
-    const result = await this.engine.notify(active.id, { type: 'ENDPOINT_CHANGED', now: this.now(), status });
+    const result = await this.engine.notify(
+      active.id,
+      { type: 'ENDPOINT_CHANGED', now: this.now(), status },
+      active,
+    );
     await this.afterStep(result, active.status);
     return this.advanced(result);
   }
@@ -416,7 +424,7 @@ export class RolloutController {
     const worker = async () => {
       for (let record = queue.shift(); record; record = queue.shift()) {
         try {
-          const result = await engine.tick(record.id);
+          const result = await engine.tick(record.id, record);
           report.advanced++;
           report.outcomes.push(this.advanced(result), ...(await this.afterStep(result, record.status)));
         } catch (error) {

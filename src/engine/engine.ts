@@ -134,17 +134,22 @@ export class RolloutEngine {
     return this.step(id, undefined);
   }
 
-  /** Advances a rollout whose wake-up time has come (bake deadlines, endpoint polls, alarm reads). */
-  tick(rolloutId: string): Promise<StepResult> {
-    return this.step(rolloutId, { type: 'TICK', now: this.deps.clock.now() });
+  /**
+   * Advances a rollout whose wake-up time has come (bake deadlines, endpoint polls, alarm reads).
+   * `loaded`: the record as the caller just read it (the schedule's list), saving a store read; a
+   * stale one only costs a version conflict and a reload.
+   */
+  tick(rolloutId: string, loaded?: RolloutRecord): Promise<StepResult> {
+    return this.step(rolloutId, { type: 'TICK', now: this.deps.clock.now() }, loaded);
   }
 
   /** Delivers an AWS-originated event (alarm fired, endpoint changed) to a rollout. */
   notify(
     rolloutId: string,
     event: Extract<RolloutEvent, { type: 'ALARM_FIRED' | 'ENDPOINT_CHANGED' }>,
+    loaded?: RolloutRecord,
   ): Promise<StepResult> {
-    return this.step(rolloutId, event);
+    return this.step(rolloutId, event, loaded);
   }
 
   /** A person's or pipeline's command; rejected with the reason when it does not apply now. */
@@ -159,6 +164,10 @@ export class RolloutEngine {
 
   private async load(rolloutId: string): Promise<RolloutRecord> {
     const record = await this.deps.store.get(rolloutId);
+    return this.checked(rolloutId, record);
+  }
+
+  private checked(rolloutId: string, record: RolloutRecord | undefined): RolloutRecord {
     if (!record) {
       throw new SmRolloutError(
         'ROLLOUT_NOT_FOUND',
@@ -178,9 +187,16 @@ export class RolloutEngine {
     return record;
   }
 
-  private async step(rolloutId: string, event: RolloutEvent | undefined): Promise<StepResult> {
+  private async step(
+    rolloutId: string,
+    event: RolloutEvent | undefined,
+    loaded?: RolloutRecord,
+  ): Promise<StepResult> {
     for (let attempt = 0; ; attempt++) {
-      const record = await this.load(rolloutId);
+      const record =
+        attempt === 0 && loaded?.id === rolloutId
+          ? this.checked(rolloutId, loaded)
+          : await this.load(rolloutId);
       try {
         const result = await this.apply(record, event);
         return { ...result, conflicts: attempt };
