@@ -6,7 +6,7 @@
 //                                                                    savingBy/savingSince while a save runs
 //   timeline entry     ROLLOUT#<id>          TIMELINE#<seq, 10 dig.> rolloutId, seq, at, kind, message, detail
 //   endpoint lock      ENDPOINT#<name>       LOCK                    rolloutId, lockedAt
-//   pending approval   ENDPOINT#<name>       PENDING                 the approval's fields, revision
+//   pending approval   PENDING               ENDPOINT#<name>         the approval's fields, revision
 //   event dedupe       EVENT#<key>           EVENT                   expiresAt (epoch s, TTL), expiresAtMs
 //
 // The sparse GSI `active` (partition `activePk` = 'ACTIVE', sort `dueAt` = nextWakeAt or 0) holds only
@@ -135,7 +135,8 @@ type Item = Record<string, unknown>;
 
 const rolloutKey = (id: string) => ({ pk: `ROLLOUT#${id}`, sk: 'ROLLOUT' });
 const lockKey = (endpointName: string) => ({ pk: `ENDPOINT#${endpointName}`, sk: 'LOCK' });
-const pendingKey = (endpointName: string) => ({ pk: `ENDPOINT#${endpointName}`, sk: 'PENDING' });
+// One partition for all pending approvals: the schedule lists them every minute with one Query, not a Scan.
+const pendingKey = (endpointName: string) => ({ pk: 'PENDING', sk: `ENDPOINT#${endpointName}` });
 const eventKey = (key: string) => ({ pk: `EVENT#${key}`, sk: 'EVENT' });
 const timelineSk = (seq: number) => `TIMELINE#${String(seq).padStart(10, '0')}`;
 
@@ -625,9 +626,9 @@ export class DynamoRolloutStore implements RolloutStore {
   }
 
   async listPendingApprovals(): Promise<PendingApproval[]> {
-    const items = await this.scanAll({
-      FilterExpression: 'sk = :sk',
-      ExpressionAttributeValues: { ':sk': 'PENDING' },
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'PENDING' },
     });
     return items.map(fromPendingItem);
   }

@@ -126,13 +126,13 @@ describe('DynamoRolloutStore on dynalite', () => {
     const items = await rawItems();
     expect(items.map((i) => `${i.pk} ${i.sk}`)).toEqual([
       'ENDPOINT#churn-prod LOCK',
-      'ENDPOINT#churn-prod PENDING',
       'EVENT#evt-1 EVENT',
+      'PENDING ENDPOINT#churn-prod',
       'ROLLOUT#r-a ROLLOUT',
       'ROLLOUT#r-a TIMELINE#0000000000',
       'ROLLOUT#r-a TIMELINE#0000000001',
     ]);
-    const [lock, pending, event, rollout, timeline0] = items;
+    const [lock, event, pending, rollout, timeline0] = items;
     expect(lock).toMatchObject({ rolloutId: 'r-a', lockedAt: 1_767_225_600_000 });
     expect(pending).toMatchObject({ modelPackageArn: 'arn:pkg/3', modelPackageVersion: 3, at: 5 });
     // DynamoDB TTL wants epoch seconds (rounded up so the claim never expires early).
