@@ -56,8 +56,9 @@ export async function apiEconomy(): Promise<BenchResult> {
     ],
     DescribeEndpointConfig: [
       1,
-      'baseline config (variants to copy); observed: read twice at the start (engine.start resolves the baseline to ' +
-        'validate before storing anything, then the machine resolves it again) and once more to build the final config',
+      'baseline config (variants to copy); observed: once when engine.start checks the endpoint before storing ' +
+        'anything, again when the transition config is built (it copies every variant setting, which the check does ' +
+        'not keep) and once more for the final config',
     ],
     DescribeModelPackage: [
       1,

@@ -1,16 +1,12 @@
-// Shared pieces of the benchmarks: statistics, result tables, dynalite with request counting, and a
+// Shared pieces of the benchmarks: statistics, result tables, dynalite (the test suite's), and a
 // simulated controller (the Lambda handler on the simulated cloud, driven the way EventBridge drives
 // it — the same shape as test/handlers/harness.ts, kept here so the benchmarks own their set-up).
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { IncomingMessage } from 'node:http';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { createControllerHandler, type HandlerResult } from '../src/handlers/controller';
 import { policyLookup } from '../src/handlers/environment';
 import { parsePolicies } from '../src/policy';
 import { createSimCloud, type ModelBehaviour, type SimCloud, type SimEvent } from '../src/sim';
-import { MemoryRolloutStore, rolloutTableDefinition, type RolloutStore } from '../src/store';
+import { MemoryRolloutStore, type RolloutStore } from '../src/store';
 import { MemoryLifecyclePublisher } from '../src/cli/simulated-environment';
 import type { AlarmControl, EndpointControl } from '../src/engine/ports';
 
@@ -74,63 +70,8 @@ export function markdownTable(table: Table): string {
 // ---------------------------------------------------------------------------------------------
 // dynalite
 
-export interface Dynalite {
-  endpoint: string;
-  client(): DynamoDBClient;
-  createTable(): Promise<string>;
-  /** DynamoDB requests the server received, by operation (X-Amz-Target), since the last reset. */
-  requests: Map<string, number>;
-  resetRequests(): void;
-  close(): Promise<void>;
-}
-
-let tables = 0;
-
-export async function startDynalite(): Promise<Dynalite> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const requests = new Map<string, number>();
-  server.on('request', (req: IncomingMessage) => {
-    const target = String(req.headers['x-amz-target'] ?? 'unknown').replace(/^DynamoDB_\d+\./, '');
-    requests.set(target, (requests.get(target) ?? 0) + 1);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
-  const clients: DynamoDBClient[] = [];
-  const client = () => {
-    const c = new DynamoDBClient({
-      endpoint,
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' },
-    });
-    clients.push(c);
-    return c;
-  };
-  const admin = client();
-  return {
-    endpoint,
-    client,
-    requests,
-    resetRequests: () => requests.clear(),
-    async createTable() {
-      tables += 1;
-      const name = `bench-${process.pid}-${tables}`;
-      await admin.send(new CreateTableCommand(rolloutTableDefinition(name)));
-      for (;;) {
-        const { Table } = await admin.send(new DescribeTableCommand({ TableName: name }));
-        if (Table?.TableStatus === 'ACTIVE') return name;
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
-    },
-    async close() {
-      for (const c of clients) c.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+// The test suite's dynalite server, with its request counts.
+export { startDynalite, type DynaliteServer as Dynalite } from '../test/store/dynalite-server';
 
 // ---------------------------------------------------------------------------------------------
 // A simulated controller

@@ -107,8 +107,11 @@ export function renderStatus(
       step += ` (${shortDuration(view.bakeUntil - now)} left)`;
     }
     lines.push(step);
+    // After a failed rollback the machine no longer knows what the endpoint serves: say so, not 100/0.
     lines.push(
-      `  Traffic   baseline ${view.weights.baseline}% ${weightBar(view.weights.candidate)} candidate ${view.weights.candidate}%`,
+      record.status === 'failed'
+        ? `  Traffic   unknown: the rollback failed — check endpoint ${record.endpointName} in the SageMaker console`
+        : `  Traffic   baseline ${view.weights.baseline}% ${weightBar(view.weights.candidate)} candidate ${view.weights.candidate}%`,
     );
   } else {
     lines.push(`  Step      ${record.phase}`);

@@ -243,6 +243,9 @@ describe('a failed rollout (the endpoint update fails): exit 3, a human is neede
     const status = await sim('status', '--endpoint', ENDPOINT);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/^ {2}Reason {4}rollback failed: /m);
+    // Not "baseline 100% / candidate 0%": after a failed rollback nobody knows what the endpoint serves.
+    expect(status.stdout).toContain(`Traffic   unknown: the rollback failed — check endpoint ${ENDPOINT}`);
+    expect(status.stdout).not.toContain('candidate 0%');
 
     const again = await sim('start', '--endpoint', ENDPOINT, '--model-package', pkg(2));
     expect(again.code).toBe(1);

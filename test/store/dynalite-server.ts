@@ -1,5 +1,6 @@
 // dynalite (a DynamoDB API server built on LevelDB, in memory) started in-process for the store tests, with
-// a fresh table per test made from the store's own table definition.
+// a fresh table per test made from the store's own table definition. The benchmarks use it too.
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
@@ -10,6 +11,9 @@ export interface DynaliteServer {
   client(): DynamoDBClient;
   /** Creates a table with a unique name from rolloutTableDefinition and waits until it is ACTIVE. */
   createTable(): Promise<string>;
+  /** DynamoDB requests the server received, by operation (X-Amz-Target), since the last reset. */
+  requests: Map<string, number>;
+  resetRequests(): void;
   close(): Promise<void>;
 }
 
@@ -17,6 +21,11 @@ let tableCounter = 0;
 
 export async function startDynalite(): Promise<DynaliteServer> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const requests = new Map<string, number>();
+  server.on('request', (req: IncomingMessage) => {
+    const target = String(req.headers['x-amz-target'] ?? 'unknown').replace(/^DynamoDB_\d+\./, '');
+    requests.set(target, (requests.get(target) ?? 0) + 1);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -37,6 +46,8 @@ export async function startDynalite(): Promise<DynaliteServer> {
   return {
     endpoint,
     client,
+    requests,
+    resetRequests: () => requests.clear(),
     async createTable() {
       tableCounter += 1;
       const name = `rollouts-${process.pid}-${tableCounter}`;
