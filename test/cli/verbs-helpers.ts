@@ -136,3 +136,87 @@ export class SimAccount {
     await fs.writeFile(this.cloudFile, JSON.stringify(cloud.exportState()));
   }
 }
+
+// Setup steps: the CLI commands a test needs to have run before the one it is about. Each runs
+// in whatever simulated account SM_ROLLOUT_SIM_DIR points at (a test's own SimAccount) and throws,
+// naming the step and what it printed, if the command did not end the way the walkthrough expects.
+
+/** The README walkthrough's plan: 10% for 2m, a manual gate, 50% for 2m (7 steps with the final bake). */
+export const GATE_PLAN = '10%,2m,pause,50%,2m';
+/** The walkthrough's second, shorter gated plan: 10% for 2m, then a manual gate (5 steps). */
+export const SHORT_GATE_PLAN = '10%,2m,pause';
+
+async function setupStep(what: string, argv: string[], code: number, status: string): Promise<RolloutDoc> {
+  const result = await simJson(...argv);
+  const doc = result.code === code && result.out.length ? lastJson<RolloutDoc>(result) : undefined;
+  if (!doc || doc.status !== status) {
+    throw new Error(
+      `setup step "${what}" (sm-rollout ${argv.join(' ')}) should exit ${code} with a ${status} rollout; ` +
+        `it exited ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`,
+    );
+  }
+  return doc;
+}
+
+/** `start` churn-model/2 with a gated `strategy`; returns the id of the rollout waiting at the gate. */
+export async function startAtGate(strategy = GATE_PLAN): Promise<string> {
+  const argv = ['start', '--endpoint', ENDPOINT, '--model-package', pkg(2), '--strategy', strategy];
+  return (await setupStep('start at a gate', [...argv, '--requested-by', WHO], 0, 'awaitingPromotion')).id;
+}
+
+/** {@link startAtGate} with the README plan, then `promote` it to the end; returns the succeeded id. */
+export async function succeedThroughGate(): Promise<string> {
+  const id = await startAtGate(GATE_PLAN);
+  await setupStep('promote through the gate', ['promote', id, '--requested-by', WHO], 0, 'succeeded');
+  return id;
+}
+
+/** `start` churn-model/3 watching ALARM, which fires; returns the id of the rolled-back rollout. */
+export async function rollBackOnAlarm(): Promise<string> {
+  const argv = ['start', '--endpoint', ENDPOINT, '--model-package', pkg(3), '--alarm', ALARM];
+  return (
+    await setupStep('start churn-model/3 with the alarm', [...argv, '--requested-by', WHO], 2, 'rolledBack')
+  ).id;
+}
+
+/** `undo --endpoint`: rolls the version before the last success back on; returns the undo's id. */
+export async function undoLastSuccess(): Promise<string> {
+  return (await setupStep('undo', ['undo', '--endpoint', ENDPOINT, '--requested-by', WHO], 0, 'succeeded'))
+    .id;
+}
+
+/** {@link startAtGate}, then `pause` it there; returns the paused id. */
+export async function pauseAtGate(strategy = SHORT_GATE_PLAN): Promise<string> {
+  const id = await startAtGate(strategy);
+  await setupStep('pause at the gate', ['pause', id, '--requested-by', WHO], 0, 'paused');
+  return id;
+}
+
+/** {@link startAtGate}, then `abort` it there with --reason "not today"; returns the rolled-back id. */
+export async function abortAtGate(strategy = SHORT_GATE_PLAN): Promise<string> {
+  const id = await startAtGate(strategy);
+  const argv = ['abort', id, '--reason', 'not today', '--requested-by', WHO];
+  await setupStep('abort at the gate', argv, 2, 'rolledBack');
+  return id;
+}
+
+/** The rollouts of the whole README walkthrough, oldest first. */
+export interface Walkthrough {
+  /** churn-model/2 through the manual gate: succeeded. */
+  first: string;
+  /** churn-model/3, rolled back when its alarm fired. */
+  bad: string;
+  /** the undo of `first`: churn-model/1 back on, succeeded. */
+  undo: string;
+  /** churn-model/2 again, aborted at its gate with --reason "not today": rolledBack. */
+  aborted: string;
+}
+
+/** Runs the whole README walkthrough on ENDPOINT: a success, an alarm rollback, an undo, an abort. */
+export async function runWalkthrough(): Promise<Walkthrough> {
+  const first = await succeedThroughGate();
+  const bad = await rollBackOnAlarm();
+  const undo = await undoLastSuccess();
+  const aborted = await abortAtGate(SHORT_GATE_PLAN);
+  return { first, bad, undo, aborted };
+}

@@ -1,5 +1,6 @@
 // Refused commands and bad usage (exit 1, nothing changed), a failed rollout (exit 3), steering
-// mid-flight, and every verb's --help — all through main(argv, io) on the simulated cloud.
+// mid-flight, and every verb's --help — all through main(argv, io) on the simulated cloud, each
+// test in its own simulated account.
 import { promises as fs } from 'node:fs';
 import {
   ANSI,
@@ -8,10 +9,12 @@ import {
   SimAccount,
   WHO,
   lastJson,
+  pauseAtGate,
   pkg,
   run,
   sim,
   simJson,
+  startAtGate,
   startedId,
   type RolloutDoc,
 } from './verbs-helpers';
@@ -24,64 +27,63 @@ async function noRollouts(): Promise<void> {
   expect(lastJson<RolloutDoc[]>(listed)).toEqual([]);
 }
 
+/** `start` arguments that are refused, and how the error message begins. */
+const REFUSED_STARTS: [what: string, args: string[], message: string][] = [
+  [
+    'a package awaiting approval (churn-model/4)',
+    ['--endpoint', ENDPOINT, '--model-package', pkg(4)],
+    `error: model package ${pkg(4)} is PendingManualApproval; approve it in the SageMaker Model Registry first [MODEL_PACKAGE_NOT_APPROVED]`,
+  ],
+  [
+    'a package that does not exist',
+    ['--endpoint', ENDPOINT, '--model-package', pkg(9)],
+    `error: model package ${pkg(9)} does not exist [MODEL_PACKAGE_NOT_FOUND]`,
+  ],
+  [
+    'an unknown --strategy',
+    ['--endpoint', ENDPOINT, '--model-package', pkg(2), '--strategy', 'bogus'],
+    'error: --strategy: "bogus" is not a known strategy; use a preset',
+  ],
+  [
+    'a step list with a bad weight',
+    ['--endpoint', ENDPOINT, '--model-package', pkg(2), '--strategy', '10%,2m,110%'],
+    'error: --strategy[2]: "110%" is not a weight; use a percentage from 0% to 100%',
+  ],
+  [
+    'no --model-package',
+    ['--endpoint', ENDPOINT],
+    'error: --model-package is required: the versioned model package ARN to roll out',
+  ],
+  [
+    'no --endpoint',
+    ['--model-package', pkg(2)],
+    'error: --endpoint is required: the endpoint to roll out onto',
+  ],
+  [
+    'an unknown flag',
+    ['--endpoint', ENDPOINT, '--model-package', pkg(2), '--fast'],
+    "error: Unknown option '--fast'",
+  ],
+  [
+    'a bad --instance-count',
+    ['--endpoint', ENDPOINT, '--model-package', pkg(2), '--instance-count', '1.5'],
+    'error: --instance-count: "1.5" is not a whole number',
+  ],
+  [
+    'a bad --timeout',
+    ['--endpoint', ENDPOINT, '--model-package', pkg(2), '--timeout', 'soon'],
+    'error: --timeout: "soon" is not a duration;',
+  ],
+  ['a positional argument', ['churn-prod'], 'error: start takes flags only (got "churn-prod")'],
+  ['--resume outside local mode', ['--resume', 'r-whatever'], 'error: --resume applies to --local rollouts'],
+];
+
 describe('refused starts and bad usage: exit 1, a message, nothing started', () => {
   const account = new SimAccount();
-  beforeAll(() => account.open());
-  afterAll(() => account.restore());
+  beforeEach(() => account.open());
+  afterEach(() => account.restore());
 
-  it.each([
-    [
-      'a package awaiting approval (churn-model/4)',
-      ['--endpoint', ENDPOINT, '--model-package', pkg(4)],
-      `error: model package ${pkg(4)} is PendingManualApproval; approve it in the SageMaker Model Registry first [MODEL_PACKAGE_NOT_APPROVED]`,
-    ],
-    [
-      'a package that does not exist',
-      ['--endpoint', ENDPOINT, '--model-package', pkg(9)],
-      `error: model package ${pkg(9)} does not exist [MODEL_PACKAGE_NOT_FOUND]`,
-    ],
-    [
-      'an unknown --strategy',
-      ['--endpoint', ENDPOINT, '--model-package', pkg(2), '--strategy', 'bogus'],
-      'error: --strategy: "bogus" is not a known strategy; use a preset',
-    ],
-    [
-      'a step list with a bad weight',
-      ['--endpoint', ENDPOINT, '--model-package', pkg(2), '--strategy', '10%,2m,110%'],
-      'error: --strategy[2]: "110%" is not a weight; use a percentage from 0% to 100%',
-    ],
-    [
-      'no --model-package',
-      ['--endpoint', ENDPOINT],
-      'error: --model-package is required: the versioned model package ARN to roll out',
-    ],
-    [
-      'no --endpoint',
-      ['--model-package', pkg(2)],
-      'error: --endpoint is required: the endpoint to roll out onto',
-    ],
-    [
-      'an unknown flag',
-      ['--endpoint', ENDPOINT, '--model-package', pkg(2), '--fast'],
-      "error: Unknown option '--fast'",
-    ],
-    [
-      'a bad --instance-count',
-      ['--endpoint', ENDPOINT, '--model-package', pkg(2), '--instance-count', '1.5'],
-      'error: --instance-count: "1.5" is not a whole number',
-    ],
-    [
-      'a bad --timeout',
-      ['--endpoint', ENDPOINT, '--model-package', pkg(2), '--timeout', 'soon'],
-      'error: --timeout: "soon" is not a duration;',
-    ],
-    ['a positional argument', ['churn-prod'], 'error: start takes flags only (got "churn-prod")'],
-    [
-      '--resume outside local mode',
-      ['--resume', 'r-whatever'],
-      'error: --resume applies to --local rollouts',
-    ],
-  ])('start with %s', async (_what, args, message) => {
+  it.each(REFUSED_STARTS)('start with %s', async (_what, args, message) => {
     const result = await sim('start', ...args);
     expect(result.code).toBe(1);
     expect(result.out).toEqual([]);
@@ -190,15 +192,17 @@ describe('refused starts and bad usage: exit 1, a message, nothing started', () 
     expect(result.err[0]).toBe('error: choose one of --simulate and --local');
   });
 
-  it('nothing was started by any of the refusals', async () => {
+  it('nothing was started by any of the refusals, one after another in one account', async () => {
+    for (const [, args] of REFUSED_STARTS) expect((await sim('start', ...args)).code).toBe(1);
+    expect((await simJson('start', '--endpoint', ENDPOINT, '--model-package', pkg(4))).code).toBe(1);
     await noRollouts();
   });
 });
 
 describe('a corrupt saved simulated account', () => {
   const account = new SimAccount();
-  beforeAll(() => account.open());
-  afterAll(() => account.restore());
+  beforeEach(() => account.open());
+  afterEach(() => account.restore());
 
   it('exit 1 and says how to start over', async () => {
     await fs.writeFile(account.cloudFile, '{"not": "a cloud"}');
@@ -278,22 +282,8 @@ describe('steering mid-flight and promote --full', () => {
   beforeEach(() => account.open());
   afterEach(() => account.restore());
 
-  async function atGate(strategy: string): Promise<string> {
-    const started = await sim(
-      'start',
-      '--endpoint',
-      ENDPOINT,
-      '--model-package',
-      pkg(2),
-      '--strategy',
-      strategy,
-    );
-    expect(started.code).toBe(0);
-    return startedId(started);
-  }
-
   it('promote --timeout 0s leaves it shifting (exit 4); pause there keeps step 4/7; resume finishes (exit 0)', async () => {
-    const id = await atGate('10%,2m,pause,50%,30m');
+    const id = await startAtGate('10%,2m,pause,50%,30m');
     const promoted = await sim('promote', id, '--timeout', '0s', '--requested-by', WHO);
     expect(promoted.code).toBe(4);
     expect(promoted.out.at(-2)).toBe(`Rollout ${id}: running`);
@@ -304,7 +294,7 @@ describe('steering mid-flight and promote --full', () => {
 
     const paused = await sim('pause', id, '--requested-by', WHO);
     expect(paused.code).toBe(0);
-    expect(paused.out[0]).toMatch(new RegExp(`Paused by ${WHO} at step 4/7$`));
+    expect(paused.out).toContainEqual(expect.stringMatching(new RegExp(`Paused by ${WHO} at step 4/7$`)));
     const status = await sim('status', id);
     expect(status.stdout).toContain(`Step      4/7 · paused by ${WHO} at step 4/7`);
 
@@ -315,15 +305,14 @@ describe('steering mid-flight and promote --full', () => {
   });
 
   it('abort while paused: exit 2 rolled back (reason without --reason names who)', async () => {
-    const id = await atGate('10%,2m,pause');
-    expect((await sim('pause', id)).code).toBe(0);
+    const id = await pauseAtGate('10%,2m,pause');
     const result = await simJson('abort', id, '--requested-by', WHO);
     expect(result.code).toBe(2);
     expect(lastJson<RolloutDoc>(result)).toMatchObject({ status: 'rolledBack', reason: `aborted by ${WHO}` });
   });
 
   it('promote --full at the gate skips the remaining steps: exit 0 succeeded', async () => {
-    const id = await atGate('10%,2m,pause,50%,30m');
+    const id = await startAtGate('10%,2m,pause,50%,30m');
     const result = await sim('promote', id, '--full');
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('Baking 30m');
@@ -341,8 +330,8 @@ describe('steering mid-flight and promote --full', () => {
 
 describe('--help', () => {
   const account = new SimAccount();
-  beforeAll(() => account.open());
-  afterAll(() => account.restore());
+  beforeEach(() => account.open());
+  afterEach(() => account.restore());
 
   it.each(VERBS)('%s --help: exit 0, usage and examples on stdout', async (verb) => {
     const result = await run([verb, '--help']);

@@ -1,23 +1,32 @@
-// The README's CLI walkthrough, run through main(argv, io) against the simulated cloud: one
-// simulated account per describe, each `it` one command of the sequence, in human and JSON form.
+// The README's CLI walkthrough, run through main(argv, io) against the simulated cloud, in human and
+// JSON form: each `it` is one command of the sequence, in its own simulated account, after the
+// walkthrough steps it depends on (run by the setup helpers of verbs-helpers.ts in its beforeEach),
+// so any one of them runs alone with `-t` and a failure does not cascade.
 import {
   ALARM,
   ANSI,
   ENDPOINT,
+  GATE_PLAN,
   ROLLOUT_KEYS,
+  SHORT_GATE_PLAN,
   SimAccount,
   WHO,
+  abortAtGate,
   lastJson,
+  pauseAtGate,
   pkg,
+  rollBackOnAlarm,
   run,
+  runWalkthrough,
   sim,
   simJson,
+  startAtGate,
   startedId,
+  succeedThroughGate,
   type RolloutDoc,
   type Run,
 } from './verbs-helpers';
 
-const GATE_PLAN = '10%,2m,pause,50%,2m';
 const DATAPOINT = /\[0\.\d+ \(\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\)\] was greater than the threshold \(0\.05\)/;
 
 function expectHuman(result: Run): void {
@@ -32,15 +41,30 @@ function expectOneDocument(result: Run): void {
   expect(() => lastJson(result)).not.toThrow();
 }
 
-describe('README walkthrough, human output (--simulate)', () => {
-  const account = new SimAccount();
-  beforeAll(() => account.open());
-  afterAll(() => account.restore());
+/** Some printed line matches `pattern` (wherever the progress output puts it). */
+function expectLine(result: Run, pattern: RegExp): void {
+  expect(result.out).toContainEqual(expect.stringMatching(pattern));
+}
 
-  let first = '';
-  let bad = '';
-  let undo = '';
-  let aborted = '';
+/** Each of `needles` appears in the output, each in a later line than the one before: order of events. */
+function expectInOrder(result: Run, ...needles: string[]): void {
+  let from = 0;
+  for (const needle of needles) {
+    const at = result.out.findIndex((line, i) => i >= from && line.includes(needle));
+    if (at < 0) throw new Error(`"${needle}" not printed after line ${from} of:\n${result.stdout}`);
+    from = at + 1;
+  }
+}
+
+/** Every test gets its own simulated account. */
+function freshAccountPerTest(): void {
+  const account = new SimAccount();
+  beforeEach(() => account.open());
+  afterEach(() => account.restore());
+}
+
+describe('README walkthrough, human output (--simulate)', () => {
+  freshAccountPerTest();
 
   it('start with a manual gate: exit 0, stops at the gate and names `promote <id> --simulate`', async () => {
     const result = await sim(
@@ -57,177 +81,217 @@ describe('README walkthrough, human output (--simulate)', () => {
     expect(result.code).toBe(0);
     expect(result.err).toEqual([]);
     expectHuman(result);
-    first = startedId(result);
+    const first = startedId(result);
     expect(result.out[0]).toBe(`Started rollout ${first} of ${pkg(2)} onto ${ENDPOINT}`);
-    expect(result.stdout).toContain('Traffic shifted: baseline 90% / candidate 10% (step 1/7)');
-    expect(result.stdout).toContain('Waiting at a manual gate (step 3/7, candidate at 10%)');
+    expectInOrder(
+      result,
+      'Traffic shifted: baseline 90% / candidate 10% (step 1/7)',
+      'Waiting at a manual gate (step 3/7, candidate at 10%)',
+    );
     expect(result.stdout).not.toContain('step 4/7');
     expect(result.out.at(-2)).toBe(`Rollout ${first}: awaitingPromotion`);
     expect(result.out.at(-1)).toContain(`run \`sm-rollout promote ${first} --simulate\` to continue`);
     expect(result.out.at(-1)).toContain(`\`sm-rollout abort ${first} --simulate\` to roll back`);
   });
 
-  it('status --endpoint: step 3/7, the weight bar and the recent entries', async () => {
-    const result = await sim('status', '--endpoint', ENDPOINT);
-    expect(result.code).toBe(0);
-    expect(result.err).toEqual([]);
-    expectHuman(result);
-    expect(result.out[0]).toBe(`Rollout ${first} · endpoint ${ENDPOINT} · awaitingPromotion`);
-    expect(result.stdout).toContain(
-      '  Model     churn-model/2 replacing churn-prod-model-0 (variant AllTraffic)',
-    );
-    expect(result.stdout).toContain(`  Strategy  ${GATE_PLAN} · started `);
-    expect(result.stdout).toContain(`by ${WHO}`);
-    expect(result.stdout).toMatch(/^ {2}Step {6}3\/7 · waiting at a manual gate/m);
-    expect(result.stdout).toContain('  Traffic   baseline 90% [##..................] candidate 10%');
-    const recent = result.out.indexOf('  Recent');
-    expect(recent).toBeGreaterThan(0);
-    const entries = result.out.slice(recent + 1);
-    expect(entries).toHaveLength(5);
-    expect(entries.at(-1)).toMatch(
-      /^ {4}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}Waiting at a manual gate \(step 3\/7/,
-    );
+  describe('at the manual gate of churn-model/2', () => {
+    let first = '';
+    beforeEach(async () => {
+      first = await startAtGate(GATE_PLAN);
+    });
+
+    it('status --endpoint: step 3/7, the weight bar and the recent entries', async () => {
+      const result = await sim('status', '--endpoint', ENDPOINT);
+      expect(result.code).toBe(0);
+      expect(result.err).toEqual([]);
+      expectHuman(result);
+      expect(result.out[0]).toBe(`Rollout ${first} · endpoint ${ENDPOINT} · awaitingPromotion`);
+      expect(result.stdout).toContain(
+        '  Model     churn-model/2 replacing churn-prod-model-0 (variant AllTraffic)',
+      );
+      expect(result.stdout).toContain(`  Strategy  ${GATE_PLAN} · started `);
+      expect(result.stdout).toContain(`by ${WHO}`);
+      expect(result.stdout).toMatch(/^ {2}Step {6}3\/7 · waiting at a manual gate/m);
+      expect(result.stdout).toContain('  Traffic   baseline 90% [##..................] candidate 10%');
+      const recent = result.out.indexOf('  Recent');
+      expect(recent).toBeGreaterThan(0);
+      const entries = result.out.slice(recent + 1);
+      // The view's last five timeline entries, oldest first, each with its time; the gate last.
+      const timeline = lastJson<RolloutDoc>(await simJson('history', first)).timeline!;
+      expect(timeline.length).toBeGreaterThanOrEqual(5);
+      expect(entries).toHaveLength(5);
+      for (const [i, entry] of timeline.slice(-5).entries()) {
+        expect(entries[i]).toMatch(/^ {4}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}/);
+        expect(entries[i]).toContain(entry.message);
+      }
+      expect(entries.at(-1)).toMatch(
+        /^ {4}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}Waiting at a manual gate \(step 3\/7/,
+      );
+    });
+
+    it('status <id> shows the same view as status --endpoint', async () => {
+      const byId = await sim('status', first);
+      const byEndpoint = await sim('status', '--endpoint', ENDPOINT);
+      expect(byId.code).toBe(0);
+      expect(byId.out).toEqual(byEndpoint.out);
+    });
+
+    it('status with colour on a terminal paints it (and colourless runs have none)', async () => {
+      const result = await run(['status', first, '--simulate'], { color: true });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(ANSI);
+      expectHuman(await sim('status', first));
+    });
+
+    it('watch at the gate: simulate mode stops where a person is needed, exit 0', async () => {
+      const result = await sim('watch', first);
+      expect(result.code).toBe(0);
+      expectHuman(result);
+      expect(result.stdout).toContain('Step      3/7');
+      expect(result.out.at(-2)).toBe(`Rollout ${first}: awaitingPromotion`);
+      expect(result.out.at(-1)).toContain(`sm-rollout promote ${first} --simulate`);
+    });
+
+    it('watch --timeout 0s on an active rollout: exit 4, the rollout goes on', async () => {
+      const result = await sim('watch', first, '--timeout', '0s');
+      expect(result.code).toBe(4);
+      expectHuman(result);
+      expect(result.out.at(-1)).toBe('stopped waiting after 0s; the rollout goes on');
+      expect((await sim('status', first)).out[0]).toContain('awaitingPromotion');
+    });
+
+    it('promote --endpoint: 50%, 100%, the final bake, the final config → succeeded, exit 0', async () => {
+      const result = await sim('promote', '--endpoint', ENDPOINT, '--requested-by', WHO);
+      expect(result.code).toBe(0);
+      expect(result.err).toEqual([]);
+      expectHuman(result);
+      expectLine(result, new RegExp(`Manual gate \\(step 3/7\\) passed: promoted by ${WHO}$`));
+      expectInOrder(
+        result,
+        `Manual gate (step 3/7) passed: promoted by ${WHO}`,
+        'Traffic shifted: baseline 50% / candidate 50% (step 4/7)',
+        'Traffic shifted: baseline 0% / candidate 100% (step 6/7)',
+        `Rollout succeeded: ${pkg(2)} serves 100% of ${ENDPOINT}`,
+      );
+      expect(result.out.at(-1)).toBe(`Rollout ${first}: succeeded`);
+    });
   });
 
-  it('status <id> shows the same view as status --endpoint', async () => {
-    const byId = await sim('status', first);
-    const byEndpoint = await sim('status', '--endpoint', ENDPOINT);
-    expect(byId.code).toBe(0);
-    expect(byId.out).toEqual(byEndpoint.out);
+  describe('after churn-model/2 succeeded through the gate', () => {
+    let first = '';
+    beforeEach(async () => {
+      first = await succeedThroughGate();
+    });
+
+    it('promote on a finished rollout is refused: exit 1 "has already ended"', async () => {
+      const result = await sim('promote', first);
+      expect(result.code).toBe(1);
+      expect(result.out).toEqual([]);
+      expect(result.stderr).toBe(
+        `error: rollout ${first} has already ended (succeeded); nothing to promote [COMMAND_REJECTED]`,
+      );
+    });
+
+    it('list: a table with the rollout', async () => {
+      const result = await sim('list');
+      expect(result.code).toBe(0);
+      expectHuman(result);
+      expect(result.out).toHaveLength(2);
+      expect(result.out[0]).toMatch(/^ID\s+ENDPOINT\s+MODEL\s+STATUS\s+STARTED\s+PHASE$/);
+      expect(result.out[1]).toMatch(
+        new RegExp(
+          `^${first}\\s+${ENDPOINT}\\s+churn-model/2\\s+succeeded\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+`,
+        ),
+      );
+    });
+
+    it('history <id>: the header and every timeline entry', async () => {
+      const result = await sim('history', first);
+      expect(result.code).toBe(0);
+      expectHuman(result);
+      expect(result.out[0]).toBe(`Rollout ${first} · ${ENDPOINT} · ${pkg(2)} · succeeded`);
+      const json = lastJson<RolloutDoc>(await simJson('history', first));
+      expect(result.out.slice(1)).toHaveLength(json.timeline!.length);
+      for (const [i, entry] of json.timeline!.entries()) expect(result.out[i + 1]).toContain(entry.message);
+      expect(result.out[1]).toContain(`Rollout ${first} started by ${WHO}`);
+      expect(result.stdout).toContain(`Manual gate (step 3/7) passed: promoted by ${WHO}`);
+      expect(result.out.at(-1)).toContain('Rollout succeeded');
+    });
+
+    it('start churn-model/3 with --alarm churn-prod-5xx: the alarm fires, exit 2 rolledBack with the datapoint', async () => {
+      const result = await sim(
+        'start',
+        '--endpoint',
+        ENDPOINT,
+        '--model-package',
+        pkg(3),
+        '--alarm',
+        ALARM,
+        '--requested-by',
+        WHO,
+      );
+      expect(result.code).toBe(2);
+      expect(result.err).toEqual([]);
+      expectHuman(result);
+      const bad = startedId(result);
+      expect(result.stdout).toContain(`Rolling back: alarm ${ALARM} fired: Threshold Crossed:`);
+      expect(result.stdout).toMatch(DATAPOINT);
+      expect(result.out.at(-1)).toMatch(
+        new RegExp(`^Rollout ${bad}: rolledBack — alarm ${ALARM} fired: Threshold Crossed: `),
+      );
+      expect(result.out.at(-1)).toMatch(DATAPOINT);
+    });
   });
 
-  it('status with colour on a terminal paints it (and the colourless runs above had none)', async () => {
-    const result = await run(['status', first, '--simulate'], { color: true });
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(ANSI);
-  });
+  describe('after churn-model/3 was rolled back on its alarm', () => {
+    let first = '';
+    let bad = '';
+    beforeEach(async () => {
+      first = await succeedThroughGate();
+      bad = await rollBackOnAlarm();
+    });
 
-  it('watch at the gate: simulate mode stops where a person is needed, exit 0', async () => {
-    const result = await sim('watch', first);
-    expect(result.code).toBe(0);
-    expectHuman(result);
-    expect(result.stdout).toContain('Step      3/7');
-    expect(result.out.at(-2)).toBe(`Rollout ${first}: awaitingPromotion`);
-    expect(result.out.at(-1)).toContain(`sm-rollout promote ${first} --simulate`);
-  });
+    it('history --endpoint: the latest rollout, with the alarm, its reason and the datapoints', async () => {
+      const result = await sim('history', '--endpoint', ENDPOINT);
+      expect(result.code).toBe(0);
+      expectHuman(result);
+      expect(result.out[0]).toBe(`Rollout ${bad} · ${ENDPOINT} · ${pkg(3)} · rolledBack`);
+      expect(result.stdout).toContain(`watching ${ALARM}`);
+      expect(result.stdout).toMatch(DATAPOINT);
+      expect(result.out.at(-1)).toContain('Rolled back: alarm churn-prod-5xx fired');
+    });
 
-  it('watch --timeout 0s on an active rollout: exit 4, the rollout goes on', async () => {
-    const result = await sim('watch', first, '--timeout', '0s');
-    expect(result.code).toBe(4);
-    expectHuman(result);
-    expect(result.out.at(-1)).toBe('stopped waiting after 0s; the rollout goes on');
-    expect((await sim('status', first)).out[0]).toContain('awaitingPromotion');
-  });
+    it('status of the rolled-back rollout: reason and the watched alarm', async () => {
+      const result = await sim('status', bad);
+      expect(result.code).toBe(0);
+      expectHuman(result);
+      expect(result.out[0]).toBe(`Rollout ${bad} · endpoint ${ENDPOINT} · rolledBack`);
+      expect(result.stdout).toMatch(/^ {2}Reason {4}alarm churn-prod-5xx fired/m);
+      expect(result.stdout).toMatch(/^ {2}Alarms {4}churn-prod-5xx (ALARM|OK|INSUFFICIENT_DATA)$/m);
+      expect(result.stdout).toContain('candidate 0%');
+    });
 
-  it('promote --endpoint: 50%, 100%, the final bake, the final config → succeeded, exit 0', async () => {
-    const result = await sim('promote', '--endpoint', ENDPOINT, '--requested-by', WHO);
-    expect(result.code).toBe(0);
-    expect(result.err).toEqual([]);
-    expectHuman(result);
-    expect(result.out[0]).toMatch(new RegExp(`Manual gate \\(step 3/7\\) passed: promoted by ${WHO}$`));
-    expect(result.stdout).toContain('Traffic shifted: baseline 50% / candidate 50% (step 4/7)');
-    expect(result.stdout).toContain('Traffic shifted: baseline 0% / candidate 100% (step 6/7)');
-    expect(result.stdout).toContain(`Rollout succeeded: ${pkg(2)} serves 100% of ${ENDPOINT}`);
-    expect(result.out.at(-1)).toBe(`Rollout ${first}: succeeded`);
-  });
+    it('watch on a finished rolled-back rollout: exit 2', async () => {
+      const result = await sim('watch', bad);
+      expect(result.code).toBe(2);
+      expectHuman(result);
+      expect(result.out[0]).toBe(`Rollout ${bad} · endpoint ${ENDPOINT} · rolledBack`);
+    });
 
-  it('promote on a finished rollout is refused: exit 1 "has already ended"', async () => {
-    const result = await sim('promote', first);
-    expect(result.code).toBe(1);
-    expect(result.out).toEqual([]);
-    expect(result.stderr).toBe(
-      `error: rollout ${first} has already ended (succeeded); nothing to promote [COMMAND_REJECTED]`,
-    );
-  });
-
-  it('list: a table with the rollout', async () => {
-    const result = await sim('list');
-    expect(result.code).toBe(0);
-    expectHuman(result);
-    expect(result.out).toHaveLength(2);
-    expect(result.out[0]).toMatch(/^ID\s+ENDPOINT\s+MODEL\s+STATUS\s+STARTED\s+PHASE$/);
-    expect(result.out[1]).toMatch(
-      new RegExp(
-        `^${first}\\s+${ENDPOINT}\\s+churn-model/2\\s+succeeded\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+`,
-      ),
-    );
-  });
-
-  it('history <id>: the header and every timeline entry', async () => {
-    const result = await sim('history', first);
-    expect(result.code).toBe(0);
-    expectHuman(result);
-    expect(result.out[0]).toBe(`Rollout ${first} · ${ENDPOINT} · ${pkg(2)} · succeeded`);
-    const json = lastJson<RolloutDoc>(await simJson('history', first));
-    expect(result.out.slice(1)).toHaveLength(json.timeline!.length);
-    for (const [i, entry] of json.timeline!.entries()) expect(result.out[i + 1]).toContain(entry.message);
-    expect(result.out[1]).toContain(`Rollout ${first} started by ${WHO}`);
-    expect(result.stdout).toContain(`Manual gate (step 3/7) passed: promoted by ${WHO}`);
-    expect(result.out.at(-1)).toContain('Rollout succeeded');
-  });
-
-  it('start churn-model/3 with --alarm churn-prod-5xx: the alarm fires, exit 2 rolledBack with the datapoint', async () => {
-    const result = await sim(
-      'start',
-      '--endpoint',
-      ENDPOINT,
-      '--model-package',
-      pkg(3),
-      '--alarm',
-      ALARM,
-      '--requested-by',
-      WHO,
-    );
-    expect(result.code).toBe(2);
-    expect(result.err).toEqual([]);
-    expectHuman(result);
-    bad = startedId(result);
-    expect(result.stdout).toContain(`Rolling back: alarm ${ALARM} fired: Threshold Crossed:`);
-    expect(result.stdout).toMatch(DATAPOINT);
-    expect(result.out.at(-1)).toMatch(
-      new RegExp(`^Rollout ${bad}: rolledBack — alarm ${ALARM} fired: Threshold Crossed: `),
-    );
-    expect(result.out.at(-1)).toMatch(DATAPOINT);
-  });
-
-  it('history --endpoint: the latest rollout, with the alarm, its reason and the datapoints', async () => {
-    const result = await sim('history', '--endpoint', ENDPOINT);
-    expect(result.code).toBe(0);
-    expectHuman(result);
-    expect(result.out[0]).toBe(`Rollout ${bad} · ${ENDPOINT} · ${pkg(3)} · rolledBack`);
-    expect(result.stdout).toContain(`watching ${ALARM}`);
-    expect(result.stdout).toMatch(DATAPOINT);
-    expect(result.out.at(-1)).toContain('Rolled back: alarm churn-prod-5xx fired');
-  });
-
-  it('status of the rolled-back rollout: reason and the watched alarm', async () => {
-    const result = await sim('status', bad);
-    expect(result.code).toBe(0);
-    expectHuman(result);
-    expect(result.out[0]).toBe(`Rollout ${bad} · endpoint ${ENDPOINT} · rolledBack`);
-    expect(result.stdout).toMatch(/^ {2}Reason {4}alarm churn-prod-5xx fired/m);
-    expect(result.stdout).toMatch(/^ {2}Alarms {4}churn-prod-5xx (ALARM|OK|INSUFFICIENT_DATA)$/m);
-    expect(result.stdout).toContain('candidate 0%');
-  });
-
-  it('watch on a finished rolled-back rollout: exit 2', async () => {
-    const result = await sim('watch', bad);
-    expect(result.code).toBe(2);
-    expectHuman(result);
-    expect(result.out[0]).toBe(`Rollout ${bad} · endpoint ${ENDPOINT} · rolledBack`);
-  });
-
-  it('undo --endpoint: a rollout of the version before the last success (churn-model/1), exit 0', async () => {
-    const result = await sim('undo', '--endpoint', ENDPOINT, '--requested-by', WHO);
-    expect(result.code).toBe(0);
-    expect(result.err).toEqual([]);
-    expectHuman(result);
-    undo = startedId(result);
-    expect(result.out[0]).toBe(`Started rollout ${undo}: ${pkg(1)} back onto ${ENDPOINT} (undoing ${first})`);
-    expect(result.stdout).toContain(`started by ${WHO}, undoing ${first}`);
-    expect(result.stdout).toContain('with strategy AllAtOnce');
-    expect(result.stdout).toContain('Baking 5m at 100%');
-    expect(result.out.at(-1)).toBe(`Rollout ${undo}: succeeded`);
+    it('undo --endpoint: a rollout of the version before the last success (churn-model/1), exit 0', async () => {
+      const result = await sim('undo', '--endpoint', ENDPOINT, '--requested-by', WHO);
+      expect(result.code).toBe(0);
+      expect(result.err).toEqual([]);
+      expectHuman(result);
+      const undo = startedId(result);
+      expect(result.out[0]).toBe(
+        `Started rollout ${undo}: ${pkg(1)} back onto ${ENDPOINT} (undoing ${first})`,
+      );
+      expect(result.stdout).toContain(`started by ${WHO}, undoing ${first}`);
+      expect(result.stdout).toContain('with strategy AllAtOnce');
+      expect(result.stdout).toContain('Baking 5m at 100%');
+      expect(result.out.at(-1)).toBe(`Rollout ${undo}: succeeded`);
+    });
   });
 
   it('start at a gate, then pause at the gate: exit 0, paused, hint names resume', async () => {
@@ -238,78 +302,105 @@ describe('README walkthrough, human output (--simulate)', () => {
       '--model-package',
       pkg(2),
       '--strategy',
-      '10%,2m,pause',
+      SHORT_GATE_PLAN,
       '--requested-by',
       WHO,
     );
     expect(started.code).toBe(0);
-    aborted = startedId(started);
-    expect(started.out.at(-2)).toBe(`Rollout ${aborted}: awaitingPromotion`);
+    const id = startedId(started);
+    expect(started.out.at(-2)).toBe(`Rollout ${id}: awaitingPromotion`);
 
     const result = await sim('pause', '--endpoint', ENDPOINT, '--requested-by', WHO);
     expect(result.code).toBe(0);
     expectHuman(result);
-    expect(result.out[0]).toMatch(new RegExp(`Paused by ${WHO} at step 3/5$`));
-    expect(result.out.at(-2)).toBe(`Rollout ${aborted}: paused`);
-    expect(result.out.at(-1)).toBe(`paused: run \`sm-rollout resume ${aborted} --simulate\` to continue`);
+    expectLine(result, new RegExp(`Paused by ${WHO} at step 3/5$`));
+    expect(result.out.at(-2)).toBe(`Rollout ${id}: paused`);
+    expect(result.out.at(-1)).toBe(`paused: run \`sm-rollout resume ${id} --simulate\` to continue`);
   });
 
-  it('while paused: status says so, pause again and promote are refused (exit 1)', async () => {
-    const status = await sim('status', aborted);
-    expect(status.out[0]).toBe(`Rollout ${aborted} · endpoint ${ENDPOINT} · paused`);
-    expect(status.stdout).toContain(`Step      3/5 · paused by ${WHO} at step 3/5 with the candidate at 10%`);
+  describe(`paused at the gate of ${SHORT_GATE_PLAN}`, () => {
+    let id = '';
+    beforeEach(async () => {
+      id = await pauseAtGate(SHORT_GATE_PLAN);
+    });
 
-    const again = await sim('pause', aborted);
-    expect(again.code).toBe(1);
-    expect(again.out).toEqual([]);
-    expect(again.stderr).toContain(`error: rollout ${aborted} is already paused`);
-    expect(again.stderr).toContain('[COMMAND_REJECTED]');
+    it('while paused: status says so, pause again and promote are refused (exit 1)', async () => {
+      const status = await sim('status', id);
+      expect(status.out[0]).toBe(`Rollout ${id} · endpoint ${ENDPOINT} · paused`);
+      expect(status.stdout).toContain(
+        `Step      3/5 · paused by ${WHO} at step 3/5 with the candidate at 10%`,
+      );
 
-    const promote = await sim('promote', aborted);
-    expect(promote.code).toBe(1);
-    expect(promote.stderr).toContain(
-      `rollout ${aborted} is not waiting at a manual gate; it is paused by ${WHO}`,
-    );
+      const again = await sim('pause', id);
+      expect(again.code).toBe(1);
+      expect(again.out).toEqual([]);
+      expect(again.stderr).toContain(`error: rollout ${id} is already paused`);
+      expect(again.stderr).toContain('[COMMAND_REJECTED]');
+
+      const promote = await sim('promote', id);
+      expect(promote.code).toBe(1);
+      expect(promote.stderr).toContain(
+        `rollout ${id} is not waiting at a manual gate; it is paused by ${WHO}`,
+      );
+    });
+
+    it('resume returns to the gate: exit 0, awaitingPromotion again', async () => {
+      const result = await sim('resume', id, '--requested-by', WHO);
+      expect(result.code).toBe(0);
+      expectHuman(result);
+      expectLine(result, new RegExp(`Resumed by ${WHO} at step 3/5$`));
+      expect(result.out.at(-2)).toBe(`Rollout ${id}: awaitingPromotion`);
+      expect(result.out.at(-1)).toContain(`sm-rollout promote ${id} --simulate`);
+    });
+
+    it('resume when not paused (after the resume): exit 1 "is not paused; it is …"', async () => {
+      expect((await sim('resume', id, '--requested-by', WHO)).code).toBe(0);
+      const result = await sim('resume', id);
+      expect(result.code).toBe(1);
+      expect(result.out).toEqual([]);
+      expect(result.stderr).toBe(
+        `error: rollout ${id} is not paused; it is waiting at a manual gate (step 3/5) with the candidate at 10% [COMMAND_REJECTED]`,
+      );
+    });
   });
 
-  it('resume returns to the gate: exit 0, awaitingPromotion again', async () => {
-    const result = await sim('resume', aborted, '--requested-by', WHO);
-    expect(result.code).toBe(0);
-    expectHuman(result);
-    expect(result.out[0]).toMatch(new RegExp(`Resumed by ${WHO} at step 3/5$`));
-    expect(result.out.at(-2)).toBe(`Rollout ${aborted}: awaitingPromotion`);
-    expect(result.out.at(-1)).toContain(`sm-rollout promote ${aborted} --simulate`);
-  });
+  describe(`waiting at the gate of ${SHORT_GATE_PLAN}`, () => {
+    let id = '';
+    beforeEach(async () => {
+      id = await startAtGate(SHORT_GATE_PLAN);
+    });
 
-  it('resume when not paused: exit 1 "is not paused; it is …"', async () => {
-    const result = await sim('resume', aborted);
-    expect(result.code).toBe(1);
-    expect(result.out).toEqual([]);
-    expect(result.stderr).toBe(
-      `error: rollout ${aborted} is not paused; it is waiting at a manual gate (step 3/5) with the candidate at 10% [COMMAND_REJECTED]`,
-    );
-  });
+    it('start while another rollout is active: exit 1 ROLLOUT_ACTIVE naming the active id, nothing started', async () => {
+      const result = await sim('start', '--endpoint', ENDPOINT, '--model-package', pkg(2));
+      expect(result.code).toBe(1);
+      expect(result.out).toEqual([]);
+      expect(result.stderr).toContain(`endpoint ${ENDPOINT} already has an active rollout (${id},`);
+      expect(result.stderr).toContain('[ROLLOUT_ACTIVE]');
+      const active = lastJson<RolloutDoc[]>(await simJson('list', '--active'));
+      expect(active.map((r) => r.id)).toEqual([id]);
+      expect(lastJson<RolloutDoc[]>(await simJson('list'))).toHaveLength(1);
+    });
 
-  it('start while another rollout is active: exit 1 ROLLOUT_ACTIVE naming the active id, nothing started', async () => {
-    const result = await sim('start', '--endpoint', ENDPOINT, '--model-package', pkg(2));
-    expect(result.code).toBe(1);
-    expect(result.out).toEqual([]);
-    expect(result.stderr).toContain(`endpoint ${ENDPOINT} already has an active rollout (${aborted},`);
-    expect(result.stderr).toContain('[ROLLOUT_ACTIVE]');
-    const active = lastJson<RolloutDoc[]>(await simJson('list', '--active'));
-    expect(active.map((r) => r.id)).toEqual([aborted]);
-  });
-
-  it('abort at the gate with --reason: exit 2, rolled back, reason names who and why', async () => {
-    const result = await sim('abort', '--endpoint', ENDPOINT, '--reason', 'not today', '--requested-by', WHO);
-    expect(result.code).toBe(2);
-    expect(result.err).toEqual([]);
-    expectHuman(result);
-    expect(result.out[0]).toMatch(new RegExp(`Rolling back: aborted by ${WHO}: not today$`));
-    expect(result.out.at(-1)).toBe(`Rollout ${aborted}: rolledBack — aborted by ${WHO}: not today`);
+    it('abort at the gate with --reason: exit 2, rolled back, reason names who and why', async () => {
+      const result = await sim(
+        'abort',
+        '--endpoint',
+        ENDPOINT,
+        '--reason',
+        'not today',
+        '--requested-by',
+        WHO,
+      );
+      expect(result.code).toBe(2);
+      expect(result.err).toEqual([]);
+      expectHuman(result);
+      expectLine(result, new RegExp(`Rolling back: aborted by ${WHO}: not today$`));
+      expect(result.out.at(-1)).toBe(`Rollout ${id}: rolledBack — aborted by ${WHO}: not today`);
+    });
   });
 
   it('steering a finished rollout is refused with "has already ended" (exit 1)', async () => {
+    const aborted = await abortAtGate(SHORT_GATE_PLAN);
     for (const verb of ['pause', 'resume', 'promote', 'abort']) {
       const result = await sim(verb, aborted);
       expect(result.code).toBe(1);
@@ -320,7 +411,8 @@ describe('README walkthrough, human output (--simulate)', () => {
     }
   });
 
-  it('list: every rollout, newest first; --active: none left', async () => {
+  it('list after the whole walkthrough: every rollout, newest first; --active: none left', async () => {
+    const { first, bad, undo, aborted } = await runWalkthrough();
     const result = await sim('list');
     expect(result.code).toBe(0);
     expectHuman(result);
@@ -334,12 +426,7 @@ describe('README walkthrough, human output (--simulate)', () => {
 });
 
 describe('README walkthrough, --output json (--simulate)', () => {
-  const account = new SimAccount();
-  beforeAll(() => account.open());
-  afterAll(() => account.restore());
-
-  let first = '';
-  let bad = '';
+  freshAccountPerTest();
 
   it('start with a manual gate: one document, awaitingPromotion at step 3/7, 90/10', async () => {
     const result = await simJson(
@@ -356,7 +443,6 @@ describe('README walkthrough, --output json (--simulate)', () => {
     expect(result.code).toBe(0);
     expectOneDocument(result);
     const doc = lastJson<RolloutDoc>(result);
-    first = doc.id;
     expect(Object.keys(doc).sort()).toEqual([...ROLLOUT_KEYS, 'timeline'].sort());
     expect(doc).toMatchObject({
       id: expect.stringMatching(/^r-[a-z0-9]+$/),
@@ -373,122 +459,163 @@ describe('README walkthrough, --output json (--simulate)', () => {
     expect(doc.timeline!.at(-1)!.kind).toBe('gate');
   });
 
-  it('status: id/endpoint/status/step/weights/alarms and the recent timeline', async () => {
-    const result = await simJson('status', '--endpoint', ENDPOINT);
-    expect(result.code).toBe(0);
-    expectOneDocument(result);
-    const doc = lastJson<RolloutDoc>(result);
-    expect(Object.keys(doc).sort()).toEqual([...ROLLOUT_KEYS, 'alarms', 'timeline'].sort());
-    expect(doc).toMatchObject({
-      id: first,
-      endpoint: ENDPOINT,
-      status: 'awaitingPromotion',
-      step: { index: 3, total: 7 },
-      weights: { baseline: 90, candidate: 10 },
-      alarms: [],
+  describe('at the manual gate of churn-model/2', () => {
+    let first = '';
+    beforeEach(async () => {
+      first = await startAtGate(GATE_PLAN);
     });
-    expect(doc.timeline!.length).toBeGreaterThan(0);
-    expect(doc.timeline!.length).toBeLessThanOrEqual(10);
-    for (const entry of doc.timeline!) expect(new Date(entry.at).toISOString()).toBe(entry.at);
-  });
 
-  it('watch --timeout 0s: exit 4, the document of the still-active rollout', async () => {
-    const result = await simJson('watch', first, '--timeout', '0s');
-    expect(result.code).toBe(4);
-    expectOneDocument(result);
-    expect(lastJson<RolloutDoc>(result).status).toBe('awaitingPromotion');
-  });
+    it('status: id/endpoint/status/step/weights/alarms and the recent timeline', async () => {
+      const result = await simJson('status', '--endpoint', ENDPOINT);
+      expect(result.code).toBe(0);
+      expectOneDocument(result);
+      const doc = lastJson<RolloutDoc>(result);
+      expect(Object.keys(doc).sort()).toEqual([...ROLLOUT_KEYS, 'alarms', 'timeline'].sort());
+      expect(doc).toMatchObject({
+        id: first,
+        endpoint: ENDPOINT,
+        status: 'awaitingPromotion',
+        step: { index: 3, total: 7 },
+        weights: { baseline: 90, candidate: 10 },
+        alarms: [],
+      });
+      expect(doc.timeline!.length).toBeGreaterThan(0);
+      expect(doc.timeline!.length).toBeLessThanOrEqual(10);
+      for (const entry of doc.timeline!) expect(new Date(entry.at).toISOString()).toBe(entry.at);
+    });
 
-  it('promote: exit 0, succeeded, the full timeline', async () => {
-    const result = await simJson('promote', first, '--requested-by', WHO);
-    expect(result.code).toBe(0);
-    expectOneDocument(result);
-    const doc = lastJson<RolloutDoc>(result);
-    expect(doc).toMatchObject({ id: first, status: 'succeeded', reason: null, weights: { candidate: 100 } });
-    const kinds = doc.timeline!.map((e) => e.kind);
-    expect(kinds[0]).toBe('started');
-    expect(kinds).toContain('gate');
-    expect(kinds.at(-1)).toBe('succeeded');
-  });
+    it('watch --timeout 0s: exit 4, the document of the still-active rollout', async () => {
+      const result = await simJson('watch', first, '--timeout', '0s');
+      expect(result.code).toBe(4);
+      expectOneDocument(result);
+      expect(lastJson<RolloutDoc>(result).status).toBe('awaitingPromotion');
+    });
 
-  it('list: an array of rollout documents (no timelines)', async () => {
-    const result = await simJson('list');
-    expect(result.code).toBe(0);
-    expectOneDocument(result);
-    const docs = lastJson<RolloutDoc[]>(result);
-    expect(Array.isArray(docs)).toBe(true);
-    expect(docs).toHaveLength(1);
-    expect(Object.keys(docs[0]!).sort()).toEqual([...ROLLOUT_KEYS].sort());
-    expect(docs[0]).toMatchObject({
-      id: first,
-      endpoint: ENDPOINT,
-      status: 'succeeded',
-      modelPackageArn: pkg(2),
+    it('promote: exit 0, succeeded, the full timeline', async () => {
+      const result = await simJson('promote', first, '--requested-by', WHO);
+      expect(result.code).toBe(0);
+      expectOneDocument(result);
+      const doc = lastJson<RolloutDoc>(result);
+      expect(doc).toMatchObject({
+        id: first,
+        status: 'succeeded',
+        reason: null,
+        weights: { candidate: 100 },
+      });
+      const kinds = doc.timeline!.map((e) => e.kind);
+      expect(kinds[0]).toBe('started');
+      expect(kinds).toContain('gate');
+      expect(kinds.indexOf('gate')).toBeLessThan(kinds.lastIndexOf('succeeded'));
+      expect(kinds.at(-1)).toBe('succeeded');
     });
   });
 
-  it('history: the whole timeline, ISO times, in order', async () => {
-    const result = await simJson('history', first);
-    expect(result.code).toBe(0);
-    expectOneDocument(result);
-    const doc = lastJson<RolloutDoc>(result);
-    expect(doc).toMatchObject({ id: first, status: 'succeeded' });
-    const at = doc.timeline!.map((e) => e.at);
-    expect([...at].sort()).toEqual(at);
-    expect(doc.timeline!.length).toBeGreaterThan(10);
-    expect(doc.timeline![0]!.message).toContain(`started by ${WHO}`);
+  describe('after churn-model/2 succeeded through the gate', () => {
+    let first = '';
+    beforeEach(async () => {
+      first = await succeedThroughGate();
+    });
+
+    it('list: an array of rollout documents (no timelines)', async () => {
+      const result = await simJson('list');
+      expect(result.code).toBe(0);
+      expectOneDocument(result);
+      const docs = lastJson<RolloutDoc[]>(result);
+      expect(Array.isArray(docs)).toBe(true);
+      expect(docs).toHaveLength(1);
+      expect(Object.keys(docs[0]!).sort()).toEqual([...ROLLOUT_KEYS].sort());
+      expect(docs[0]).toMatchObject({
+        id: first,
+        endpoint: ENDPOINT,
+        status: 'succeeded',
+        modelPackageArn: pkg(2),
+      });
+    });
+
+    it('history: the whole timeline, ISO times, in order', async () => {
+      const result = await simJson('history', first);
+      expect(result.code).toBe(0);
+      expectOneDocument(result);
+      const doc = lastJson<RolloutDoc>(result);
+      expect(doc).toMatchObject({ id: first, status: 'succeeded' });
+      const at = doc.timeline!.map((e) => e.at);
+      for (const entry of at) expect(new Date(entry).toISOString()).toBe(entry);
+      expect([...at].sort()).toEqual(at);
+      expect(doc.timeline![0]!.message).toContain(`started by ${WHO}`);
+      // The whole timeline, not the last-ten window status shows: that window is its tail.
+      const recent = lastJson<RolloutDoc>(await simJson('status', first)).timeline!;
+      expect(recent).toHaveLength(10);
+      expect(doc.timeline!.length).toBeGreaterThan(recent.length);
+      expect(doc.timeline!.slice(-recent.length)).toEqual(recent);
+    });
+
+    it('start churn-model/3 with the alarm: exit 2, rolledBack, reason with the alarm and datapoint', async () => {
+      const result = await simJson(
+        'start',
+        '--endpoint',
+        ENDPOINT,
+        '--model-package',
+        pkg(3),
+        '--alarm',
+        ALARM,
+      );
+      expect(result.code).toBe(2);
+      expectOneDocument(result);
+      const doc = lastJson<RolloutDoc>(result);
+      expect(doc.status).toBe('rolledBack');
+      expect(doc.reason).toMatch(new RegExp(`^alarm ${ALARM} fired: Threshold Crossed: `));
+      expect(doc.reason).toMatch(DATAPOINT);
+      expect(doc.weights).toEqual({ baseline: 100, candidate: 0 });
+      expect(doc.timeline!.at(-1)!.kind).toBe('rolledBack');
+    });
   });
 
-  it('start churn-model/3 with the alarm: exit 2, rolledBack, reason with the alarm and datapoint', async () => {
-    const result = await simJson(
-      'start',
-      '--endpoint',
-      ENDPOINT,
-      '--model-package',
-      pkg(3),
-      '--alarm',
-      ALARM,
-    );
-    expect(result.code).toBe(2);
-    expectOneDocument(result);
-    const doc = lastJson<RolloutDoc>(result);
-    bad = doc.id;
-    expect(doc.status).toBe('rolledBack');
-    expect(doc.reason).toMatch(new RegExp(`^alarm ${ALARM} fired: Threshold Crossed: `));
-    expect(doc.reason).toMatch(DATAPOINT);
-    expect(doc.weights).toEqual({ baseline: 100, candidate: 0 });
-    expect(doc.timeline!.at(-1)!.kind).toBe('rolledBack');
-  });
+  describe('after churn-model/3 was rolled back on its alarm', () => {
+    let first = '';
+    let bad = '';
+    beforeEach(async () => {
+      first = await succeedThroughGate();
+      bad = await rollBackOnAlarm();
+    });
 
-  it('status of the rolled-back rollout lists the watched alarm', async () => {
-    const doc = lastJson<RolloutDoc>(await simJson('status', bad));
-    expect(doc.status).toBe('rolledBack');
-    expect(doc.alarms!.map((a) => a.name)).toEqual([ALARM]);
-  });
+    it('status of the rolled-back rollout lists the watched alarm', async () => {
+      const doc = lastJson<RolloutDoc>(await simJson('status', bad));
+      expect(doc.status).toBe('rolledBack');
+      expect(doc.alarms!.map((a) => a.name)).toEqual([ALARM]);
+    });
 
-  it('watch on the finished rolled-back rollout: exit 2 and its document', async () => {
-    const result = await simJson('watch', '--endpoint', ENDPOINT);
-    expect(result.code).toBe(2);
-    expectOneDocument(result);
-    expect(lastJson<RolloutDoc>(result)).toMatchObject({ id: bad, status: 'rolledBack' });
-  });
+    it('watch on the finished rolled-back rollout: exit 2 and its document', async () => {
+      const result = await simJson('watch', '--endpoint', ENDPOINT);
+      expect(result.code).toBe(2);
+      expectOneDocument(result);
+      expect(lastJson<RolloutDoc>(result)).toMatchObject({ id: bad, status: 'rolledBack' });
+    });
 
-  it('undo: churn-model/1 back on with AllAtOnce, exit 0 succeeded', async () => {
-    const result = await simJson('undo', '--endpoint', ENDPOINT, '--requested-by', WHO);
-    expect(result.code).toBe(0);
-    expectOneDocument(result);
-    const doc = lastJson<RolloutDoc>(result);
-    expect(doc).toMatchObject({
-      modelPackageArn: pkg(1),
-      status: 'succeeded',
-      strategy: 'AllAtOnce',
-      requestedBy: `${WHO}, undoing ${first}`,
+    it('undo: churn-model/1 back on with AllAtOnce, exit 0 succeeded', async () => {
+      const result = await simJson('undo', '--endpoint', ENDPOINT, '--requested-by', WHO);
+      expect(result.code).toBe(0);
+      expectOneDocument(result);
+      const doc = lastJson<RolloutDoc>(result);
+      expect(doc).toMatchObject({
+        modelPackageArn: pkg(1),
+        status: 'succeeded',
+        strategy: 'AllAtOnce',
+        requestedBy: `${WHO}, undoing ${first}`,
+      });
     });
   });
 
   it('start at a gate, pause, resume and abort --reason: each one document', async () => {
     const started = lastJson<RolloutDoc>(
-      await simJson('start', '--endpoint', ENDPOINT, '--model-package', pkg(2), '--strategy', '10%,2m,pause'),
+      await simJson(
+        'start',
+        '--endpoint',
+        ENDPOINT,
+        '--model-package',
+        pkg(2),
+        '--strategy',
+        SHORT_GATE_PLAN,
+      ),
     );
     expect(started.status).toBe('awaitingPromotion');
 
@@ -521,11 +648,11 @@ describe('README walkthrough, --output json (--simulate)', () => {
     });
   });
 
-  it('list: newest first, every rollout', async () => {
+  it('list after the whole walkthrough: newest first, every rollout', async () => {
+    const { first, bad, undo, aborted } = await runWalkthrough();
     const docs = lastJson<RolloutDoc[]>(await simJson('list', '--endpoint', ENDPOINT));
     expect(docs).toHaveLength(4);
     expect(docs.map((d) => d.status)).toEqual(['rolledBack', 'succeeded', 'rolledBack', 'succeeded']);
-    expect(docs.at(-1)!.id).toBe(first);
-    expect(docs[2]!.id).toBe(bad);
+    expect(docs.map((d) => d.id)).toEqual([aborted, undo, bad, first]);
   });
 });
