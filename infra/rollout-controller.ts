@@ -31,7 +31,7 @@ export const BUNDLED_POLICIES_FILE = 'policies.yaml';
 export const COMMAND_SOURCE = 'sm-rollout.cli';
 export const COMMAND_DETAIL_TYPE = 'Rollout Command';
 
-export interface RolloutControllerProps {
+export interface SmRolloutControllerProps {
   /** The policies file to ship with the function (absolute, or relative to the repository root). */
   readonly policiesFile: string;
   /** The policies in that file; loaded (and checked) from `policiesFile` when not given. */
@@ -69,7 +69,7 @@ function unique<T>(values: Iterable<T>): T[] {
   return [...new Set(values)];
 }
 
-export class RolloutController extends Construct {
+export class SmRolloutController extends Construct {
   readonly table: dynamodb.Table;
   readonly function: nodejs.NodejsFunction;
   readonly commandBus: events.EventBus;
@@ -81,7 +81,7 @@ export class RolloutController extends Construct {
   readonly policies: readonly Policy[];
   readonly alarms: cloudwatch.Alarm[] = [];
 
-  constructor(scope: Construct, id: string, props: RolloutControllerProps) {
+  constructor(scope: Construct, id: string, props: SmRolloutControllerProps) {
     super(scope, id);
     const policiesFile = path.resolve(PROJECT_ROOT, props.policiesFile);
     this.policies = props.policies ?? loadPolicies(policiesFile).policies;

@@ -1,10 +1,10 @@
-// SmRolloutStack: the controller (RolloutController) and the outputs the CLI and subscribers need.
+// SmRolloutStack: the controller (SmRolloutController) and the outputs the CLI and subscribers need.
 // Environment-agnostic (ARNs use the AWS::Region / AWS::AccountId of the deployment), so synthesis needs
 // no credentials.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { RolloutController, type RolloutControllerProps } from './rollout-controller';
+import { SmRolloutController, type SmRolloutControllerProps } from './rollout-controller';
 
 export interface SmRolloutStackProps extends StackProps {
   /** The policies file (absolute, or relative to the repository root). */
@@ -12,18 +12,18 @@ export interface SmRolloutStackProps extends StackProps {
   /** ARNs of IAM principals (accounts, roles, users) allowed to put commands on the command bus. */
   readonly commandPrincipalArns?: readonly string[];
   /** Passed through to the construct. */
-  readonly controller?: Omit<RolloutControllerProps, 'policiesFile' | 'commandPrincipals'>;
+  readonly controller?: Omit<SmRolloutControllerProps, 'policiesFile' | 'commandPrincipals'>;
 }
 
 export class SmRolloutStack extends Stack {
-  readonly controller: RolloutController;
+  readonly controller: SmRolloutController;
 
   constructor(scope: Construct, id: string, props: SmRolloutStackProps) {
     super(scope, id, {
       description: 'sm-rollout: safe rollouts of SageMaker Model Registry versions onto endpoints',
       ...props,
     });
-    this.controller = new RolloutController(this, 'Controller', {
+    this.controller = new SmRolloutController(this, 'Controller', {
       ...props.controller,
       policiesFile: props.policiesFile,
       commandPrincipals: (props.commandPrincipalArns ?? []).map((arn) => new iam.ArnPrincipal(arn)),

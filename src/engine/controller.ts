@@ -4,7 +4,7 @@
 // only parse events and call it.
 import { SmRolloutError, isSmRolloutError, summarizeError } from '../errors';
 import { isTerminal } from '../../statemachines/describe';
-import type { RolloutRecord } from '../store/types';
+import type { RolloutRecord } from './ports';
 import { RolloutEngine, type CommandRequest, type EngineDeps, type StepResult } from './engine';
 import type { AlarmControl, AlarmState } from './ports';
 import type { StartRolloutRequest } from './start-request';

@@ -11,7 +11,7 @@ import {
 } from '../../statemachines/contract';
 import { explainRejection, isTerminal, viewRollout, type RolloutView } from '../../statemachines/describe';
 import { rolloutMachine, type TimelineNote } from '../../statemachines/rollout';
-import type { RolloutRecord, RolloutStore, TimelineEntry } from '../store/types';
+import type { RolloutRecord, RolloutStore, TimelineEntry } from './ports';
 import { createRolloutActors } from './actors';
 import { createRolloutEffects, type RolloutEffects } from './effects';
 import { candidateAlarmName, newRolloutId, rolloutNames } from './names';
@@ -118,6 +118,7 @@ export class RolloutEngine {
       endpointName: input.endpointName,
       modelPackageArn: input.modelPackageArn,
       status: 'running',
+      active: true,
       phase: 'starting',
       strategy: input.plan.strategy,
       requestedBy: input.requestedBy,
@@ -246,6 +247,7 @@ export class RolloutEngine {
       const next: RolloutRecord = {
         ...record,
         status: view.status,
+        active: !isTerminal(view.status),
         phase: view.phase,
         ...(view.reason && isTerminal(view.status) ? { reason: view.reason } : {}),
         snapshot: persisted,

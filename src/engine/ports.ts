@@ -1,5 +1,6 @@
 // The ports: what the engine and the rollout effects need from the outside world. The AWS
-// adapters (src/aws) and the simulated cloud (src/sim) both implement these; tests swap them.
+// adapters (src/aws) and the simulated cloud (src/sim) implement the cloud's, the stores (src/store)
+// the rollout store's; tests swap them.
 //
 // Conventions every implementation follows:
 // - "not found" is a value (undefined / 'absent'), never an exception;
@@ -7,6 +8,9 @@
 // - an update attempted while the endpoint is updating throws SmRolloutError('ENDPOINT_BUSY');
 // - throttling that survived the client's own retries throws SmRolloutError('THROTTLED');
 // - any other AWS failure throws SmRolloutError('AWS_ERROR') with AWS's message in it.
+
+import type { LifecycleDetailType, RolloutInput } from '../../statemachines/contract';
+import type { RolloutStatus } from '../../statemachines/describe';
 
 /** Endpoint statuses exactly as the SageMaker API spells them (DescribeEndpoint). */
 export type EndpointStatus =
@@ -165,8 +169,6 @@ export interface AlarmControl {
   deleteAlarms(alarmNames: readonly string[]): Promise<void>;
 }
 
-import type { LifecycleDetailType } from '../../statemachines/contract';
-
 export type { LifecycleDetailType };
 
 export interface LifecycleEvent {
@@ -190,4 +192,102 @@ export interface LifecyclePublisher {
 /** The one place where time enters: epoch milliseconds. */
 export interface Clock {
   now(): number;
+}
+
+// ---- the rollout store ---------------------------------------------------------------------------
+//
+// Rollout records with an optimistic version, their timelines, the rule that one endpoint has at most one
+// active rollout, incoming-event dedupe and the approvals waiting for an endpoint. The memory, file and
+// DynamoDB stores (src/store) implement it and pass the same contract tests. Stores know nothing of the
+// rollout machine: what they must act on (the lock, the schedule's list) the engine writes into the record
+// (`active`).
+
+export type { RolloutStatus };
+
+export interface RolloutRecord {
+  id: string;
+  endpointName: string;
+  modelPackageArn: string;
+  /** Written by the engine from the machine's view; stores only keep it (they act on `active`). */
+  status: RolloutStatus;
+  /**
+   * Holds the endpoint lock and is on the schedule's list. The engine sets it (false once the machine is
+   * terminal); a save with `active: false` releases the endpoint's lock.
+   */
+  active: boolean;
+  /** The phase in words, for lists and status views. */
+  phase: string;
+  /** Why it ended, for terminal rollouts. */
+  reason?: string;
+  strategy: string;
+  requestedBy: string;
+  /** The machine's input, kept so a rollout whose first save never happened can start again. */
+  input: RolloutInput;
+  machineVersion: string;
+  /** XState persisted snapshot; null until the machine first reached a quiet point. */
+  snapshot: unknown;
+  /** Optimistic concurrency: every save must name the version it read. */
+  version: number;
+  /** Entries in the timeline so far; the next entry's seq. */
+  timelineLength: number;
+  nextWakeAt?: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface TimelineEntry {
+  rolloutId: string;
+  seq: number;
+  at: number;
+  kind: string;
+  message: string;
+  detail?: Record<string, unknown>;
+}
+
+/** A newer approval waiting for an endpoint's active rollout to end (policy onNewerApproval). */
+export interface PendingApproval {
+  endpointName: string;
+  modelPackageArn: string;
+  modelPackageVersion?: number;
+  requestedBy: string;
+  /** Epoch ms when it was recorded. */
+  at: number;
+}
+
+export interface ListFilter {
+  endpointName?: string;
+  activeOnly?: boolean;
+}
+
+/**
+ * Every implementation keeps the rules in src/store/rules.ts, and validates what it reads back from
+ * storage with restoreRolloutRecord (src/engine/record.ts): a damaged record is STORE_CORRUPT, never a
+ * half-typed object.
+ */
+export interface RolloutStore {
+  /** Stores a new rollout and takes its endpoint's lock; ROLLOUT_ACTIVE if another rollout holds it. */
+  create(record: RolloutRecord, timeline: readonly TimelineEntry[]): Promise<void>;
+  get(id: string): Promise<RolloutRecord | undefined>;
+  /**
+   * Replaces the record if its stored version is still `expectedVersion` (else VERSION_CONFLICT)
+   * and appends the timeline entries; a record with `active: false` releases the endpoint lock.
+   */
+  save(record: RolloutRecord, expectedVersion: number, timeline: readonly TimelineEntry[]): Promise<void>;
+  timeline(id: string): Promise<TimelineEntry[]>;
+  list(filter?: ListFilter): Promise<RolloutRecord[]>;
+  activeForEndpoint(endpointName: string): Promise<RolloutRecord | undefined>;
+  /** Active rollouts whose next wake-up is at or before `now` (the schedule's work list). */
+  listDue(now: number): Promise<RolloutRecord[]>;
+  /**
+   * Records an incoming event's dedupe key until `expiresAt`; true the first time, false for a
+   * duplicate that has not expired (EventBridge delivers at least once).
+   */
+  claimEvent(key: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Gives a claim back, so a retry of an event whose handling failed part-way is not a duplicate. */
+  releaseEvent(key: string): Promise<void>;
+  /** Keeps one pending approval per endpoint: a newer package version replaces an older one. */
+  setPendingApproval(approval: PendingApproval): Promise<void>;
+  /** Removes and returns the endpoint's pending approval, if any (exactly one taker wins). */
+  takePendingApproval(endpointName: string): Promise<PendingApproval | undefined>;
+  listPendingApprovals(): Promise<PendingApproval[]>;
 }

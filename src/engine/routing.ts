@@ -1,7 +1,7 @@
 // Turns the AWS events the controller listens to (EventBridge shapes, exactly as AWS sends them)
 // into rollout events for the rollouts they concern. Shared by the Lambda handler and local hosts.
 import type { RolloutEvent } from '../../statemachines/contract';
-import type { RolloutRecord } from '../store/types';
+import type { RolloutRecord } from './ports';
 
 export interface AwsEvent {
   id?: string;

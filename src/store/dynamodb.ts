@@ -10,9 +10,14 @@
 //   event dedupe       EVENT#<key>           EVENT                   expiresAt (epoch s, TTL), expiresAtMs
 //
 // The sparse GSI `active` (partition `activePk` = 'ACTIVE', sort `dueAt` = nextWakeAt or 0) holds only
-// rollouts that are not terminal: it is the schedule's work list (listDue). `dueAt` is its own attribute
-// because an item without the index's sort key would be missing from the index, and a rollout with no
-// nextWakeAt is due at once.
+// rollouts whose record says `active` (the engine writes it; false once the machine is terminal): it is the
+// schedule's work list (listDue). `dueAt` is its own attribute because an item without the index's sort key
+// would be missing from the index, and a rollout with no nextWakeAt is due at once.
+//
+// Every rollout item read back goes through restoreRolloutRecord once its JSON strings are parsed, so a
+// damaged item is STORE_CORRUPT naming its key, not a half-typed record. Items written before records
+// carried `active` have no such attribute: restoreRolloutRecord derives it from their status, which is how
+// their activePk was decided, so old and new items agree.
 //
 // No transactions (dynalite, the in-process DynamoDB the tests run against, lacks them), so every multi-item
 // change is ordered so that a crash between two writes leaves a state the next call repairs or ignores:
@@ -26,9 +31,10 @@
 //   lease left by a crashed writer expires after `saveLeaseMs` (as the file store's write lock does).
 // - create: lock (conditional put, attribute_not_exists) → timeline → record (attribute_not_exists). A lock
 //   left behind with no record (crash mid-create) is taken over once it is older than ORPHAN_LOCK_MS; a lock
-//   whose rollout is terminal (crash between the final save and the lock's delete) is taken over at once.
-// - terminal save: record first, then the lock's conditional delete (`rolloutId = :id`), so a late save of
-//   a finished rollout can never release a newer rollout's lock.
+//   whose rollout is no longer active (crash between the final save and the lock's delete) is taken over at
+//   once.
+// - final save (`active: false`): record first, then the lock's conditional delete (`rolloutId = :id`), so a
+//   late save of a finished rollout can never release a newer rollout's lock.
 //
 // Reads of single items are strongly consistent; `list` and `listPendingApprovals` scan the table (fine for
 // the CLI's occasional use, the table holds one item per rollout, entry and lock); `listDue` queries the GSI,
@@ -56,8 +62,17 @@ import {
   type ScanCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { toSmRolloutError } from '../aws/classify-error';
+import { systemClock } from '../engine/clock';
+import type {
+  Clock,
+  ListFilter,
+  PendingApproval,
+  RolloutRecord,
+  RolloutStore,
+  TimelineEntry,
+} from '../engine/ports';
+import { parseStoredJson, restoreRolloutRecord, restoreTimelineEntry } from '../engine/record';
 import { SmRolloutError } from '../errors';
-import { isTerminal } from '../../statemachines/describe';
 import {
   activeRolloutError,
   isDue,
@@ -65,8 +80,7 @@ import {
   newerApproval,
   newestFirst,
   versionConflictError,
-} from './memory';
-import type { ListFilter, PendingApproval, RolloutRecord, RolloutStore, TimelineEntry } from './types';
+} from './rules';
 
 /** The sparse index of active rollouts, sorted by when they are next due. */
 export const ACTIVE_INDEX = 'active';
@@ -123,8 +137,8 @@ export function rolloutTableTimeToLive(tableName: string): UpdateTimeToLiveComma
 }
 
 export interface DynamoRolloutStoreOptions {
-  /** Epoch ms; only used to age save leases. */
-  now?: () => number;
+  /** Only used to age save leases; the system clock by default. */
+  clock?: Clock;
   /** How long a save lease left by a crashed writer blocks other saves of that rollout. */
   saveLeaseMs?: number;
   /** Waits between BatchWrite retries of unprocessed items; tests pass a no-op. */
@@ -165,7 +179,7 @@ function checkSize(item: Item, what: string, parts: Record<string, unknown> = {}
 function toRecordItem(record: RolloutRecord): Item {
   const input = JSON.stringify(record.input);
   const snapshot = JSON.stringify(record.snapshot ?? null);
-  const active = !isTerminal(record.status);
+  const active = record.active;
   const item: Item = {
     ...rolloutKey(record.id),
     type: 'rollout',
@@ -173,6 +187,7 @@ function toRecordItem(record: RolloutRecord): Item {
     endpointName: record.endpointName,
     modelPackageArn: record.modelPackageArn,
     status: record.status,
+    active,
     phase: record.phase,
     reason: record.reason,
     strategy: record.strategy,
@@ -193,26 +208,32 @@ function toRecordItem(record: RolloutRecord): Item {
   return item;
 }
 
-function fromRecordItem(item: Item): RolloutRecord {
-  const record: RolloutRecord = {
-    id: item.id as string,
-    endpointName: item.endpointName as string,
-    modelPackageArn: item.modelPackageArn as string,
-    status: item.status as RolloutRecord['status'],
-    phase: item.phase as string,
-    strategy: item.strategy as string,
-    requestedBy: item.requestedBy as string,
-    input: JSON.parse(item.input as string) as RolloutRecord['input'],
-    machineVersion: item.machineVersion as string,
-    snapshot: JSON.parse(item.snapshot as string) as unknown,
-    version: item.version as number,
-    timelineLength: item.timelineLength as number,
-    createdAt: item.createdAt as number,
-    updatedAt: item.updatedAt as number,
+/** Where an item lives, for STORE_CORRUPT messages. */
+function itemWhere(tableName: string, item: Item): string {
+  return `DynamoDB table ${tableName}, item pk=${String(item.pk)} sk=${String(item.sk)}`;
+}
+
+/** A rollout item back to a record: its JSON attributes parsed, the whole validated. */
+function fromRecordItem(tableName: string, item: Item): RolloutRecord {
+  const where = itemWhere(tableName, item);
+  const what = typeof item.id === 'string' ? `rollout ${item.id}` : 'a rollout record';
+  const json = (attribute: string) => {
+    const value = item[attribute];
+    return typeof value === 'string'
+      ? parseStoredJson(value, `${what} (attribute ${attribute})`, where)
+      : value;
   };
-  if (item.reason !== undefined) record.reason = item.reason as string;
-  if (item.nextWakeAt !== undefined) record.nextWakeAt = item.nextWakeAt as number;
-  return record;
+  const {
+    pk: _pk,
+    sk: _sk,
+    type: _type,
+    activePk: _activePk,
+    dueAt: _dueAt,
+    savingBy: _savingBy,
+    savingSince: _savingSince,
+    ...fields
+  } = item;
+  return restoreRolloutRecord({ ...fields, input: json('input'), snapshot: json('snapshot') }, where);
 }
 
 function toTimelineItem(entry: TimelineEntry): Item {
@@ -232,16 +253,14 @@ function toTimelineItem(entry: TimelineEntry): Item {
   return item;
 }
 
-function fromTimelineItem(item: Item): TimelineEntry {
-  const entry: TimelineEntry = {
-    rolloutId: item.rolloutId as string,
-    seq: item.seq as number,
-    at: item.at as number,
-    kind: item.kind as string,
-    message: item.message as string,
-  };
-  if (item.detail !== undefined) entry.detail = JSON.parse(item.detail as string) as Record<string, unknown>;
-  return entry;
+function fromTimelineItem(tableName: string, item: Item): TimelineEntry {
+  const where = itemWhere(tableName, item);
+  const detail =
+    typeof item.detail === 'string'
+      ? parseStoredJson(item.detail, `a timeline entry of ${String(item.rolloutId)}`, where)
+      : item.detail;
+  const { pk: _pk, sk: _sk, type: _type, ...fields } = item;
+  return restoreTimelineEntry({ ...fields, detail }, where);
 }
 
 function fromPendingItem(item: Item): PendingApproval {
@@ -258,7 +277,7 @@ function fromPendingItem(item: Item): PendingApproval {
 
 export class DynamoRolloutStore implements RolloutStore {
   private readonly doc: DynamoDBDocumentClient;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly saveLeaseMs: number;
   private readonly delay: (ms: number) => Promise<void>;
 
@@ -268,7 +287,7 @@ export class DynamoRolloutStore implements RolloutStore {
     options: DynamoRolloutStoreOptions = {},
   ) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.saveLeaseMs = options.saveLeaseMs ?? DEFAULT_SAVE_LEASE_MS;
     this.delay = options.delay ?? ((ms) => sleep(ms));
   }
@@ -393,7 +412,7 @@ export class DynamoRolloutStore implements RolloutStore {
       const holderRecord = await this.get(holder);
       if (holder === record.id && !holderRecord) return; // our own create crashed before its record: go on
       const reclaimable = holderRecord
-        ? isTerminal(holderRecord.status) // its final save crashed before the lock's delete
+        ? !holderRecord.active // its final save crashed before the lock's delete
         : record.createdAt - (held.lockedAt as number) > ORPHAN_LOCK_MS; // its create crashed
       if (!reclaimable) throw activeRolloutError(record.endpointName, holder);
       const replaced = await this.conditional('PutItem', () =>
@@ -440,7 +459,7 @@ export class DynamoRolloutStore implements RolloutStore {
 
   async get(id: string): Promise<RolloutRecord | undefined> {
     const item = await this.getItem(rolloutKey(id));
-    return item && fromRecordItem(item);
+    return item && fromRecordItem(this.tableName, item);
   }
 
   async save(
@@ -451,7 +470,7 @@ export class DynamoRolloutStore implements RolloutStore {
     const item = toRecordItem(record);
     const entries = timeline.map(toTimelineItem);
     const lease = randomUUID();
-    const now = this.now();
+    const now = this.clock.now();
     const leased = await this.conditional('UpdateItem', () =>
       this.doc.send(
         new UpdateCommand({
@@ -495,7 +514,7 @@ export class DynamoRolloutStore implements RolloutStore {
       const current = await this.getItem(rolloutKey(record.id));
       throw versionConflictError(record.id, expectedVersion, current?.version as number | undefined);
     }
-    if (isTerminal(record.status)) await this.releaseLock(record.endpointName, record.id);
+    if (!record.active) await this.releaseLock(record.endpointName, record.id);
   }
 
   async timeline(id: string): Promise<TimelineEntry[]> {
@@ -504,7 +523,7 @@ export class DynamoRolloutStore implements RolloutStore {
       ExpressionAttributeValues: { ':pk': rolloutKey(id).pk, ':prefix': 'TIMELINE#' },
       ConsistentRead: true,
     });
-    return items.map(fromTimelineItem);
+    return items.map((item) => fromTimelineItem(this.tableName, item));
   }
 
   /**
@@ -519,7 +538,7 @@ export class DynamoRolloutStore implements RolloutStore {
         ExpressionAttributeValues: { ':active': ACTIVE },
       });
       return items
-        .map(fromRecordItem)
+        .map((item) => fromRecordItem(this.tableName, item))
         .filter((r) => matchesFilter(r, filter))
         .sort(newestFirst);
     }
@@ -535,7 +554,7 @@ export class DynamoRolloutStore implements RolloutStore {
       ExpressionAttributeValues: values,
     });
     return items
-      .map(fromRecordItem)
+      .map((item) => fromRecordItem(this.tableName, item))
       .filter((r) => matchesFilter(r, filter))
       .sort(newestFirst);
   }
@@ -544,8 +563,8 @@ export class DynamoRolloutStore implements RolloutStore {
     const lock = await this.getItem(lockKey(endpointName));
     if (!lock) return undefined;
     const record = await this.get(lock.rolloutId as string);
-    // A lock left by a terminal rollout (crash before its delete) holds nothing.
-    return record && !isTerminal(record.status) ? record : undefined;
+    // A lock left by a rollout that ended (crash before its delete) holds nothing.
+    return record?.active ? record : undefined;
   }
 
   async listDue(now: number): Promise<RolloutRecord[]> {
@@ -555,7 +574,7 @@ export class DynamoRolloutStore implements RolloutStore {
       ExpressionAttributeValues: { ':active': ACTIVE, ':now': now },
     });
     return items
-      .map(fromRecordItem)
+      .map((item) => fromRecordItem(this.tableName, item))
       .filter((r) => isDue(r, now))
       .sort(newestFirst);
   }

@@ -1,17 +1,23 @@
 // The file rollout store: one directory per store, for the CLI's local mode. Records are written
 // atomically (write + rename) under a per-rollout write lock (a file created exclusively), so a
 // save is a true compare-and-set even across CLI processes; the endpoint lock is such a file too,
-// so two processes cannot both start a rollout on one endpoint.
-
-/** A write lock older than this belongs to a process that died mid-save. */
-const STALE_WRITE_LOCK_MS = 30_000;
-const WRITE_LOCK_WAIT_MS = 10_000;
+// so two processes cannot both start a rollout on one endpoint. Every record and timeline line read
+// back is validated (restoreRolloutRecord): a damaged file is STORE_CORRUPT naming it.
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SmRolloutError } from '../errors';
-import { isTerminal } from '../../statemachines/describe';
+import { systemClock } from '../engine/clock';
+import type {
+  Clock,
+  ListFilter,
+  PendingApproval,
+  RolloutRecord,
+  RolloutStore,
+  TimelineEntry,
+} from '../engine/ports';
+import { parseStoredJson, restoreRolloutRecord, restoreTimelineEntry } from '../engine/record';
 import {
   activeRolloutError,
   isDue,
@@ -19,11 +25,20 @@ import {
   newerApproval,
   newestFirst,
   versionConflictError,
-} from './memory';
-import type { ListFilter, PendingApproval, RolloutRecord, RolloutStore, TimelineEntry } from './types';
+} from './rules';
+
+/** A write lock older than this belongs to a process that died mid-save. */
+const STALE_WRITE_LOCK_MS = 30_000;
+/** How long a save waits for another process's write lock before giving up (VERSION_CONFLICT, retryable). */
+const WRITE_LOCK_WAIT_MS = 10_000;
+const WRITE_LOCK_POLL_MS = 5;
 
 export class FileRolloutStore implements RolloutStore {
-  constructor(private readonly dir: string) {}
+  /** `clock` ages write locks left by crashed processes (the lock file records when it was taken). */
+  constructor(
+    private readonly dir: string,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   private recordPath(id: string) {
     return path.join(this.dir, 'rollouts', `${id}.json`);
@@ -48,24 +63,23 @@ export class FileRolloutStore implements RolloutStore {
   /** Runs `work` while holding the rollout's write lock. */
   private async withWriteLock<T>(id: string, work: () => Promise<T>): Promise<T> {
     const lock = this.writeLockPath(id);
-    const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
-    for (;;) {
+    // The wait is counted in this process's own pauses, not read from the clock: a simulated clock that
+    // stands still must not make a save wait for ever.
+    for (let waited = 0; ; waited += WRITE_LOCK_POLL_MS) {
       try {
-        await fs.writeFile(lock, String(process.pid), { flag: 'wx' });
+        await fs.writeFile(lock, JSON.stringify({ pid: process.pid, at: this.clock.now() }), { flag: 'wx' });
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const age = await fs.stat(lock).then(
-          (s) => Date.now() - s.mtimeMs,
-          () => 0,
-        );
-        if (age > STALE_WRITE_LOCK_MS) await fs.rm(lock, { force: true });
-        else if (Date.now() > deadline) {
+        const takenAt = await this.writeLockTakenAt(lock);
+        if (takenAt !== undefined && this.clock.now() - takenAt > STALE_WRITE_LOCK_MS) {
+          await fs.rm(lock, { force: true });
+        } else if (waited > WRITE_LOCK_WAIT_MS) {
           throw new SmRolloutError(
             'VERSION_CONFLICT',
             `rollout ${id} is being saved by another process (${lock})`,
           );
-        } else await sleep(5);
+        } else await sleep(WRITE_LOCK_POLL_MS);
       }
     }
     try {
@@ -73,6 +87,22 @@ export class FileRolloutStore implements RolloutStore {
     } finally {
       await fs.rm(lock, { force: true });
     }
+  }
+
+  /**
+   * When a write lock was taken, as its file records it; undefined while it is being written (or gone). A
+   * lock written before locks recorded their time (just a pid) is aged by its file's mtime.
+   */
+  private async writeLockTakenAt(lock: string): Promise<number | undefined> {
+    const text = await fs.readFile(lock, 'utf8').catch(() => '');
+    if (!text.trim()) return undefined;
+    try {
+      const at = (JSON.parse(text) as { at?: unknown }).at;
+      if (typeof at === 'number') return at;
+    } catch {
+      // the older format, or a lock caught mid-write: fall through
+    }
+    return /^\d+$/.test(text.trim()) ? (await fs.stat(lock).catch(() => undefined))?.mtimeMs : undefined;
   }
 
   private async writeAtomic(file: string, content: string) {
@@ -100,12 +130,16 @@ export class FileRolloutStore implements RolloutStore {
   }
 
   async get(id: string): Promise<RolloutRecord | undefined> {
+    const file = this.recordPath(id);
+    let text: string;
     try {
-      return JSON.parse(await fs.readFile(this.recordPath(id), 'utf8')) as RolloutRecord;
+      text = await fs.readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
+    const where = `file ${file}`;
+    return restoreRolloutRecord(parseStoredJson(text, `rollout ${id}`, where), where);
   }
 
   async save(
@@ -122,7 +156,7 @@ export class FileRolloutStore implements RolloutStore {
       await this.appendTimeline(record.id, timeline);
       await this.writeAtomic(this.recordPath(record.id), JSON.stringify(record, null, 2));
     });
-    if (isTerminal(record.status)) {
+    if (!record.active) {
       const lock = this.lockPath(record.endpointName);
       const holder = await fs.readFile(lock, 'utf8').catch(() => '');
       if (holder.trim() === record.id) await fs.rm(lock, { force: true });
@@ -134,10 +168,12 @@ export class FileRolloutStore implements RolloutStore {
       if (error.code === 'ENOENT') return '';
       throw error;
     });
-    return text
-      .split('\n')
-      .filter((line) => line.trim())
-      .map((line) => JSON.parse(line) as TimelineEntry);
+    const file = this.timelinePath(id);
+    return text.split('\n').flatMap((line, i) => {
+      if (!line.trim()) return [];
+      const where = `file ${file}, line ${i + 1}`;
+      return [restoreTimelineEntry(parseStoredJson(line, `a timeline entry of rollout ${id}`, where), where)];
+    });
   }
 
   async list(filter?: ListFilter): Promise<RolloutRecord[]> {

@@ -1,5 +1,13 @@
-// The rollout store: records, timelines and the one-active-rollout-per-endpoint lock.
-export type { ListFilter, PendingApproval, RolloutRecord, RolloutStore, TimelineEntry } from './types';
+// The rollout store: records, timelines and the one-active-rollout-per-endpoint lock. The interface is a
+// port (src/engine/ports.ts), re-exported here for the hosts that pick a store; the rules every
+// implementation keeps are in rules.ts.
+export type {
+  ListFilter,
+  PendingApproval,
+  RolloutRecord,
+  RolloutStore,
+  TimelineEntry,
+} from '../engine/ports';
 export { MemoryRolloutStore } from './memory';
 export { FileRolloutStore } from './file';
 export {

@@ -1,50 +1,21 @@
 // The in-memory rollout store: for tests, the demo and the simulated cloud.
-import { SmRolloutError } from '../errors';
-import { isTerminal } from '../../statemachines/describe';
-import type { ListFilter, PendingApproval, RolloutRecord, RolloutStore, TimelineEntry } from './types';
-
-export function activeRolloutError(endpointName: string, holder: string): SmRolloutError {
-  return new SmRolloutError(
-    'ROLLOUT_ACTIVE',
-    `endpoint ${endpointName} already has an active rollout (${holder}); wait for it to end, or abort it with ` +
-      `\`sm-rollout abort ${holder}\``,
-    { field: 'endpoint' },
-  );
-}
-
-export function versionConflictError(
-  id: string,
-  expected: number,
-  actual: number | undefined,
-): SmRolloutError {
-  return new SmRolloutError(
-    'VERSION_CONFLICT',
-    `rollout ${id} changed while this update was prepared (expected version ${expected}, found ${actual ?? 'none'})`,
-  );
-}
-
-export function matchesFilter(record: RolloutRecord, filter: ListFilter = {}): boolean {
-  if (filter.endpointName && record.endpointName !== filter.endpointName) return false;
-  if (filter.activeOnly && isTerminal(record.status)) return false;
-  return true;
-}
-
-export function newestFirst(a: RolloutRecord, b: RolloutRecord): number {
-  return b.createdAt - a.createdAt || b.id.localeCompare(a.id);
-}
-
-/** Of two approvals for one endpoint, the newer package version (or, unversioned, the later) wins. */
-export function newerApproval(current: PendingApproval | undefined, next: PendingApproval): PendingApproval {
-  if (!current) return next;
-  if (current.modelPackageVersion !== undefined && next.modelPackageVersion !== undefined) {
-    return next.modelPackageVersion >= current.modelPackageVersion ? next : current;
-  }
-  return next.at >= current.at ? next : current;
-}
-
-export function isDue(record: RolloutRecord, now: number): boolean {
-  return !isTerminal(record.status) && (record.nextWakeAt === undefined || record.nextWakeAt <= now);
-}
+// It holds what it was given (structured clones, so callers cannot change it behind its back), so it does
+// not re-validate what it returns.
+import type {
+  ListFilter,
+  PendingApproval,
+  RolloutRecord,
+  RolloutStore,
+  TimelineEntry,
+} from '../engine/ports';
+import {
+  activeRolloutError,
+  isDue,
+  matchesFilter,
+  newerApproval,
+  newestFirst,
+  versionConflictError,
+} from './rules';
 
 export class MemoryRolloutStore implements RolloutStore {
   private readonly claimed = new Map<string, number>();
@@ -79,7 +50,7 @@ export class MemoryRolloutStore implements RolloutStore {
     }
     this.records.set(record.id, structuredClone(record));
     this.timelines.get(record.id)?.push(...structuredClone([...timeline]));
-    if (isTerminal(record.status) && this.locks.get(record.endpointName) === record.id) {
+    if (!record.active && this.locks.get(record.endpointName) === record.id) {
       this.locks.delete(record.endpointName);
     }
   }

@@ -1,4 +1,4 @@
-// RolloutController's options: command principals on the bus policy, a given lifecycle bus, an alarms
+// SmRolloutController's options: command principals on the bus policy, a given lifecycle bus, an alarms
 // topic, the table's removal policy, reserved concurrency, and policies given in code, whose names
 // appear lower-cased in SageMaker ARNs. Both stacks are synthesized at once, with cdk-nag.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { RolloutController } from '../../infra/rollout-controller';
+import { SmRolloutController } from '../../infra/rollout-controller';
 import { SmRolloutStack } from '../../infra/stack';
 import { parsePolicies } from '../../src/policy';
 import { EXAMPLE_POLICIES, logicalId, newApp, render, validationReport, type CfnTemplate } from './synth';
@@ -28,7 +28,7 @@ policies:
 let assembly: CloudAssembly;
 let custom: CfnTemplate;
 let granted: CfnTemplate;
-let controller: RolloutController;
+let controller: SmRolloutController;
 
 beforeAll(() => {
   // cdk-nag's EventBusOpenAccess rule reads CfnEventBusPolicy#principal, which jsii reports as deprecated.
@@ -44,7 +44,7 @@ beforeAll(() => {
     id: 'AwsSolutions::AwsSolutions-SNS2',
     reason: 'A test topic for alarm notifications; it holds no data.',
   });
-  controller = new RolloutController(customStack, 'Controller', {
+  controller = new SmRolloutController(customStack, 'Controller', {
     policiesFile,
     policies: parsePolicies(POLICIES, policiesFile).policies,
     lifecycleBus: bus,
@@ -171,7 +171,7 @@ describe('options', () => {
   it('a policies file with no policies is refused', () => {
     const stack = new Stack(newApp(), 'Empty');
     expect(
-      () => new RolloutController(stack, 'Controller', { policiesFile: EXAMPLE_POLICIES, policies: [] }),
+      () => new SmRolloutController(stack, 'Controller', { policiesFile: EXAMPLE_POLICIES, policies: [] }),
     ).toThrow(/no policies/);
   });
 });

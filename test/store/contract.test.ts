@@ -6,9 +6,9 @@ import path from 'node:path';
 import { SmRolloutError } from '../../src/errors';
 import { DynamoRolloutStore, FileRolloutStore, MemoryRolloutStore } from '../../src/store';
 import type { PendingApproval, RolloutRecord, RolloutStore, TimelineEntry } from '../../src/store';
-import { ROLLOUT_MACHINE_VERSION, type RolloutInput } from '../../statemachines/contract';
-import type { RolloutStatus } from '../../statemachines/describe';
+import { TERMINAL_STATUSES, type RolloutStatus } from '../../statemachines/describe';
 import { startDynalite, type DynaliteServer } from './dynalite-server';
+import { storedRecord as record } from './records';
 
 interface StoreFixture {
   store: RolloutStore;
@@ -45,27 +45,6 @@ const STORES: [name: string, factory: StoreFactory][] = [
   ],
 ];
 
-function record(id: string, overrides: Partial<RolloutRecord> = {}): RolloutRecord {
-  const endpointName = overrides.endpointName ?? 'churn-prod';
-  return {
-    id,
-    endpointName,
-    modelPackageArn: 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn-model/2',
-    status: 'running',
-    phase: 'starting',
-    strategy: 'Canary10Percent5Minutes',
-    requestedBy: 'tests',
-    input: { rolloutId: id, endpointName } as unknown as RolloutInput,
-    machineVersion: ROLLOUT_MACHINE_VERSION,
-    snapshot: null,
-    version: 1,
-    timelineLength: 0,
-    createdAt: 1_000,
-    updatedAt: 1_000,
-    ...overrides,
-  };
-}
-
 function entry(rolloutId: string, seq: number, message = `entry ${seq}`): TimelineEntry {
   return { rolloutId, seq, at: 1_000 + seq, kind: 'note', message, detail: { seq } };
 }
@@ -80,10 +59,11 @@ async function rejection(promise: Promise<unknown>): Promise<SmRolloutError> {
   throw new Error('expected an SmRolloutError, but the promise resolved');
 }
 
-/** Saves `status` on top of the stored record, as the engine would after a step. */
+/** Saves `status` on top of the stored record, as the engine would after a step (active until terminal). */
 async function saveStatus(store: RolloutStore, id: string, status: RolloutStatus): Promise<RolloutRecord> {
   const current = (await store.get(id))!;
-  const next = { ...current, status, version: current.version + 1, updatedAt: current.updatedAt + 1 };
+  const active = !TERMINAL_STATUSES.includes(status);
+  const next = { ...current, status, active, version: current.version + 1, updatedAt: current.updatedAt + 1 };
   await store.save(next, current.version, []);
   return next;
 }
@@ -188,6 +168,36 @@ function rolloutStoreContract(name: string, factory: StoreFactory): void {
       },
     );
 
+    it('a save with active: false releases the lock; the store reads `active`, not the status', async () => {
+      await store.create(record('r-a'), []);
+      await store.save(record('r-a', { version: 2, status: 'rollingBack' }), 1, []);
+      expect((await store.activeForEndpoint('churn-prod'))?.id).toBe('r-a');
+      await store.save(record('r-a', { version: 3, status: 'rollingBack', active: false }), 2, []);
+      expect(await store.activeForEndpoint('churn-prod')).toBeUndefined();
+      expect((await store.get('r-a'))?.active).toBe(false);
+      await store.create(record('r-b', { createdAt: 2_000 }), []);
+      expect((await store.activeForEndpoint('churn-prod'))?.id).toBe('r-b');
+    });
+
+    it('listDue and activeOnly skip inactive rollouts, whatever their status and wake-up', async () => {
+      await store.create(record('r-on', { endpointName: 'e1', nextWakeAt: 1_000 }), []);
+      await store.create(record('r-off', { endpointName: 'e2', nextWakeAt: 1_000, createdAt: 2_000 }), []);
+      await store.save(
+        record('r-off', {
+          endpointName: 'e2',
+          nextWakeAt: 1_000,
+          createdAt: 2_000,
+          version: 2,
+          active: false,
+        }),
+        1,
+        [],
+      );
+      expect((await store.listDue(5_000)).map((r) => r.id)).toEqual(['r-on']);
+      expect((await store.list({ activeOnly: true })).map((r) => r.id)).toEqual(['r-on']);
+      expect((await store.list()).map((r) => r.id)).toEqual(['r-off', 'r-on']);
+    });
+
     it("a finished rollout's late save does not release a newer rollout's lock", async () => {
       await store.create(record('r-a'), []);
       await saveStatus(store, 'r-a', 'succeeded');
@@ -267,7 +277,11 @@ function rolloutStoreContract(name: string, factory: StoreFactory): void {
         expect((await store.listDue(10_000)).map((r) => r.id)).toEqual(['r-a']);
         await store.save(record('r-a', { version: 3, status: 'paused' }), 2, []);
         expect((await store.listDue(0)).map((r) => r.id)).toEqual(['r-a']);
-        await store.save(record('r-a', { version: 4, status: 'rolledBack', nextWakeAt: 1 }), 3, []);
+        await store.save(
+          record('r-a', { version: 4, status: 'rolledBack', active: false, nextWakeAt: 1 }),
+          3,
+          [],
+        );
         expect(await store.listDue(Number.MAX_SAFE_INTEGER)).toEqual([]);
       });
     });

@@ -20,28 +20,16 @@ import {
   type RolloutRecord,
   type TimelineEntry,
 } from '../../src/store';
-import { ROLLOUT_MACHINE_VERSION, type RolloutInput } from '../../statemachines/contract';
 import { startDynalite, type DynaliteServer } from './dynalite-server';
+import { storedRecord } from './records';
 
 function record(id: string, overrides: Partial<RolloutRecord> = {}): RolloutRecord {
-  const endpointName = overrides.endpointName ?? 'churn-prod';
-  return {
-    id,
-    endpointName,
-    modelPackageArn: 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn-model/2',
-    status: 'running',
-    phase: 'starting',
-    strategy: 'Canary10Percent5Minutes',
-    requestedBy: 'tests',
-    input: { rolloutId: id, endpointName } as unknown as RolloutInput,
-    machineVersion: ROLLOUT_MACHINE_VERSION,
+  return storedRecord(id, {
     snapshot: { status: 'active', value: { live: 'baking' }, context: { note: '' } },
-    version: 1,
-    timelineLength: 0,
     createdAt: 1_767_225_600_000,
     updatedAt: 1_767_225_600_000,
     ...overrides,
-  };
+  });
 }
 
 function entry(rolloutId: string, seq: number, message = `entry ${seq}`): TimelineEntry {
@@ -154,13 +142,17 @@ describe('DynamoRolloutStore on dynalite', () => {
   it('drops a terminal rollout from the active index and deletes its lock', async () => {
     await store.create(record('r-a'), []);
     expect(await rawItem('ROLLOUT#r-a', 'ROLLOUT')).toMatchObject({ activePk: 'ACTIVE', dueAt: 0 });
-    await store.save(record('r-a', { version: 2, status: 'succeeded', reason: 'done' }), 1, []);
+    await store.save(
+      record('r-a', { version: 2, status: 'succeeded', active: false, reason: 'done' }),
+      1,
+      [],
+    );
     const item = await rawItem('ROLLOUT#r-a', 'ROLLOUT');
     expect(item).not.toHaveProperty('activePk');
     expect(item).not.toHaveProperty('dueAt');
     expect(await rawItem('ENDPOINT#churn-prod', 'LOCK')).toBeUndefined();
     expect(await store.get('r-a')).toEqual(
-      record('r-a', { version: 2, status: 'succeeded', reason: 'done' }),
+      record('r-a', { version: 2, status: 'succeeded', active: false, reason: 'done' }),
     );
   });
 
@@ -192,7 +184,7 @@ describe('DynamoRolloutStore on dynalite', () => {
 
   it('a save lease left by a crashed writer blocks saves until it goes stale', async () => {
     let now = 1_767_225_600_000;
-    store = new DynamoRolloutStore(client, table, { now: () => now, saveLeaseMs: 30_000 });
+    store = new DynamoRolloutStore(client, table, { clock: { now: () => now }, saveLeaseMs: 30_000 });
     await store.create(record('r-a'), []);
     // A writer took the lease, then died before writing the record.
     await doc.send(
@@ -215,6 +207,41 @@ describe('DynamoRolloutStore on dynalite', () => {
     expect(await rawItem('ROLLOUT#r-a', 'ROLLOUT')).not.toHaveProperty('savingBy');
   });
 
+  it('reads an item written before records carried `active`: derived from its status', async () => {
+    await store.create(record('r-a', { nextWakeAt: 5 }), []);
+    await store.create(record('r-b', { endpointName: 'fraud-prod' }), []);
+    // As the store wrote them before: no `active` attribute, activePk/dueAt decided by the status.
+    const { active: _a, ...running } = (await rawItem('ROLLOUT#r-a', 'ROLLOUT'))!;
+    await doc.send(new PutCommand({ TableName: table, Item: running }));
+    const { active: _b, activePk: _p, dueAt: _d, ...done } = (await rawItem('ROLLOUT#r-b', 'ROLLOUT'))!;
+    await doc.send(new PutCommand({ TableName: table, Item: { ...done, status: 'succeeded' } }));
+
+    expect(await store.get('r-a')).toEqual(record('r-a', { nextWakeAt: 5 }));
+    expect((await store.get('r-b'))?.active).toBe(false);
+    expect((await store.listDue(10)).map((r) => r.id)).toEqual(['r-a']);
+    expect((await store.list({ activeOnly: true })).map((r) => r.id)).toEqual(['r-a']);
+    expect(await store.activeForEndpoint('fraud-prod')).toBeUndefined();
+    // The next save writes the attribute.
+    await store.save(record('r-a', { version: 2 }), 1, []);
+    expect(await rawItem('ROLLOUT#r-a', 'ROLLOUT')).toMatchObject({ active: true, activePk: 'ACTIVE' });
+  });
+
+  it('a damaged item is STORE_CORRUPT naming the table and key, not a SyntaxError', async () => {
+    await store.create(record('r-a'), []);
+    const item = (await rawItem('ROLLOUT#r-a', 'ROLLOUT'))!;
+    await doc.send(new PutCommand({ TableName: table, Item: { ...item, input: '{"rolloutId":' } }));
+    const notJson = await rejection(store.get('r-a'));
+    expect(notJson.code).toBe('STORE_CORRUPT');
+    expect(notJson.message).toContain(
+      `rollout r-a (attribute input) in DynamoDB table ${table}, item pk=ROLLOUT#r-a sk=ROLLOUT is damaged: ` +
+        'not valid JSON',
+    );
+    await doc.send(new PutCommand({ TableName: table, Item: { ...item, timelineLength: 'three' } }));
+    const garbled = await rejection(store.listDue(Number.MAX_SAFE_INTEGER));
+    expect(garbled.code).toBe('STORE_CORRUPT');
+    expect(garbled.message).toMatch(/item pk=ROLLOUT#r-a sk=ROLLOUT is damaged: timelineLength: /);
+  });
+
   it('writes timelines longer than one BatchWrite (25) in order', async () => {
     await store.create(record('r-a'), [entry('r-a', 0)]);
     const entries = Array.from({ length: 60 }, (_, i) => entry('r-a', i + 1));
@@ -233,7 +260,7 @@ describe('DynamoRolloutStore on dynalite', () => {
 
   it('a create whose id is taken gives back the lock it took', async () => {
     await store.create(record('r-a'), []);
-    await store.save(record('r-a', { version: 2, status: 'failed' }), 1, []);
+    await store.save(record('r-a', { version: 2, status: 'failed', active: false }), 1, []);
     const error = await rejection(store.create(record('r-a', { endpointName: 'fraud-prod' }), []));
     expect(error.code).toBe('VERSION_CONFLICT');
     expect(await rawItem('ENDPOINT#fraud-prod', 'LOCK')).toBeUndefined();
@@ -271,7 +298,9 @@ describe('DynamoRolloutStore on dynalite', () => {
       await store.create(record('r-a'), []);
       // The final save's record write landed; its lock delete did not.
       const { activePk: _activePk, dueAt: _dueAt, ...item } = (await rawItem('ROLLOUT#r-a', 'ROLLOUT'))!;
-      await doc.send(new PutCommand({ TableName: table, Item: { ...item, status: 'succeeded' } }));
+      await doc.send(
+        new PutCommand({ TableName: table, Item: { ...item, status: 'succeeded', active: false } }),
+      );
       expect(await rawItem('ENDPOINT#churn-prod', 'LOCK')).toMatchObject({ rolloutId: 'r-a' });
       expect(await store.activeForEndpoint('churn-prod')).toBeUndefined();
       await store.create(record('r-b'), []);
