@@ -3,7 +3,7 @@
 // waiting for an endpoint. Memory, file and (later) DynamoDB
 // stores implement it and pass the same contract tests.
 import type { RolloutInput } from '../../statemachines/contract';
-import type { RolloutStatus } from '../../statemachines/describe';
+import type { CommandName, RolloutStatus } from '../../statemachines/describe';
 
 export interface RolloutRecord {
   id: string;
@@ -26,8 +26,21 @@ export interface RolloutRecord {
   /** Entries in the timeline so far; the next entry's seq. */
   timelineLength: number;
   nextWakeAt?: number;
+  /**
+   * What the machine said at the last save, so readers (status views, a command's dry run) need not
+   * restore it; absent until the rollout first reached a quiet point.
+   */
+  progress?: RolloutProgress;
   createdAt: number;
   updatedAt: number;
+}
+
+export interface RolloutProgress {
+  step: { index: number; total: number };
+  weights: { baseline: number; candidate: number };
+  bakeUntil?: number;
+  /** The commands the rollout takes now. */
+  accepts: CommandName[];
 }
 
 export interface TimelineEntry {
