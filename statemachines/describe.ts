@@ -6,8 +6,18 @@ import { describeReason, type RolloutContext, type rolloutMachine } from './roll
 
 export type RolloutSnapshot = SnapshotFrom<typeof rolloutMachine>;
 
-export type RolloutStatus =
-  'running' | 'awaitingPromotion' | 'paused' | 'rollingBack' | 'succeeded' | 'rolledBack' | 'failed';
+/** Every status a rollout can have, as records store it. */
+export const ROLLOUT_STATUSES = [
+  'running',
+  'awaitingPromotion',
+  'paused',
+  'rollingBack',
+  'succeeded',
+  'rolledBack',
+  'failed',
+] as const;
+
+export type RolloutStatus = (typeof ROLLOUT_STATUSES)[number];
 
 export const TERMINAL_STATUSES: readonly RolloutStatus[] = ['succeeded', 'rolledBack', 'failed'];
 
@@ -114,12 +124,22 @@ export function viewRollout(snapshot: RolloutSnapshot): RolloutView {
   };
 }
 
+/** What explaining a refused command needs: the rollout as its record or its snapshot says. */
+export interface CommandTarget {
+  rolloutId: string;
+  status: RolloutStatus;
+  phase: string;
+}
+
 /** Why a command cannot be applied now, in words a person on call can act on. */
-export function explainRejection(snapshot: RolloutSnapshot, command: RolloutCommand): string {
-  const c = snapshot.context;
-  const status = statusOf(snapshot);
-  const phase = phaseOf(snapshot, status);
-  const id = c.rolloutId;
+export function explainRejection(
+  target: RolloutSnapshot | CommandTarget,
+  command: Pick<RolloutCommand, 'type'>,
+): string {
+  const { rolloutId: id, status, phase } =
+    'context' in target
+      ? { rolloutId: target.context.rolloutId, status: statusOf(target), phase: phaseOf(target, statusOf(target)) }
+      : target;
   if (isTerminal(status))
     return `rollout ${id} has already ended (${status}); nothing to ${command.type.toLowerCase()}`;
   switch (command.type) {
@@ -136,4 +156,30 @@ export function explainRejection(snapshot: RolloutSnapshot, command: RolloutComm
     case 'ABORT':
       return `rollout ${id} is already rolling back (${phase})`;
   }
+}
+
+/** The commands a person can give a rollout, as the record's projection names them. */
+export const COMMAND_NAMES = ['pause', 'resume', 'promote', 'promoteFull', 'abort'] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+const COMMAND_PROBES: Record<CommandName, RolloutCommand> = {
+  pause: { type: 'PAUSE', now: 0, by: '' },
+  resume: { type: 'RESUME', now: 0, by: '' },
+  promote: { type: 'PROMOTE', now: 0, by: '' },
+  promoteFull: { type: 'PROMOTE', now: 0, by: '', full: true },
+  abort: { type: 'ABORT', now: 0, by: '' },
+};
+
+/** The commands the rollout takes in this snapshot (what `snapshot.can` says, for readers without the machine). */
+export function acceptedCommands(snapshot: RolloutSnapshot): CommandName[] {
+  if (snapshot.status !== 'active') return [];
+  return COMMAND_NAMES.filter((name) =>
+    snapshot.can({ ...COMMAND_PROBES[name], now: snapshot.context.now }),
+  );
+}
+
+/** The projection's name of a command request. */
+export function commandName(command: Pick<RolloutCommand, 'type'> & { full?: boolean }): CommandName {
+  if (command.type === 'PROMOTE') return command.full ? 'promoteFull' : 'promote';
+  return command.type.toLowerCase() as CommandName;
 }

@@ -2,8 +2,8 @@
 // controller (commands on its bus, state in its table), locally (this process runs the engine
 // against real AWS), or on the simulated cloud. Each mode implements this interface.
 import type { CommandRequest } from '../engine/engine';
-import type { AlarmState, ModelState } from '../engine/ports';
-import type { StartRolloutRequest } from '../engine/start-request';
+import type { AlarmState } from '../engine/ports';
+import type { StartCommandRequest } from '../engine/intake';
 import type { ListFilter, RolloutRecord, TimelineEntry } from '../store';
 
 export type BackendMode = 'controller' | 'local' | 'simulate';
@@ -29,8 +29,7 @@ export interface FollowResult {
  * A start request as the CLI sends it: in controller mode the endpoint's policy fills in what is
  * not given (strategy, alarms, role); locally every required field must be there.
  */
-export type StartRequest = Partial<StartRolloutRequest> &
-  Pick<StartRolloutRequest, 'endpointName' | 'modelPackageArn'> & { requestedBy: string };
+export type StartRequest = StartCommandRequest;
 
 export interface RolloutBackend {
   readonly mode: BackendMode;
@@ -39,6 +38,15 @@ export interface RolloutBackend {
    * active rollout, is not InService, or the package is not approved.
    */
   start(request: StartRequest): Promise<RolloutRecord>;
+  /**
+   * Starts a new rollout of the version that served before the endpoint's last successful rollout
+   * (the controller's `undo` command); refuses like `start`.
+   */
+  undo(
+    endpointName: string,
+    overrides: { strategy?: string; finalBake?: string },
+    requestedBy: string,
+  ): Promise<RolloutRecord>;
   /** Steers a rollout; SmRolloutError COMMAND_REJECTED with the reason when it does not apply. */
   command(rolloutId: string, command: CommandRequest): Promise<RolloutRecord>;
   get(rolloutId: string): Promise<{ record: RolloutRecord; timeline: TimelineEntry[] }>;
@@ -46,8 +54,6 @@ export interface RolloutBackend {
   activeForEndpoint(endpointName: string): Promise<RolloutRecord | undefined>;
   /** Follows (local and simulate: drives) a rollout until it ends or needs attention. */
   follow(rolloutId: string, options: FollowOptions): Promise<FollowResult>;
-  /** A SageMaker model and the package it came from (undo finds the previous version with it). */
-  describeModel?(modelName: string): Promise<ModelState | undefined>;
   /** Current states of alarms, for status views; empty when they cannot be read. */
   alarmStates(alarmNames: string[]): Promise<AlarmState[]>;
   /** Saves what must outlive the process (the simulated cloud's state) and releases resources. */

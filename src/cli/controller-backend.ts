@@ -1,19 +1,28 @@
 // Controller mode: the CLI steers rollouts that the deployed controller runs. Commands go out as one
 // `Rollout Command` event each on the controller's command bus; state is read from its rollout table.
-// Everything the CLI can check on its own (the request, the endpoint's active rollout, the read-only
-// preflight, whether a command applies to the rollout's current state) is checked before sending, so a
-// refusal is immediate and nothing is sent. After sending, the CLI waits until the controller has acted.
+// Before sending, the CLI asks the controller's own dry run (`RolloutController.check`, run here over the
+// table and read-only AWS calls) whether the command would be accepted, so a refusal is immediate and
+// nothing is sent. After sending, the CLI waits until the controller has acted.
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { createActor } from 'xstate';
 import { toSmRolloutError } from '../aws/classify-error';
 import { createAwsClients, type AwsClients } from '../aws/clients';
 import { CloudWatchAlarmControl } from '../aws/cloudwatch';
 import { SageMakerEndpointControl } from '../aws/sagemaker';
-import { createRolloutEffects } from '../engine/effects';
+import { systemClock } from '../engine/clock';
+import { DEPLOYED_POLICIES, RolloutController, type CheckVerdict } from '../engine/controller';
 import type { CommandRequest } from '../engine/engine';
-import type { AlarmControl, AlarmState, EndpointControl, ModelState } from '../engine/ports';
-import { validateStartRequest, type StartRolloutRequest } from '../engine/start-request';
+import {
+  COMMAND_DETAIL_TYPE,
+  COMMAND_SOURCE,
+  parseCommandDetail,
+  startCommandDetail,
+  type CommandDetail,
+  type CommandEvent,
+  type StartCommandRequest,
+} from '../engine/intake';
+import type { AlarmControl, AlarmState } from '../engine/ports';
 import { SmRolloutError } from '../errors';
 import { formatDuration } from '../plan';
 import {
@@ -23,15 +32,11 @@ import {
   type RolloutStore,
   type TimelineEntry,
 } from '../store';
-import { ROLLOUT_MACHINE_VERSION, type RolloutCommand } from '../../statemachines/contract';
-import { explainRejection, isTerminal, type RolloutStatus } from '../../statemachines/describe';
-import { rolloutMachine } from '../../statemachines/rollout';
+import { isTerminal, type RolloutStatus } from '../../statemachines/describe';
 import type { FollowOptions, FollowResult, RolloutBackend } from './backend';
 import { resolveControllerConfig, type ControllerConfig } from './controller-config';
 
-/** The event the controller's command rule matches (src/handlers/events.ts). */
-export const COMMAND_SOURCE = 'sm-rollout.cli';
-export const COMMAND_DETAIL_TYPE = 'Rollout Command';
+export { COMMAND_DETAIL_TYPE, COMMAND_SOURCE };
 export const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
 export const DEFAULT_COMMAND_POLL_MS = 1_000;
 export const DEFAULT_FOLLOW_INTERVAL_MS = 2_000;
@@ -50,10 +55,10 @@ export interface ControllerBackendDeps {
   eventbridge: EventBridgeClient;
   commandBusName: string;
   store: ControllerStore;
-  /** Read-only SageMaker calls for the start preflight. */
-  endpoints: EndpointControl;
-  /** Alarm reads for the preflight and status views. */
+  /** Alarm reads for status views. */
   alarms: AlarmControl;
+  /** The controller's dry run of a command (RolloutController.check), asked before sending it. */
+  check: (event: CommandEvent) => Promise<CheckVerdict>;
   clock?: ControllerClock;
   /** How long to wait for the controller to act on a command. Default 60 s. */
   commandTimeoutMs?: number;
@@ -67,48 +72,14 @@ export interface ControllerBackendDeps {
 
 export type ControllerFollowOptions = FollowOptions & { intervalMs?: number };
 
-/**
- * A start request as controller mode takes it: the execution role (and everything else but the endpoint
- * and the package) may be left to the endpoint's policy, which only the controller knows.
- */
-export type ControllerStartRequest = Omit<StartRolloutRequest, 'executionRoleArn'> & {
-  executionRoleArn?: string;
-};
-
-type CommandDetail =
-  | {
-      command: 'start';
-      endpoint: string;
-      modelPackageArn: string;
-      requestedBy: string;
-      strategy?: StartRolloutRequest['strategy'];
-      finalBake?: string;
-      alarms?: string[];
-      executionRoleArn?: string;
-      maxDuration?: string;
-    }
-  | {
-      command: 'pause' | 'resume' | 'promote' | 'abort';
-      rolloutId: string;
-      requestedBy: string;
-      full?: boolean;
-      note?: string;
-    };
-
 const realClock: ControllerClock = {
-  now: () => Date.now(),
+  now: systemClock.now,
   async sleep(ms, signal) {
     await sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined);
   },
 };
 
 const ATTENTION: readonly RolloutStatus[] = ['awaitingPromotion', 'paused'];
-
-/** The controller's event carries durations as text; requests may give milliseconds. */
-function durationText(value: string | number | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  return typeof value === 'number' ? formatDuration(value) : value;
-}
 
 function notFound(rolloutId: string): SmRolloutError {
   return new SmRolloutError(
@@ -141,57 +112,54 @@ export class ControllerBackend implements RolloutBackend {
       'clock' | 'commandTimeoutMs' | 'commandPollMs' | 'followIntervalMs'
     > = {},
   ): ControllerBackend {
+    const store = new DynamoRolloutStore(clients.dynamodb, config.tableName);
+    const endpoints = new SageMakerEndpointControl(clients.sagemaker);
+    const alarms = new CloudWatchAlarmControl(clients.cloudwatch);
+    // The controller's own checks, over the table and read-only AWS calls; it never acts here.
+    const controller = new RolloutController({
+      store,
+      endpoints,
+      alarms,
+      policies: DEPLOYED_POLICIES,
+      events: { publish: async () => undefined },
+      clock: systemClock,
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
     return new ControllerBackend({
       ...options,
       eventbridge: clients.eventbridge,
       commandBusName: config.commandBusName,
-      store: new DynamoRolloutStore(clients.dynamodb, config.tableName),
-      endpoints: new SageMakerEndpointControl(clients.sagemaker),
-      alarms: new CloudWatchAlarmControl(clients.cloudwatch),
+      store,
+      alarms,
+      check: (event) => controller.check(event),
       ...(config.stack ? { controllerHint: `stack ${config.stack}` } : {}),
     });
   }
 
-  async start(request: ControllerStartRequest): Promise<RolloutRecord> {
-    const detail = this.startDetail(request);
-    const active = await this.deps.store.activeForEndpoint(detail.endpoint);
-    if (active) {
-      throw new SmRolloutError(
-        'ROLLOUT_ACTIVE',
-        `endpoint ${detail.endpoint} already has an active rollout (${active.id}, ${active.phase}); ` +
-          `wait for it to end or run \`sm-rollout abort ${active.id}\``,
-        { field: 'endpoint' },
-      );
-    }
-    await createRolloutEffects({ endpoints: this.deps.endpoints, alarms: this.deps.alarms }).resolveBaseline({
-      endpointName: detail.endpoint,
-      modelPackageArn: detail.modelPackageArn,
-      alarms: [...new Set(detail.alarms ?? [])],
-    });
-    // Rollouts of this endpoint that existed before the send cannot be the one it starts.
-    const before = new Set((await this.deps.store.list({ endpointName: detail.endpoint })).map((r) => r.id));
-    const eventId = await this.send(detail);
-    return this.waitFor(
-      eventId,
-      `start a rollout of ${detail.modelPackageArn} on ${detail.endpoint}`,
-      async () => {
-        const records = await this.deps.store.list({ endpointName: detail.endpoint });
-        return records.find((r) => !before.has(r.id) && r.modelPackageArn === detail.modelPackageArn);
-      },
-    );
+  async start(request: StartCommandRequest): Promise<RolloutRecord> {
+    const detail = startCommandDetail(request);
+    await this.checked(detail);
+    return this.startedBy(detail, request.endpointName, `start a rollout of ${request.modelPackageArn} on ${request.endpointName}`, (r) => r.modelPackageArn === request.modelPackageArn);
+  }
+
+  async undo(endpointName: string, overrides: { strategy?: string; finalBake?: string }, requestedBy: string) {
+    const detail: CommandDetail = { command: 'undo', endpoint: endpointName, requestedBy, ...overrides };
+    await this.checked(detail);
+    return this.startedBy(detail, endpointName, `undo the last rollout of ${endpointName}`, () => true);
   }
 
   async command(rolloutId: string, command: CommandRequest): Promise<RolloutRecord> {
     const record = await this.deps.store.get(rolloutId);
     if (!record) throw notFound(rolloutId);
-    this.checkApplies(record, command);
-    const eventId = await this.send({
+    const detail: CommandDetail = {
       command: command.type.toLowerCase() as 'pause' | 'resume' | 'promote' | 'abort',
       rolloutId,
       requestedBy: command.by,
       ...(command.type === 'PROMOTE' && command.full !== undefined ? { full: command.full } : {}),
       ...(command.type === 'ABORT' && command.note !== undefined ? { note: command.note } : {}),
-    });
+    };
+    await this.checked(detail);
+    const eventId = await this.send(detail);
     return this.waitFor(eventId, `${command.type.toLowerCase()} rollout ${rolloutId}`, async () => {
       const now = await this.deps.store.get(rolloutId);
       return now && now.version > record.version ? now : undefined;
@@ -245,9 +213,6 @@ export class ControllerBackend implements RolloutBackend {
     }
   }
 
-  describeModel(modelName: string): Promise<ModelState | undefined> {
-    return this.deps.endpoints.describeModel(modelName);
-  }
 
   async alarmStates(alarmNames: string[]): Promise<AlarmState[]> {
     if (alarmNames.length === 0) return [];
@@ -260,63 +225,28 @@ export class ControllerBackend implements RolloutBackend {
 
   async close(): Promise<void> {}
 
-  /** The start event's detail, refusing what the controller would refuse (or cannot carry). */
-  private startDetail(request: ControllerStartRequest): Extract<CommandDetail, { command: 'start' }> {
-    if (request.candidateAlarms?.length || (request.candidate && Object.keys(request.candidate).length)) {
-      const field = request.candidateAlarms?.length ? 'candidateAlarms' : 'candidate';
-      throw new SmRolloutError(
-        'INVALID_INPUT',
-        `${field}: a controller start command cannot carry ${field}; put them in the endpoint's policy ` +
-          'and deploy it, or start with --local',
-        { field },
-      );
+  /** Asks the controller's dry run; a refusal is thrown as the controller would give it, and nothing is sent. */
+  private async checked(detail: CommandDetail): Promise<void> {
+    const verdict = await this.deps.check(parseCommandDetail(detail, `dry-run-${randomUUID()}`));
+    if (!verdict.accepted) {
+      throw new SmRolloutError(verdict.code, verdict.reason, verdict.field ? { field: verdict.field } : {});
     }
-    if (request.executionRoleArn !== undefined) {
-      // A full request: everything the controller would check, checked here first.
-      validateStartRequest(request as StartRolloutRequest);
-    } else {
-      // The controller fills the rest from the endpoint's policy; check what was given on its own
-      // (a placeholder role, and no maxDuration bound the policy may raise).
-      validateStartRequest({
-        ...request,
-        executionRoleArn: 'arn:aws:iam::000000000000:role/placeholder',
-        maxDuration: request.maxDuration ?? Number.MAX_SAFE_INTEGER,
-      });
-    }
-    const finalBake = durationText(request.finalBake);
-    const maxDuration = durationText(request.maxDuration);
-    return {
-      command: 'start',
-      endpoint: request.endpointName,
-      modelPackageArn: request.modelPackageArn,
-      requestedBy: request.requestedBy || 'unknown',
-      ...(request.strategy !== undefined ? { strategy: request.strategy } : {}),
-      ...(finalBake !== undefined ? { finalBake } : {}),
-      ...(request.alarms !== undefined ? { alarms: request.alarms } : {}),
-      ...(request.executionRoleArn !== undefined ? { executionRoleArn: request.executionRoleArn } : {}),
-      ...(maxDuration !== undefined ? { maxDuration } : {}),
-    };
   }
 
-  /** Restores the rollout's machine (not started: no effect runs) and asks whether the command applies. */
-  private checkApplies(record: RolloutRecord, command: CommandRequest): void {
-    if (record.machineVersion !== ROLLOUT_MACHINE_VERSION) {
-      throw new SmRolloutError(
-        'SNAPSHOT_INCOMPATIBLE',
-        `rollout ${record.id} was saved by ${record.machineVersion}; this CLI understands ${ROLLOUT_MACHINE_VERSION} ` +
-          'and cannot tell whether the command applies — use the CLI version that matches the controller',
-      );
-    }
-    // Not yet at its first quiet point: only the controller can tell; it decides when the command arrives.
-    if (record.snapshot === null || record.snapshot === undefined) return;
-    const snapshot = createActor(rolloutMachine, {
-      snapshot: record.snapshot as never,
-      input: record.input,
-    }).getSnapshot();
-    const event = { ...command, now: this.clock.now() } as RolloutCommand;
-    if (snapshot.status !== 'active' || !snapshot.can(event)) {
-      throw new SmRolloutError('COMMAND_REJECTED', explainRejection(snapshot, event));
-    }
+  /** Sends a command that starts a rollout on `endpointName` and waits for that rollout to appear. */
+  private async startedBy(
+    detail: CommandDetail,
+    endpointName: string,
+    what: string,
+    matches: (record: RolloutRecord) => boolean,
+  ): Promise<RolloutRecord> {
+    // Rollouts of this endpoint that existed before the send cannot be the one it starts.
+    const before = new Set((await this.deps.store.list({ endpointName })).map((r) => r.id));
+    const eventId = await this.send(detail);
+    return this.waitFor(eventId, what, async () => {
+      const records = await this.deps.store.list({ endpointName });
+      return records.find((r) => !before.has(r.id) && matches(r));
+    });
   }
 
   /** One PutEvents entry; returns EventBridge's event id. */

@@ -1,29 +1,67 @@
-// Local and simulate modes: this process runs the engine itself — against real AWS (`--local`,
-// credentials from the usual SDK chain) or against the simulated cloud (`--simulate`) — keeping
-// rollouts in a file store (or a DynamoDB table) so another `sm-rollout` process can steer them.
+// Local and simulate modes: this process hosts the controller the Lambda runs — against real AWS
+// (`--local`, credentials from the usual SDK chain) or against the simulated cloud (`--simulate`).
+// Every verb becomes the Rollout Command controller mode would send, delivered to the same
+// handler; a driver lets time pass (simulated minutes with their Scheduled Events, or real time
+// until the next wake-up). Rollouts live in a file store (or a DynamoDB table) so another
+// `sm-rollout` process can steer them.
+import { randomUUID } from 'node:crypto';
+import { SmRolloutError } from '../errors';
 import { isTerminal } from '../../statemachines/describe';
-import type { CommandRequest, RolloutEngine } from '../engine/engine';
-import { runRollout, type RunnerTime } from '../engine/local-runner';
-import type { AlarmControl, AlarmState, EndpointControl, ModelState } from '../engine/ports';
-import type { AwsEvent } from '../engine/routing';
-import type { StartRolloutRequest } from '../engine/start-request';
+import type { CommandRequest } from '../engine/engine';
+import {
+  startCommandDetail,
+  type CommandDetail,
+  type EnvelopeContext,
+  commandEvent,
+  type StartCommandRequest,
+} from '../engine/intake';
+import type { Outcome } from '../engine/controller';
+import type { AlarmControl, AlarmState, Clock } from '../engine/ports';
+import type { HandlerResult } from '../handlers/controller';
 import type { ListFilter, RolloutRecord, RolloutStore, TimelineEntry } from '../store';
-import type { FollowOptions, FollowResult, RolloutBackend, StartRequest } from './backend';
+import type { FollowOptions, FollowResult, RolloutBackend } from './backend';
+
+/** How events reach the in-process controller, and how time passes for it. */
+export interface RolloutDriver {
+  /** The clock the controller runs on (virtual in simulate mode). */
+  readonly clock: Clock;
+  readonly account: string;
+  readonly region: string;
+  /** Delivers one event now (a command) and whatever it sets off that is due at once. */
+  send(event: Record<string, unknown>): Promise<HandlerResult>;
+  /**
+   * Lets time pass for the rollout being followed, delivering what comes due meanwhile: a
+   * simulated minute with its events and Scheduled Event, or real time until its next wake-up.
+   */
+  advance(record: RolloutRecord, signal?: AbortSignal): Promise<void>;
+}
 
 export interface LocalBackendOptions {
   mode: 'local' | 'simulate';
-  engine: RolloutEngine;
+  driver: RolloutDriver;
   store: RolloutStore;
   alarms: AlarmControl;
-  endpoints: EndpointControl;
-  time: RunnerTime;
-  drainEvents?: () => AwsEvent[];
   /** Real time, for --timeout (virtual time may run far ahead of it). */
-  realNow?: () => number;
+  realNow: () => number;
   onClose?: () => Promise<void>;
 }
 
 const NEEDS_A_PERSON = new Set(['awaitingPromotion', 'paused']);
+
+/** The outcome the controller reported for a command, or the refusal as the error the CLI reports. */
+export function commandOutcome(result: HandlerResult): Outcome {
+  if (!result.ok) throw new SmRolloutError('INVALID_INPUT', result.error);
+  const outcome = result.outcomes[0];
+  if (!outcome) throw new SmRolloutError('AWS_ERROR', 'the controller reported nothing for the command');
+  if (outcome.action === 'refused' || outcome.action === 'rejected') {
+    throw new SmRolloutError(
+      outcome.code ?? (outcome.action === 'rejected' ? 'COMMAND_REJECTED' : 'INVALID_INPUT'),
+      outcome.reason,
+      outcome.field ? { field: outcome.field } : {},
+    );
+  }
+  return outcome;
+}
 
 export class LocalBackend implements RolloutBackend {
   readonly mode: 'local' | 'simulate';
@@ -32,17 +70,35 @@ export class LocalBackend implements RolloutBackend {
     this.mode = options.mode;
   }
 
-  async start(request: StartRequest): Promise<RolloutRecord> {
-    // The engine validates the whole request; a missing field is named there.
-    return (await this.options.engine.start(request as StartRolloutRequest)).record;
+  async start(request: StartCommandRequest): Promise<RolloutRecord> {
+    return this.startWith(startCommandDetail(request));
+  }
+
+  async undo(endpointName: string, overrides: { strategy?: string; finalBake?: string }, requestedBy: string) {
+    return this.startWith({ command: 'undo', endpoint: endpointName, requestedBy, ...overrides });
   }
 
   async command(rolloutId: string, command: CommandRequest): Promise<RolloutRecord> {
-    return (await this.options.engine.command(rolloutId, command)).record;
+    const outcome = await this.send({
+      command: command.type.toLowerCase() as 'pause' | 'resume' | 'promote' | 'abort',
+      rolloutId,
+      requestedBy: command.by,
+      ...(command.type === 'PROMOTE' && command.full !== undefined ? { full: command.full } : {}),
+      ...(command.type === 'ABORT' && command.note !== undefined ? { note: command.note } : {}),
+    });
+    return (await this.get(outcome.rolloutId ?? rolloutId)).record;
   }
 
-  get(rolloutId: string): Promise<{ record: RolloutRecord; timeline: TimelineEntry[] }> {
-    return this.options.engine.get(rolloutId);
+  async get(rolloutId: string): Promise<{ record: RolloutRecord; timeline: TimelineEntry[] }> {
+    const record = await this.options.store.get(rolloutId);
+    if (!record) {
+      throw new SmRolloutError(
+        'ROLLOUT_NOT_FOUND',
+        `rollout ${rolloutId} not found; \`sm-rollout list\` shows the known ones`,
+        { field: 'rolloutId' },
+      );
+    }
+    return { record, timeline: await this.options.store.timeline(rolloutId) };
   }
 
   list(filter?: ListFilter): Promise<RolloutRecord[]> {
@@ -54,9 +110,9 @@ export class LocalBackend implements RolloutBackend {
   }
 
   async follow(rolloutId: string, options: FollowOptions): Promise<FollowResult> {
-    const realNow = this.options.realNow ?? Date.now;
+    const { realNow } = this.options;
     const deadline = options.timeoutMs === undefined ? Infinity : realNow() + options.timeoutMs;
-    let { record } = await this.options.engine.get(rolloutId);
+    let { record } = await this.get(rolloutId);
     let seen = record.timelineLength;
     // Entries another process added (a promote from a second terminal) are reported too.
     const report = async (latest: RolloutRecord) => {
@@ -66,27 +122,18 @@ export class LocalBackend implements RolloutBackend {
       seen = latest.timelineLength;
       await options.onUpdate?.(latest, added);
     };
-    if (isTerminal(record.status)) return { record, stoppedBecause: 'ended' };
-    let stoppedBecause: FollowResult['stoppedBecause'] | undefined;
-    const result = await runRollout(this.options.engine, rolloutId, {
-      time: this.options.time,
-      drainEvents: this.options.drainEvents,
-      onStep: (step) => report(step.record),
-      shouldDetach: (step) => {
-        if (options.signal?.aborted) stoppedBecause = 'detached';
-        else if (realNow() >= deadline) stoppedBecause = 'timeout';
-        else if (options.until === 'attention' && NEEDS_A_PERSON.has(step.record.status))
-          stoppedBecause = 'attention';
-        return stoppedBecause !== undefined;
-      },
-    });
-    await report(result.record);
-    return { record, stoppedBecause: stoppedBecause ?? 'ended' };
+    for (;;) {
+      if (isTerminal(record.status)) return { record, stoppedBecause: 'ended' };
+      if (options.signal?.aborted) return { record, stoppedBecause: 'detached' };
+      if (realNow() >= deadline) return { record, stoppedBecause: 'timeout' };
+      if (options.until === 'attention' && NEEDS_A_PERSON.has(record.status)) {
+        return { record, stoppedBecause: 'attention' };
+      }
+      await this.options.driver.advance(record, options.signal);
+      await report((await this.get(rolloutId)).record);
+    }
   }
 
-  describeModel(modelName: string): Promise<ModelState | undefined> {
-    return this.options.endpoints.describeModel(modelName);
-  }
 
   async alarmStates(alarmNames: string[]): Promise<AlarmState[]> {
     if (alarmNames.length === 0) return [];
@@ -99,5 +146,24 @@ export class LocalBackend implements RolloutBackend {
 
   async close(): Promise<void> {
     await this.options.onClose?.();
+  }
+
+  private async startWith(detail: CommandDetail): Promise<RolloutRecord> {
+    const outcome = await this.send(detail);
+    if (!outcome.rolloutId) {
+      throw new SmRolloutError('AWS_ERROR', `the controller did not start a rollout: ${outcome.reason}`);
+    }
+    return (await this.get(outcome.rolloutId)).record;
+  }
+
+  private async send(detail: CommandDetail): Promise<Outcome> {
+    const { driver } = this.options;
+    const context: EnvelopeContext = {
+      id: randomUUID(),
+      at: driver.clock.now(),
+      account: driver.account,
+      region: driver.region,
+    };
+    return commandOutcome(await driver.send(commandEvent(context, detail)));
   }
 }

@@ -2,9 +2,9 @@
 // format) and the one place that turns them into a backend.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchAlarmControl, createAwsClients, SageMakerEndpointControl } from '../aws';
-import { RolloutEngine } from '../engine/engine';
+import { systemClock } from '../engine/clock';
+import { createControllerHandler } from '../handlers/controller';
 import { storeFromSetting } from '../handlers/environment';
 import { createSimCloud, type SimCloud } from '../sim';
 import { FileRolloutStore } from '../store';
@@ -12,11 +12,13 @@ import type { RolloutBackend } from './backend';
 import { openControllerBackend } from './controller-backend';
 import { UsageError } from './io';
 import { LocalBackend } from './local-backend';
+import { realTimeDriver } from './realtime-driver';
 import {
   BAD_MODEL,
   DEMO_ENDPOINT,
   DEMO_GROUP,
   HEALTHY_MODEL,
+  NO_POLICIES,
   createSimulatedEnvironment,
 } from './simulated-environment';
 
@@ -111,13 +113,14 @@ async function openSimulated(env: NodeJS.ProcessEnv, cwd: string): Promise<Rollo
   if (!cloud) seedWorld(environment.sim);
   return new LocalBackend({
     mode: 'simulate',
-    engine: environment.engine,
+    driver: environment.driver,
     store: environment.store,
     alarms: environment.sim.cloudwatch,
-    endpoints: environment.sim.sagemaker,
-    time: environment.time(),
-    drainEvents: () => environment.drainEvents(),
+    realNow: systemClock.now,
     onClose: async () => {
+      // Whatever the last command set off and is due is delivered before the cloud is saved.
+      await environment.bridge.flush();
+      environment.bridge.close();
       const tmp = `${stateFile}.${process.pid}.tmp`;
       await fs.writeFile(tmp, JSON.stringify(environment.sim.exportState()));
       await fs.rename(tmp, stateFile);
@@ -142,28 +145,26 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
   const store = storeFromSetting(setting, () => clients.dynamodb);
   const endpoints = new SageMakerEndpointControl(clients.sagemaker);
   const alarms = new CloudWatchAlarmControl(clients.cloudwatch);
-  const engine = new RolloutEngine({
-    store,
-    endpoints,
-    alarms,
-    events: { publish: async () => undefined },
-    clock: { now: () => Date.now() },
-    // Nobody delivers alarm events to a laptop: read alarm states more often instead.
-    settings: { alarmPollIntervalMs: 20_000, pollIntervalMs: 20_000 },
-  });
+  const quiet = () => undefined;
+  const handler = createControllerHandler(
+    {
+      store,
+      policies: NO_POLICIES,
+      endpoints,
+      alarms,
+      events: { publish: async () => undefined },
+      clock: systemClock,
+      // Nobody delivers alarm events to a laptop: read alarm states more often instead.
+      settings: { alarmPollIntervalMs: 20_000, pollIntervalMs: 20_000 },
+    },
+    { logger: { info: quiet, warn: quiet, error: quiet } },
+  );
   return new LocalBackend({
     mode: 'local',
-    engine,
+    driver: realTimeDriver(handler, { clock: systemClock, region: flags.region ?? process.env.AWS_REGION ?? 'local' }),
     store,
     alarms,
-    endpoints,
-    time: {
-      now: () => Date.now(),
-      advanceTo: async (t) => {
-        const ms = t - Date.now();
-        if (ms > 0) await sleep(ms);
-      },
-    },
+    realNow: systemClock.now,
   });
 }
 

@@ -1,17 +1,13 @@
 // What the CLI prints: a status view a person reads in two seconds, timelines, rollout tables,
 // and the stable JSON documents pipelines parse. Colour only when the output allows it.
-import { createActor } from 'xstate';
-import { viewRollout, type RolloutView } from '../../statemachines/describe';
-import { rolloutMachine } from '../../statemachines/rollout';
+import { isTerminal } from '../../statemachines/describe';
 import type { AlarmState } from '../engine/ports';
 import type { RolloutRecord, TimelineEntry } from '../store';
 import { paint, type CliIo } from './io';
 
-/** The machine's own reading of a stored rollout (no AWS: the snapshot is only restored, not run). */
-export function viewOfRecord(record: RolloutRecord): RolloutView | undefined {
-  if (!record.snapshot) return undefined;
-  const actor = createActor(rolloutMachine, { snapshot: record.snapshot as never, input: record.input });
-  return viewRollout(actor.getSnapshot());
+/** The status view the engine wrote with the record at its last save (absent before the first quiet point). */
+function viewOfRecord(record: RolloutRecord) {
+  return record.progress && { ...record.progress, phase: record.phase };
 }
 
 export function clock(ms: number): string {
@@ -151,7 +147,7 @@ export function rolloutRows(records: RolloutRecord[]): string[][] {
     ...records.map((r) => {
       const view = viewOfRecord(r);
       const phase =
-        view && !['succeeded', 'rolledBack', 'failed'].includes(r.status)
+        view && !isTerminal(r.status)
           ? `${view.step.index}/${view.step.total} ${view.phase}`
           : (r.reason ?? r.phase);
       return [r.id, r.endpointName, packageLabel(r.modelPackageArn), r.status, clock(r.createdAt), phase];

@@ -1,13 +1,18 @@
 // A complete sm-rollout installation on the simulated cloud — endpoint, model registry, alarms,
-// engine and store — for the demo, `--simulate` and the scenario tests.
+// the controller the Lambda runs (behind its handler), a store and a simulated EventBridge that
+// delivers the cloud's events and a Scheduled Event every simulated minute — for the demo,
+// `--simulate` and the tests.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RolloutEngine, type EngineSettings } from '../engine/engine';
-import type { AwsEvent } from '../engine/routing';
+import type { PolicyLookup } from '../engine/controller';
 import type { LifecycleEvent, LifecyclePublisher } from '../engine/ports';
-import type { RunnerTime } from '../engine/local-runner';
+import { createControllerHandler, type HandlerResult } from '../handlers/controller';
 import { createSimCloud, type SimCloud, type SimCloudOptions, type ModelBehaviour } from '../sim';
+import { SimEventBridge } from '../sim/eventbridge';
 import { MemoryRolloutStore } from '../store';
 import type { RolloutStore } from '../store';
 import type { CandidateAlarmTemplate } from '../../statemachines/contract';
+import type { RolloutDriver } from './local-backend';
 
 export const DEMO_ENDPOINT = 'churn-prod';
 export const DEMO_GROUP = 'churn-model';
@@ -49,18 +54,36 @@ export class MemoryLifecyclePublisher implements LifecyclePublisher {
   }
 }
 
+export interface ControllerLogLine {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+/** No policies: every start names its whole request (what `--local` and `--simulate` have). */
+export const NO_POLICIES: PolicyLookup = { forGroup: () => undefined, forEndpoint: () => undefined };
+
 export interface SimulatedEnvironment {
   sim: SimCloud;
-  engine: RolloutEngine;
   store: RolloutStore;
   lifecycle: MemoryLifecyclePublisher;
+  /** The controller Lambda's handler, over the simulated cloud. */
+  handler: (event: unknown) => Promise<HandlerResult>;
+  /** Delivers the cloud's events to the handler, and a Scheduled Event every simulated minute. */
+  bridge: SimEventBridge;
+  /**
+   * An engine over the same store and cloud, for tests of the engine itself (crash safety, races);
+   * hosts go through the handler.
+   */
+  engine: RolloutEngine;
+  /** What the controller logged (Powertools' Logger in the Lambda). */
+  logs: ControllerLogLine[];
   baselinePackageArn: string;
   /** Registers and approves a new model version with the given health; returns its ARN. */
   approveNewVersion(behaviour: ModelBehaviour): string;
-  /** The AWS events sent since the last call. */
-  drainEvents(): AwsEvent[];
-  /** Virtual time that passes instantly, or paced to `speed` virtual seconds per real second. */
-  time(speed?: number): RunnerTime;
+  /** The driver LocalBackend uses: commands delivered at once, time passing a simulated minute at a time. */
+  driver: RolloutDriver;
+  /** Warnings and errors the controller and the engine reported. */
   warnings: string[];
 }
 
@@ -72,14 +95,18 @@ export function createSimulatedEnvironment(
     instanceCount?: number;
     /** A cloud restored from an earlier CLI command; the demo world is not created again. */
     cloud?: SimCloud;
-    /** Seeded rollout ids (the demo); off when rollouts outlive the process (`--simulate`). */
+    /** Seeded rollout and event ids (the demo); off when rollouts outlive the process (`--simulate`). */
     deterministicIds?: boolean;
+    policies?: PolicyLookup;
+    /** Simulated seconds per real second (the demo's --speed); default: no waiting. */
+    speed?: number;
   } = {},
 ): SimulatedEnvironment {
   const sim = options.cloud ?? createSimCloud({ seed: 7, ...options.sim });
   const store = options.store ?? new MemoryRolloutStore();
   const lifecycle = new MemoryLifecyclePublisher();
   const warnings: string[] = [];
+  const logs: ControllerLogLine[] = [];
   const baselinePackageArn = options.cloud
     ? `arn:aws:sagemaker:${sim.region}:${sim.accountId}:model-package/${DEMO_GROUP}/1`
     : sim.registerModelPackage({
@@ -95,50 +122,73 @@ export function createSimulatedEnvironment(
       instanceCount: options.instanceCount ?? 2,
     });
   }
-  const pending: AwsEvent[] = [];
-  // Rollout ids follow the seed too, so the same seed prints the same run.
-  let rollouts = 0;
+  const deterministic = options.deterministicIds !== false;
+  // Rollout and event ids follow the seed too, so the same seed prints the same run.
   const seed = options.sim?.seed ?? 7;
-  sim.onEvent((event) => {
-    pending.push(event as unknown as AwsEvent);
-  });
-  const engine = new RolloutEngine({
+  let rollouts = 0;
+  let eventIds = 0;
+  const newId = deterministic
+    ? () => `r-sim${seed.toString(36)}${(++rollouts).toString(36).padStart(4, '0')}`
+    : undefined;
+  const deps = {
     store,
     endpoints: sim.sagemaker,
     alarms: sim.cloudwatch,
     events: lifecycle,
     clock: sim.clock,
     settings: options.settings,
-    warn: (message) => warnings.push(message),
-    ...(options.deterministicIds === false
-      ? {}
-      : { newId: () => `r-sim${seed.toString(36)}${(++rollouts).toString(36).padStart(4, '0')}` }),
+    ...(newId ? { newId } : {}),
+  };
+  const capture =
+    (level: ControllerLogLine['level']) =>
+    (message: unknown, ...extra: unknown[]): void => {
+      const fields = extra[0];
+      const line: ControllerLogLine = {
+        level,
+        message: String(message),
+        ...(fields && typeof fields === 'object' ? { fields: fields as Record<string, unknown> } : {}),
+      };
+      logs.push(line);
+      if (level !== 'info') warnings.push(line.message);
+    };
+  const handler = createControllerHandler(
+    { ...deps, policies: options.policies ?? NO_POLICIES },
+    { logger: { info: capture('info'), warn: capture('warn'), error: capture('error') } },
+  );
+  const speed = options.speed;
+  const bridge = new SimEventBridge(sim, {
+    target: handler,
+    ...(deterministic ? { newId: () => `evt-sim${seed.toString(36)}-${++eventIds}` } : {}),
+    ...(speed && Number.isFinite(speed)
+      ? { beforeAdvance: (t: number) => sleep((t - sim.clock.now()) / speed).then(() => undefined) }
+      : {}),
   });
+  const driver: RolloutDriver = {
+    clock: sim.clock,
+    account: sim.accountId,
+    region: sim.region,
+    async send(event) {
+      const result = (await bridge.deliver(event)) as HandlerResult;
+      await bridge.flush();
+      return result;
+    },
+    advance: () => bridge.minute(),
+  };
   return {
     sim,
-    engine,
     store,
     lifecycle,
+    handler,
+    bridge,
+    engine: new RolloutEngine({ ...deps, warn: (message) => warnings.push(message) }),
+    logs,
     baselinePackageArn,
     warnings,
+    driver,
     approveNewVersion(behaviour) {
       const arn = sim.registerModelPackage({ groupName: DEMO_GROUP, behaviour });
       sim.setModelPackageApproval(arn, 'Approved');
       return arn;
-    },
-    drainEvents() {
-      return pending.splice(0, pending.length);
-    },
-    time(speed) {
-      return {
-        now: () => sim.clock.now(),
-        async advanceTo(t) {
-          const ms = t - sim.clock.now();
-          if (ms <= 0) return;
-          if (speed && Number.isFinite(speed)) await new Promise((r) => setTimeout(r, ms / speed));
-          sim.clock.advanceTo(t);
-        },
-      };
     },
   };
 }

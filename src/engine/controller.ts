@@ -2,12 +2,14 @@
 // approved, an alarm firing, an endpoint changing, the one-minute schedule, a CLI command. It
 // decides which rollout an event concerns and hands it to the engine; hosts (the Lambda handler)
 // only parse events and call it.
-import { SmRolloutError, isSmRolloutError, summarizeError } from '../errors';
+import { SmRolloutError, isSmRolloutError, summarizeError, type ErrorCode } from '../errors';
 import { isTerminal } from '../../statemachines/describe';
 import type { RolloutRecord } from './ports';
 import { RolloutEngine, type CommandRequest, type EngineDeps, type StepResult } from './engine';
 import type { AlarmControl, AlarmState } from './ports';
+import type { AlarmEvent, ApprovalEvent, CommandEvent } from './intake';
 import type { StartRolloutRequest } from './start-request';
+import { planUndo } from './undo';
 
 /** What the controller needs of a policy (src/policy implements it). */
 export interface RolloutPolicy {
@@ -20,7 +22,19 @@ export interface RolloutPolicy {
 export interface PolicyLookup {
   forGroup(modelPackageGroup: string): RolloutPolicy | undefined;
   forEndpoint(endpointName: string): RolloutPolicy | undefined;
+  /**
+   * True when the controller that will act has policies this lookup cannot see (the CLI's dry run
+   * of a command for the deployed controller): a start may then leave to them what it does not give.
+   */
+  readonly deployedElsewhere?: boolean;
 }
+
+/** The deployed controller's policies, as a CLI that cannot read them sees them. */
+export const DEPLOYED_POLICIES: PolicyLookup = {
+  forGroup: () => undefined,
+  forEndpoint: () => undefined,
+  deployedElsewhere: true,
+};
 
 export interface ControllerLog {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -46,45 +60,17 @@ export type OutcomeAction =
 export interface Outcome {
   action: OutcomeAction;
   reason: string;
+  /** For refused and rejected requests: the error's stable code and the field it names. */
+  code?: ErrorCode;
+  field?: string;
   rolloutId?: string;
   endpointName?: string;
   status?: string;
 }
 
-export interface ApprovalEvent {
-  modelPackageArn: string;
-  modelPackageGroupName: string;
-  modelPackageVersion?: number;
-  approvalStatus: string;
-  packageStatus: string;
-}
-
-export interface AlarmEvent {
-  alarmName: string;
-  state: string;
-  reason: string;
-  reasonData?: string;
-}
-
-export type CommandEvent =
-  | {
-      eventId: string;
-      command: 'start';
-      requestedBy: string;
-      endpoint: string;
-      modelPackageArn: string;
-      /** Overrides of the endpoint's policy (or a full request when no policy covers it). */
-      overrides?: Partial<StartRolloutRequest>;
-    }
-  | {
-      eventId: string;
-      command: 'pause' | 'resume' | 'promote' | 'abort';
-      requestedBy: string;
-      rolloutId?: string;
-      endpoint?: string;
-      full?: boolean;
-      note?: string;
-    };
+export type CheckVerdict =
+  | { accepted: true; reason: string; rolloutId?: string }
+  | { accepted: false; code: ErrorCode; reason: string; field?: string };
 
 export interface ScheduleReport {
   due: number;
@@ -205,7 +191,7 @@ export class RolloutController {
           modelPackageArn: request.modelPackageArn,
           code: error.code,
         });
-        return { action: 'refused', reason: error.message, endpointName };
+        return refusal(error, endpointName);
       }
       throw error;
     }
@@ -456,7 +442,36 @@ export class RolloutController {
     return this.releasingOnError(key, () => this.handleCommand(event));
   }
 
-  private async handleCommand(event: CommandEvent): Promise<Outcome> {
+  /**
+   * A dry run of a command: would the controller accept it now, and if not, why — the same checks
+   * `command` makes before it changes anything (the request, the endpoint's active rollout, the
+   * read-only preflight of the endpoint and package, whether a steering command applies), with no
+   * writes and no change in AWS. Controller-mode CLI asks it before sending.
+   */
+  async check(event: CommandEvent): Promise<CheckVerdict> {
+    try {
+      const planned = await this.planCommand(event);
+      if (planned.kind === 'start') {
+        await this.engine.preflight(planned.request);
+        return { accepted: true, reason: `would start a rollout of ${planned.request.modelPackageArn}` };
+      }
+      this.engine.checkCommand(planned.record, planned.request);
+      return { accepted: true, reason: `would ${event.command} rollout ${planned.record.id}`, rolloutId: planned.record.id };
+    } catch (error) {
+      if (isSmRolloutError(error) && !error.retryable) {
+        return { accepted: false, code: error.code, reason: error.message, ...(error.field ? { field: error.field } : {}) };
+      }
+      throw error;
+    }
+  }
+
+  /** What a command asks for, checked against policies and the store (no writes). */
+  private async planCommand(
+    event: CommandEvent,
+  ): Promise<
+    | { kind: 'start'; request: StartRolloutRequest; why: string }
+    | { kind: 'steer'; record: RolloutRecord; request: CommandRequest }
+  > {
     if (event.command === 'start') {
       const policy = this.deps.policies.forEndpoint(event.endpoint);
       const base = policy?.toStartRequest(event.modelPackageArn, event.requestedBy);
@@ -468,15 +483,22 @@ export class RolloutController {
         requestedBy: event.requestedBy,
       };
       if (!request.executionRoleArn) {
-        const error = new SmRolloutError(
+        throw new SmRolloutError(
           'INVALID_INPUT',
           `executionRoleArn: endpoint ${event.endpoint} has no policy; pass --execution-role with the start command`,
           { field: 'executionRoleArn' },
         );
-        this.deps.log.error(error.message, { endpointName: event.endpoint });
-        return { action: 'refused', reason: error.message, endpointName: event.endpoint };
       }
-      return this.start(request as StartRolloutRequest, `started by ${event.requestedBy}`);
+      return { kind: 'start', request: request as StartRolloutRequest, why: `started by ${event.requestedBy}` };
+    }
+    if (event.command === 'undo') {
+      const { request, undoing } = await planUndo(
+        { store: this.deps.store, endpoints: this.deps.endpoints },
+        event.endpoint,
+        { strategy: event.strategy, finalBake: event.finalBake },
+        event.requestedBy,
+      );
+      return { kind: 'start', request, why: `undo of ${undoing.id} by ${event.requestedBy}` };
     }
     const record = event.rolloutId
       ? await this.deps.store.get(event.rolloutId)
@@ -484,11 +506,13 @@ export class RolloutController {
         ? await this.deps.store.activeForEndpoint(event.endpoint)
         : undefined;
     if (!record) {
-      const reason = event.rolloutId
-        ? `rollout ${event.rolloutId} not found`
-        : `endpoint ${event.endpoint ?? '(none given)'} has no active rollout`;
-      this.deps.log.error(`command ${event.command} refused: ${reason}`, { endpointName: event.endpoint });
-      return { action: 'refused', reason };
+      throw new SmRolloutError(
+        'ROLLOUT_NOT_FOUND',
+        event.rolloutId
+          ? `rollout ${event.rolloutId} not found; \`sm-rollout list\` shows the known ones`
+          : `endpoint ${event.endpoint ?? '(none given)'} has no active rollout`,
+        { field: event.rolloutId ? 'rolloutId' : 'endpoint' },
+      );
     }
     const type = event.command.toUpperCase() as 'PAUSE' | 'RESUME' | 'PROMOTE' | 'ABORT';
     const request = {
@@ -497,6 +521,23 @@ export class RolloutController {
       ...(type === 'PROMOTE' && event.full ? { full: true } : {}),
       ...(type === 'ABORT' && event.note ? { note: event.note } : {}),
     } as CommandRequest;
+    return { kind: 'steer', record, request };
+  }
+
+  private async handleCommand(event: CommandEvent): Promise<Outcome> {
+    let planned;
+    try {
+      planned = await this.planCommand(event);
+    } catch (error) {
+      if (!isSmRolloutError(error) || error.retryable) throw error;
+      this.deps.log.error(`command ${event.command} refused: ${error.message}`, {
+        endpointName: 'endpoint' in event ? event.endpoint : undefined,
+        code: error.code,
+      });
+      return refusal(error, 'endpoint' in event ? event.endpoint : undefined);
+    }
+    if (planned.kind === 'start') return this.start(planned.request, planned.why);
+    const { record, request } = planned;
     try {
       const result = await this.engine.command(record.id, request);
       this.deps.log.info(`${event.command} by ${event.requestedBy}`, {
@@ -517,6 +558,7 @@ export class RolloutController {
         return {
           action: 'rejected',
           reason: error.message,
+          code: error.code,
           rolloutId: record.id,
           endpointName: record.endpointName,
         };
@@ -524,4 +566,15 @@ export class RolloutController {
       throw error;
     }
   }
+}
+
+/** A refused request as an outcome, keeping the error's code and field for the host that reports it. */
+function refusal(error: SmRolloutError, endpointName?: string): Outcome {
+  return {
+    action: 'refused',
+    reason: error.message,
+    code: error.code,
+    ...(error.field ? { field: error.field } : {}),
+    ...(endpointName ? { endpointName } : {}),
+  };
 }

@@ -7,16 +7,24 @@ import {
   ROLLOUT_MACHINE_VERSION,
   type RolloutCommand,
   type RolloutEvent,
+  type Baseline,
   type RolloutInput,
 } from '../../statemachines/contract';
-import { explainRejection, isTerminal, viewRollout, type RolloutView } from '../../statemachines/describe';
+import {
+  acceptedCommands,
+  commandName,
+  explainRejection,
+  isTerminal,
+  viewRollout,
+  type RolloutView,
+} from '../../statemachines/describe';
 import { rolloutMachine, type TimelineNote } from '../../statemachines/rollout';
 import type { RolloutRecord, RolloutStore, TimelineEntry } from './ports';
 import { createRolloutActors } from './actors';
 import { createRolloutEffects, type RolloutEffects } from './effects';
 import { candidateAlarmName, newRolloutId, rolloutNames } from './names';
 import type { AlarmControl, Clock, EndpointControl, LifecycleEvent, LifecyclePublisher } from './ports';
-import { validateStartRequest, type StartRolloutRequest } from './start-request';
+import { validateStartRequest, type StartRolloutRequest, type ValidStartRequest } from './start-request';
 
 export interface EngineSettings {
   pollIntervalMs: number;
@@ -81,16 +89,7 @@ export class RolloutEngine {
    */
   async start(request: StartRolloutRequest & { rolloutId?: string }): Promise<StepResult> {
     const valid = validateStartRequest(request);
-    const active = await this.deps.store.activeForEndpoint(valid.endpointName);
-    if (active) {
-      throw new SmRolloutError(
-        'ROLLOUT_ACTIVE',
-        `endpoint ${valid.endpointName} already has an active rollout (${active.id}, ${active.phase}); ` +
-          `wait for it to end or run \`sm-rollout abort ${active.id}\``,
-        { field: 'endpoint' },
-      );
-    }
-    const baseline = await this.effects.resolveBaseline(valid);
+    const baseline = await this.checkStart(valid);
     const now = this.deps.clock.now();
     const id = request.rolloutId ?? (this.deps.newId ?? newRolloutId)(now);
     const input: RolloutInput = {
@@ -133,6 +132,41 @@ export class RolloutEngine {
     // The lock is taken before any AWS change: a second start on the endpoint fails here.
     await this.deps.store.create(record, []);
     return this.step(id, undefined);
+  }
+
+  /**
+   * Everything `start` checks before it changes anything — the request, the endpoint's active
+   * rollout, the endpoint and the package (read-only) — with no writes: a dry run.
+   */
+  async preflight(request: StartRolloutRequest): Promise<void> {
+    await this.checkStart(validateStartRequest(request));
+  }
+
+  private async checkStart(valid: ValidStartRequest): Promise<Baseline> {
+    const active = await this.deps.store.activeForEndpoint(valid.endpointName);
+    if (active) {
+      throw new SmRolloutError(
+        'ROLLOUT_ACTIVE',
+        `endpoint ${valid.endpointName} already has an active rollout (${active.id}, ${active.phase}); ` +
+          `wait for it to end or run \`sm-rollout abort ${active.id}\``,
+        { field: 'endpoint' },
+      );
+    }
+    return this.effects.resolveBaseline(valid);
+  }
+
+  /**
+   * Whether `command` applies to the rollout as `record` last saw it (COMMAND_REJECTED with the
+   * reason if not), without running anything. A rollout not yet at its first quiet point is
+   * decided when the command arrives.
+   */
+  checkCommand(record: RolloutRecord, command: CommandRequest): void {
+    const accepts = record.progress?.accepts;
+    if (accepts === undefined || accepts.includes(commandName(command))) return;
+    throw new SmRolloutError(
+      'COMMAND_REJECTED',
+      explainRejection({ rolloutId: record.id, status: record.status, phase: record.phase }, command),
+    );
   }
 
   /**
@@ -254,6 +288,12 @@ export class RolloutEngine {
         version: record.version + 1,
         timelineLength: record.timelineLength + timeline.length,
         nextWakeAt: view.wakeAt,
+        progress: {
+          step: view.step,
+          weights: view.weights,
+          ...(view.bakeUntil !== undefined ? { bakeUntil: view.bakeUntil } : {}),
+          accepts: acceptedCommands(snapshot),
+        },
         updatedAt: this.deps.clock.now(),
       };
       if (next.nextWakeAt === undefined) delete next.nextWakeAt;

@@ -10,7 +10,7 @@
 // - any other AWS failure throws SmRolloutError('AWS_ERROR') with AWS's message in it.
 
 import type { LifecycleDetailType, RolloutInput } from '../../statemachines/contract';
-import type { RolloutStatus } from '../../statemachines/describe';
+import type { CommandName, RolloutStatus } from '../../statemachines/describe';
 
 /** Endpoint statuses exactly as the SageMaker API spells them (DescribeEndpoint). */
 export type EndpointStatus =
@@ -231,8 +231,21 @@ export interface RolloutRecord {
   /** Entries in the timeline so far; the next entry's seq. */
   timelineLength: number;
   nextWakeAt?: number;
+  /**
+   * What the machine said at the last save, so readers (status views, a command's dry run) need not
+   * restore it; absent until the rollout first reached a quiet point.
+   */
+  progress?: RolloutProgress;
   createdAt: number;
   updatedAt: number;
+}
+
+export interface RolloutProgress {
+  step: { index: number; total: number };
+  weights: { baseline: number; candidate: number };
+  bakeUntil?: number;
+  /** The commands the rollout takes now. */
+  accepts: CommandName[];
 }
 
 export interface TimelineEntry {

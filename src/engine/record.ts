@@ -7,23 +7,8 @@
 import * as z from 'zod';
 import { SmRolloutError } from '../errors';
 import type { RolloutInput } from '../../statemachines/contract';
-import { TERMINAL_STATUSES, type RolloutStatus } from '../../statemachines/describe';
+import { COMMAND_NAMES, ROLLOUT_STATUSES, TERMINAL_STATUSES } from '../../statemachines/describe';
 import type { RolloutRecord, TimelineEntry } from './ports';
-
-const ROLLOUT_STATUSES = [
-  'running',
-  'awaitingPromotion',
-  'paused',
-  'rollingBack',
-  'succeeded',
-  'rolledBack',
-  'failed',
-] as const satisfies readonly RolloutStatus[];
-// Fails to compile when the machine gains a status this list does not know.
-const everyStatusListed: Exclude<RolloutStatus, (typeof ROLLOUT_STATUSES)[number]> extends never
-  ? true
-  : false = true;
-void everyStatusListed;
 
 const text = z.string().min(1);
 const epochMs = z.number().finite();
@@ -102,6 +87,14 @@ const rolloutRecordSchema = z.object({
   version: count,
   timelineLength: count,
   nextWakeAt: epochMs.optional(),
+  progress: z
+    .object({
+      step: z.object({ index: count, total: count }),
+      weights: z.object({ baseline: z.number(), candidate: z.number() }),
+      bakeUntil: epochMs.optional(),
+      accepts: z.array(z.enum(COMMAND_NAMES)),
+    })
+    .optional(),
   createdAt: epochMs,
   updatedAt: epochMs,
 });
@@ -169,6 +162,8 @@ export function restoreRolloutRecord(raw: unknown, where: string): RolloutRecord
   // Optional fields stay absent rather than present-and-undefined (records compare equal after a round trip).
   if (record.reason === undefined) delete record.reason;
   if (record.nextWakeAt === undefined) delete record.nextWakeAt;
+  if (record.progress === undefined) delete record.progress;
+  else if (record.progress.bakeUntil === undefined) delete record.progress.bakeUntil;
   return record;
 }
 

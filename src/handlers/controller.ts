@@ -11,7 +11,7 @@ import {
   type Outcome,
   type ScheduleReport,
 } from '../engine/controller';
-import { parseControllerEvent } from './events';
+import { parseControllerEvent } from '../engine/intake';
 import { controllerDepsFromEnvironment } from './environment';
 
 export type HandlerResult =

@@ -348,15 +348,13 @@ describe('throttling that outlasts the SDK when an approval starts a rollout', (
     const h = new FaultHarness();
     h.approveNewVersion();
     h.sim.injectFault({ kind: 'throttle', operations: ['DescribeEndpoint'], count: 1 });
-    const approval = h.pending.find(
-      (e) =>
-        e['detail-type'] === 'SageMaker Model Package State Change' &&
-        e.detail.ModelApprovalStatus === 'Approved',
-    )!;
     await h.flush();
-    expect(h.thrown).toHaveLength(1); // Lambda retries the event
-    const retried = await h.deliver(approval);
-    expect(retried).toMatchObject({ ok: true, outcomes: [{ action: 'started' }] });
+    expect(h.thrown).toHaveLength(1); // Lambda retries the event a minute later
+    expect(await h.store.list()).toHaveLength(0);
+    await h.minute();
+    const retry = h.bridge.invocations.find((i) => i.attempt === 1);
+    expect(retry?.event['detail-type']).toBe('SageMaker Model Package State Change');
+    expect(retry?.result).toMatchObject({ ok: true, outcomes: [{ action: 'started' }] });
     expect(await h.store.list()).toHaveLength(1);
   });
 });

@@ -269,7 +269,7 @@ describe('well-formed start commands the controller refuses: the reason, nothing
   it.each(REFUSED_STARTS)('a start with %s', async (_name, overrides, reason) => {
     const h = new FaultHarness();
     expect(h.approveNewVersion()).toBe(PKG);
-    h.pending.length = 0;
+    h.discardPending();
     const before = h.sim.calls.length;
     const result = await h.handler(
       h.commandEvent({

@@ -1,5 +1,5 @@
-// The controller Lambda in a simulated account, for the failure tests: like test/handlers/harness.ts,
-// but the SageMaker port, the lifecycle publisher and the policy's alarms can be swapped, so a fault
+// The controller Lambda in a simulated account, for the failure tests, driven by the simulated
+// EventBridge (with Lambda's retries of a thrown error) like test/handlers/harness.ts, but the SageMaker port, the lifecycle publisher and the policy's alarms can be swapped, so a fault
 // can sit between the controller and the simulated cloud (a real SDK client over a fake HTTP API, a
 // publisher that throws, a DescribeEndpoint that answers stale).
 import { createControllerHandler, type HandlerResult } from '../../src/handlers/controller';
@@ -11,8 +11,9 @@ import {
   type ModelBehaviour,
   type SimCloud,
   type SimCloudOptions,
-  type SimEvent,
 } from '../../src/sim';
+import { SimEventBridge } from '../../src/sim/eventbridge';
+import type { CommandDetail } from '../../src/engine/intake';
 import { MemoryRolloutStore, type RolloutRecord, type TimelineEntry } from '../../src/store';
 import { MemoryLifecyclePublisher } from '../../src/cli/simulated-environment';
 
@@ -65,11 +66,10 @@ export class FaultHarness {
   readonly store = new MemoryRolloutStore();
   readonly lifecycle = new MemoryLifecyclePublisher();
   readonly logs: LogLine[] = [];
-  readonly pending: SimEvent[] = [];
   readonly handler: (event: unknown) => Promise<HandlerResult>;
+  /** Lambda's asynchronous invocation: a thrown error is retried a minute, then two, later. */
+  readonly bridge: SimEventBridge<HandlerResult>;
   readonly baselineArn: string;
-  /** Errors the handler threw (Lambda would retry the event). */
-  readonly thrown: unknown[] = [];
   private eventIds = 0;
 
   constructor(options: FaultHarnessOptions = {}) {
@@ -90,9 +90,6 @@ export class FaultHarness {
       instanceCount: 2,
     });
     const policies = parsePolicies(policyText(options), 'failure-policies.yaml');
-    this.sim.onEvent((event) => {
-      this.pending.push(event);
-    });
     const capture =
       (level: LogLine['level']) =>
       (message: unknown, ...extra: unknown[]): void => {
@@ -116,24 +113,37 @@ export class FaultHarness {
       },
       { logger: { info: capture('info'), warn: capture('warn'), error: capture('error') } },
     );
+    this.bridge = new SimEventBridge(this.sim, {
+      target: this.handler,
+      newId: () => `evt-${++this.eventIds}`,
+    });
   }
 
   now(): number {
     return this.sim.clock.now();
   }
 
+  /** Errors the handler threw (Lambda retries the event, then dead-letters it). */
+  get thrown(): unknown[] {
+    return this.bridge.invocations.filter((i) => i.error !== undefined).map((i) => i.error);
+  }
+
+  /** Events the sim sent that have not been delivered yet. */
+  get pending(): readonly Record<string, unknown>[] {
+    return this.bridge.pending;
+  }
+
   /** One invocation; an error the handler throws is recorded (Lambda would retry) and returned. */
   async deliver(event: unknown): Promise<HandlerResult | { thrown: unknown }> {
     try {
-      return await this.handler(event);
+      return await this.bridge.deliver(event);
     } catch (error) {
-      this.thrown.push(error);
       return { thrown: error };
     }
   }
 
-  async flush(): Promise<void> {
-    for (let event = this.pending.shift(); event; event = this.pending.shift()) await this.deliver(event);
+  flush(): Promise<void> {
+    return this.bridge.flush();
   }
 
   envelope(source: string, detailType: string, detail: unknown, id?: string): Record<string, unknown> {
@@ -151,26 +161,16 @@ export class FaultHarness {
   }
 
   scheduledEvent() {
-    return this.envelope('aws.events', 'Scheduled Event', {});
+    return this.bridge.scheduledEvent();
   }
 
   commandEvent(detail: Record<string, unknown>, id?: string) {
-    return this.envelope('sm-rollout.cli', 'Rollout Command', { requestedBy: 'alice', ...detail }, id);
+    return this.bridge.commandEvent({ requestedBy: 'alice', ...detail } as CommandDetail, id);
   }
 
   /** One minute of EventBridge: sim events as they happen, then the Scheduled Event. */
-  async minute(): Promise<void> {
-    await this.flush();
-    const target = (Math.floor(this.now() / MINUTE) + 1) * MINUTE;
-    for (let next = this.sim.clock.nextScheduledAt(); next !== undefined && next <= target;) {
-      this.sim.clock.advanceTo(next);
-      await this.flush();
-      next = this.sim.clock.nextScheduledAt();
-    }
-    this.sim.clock.advanceTo(target);
-    await this.flush();
-    await this.deliver(this.scheduledEvent());
-    await this.flush();
+  minute(): Promise<void> {
+    return this.bridge.minute();
   }
 
   /** Minutes until `done` (after each minute, `between` may act); throws after maxMinutes. */

@@ -124,7 +124,7 @@ class World {
           e.detail.ModelApprovalStatus === 'Approved',
       )!,
     );
-    this.h.pending.length = 0;
+    this.h.discardPending();
   }
 
   async rollouts(): Promise<RolloutRecord[]> {
@@ -207,10 +207,7 @@ class World {
         );
       case 'simEvent': {
         if (h.pending.length === 0) return;
-        const index = action.pick % h.pending.length;
-        const event = h.pending[index]!;
-        if (!action.keep) h.pending.splice(index, 1);
-        return this.deliver(event);
+        return this.deliver(h.bridge.takePending(action.pick % h.pending.length, action.keep));
       }
       case 'command': {
         const previous = action.redeliver === null ? undefined : this.sentCommands[action.redeliver];
@@ -250,7 +247,7 @@ class World {
     // Every approval arrives at least once more, in version order (duplicates of earlier deliveries).
     for (const approval of this.approvals) await this.deliver(approval);
     for (let minute = 0; minute < 120; minute++) {
-      for (let e = h.pending.shift(); e; e = h.pending.shift()) await this.deliver(e);
+      for (let e = h.bridge.takePending(0); e; e = h.bridge.takePending(0)) await this.deliver(e);
       const all = await this.rollouts();
       const active = all.find((r) => !TERMINAL.includes(r.status));
       const pendingApproval = (await h.store.listPendingApprovals()).length > 0;

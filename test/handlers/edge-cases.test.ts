@@ -42,7 +42,7 @@ describe('approvals that start nothing', () => {
     const h = new Harness();
     const arn = h.approveNewVersion();
     const event = approvalEventOf(h.sim, arn);
-    h.pending.length = 0;
+    h.discardPending();
     const results = await Promise.all([
       h.deliver(clone(event)),
       h.deliver(clone(event)),

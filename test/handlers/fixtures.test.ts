@@ -2,7 +2,7 @@
 // fixtures: each one goes through the handler exactly as it arrives, with no glue.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseControllerEvent } from '../../src/handlers/events';
+import { parseControllerEvent } from '../../src/engine/intake';
 import { ENDPOINT, GROUP, Harness } from './harness';
 
 function fixture(name: string): Record<string, unknown> {
@@ -88,7 +88,7 @@ describe('each fixture through the handler', () => {
     // The sim's registry holds churn-model/2 (pending approval), as the fixture names it.
     h.sim.registerModelPackage({ groupName: GROUP });
     h.sim.setModelPackageApproval(PACKAGE_ARN, 'Approved');
-    h.pending.length = 0;
+    h.discardPending();
     const result = await h.deliver(fixture('model-package-state-change'));
     expect(result).toMatchObject({
       ok: true,

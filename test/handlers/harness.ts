@@ -1,12 +1,13 @@
 // The controller Lambda in a simulated AWS account: the simulated cloud, a rollout store, policies
-// parsed from YAML and the handler with a capturing logger, driven the way EventBridge drives it —
+// parsed from YAML and the handler with a capturing logger, driven by the simulated EventBridge —
 // the sim's events delivered to the handler as they happen, and a Scheduled Event every minute
 // (the rate(1 minute) rule).
-import { randomUUID } from 'node:crypto';
+import type { CommandDetail } from '../../src/engine/intake';
 import { createControllerHandler, type HandlerResult } from '../../src/handlers/controller';
 import { policyLookup } from '../../src/handlers/environment';
 import { parsePolicies } from '../../src/policy';
 import { createSimCloud, type ModelBehaviour, type SimCloud, type SimEvent } from '../../src/sim';
+import { SimEventBridge, type Invocation as BridgeInvocation } from '../../src/sim/eventbridge';
 import { MemoryRolloutStore, type RolloutRecord, type RolloutStore } from '../../src/store';
 import { MemoryLifecyclePublisher } from '../../src/cli/simulated-environment';
 
@@ -54,14 +55,7 @@ export interface LogLine {
   fields?: Record<string, unknown>;
 }
 
-export interface Invocation {
-  event: Record<string, unknown>;
-  at: number;
-  result?: HandlerResult;
-  error?: unknown;
-  /** Indexes into sim.calls made while this invocation ran (only exact for sequential delivery). */
-  calls: [number, number];
-}
+export type Invocation = BridgeInvocation<HandlerResult>;
 
 export interface HarnessOptions {
   onNewerApproval?: OnNewerApproval;
@@ -72,24 +66,17 @@ export interface HarnessOptions {
   seed?: number;
 }
 
+/**
+ * The controller handler on a simulated cloud, driven by the simulated EventBridge (src/sim/eventbridge.ts).
+ * A handler error propagates out of flush/minute (`onError: 'throw'`), so a test sees it at once.
+ */
 export class Harness {
   readonly sim: SimCloud;
   readonly store: RolloutStore;
   readonly lifecycle = new MemoryLifecyclePublisher();
   readonly logs: LogLine[] = [];
-  readonly invocations: Invocation[] = [];
   readonly handler: (event: unknown) => Promise<HandlerResult>;
-  /** Events the sim sent that EventBridge has not delivered yet. */
-  readonly pending: SimEvent[] = [];
-  /** Events EventBridge loses (never delivered). */
-  drop: (event: SimEvent) => boolean = () => false;
-  /** Events EventBridge delivers late: kept in `held` for the test to deliver (e.g. racing a tick). */
-  hold: (event: SimEvent) => boolean = () => false;
-  readonly held: SimEvent[] = [];
-  /** Called after each event delivery and each tick; may act (an operator's command). */
-  between?: () => Promise<void> | void;
-  /** How each Scheduled Event is delivered (tests override it to race invocations). */
-  deliverSchedule: () => Promise<unknown> = () => this.deliver(this.scheduledEvent());
+  readonly bridge: SimEventBridge<HandlerResult>;
   readonly baselineArns = new Map<string, string>();
 
   constructor(options: HarnessOptions = {}) {
@@ -120,12 +107,6 @@ export class Harness {
       ),
       'inline-policies.yaml',
     );
-    // Subscribed after set-up: the baselines' registration is history, not news.
-    this.sim.onEvent((event) => {
-      if (this.drop(event)) return;
-      if (this.hold(event)) this.held.push(event);
-      else this.pending.push(event);
-    });
     let ids = 0;
     // Shaped like Powertools' Logger methods: (message, ...extra); the controller passes one fields object.
     const capture =
@@ -151,97 +132,87 @@ export class Harness {
       },
       { logger: { info: capture('info'), warn: capture('warn'), error: capture('error') } },
     );
+    // Subscribed after set-up: the baselines' registration is history, not news.
+    this.bridge = new SimEventBridge(this.sim, { target: this.handler, onError: 'throw' });
   }
 
   now(): number {
     return this.sim.clock.now();
   }
 
+  get invocations(): Invocation[] {
+    return this.bridge.invocations;
+  }
+
+  /** Events the sim sent that EventBridge has not delivered yet. */
+  get pending(): readonly Record<string, unknown>[] {
+    return this.bridge.pending;
+  }
+
+  get held(): SimEvent[] {
+    return this.bridge.held;
+  }
+
+  /** Events EventBridge loses (never delivered). */
+  set drop(filter: (event: SimEvent) => boolean) {
+    this.bridge.drop = filter;
+  }
+
+  /** Events EventBridge delivers late: kept in `held` for the test to deliver (e.g. racing a tick). */
+  set hold(filter: (event: SimEvent) => boolean) {
+    this.bridge.hold = filter;
+  }
+
+  /** Called after each event delivery and each tick; may act (an operator's command). */
+  set between(fn: (() => Promise<void> | void) | undefined) {
+    this.bridge.between = fn;
+  }
+
+  /** How each Scheduled Event is delivered (tests override it to race invocations). */
+  set deliverSchedule(fn: () => Promise<unknown>) {
+    this.bridge.deliverSchedule = fn;
+  }
+
   /** Invokes the handler once with `event`, recording the result and the AWS calls it made. */
-  async deliver(event: unknown): Promise<HandlerResult> {
-    const invocation: Invocation = {
-      event: event as Record<string, unknown>,
-      at: this.now(),
-      calls: [this.sim.calls.length, this.sim.calls.length],
-    };
-    this.invocations.push(invocation);
-    try {
-      invocation.result = await this.handler(event);
-      return invocation.result;
-    } catch (error) {
-      invocation.error = error;
-      throw error;
-    } finally {
-      invocation.calls[1] = this.sim.calls.length;
-    }
+  deliver(event: unknown): Promise<HandlerResult> {
+    return this.bridge.deliver(event);
+  }
+
+  /** Forgets the events not delivered yet (a test that delivers its own). */
+  discardPending(): void {
+    this.bridge.discardPending();
   }
 
   callsOf(invocation: Invocation) {
-    return this.sim.calls.slice(invocation.calls[0], invocation.calls[1]);
+    return this.bridge.callsOf(invocation);
   }
 
   /** Delivers every event the sim sent so far, in order, one invocation each. */
-  async flush(): Promise<void> {
-    for (let event = this.pending.shift(); event; event = this.pending.shift()) {
-      await this.deliver(event);
-      await this.between?.();
-    }
+  flush(): Promise<void> {
+    return this.bridge.flush();
   }
 
   scheduledEvent(): Record<string, unknown> {
-    return {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: this.sim.accountId,
-      time: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      region: this.sim.region,
-      resources: [`arn:aws:events:${this.sim.region}:${this.sim.accountId}:rule/sm-rollout-schedule`],
-      detail: {},
-    };
+    return this.bridge.scheduledEvent();
   }
 
-  commandEvent(detail: Record<string, unknown>, id: string = randomUUID()): Record<string, unknown> {
-    return {
-      version: '0',
-      id,
-      'detail-type': 'Rollout Command',
-      source: 'sm-rollout.cli',
-      account: this.sim.accountId,
-      time: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      region: this.sim.region,
-      resources: [],
-      detail: { requestedBy: 'alice', ...detail },
-    };
+  commandEvent(detail: Record<string, unknown>, id?: string): Record<string, unknown> {
+    return this.bridge.commandEvent({ requestedBy: 'alice', ...detail } as CommandDetail, id);
   }
 
-  /**
-   * One minute of EventBridge: time passes to each moment something happens in the sim, events
-   * are delivered as they are sent, then the minute's Scheduled Event.
-   */
-  async minute(): Promise<void> {
-    await this.flush();
-    const target = (Math.floor(this.now() / MINUTE) + 1) * MINUTE;
-    for (let next = this.sim.clock.nextScheduledAt(); next !== undefined && next <= target;) {
-      this.sim.clock.advanceTo(next);
-      await this.flush();
-      next = this.sim.clock.nextScheduledAt();
-    }
-    this.sim.clock.advanceTo(target);
-    await this.flush();
-    await this.deliverSchedule();
-    await this.between?.();
-    await this.flush();
+  /** One minute of EventBridge: the sim's events as they happen, then the minute's Scheduled Event. */
+  minute(): Promise<void> {
+    return this.bridge.minute();
   }
 
   /** Runs minutes until `done` (checked after each minute) or `maxMinutes` pass; returns minutes used. */
   async runUntil(done: () => Promise<boolean> | boolean, maxMinutes = 90): Promise<number> {
-    for (let m = 1; m <= maxMinutes; m++) {
-      await this.minute();
-      if (await done()) return m;
+    try {
+      return await this.bridge.runUntil(done, maxMinutes);
+    } catch (error) {
+      if (!/^not done after/.test((error as Error).message)) throw error;
+      throw new Error(`not done after ${maxMinutes} simulated minutes; logs:\n${this.logText()}`);
     }
-    throw new Error(`not done after ${maxMinutes} simulated minutes; logs:\n${this.logText()}`);
   }
 
   /** Registers a new version of `group` and approves it (two Model Package State Changes). */

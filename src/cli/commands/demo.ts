@@ -1,13 +1,15 @@
 // `sm-rollout demo`: a whole rollout on the simulated cloud, faster than real time, printed as it
 // happens — the quickest way to see what sm-rollout does, with no AWS account.
 import { parseArgs } from 'node:util';
-import { runRollout } from '../../engine/local-runner';
-import type { StepResult } from '../../engine/engine';
-import type { TimelineEntry } from '../../store';
+import { isTerminal } from '../../../statemachines/describe';
+import { policyLookup } from '../../handlers/environment';
+import { parsePolicies } from '../../policy';
+import type { RolloutRecord } from '../../store';
 import {
   BAD_MODEL,
   DEMO_CANDIDATE_ALARMS,
   DEMO_ENDPOINT,
+  DEMO_GROUP,
   DEMO_ROLE,
   HEALTHY_MODEL,
   createSimulatedEnvironment,
@@ -74,53 +76,73 @@ function bar(candidate: number): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 }
 
-/** The operation behind the verb: set up the simulated cloud, run the rollout, report. */
+/** The demo's policy: the churn-model group deploys to churn-prod, as a policies file would say. */
+export function demoPolicies(strategy: string, finalBake: string | undefined) {
+  const document = {
+    policies: [
+      {
+        modelPackageGroup: DEMO_GROUP,
+        endpoint: DEMO_ENDPOINT,
+        strategy,
+        ...(finalBake ? { finalBake } : {}),
+        candidateAlarms: DEMO_CANDIDATE_ALARMS,
+        executionRoleArn: DEMO_ROLE,
+        onNewerApproval: 'supersede',
+      },
+    ],
+  };
+  return policyLookup(parsePolicies(JSON.stringify(document), 'demo policy'));
+}
+
+/**
+ * The operation behind the verb: a simulated account with the demo's policy; a new version is
+ * approved in the Model Registry, and the approval event, the endpoint and alarm events and a
+ * Scheduled Event every simulated minute reach the same controller the Lambda runs.
+ */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const print = options.print ?? (() => undefined);
-  const env = createSimulatedEnvironment({ sim: { seed: options.seed } });
-  const { sim, engine } = env;
   const strategy =
     options.strategy ??
     (options.scenario === 'manual-gate' ? '10%,2m,pause,50%,2m' : 'Canary10Percent5Minutes');
+  const env = createSimulatedEnvironment({
+    sim: { seed: options.seed },
+    policies: demoPolicies(strategy, options.finalBake),
+    speed: options.speed,
+  });
+  const { sim, bridge, store } = env;
   const candidateBehaviour = options.scenario === 'bad-model' ? BAD_MODEL : HEALTHY_MODEL;
-  const packageArn = env.approveNewVersion(candidateBehaviour);
 
   print(
     `Simulated endpoint ${DEMO_ENDPOINT}: serving ${env.baselinePackageArn} (2 × ml.m5.large), 600 requests/min`,
   );
+  const packageArn = env.approveNewVersion(candidateBehaviour);
   print(
-    `New version approved: ${packageArn} (${(candidateBehaviour.errorRate * 100).toFixed(1)}% errors, ` +
+    `New version approved in the Model Registry: ${packageArn} (${(candidateBehaviour.errorRate * 100).toFixed(1)}% errors, ` +
       `~${candidateBehaviour.latencyMs} ms)`,
   );
-  const started = await engine.start({
-    endpointName: DEMO_ENDPOINT,
-    modelPackageArn: packageArn,
-    executionRoleArn: DEMO_ROLE,
-    strategy,
-    ...(options.finalBake ? { finalBake: options.finalBake } : {}),
-    candidateAlarms: DEMO_CANDIDATE_ALARMS,
-    requestedBy: 'demo',
-  });
-  const id = started.record.id;
-  const printed = new Set<number>();
-  const printEntries = (entries: TimelineEntry[]) => {
-    for (const entry of entries) {
-      if (printed.has(entry.seq)) continue;
-      printed.add(entry.seq);
+
+  let record: RolloutRecord | undefined;
+  let printed = 0;
+  const printNew = async () => {
+    record ??= (await store.list({ endpointName: DEMO_ENDPOINT })).find((r) => r.modelPackageArn === packageArn);
+    if (!record) return;
+    record = await store.get(record.id);
+    if (!record || record.timelineLength <= printed) return;
+    for (const entry of (await store.timeline(record.id)).slice(printed)) {
       print(`[${clockTime(entry.at)}] ${entry.message}`);
     }
+    printed = record.timelineLength;
   };
-  printEntries(started.timeline);
 
   let gateSince: number | undefined;
   let lastProgressMinute = -1;
-  const time = env.time(options.speed);
-  const progress = (result: StepResult) => {
+  const progress = (current: RolloutRecord) => {
     const minute = Math.floor(sim.clock.now() / 60_000);
     if (minute === lastProgressMinute) return;
     lastProgressMinute = minute;
-    const view = result.view;
-    const alarms = result.record.input.candidateAlarms
+    const view = current.progress;
+    if (!view) return;
+    const alarms = current.input.candidateAlarms
       .map((a) => `${a.template.suffix} ${sim.alarm(a.alarmName)?.state ?? '?'}`)
       .join(', ');
     const left =
@@ -128,30 +150,37 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         ? ` · ${Math.max(0, Math.ceil((view.bakeUntil - sim.clock.now()) / 1000))}s of bake left`
         : '';
     print(
-      `           ${bar(view.weights.candidate)} candidate ${view.weights.candidate}%${left} · alarms: ${alarms || 'none'} · ${view.phase}`,
+      `           ${bar(view.weights.candidate)} candidate ${view.weights.candidate}%${left} · alarms: ${alarms || 'none'} · ${current.phase}`,
     );
   };
 
-  const final = await runRollout(engine, id, {
-    time,
-    drainEvents: () => env.drainEvents(),
-    onStep: (result) => printEntries(result.timeline),
-    between: async (result) => {
-      if (result.view.status === 'running' || result.view.status === 'awaitingPromotion') progress(result);
-      if (options.scenario !== 'manual-gate' || result.view.status !== 'awaitingPromotion') {
-        gateSince = undefined;
-        return;
-      }
-      gateSince ??= sim.clock.now();
-      if (sim.clock.now() - gateSince < 2 * 60_000) return;
-      print(
-        `[${clockTime(sim.clock.now())}] operator checks the dashboards and runs: sm-rollout promote ${id}`,
-      );
-      return engine.command(id, { type: 'PROMOTE', by: 'demo-operator' });
-    },
-  });
-  printEntries(final.timeline);
-  const timeline = await env.store.timeline(id);
+  bridge.between = printNew;
+  // The approval is delivered as EventBridge delivers it: the rollout starts from it.
+  await bridge.flush();
+  await printNew();
+  if (!record) {
+    throw new Error(`the controller did not start a rollout for the approval: ${JSON.stringify(env.logs)}`);
+  }
+  const id = record.id;
+  const ended = () => record !== undefined && isTerminal(record.status);
+  for (let minute = 0; !ended() && minute < 24 * 60; minute++) {
+    await bridge.minute();
+    await printNew();
+    const current = record!;
+    if (ended()) break;
+    if (current.status === 'running' || current.status === 'awaitingPromotion') progress(current);
+    if (options.scenario !== 'manual-gate' || current.status !== 'awaitingPromotion') {
+      gateSince = undefined;
+      continue;
+    }
+    gateSince ??= sim.clock.now();
+    if (sim.clock.now() - gateSince < 2 * 60_000) continue;
+    print(`[${clockTime(sim.clock.now())}] operator checks the dashboards and runs: sm-rollout promote ${id}`);
+    await env.driver.send(bridge.commandEvent({ command: 'promote', rolloutId: id, requestedBy: 'demo-operator' }));
+    await printNew();
+  }
+  const final = record!;
+  const timeline = await store.timeline(id);
   const endpoint = sim.endpoint(DEMO_ENDPOINT);
   if (endpoint) {
     print(
@@ -162,8 +191,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   return {
     id,
     endpoint: DEMO_ENDPOINT,
-    status: final.record.status,
-    reason: final.record.reason ?? null,
+    status: final.status,
+    reason: final.reason ?? null,
     timeline: timeline.map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, message: e.message })),
   };
 }

@@ -1,0 +1,254 @@
+// The simulated EventBridge: delivers the simulated cloud's events (model package approvals,
+// endpoint and alarm state changes) to a target the way EventBridge delivers them to the
+// controller Lambda, plus the Scheduled Event of a rate(1 minute) rule at every simulated minute.
+// Hooks drop, duplicate, delay, hold back and reorder deliveries (EventBridge delivers at least
+// once and does not promise order). A target that throws is retried as Lambda retries an
+// asynchronous invocation, then dead-lettered. The demo, `--simulate`, the tests and the bench
+// drive the controller through it.
+import { randomUUID } from 'node:crypto';
+import { commandEvent, scheduledEvent, type CommandDetail } from '../engine/intake';
+import type { SimCloud } from './cloud';
+import type { SimEvent } from './events';
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Lambda retries a function error of an asynchronous invocation twice, about one and then two
+ * minutes later, then sends the event to the on-failure destination or dead-letter queue
+ * (Lambda developer guide, "How Lambda handles errors and retries with asynchronous invocation").
+ */
+export const ASYNC_RETRY_DELAYS_MS: readonly number[] = [MINUTE_MS, 2 * MINUTE_MS];
+
+export type DeliveryTarget<R = unknown> = (event: unknown) => Promise<R>;
+
+export interface Invocation<R = unknown> {
+  event: Record<string, unknown>;
+  /** Simulated time of the delivery. */
+  at: number;
+  /** 0 for the first delivery, 1 and 2 for Lambda's retries. */
+  attempt: number;
+  result?: R;
+  error?: unknown;
+  /** Indexes into sim.calls made while this invocation ran (exact for sequential delivery). */
+  calls: [number, number];
+}
+
+export interface SimEventBridgeOptions<R = unknown> {
+  /** The controller: in AWS, the Lambda function the rules invoke. */
+  target: DeliveryTarget<R>;
+  /** Event ids of scheduled events and commands (default: random UUIDs, as EventBridge's). */
+  newId?: () => string;
+  /**
+   * `retry`: a thrown error is retried as Lambda does (ASYNC_RETRY_DELAYS_MS), then dead-lettered.
+   * `throw`: the error propagates out of flush/minute (tests that want to see it at once).
+   */
+  onError?: 'retry' | 'throw';
+  /** Called before simulated time moves to `t` (the demo paces simulated time to real time). */
+  beforeAdvance?: (t: number) => Promise<void> | void;
+}
+
+interface Queued {
+  event: Record<string, unknown>;
+  dueAt: number;
+  attempt: number;
+}
+
+export class SimEventBridge<R = unknown> {
+  readonly invocations: Invocation<R>[] = [];
+  /** Events whose every attempt threw (in AWS: the dead-letter queue). */
+  readonly deadLetters: { event: Record<string, unknown>; error: unknown }[] = [];
+  /** Events held back by `hold`, for a test to deliver when it wants (e.g. racing a tick). */
+  readonly held: SimEvent[] = [];
+  /** EventBridge loses these (never delivered). */
+  drop: (event: SimEvent) => boolean = () => false;
+  /** Delivered twice (at-least-once delivery). */
+  duplicate: (event: SimEvent) => boolean = () => false;
+  /** Delivered this many ms late (0: as it happens). */
+  delayMs: (event: SimEvent) => number = () => 0;
+  /** Kept in `held` instead of delivered. */
+  hold: (event: SimEvent) => boolean = () => false;
+  /** Reorders what is due before a flush delivers it (default: the order events were sent). */
+  reorder: (due: Record<string, unknown>[]) => Record<string, unknown>[] = (due) => due;
+  /** Called after each delivery and each minute's Scheduled Event; may act (an operator's command). */
+  between?: () => Promise<void> | void;
+  /** How each minute's Scheduled Event is delivered (tests override it to race invocations). */
+  deliverSchedule: () => Promise<unknown> = () => this.deliver(this.scheduledEvent());
+
+  private readonly queue: Queued[] = [];
+  private readonly unsubscribe: () => void;
+  private readonly newId: () => string;
+
+  constructor(
+    readonly sim: SimCloud,
+    private readonly options: SimEventBridgeOptions<R>,
+  ) {
+    this.newId = options.newId ?? randomUUID;
+    this.unsubscribe = sim.onEvent((event) => {
+      if (this.drop(event)) return;
+      if (this.hold(event)) {
+        this.held.push(event);
+        return;
+      }
+      const copies = this.duplicate(event) ? 2 : 1;
+      const dueAt = sim.clock.now() + Math.max(0, this.delayMs(event));
+      for (let i = 0; i < copies; i++) this.enqueue({ event: event as never, dueAt, attempt: 0 });
+    });
+  }
+
+  now(): number {
+    return this.sim.clock.now();
+  }
+
+  /** Events sent (or retries scheduled) that have not been delivered yet. */
+  get pending(): readonly Record<string, unknown>[] {
+    return this.queue.map((q) => q.event);
+  }
+
+  /** Removes the `index`-th undelivered event (left in place with `keep`: delivered again later) and returns it. */
+  takePending(index: number, keep = false): Record<string, unknown> | undefined {
+    const item = this.queue[index];
+    if (item && !keep) this.queue.splice(index, 1);
+    return item?.event;
+  }
+
+  /** Forgets everything not yet delivered (a test that delivers events itself). */
+  discardPending(): void {
+    this.queue.length = 0;
+  }
+
+  /** Puts an event on the bus now, as PutEvents would (a CLI command, a test's own event). */
+  put(event: Record<string, unknown>): void {
+    this.enqueue({ event, dueAt: this.now(), attempt: 0 });
+  }
+
+  /** One invocation of the target with `event`, recorded; an error is thrown to the caller. */
+  async deliver(event: unknown, attempt = 0): Promise<R> {
+    const invocation: Invocation<R> = {
+      event: event as Record<string, unknown>,
+      at: this.now(),
+      attempt,
+      calls: [this.sim.calls.length, this.sim.calls.length],
+    };
+    this.invocations.push(invocation);
+    try {
+      invocation.result = await this.options.target(event);
+      return invocation.result;
+    } catch (error) {
+      invocation.error = error;
+      throw error;
+    } finally {
+      invocation.calls[1] = this.sim.calls.length;
+    }
+  }
+
+  /** The AWS calls an invocation made. */
+  callsOf(invocation: Invocation<R>) {
+    return this.sim.calls.slice(invocation.calls[0], invocation.calls[1]);
+  }
+
+  /** Delivers everything that is due, in order, one invocation each (and whatever that sends). */
+  async flush(): Promise<void> {
+    for (;;) {
+      const due = this.takeDue();
+      if (due.length === 0) return;
+      const byEvent = new Map(due.map((q) => [q.event, q]));
+      for (const event of this.reorder(due.map((q) => q.event))) {
+        await this.invoke(byEvent.get(event) ?? { event, dueAt: this.now(), attempt: 0 });
+        await this.between?.();
+      }
+    }
+  }
+
+  /**
+   * One minute of EventBridge: time passes to each moment something happens in the simulated cloud
+   * (or a delayed delivery or retry is due), events are delivered as they become due, then the
+   * minute's Scheduled Event.
+   */
+  async minute(): Promise<void> {
+    await this.flush();
+    const boundary = (Math.floor(this.now() / MINUTE_MS) + 1) * MINUTE_MS;
+    for (let next = this.nextMoment(); next !== undefined && next <= boundary; next = this.nextMoment()) {
+      await this.advanceTo(next);
+      await this.flush();
+    }
+    await this.advanceTo(boundary);
+    await this.flush();
+    await this.deliverScheduleHandled();
+    await this.between?.();
+    await this.flush();
+  }
+
+  /** Runs minutes until `done` (checked after each) or `maxMinutes` pass; returns the minutes used. */
+  async runUntil(done: () => Promise<boolean> | boolean, maxMinutes = 90): Promise<number> {
+    for (let m = 1; m <= maxMinutes; m++) {
+      await this.minute();
+      if (await done()) return m;
+    }
+    throw new Error(`not done after ${maxMinutes} simulated minutes`);
+  }
+
+  scheduledEvent(): Record<string, unknown> {
+    return scheduledEvent(this.context());
+  }
+
+  commandEvent(detail: CommandDetail, id: string = this.newId()): Record<string, unknown> {
+    return commandEvent({ ...this.context(), id }, detail);
+  }
+
+  /** Stops listening to the simulated cloud. */
+  close(): void {
+    this.unsubscribe();
+  }
+
+  private context() {
+    return { id: this.newId(), at: this.now(), account: this.sim.accountId, region: this.sim.region };
+  }
+
+  private enqueue(item: Queued): void {
+    // Stable by due time: equal times keep the order they were sent in.
+    const index = this.queue.findIndex((q) => q.dueAt > item.dueAt);
+    if (index === -1) this.queue.push(item);
+    else this.queue.splice(index, 0, item);
+  }
+
+  private takeDue(): Queued[] {
+    const now = this.now();
+    const due: Queued[] = [];
+    while (this.queue[0] && this.queue[0].dueAt <= now) due.push(this.queue.shift()!);
+    return due;
+  }
+
+  private nextMoment(): number | undefined {
+    const times = [this.sim.clock.nextScheduledAt(), this.queue[0]?.dueAt].filter(
+      (t): t is number => t !== undefined,
+    );
+    return times.length ? Math.max(this.now(), Math.min(...times)) : undefined;
+  }
+
+  private async advanceTo(t: number): Promise<void> {
+    if (t <= this.now()) return;
+    await this.options.beforeAdvance?.(t);
+    this.sim.clock.advanceTo(t);
+  }
+
+  private async deliverScheduleHandled(): Promise<void> {
+    try {
+      await this.deliverSchedule();
+    } catch (error) {
+      // The rate(1 minute) rule's invocation is asynchronous too, but the next minute's event does the
+      // same work, so a failed tick is only recorded.
+      if (this.options.onError === 'throw') throw error;
+    }
+  }
+
+  private async invoke(item: Queued): Promise<void> {
+    try {
+      await this.deliver(item.event, item.attempt);
+    } catch (error) {
+      if (this.options.onError === 'throw') throw error;
+      const delay = ASYNC_RETRY_DELAYS_MS[item.attempt];
+      if (delay === undefined) this.deadLetters.push({ event: item.event, error });
+      else this.enqueue({ event: item.event, dueAt: this.now() + delay, attempt: item.attempt + 1 });
+    }
+  }
+}
