@@ -1,20 +1,24 @@
 // Host crashes on demand: the simulated cloud's ports and the rollout store wrapped so that the
 // k-th interruption point (before or after a mutating AWS call, before or after a store write)
-// kills the host. A killed host's wrappers refuse every later call, so nothing it still has in
-// flight can touch AWS or the store; a fresh engine over the same store and cloud then carries on.
-import { RolloutEngine, type StepResult } from '../../src/engine/engine';
-import { runRollout } from '../../src/engine/local-runner';
+// kills the host — the controller Lambda's process. A killed host's wrappers refuse every later
+// call, so nothing it still has in flight can touch AWS or the store; the simulated EventBridge
+// retries the event it was handling (as Lambda retries an asynchronous invocation) on a fresh host
+// over the same store and cloud, and the schedule carries on.
 import type { AlarmControl, EndpointControl } from '../../src/engine/ports';
+import { createControllerHandler, type HandlerResult } from '../../src/handlers/controller';
+import { SimEventBridge } from '../../src/sim/eventbridge';
+import { TERMINAL_STATUSES } from '../../statemachines/describe';
 import type { StartRolloutRequest } from '../../src/engine/start-request';
 import {
   DEMO_CANDIDATE_ALARMS,
   DEMO_ENDPOINT,
   DEMO_ROLE,
+  NO_POLICIES,
   createSimulatedEnvironment,
   type SimulatedEnvironment,
 } from '../../src/cli/simulated-environment';
 import type { ModelBehaviour } from '../../src/sim';
-import type { RolloutStore } from '../../src/store';
+import type { RolloutRecord, RolloutStore } from '../../src/store';
 
 /**
  * Polls a little slower than the defaults (fewer quiet points, so fewer whole rollouts to replay);
@@ -62,10 +66,10 @@ export class CrashPlan {
   }
 }
 
-/** One host process: its engine and the port wrappers it talks through. */
+/** One host process: the controller's handler and the port wrappers it talks through. */
 export class Host {
   private deadAt?: string;
-  readonly engine: RolloutEngine;
+  readonly handler: (event: unknown) => Promise<HandlerResult>;
   readonly store: RolloutStore;
 
   constructor(
@@ -121,14 +125,20 @@ export class Host {
       listPendingApprovals: () => this.alive(() => inner.listPendingApprovals()),
     };
     this.store = store;
-    this.engine = new RolloutEngine({
-      store,
-      endpoints: endpoints as EndpointControl,
-      alarms: alarms as AlarmControl,
-      events: env.lifecycle,
-      clock: env.sim.clock,
-      settings: CRASH_ENGINE_SETTINGS,
-    });
+    const quiet = () => undefined;
+    this.handler = createControllerHandler(
+      {
+        store,
+        policies: NO_POLICIES,
+        endpoints: endpoints as EndpointControl,
+        alarms: alarms as AlarmControl,
+        events: env.lifecycle,
+        clock: env.sim.clock,
+        settings: CRASH_ENGINE_SETTINGS,
+        newId: () => ROLLOUT_ID,
+      },
+      { logger: { info: quiet, warn: quiet, error: quiet } },
+    );
   }
 
   get dead(): boolean {
@@ -166,56 +176,71 @@ export const ROLLOUT_ID = 'r-crash00001';
 export interface WorldRun {
   env: SimulatedEnvironment;
   plan: CrashPlan;
-  final: StepResult;
+  final: { record: RolloutRecord };
   /** Hosts used: 1 without a crash, 2 with one. */
   hosts: number;
-  /** What the crashed host's run ended with (it must have failed). */
+  /** What the crashed host's invocation ended with (it must have failed). */
   crashError?: unknown;
 }
 
-/** Runs one whole rollout in a fresh world, crashing the host at interruption point `crashAt`. */
+/**
+ * Runs one whole rollout in a fresh world, started by a Rollout Command and driven by the simulated
+ * EventBridge, crashing the host at interruption point `crashAt`.
+ */
 export async function runWorld(scenario: CrashScenario, crashAt?: number): Promise<WorldRun> {
   const env = createSimulatedEnvironment({ sim: { requestsPerMinute: 120 } });
+  env.bridge.close();
   const candidateArn = env.approveNewVersion(scenario.candidate);
   const plan = new CrashPlan(crashAt);
-  const drive = (host: Host) =>
-    runRollout(host.engine, ROLLOUT_ID, {
-      time: env.time(),
-      drainEvents: () => env.drainEvents(),
-      between: async (result) => {
-        if (scenario.promoteAtGate && result.view.status === 'awaitingPromotion') {
-          return host.engine.command(ROLLOUT_ID, { type: 'PROMOTE', by: 'crash-test' });
-        }
-        return undefined;
-      },
-    });
-
-  const first = new Host(env, plan);
-  let final: StepResult | undefined;
+  let host = new Host(env, plan);
+  let hosts = 1;
   let crashError: unknown;
-  try {
-    await first.engine.start({
-      endpointName: DEMO_ENDPOINT,
+  const bridge = new SimEventBridge(env.sim, {
+    async target(event) {
+      const serving = host;
+      try {
+        return await serving.handler(event);
+      } catch (error) {
+        // A new process takes the next invocation (Lambda's retry of this one included).
+        if (serving.dead && serving === host) {
+          crashError = error;
+          host = new Host(env, plan);
+          hosts++;
+        }
+        throw error;
+      }
+    },
+  });
+  bridge.put(
+    bridge.commandEvent({
+      command: 'start',
+      endpoint: DEMO_ENDPOINT,
       modelPackageArn: candidateArn,
       executionRoleArn: DEMO_ROLE,
       strategy: scenario.strategy,
       finalBake: '3m',
       candidateAlarms: DEMO_CANDIDATE_ALARMS,
       requestedBy: 'crash-test',
-      rolloutId: ROLLOUT_ID,
-    });
-    final = await drive(first);
-  } catch (error) {
-    if (!first.dead) throw error;
-    crashError = error;
+    }),
+  );
+  let record: RolloutRecord | undefined;
+  if (scenario.promoteAtGate) {
+    bridge.between = async () => {
+      const current = await env.store.get(ROLLOUT_ID);
+      if (current?.status === 'awaitingPromotion' && current.version !== promotedAt) {
+        promotedAt = current.version;
+        bridge.put(bridge.commandEvent({ command: 'promote', rolloutId: ROLLOUT_ID, requestedBy: 'crash-test' }));
+      }
+    };
   }
-  if (crashAt !== undefined && !first.dead) {
+  let promotedAt: number | undefined;
+  await bridge.runUntil(async () => {
+    record = await env.store.get(ROLLOUT_ID);
+    return record !== undefined && TERMINAL_STATUSES.includes(record.status);
+  }, 180);
+  if (crashAt !== undefined && hosts === 1) {
     throw new Error(`crash point ${crashAt} was never reached (${plan.points.length} points passed)`);
   }
-  if (!first.dead) return { env, plan, final: final!, hosts: 1 };
-  if (final !== undefined) throw new Error(`the host crashed at ${plan.crashedAt} but its run still ended`);
-  // A new process: a fresh engine over the same store and the same cloud.
-  const second = new Host(env, plan);
-  final = await drive(second);
-  return { env, plan, final, hosts: 2, crashError };
+  if (hosts > 2) throw new Error(`${hosts} hosts used for one crash`);
+  return { env, plan, final: { record: record! }, hosts, ...(hosts > 1 ? { crashError } : {}) };
 }

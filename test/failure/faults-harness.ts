@@ -133,6 +133,11 @@ export class FaultHarness {
     return this.bridge.pending;
   }
 
+  /** Forgets the events not delivered yet (a test that delivers its own). */
+  discardPending(): void {
+    this.bridge.discardPending();
+  }
+
   /** One invocation; an error the handler throws is recorded (Lambda would retry) and returned. */
   async deliver(event: unknown): Promise<HandlerResult | { thrown: unknown }> {
     try {

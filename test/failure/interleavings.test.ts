@@ -14,6 +14,7 @@ import { candidateAlarmName } from '../../src/engine/names';
 import type { SimEvent } from '../../src/sim';
 import type { RolloutRecord } from '../../src/store';
 import { ENDPOINT, FaultHarness, HEALTHY, TERMINAL } from './faults-harness';
+import { approvalEventOf } from '../handlers/harness';
 
 const PROPERTY_RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 const POLICY_ALARM = 'churn-prod-5xx';
@@ -116,14 +117,7 @@ class World {
     const arns = [this.h.approveNewVersion(HEALTHY)];
     if (s.twoVersions) arns.push(this.h.approveNewVersion(s.newerIsBad ? BAD : HEALTHY));
     // Approvals are delivered by the actions (and again by the drain), in whatever order they say.
-    this.approvals = arns.map((arn) =>
-      this.h.pending.find(
-        (e) =>
-          e['detail-type'] === 'SageMaker Model Package State Change' &&
-          e.detail.ModelPackageArn === arn &&
-          e.detail.ModelApprovalStatus === 'Approved',
-      )!,
-    );
+    this.approvals = arns.map((arn) => approvalEventOf(this.h.sim, arn));
     this.h.discardPending();
   }
 
