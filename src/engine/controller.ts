@@ -5,6 +5,7 @@
 import { SmRolloutError, isSmRolloutError, summarizeError } from '../errors';
 import { isTerminal } from '../../statemachines/describe';
 import type { RolloutRecord } from '../store/types';
+import { parseAlarmReasonData } from './alarm-reason';
 import { RolloutEngine, type CommandRequest, type EngineDeps, type StepResult } from './engine';
 import type { AlarmControl, AlarmState } from './ports';
 import type { StartRolloutRequest } from './start-request';
@@ -365,7 +366,7 @@ export class RolloutController {
           now: this.now(),
           alarmName: event.alarmName,
           stateReason: event.reason,
-          ...(event.reasonData ? { reasonData: event.reasonData } : {}),
+          ...parseAlarmReasonData(event.reasonData),
         },
         record,
       );

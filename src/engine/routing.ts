@@ -2,6 +2,7 @@
 // into rollout events for the rollouts they concern. Shared by the Lambda handler and local hosts.
 import type { RolloutEvent } from '../../statemachines/contract';
 import type { RolloutRecord } from '../store/types';
+import { parseAlarmReasonData } from './alarm-reason';
 
 export interface AwsEvent {
   id?: string;
@@ -29,7 +30,7 @@ export function rolloutEventsFor(event: AwsEvent, record: RolloutRecord, now: nu
         now,
         alarmName,
         stateReason: state.reason ?? 'ALARM',
-        ...(typeof state.reasonData === 'string' ? { reasonData: state.reasonData } : {}),
+        ...parseAlarmReasonData(typeof state.reasonData === 'string' ? state.reasonData : undefined),
       },
     ];
   }
