@@ -85,7 +85,15 @@ export type RollbackReason =
 export type RolloutEvent =
   | { type: 'TICK'; now: number }
   | { type: 'ENDPOINT_CHANGED'; now: number; status?: string }
-  | { type: 'ALARM_FIRED'; now: number; alarmName: string; stateReason: string; reasonData?: string }
+  | {
+      type: 'ALARM_FIRED';
+      now: number;
+      alarmName: string;
+      stateReason: string;
+      /** The recent values that tripped the alarm, already read out of CloudWatch's reason data by the host. */
+      datapoints?: number[];
+      threshold?: number;
+    }
   | { type: 'PAUSE'; now: number; by: string }
   | { type: 'RESUME'; now: number; by: string }
   | { type: 'PROMOTE'; now: number; by: string; full?: boolean }
@@ -135,7 +143,7 @@ export interface CheckResult extends Stamped {
 }
 
 export interface AlarmReading extends Stamped {
-  firing: { alarmName: string; stateReason: string; reasonData?: string }[];
+  firing: { alarmName: string; stateReason: string; datapoints?: number[]; threshold?: number }[];
   states: { alarmName: string; state: string }[];
 }
 

@@ -2,7 +2,9 @@
 // the weights, and why a command does not apply right now.
 import type { SnapshotFrom } from 'xstate';
 import type { RolloutCommand } from './contract';
-import { describeReason, type RolloutContext, type rolloutMachine } from './rollout';
+import type { RolloutContext } from './context';
+import { describeReason } from './facts';
+import type { rolloutMachine } from './rollout';
 
 export type RolloutSnapshot = SnapshotFrom<typeof rolloutMachine>;
 

@@ -5,6 +5,7 @@
 import { SmRolloutError, isSmRolloutError, summarizeError, type ErrorCode } from '../errors';
 import { isTerminal } from '../../statemachines/describe';
 import type { RolloutRecord } from './ports';
+import { parseAlarmReasonData } from './alarm-reason';
 import { RolloutEngine, type CommandRequest, type EngineDeps, type StepResult } from './engine';
 import type { AlarmControl, AlarmState } from './ports';
 import type { AlarmEvent, ApprovalEvent, CommandEvent } from './intake';
@@ -351,7 +352,7 @@ export class RolloutController {
           now: this.now(),
           alarmName: event.alarmName,
           stateReason: event.reason,
-          ...(event.reasonData ? { reasonData: event.reasonData } : {}),
+          ...parseAlarmReasonData(event.reasonData),
         },
         record,
       );

@@ -13,6 +13,7 @@ import type {
   RolloutInput,
   RolloutInputWithBaseline,
 } from '../../statemachines/contract';
+import { parseAlarmReasonData } from './alarm-reason';
 import type { AlarmControl, EndpointControl, EndpointState, ProductionVariantSpec, Tag } from './ports';
 
 type Unstamped<T> = Omit<T, 'at'>;
@@ -353,7 +354,7 @@ export function createRolloutEffects(deps: {
           .map((s) => ({
             alarmName: s.alarmName,
             stateReason: s.reason,
-            ...(s.reasonData ? { reasonData: s.reasonData } : {}),
+            ...parseAlarmReasonData(s.reasonData),
           })),
         states: states.map((s) => ({ alarmName: s.alarmName, state: s.state })),
       };

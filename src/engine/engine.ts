@@ -18,7 +18,7 @@ import {
   viewRollout,
   type RolloutView,
 } from '../../statemachines/describe';
-import { rolloutMachine, type TimelineNote } from '../../statemachines/rollout';
+import { describeFact, rolloutMachine, type TimelineNote } from '../../statemachines/rollout';
 import type { RolloutRecord, RolloutStore, TimelineEntry } from './ports';
 import { createRolloutActors } from './actors';
 import { createRolloutEffects, type RolloutEffects } from './effects';
@@ -274,8 +274,8 @@ export class RolloutEngine {
         rolloutId: record.id,
         seq: record.timelineLength + i,
         at,
-        kind: note.kind,
-        message: note.message,
+        kind: note.fact.kind,
+        message: describeFact(note.fact),
         ...(note.detail ? { detail: note.detail } : {}),
       }));
       const next: RolloutRecord = {
@@ -325,7 +325,7 @@ export class RolloutEngine {
           modelPackageArn: record.modelPackageArn,
           weights: note.detail.weights,
           step: note.detail.step,
-          reason: note.message,
+          reason: describeFact(note.fact),
         },
       }));
     if (events.length === 0) return;

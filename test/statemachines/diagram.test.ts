@@ -22,8 +22,25 @@ describe('docs/rollout-machine.md', () => {
       'PROMOTE [fullPromotion]',
       'invokes readAlarms',
       'live_paused --> live_flow_history : RESUME',
+      'done checkEndpoint [checkPhase: ready]',
+      'always [stepIs: bake]',
+      'error removeCandidate [retryableError: rollback]',
     ]) {
       expect(diagram).toContain(text);
     }
+  });
+
+  it('shows a named condition on every guarded edge (no inline guards in the chart)', () => {
+    const inline = renderRolloutDiagram()
+      .split('\n')
+      .filter((line) => line.includes('[guarded]'));
+    // An inline guard has no name to show: name it in setup({ guards }) in statemachines/guards.ts.
+    expect(inline).toEqual([]);
+  });
+
+  it('explains every named guard in its legend', () => {
+    const diagram = renderRolloutDiagram();
+    const used = new Set([...diagram.matchAll(/ \[(\w+)(?::[^\]]*)?\]$/gm)].map((m) => m[1]!));
+    for (const guard of used) expect(diagram).toContain(`- \`${guard}\`: `);
   });
 });

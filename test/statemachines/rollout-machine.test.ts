@@ -152,7 +152,8 @@ describe('alarms roll back', () => {
         {
           alarmName: 'churn-5xx',
           stateReason: 'Threshold Crossed',
-          reasonData: '{"recentDatapoints":[7.5],"threshold":5}',
+          datapoints: [7.5],
+          threshold: 5,
         },
       ],
       states: [{ alarmName: 'churn-5xx', state: 'ALARM' }],

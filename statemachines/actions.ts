@@ -1,0 +1,279 @@
+// The rollout machine's named actions: every change to its context, and the timeline facts it
+// emits. The chart in rollout.ts refers to them by name, with params where instances differ.
+import { assign, emit, type ParameterizedObject } from 'xstate';
+import type { RollbackReason, RolloutEvent } from './contract';
+import {
+  alarmReadingOf,
+  applyResultOf,
+  baselineOf,
+  checkResultOf,
+  cleanupResultOf,
+  currentStep,
+  errorOf,
+  resolvedBaselineOf,
+  shiftTarget,
+  stepNumber,
+  timeOf,
+  watchedAlarms,
+  type ChangePurpose,
+  type MachineEvent,
+  type RolloutContext,
+} from './context';
+import { buildChange, deploysCandidate, failureFromCheck } from './endpoint-change';
+import { LIFECYCLE_OF_FACT, type FactKind, type TimelineFact, type TimelineNote } from './facts';
+
+type Params = ParameterizedObject['params'] | undefined;
+type ActionArgs = { context: RolloutContext; event: RolloutEvent };
+
+// Standalone assign()/emit() cannot infer the machine's types (setup() would supply them by
+// context), so these two pin them once for every action below.
+function update<P extends Params = undefined>(
+  assigner: (args: ActionArgs, params: P) => Partial<RolloutContext>,
+) {
+  return assign<RolloutContext, RolloutEvent, P, RolloutEvent, never>(assigner);
+}
+
+function tell<P extends Params>(note: (args: ActionArgs, params: P) => TimelineNote) {
+  return emit<RolloutContext, RolloutEvent, P, RolloutEvent, TimelineNote>(note);
+}
+
+// ---- timeline facts -------------------------------------------------------------------------
+
+function byOf(event: MachineEvent): string {
+  return 'by' in event ? event.by : 'unknown';
+}
+
+function cleanupOf(event: MachineEvent): { removed: string[]; kept: string[] } {
+  return cleanupResultOf(event) ?? { removed: [], kept: [] };
+}
+
+/** How each fact is read off the context and the event that caused it. */
+const FACTS: {
+  [K in FactKind]: (context: RolloutContext, event: MachineEvent) => Extract<TimelineFact, { kind: K }>;
+} = {
+  started: (c) => ({
+    kind: 'started',
+    rolloutId: c.rolloutId,
+    requestedBy: c.requestedBy,
+    modelPackageArn: c.modelPackageArn,
+    endpointName: c.endpointName,
+    strategy: c.plan.strategy,
+  }),
+  baseline: (c) => ({ kind: 'baseline', baseline: baselineOf(c) }),
+  candidateCreated: (c) => ({
+    kind: 'candidateCreated',
+    candidateModel: c.names.candidateModel,
+    transitionConfig: c.names.transitionConfig,
+    candidateVariant: c.names.candidateVariant,
+  }),
+  transitionLive: (c) => ({
+    kind: 'transitionLive',
+    endpointName: c.endpointName,
+    transitionConfig: c.names.transitionConfig,
+  }),
+  // Told once the shift is confirmed and stepIndex has moved on: it is about the step just done.
+  shifted: (c) => ({
+    kind: 'shifted',
+    weights: { baseline: 100 - c.candidateWeight, candidate: c.candidateWeight },
+    step: stepNumber({ ...c, stepIndex: c.stepIndex - 1 }),
+  }),
+  bakeStarted: (c) => {
+    const step = currentStep(c);
+    return {
+      kind: 'bakeStarted',
+      durationMs: step?.kind === 'bake' ? step.durationMs : 0,
+      candidateWeight: c.candidateWeight,
+      step: stepNumber(c),
+      bakeUntil: c.bakeUntil ?? c.now,
+      watching: watchedAlarms(c),
+    };
+  },
+  bakeCompleted: (c) => ({ kind: 'bakeCompleted', step: stepNumber(c) }),
+  gate: (c) => ({
+    kind: 'gate',
+    step: stepNumber(c),
+    candidateWeight: c.candidateWeight,
+    rolloutId: c.rolloutId,
+  }),
+  promoted: (c, e) => ({ kind: 'promoted', step: stepNumber(c), by: byOf(e) }),
+  promotedFull: (_c, e) => ({ kind: 'promotedFull', by: byOf(e) }),
+  paused: (c, e) => ({ kind: 'paused', step: stepNumber(c), by: byOf(e) }),
+  resumed: (c, e) => ({ kind: 'resumed', step: stepNumber(c), by: byOf(e) }),
+  retry: (_c, e) => ({ kind: 'retry', error: errorOf(e).message }),
+  alarmReadFailed: (_c, e) => ({ kind: 'alarmReadFailed', error: errorOf(e).message }),
+  promoting: (c) => ({ kind: 'promoting', finalConfig: c.names.finalConfig }),
+  finalLive: (c) => ({ kind: 'finalLive', endpointName: c.endpointName, finalConfig: c.names.finalConfig }),
+  cleanedUp: (_c, e) => ({ kind: 'cleanedUp', ...cleanupOf(e) }),
+  rollbackStarted: (c) => ({ kind: 'rollbackStarted', reason: c.rollbackReason }),
+  trafficRestored: (c) => ({ kind: 'trafficRestored', baselineVariant: baselineOf(c).variantName }),
+  reverted: (c) => ({
+    kind: 'reverted',
+    endpointName: c.endpointName,
+    originalConfig: baselineOf(c).endpointConfigName,
+  }),
+  candidateRemoved: (_c, e) => ({ kind: 'candidateRemoved', removed: cleanupOf(e).removed }),
+  succeeded: (c) => ({
+    kind: 'succeeded',
+    modelPackageArn: c.modelPackageArn,
+    endpointName: c.endpointName,
+    finalConfig: c.names.finalConfig,
+  }),
+  rolledBack: (c) => ({
+    kind: 'rolledBack',
+    reason: c.rollbackReason,
+    endpointName: c.endpointName,
+    originalConfig: c.baseline?.endpointConfigName,
+  }),
+  failed: (c) => ({
+    kind: 'failed',
+    failure: c.failure,
+    reason: c.rollbackReason,
+    endpointName: c.endpointName,
+    originalConfig: c.baseline?.endpointConfigName,
+  }),
+};
+
+// ---- rollback reasons -----------------------------------------------------------------------
+
+function alarmReason(firing: {
+  alarmName: string;
+  stateReason: string;
+  datapoints?: number[];
+  threshold?: number;
+}): RollbackReason {
+  return {
+    kind: 'alarm',
+    alarmName: firing.alarmName,
+    stateReason: firing.stateReason,
+    ...(firing.datapoints !== undefined ? { datapoints: firing.datapoints } : {}),
+    ...(firing.threshold !== undefined ? { threshold: firing.threshold } : {}),
+  };
+}
+
+/** The alarm that fired, whether the host pushed it (ALARM_FIRED) or a read found it. */
+function firedAlarm(event: MachineEvent): RollbackReason {
+  if (event.type === 'ALARM_FIRED') return alarmReason(event);
+  const first = alarmReadingOf(event)?.firing[0];
+  return first ? alarmReason(first) : { kind: 'failure', code: 'INTERNAL', message: 'alarm' };
+}
+
+function checkFailure(context: RolloutContext, event: MachineEvent): { code: string; message: string } {
+  return failureFromCheck(
+    context.change,
+    checkResultOf(event) ?? { phase: 'failed', status: 'unknown', at: 0 },
+  );
+}
+
+// ---- the actions ----------------------------------------------------------------------------
+
+export const rolloutActions = {
+  observeTime: update(({ context, event }) => ({ now: timeOf(event, context) })),
+  countRetry: update(({ context }) => ({ attempts: context.attempts + 1 })),
+  resetAttempts: update(() => ({ attempts: 0 })),
+  /** Look at an updating endpoint again after the poll interval. */
+  scheduleWake: update(({ context, event }) => ({ wakeAt: timeOf(event, context) + context.pollIntervalMs })),
+  /** While holding, wake for the next alarm read, the rollout's deadline, or (baking) the bake's end. */
+  scheduleAlarmRead: update(({ context }, params: { untilBakeEnds: boolean }) => {
+    const candidates = [context.now + context.alarmPollIntervalMs, context.startedAt + context.maxDurationMs];
+    if (params.untilBakeEnds && context.bakeUntil !== undefined) candidates.push(context.bakeUntil);
+    return { wakeAt: Math.min(...candidates) };
+  }),
+  recordBaseline: update(({ context, event }) => ({
+    baseline: resolvedBaselineOf(event) ?? context.baseline,
+  })),
+
+  /** Entering a wait for an endpoint change: what to change, and no call sent for it yet. */
+  startChange: update(({ context }, params: { purpose: ChangePurpose }) => ({
+    change: buildChange(context, params.purpose),
+    changeRequested: false,
+    attempts: 0,
+  })),
+  recordApplied: update(({ context, event }) => ({
+    changeRequested: context.changeRequested || applyResultOf(event)?.outcome === 'requested',
+    candidateDeployed: context.candidateDeployed || deploysCandidate(context.change),
+  })),
+  /** The change did not stick: the next apply is a fresh call. */
+  forgetRequest: update(() => ({ changeRequested: false })),
+
+  startBake: update(({ context, event }) => {
+    const step = currentStep(context);
+    return { bakeUntil: timeOf(event, context) + (step?.kind === 'bake' ? step.durationMs : 0) };
+  }),
+  completeShift: update(({ context }) => ({
+    candidateWeight: shiftTarget(context),
+    stepIndex: context.stepIndex + 1,
+  })),
+  completeBake: update(({ context }) => ({ stepIndex: context.stepIndex + 1, bakeUntil: undefined })),
+  passGate: update(({ context }) => ({ stepIndex: context.stepIndex + 1 })),
+  setCandidateWeight: update((_args, params: { percent: number }) => ({ candidateWeight: params.percent })),
+  recordAlarmStates: update(({ context, event }) => ({
+    alarmStates: alarmReadingOf(event)?.states ?? context.alarmStates,
+  })),
+
+  /** A paused bake keeps the time it had left, not its deadline: the pause must not eat the bake. */
+  pause: update(({ context, event }) => ({
+    pausedBy: event.type === 'PAUSE' ? event.by : undefined,
+    bakeRemainingMs:
+      context.bakeUntil === undefined ? undefined : Math.max(0, context.bakeUntil - timeOf(event, context)),
+    bakeUntil: undefined,
+  })),
+  resume: update(({ context, event }) => ({
+    bakeUntil:
+      context.bakeRemainingMs === undefined ? undefined : timeOf(event, context) + context.bakeRemainingMs,
+    bakeRemainingMs: undefined,
+    pausedBy: undefined,
+  })),
+
+  recordAbort: update(({ event }) => ({
+    rollbackReason:
+      event.type === 'ABORT'
+        ? { kind: 'abort', by: event.by, note: event.note }
+        : { kind: 'abort', by: 'unknown' },
+  })),
+  recordAlarm: update(({ event }) => ({ rollbackReason: firedAlarm(event) })),
+  recordEndpointBroken: update(({ context, event }) => ({
+    rollbackReason: {
+      kind: 'failure',
+      code: 'UPDATE_FAILED',
+      message: `endpoint ${context.endpointName} became ${event.type === 'ENDPOINT_CHANGED' ? event.status : 'unusable'} during the rollout`,
+    },
+  })),
+  recordTimeout: update(({ context }) => ({
+    rollbackReason: { kind: 'timeout', maxDurationMs: context.maxDurationMs },
+  })),
+  /** A forward effect failed: that failure is why the rollout rolls back. */
+  recordFailure: update(({ event }, params: { prefix: string }) => {
+    const e = errorOf(event);
+    return { rollbackReason: { kind: 'failure', code: e.code, message: `${params.prefix}: ${e.message}` } };
+  }),
+  /** SageMaker would not take a forward change: roll back, saying what the endpoint showed. */
+  recordEndpointFailure: update(({ context, event }) => ({
+    rollbackReason: { kind: 'failure', ...checkFailure(context, event) },
+  })),
+  /** A rollback effect failed for good: the rollout needs a human. */
+  recordRollbackFailure: update(({ event }, params: { prefix: string }) => {
+    const e = errorOf(event);
+    return { failure: { code: e.code, message: `${params.prefix}: ${e.message}` } };
+  }),
+  recordRollbackEndpointFailure: update(({ context, event }) => ({ failure: checkFailure(context, event) })),
+  /** The candidate is live and healthy; leftovers after promotion are a warning, not a failure. */
+  recordCleanupWarning: update(({ context, event }) => ({
+    warnings: [...context.warnings, `cleanup after promotion failed: ${errorOf(event).message}`],
+  })),
+
+  /** Emits a timeline fact with where the rollout stands (for a completed shift, that step). */
+  note: tell(({ context, event }, params: { fact: FactKind }) => {
+    const fact = FACTS[params.fact](context, event);
+    const lifecycle = LIFECYCLE_OF_FACT[params.fact];
+    const step = fact.kind === 'shifted' ? fact.step : stepNumber(context);
+    return {
+      type: 'timeline',
+      fact,
+      ...(lifecycle ? { lifecycle } : {}),
+      detail: {
+        weights: { baseline: 100 - context.candidateWeight, candidate: context.candidateWeight },
+        step,
+      },
+    };
+  }),
+};

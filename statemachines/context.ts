@@ -1,0 +1,141 @@
+// What the rollout machine remembers between events (persisted in every snapshot, read by hosts
+// through describe.ts), and the readers of it and of incoming events that guards, actions and
+// facts share.
+import type { Step } from '../src/plan/types';
+import type {
+  AlarmReading,
+  ApplyResult,
+  Baseline,
+  CheckResult,
+  CleanupResult,
+  CreateCandidateResult,
+  EndpointChange,
+  ResolveBaselineResult,
+  RollbackReason,
+  RolloutEvent,
+  RolloutInput,
+} from './contract';
+
+export interface RolloutContext extends RolloutInput {
+  /** Latest time the machine has seen (event `now` or effect `at`). */
+  now: number;
+  /** Index into plan.steps of the step being run. */
+  stepIndex: number;
+  /** Candidate's share of traffic as last confirmed on the endpoint. */
+  candidateWeight: number;
+  bakeUntil?: number;
+  /** Bake time left when a user paused mid-bake; the bake resumes with it. */
+  bakeRemainingMs?: number;
+  /** When the host should wake this rollout next, if nothing else happens first. */
+  wakeAt?: number;
+  /** The endpoint change being applied / waited for. */
+  change?: EndpointChange;
+  /** Whether this machine sent the call for `change` (so an unchanged endpoint means it failed). */
+  changeRequested: boolean;
+  /** Retries of the current effect. */
+  attempts: number;
+  /** The endpoint may run a config with the candidate: rollback must restore traffic and revert. */
+  candidateDeployed: boolean;
+  pausedBy?: string;
+  rollbackReason?: RollbackReason;
+  /** Why the rollback itself failed (terminal `failed`). */
+  failure?: { code: string; message: string };
+  /** Non-fatal problems worth a human's attention (cleanup that could not finish, ...). */
+  warnings: string[];
+  alarmStates: { alarmName: string; state: string }[];
+}
+
+export type ChangePurpose = 'transition' | 'final' | 'shift' | 'restore' | 'revert';
+
+export const FORWARD_RETRY_LIMIT = 5;
+export const ROLLBACK_RETRY_LIMIT = 12;
+
+/** Forward steps give up into a rollback soon; a rollback keeps trying longer before it needs a human. */
+export type RetryMode = 'forward' | 'rollback';
+
+export function retryLimit(mode: RetryMode): number {
+  return mode === 'forward' ? FORWARD_RETRY_LIMIT : ROLLBACK_RETRY_LIMIT;
+}
+
+export type EffectResult =
+  ResolveBaselineResult | CreateCandidateResult | ApplyResult | CheckResult | AlarmReading | CleanupResult;
+
+/**
+ * What guards and actions really receive: the events a host sends, or an invoked effect settling.
+ * setup() types them with the host's events only, so the readers below take this wider union and
+ * tell the effect results apart by their fields.
+ */
+export type MachineEvent =
+  | RolloutEvent
+  | { type: `xstate.done.actor.${string}`; output: EffectResult }
+  | { type: `xstate.error.actor.${string}`; error: unknown };
+
+function outputOf(event: MachineEvent): EffectResult | undefined {
+  return 'output' in event ? event.output : undefined;
+}
+
+export function checkResultOf(event: MachineEvent): CheckResult | undefined {
+  const output = outputOf(event);
+  return output && 'phase' in output ? output : undefined;
+}
+
+export function applyResultOf(event: MachineEvent): ApplyResult | undefined {
+  const output = outputOf(event);
+  return output && 'outcome' in output ? output : undefined;
+}
+
+export function alarmReadingOf(event: MachineEvent): AlarmReading | undefined {
+  const output = outputOf(event);
+  return output && 'firing' in output ? output : undefined;
+}
+
+export function cleanupResultOf(event: MachineEvent): CleanupResult | undefined {
+  const output = outputOf(event);
+  return output && 'removed' in output ? output : undefined;
+}
+
+export function resolvedBaselineOf(event: MachineEvent): Baseline | undefined {
+  const output = outputOf(event);
+  return output && 'baseline' in output ? output.baseline : undefined;
+}
+
+/** Time enters only here: an event's `now`, or an effect result's `at`. */
+export function timeOf(event: MachineEvent, context: RolloutContext): number {
+  if ('now' in event) return event.now;
+  return outputOf(event)?.at ?? context.now;
+}
+
+/** A failed effect's error as the host's error family describes it (code, message, retryable). */
+export function errorOf(event: MachineEvent): { code: string; message: string; retryable: boolean } {
+  const e = 'error' in event ? event.error : undefined;
+  if (e && typeof e === 'object') {
+    const code = 'code' in e && typeof e.code === 'string' ? e.code : 'AWS_ERROR';
+    const message = 'message' in e && typeof e.message === 'string' ? e.message : String(e);
+    return { code, message, retryable: 'retryable' in e && e.retryable === true };
+  }
+  return { code: 'AWS_ERROR', message: String(e), retryable: false };
+}
+
+export function baselineOf(context: RolloutContext): Baseline {
+  if (!context.baseline) throw new Error('baseline is not resolved yet');
+  return context.baseline;
+}
+
+export function currentStep(context: RolloutContext): Step | undefined {
+  return context.plan.steps[context.stepIndex];
+}
+
+/** The step a person would name: 1-based, and the last one once the plan has run out. */
+export function stepNumber(context: RolloutContext): { index: number; total: number } {
+  const total = context.plan.steps.length;
+  return { index: Math.min(context.stepIndex + 1, total), total };
+}
+
+export function shiftTarget(context: RolloutContext): number {
+  const step = currentStep(context);
+  return step?.kind === 'setWeight' ? step.percent : context.candidateWeight;
+}
+
+export function watchedAlarms(context: RolloutContext): string[] {
+  return [...context.alarms, ...context.candidateAlarms.map((a) => a.alarmName)];
+}

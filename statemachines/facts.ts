@@ -1,0 +1,200 @@
+// What a rollout tells its timeline: one fact per thing that happened, carrying the data, and the
+// one place that turns facts (and rollback reasons) into the English people read.
+import type { Baseline, LifecycleDetailType, RollbackReason } from './contract';
+
+/** A step as a person names it: 1-based, out of the plan's total. */
+export interface StepNumber {
+  index: number;
+  total: number;
+}
+
+export interface Weights {
+  baseline: number;
+  candidate: number;
+}
+
+export type TimelineFact =
+  | {
+      kind: 'started';
+      rolloutId: string;
+      requestedBy: string;
+      modelPackageArn: string;
+      endpointName: string;
+      strategy: string;
+    }
+  | { kind: 'baseline'; baseline: Baseline }
+  | { kind: 'candidateCreated'; candidateModel: string; transitionConfig: string; candidateVariant: string }
+  | { kind: 'transitionLive'; endpointName: string; transitionConfig: string }
+  | { kind: 'shifted'; weights: Weights; step: StepNumber }
+  | {
+      kind: 'bakeStarted';
+      durationMs: number;
+      candidateWeight: number;
+      step: StepNumber;
+      bakeUntil: number;
+      watching: string[];
+    }
+  | { kind: 'bakeCompleted'; step: StepNumber }
+  | { kind: 'gate'; step: StepNumber; candidateWeight: number; rolloutId: string }
+  | { kind: 'promoted'; step: StepNumber; by: string }
+  | { kind: 'promotedFull'; by: string }
+  | { kind: 'paused'; step: StepNumber; by: string }
+  | { kind: 'resumed'; step: StepNumber; by: string }
+  | { kind: 'retry'; error: string }
+  | { kind: 'alarmReadFailed'; error: string }
+  | { kind: 'promoting'; finalConfig: string }
+  | { kind: 'finalLive'; endpointName: string; finalConfig: string }
+  | { kind: 'cleanedUp'; removed: string[]; kept: string[] }
+  | { kind: 'rollbackStarted'; reason?: RollbackReason }
+  | { kind: 'trafficRestored'; baselineVariant: string }
+  | { kind: 'reverted'; endpointName: string; originalConfig: string }
+  | { kind: 'candidateRemoved'; removed: string[] }
+  | { kind: 'succeeded'; modelPackageArn: string; endpointName: string; finalConfig: string }
+  | { kind: 'rolledBack'; reason?: RollbackReason; endpointName: string; originalConfig?: string }
+  | {
+      kind: 'failed';
+      failure?: { code: string; message: string };
+      reason?: RollbackReason;
+      endpointName: string;
+      originalConfig?: string;
+    };
+
+export type FactKind = TimelineFact['kind'];
+
+/** What the machine emits: a fact, where the rollout stood, and the lifecycle event it also is. */
+export interface TimelineNote {
+  type: 'timeline';
+  fact: TimelineFact;
+  lifecycle?: LifecycleDetailType;
+  detail: { weights: Weights; step: StepNumber };
+}
+
+/** The facts that are also published as lifecycle events (EventBridge detail-types). */
+export const LIFECYCLE_OF_FACT: Partial<Record<FactKind, LifecycleDetailType>> = {
+  started: 'Rollout Started',
+  shifted: 'Traffic Shifted',
+  paused: 'Rollout Paused',
+  resumed: 'Rollout Resumed',
+  rollbackStarted: 'Rollback Started',
+  succeeded: 'Rollout Succeeded',
+  rolledBack: 'Rollout Rolled Back',
+  failed: 'Rollout Failed',
+};
+
+export function describeReason(reason: RollbackReason | undefined): string {
+  if (!reason) return 'unknown reason';
+  switch (reason.kind) {
+    case 'alarm':
+      return `alarm ${reason.alarmName} fired: ${reason.stateReason}`;
+    case 'abort':
+      return `aborted by ${reason.by}${reason.note ? `: ${reason.note}` : ''}`;
+    case 'failure':
+      return `${reason.message} [${reason.code}]`;
+    case 'timeout':
+      return `exceeded the maximum rollout duration (${Math.round(reason.maxDurationMs / 60000)} min)`;
+  }
+}
+
+function stepLabel(step: StepNumber): string {
+  return `step ${step.index}/${step.total}`;
+}
+
+function isoTime(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+function formatMs(ms: number): string {
+  const s = Math.round(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = s % 60;
+  return [h ? `${h}h` : '', m ? `${m}m` : '', r || (!h && !m) ? `${r}s` : ''].join('');
+}
+
+/** The timeline message for a fact; the CLI, the store and lifecycle events all show this text. */
+export function describeFact(fact: TimelineFact): string {
+  switch (fact.kind) {
+    case 'started':
+      return (
+        `Rollout ${fact.rolloutId} started by ${fact.requestedBy}: ${fact.modelPackageArn} onto ` +
+        `endpoint ${fact.endpointName} with strategy ${fact.strategy}`
+      );
+    case 'baseline': {
+      const b = fact.baseline;
+      return (
+        `Baseline is variant ${b.variantName} (model ${b.modelName}, ${b.instanceCount} × ${b.instanceType ?? 'instances'}) ` +
+        `on config ${b.endpointConfigName}`
+      );
+    }
+    case 'candidateCreated':
+      return (
+        `Created candidate model ${fact.candidateModel} and transition config ` +
+        `${fact.transitionConfig} (variant ${fact.candidateVariant} at weight 0)`
+      );
+    case 'transitionLive':
+      return (
+        `Endpoint ${fact.endpointName} is InService on ${fact.transitionConfig}: ` +
+        `baseline and candidate deployed, candidate at 0%`
+      );
+    case 'shifted':
+      return (
+        `Traffic shifted: baseline ${fact.weights.baseline}% / candidate ${fact.weights.candidate}% ` +
+        `(${stepLabel(fact.step)})`
+      );
+    case 'bakeStarted':
+      return (
+        `Baking ${formatMs(fact.durationMs)} at ${fact.candidateWeight}% (${stepLabel(fact.step)}) until ` +
+        `${isoTime(fact.bakeUntil)}; watching ${fact.watching.length ? fact.watching.join(', ') : 'no alarms'}`
+      );
+    case 'bakeCompleted':
+      return `Bake of ${stepLabel(fact.step)} completed; alarms quiet`;
+    case 'gate':
+      return (
+        `Waiting at a manual gate (${stepLabel(fact.step)}, candidate at ${fact.candidateWeight}%): ` +
+        `run \`sm-rollout promote ${fact.rolloutId}\` to continue or \`sm-rollout abort ${fact.rolloutId}\` to roll back`
+      );
+    case 'promoted':
+      return `Manual gate (${stepLabel(fact.step)}) passed: promoted by ${fact.by}`;
+    case 'promotedFull':
+      return `Full promotion requested by ${fact.by}: skipping the remaining steps`;
+    case 'paused':
+      return `Paused by ${fact.by} at ${stepLabel(fact.step)}`;
+    case 'resumed':
+      return `Resumed by ${fact.by} at ${stepLabel(fact.step)}`;
+    case 'retry':
+      return `Retrying later: ${fact.error}`;
+    case 'alarmReadFailed':
+      return `Could not read alarm states: ${fact.error}`;
+    case 'promoting':
+      return `Promoting: creating final config ${fact.finalConfig} (candidate only)`;
+    case 'finalLive':
+      return `Endpoint ${fact.endpointName} is InService on final config ${fact.finalConfig}`;
+    case 'cleanedUp':
+      return `Removed ${fact.removed.join(', ') || 'nothing'}; kept ${fact.kept.join(', ') || 'nothing'} for undo`;
+    case 'rollbackStarted':
+      return `Rolling back: ${describeReason(fact.reason)}`;
+    case 'trafficRestored':
+      return `All traffic is back on the baseline variant ${fact.baselineVariant}`;
+    case 'reverted':
+      return `Endpoint ${fact.endpointName} is back on its original config ${fact.originalConfig}`;
+    case 'candidateRemoved':
+      return `Removed ${fact.removed.join(', ') || 'nothing (nothing had been created)'}`;
+    case 'succeeded':
+      return (
+        `Rollout succeeded: ${fact.modelPackageArn} serves 100% of ${fact.endpointName} ` +
+        `(config ${fact.finalConfig})`
+      );
+    case 'rolledBack':
+      // The reason reads as a clause here; a trailing full stop would double up with ours.
+      return (
+        `Rolled back: ${describeReason(fact.reason).replace(/\.$/, '')}. Endpoint ${fact.endpointName} serves the baseline ` +
+        `only${fact.originalConfig !== undefined ? ` (config ${fact.originalConfig})` : ''}`
+      );
+    case 'failed':
+      return (
+        `Rollback failed and needs a human: ${fact.failure?.message ?? 'unknown error'}. It was rolling back because: ` +
+        `${describeReason(fact.reason)}. Check endpoint ${fact.endpointName} in the SageMaker console; ` +
+        `the original config is ${fact.originalConfig ?? 'unknown'}`
+      );
+  }
+}

@@ -1,0 +1,78 @@
+// The rollout machine's named conditions. Each reads the context and the event (effect results
+// arrive as the done event's output) and says yes or no; the chart names them, with params where
+// one condition serves several transitions.
+import type { Step } from '../src/plan/types';
+import type { ApplyResult, CheckResult } from './contract';
+import {
+  alarmReadingOf,
+  applyResultOf,
+  checkResultOf,
+  currentStep,
+  errorOf,
+  retryLimit,
+  timeOf,
+  type MachineEvent,
+  type RetryMode,
+  type RolloutContext,
+} from './context';
+
+type GuardArgs = { context: RolloutContext; event: MachineEvent };
+
+/** Endpoint statuses that end a hold at once: there is nothing left to bake on. */
+const BROKEN_ENDPOINT_STATUSES = ['Deleting', 'Failed', 'UpdateRollbackFailed', 'OutOfService'];
+
+export const rolloutGuards = {
+  baselineKnown: ({ context }: GuardArgs) => context.baseline !== undefined,
+  pastDeadline: ({ context, event }: GuardArgs) =>
+    timeOf(event, context) >= context.startedAt + context.maxDurationMs,
+  planDone: ({ context }: GuardArgs) => context.stepIndex >= context.plan.steps.length,
+  stepIs: ({ context }: GuardArgs, params: { kind: Step['kind'] }) =>
+    currentStep(context)?.kind === params.kind,
+  fullPromotion: ({ event }: GuardArgs) => event.type === 'PROMOTE' && event.full === true,
+  candidateMayBeLive: ({ context }: GuardArgs) => context.candidateDeployed,
+  endpointBroken: ({ event }: GuardArgs) =>
+    event.type === 'ENDPOINT_CHANGED' && BROKEN_ENDPOINT_STATUSES.includes(event.status ?? ''),
+  applyOutcome: ({ event }: GuardArgs, params: { outcome: ApplyResult['outcome'] }) =>
+    applyResultOf(event)?.outcome === params.outcome,
+  checkPhase: ({ event }: GuardArgs, params: { phase: CheckResult['phase'] }) =>
+    checkResultOf(event)?.phase === params.phase,
+  /** Idle because the earlier call never reached SageMaker (busy or throttled): make it now. */
+  changeNotSent: ({ context, event }: GuardArgs) =>
+    checkResultOf(event)?.phase === 'idle' && !context.changeRequested,
+  /** Weights that did not stick, and anything during a rollback, are worth another try. */
+  changeWorthRetrying: ({ context, event }: GuardArgs, params: { mode: RetryMode }) =>
+    checkResultOf(event)?.phase === 'idle' &&
+    (params.mode === 'rollback' || context.change?.kind === 'weights') &&
+    context.attempts < retryLimit(params.mode),
+  retryableError: ({ context, event }: GuardArgs, params: { mode: RetryMode }) =>
+    errorOf(event).retryable && context.attempts < retryLimit(params.mode),
+  alarmFiring: ({ event }: GuardArgs) => (alarmReadingOf(event)?.firing.length ?? 0) > 0,
+  /** Judged by the read's own clock: the bake is over once alarms were read quiet at or after its end. */
+  bakeOver: ({ context, event }: GuardArgs) => {
+    const reading = alarmReadingOf(event);
+    return reading !== undefined && context.bakeUntil !== undefined && reading.at >= context.bakeUntil;
+  },
+};
+
+/** Each guard in words: the legend of the generated diagram, for readers who skip the code. */
+export const GUARD_MEANINGS: Record<keyof typeof rolloutGuards, string> = {
+  baselineKnown: 'the host resolved the baseline variant before starting',
+  pastDeadline: 'the rollout has run longer than its maximum duration',
+  planDone: 'every step of the plan has run',
+  stepIs: 'the current plan step is of this kind (setWeight, bake; anything else is a manual gate)',
+  fullPromotion: 'the promote command asked to skip the remaining steps (`promote --full`)',
+  candidateMayBeLive:
+    'the endpoint may run a config with the candidate, so traffic and config must be restored',
+  endpointBroken: `the endpoint became one of ${BROKEN_ENDPOINT_STATUSES.join(', ')}`,
+  applyOutcome:
+    'applying the change reported this outcome (satisfied: already in effect, nothing to wait for)',
+  checkPhase:
+    'the endpoint check reported this phase (ready: the change is in effect; inProgress: still updating)',
+  changeNotSent: 'the change is not in effect because the call never reached SageMaker: send it now',
+  changeWorthRetrying:
+    'the change is not in effect and may be tried again (weights that did not stick, or any rollback step), within the retry limit',
+  retryableError:
+    'the effect failed with a retryable error (throttling, busy endpoint) within the retry limit',
+  alarmFiring: 'an alarm the rollout watches is in ALARM',
+  bakeOver: 'alarms were read quiet at or after the end of the bake',
+};
