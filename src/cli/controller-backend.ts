@@ -10,6 +10,7 @@ import { toSmRolloutError } from '../aws/classify-error';
 import { createAwsClients, type AwsClients } from '../aws/clients';
 import { CloudWatchAlarmControl } from '../aws/cloudwatch';
 import { SageMakerEndpointControl } from '../aws/sagemaker';
+import { systemClock } from '../engine/clock';
 import { createRolloutEffects } from '../engine/effects';
 import type { CommandRequest } from '../engine/engine';
 import type { AlarmControl, AlarmState, EndpointControl, ModelState } from '../engine/ports';
@@ -96,7 +97,7 @@ type CommandDetail =
     };
 
 const realClock: ControllerClock = {
-  now: () => Date.now(),
+  now: systemClock.now,
   async sleep(ms, signal) {
     await sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined);
   },

@@ -2,11 +2,12 @@
 // credentials from the usual SDK chain) or against the simulated cloud (`--simulate`) — keeping
 // rollouts in a file store (or a DynamoDB table) so another `sm-rollout` process can steer them.
 import { isTerminal } from '../../statemachines/describe';
+import { systemClock } from '../engine/clock';
 import type { CommandRequest, RolloutEngine } from '../engine/engine';
 import { runRollout, type RunnerTime } from '../engine/local-runner';
 import type { AlarmControl, AlarmState, EndpointControl, ModelState } from '../engine/ports';
 import type { AwsEvent } from '../engine/routing';
-import type { StartRolloutRequest } from '../engine/start-request';
+import { validateStartRequest, type StartRolloutRequest } from '../engine/start-request';
 import type { ListFilter, RolloutRecord, RolloutStore, TimelineEntry } from '../store';
 import type { FollowOptions, FollowResult, RolloutBackend, StartRequest } from './backend';
 
@@ -34,7 +35,7 @@ export class LocalBackend implements RolloutBackend {
 
   async start(request: StartRequest): Promise<RolloutRecord> {
     // The engine validates the whole request; a missing field is named there.
-    return (await this.options.engine.start(request as StartRolloutRequest)).record;
+    return (await this.options.engine.start(validateStartRequest(request as StartRolloutRequest))).record;
   }
 
   async command(rolloutId: string, command: CommandRequest): Promise<RolloutRecord> {
@@ -54,7 +55,7 @@ export class LocalBackend implements RolloutBackend {
   }
 
   async follow(rolloutId: string, options: FollowOptions): Promise<FollowResult> {
-    const realNow = this.options.realNow ?? Date.now;
+    const realNow = this.options.realNow ?? systemClock.now;
     const deadline = options.timeoutMs === undefined ? Infinity : realNow() + options.timeoutMs;
     let { record } = await this.options.engine.get(rolloutId);
     let seen = record.timelineLength;

@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchAlarmControl, createAwsClients, SageMakerEndpointControl } from '../aws';
+import { systemClock } from '../engine/clock';
 import { RolloutEngine } from '../engine/engine';
 import { storeFromSetting } from '../handlers/environment';
 import { createSimCloud, type SimCloud } from '../sim';
@@ -147,7 +148,7 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
     endpoints,
     alarms,
     events: { publish: async () => undefined },
-    clock: { now: () => Date.now() },
+    clock: systemClock,
     // Nobody delivers alarm events to a laptop: read alarm states more often instead.
     settings: { alarmPollIntervalMs: 20_000, pollIntervalMs: 20_000 },
   });
@@ -158,9 +159,9 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
     alarms,
     endpoints,
     time: {
-      now: () => Date.now(),
+      now: systemClock.now,
       advanceTo: async (t) => {
-        const ms = t - Date.now();
+        const ms = t - systemClock.now();
         if (ms > 0) await sleep(ms);
       },
     },

@@ -7,14 +7,15 @@ import { isTerminal } from '../../statemachines/describe';
 import type { RolloutRecord } from '../store/types';
 import { RolloutEngine, type CommandRequest, type EngineDeps, type StepResult } from './engine';
 import type { AlarmControl, AlarmState } from './ports';
-import type { StartRolloutRequest } from './start-request';
+import { mergeStartRequest, type StartRolloutRequest, type ValidStartRequest } from './start-request';
 
 /** What the controller needs of a policy (src/policy implements it). */
 export interface RolloutPolicy {
   modelPackageGroup: string;
   endpoint: string;
   onNewerApproval: 'supersede' | 'queue' | 'reject';
-  toStartRequest(modelPackageArn: string, requestedBy: string): StartRolloutRequest;
+  /** The validated request for one approved version; throws SmRolloutError when it cannot be made. */
+  toStartRequest(modelPackageArn: string, requestedBy: string): ValidStartRequest;
 }
 
 export interface PolicyLookup {
@@ -174,20 +175,29 @@ export class RolloutController {
       return { action: 'ignored', reason: `no policy for endpoint ${endpointName}`, endpointName };
     }
     return this.start(
-      policy.toStartRequest(pending.modelPackageArn, pending.requestedBy),
+      { endpointName, modelPackageArn: pending.modelPackageArn },
+      () => policy.toStartRequest(pending.modelPackageArn, pending.requestedBy),
       'pending approval',
     );
   }
 
-  private async start(request: StartRolloutRequest, why: string): Promise<Outcome> {
-    const endpointName = request.endpointName;
+  /**
+   * Starts the rollout `request` makes; a request that cannot be made (bad input) or an endpoint that
+   * refuses it is a refusal, reported as the outcome, not thrown.
+   */
+  private async start(
+    target: { endpointName: string; modelPackageArn: string },
+    request: () => ValidStartRequest,
+    why: string,
+  ): Promise<Outcome> {
+    const { endpointName, modelPackageArn } = target;
     try {
-      const result = await this.engine.start(request);
+      const result = await this.engine.start(request());
       this.deps.count?.('RolloutStarted');
       this.deps.log.info(`rollout started (${why})`, {
         rolloutId: result.record.id,
         endpointName,
-        modelPackageArn: request.modelPackageArn,
+        modelPackageArn,
         strategy: result.record.strategy,
       });
       await this.afterStep(result);
@@ -202,7 +212,7 @@ export class RolloutController {
       if (isSmRolloutError(error) && !error.retryable) {
         this.deps.log.error(`rollout refused: ${error.message}`, {
           endpointName,
-          modelPackageArn: request.modelPackageArn,
+          modelPackageArn,
           code: error.code,
         });
         return { action: 'refused', reason: error.message, endpointName };
@@ -241,7 +251,11 @@ export class RolloutController {
       );
     }
     const outcome = await this.releasingOnError(key, () =>
-      this.start(policy.toStartRequest(modelPackageArn, requestedBy), 'model package approved'),
+      this.start(
+        { endpointName, modelPackageArn },
+        () => policy.toStartRequest(modelPackageArn, requestedBy),
+        'model package approved',
+      ),
     );
     if (outcome.action === 'refused') {
       // A rollout started meanwhile by a duplicate delivery is not a refusal worth reporting.
@@ -459,15 +473,7 @@ export class RolloutController {
   private async handleCommand(event: CommandEvent): Promise<Outcome> {
     if (event.command === 'start') {
       const policy = this.deps.policies.forEndpoint(event.endpoint);
-      const base = policy?.toStartRequest(event.modelPackageArn, event.requestedBy);
-      const request = {
-        ...base,
-        ...event.overrides,
-        endpointName: event.endpoint,
-        modelPackageArn: event.modelPackageArn,
-        requestedBy: event.requestedBy,
-      };
-      if (!request.executionRoleArn) {
+      if (!policy && !event.overrides?.executionRoleArn) {
         const error = new SmRolloutError(
           'INVALID_INPUT',
           `executionRoleArn: endpoint ${event.endpoint} has no policy; pass --execution-role with the start command`,
@@ -476,7 +482,17 @@ export class RolloutController {
         this.deps.log.error(error.message, { endpointName: event.endpoint });
         return { action: 'refused', reason: error.message, endpointName: event.endpoint };
       }
-      return this.start(request as StartRolloutRequest, `started by ${event.requestedBy}`);
+      return this.start(
+        { endpointName: event.endpoint, modelPackageArn: event.modelPackageArn },
+        () =>
+          mergeStartRequest(policy?.toStartRequest(event.modelPackageArn, event.requestedBy), {
+            ...event.overrides,
+            endpointName: event.endpoint,
+            modelPackageArn: event.modelPackageArn,
+            requestedBy: event.requestedBy,
+          }),
+        `started by ${event.requestedBy}`,
+      );
     }
     const record = event.rolloutId
       ? await this.deps.store.get(event.rolloutId)

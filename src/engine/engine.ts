@@ -16,7 +16,7 @@ import { createRolloutActors } from './actors';
 import { createRolloutEffects, type RolloutEffects } from './effects';
 import { candidateAlarmName, newRolloutId, rolloutNames } from './names';
 import type { AlarmControl, Clock, EndpointControl, LifecycleEvent, LifecyclePublisher } from './ports';
-import { validateStartRequest, type StartRolloutRequest } from './start-request';
+import type { ValidStartRequest } from './start-request';
 
 export interface EngineSettings {
   pollIntervalMs: number;
@@ -76,11 +76,11 @@ export class RolloutEngine {
   }
 
   /**
-   * Validates the request and the endpoint (nothing is created if either is wrong), takes the
-   * endpoint's lock, and runs the rollout to its first quiet point.
+   * Checks the endpoint for a validated request (nothing is created if it is wrong), takes the
+   * endpoint's lock, and runs the rollout to its first quiet point. Raw input goes through
+   * validateStartRequest (or mergeStartRequest) first.
    */
-  async start(request: StartRolloutRequest & { rolloutId?: string }): Promise<StepResult> {
-    const valid = validateStartRequest(request);
+  async start(valid: ValidStartRequest, options: { rolloutId?: string } = {}): Promise<StepResult> {
     const active = await this.deps.store.activeForEndpoint(valid.endpointName);
     if (active) {
       throw new SmRolloutError(
@@ -92,7 +92,7 @@ export class RolloutEngine {
     }
     const baseline = await this.effects.resolveBaseline(valid);
     const now = this.deps.clock.now();
-    const id = request.rolloutId ?? (this.deps.newId ?? newRolloutId)(now);
+    const id = options.rolloutId ?? (this.deps.newId ?? newRolloutId)(now);
     const input: RolloutInput = {
       rolloutId: id,
       endpointName: valid.endpointName,
@@ -131,7 +131,7 @@ export class RolloutEngine {
     };
     // The lock is taken before any AWS change: a second start on the endpoint fails here.
     await this.deps.store.create(record, []);
-    return this.step(id, undefined);
+    return this.step(id, undefined, record);
   }
 
   /**

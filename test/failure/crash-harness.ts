@@ -5,7 +5,7 @@
 import { RolloutEngine, type StepResult } from '../../src/engine/engine';
 import { runRollout } from '../../src/engine/local-runner';
 import type { AlarmControl, EndpointControl } from '../../src/engine/ports';
-import type { StartRolloutRequest } from '../../src/engine/start-request';
+import { validateStartRequest, type StartRolloutRequest } from '../../src/engine/start-request';
 import {
   DEMO_CANDIDATE_ALARMS,
   DEMO_ENDPOINT,
@@ -194,16 +194,18 @@ export async function runWorld(scenario: CrashScenario, crashAt?: number): Promi
   let final: StepResult | undefined;
   let crashError: unknown;
   try {
-    await first.engine.start({
-      endpointName: DEMO_ENDPOINT,
-      modelPackageArn: candidateArn,
-      executionRoleArn: DEMO_ROLE,
-      strategy: scenario.strategy,
-      finalBake: '3m',
-      candidateAlarms: DEMO_CANDIDATE_ALARMS,
-      requestedBy: 'crash-test',
-      rolloutId: ROLLOUT_ID,
-    });
+    await first.engine.start(
+      validateStartRequest({
+        endpointName: DEMO_ENDPOINT,
+        modelPackageArn: candidateArn,
+        executionRoleArn: DEMO_ROLE,
+        strategy: scenario.strategy,
+        finalBake: '3m',
+        candidateAlarms: DEMO_CANDIDATE_ALARMS,
+        requestedBy: 'crash-test',
+      }),
+      { rolloutId: ROLLOUT_ID },
+    );
     final = await drive(first);
   } catch (error) {
     if (!first.dead) throw error;

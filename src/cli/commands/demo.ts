@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { runRollout } from '../../engine/local-runner';
 import type { StepResult } from '../../engine/engine';
+import { validateStartRequest } from '../../engine/start-request';
 import type { TimelineEntry } from '../../store';
 import {
   BAD_MODEL,
@@ -92,15 +93,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     `New version approved: ${packageArn} (${(candidateBehaviour.errorRate * 100).toFixed(1)}% errors, ` +
       `~${candidateBehaviour.latencyMs} ms)`,
   );
-  const started = await engine.start({
-    endpointName: DEMO_ENDPOINT,
-    modelPackageArn: packageArn,
-    executionRoleArn: DEMO_ROLE,
-    strategy,
-    ...(options.finalBake ? { finalBake: options.finalBake } : {}),
-    candidateAlarms: DEMO_CANDIDATE_ALARMS,
-    requestedBy: 'demo',
-  });
+  const started = await engine.start(
+    validateStartRequest({
+      endpointName: DEMO_ENDPOINT,
+      modelPackageArn: packageArn,
+      executionRoleArn: DEMO_ROLE,
+      strategy,
+      ...(options.finalBake ? { finalBake: options.finalBake } : {}),
+      candidateAlarms: DEMO_CANDIDATE_ALARMS,
+      requestedBy: 'demo',
+    }),
+  );
   const id = started.record.id;
   const printed = new Set<number>();
   const printEntries = (entries: TimelineEntry[]) => {

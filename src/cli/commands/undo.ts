@@ -2,9 +2,10 @@
 // rollout, as a new rollout (fast by default).
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { SmRolloutError } from '../../errors';
-import type { RolloutRecord } from '../../store';
-import type { RolloutBackend, StartRequest } from '../backend';
+import type { ValidStartRequest } from '../../engine/start-request';
+import { planUndo } from '../../engine/undo';
+import { formatDuration } from '../../plan';
+import type { StartRequest } from '../backend';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson } from '../mode';
 import { reportStarted } from './start';
@@ -28,53 +29,23 @@ Examples:
   sm-rollout undo --endpoint churn-prod --simulate --strategy Canary10Percent5Minutes
 `;
 
-/** The request that undoes the endpoint's last successful rollout. */
-export async function undoRequest(
-  backend: RolloutBackend,
-  endpointName: string,
-  overrides: { strategy?: string; finalBake?: string },
-  requestedBy: string,
-): Promise<{ request: StartRequest; undoing: RolloutRecord }> {
-  const rollouts = await backend.list({ endpointName });
-  const succeeded = rollouts.filter((r) => r.status === 'succeeded');
-  const [last, before] = succeeded;
-  if (!last) {
-    throw new SmRolloutError(
-      'ROLLOUT_NOT_FOUND',
-      `endpoint ${endpointName} has no successful rollout to undo in this store`,
-      { field: 'endpoint' },
-    );
-  }
-  // The baseline model the last rollout replaced says which package it came from; the store's
-  // history is the fallback when that model is gone.
-  const previousModel = last.input.baseline?.modelName;
-  const fromModel = previousModel
-    ? (await backend.describeModel?.(previousModel))?.modelPackageArn
-    : undefined;
-  const previousPackage = fromModel ?? before?.modelPackageArn;
-  if (!previousPackage) {
-    throw new SmRolloutError(
-      'ROLLOUT_NOT_FOUND',
-      `the model that served ${endpointName} before rollout ${last.id} (${previousModel ?? 'unknown'}) was not created ` +
-        `from a model package, so there is no version to roll back to; start a rollout of the version you want with ` +
-        `\`sm-rollout start --endpoint ${endpointName} --model-package <arn>\``,
-      { field: 'endpoint' },
-    );
-  }
-  const input = last.input;
+/** The undo request as the backends take it (fields as written); planUndo validated it. */
+function asStartRequest(request: ValidStartRequest): StartRequest {
   return {
-    undoing: last,
-    request: {
-      endpointName,
-      modelPackageArn: previousPackage,
-      executionRoleArn: input.executionRoleArn,
-      strategy: overrides.strategy ?? 'AllAtOnce',
-      finalBake: overrides.finalBake ?? '5m',
-      alarms: input.alarms,
-      candidateAlarms: input.candidateAlarms.map((a) => a.template),
-      requestedBy: `${requestedBy}, undoing ${last.id}`,
-    },
+    endpointName: request.endpointName,
+    modelPackageArn: request.modelPackageArn,
+    executionRoleArn: request.executionRoleArn,
+    strategy: request.plan.strategy,
+    finalBake: formatDuration(finalBakeMs(request)),
+    alarms: request.alarms,
+    candidateAlarms: request.candidateAlarms,
+    requestedBy: request.requestedBy,
   };
+}
+
+function finalBakeMs(request: ValidStartRequest): number {
+  const last = request.plan.steps.at(-1);
+  return last?.kind === 'bake' ? last.durationMs : 0;
 }
 
 export async function undoCommand(argv: string[], io: CliIo): Promise<number> {
@@ -100,13 +71,18 @@ export async function undoCommand(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError('--endpoint is required: the endpoint whose last rollout to undo');
   const json = wantsJson(values);
   return withBackend(values, async (backend) => {
-    const { request, undoing } = await undoRequest(
-      backend,
-      values.endpoint!,
-      { strategy: values.strategy, finalBake: values['final-bake'] },
-      values['requested-by'] ?? `${userInfo().username} (cli)`,
+    const { request, undoing } = await namingFlags(() =>
+      planUndo(
+        {
+          store: backend,
+          endpoints: { describeModel: async (name) => backend.describeModel?.(name) },
+        },
+        values.endpoint!,
+        { strategy: values.strategy, finalBake: values['final-bake'] },
+        values['requested-by'] ?? `${userInfo().username} (cli)`,
+      ),
     );
-    const record = await namingFlags(() => backend.start(request));
+    const record = await namingFlags(() => backend.start(asStartRequest(request)));
     const headline = `Started rollout ${record.id}: ${request.modelPackageArn} back onto ${record.endpointName} (undoing ${undoing.id})`;
     return reportStarted(backend, record, headline, values, io, json);
   });
