@@ -56,9 +56,9 @@ export async function apiEconomy(): Promise<BenchResult> {
     ],
     DescribeEndpointConfig: [
       1,
-      'baseline config (variants to copy); observed: once when engine.start checks the endpoint before storing ' +
-        'anything, again when the transition config is built (it copies every variant setting, which the check does ' +
-        'not keep) and once more for the final config',
+      'baseline config (variants to copy), read once when engine.start checks the endpoint before storing ' +
+        'anything; the Baseline keeps the variant and config settings, so the transition and final configs are ' +
+        'built without reading it again (rollouts saved before it kept them read it when each config is built)',
     ],
     DescribeModelPackage: [
       1,

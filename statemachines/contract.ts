@@ -32,12 +32,33 @@ export interface CandidateAlarmTemplate {
   treatMissingData: 'missing' | 'notBreaching' | 'breaching' | 'ignore';
 }
 
+/**
+ * The serving variant as the baseline config declares it (a ProductionVariant in plain data), so
+ * the configs a rollout derives from the baseline are built without reading that config again.
+ */
+export interface BaselineVariantSpec {
+  variantName: string;
+  modelName: string;
+  instanceType?: string;
+  initialInstanceCount?: number;
+  initialVariantWeight: number;
+  /** Other ProductionVariant settings with AWS's field names (VolumeSizeInGB, RoutingConfig, ...). */
+  extra?: Record<string, unknown>;
+}
+
 export interface Baseline {
   endpointConfigName: string;
   variantName: string;
   modelName: string;
   instanceType?: string;
   instanceCount: number;
+  /**
+   * The baseline config's variant and config-level settings (DataCaptureConfig, KmsKeyId, ...),
+   * read once when the baseline is resolved. Absent in snapshots saved before they were kept: the
+   * host then reads the config again.
+   */
+  variant?: BaselineVariantSpec;
+  configExtra?: Record<string, unknown>;
 }
 
 export interface RolloutInput {

@@ -4,12 +4,13 @@
 // only parse events and call it.
 import { SmRolloutError, isSmRolloutError, summarizeError, type ErrorCode } from '../errors';
 import { isTerminal } from '../../statemachines/describe';
+import { compilePlan, DEFAULT_STRATEGY } from '../plan';
 import type { RolloutRecord } from './ports';
 import { parseAlarmReasonData } from './alarm-reason';
 import { RolloutEngine, type CommandRequest, type EngineDeps, type StepResult } from './engine';
 import type { AlarmControl, AlarmState } from './ports';
 import type { AlarmEvent, ApprovalEvent, CommandEvent } from './intake';
-import type { StartRolloutRequest } from './start-request';
+import { mergeStartRequest, type ValidStartRequest } from './start-request';
 import { planUndo } from './undo';
 
 /** What the controller needs of a policy (src/policy implements it). */
@@ -17,7 +18,8 @@ export interface RolloutPolicy {
   modelPackageGroup: string;
   endpoint: string;
   onNewerApproval: 'supersede' | 'queue' | 'reject';
-  toStartRequest(modelPackageArn: string, requestedBy: string): StartRolloutRequest;
+  /** The validated request for one approved version; throws SmRolloutError when it cannot be made. */
+  toStartRequest(modelPackageArn: string, requestedBy: string): ValidStartRequest;
 }
 
 export interface PolicyLookup {
@@ -161,20 +163,29 @@ export class RolloutController {
       return { action: 'ignored', reason: `no policy for endpoint ${endpointName}`, endpointName };
     }
     return this.start(
-      policy.toStartRequest(pending.modelPackageArn, pending.requestedBy),
+      { endpointName, modelPackageArn: pending.modelPackageArn },
+      () => policy.toStartRequest(pending.modelPackageArn, pending.requestedBy),
       'pending approval',
     );
   }
 
-  private async start(request: StartRolloutRequest, why: string): Promise<Outcome> {
-    const endpointName = request.endpointName;
+  /**
+   * Starts the rollout `request` makes; a request that cannot be made (bad input) or an endpoint that
+   * refuses it is a refusal, reported as the outcome, not thrown.
+   */
+  private async start(
+    target: { endpointName: string; modelPackageArn: string },
+    request: () => ValidStartRequest,
+    why: string,
+  ): Promise<Outcome> {
+    const { endpointName, modelPackageArn } = target;
     try {
-      const result = await this.engine.start(request);
+      const result = await this.engine.start(request());
       this.deps.count?.('RolloutStarted');
       this.deps.log.info(`rollout started (${why})`, {
         rolloutId: result.record.id,
         endpointName,
-        modelPackageArn: request.modelPackageArn,
+        modelPackageArn,
         strategy: result.record.strategy,
       });
       await this.afterStep(result);
@@ -189,7 +200,7 @@ export class RolloutController {
       if (isSmRolloutError(error) && !error.retryable) {
         this.deps.log.error(`rollout refused: ${error.message}`, {
           endpointName,
-          modelPackageArn: request.modelPackageArn,
+          modelPackageArn,
           code: error.code,
         });
         return refusal(error, endpointName);
@@ -228,7 +239,11 @@ export class RolloutController {
       );
     }
     const outcome = await this.releasingOnError(key, () =>
-      this.start(policy.toStartRequest(modelPackageArn, requestedBy), 'model package approved'),
+      this.start(
+        { endpointName, modelPackageArn },
+        () => policy.toStartRequest(modelPackageArn, requestedBy),
+        'model package approved',
+      ),
     );
     if (outcome.action === 'refused') {
       // A rollout started meanwhile by a duplicate delivery is not a refusal worth reporting.
@@ -470,27 +485,28 @@ export class RolloutController {
   private async planCommand(
     event: CommandEvent,
   ): Promise<
-    | { kind: 'start'; request: StartRolloutRequest; why: string }
+    | { kind: 'start'; request: ValidStartRequest; why: string }
     | { kind: 'steer'; record: RolloutRecord; request: CommandRequest }
   > {
     if (event.command === 'start') {
       const policy = this.deps.policies.forEndpoint(event.endpoint);
-      const base = policy?.toStartRequest(event.modelPackageArn, event.requestedBy);
-      const request = {
-        ...base,
-        ...event.overrides,
-        endpointName: event.endpoint,
-        modelPackageArn: event.modelPackageArn,
-        requestedBy: event.requestedBy,
-      };
-      if (!request.executionRoleArn) {
+      const base =
+        policy?.toStartRequest(event.modelPackageArn, event.requestedBy) ??
+        (this.deps.policies.deployedElsewhere ? deployedPolicyStandIn(event) : undefined);
+      if (!base && !event.overrides.executionRoleArn) {
         throw new SmRolloutError(
           'INVALID_INPUT',
           `executionRoleArn: endpoint ${event.endpoint} has no policy; pass --execution-role with the start command`,
           { field: 'executionRoleArn' },
         );
       }
-      return { kind: 'start', request: request as StartRolloutRequest, why: `started by ${event.requestedBy}` };
+      const request = mergeStartRequest(base, {
+        ...event.overrides,
+        endpointName: event.endpoint,
+        modelPackageArn: event.modelPackageArn,
+        requestedBy: event.requestedBy,
+      });
+      return { kind: 'start', request, why: `started by ${event.requestedBy}` };
     }
     if (event.command === 'undo') {
       const { request, undoing } = await planUndo(
@@ -537,7 +553,10 @@ export class RolloutController {
       });
       return refusal(error, 'endpoint' in event ? event.endpoint : undefined);
     }
-    if (planned.kind === 'start') return this.start(planned.request, planned.why);
+    if (planned.kind === 'start') {
+      const { request } = planned;
+      return this.start(request, () => request, planned.why);
+    }
     const { record, request } = planned;
     try {
       const result = await this.engine.command(record.id, request);
@@ -567,6 +586,24 @@ export class RolloutController {
       throw error;
     }
   }
+}
+
+/**
+ * What the dry run assumes of a policy it cannot see: the deployed controller fills in the role and
+ * the rest from the endpoint's policy, so only the fields the command gives are checked here.
+ */
+function deployedPolicyStandIn(event: Extract<CommandEvent, { command: 'start' }>): ValidStartRequest {
+  return {
+    endpointName: event.endpoint,
+    modelPackageArn: event.modelPackageArn,
+    executionRoleArn: 'arn:aws:iam::000000000000:role/from-the-deployed-policy',
+    plan: compilePlan(DEFAULT_STRATEGY),
+    alarms: [],
+    candidateAlarms: [],
+    candidate: {},
+    maxDurationMs: Number.MAX_SAFE_INTEGER,
+    requestedBy: event.requestedBy,
+  };
 }
 
 /** A refused request as an outcome, keeping the error's code and field for the host that reports it. */

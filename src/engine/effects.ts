@@ -6,6 +6,7 @@ import type {
   AlarmReading,
   ApplyResult,
   Baseline,
+  BaselineVariantSpec,
   CheckResult,
   CleanupResult,
   CreateCandidateResult,
@@ -65,6 +66,20 @@ function brokenEndpointError(endpoint: EndpointState): SmRolloutError {
   );
 }
 
+/** The variant as the Baseline keeps it: plain data, only the fields a derived config copies. */
+function baselineVariantSpec(variant: ProductionVariantSpec): BaselineVariantSpec {
+  return {
+    variantName: variant.variantName,
+    modelName: variant.modelName,
+    ...(variant.instanceType !== undefined ? { instanceType: variant.instanceType } : {}),
+    ...(variant.initialInstanceCount !== undefined
+      ? { initialInstanceCount: variant.initialInstanceCount }
+      : {}),
+    initialVariantWeight: variant.initialVariantWeight,
+    ...(variant.extra ? { extra: variant.extra } : {}),
+  };
+}
+
 export function createRolloutEffects(deps: {
   endpoints: EndpointControl;
   alarms: AlarmControl;
@@ -103,23 +118,41 @@ export function createRolloutEffects(deps: {
     return spec;
   }
 
-  async function originalConfig(context: RolloutInputWithBaseline) {
-    const config = await endpoints.describeEndpointConfig(context.baseline.endpointConfigName);
+  /**
+   * The baseline variant and config-level settings that the transition and final configs copy.
+   * resolveBaseline keeps them in the Baseline, so a rollout reads the baseline config once: that
+   * read, made as the rollout starts, is also the check that the config it would roll back to
+   * exists. Reading it again here would not make rollback safer — the rollout relies on the config
+   * from the transition onwards, for as long as it bakes, and no read before the transition can
+   * vouch for later — so only snapshots saved before the Baseline kept them read the config here.
+   */
+  async function baselineConfig(context: RolloutInputWithBaseline): Promise<{
+    baselineVariant: ProductionVariantSpec;
+    configExtra?: Record<string, unknown>;
+  }> {
+    const { baseline } = context;
+    if (baseline.variant) {
+      return {
+        baselineVariant: baseline.variant,
+        ...(baseline.configExtra ? { configExtra: baseline.configExtra } : {}),
+      };
+    }
+    const config = await endpoints.describeEndpointConfig(baseline.endpointConfigName);
     if (!config) {
       throw new SmRolloutError(
         'ENDPOINT_UNSUPPORTED',
-        `the endpoint's original config ${context.baseline.endpointConfigName} no longer exists; ` +
+        `the endpoint's original config ${baseline.endpointConfigName} no longer exists; ` +
           'without it the rollout could not roll back, so it stops here',
       );
     }
-    const baselineVariant = config.variants.find((v) => v.variantName === context.baseline.variantName);
+    const baselineVariant = config.variants.find((v) => v.variantName === baseline.variantName);
     if (!baselineVariant) {
       throw new SmRolloutError(
         'ENDPOINT_UNSUPPORTED',
-        `config ${config.endpointConfigName} has no variant ${context.baseline.variantName} any more`,
+        `config ${config.endpointConfigName} has no variant ${baseline.variantName} any more`,
       );
     }
-    return { config, baselineVariant };
+    return { baselineVariant, ...(config.extra ? { configExtra: config.extra } : {}) };
   }
 
   /** Deletes a config the rollout created unless the endpoint uses it or might be moving to it. */
@@ -240,13 +273,15 @@ export function createRolloutEffects(deps: {
         modelName: variant.modelName,
         instanceType: variant.instanceType,
         instanceCount: live?.currentInstanceCount ?? variant.initialInstanceCount ?? 1,
+        variant: baselineVariantSpec(variant),
+        ...(config.extra ? { configExtra: config.extra } : {}),
       };
     },
 
     async createCandidate(context) {
       const { names, baseline } = context;
       const created: string[] = [];
-      const { config, baselineVariant } = await originalConfig(context);
+      const { baselineVariant, configExtra } = await baselineConfig(context);
       const model = await endpoints.createModel({
         modelName: names.candidateModel,
         modelPackageArn: context.modelPackageArn,
@@ -260,7 +295,7 @@ export function createRolloutEffects(deps: {
           { ...baselineVariant, initialInstanceCount: baseline.instanceCount, initialVariantWeight: 1 },
           candidateSpec(context, 0, baselineVariant),
         ],
-        extra: config.extra,
+        ...(configExtra ? { extra: configExtra } : {}),
         tags: tagsFor(context),
       });
       if (transition === 'created') created.push(`endpoint config ${names.transitionConfig}`);
@@ -361,11 +396,11 @@ export function createRolloutEffects(deps: {
     },
 
     async createFinalConfig(context) {
-      const { config, baselineVariant } = await originalConfig(context);
+      const { baselineVariant, configExtra } = await baselineConfig(context);
       const result = await endpoints.createEndpointConfig({
         endpointConfigName: context.names.finalConfig,
         variants: [candidateSpec(context, 1, baselineVariant)],
-        extra: config.extra,
+        ...(configExtra ? { extra: configExtra } : {}),
         tags: tagsFor(context),
       });
       return { created: result === 'created' ? [`endpoint config ${context.names.finalConfig}`] : [] };

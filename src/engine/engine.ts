@@ -24,7 +24,7 @@ import { createRolloutActors } from './actors';
 import { createRolloutEffects, type RolloutEffects } from './effects';
 import { candidateAlarmName, newRolloutId, rolloutNames } from './names';
 import type { AlarmControl, Clock, EndpointControl, LifecycleEvent, LifecyclePublisher } from './ports';
-import { validateStartRequest, type StartRolloutRequest, type ValidStartRequest } from './start-request';
+import type { ValidStartRequest } from './start-request';
 
 export interface EngineSettings {
   pollIntervalMs: number;
@@ -84,14 +84,14 @@ export class RolloutEngine {
   }
 
   /**
-   * Validates the request and the endpoint (nothing is created if either is wrong), takes the
-   * endpoint's lock, and runs the rollout to its first quiet point.
+   * Checks the endpoint for a validated request (nothing is created if it is wrong), takes the
+   * endpoint's lock, and runs the rollout to its first quiet point. Raw input goes through
+   * validateStartRequest (or mergeStartRequest) first.
    */
-  async start(request: StartRolloutRequest & { rolloutId?: string }): Promise<StepResult> {
-    const valid = validateStartRequest(request);
+  async start(valid: ValidStartRequest, options: { rolloutId?: string } = {}): Promise<StepResult> {
     const baseline = await this.checkStart(valid);
     const now = this.deps.clock.now();
-    const id = request.rolloutId ?? (this.deps.newId ?? newRolloutId)(now);
+    const id = options.rolloutId ?? (this.deps.newId ?? newRolloutId)(now);
     const input: RolloutInput = {
       rolloutId: id,
       endpointName: valid.endpointName,
@@ -131,15 +131,15 @@ export class RolloutEngine {
     };
     // The lock is taken before any AWS change: a second start on the endpoint fails here.
     await this.deps.store.create(record, []);
-    return this.step(id, undefined);
+    return this.step(id, undefined, record);
   }
 
   /**
    * Everything `start` checks before it changes anything — the request, the endpoint's active
    * rollout, the endpoint and the package (read-only) — with no writes: a dry run.
    */
-  async preflight(request: StartRolloutRequest): Promise<void> {
-    await this.checkStart(validateStartRequest(request));
+  async preflight(valid: ValidStartRequest): Promise<void> {
+    await this.checkStart(valid);
   }
 
   private async checkStart(valid: ValidStartRequest): Promise<Baseline> {

@@ -3,7 +3,15 @@
 // A namespace import (not `{ z }`) lets the bundler drop the parts of zod we never use (all its locales).
 import * as z from 'zod';
 import { SmRolloutError } from '../errors';
-import { compilePlan, toDurationMs, type ExplicitStepInput, type Plan } from '../plan';
+import {
+  compilePlan,
+  DEFAULT_FINAL_BAKE_MS,
+  DEFAULT_STRATEGY,
+  formatDuration,
+  toDurationMs,
+  type ExplicitStepInput,
+  type Plan,
+} from '../plan';
 import type { CandidateAlarmTemplate } from '../../statemachines/contract';
 import { isSageMakerName } from './names';
 
@@ -46,7 +54,7 @@ const startRequestSchema = z.object({
   executionRoleArn: z.string().regex(ROLE_ARN, {
     message: 'use an IAM role ARN SageMaker can assume, e.g. arn:aws:iam::111122223333:role/sagemaker-exec',
   }),
-  strategy: z.union([z.string().min(1), z.array(z.any())]).default('Canary10Percent5Minutes'),
+  strategy: z.union([z.string().min(1), z.array(z.any())]).default(DEFAULT_STRATEGY),
   finalBake: z.union([z.string(), z.number()]).optional(),
   alarms: z.array(z.string().min(1).max(255)).max(100, 'at most 100 alarms').default([]),
   candidateAlarms: z.array(candidateAlarmTemplateSchema).max(10).default([]),
@@ -117,17 +125,102 @@ export function validateStartRequest(request: StartRolloutRequest): ValidStartRe
   const r = parsed.data;
   const plan = compilePlan(r.strategy as string | ExplicitStepInput[], { finalBake: r.finalBake });
   const maxDurationMs = toDurationMs(r.maxDuration, 'maxDuration');
+  return checkedWhole(
+    {
+      endpointName: r.endpointName,
+      modelPackageArn: r.modelPackageArn,
+      executionRoleArn: r.executionRoleArn,
+      plan,
+      alarms: [...new Set(r.alarms)],
+      candidateAlarms: r.candidateAlarms,
+      candidate: r.candidate,
+      maxDurationMs,
+      requestedBy: r.requestedBy,
+    },
+    r.maxDuration,
+  );
+}
+
+/** What may be laid over a validated request: any of its fields, as a person or pipeline writes them. */
+export type StartRequestOverrides = Partial<StartRolloutRequest>;
+
+/**
+ * A validated request with overrides laid over it (a person's `--strategy`, `--alarm`, ... over the
+ * endpoint's policy): only the fields the overrides give are checked, then the whole (maxDuration
+ * outlasts the bakes, candidate alarm suffixes are distinct). Without a base the overrides are the
+ * whole request, every required field included. An override of the strategy keeps the base's
+ * final bake unless finalBake is given too; an override of finalBake alone replaces the final bake
+ * of the base's plan. Instance settings are merged field by field; alarm lists replace the base's.
+ */
+export function mergeStartRequest(
+  base: ValidStartRequest | undefined,
+  overrides: StartRequestOverrides,
+): ValidStartRequest {
+  const given = Object.fromEntries(
+    Object.entries(overrides).filter(([, value]) => value !== undefined),
+  ) as StartRequestOverrides;
+  if (!base) return validateStartRequest(given as StartRolloutRequest);
+  const mask = Object.fromEntries(
+    Object.keys(given)
+      .filter((key) => key in startRequestSchema.shape)
+      .map((key) => [key, true]),
+  ) as Partial<Record<keyof typeof startRequestSchema.shape, true>>;
+  const parsed = startRequestSchema.pick(mask).safeParse(given);
+  if (!parsed.success) throw zodToError(parsed.error);
+  const o = parsed.data as Partial<z.output<typeof startRequestSchema>>;
+  const finalBakeMs = o.finalBake === undefined ? undefined : toDurationMs(o.finalBake, 'finalBake');
+  const plan =
+    o.strategy !== undefined
+      ? compilePlan(o.strategy as string | ExplicitStepInput[], {
+          finalBake: finalBakeMs ?? finalBakeOf(base.plan),
+        })
+      : finalBakeMs !== undefined
+        ? withFinalBake(base.plan, finalBakeMs)
+        : base.plan;
+  const maxDurationMs =
+    o.maxDuration === undefined ? base.maxDurationMs : toDurationMs(o.maxDuration, 'maxDuration');
+  return checkedWhole(
+    {
+      endpointName: o.endpointName ?? base.endpointName,
+      modelPackageArn: o.modelPackageArn ?? base.modelPackageArn,
+      executionRoleArn: o.executionRoleArn ?? base.executionRoleArn,
+      plan,
+      alarms: o.alarms ? [...new Set(o.alarms)] : base.alarms,
+      candidateAlarms: o.candidateAlarms ?? base.candidateAlarms,
+      candidate: { ...base.candidate, ...o.candidate },
+      maxDurationMs,
+      requestedBy: o.requestedBy ?? base.requestedBy,
+    },
+    o.maxDuration ?? formatDuration(maxDurationMs),
+  );
+}
+
+/** A plan always ends with setWeight(100) and the final bake (src/plan/types.ts). */
+function finalBakeOf(plan: Plan): number {
+  const last = plan.steps.at(-1);
+  return last?.kind === 'bake' ? last.durationMs : DEFAULT_FINAL_BAKE_MS;
+}
+
+function withFinalBake(plan: Plan, finalBakeMs: number): Plan {
+  const last = plan.steps.at(-1);
+  const rollout = last?.kind === 'bake' ? plan.steps.slice(0, -1) : plan.steps;
+  return { strategy: plan.strategy, steps: [...rollout, { kind: 'bake', durationMs: finalBakeMs }] };
+}
+
+/** The rules over the whole request; `maxDuration` is how the request spelt it, for the message. */
+function checkedWhole(request: ValidStartRequest, maxDuration: string | number): ValidStartRequest {
+  const { plan, maxDurationMs } = request;
   const minimum = plan.steps.reduce((sum, s) => sum + (s.kind === 'bake' ? s.durationMs : 0), 0);
   if (maxDurationMs <= minimum) {
     throw new SmRolloutError(
       'INVALID_INPUT',
-      `maxDuration: ${r.maxDuration} is not longer than the plan's bakes alone (${Math.ceil(minimum / 60000)} min); ` +
+      `maxDuration: ${maxDuration} is not longer than the plan's bakes alone (${Math.ceil(minimum / 60000)} min); ` +
         'raise maxDuration or shorten the strategy',
       { field: 'maxDuration' },
     );
   }
   const suffixes = new Set<string>();
-  for (const template of r.candidateAlarms) {
+  for (const template of request.candidateAlarms) {
     if (suffixes.has(template.suffix)) {
       throw new SmRolloutError(
         'INVALID_INPUT',
@@ -139,15 +232,5 @@ export function validateStartRequest(request: StartRolloutRequest): ValidStartRe
     }
     suffixes.add(template.suffix);
   }
-  return {
-    endpointName: r.endpointName,
-    modelPackageArn: r.modelPackageArn,
-    executionRoleArn: r.executionRoleArn,
-    plan,
-    alarms: [...new Set(r.alarms)],
-    candidateAlarms: r.candidateAlarms,
-    candidate: r.candidate,
-    maxDurationMs,
-    requestedBy: r.requestedBy,
-  };
+  return request;
 }

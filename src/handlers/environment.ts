@@ -8,9 +8,10 @@ import {
   SageMakerEndpointControl,
 } from '../aws';
 import { SmRolloutError } from '../errors';
+import { systemClock } from '../engine/clock';
 import type { ControllerDeps, PolicyLookup, RolloutPolicy } from '../engine/controller';
 import type { LifecyclePublisher } from '../engine/ports';
-import { loadPolicies, policyToStartRequest, type Policy, type PolicySet } from '../policy';
+import { loadPolicies, policyStartRequest, type Policy, type PolicySet } from '../policy';
 import { DynamoRolloutStore, FileRolloutStore, MemoryRolloutStore, type RolloutStore } from '../store';
 
 export interface Warn {
@@ -42,7 +43,7 @@ function asRolloutPolicy(policy: Policy): RolloutPolicy {
     endpoint: policy.endpoint,
     onNewerApproval: policy.onNewerApproval,
     toStartRequest: (modelPackageArn, requestedBy) =>
-      policyToStartRequest(policy, modelPackageArn, requestedBy),
+      policyStartRequest(policy, modelPackageArn, requestedBy),
   };
 }
 
@@ -85,6 +86,6 @@ export async function controllerDepsFromEnvironment(
     endpoints: new SageMakerEndpointControl(clients.sagemaker),
     alarms: new CloudWatchAlarmControl(clients.cloudwatch),
     events: bus ? new EventBridgeLifecyclePublisher(clients.eventbridge, bus) : NO_EVENTS,
-    clock: { now: () => Date.now() },
+    clock: systemClock,
   };
 }

@@ -4,7 +4,7 @@
 export type { DurationMs, Percent, Plan, Step } from './types';
 export { formatDuration, parseDuration, toDurationMs } from './duration';
 export type { ExplicitStepInput } from './explicit-steps';
-export { compilePlan, DEFAULT_FINAL_BAKE_MS, STRATEGY_PRESETS } from './strategy';
+export { compilePlan, DEFAULT_FINAL_BAKE_MS, DEFAULT_STRATEGY, STRATEGY_PRESETS } from './strategy';
 export type { CompilePlanOptions } from './strategy';
 export { describeStep, summarizePlan } from './summary';
 export type { PlanSummary } from './summary';

@@ -15,6 +15,8 @@ export interface CompilePlanOptions {
 
 /** Ten minutes at 100% before the baseline goes: long enough for a bad model's alarms to fire. */
 export const DEFAULT_FINAL_BAKE_MS: DurationMs = 10 * 60_000;
+/** The strategy a rollout or policy that names none gets. */
+export const DEFAULT_STRATEGY = 'Canary10Percent5Minutes';
 
 const MINUTE = 60_000;
 

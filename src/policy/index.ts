@@ -12,7 +12,7 @@ export {
   policySchema,
 } from './schema';
 export type { OnNewerApproval, Policy, PolicyCheck, PolicyInput, PolicyProblem } from './schema';
-export { InvalidPolicyFileError, loadPolicies, parsePolicies, policySet, policyToStartRequest } from './load';
+export { InvalidPolicyFileError, loadPolicies, parsePolicies, policySet, policyStartRequest } from './load';
 export type { PolicySet } from './load';
 export { summarizePolicy } from './summary';
 export { renderPolicyJsonSchema } from './json-schema';

@@ -1,8 +1,9 @@
 // Reading policy files (YAML or JSON, told apart by content) into a checked PolicySet, with every
-// problem pointed at its line; and turning a policy plus an approved version into a start request.
+// problem pointed at its line; and turning a policy plus an approved version into a validated start
+// request.
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import type { StartRolloutRequest } from '../engine/start-request';
+import { mergeStartRequest, type ValidStartRequest } from '../engine/start-request';
 import { SmRolloutError } from '../errors';
 import { checkPolicyDocument, type Policy } from './schema';
 
@@ -77,14 +78,15 @@ export function policySet(source: string, policies: readonly Policy[]): PolicySe
 const MODEL_PACKAGE_GROUP_OF_ARN = /:model-package\/([^/]+)\/\d+$/;
 
 /**
- * The start request a policy makes for one approved version. Refuses a version of another group,
- * so an approval can never roll the wrong model onto the policy's endpoint.
+ * The validated start request a policy makes for one approved version: the policy's plan and time
+ * limit as checked with the policy file, so nothing is parsed twice. Refuses a version of another
+ * group, so an approval can never roll the wrong model onto the policy's endpoint.
  */
-export function policyToStartRequest(
+export function policyStartRequest(
   policy: Policy,
   modelPackageArn: string,
   requestedBy: string,
-): StartRolloutRequest {
+): ValidStartRequest {
   const group = MODEL_PACKAGE_GROUP_OF_ARN.exec(modelPackageArn)?.[1];
   if (group !== undefined && group !== policy.modelPackageGroup) {
     throw new SmRolloutError(
@@ -94,18 +96,19 @@ export function policyToStartRequest(
       { field: 'modelPackageArn' },
     );
   }
-  return {
+  const fromPolicy: ValidStartRequest = {
     endpointName: policy.endpoint,
     modelPackageArn,
     executionRoleArn: policy.executionRoleArn,
-    strategy: policy.strategy,
-    ...(policy.finalBake === undefined ? {} : { finalBake: policy.finalBake }),
-    alarms: [...policy.alarms],
+    plan: policy.plan,
+    alarms: [...new Set(policy.alarms)],
     candidateAlarms: policy.candidateAlarms.map((template) => ({ ...template })),
     candidate: { ...policy.candidate },
-    maxDuration: policy.maxDuration,
+    maxDurationMs: policy.maxDurationMs,
     requestedBy,
   };
+  // The policy's fields were checked with its file; what the approval brings is checked here.
+  return mergeStartRequest(fromPolicy, { modelPackageArn, requestedBy });
 }
 
 interface ReadDocument {

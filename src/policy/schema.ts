@@ -13,7 +13,7 @@ import { suggestKey } from './suggest';
 
 const NAME_RULE = '1–63 letters, digits and hyphens, starting and ending with a letter or digit';
 
-export const DEFAULT_STRATEGY = 'Canary10Percent5Minutes';
+export { DEFAULT_STRATEGY };
 export const DEFAULT_MAX_DURATION = '4h';
 export const ON_NEWER_APPROVAL = ['supersede', 'queue', 'reject'] as const;
 export type OnNewerApproval = (typeof ON_NEWER_APPROVAL)[number];

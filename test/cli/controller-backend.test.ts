@@ -25,7 +25,7 @@ import {
   type SimulatedEnvironment,
 } from '../../src/cli/simulated-environment';
 import type { AlarmControl } from '../../src/engine/ports';
-import type { StartRolloutRequest } from '../../src/engine/start-request';
+import { validateStartRequest, type StartRolloutRequest } from '../../src/engine/start-request';
 import { SmRolloutError } from '../../src/errors';
 import { DynamoRolloutStore, type RolloutRecord, type TimelineEntry } from '../../src/store';
 import { startDynalite, type DynaliteServer } from '../store/dynalite-server';
@@ -89,13 +89,15 @@ function controllerActs(env: SimulatedEnvironment, options: { eventId?: string }
   eventbridge.on(PutEventsCommand).callsFake(async (input: PutEventsCommandInput) => {
     const d = JSON.parse(input.Entries![0]!.Detail!) as Detail;
     if (d.command === 'start') {
-      await env.engine.start({
-        endpointName: d.endpoint as string,
-        modelPackageArn: d.modelPackageArn as string,
-        executionRoleArn: (d.executionRoleArn as string | undefined) ?? DEMO_ROLE,
-        requestedBy: d.requestedBy as string,
-        ...(d.strategy ? { strategy: d.strategy as string } : {}),
-      });
+      await env.engine.start(
+        validateStartRequest({
+          endpointName: d.endpoint as string,
+          modelPackageArn: d.modelPackageArn as string,
+          executionRoleArn: (d.executionRoleArn as string | undefined) ?? DEMO_ROLE,
+          requestedBy: d.requestedBy as string,
+          ...(d.strategy ? { strategy: d.strategy as string } : {}),
+        }),
+      );
     } else {
       const by = d.requestedBy as string;
       const id = d.rolloutId as string;
@@ -116,13 +118,15 @@ function controllerSilent(eventId = 'ev-lost') {
 
 async function startDirect(env: SimulatedEnvironment, strategy = '10%,pause,100%'): Promise<RolloutRecord> {
   const modelPackageArn = env.approveNewVersion(HEALTHY_MODEL);
-  const { record } = await env.engine.start({
-    endpointName: DEMO_ENDPOINT,
-    modelPackageArn,
-    executionRoleArn: DEMO_ROLE,
-    strategy,
-    requestedBy: 'tests',
-  });
+  const { record } = await env.engine.start(
+    validateStartRequest({
+      endpointName: DEMO_ENDPOINT,
+      modelPackageArn,
+      executionRoleArn: DEMO_ROLE,
+      strategy,
+      requestedBy: 'tests',
+    }),
+  );
   return record;
 }
 
@@ -230,12 +234,14 @@ describe('ControllerBackend.start', () => {
     const modelPackageArn = env.approveNewVersion(HEALTHY_MODEL);
     clock.onSleep = async (n) => {
       if (n === 3) {
-        await env.engine.start({
-          endpointName: DEMO_ENDPOINT,
-          modelPackageArn,
-          executionRoleArn: DEMO_ROLE,
-          requestedBy: 'bob',
-        });
+        await env.engine.start(
+          validateStartRequest({
+            endpointName: DEMO_ENDPOINT,
+            modelPackageArn,
+            executionRoleArn: DEMO_ROLE,
+            requestedBy: 'bob',
+          }),
+        );
       }
     };
 

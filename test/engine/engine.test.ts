@@ -27,6 +27,7 @@ import type {
   TimelineEntry,
 } from '../../src/store';
 import { ROLLOUT_MACHINE_VERSION } from '../../statemachines/contract';
+import { validateStartRequest } from '../../src/engine/start-request';
 
 /** A store that forwards to another, records every successful save, and can run work just before a save. */
 class SpyStore implements RolloutStore {
@@ -105,14 +106,16 @@ async function startRollout(
   engine = env.engine,
 ) {
   const modelPackageArn = env.approveNewVersion(behaviour);
-  return engine.start({
-    endpointName: DEMO_ENDPOINT,
-    modelPackageArn,
-    executionRoleArn: DEMO_ROLE,
-    strategy: 'Canary10Percent5Minutes',
-    candidateAlarms: DEMO_CANDIDATE_ALARMS,
-    requestedBy: 'tests',
-  });
+  return engine.start(
+    validateStartRequest({
+      endpointName: DEMO_ENDPOINT,
+      modelPackageArn,
+      executionRoleArn: DEMO_ROLE,
+      strategy: 'Canary10Percent5Minutes',
+      candidateAlarms: DEMO_CANDIDATE_ALARMS,
+      requestedBy: 'tests',
+    }),
+  );
 }
 
 /** Wakes the rollout whenever it asks, until `done` holds for a step. */

@@ -1,6 +1,10 @@
 // Starting a rollout is validated once, at the edge: every bad field fails with its name and the
 // fix, before anything in AWS is touched.
-import { validateStartRequest, type StartRolloutRequest } from '../../src/engine/start-request';
+import {
+  mergeStartRequest,
+  validateStartRequest,
+  type StartRolloutRequest,
+} from '../../src/engine/start-request';
 import { thrown } from '../plan/thrown';
 
 const VALID: StartRolloutRequest = {
@@ -160,5 +164,86 @@ describe('validateStartRequest', () => {
     expect(empty.message).toMatch(/Canary10Percent5Minutes/);
     const wrongType = errorFor({ strategy: 7 });
     expect(wrongType.message).toMatch(/Canary10Percent5Minutes/);
+  });
+});
+
+describe('mergeStartRequest', () => {
+  const base = validateStartRequest({
+    ...VALID,
+    strategy: 'Canary10Percent5Minutes',
+    finalBake: '20m',
+    alarms: ['churn-5xx'],
+    candidateAlarms: [alarm('5xx')],
+    candidate: { instanceType: 'ml.m5.large', instanceCount: 2 },
+    maxDuration: '2h',
+    requestedBy: 'policy',
+  });
+  const finalBakeOf = (request: { plan: { steps: { kind: string; durationMs?: number }[] } }) =>
+    request.plan.steps.at(-1)!.durationMs;
+
+  it('without overrides is the base, untouched', () => {
+    expect(mergeStartRequest(base, {})).toEqual(base);
+  });
+
+  it('without a base validates the overrides as the whole request, with the same errors', () => {
+    expect(mergeStartRequest(undefined, VALID)).toEqual(validateStartRequest(VALID));
+    const missing = thrown(() => mergeStartRequest(undefined, { endpointName: 'churn-prod' }));
+    expect(missing.field).toBe('modelPackageArn');
+    expect(missing.message).toMatch(/^modelPackageArn: is required; give a versioned model package ARN/);
+  });
+
+  it('a strategy override keeps the base final bake; a final bake override alone replaces it', () => {
+    const strategy = mergeStartRequest(base, { strategy: '10%,5m,pause,50%' });
+    expect(strategy.plan.strategy).toBe('10%,5m,pause,50%');
+    expect(finalBakeOf(strategy)).toBe(20 * 60_000);
+    const finalBake = mergeStartRequest(base, { finalBake: '3m' });
+    expect(finalBake.plan.steps.slice(0, -1)).toEqual(base.plan.steps.slice(0, -1));
+    expect(finalBakeOf(finalBake)).toBe(3 * 60_000);
+    expect(finalBakeOf(mergeStartRequest(base, { strategy: 'AllAtOnce', finalBake: '1m' }))).toBe(60_000);
+  });
+
+  it('lays alarms, role, time limit and instance settings over the base', () => {
+    const merged = mergeStartRequest(base, {
+      alarms: ['a', 'a', 'b'],
+      executionRoleArn: 'arn:aws:iam::123456789012:role/other',
+      maxDuration: '3h',
+      candidate: { instanceCount: 4 },
+      requestedBy: 'alice',
+    });
+    expect(merged).toMatchObject({
+      alarms: ['a', 'b'],
+      candidateAlarms: base.candidateAlarms,
+      executionRoleArn: 'arn:aws:iam::123456789012:role/other',
+      maxDurationMs: 3 * 3_600_000,
+      candidate: { instanceType: 'ml.m5.large', instanceCount: 4 },
+      requestedBy: 'alice',
+      plan: base.plan,
+    });
+    expect(mergeStartRequest(base, { alarms: undefined }).alarms).toEqual(['churn-5xx']);
+  });
+
+  it('checks only what the overrides give, with the texts validateStartRequest uses', () => {
+    const strategy = thrown(() => mergeStartRequest(base, { strategy: 'bogus' }));
+    expect(strategy.code).toBe('INVALID_PLAN');
+    expect(strategy.field).toBe('strategy');
+    const finalBake = thrown(() => mergeStartRequest(base, { finalBake: 'soon' }));
+    expect(finalBake.code).toBe('INVALID_DURATION');
+    expect(finalBake.field).toBe('finalBake');
+    const role = thrown(() => mergeStartRequest(base, { executionRoleArn: 'sagemaker-exec' }));
+    expect(role.field).toBe('executionRoleArn');
+    expect(role.message).toMatch(/^executionRoleArn: use an IAM role ARN/);
+    const instance = thrown(() => mergeStartRequest(base, { candidate: { instanceType: 'm5.large' } }));
+    expect(instance.field).toBe('candidate.instanceType');
+  });
+
+  it('then checks the whole: maxDuration outlasts the bakes, alarm suffixes are distinct', () => {
+    const given = thrown(() => mergeStartRequest(base, { maxDuration: '25m' }));
+    expect(given.field).toBe('maxDuration');
+    expect(given.message).toContain("maxDuration: 25m is not longer than the plan's bakes alone (25 min)");
+    const fromBase = thrown(() => mergeStartRequest(base, { strategy: 'linear(10, 15m)' }));
+    expect(fromBase.field).toBe('maxDuration');
+    expect(fromBase.message).toContain("maxDuration: 2h is not longer than the plan's bakes alone (155 min)");
+    const suffix = thrown(() => mergeStartRequest(base, { candidateAlarms: [alarm('x'), alarm('x')] }));
+    expect(suffix.message).toBe('candidateAlarms: suffix "x" is used twice');
   });
 });

@@ -16,6 +16,7 @@ import {
 import { isTerminal } from '../../statemachines/describe';
 import { DynamoRolloutStore, type RolloutStore } from '../../src/store';
 import { startDynalite, type DynaliteServer } from '../store/dynalite-server';
+import { validateStartRequest } from '../../src/engine/start-request';
 
 const N = 8;
 const MINUTE = 60_000;
@@ -82,15 +83,17 @@ async function startRace(strategy: string): Promise<Race> {
       }),
   );
   const arn = env.approveNewVersion(HEALTHY_MODEL);
-  const started = await engines[0]!.start({
-    endpointName: DEMO_ENDPOINT,
-    modelPackageArn: arn,
-    executionRoleArn: DEMO_ROLE,
-    strategy,
-    finalBake: '3m',
-    candidateAlarms: DEMO_CANDIDATE_ALARMS,
-    requestedBy: 'race-test',
-  });
+  const started = await engines[0]!.start(
+    validateStartRequest({
+      endpointName: DEMO_ENDPOINT,
+      modelPackageArn: arn,
+      executionRoleArn: DEMO_ROLE,
+      strategy,
+      finalBake: '3m',
+      candidateAlarms: DEMO_CANDIDATE_ALARMS,
+      requestedBy: 'race-test',
+    }),
+  );
   return { env, engines, saved, refused, id: started.record.id, conflicts: 0, errors: [] };
 }
 

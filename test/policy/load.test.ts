@@ -1,10 +1,10 @@
-// Reading policy files from disk (YAML or JSON, by content) and turning a policy into the start
-// request the engine validates.
+// Reading policy files from disk (YAML or JSON, by content) and turning a policy into a validated
+// start request.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { validateStartRequest } from '../../src/engine/start-request';
-import { InvalidPolicyFileError, loadPolicies, parsePolicies, policyToStartRequest } from '../../src/policy';
+import { InvalidPolicyFileError, loadPolicies, parsePolicies, policyStartRequest } from '../../src/policy';
 import { thrown } from '../plan/thrown';
 import { EXAMPLE_YAML, file, policy } from './fixtures';
 
@@ -90,42 +90,64 @@ describe('loadPolicies', () => {
   });
 });
 
-describe('policyToStartRequest', () => {
-  it('maps the example policy onto a start request the engine accepts', () => {
+describe('policyStartRequest', () => {
+  it('makes the validated request of the example policy: its plan and time limit as checked', () => {
     const p = parsePolicies(EXAMPLE_YAML, 'policies.yaml').forGroup('churn-model')!;
-    const request = policyToStartRequest(p, ARN, 'approval:churn-model/7');
+    const request = policyStartRequest(p, ARN, 'approval:churn-model/7');
     expect(request).toEqual({
       endpointName: 'churn-prod',
       modelPackageArn: ARN,
       executionRoleArn: 'arn:aws:iam::111122223333:role/churn-sagemaker-exec',
-      strategy: 'Canary10Percent5Minutes',
-      finalBake: '10m',
+      plan: p.plan,
       alarms: ['churn-prod-5xx', 'churn-prod-p99-latency'],
-      candidateAlarms: [expect.objectContaining({ suffix: '5xx-rate', threshold: 0.05 })],
+      candidateAlarms: p.candidateAlarms,
       candidate: { instanceType: 'ml.m5.large', instanceCount: 2 },
-      maxDuration: '4h',
+      maxDurationMs: 4 * 3_600_000,
       requestedBy: 'approval:churn-model/7',
     });
-    const valid = validateStartRequest(request);
-    expect(valid.plan).toEqual(p.plan);
-    expect(valid.maxDurationMs).toBe(4 * 3_600_000);
-    expect(valid.candidateAlarms).toEqual(p.candidateAlarms);
+    expect(request.plan.strategy).toBe('Canary10Percent5Minutes');
+    expect(request.plan.steps.at(-1)).toEqual({ kind: 'bake', durationMs: 10 * 60_000 });
+    // The same request as the policy's fields written out and validated from scratch.
+    expect(request).toEqual(
+      validateStartRequest({
+        endpointName: p.endpoint,
+        modelPackageArn: ARN,
+        executionRoleArn: p.executionRoleArn,
+        strategy: p.strategy,
+        finalBake: p.finalBake,
+        alarms: p.alarms,
+        candidateAlarms: p.candidateAlarms,
+        candidate: p.candidate,
+        maxDuration: p.maxDuration,
+        requestedBy: 'approval:churn-model/7',
+      }),
+    );
   });
 
-  it('a policy with defaults and an explicit step list also passes', () => {
+  it('a policy with defaults and an explicit step list also makes one', () => {
     const p = parsePolicies(
       file(policy({ strategy: [{ setWeight: 10 }, { bake: '5m' }, { pause: true }] })),
       'policies.json',
     ).policies[0]!;
-    const request = policyToStartRequest(p, ARN, 'ci');
-    expect(request).not.toHaveProperty('finalBake');
-    expect(validateStartRequest(request).plan).toEqual(p.plan);
+    const request = policyStartRequest(p, ARN, 'ci');
+    expect(request.plan).toEqual(p.plan);
+    expect(request.plan.steps.at(-1)).toEqual({ kind: 'bake', durationMs: 10 * 60_000 });
+  });
+
+  it('checks what the approval brings: the package ARN and who asked', () => {
+    const p = parsePolicies(EXAMPLE_YAML, 'policies.yaml').policies[0]!;
+    const arn = thrown(() =>
+      policyStartRequest(p, 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/churn-model', 'ci'),
+    );
+    expect(arn.field).toBe('modelPackageArn');
+    expect(arn.message).toMatch(/^modelPackageArn: use a versioned model package ARN/);
+    expect(thrown(() => policyStartRequest(p, ARN, '')).field).toBe('requestedBy');
   });
 
   it('refuses a version of another group', () => {
     const p = parsePolicies(EXAMPLE_YAML, 'policies.yaml').policies[0]!;
     const error = thrown(() =>
-      policyToStartRequest(p, 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/fraud-model/3', 'ci'),
+      policyStartRequest(p, 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/fraud-model/3', 'ci'),
     );
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toMatch(

@@ -2,7 +2,7 @@
 // and a memory store, plus the checks every scenario repeats (traffic always served, nothing leaked).
 import { runRollout, type RunOptions } from '../../src/engine/local-runner';
 import type { StepResult } from '../../src/engine/engine';
-import type { StartRolloutRequest } from '../../src/engine/start-request';
+import { validateStartRequest, type StartRolloutRequest } from '../../src/engine/start-request';
 import type { AwsEvent } from '../../src/engine/routing';
 import type { TimelineEntry } from '../../src/store';
 import {
@@ -40,15 +40,17 @@ export async function startScenario(
   const env = createSimulatedEnvironment();
   const candidateArn = env.approveNewVersion(options.candidate ?? HEALTHY_MODEL);
   options.before?.(env);
-  const started = await env.engine.start({
-    endpointName: ENDPOINT,
-    modelPackageArn: candidateArn,
-    executionRoleArn: DEMO_ROLE,
-    strategy: 'Canary10Percent5Minutes',
-    candidateAlarms: DEMO_CANDIDATE_ALARMS,
-    requestedBy: 'scenario-test',
-    ...request,
-  });
+  const started = await env.engine.start(
+    validateStartRequest({
+      endpointName: ENDPOINT,
+      modelPackageArn: candidateArn,
+      executionRoleArn: DEMO_ROLE,
+      strategy: 'Canary10Percent5Minutes',
+      candidateAlarms: DEMO_CANDIDATE_ALARMS,
+      requestedBy: 'scenario-test',
+      ...request,
+    }),
+  );
   const id = started.record.id;
   return {
     env,

@@ -104,3 +104,33 @@ describe('a healthy model goes live', () => {
     expect(timeline.find((e) => e.kind === 'promoted')?.message).toMatch(/promoted by alice/);
   });
 });
+
+describe('the baseline config is read once per rollout', () => {
+  const configReads = (s: Scenario) =>
+    s.env.sim.calls.filter((c) => c.operation === 'DescribeEndpointConfig' && c.outcome !== 'error');
+
+  it('when the baseline is resolved: the transition and final configs are built from what it kept', async () => {
+    const s = await startScenario({ strategy: 'Canary10Percent5Minutes' });
+    const final = await s.run();
+    expectPromoted(s, final);
+    expect(configReads(s).map((c) => c.input.EndpointConfigName)).toEqual([ORIGINAL_CONFIG]);
+    expect(final.record.input.baseline?.variant).toMatchObject({ variantName: 'AllTraffic' });
+  });
+
+  it('a rollout saved before the baseline kept its variant reads the config when it needs it', async () => {
+    const s = await startScenario({ strategy: 'Canary10Percent5Minutes' });
+    // As an older controller saved it: the Baseline without the variant and config settings.
+    const saved = (await s.env.store.get(s.id))!;
+    const strip = (baseline: Record<string, unknown> | undefined) => {
+      delete baseline?.variant;
+      delete baseline?.configExtra;
+    };
+    strip(saved.input.baseline as never);
+    strip((saved.snapshot as { context: { baseline?: Record<string, unknown> } }).context.baseline);
+    await s.env.store.save({ ...saved, version: saved.version + 1 }, saved.version, []);
+    const final = await s.run();
+    expectPromoted(s, final);
+    // At the start, then once more for the final config (the transition config was built at the start).
+    expect(configReads(s).map((c) => c.input.EndpointConfigName)).toEqual([ORIGINAL_CONFIG, ORIGINAL_CONFIG]);
+  });
+});

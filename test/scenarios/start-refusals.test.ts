@@ -9,7 +9,7 @@ import {
   createSimulatedEnvironment,
   type SimulatedEnvironment,
 } from '../../src/cli/simulated-environment';
-import type { StartRolloutRequest } from '../../src/engine/start-request';
+import { validateStartRequest, type StartRolloutRequest } from '../../src/engine/start-request';
 import { ENDPOINT, MUTATING_CALL, ORIGINAL_CONFIG, startScenario } from './harness';
 
 async function expectRefused(
@@ -21,15 +21,17 @@ async function expectRefused(
   const rolloutsBefore = (await env.store.list()).length;
   let error: unknown;
   try {
-    await env.engine.start({
-      endpointName: ENDPOINT,
-      modelPackageArn: env.approveNewVersion(HEALTHY_MODEL),
-      executionRoleArn: DEMO_ROLE,
-      strategy: 'Canary10Percent5Minutes',
-      candidateAlarms: DEMO_CANDIDATE_ALARMS,
-      requestedBy: 'scenario-test',
-      ...request,
-    });
+    await env.engine.start(
+      validateStartRequest({
+        endpointName: ENDPOINT,
+        modelPackageArn: env.approveNewVersion(HEALTHY_MODEL),
+        executionRoleArn: DEMO_ROLE,
+        strategy: 'Canary10Percent5Minutes',
+        candidateAlarms: DEMO_CANDIDATE_ALARMS,
+        requestedBy: 'scenario-test',
+        ...request,
+      }),
+    );
   } catch (e) {
     error = e;
   }

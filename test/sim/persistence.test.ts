@@ -23,6 +23,7 @@ import {
   deployTransition,
   sceneWithEndpoint,
 } from './scene';
+import { validateStartRequest } from '../../src/engine/start-request';
 
 /** What a second process gets: the state through JSON text. */
 function reload(cloud: SimCloud): SimCloud {
@@ -233,15 +234,17 @@ describe('a rollout split across two processes', () => {
     const store = new MemoryRolloutStore();
     const env = createSimulatedEnvironment({ store });
     const candidateArn = env.approveNewVersion(HEALTHY_MODEL);
-    const started = await env.engine.start({
-      endpointName: DEMO_ENDPOINT,
-      modelPackageArn: candidateArn,
-      executionRoleArn: DEMO_ROLE,
-      strategy: '10%,2m,pause,50%,2m',
-      finalBake: '5m',
-      candidateAlarms: DEMO_CANDIDATE_ALARMS,
-      requestedBy: 'persistence-test',
-    });
+    const started = await env.engine.start(
+      validateStartRequest({
+        endpointName: DEMO_ENDPOINT,
+        modelPackageArn: candidateArn,
+        executionRoleArn: DEMO_ROLE,
+        strategy: '10%,2m,pause,50%,2m',
+        finalBake: '5m',
+        candidateAlarms: DEMO_CANDIDATE_ALARMS,
+        requestedBy: 'persistence-test',
+      }),
+    );
     const id = started.record.id;
     const detached = await runRollout(env.engine, id, {
       time: env.time(),

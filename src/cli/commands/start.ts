@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import type { StartRolloutRequest } from '../../engine/start-request';
-import { loadPolicies, policyToStartRequest } from '../../policy';
+import { loadPolicies, policyStartRequest } from '../../policy';
 import type { RolloutRecord, TimelineEntry } from '../../store';
 import type { FollowResult, RolloutBackend, StartRequest } from '../backend';
 import { EXIT, UsageError, type CliIo } from '../io';
@@ -92,7 +92,22 @@ export function startRequestFromFlags(
         `--policy: the policy for ${policy.modelPackageGroup} deploys to ${policy.endpoint}, not ${flags.endpoint}`,
       );
     }
-    base = policyToStartRequest(policy, arn, requestedBy);
+    // Refuses a version of another group (and a bad ARN) before anything is sent.
+    policyStartRequest(policy, arn, requestedBy);
+    // The backends take a request as written, so the policy's fields go over as written; the
+    // backend validates the whole.
+    base = {
+      endpointName: policy.endpoint,
+      modelPackageArn: arn,
+      executionRoleArn: policy.executionRoleArn,
+      strategy: policy.strategy,
+      ...(policy.finalBake === undefined ? {} : { finalBake: policy.finalBake }),
+      alarms: [...policy.alarms],
+      candidateAlarms: policy.candidateAlarms.map((template) => ({ ...template })),
+      candidate: { ...policy.candidate },
+      maxDuration: policy.maxDuration,
+      requestedBy,
+    };
   }
   const count = flags['instance-count'];
   if (count !== undefined && !/^\d+$/.test(count)) {

@@ -1,5 +1,6 @@
 // `sm-rollout status`: a compact view of one rollout a person reads in two seconds.
 import { parseArgs } from 'node:util';
+import { systemClock } from '../../engine/clock';
 import type { RolloutRecord, TimelineEntry } from '../../store';
 import type { RolloutBackend } from '../backend';
 import { EXIT, UsageError, type CliIo } from '../io';
@@ -27,7 +28,7 @@ export async function printStatus(
   record: RolloutRecord,
   io: CliIo,
   json: boolean,
-  now = Date.now(),
+  now = systemClock.now(),
 ): Promise<void> {
   const { timeline } = await backend.get(record.id);
   const alarms = await backend.alarmStates(watchedAlarmNames(record));
@@ -61,7 +62,7 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
       record,
       io,
       json,
-      backend.mode === 'controller' || backend.mode === 'local' ? Date.now() : record.updatedAt,
+      backend.mode === 'controller' || backend.mode === 'local' ? systemClock.now() : record.updatedAt,
     );
     return EXIT.succeeded;
   });

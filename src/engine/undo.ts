@@ -1,0 +1,67 @@
+// Undo: the operation behind `sm-rollout undo`. It finds the model version that served before the
+// endpoint's last successful rollout and makes the request that puts it back, as a new rollout —
+// fast by default (AllAtOnce, 5m final bake), with the undone rollout's alarms and role.
+import { SmRolloutError } from '../errors';
+import type { RolloutRecord, RolloutStore } from '../store/types';
+import type { EndpointControl } from './ports';
+import { validateStartRequest, type ValidStartRequest } from './start-request';
+
+export const UNDO_STRATEGY = 'AllAtOnce';
+export const UNDO_FINAL_BAKE = '5m';
+
+export interface UndoDeps {
+  store: Pick<RolloutStore, 'list'>;
+  endpoints: Pick<EndpointControl, 'describeModel'>;
+}
+
+/**
+ * The validated request that undoes the endpoint's last successful rollout, and that rollout.
+ * Throws ROLLOUT_NOT_FOUND when there is none, or when the version before it cannot be known.
+ */
+export async function planUndo(
+  deps: UndoDeps,
+  endpointName: string,
+  overrides: { strategy?: string; finalBake?: string },
+  requestedBy: string,
+): Promise<{ request: ValidStartRequest; undoing: RolloutRecord }> {
+  const rollouts = await deps.store.list({ endpointName });
+  const succeeded = rollouts.filter((r) => r.status === 'succeeded');
+  const [last, before] = succeeded;
+  if (!last) {
+    throw new SmRolloutError(
+      'ROLLOUT_NOT_FOUND',
+      `endpoint ${endpointName} has no successful rollout to undo in this store`,
+      { field: 'endpoint' },
+    );
+  }
+  // The baseline model the last rollout replaced says which package it came from; the store's
+  // history is the fallback when that model is gone.
+  const previousModel = last.input.baseline?.modelName;
+  const fromModel = previousModel
+    ? (await deps.endpoints.describeModel(previousModel))?.modelPackageArn
+    : undefined;
+  const previousPackage = fromModel ?? before?.modelPackageArn;
+  if (!previousPackage) {
+    throw new SmRolloutError(
+      'ROLLOUT_NOT_FOUND',
+      `the model that served ${endpointName} before rollout ${last.id} (${previousModel ?? 'unknown'}) was not created ` +
+        `from a model package, so there is no version to roll back to; start a rollout of the version you want with ` +
+        `\`sm-rollout start --endpoint ${endpointName} --model-package <arn>\``,
+      { field: 'endpoint' },
+    );
+  }
+  const input = last.input;
+  return {
+    undoing: last,
+    request: validateStartRequest({
+      endpointName,
+      modelPackageArn: previousPackage,
+      executionRoleArn: input.executionRoleArn,
+      strategy: overrides.strategy ?? UNDO_STRATEGY,
+      finalBake: overrides.finalBake ?? UNDO_FINAL_BAKE,
+      alarms: input.alarms,
+      candidateAlarms: input.candidateAlarms.map((a) => a.template),
+      requestedBy: `${requestedBy}, undoing ${last.id}`,
+    }),
+  };
+}
