@@ -2,7 +2,7 @@
 // endpoint's last successful rollout and makes the request that puts it back, as a new rollout —
 // fast by default (AllAtOnce, 5m final bake), with the undone rollout's alarms and role.
 import { SmRolloutError } from '../errors';
-import type { RolloutRecord, RolloutStore } from '../store/types';
+import type { RolloutRecord, RolloutStore } from './ports';
 import type { EndpointControl } from './ports';
 import { validateStartRequest, type ValidStartRequest } from './start-request';
 

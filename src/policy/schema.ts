@@ -13,7 +13,8 @@ import { suggestKey } from './suggest';
 
 const NAME_RULE = '1–63 letters, digits and hyphens, starting and ending with a letter or digit';
 
-export { DEFAULT_STRATEGY };
+export { DEFAULT_STRATEGY } from '../plan';
+import { DEFAULT_STRATEGY } from '../plan';
 export const DEFAULT_MAX_DURATION = '4h';
 export const ON_NEWER_APPROVAL = ['supersede', 'queue', 'reject'] as const;
 export type OnNewerApproval = (typeof ON_NEWER_APPROVAL)[number];

@@ -12,7 +12,6 @@ import {
   ControllerBackend,
   type ControllerBackendDeps,
   type ControllerClock,
-  type ControllerStartRequest,
   openControllerBackend,
 } from '../../src/cli/controller-backend';
 import { NO_CONTROLLER_CONFIGURED } from '../../src/cli/controller-config';
@@ -27,6 +26,9 @@ import {
 import type { AlarmControl } from '../../src/engine/ports';
 import { validateStartRequest, type StartRolloutRequest } from '../../src/engine/start-request';
 import { SmRolloutError } from '../../src/errors';
+import { DEPLOYED_POLICIES, RolloutController } from '../../src/engine/controller';
+import type { StartCommandRequest } from '../../src/engine/intake';
+import { advanceTo } from '../engine/drive';
 import { DynamoRolloutStore, type RolloutRecord, type TimelineEntry } from '../../src/store';
 import { startDynalite, type DynaliteServer } from '../store/dynalite-server';
 
@@ -59,12 +61,22 @@ interface Harness {
 function harness(options: Partial<ControllerBackendDeps> = {}): Harness {
   const env = createSimulatedEnvironment();
   const clock = new FakeClock();
+  // The controller's own dry run, as the CLI runs it: the deployed policies are out of its sight.
+  const checker = new RolloutController({
+    store: env.store,
+    endpoints: env.sim.sagemaker,
+    alarms: env.sim.cloudwatch,
+    policies: DEPLOYED_POLICIES,
+    events: env.lifecycle,
+    clock: env.sim.clock,
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  });
   const backend = new ControllerBackend({
     eventbridge: new EventBridgeClient({ region: 'eu-west-1' }),
     commandBusName: BUS,
     store: env.store,
-    endpoints: env.sim.sagemaker,
     alarms: env.sim.cloudwatch,
+    check: (event) => checker.check(event),
     clock,
     commandTimeoutMs: 10_000,
     ...options,
@@ -133,7 +145,7 @@ async function startDirect(env: SimulatedEnvironment, strategy = '10%,pause,100%
 /** One step of the controller's schedule: the rollout's wake-up time comes, the engine ticks it. */
 async function tickOnce(env: SimulatedEnvironment, id: string): Promise<RolloutRecord> {
   const record = (await env.store.get(id))!;
-  await env.time().advanceTo(record.nextWakeAt ?? env.sim.clock.now() + 5_000);
+  advanceTo(env, record.nextWakeAt ?? env.sim.clock.now() + 5_000);
   return (await env.engine.tick(id)).record;
 }
 
@@ -200,7 +212,7 @@ describe('ControllerBackend.start', () => {
     const { env, backend } = harness();
     controllerActs(env);
     const modelPackageArn = env.approveNewVersion(HEALTHY_MODEL);
-    const request: StartRolloutRequest = {
+    const request: StartCommandRequest = {
       endpointName: DEMO_ENDPOINT,
       modelPackageArn,
       executionRoleArn: DEMO_ROLE,
@@ -278,14 +290,14 @@ describe('ControllerBackend.start', () => {
   });
 
   describe('refuses before sending anything', () => {
-    async function refused(h: Harness, request: Partial<ControllerStartRequest>): Promise<SmRolloutError> {
+    async function refused(h: Harness, request: Partial<StartCommandRequest>): Promise<SmRolloutError> {
       controllerActs(h.env);
       const error = await failure(
         h.backend.start({
           endpointName: DEMO_ENDPOINT,
           requestedBy: 'alice',
           ...request,
-        } as ControllerStartRequest),
+        } as StartCommandRequest),
       );
       expect(eventbridge).not.toHaveReceivedCommand(PutEventsCommand);
       return error;
@@ -382,7 +394,11 @@ describe('ControllerBackend.start', () => {
       Entries: [{ ErrorCode: 'AccessDeniedException', ErrorMessage: 'Not authorized' }],
     });
     const error = await failure(
-      backend.start({ endpointName: DEMO_ENDPOINT, modelPackageArn: env.approveNewVersion(HEALTHY_MODEL) }),
+      backend.start({
+        endpointName: DEMO_ENDPOINT,
+        modelPackageArn: env.approveNewVersion(HEALTHY_MODEL),
+        requestedBy: 'alice',
+      }),
     );
     expect(error.code).toBe('AWS_ERROR');
     expect(error.message).toBe(
@@ -400,7 +416,11 @@ describe('ControllerBackend.start', () => {
         Object.assign(new Error('Event bus x does not exist.'), { name: 'ResourceNotFoundException' }),
       );
     const error = await failure(
-      backend.start({ endpointName: DEMO_ENDPOINT, modelPackageArn: env.approveNewVersion(HEALTHY_MODEL) }),
+      backend.start({
+        endpointName: DEMO_ENDPOINT,
+        modelPackageArn: env.approveNewVersion(HEALTHY_MODEL),
+        requestedBy: 'alice',
+      }),
     );
     expect(error.code).toBe('AWS_ERROR');
     expect(error.message).toBe(

@@ -14,7 +14,7 @@ import {
   type SimulatedEnvironment,
 } from '../../src/cli/simulated-environment';
 import { RolloutEngine, type StepResult } from '../../src/engine/engine';
-import { runRollout } from '../../src/engine/local-runner';
+import { advanceTo, driveEngine } from './drive';
 import type { LifecycleEvent, LifecyclePublisher } from '../../src/engine/ports';
 import { SmRolloutError } from '../../src/errors';
 import type { ModelBehaviour } from '../../src/sim';
@@ -119,20 +119,13 @@ async function startRollout(
 }
 
 /** Wakes the rollout whenever it asks, until `done` holds for a step. */
-async function driveUntil(
+function driveUntil(
   env: SimulatedEnvironment,
   engine: RolloutEngine,
   id: string,
   done: (result: StepResult) => boolean,
 ): Promise<StepResult> {
-  const time = env.time();
-  let result = await engine.tick(id);
-  for (let i = 0; !done(result); i++) {
-    if (i > 500) throw new Error(`rollout never reached the expected point; it is ${result.view.phase}`);
-    await time.advanceTo(result.record.nextWakeAt ?? time.now() + 5_000);
-    result = await engine.tick(id);
-  }
-  return result;
+  return driveEngine(env, engine, id, done, 500);
 }
 
 const baking = (result: StepResult) => result.view.phase.startsWith('baking step 2/4');
@@ -161,7 +154,7 @@ describe('RolloutEngine: concurrent writers', () => {
     const { record } = await startRollout(env);
     const atBake = await driveUntil(env, a, record.id, baking);
     // Due for an alarm read, so B's tick has work to save too.
-    await env.time().advanceTo(atBake.record.nextWakeAt!);
+    advanceTo(env, atBake.record.nextWakeAt!);
     const before = atBake.record.version;
 
     const [paused, ticked] = await Promise.all([
@@ -190,7 +183,7 @@ describe('RolloutEngine: concurrent writers', () => {
     const b = engineOn(env, env.store);
     const { record } = await startRollout(env);
     const atBake = await driveUntil(env, a, record.id, baking);
-    await env.time().advanceTo(atBake.view.bakeUntil!);
+    advanceTo(env, atBake.view.bakeUntil!);
 
     // Just before A saves its PAUSE, B's tick completes the bake and moves on to the 100% shift.
     let interloper: StepResult | undefined;
@@ -217,7 +210,7 @@ describe('RolloutEngine: concurrent writers', () => {
 
     // And it still finishes once resumed.
     await a.command(record.id, { type: 'RESUME', by: 'alice' });
-    const final = await runRollout(b, record.id, { time: env.time(), drainEvents: () => env.drainEvents() });
+    const final = await driveEngine(env, b, record.id);
     expect(final.record.status).toBe('succeeded');
   });
 
@@ -269,10 +262,7 @@ describe('RolloutEngine: restore', () => {
     const resumed = await fresh.tick(record.id);
     expect(resumed.view.step).toEqual(atBake.view.step);
     expect(resumed.view.weights).toEqual({ baseline: 90, candidate: 10 });
-    const final = await runRollout(fresh, record.id, {
-      time: env.time(),
-      drainEvents: () => env.drainEvents(),
-    });
+    const final = await driveEngine(env, fresh, record.id);
 
     expect(final.record.status).toBe('succeeded');
     expect(env.sim.endpoint(DEMO_ENDPOINT)?.endpointConfigName).toBe(record.input.names.finalConfig);
@@ -357,10 +347,7 @@ describe('RolloutEngine: commands', () => {
     expect(again.code).toBe('COMMAND_REJECTED');
     expect(again.message).toMatch(/is already rolling back \(rolling back \(aborted by carol\)\)/);
 
-    const final = await runRollout(env.engine, id, {
-      time: env.time(),
-      drainEvents: () => env.drainEvents(),
-    });
+    const final = await driveEngine(env, env.engine, id);
     expect(final.record.status).toBe('rolledBack');
     expect(final.record.reason).toMatch(/carol/);
     const ended = await rejection(env.engine.command(id, { type: 'RESUME', by: 'bob' }));
@@ -376,7 +363,7 @@ describe('RolloutEngine: commands', () => {
     expect(paused.view.phase).toBe(
       `paused by alice at step 2/4 with the candidate at 10%, ${Math.ceil(left / 1000)}s of bake left`,
     );
-    await env.time().advanceTo(env.sim.clock.now() + 20 * 60_000);
+    advanceTo(env, env.sim.clock.now() + 20 * 60_000);
     const resumed = await env.engine.command(id, { type: 'RESUME', by: 'alice' });
     expect(resumed.view.status).toBe('running');
     expect(resumed.view.phase).toMatch(/^baking step 2\/4 at 10%/);
@@ -388,10 +375,7 @@ describe('RolloutEngine: lifecycle events and timeline', () => {
   it('publishes Started, Traffic Shifted and Succeeded in order with id, endpoint and weights', async () => {
     const env = createSimulatedEnvironment();
     const { record } = await startRollout(env);
-    const final = await runRollout(env.engine, record.id, {
-      time: env.time(),
-      drainEvents: () => env.drainEvents(),
-    });
+    const final = await driveEngine(env, env.engine, record.id);
     expect(final.record.status).toBe('succeeded');
 
     const published = env.lifecycle.published;
@@ -423,10 +407,7 @@ describe('RolloutEngine: lifecycle events and timeline', () => {
   it('publishes Rollback Started and Rollout Rolled Back naming the alarm for a bad model', async () => {
     const env = createSimulatedEnvironment();
     const { record } = await startRollout(env, BAD_MODEL);
-    const final = await runRollout(env.engine, record.id, {
-      time: env.time(),
-      drainEvents: () => env.drainEvents(),
-    });
+    const final = await driveEngine(env, env.engine, record.id);
     expect(final.record.status).toBe('rolledBack');
     expect(final.record.reason).toContain(`alarm ${record.input.candidateAlarms[0]!.alarmName} fired`);
     const types = env.lifecycle.published.map((e) => e.detailType);
@@ -437,7 +418,7 @@ describe('RolloutEngine: lifecycle events and timeline', () => {
   it('a Traffic Shifted event carries the step that shifted the traffic', async () => {
     const env = createSimulatedEnvironment();
     const { record } = await startRollout(env);
-    await runRollout(env.engine, record.id, { time: env.time(), drainEvents: () => env.drainEvents() });
+    await driveEngine(env, env.engine, record.id);
     const shifts = env.lifecycle.published.filter((e) => e.detailType === 'Traffic Shifted');
     expect(shifts.map((e) => e.detail.step)).toEqual([
       { index: 1, total: 4 },
@@ -456,10 +437,7 @@ describe('RolloutEngine: lifecycle events and timeline', () => {
   ])('a publisher that %s neither stops nor changes the rollout; warn reports it', async (_, publish) => {
     const reference = createSimulatedEnvironment();
     const { record: refRecord } = await startRollout(reference);
-    const refFinal = await runRollout(reference.engine, refRecord.id, {
-      time: reference.time(),
-      drainEvents: () => reference.drainEvents(),
-    });
+    const refFinal = await driveEngine(reference, reference.engine, refRecord.id);
 
     const env = createSimulatedEnvironment();
     const warnings: string[] = [];
@@ -473,10 +451,7 @@ describe('RolloutEngine: lifecycle events and timeline', () => {
     };
     const engine = engineOn(env, env.store, { events: failing, warn: (m) => warnings.push(m) });
     const { record } = await startRollout(env, HEALTHY_MODEL, engine);
-    const final = await runRollout(engine, record.id, {
-      time: env.time(),
-      drainEvents: () => env.drainEvents(),
-    });
+    const final = await driveEngine(env, engine, record.id);
 
     expect(final.record.status).toBe('succeeded');
     expect(calls).toBe(4);
@@ -492,10 +467,7 @@ describe('RolloutEngine: lifecycle events and timeline', () => {
   it('timeline entries have increasing seq and times and readable messages', async () => {
     const env = createSimulatedEnvironment();
     const { record } = await startRollout(env);
-    const final = await runRollout(env.engine, record.id, {
-      time: env.time(),
-      drainEvents: () => env.drainEvents(),
-    });
+    const final = await driveEngine(env, env.engine, record.id);
     const timeline = await env.store.timeline(record.id);
     expectContiguous(timeline, final.record);
     for (let i = 1; i < timeline.length; i++)

@@ -29,6 +29,7 @@ function rollout(id: string, version: number, status: RolloutStatus, at: number,
     endpointName: ENDPOINT,
     modelPackageArn: pkg(version),
     status,
+    active: !['succeeded', 'rolledBack', 'failed'].includes(status),
     phase: status,
     strategy: 'Canary10Percent5Minutes',
     requestedBy: 'ci',
@@ -76,7 +77,7 @@ function rollout(id: string, version: number, status: RolloutStatus, at: number,
 async function storeWith(...records: RolloutRecord[]): Promise<MemoryRolloutStore> {
   const store = new MemoryRolloutStore();
   for (const record of records) {
-    await store.create({ ...record, status: 'running' }, []);
+    await store.create({ ...record, status: 'running', active: true }, []);
     await store.save(record, 1, []);
   }
   return store;

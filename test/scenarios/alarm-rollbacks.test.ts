@@ -1,8 +1,7 @@
 // A bad model version is caught by an alarm during a bake: traffic goes back to the old model, the
 // endpoint returns to its original config, and everything the rollout created is removed.
 import { BAD_MODEL } from '../../src/cli/simulated-environment';
-import type { StepResult } from '../../src/engine/engine';
-import type { AwsEvent } from '../../src/engine/routing';
+import type { SimEvent } from '../../src/sim';
 import {
   ENDPOINT,
   candidateAlarmNames,
@@ -12,6 +11,7 @@ import {
   isBakingAt,
   startScenario,
   type Scenario,
+  type Step,
 } from './harness';
 
 /** The StateReason CloudWatch gave when the alarm entered ALARM. */
@@ -28,7 +28,7 @@ function alarmReason(s: Scenario, alarmName: string): string {
   return (event!.detail as { state: { reason: string } }).state.reason;
 }
 
-async function expectRolledBackOnAlarm(s: Scenario, final: StepResult, alarmName: string): Promise<void> {
+async function expectRolledBackOnAlarm(s: Scenario, final: Step, alarmName: string): Promise<void> {
   expect(final.record.status).toBe('rolledBack');
   const reason = alarmReason(s, alarmName);
   // CloudWatch's own words, with the datapoint that crossed the threshold.
@@ -55,7 +55,7 @@ function turnBadWhenBakingAt(s: Scenario, percent: number) {
   const state: { at?: number } = {};
   return {
     state,
-    between: (result: StepResult) => {
+    between: (result: Step) => {
       if (state.at === undefined && isBakingAt(result, percent)) {
         state.at = s.env.sim.clock.now();
         s.env.sim.setBehaviour(s.candidateArn, BAD_MODEL);
@@ -177,7 +177,7 @@ describe('an alarm during a bake rolls the rollout back', () => {
   it('even when the alarm event is lost: each tick reads the alarm states', async () => {
     const s = await startScenario({ strategy: 'Canary10Percent5Minutes' });
     const bad = turnBadWhenBakingAt(s, 10);
-    const dropped: AwsEvent[] = [];
+    const dropped: SimEvent[] = [];
     const final = await s.run({
       between: bad.between,
       dropEvents: (e) => {
@@ -186,7 +186,7 @@ describe('an alarm during a bake rolls the rollout back', () => {
         return lost;
       },
     });
-    expect(dropped.some((e) => (e.detail.state as { value?: string } | undefined)?.value === 'ALARM')).toBe(
+    expect(dropped.some((e) => (e.detail as { state?: { value?: string } }).state?.value === 'ALARM')).toBe(
       true,
     );
     const alarm = candidateAlarmNames(final).find((n) => n.endsWith('5xx-rate'))!;

@@ -1,6 +1,5 @@
 // SageMaker misbehaving mid-rollout: an endpoint update that fails, one SageMaker rolls back by
 // itself, and API throttling.
-import type { StepResult } from '../../src/engine/engine';
 import {
   ENDPOINT,
   ORIGINAL_CONFIG,
@@ -9,6 +8,7 @@ import {
   expectTrafficAlwaysServed,
   isBakingAt,
   startScenario,
+  type Step,
 } from './harness';
 
 const HEALTH_CHECK =
@@ -64,7 +64,7 @@ describe('a failed endpoint update', () => {
 
 describe('an endpoint update SageMaker silently rolls back (InService, old config, FailureReason set)', () => {
   async function expectSilentRollbackHandled(
-    final: StepResult,
+    final: Step,
     s: Awaited<ReturnType<typeof startScenario>>,
   ) {
     expect(final.record.status).toBe('rolledBack');
@@ -197,7 +197,7 @@ describe('throttling', () => {
         if (aborted || !isBakingAt(result, 10)) return;
         aborted = true;
         s.env.sim.injectFault({ kind: 'throttle', count: 3 });
-        return s.env.engine.command(s.id, { type: 'ABORT', by: 'alice' });
+        return s.command({ type: 'ABORT', by: 'alice' });
       },
     });
     expect(s.env.sim.calls.filter((c) => c.error?.code === 'THROTTLED')).toHaveLength(3);

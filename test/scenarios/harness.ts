@@ -1,10 +1,12 @@
-// Shared set-up for the whole-rollout scenario tests: a simulated SageMaker endpoint, the engine
-// and a memory store, plus the checks every scenario repeats (traffic always served, nothing leaked).
-import { runRollout, type RunOptions } from '../../src/engine/local-runner';
-import type { StepResult } from '../../src/engine/engine';
-import { validateStartRequest, type StartRolloutRequest } from '../../src/engine/start-request';
-import type { AwsEvent } from '../../src/engine/routing';
-import type { TimelineEntry } from '../../src/store';
+// Shared set-up for the whole-rollout scenario tests: a simulated SageMaker endpoint and the
+// controller the Lambda runs, driven by the simulated EventBridge (the cloud's events as they happen,
+// a Scheduled Event every minute), plus the checks every scenario repeats (traffic always served,
+// nothing leaked). Rollouts start from a Rollout Command, as `sm-rollout start` sends it.
+import type { CommandRequest } from '../../src/engine/engine';
+import type { StartRolloutRequest } from '../../src/engine/start-request';
+import { startCommandDetail } from '../../src/engine/intake';
+import { commandOutcome } from '../../src/cli/local-backend';
+import type { RolloutRecord, TimelineEntry } from '../../src/store';
 import {
   DEMO_CANDIDATE_ALARMS,
   DEMO_ENDPOINT,
@@ -13,23 +15,55 @@ import {
   createSimulatedEnvironment,
   type SimulatedEnvironment,
 } from '../../src/cli/simulated-environment';
-import type { ModelBehaviour } from '../../src/sim';
+import type { ModelBehaviour, SimEvent } from '../../src/sim';
+import { isTerminal } from '../../statemachines/describe';
 
 export const ENDPOINT = DEMO_ENDPOINT;
 export const ORIGINAL_CONFIG = `${DEMO_ENDPOINT}-config-0`;
 export const ORIGINAL_MODEL = `${DEMO_ENDPOINT}-model-0`;
 export const MUTATING_CALL = /^(Create|Update|Delete|Put)/;
 
+/** The rollout as its record says, with the view a person reads (status, phase, weights, step, bake). */
+export interface Step {
+  record: RolloutRecord;
+  view: {
+    status: RolloutRecord['status'];
+    phase: string;
+    weights: { baseline: number; candidate: number };
+    step: { index: number; total: number };
+    bakeUntil?: number;
+  };
+}
+
+export function stepOf(record: RolloutRecord): Step {
+  return {
+    record,
+    view: {
+      status: record.status,
+      phase: record.phase,
+      weights: record.progress?.weights ?? { baseline: 100, candidate: 0 },
+      step: record.progress?.step ?? { index: 1, total: record.input.plan.steps.length },
+      ...(record.progress?.bakeUntil !== undefined ? { bakeUntil: record.progress.bakeUntil } : {}),
+    },
+  };
+}
+
 export interface Scenario {
   env: SimulatedEnvironment;
   candidateArn: string;
   id: string;
-  started: StepResult;
-  /** Runs the rollout to its end; `between` steers it, `dropEvents` filters what the runner sees. */
+  started: Step;
+  /**
+   * Runs the rollout to its end, minute by minute; `between` (after every delivery) may steer it with
+   * `command`, `dropEvents` loses events on the way to the controller.
+   */
   run(options?: {
-    between?: RunOptions['between'];
-    dropEvents?: (e: AwsEvent) => boolean;
-  }): Promise<StepResult>;
+    between?: (step: Step) => Promise<unknown> | unknown;
+    dropEvents?: (e: SimEvent) => boolean;
+  }): Promise<Step>;
+  /** A person's command, as `sm-rollout` sends it to the controller; rejections are thrown. */
+  command(request: CommandRequest): Promise<Step>;
+  current(): Promise<Step>;
   timeline(): Promise<TimelineEntry[]>;
 }
 
@@ -39,30 +73,62 @@ export async function startScenario(
 ): Promise<Scenario> {
   const env = createSimulatedEnvironment();
   const candidateArn = env.approveNewVersion(options.candidate ?? HEALTHY_MODEL);
+  // The approval has no policy to act on here; the rollout starts from the command below.
+  await env.bridge.flush();
   options.before?.(env);
-  const started = await env.engine.start(
-    validateStartRequest({
-      endpointName: ENDPOINT,
-      modelPackageArn: candidateArn,
-      executionRoleArn: DEMO_ROLE,
-      strategy: 'Canary10Percent5Minutes',
-      candidateAlarms: DEMO_CANDIDATE_ALARMS,
-      requestedBy: 'scenario-test',
-      ...request,
-    }),
+  const outcome = commandOutcome(
+    await env.driver.send(
+      env.bridge.commandEvent(
+        startCommandDetail({
+          endpointName: ENDPOINT,
+          modelPackageArn: candidateArn,
+          executionRoleArn: DEMO_ROLE,
+          strategy: 'Canary10Percent5Minutes',
+          candidateAlarms: DEMO_CANDIDATE_ALARMS,
+          requestedBy: 'scenario-test',
+          ...request,
+        }),
+      ),
+    ),
   );
-  const id = started.record.id;
+  const id = outcome.rolloutId!;
+  const current = async () => stepOf((await env.store.get(id))!);
   return {
     env,
     candidateArn,
     id,
-    started,
-    run: ({ between, dropEvents } = {}) =>
-      runRollout(env.engine, id, {
-        time: env.time(),
-        drainEvents: () => env.drainEvents().filter((e) => !dropEvents?.(e)),
-        between,
-      }),
+    started: await current(),
+    current,
+    async command(command) {
+      commandOutcome(
+        await env.driver.send(
+          env.bridge.commandEvent({
+            command: command.type.toLowerCase() as 'pause' | 'resume' | 'promote' | 'abort',
+            rolloutId: id,
+            requestedBy: command.by,
+            ...(command.type === 'PROMOTE' && command.full ? { full: true } : {}),
+            ...(command.type === 'ABORT' && command.note ? { note: command.note } : {}),
+          }),
+        ),
+      );
+      return current();
+    },
+    async run({ between, dropEvents } = {}) {
+      if (dropEvents) env.bridge.drop = dropEvents;
+      let steering = false;
+      env.bridge.between = async () => {
+        // A command sent from `between` is itself a delivery: it does not steer again.
+        if (steering || !between) return;
+        steering = true;
+        try {
+          await between(await current());
+        } finally {
+          steering = false;
+        }
+      };
+      await env.bridge.runUntil(async () => isTerminal((await current()).record.status), 24 * 60);
+      return current();
+    },
     timeline: () => env.store.timeline(id),
   };
 }
@@ -93,15 +159,15 @@ export function expectBackOnOriginal(env: SimulatedEnvironment): void {
   expect(env.sim.modelNames()).toContain(ORIGINAL_MODEL);
 }
 
-export function candidateAlarmNames(result: StepResult): string[] {
+export function candidateAlarmNames(result: Step): string[] {
   return result.record.input.candidateAlarms.map((a) => a.alarmName);
 }
 
 /** True while the rollout holds in a bake at `percent` (optionally: the step number, 1-based). */
-export function isBakingAt(result: StepResult, percent: number): boolean {
+export function isBakingAt(result: Step, percent: number): boolean {
   return (
     result.view.status === 'running' &&
-    result.view.state.includes('baking') &&
+    result.view.phase.startsWith('baking') &&
     result.view.weights.candidate === percent
   );
 }

@@ -1,6 +1,5 @@
 // A healthy new model version goes live with each strategy preset and with an explicit step list
 // promoted by an operator at its manual gate.
-import type { StepResult } from '../../src/engine/engine';
 import {
   ENDPOINT,
   ORIGINAL_CONFIG,
@@ -9,6 +8,7 @@ import {
   expectTrafficAlwaysServed,
   startScenario,
   type Scenario,
+  type Step,
 } from './harness';
 
 /** The candidate's share of traffic each time what serves the endpoint changed. */
@@ -23,7 +23,7 @@ function candidateShares(s: Scenario, candidateVariant: string): number[] {
   return shares.filter((p, i) => i === 0 || p !== shares[i - 1]);
 }
 
-function expectPromoted(s: Scenario, final: StepResult): void {
+function expectPromoted(s: Scenario, final: Step): void {
   const { names } = final.record.input;
   expect(final.record.status).toBe('succeeded');
   const endpoint = s.env.sim.endpoint(ENDPOINT)!;
@@ -87,7 +87,7 @@ describe('a healthy model goes live', () => {
         if (s.env.sim.clock.now() - gateSeenAt < 15 * 60_000) return;
         expect(result.view.weights.candidate).toBe(10);
         promotedAt = s.env.sim.clock.now();
-        return s.env.engine.command(s.id, { type: 'PROMOTE', by: 'alice' });
+        return s.command({ type: 'PROMOTE', by: 'alice' });
       },
     });
     expectPromoted(s, final);

@@ -1,6 +1,5 @@
 // What an operator does mid-rollout: abort, pause and resume; and the maximum duration that
 // protects a rollout nobody attends to.
-import type { StepResult } from '../../src/engine/engine';
 import {
   ENDPOINT,
   expectBackOnOriginal,
@@ -9,9 +8,10 @@ import {
   isBakingAt,
   startScenario,
   type Scenario,
+  type Step,
 } from './harness';
 
-async function expectRolledBack(s: Scenario, final: StepResult, reason: RegExp): Promise<void> {
+async function expectRolledBack(s: Scenario, final: Step, reason: RegExp): Promise<void> {
   expect(final.record.status).toBe('rolledBack');
   expect(final.record.reason).toMatch(reason);
   expectBackOnOriginal(s.env);
@@ -32,7 +32,7 @@ describe('abort', () => {
       between: async (result) => {
         if (aborted || !isBakingAt(result, 10)) return;
         aborted = true;
-        return s.env.engine.command(s.id, { type: 'ABORT', by: 'alice', note: 'latency looks off' });
+        return s.command({ type: 'ABORT', by: 'alice', note: 'latency looks off' });
       },
     });
     expect(aborted).toBe(true);
@@ -46,7 +46,7 @@ describe('abort', () => {
       between: async (result) => {
         if (aborted || result.view.status !== 'awaitingPromotion') return;
         aborted = true;
-        return s.env.engine.command(s.id, { type: 'ABORT', by: 'bob' });
+        return s.command({ type: 'ABORT', by: 'bob' });
       },
     });
     expect(aborted).toBe(true);
@@ -60,11 +60,11 @@ describe('abort', () => {
       between: async (result) => {
         if (step === 'pause' && isBakingAt(result, 10)) {
           step = 'abort';
-          return s.env.engine.command(s.id, { type: 'PAUSE', by: 'carol' });
+          return s.command({ type: 'PAUSE', by: 'carol' });
         }
         if (step === 'abort' && result.view.status === 'paused') {
           step = 'done';
-          return s.env.engine.command(s.id, { type: 'ABORT', by: 'carol' });
+          return s.command({ type: 'ABORT', by: 'carol' });
         }
       },
     });
@@ -75,7 +75,7 @@ describe('abort', () => {
   it('is refused once the rollout has ended, with the reason', async () => {
     const s = await startScenario({ strategy: 'AllAtOnce' });
     await s.run();
-    await expect(s.env.engine.command(s.id, { type: 'ABORT', by: 'alice' })).rejects.toMatchObject({
+    await expect(s.command({ type: 'ABORT', by: 'alice' })).rejects.toMatchObject({
       code: 'COMMAND_REJECTED',
       message: expect.stringMatching(/already ended \(succeeded\)/),
     });
@@ -85,7 +85,7 @@ describe('abort', () => {
 describe('pause and resume', () => {
   it('pausing during a bake holds the traffic; resuming continues with the bake time that was left, then succeeds', async () => {
     const s = await startScenario({ strategy: 'Canary10Percent5Minutes' });
-    const marks: { pausedAt?: number; remaining?: number; resumedAt?: number; resumed?: StepResult } = {};
+    const marks: { pausedAt?: number; remaining?: number; resumedAt?: number; resumed?: Step } = {};
     const final = await s.run({
       between: async (result) => {
         const now = s.env.sim.clock.now();
@@ -97,7 +97,7 @@ describe('pause and resume', () => {
         ) {
           marks.pausedAt = now;
           marks.remaining = result.view.bakeUntil! - now;
-          const paused = await s.env.engine.command(s.id, { type: 'PAUSE', by: 'dana' });
+          const paused = await s.command({ type: 'PAUSE', by: 'dana' });
           expect(paused.view.status).toBe('paused');
           expect(paused.view.phase).toMatch(/paused by dana .* 10%/);
           return paused;
@@ -109,7 +109,7 @@ describe('pause and resume', () => {
         ) {
           expect(result.view.status).toBe('paused');
           marks.resumedAt = now;
-          marks.resumed = await s.env.engine.command(s.id, { type: 'RESUME', by: 'dana' });
+          marks.resumed = await s.command({ type: 'RESUME', by: 'dana' });
           return marks.resumed;
         }
       },

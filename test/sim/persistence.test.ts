@@ -1,14 +1,12 @@
 // Saving the simulated cloud in one process and restoring it in the next (the CLI's --simulate mode):
 // the restored cloud shows the same state and carries on exactly as the original would have.
-import { RolloutEngine } from '../../src/engine/engine';
-import { runRollout } from '../../src/engine/local-runner';
-import type { AwsEvent } from '../../src/engine/routing';
+import type { CommandDetail } from '../../src/engine/intake';
+import { commandOutcome } from '../../src/cli/local-backend';
 import {
   DEMO_CANDIDATE_ALARMS,
   DEMO_ENDPOINT,
   DEMO_ROLE,
   HEALTHY_MODEL,
-  MemoryLifecyclePublisher,
   createSimulatedEnvironment,
 } from '../../src/cli/simulated-environment';
 import { MemoryRolloutStore } from '../../src/store';
@@ -23,7 +21,6 @@ import {
   deployTransition,
   sceneWithEndpoint,
 } from './scene';
-import { validateStartRequest } from '../../src/engine/start-request';
 
 /** What a second process gets: the state through JSON text. */
 function reload(cloud: SimCloud): SimCloud {
@@ -230,61 +227,55 @@ describe('saving and restoring the simulated cloud', () => {
 });
 
 describe('a rollout split across two processes', () => {
+  const ended = (status: string | undefined) => ['succeeded', 'rolledBack', 'failed'].includes(status ?? '');
+
+  /** The first process: the rollout is started by a command and driven until it stops at `detachWhen`. */
   async function startHalfway(detachWhen: 'updating' | 'gate') {
     const store = new MemoryRolloutStore();
     const env = createSimulatedEnvironment({ store });
     const candidateArn = env.approveNewVersion(HEALTHY_MODEL);
-    const started = await env.engine.start(
-      validateStartRequest({
-        endpointName: DEMO_ENDPOINT,
-        modelPackageArn: candidateArn,
-        executionRoleArn: DEMO_ROLE,
-        strategy: '10%,2m,pause,50%,2m',
-        finalBake: '5m',
-        candidateAlarms: DEMO_CANDIDATE_ALARMS,
-        requestedBy: 'persistence-test',
-      }),
+    await env.bridge.flush();
+    const started = commandOutcome(
+      await env.driver.send(
+        env.bridge.commandEvent({
+          command: 'start',
+          endpoint: DEMO_ENDPOINT,
+          modelPackageArn: candidateArn,
+          executionRoleArn: DEMO_ROLE,
+          strategy: '10%,2m,pause,50%,2m',
+          finalBake: '5m',
+          candidateAlarms: DEMO_CANDIDATE_ALARMS,
+          requestedBy: 'persistence-test',
+        }),
+      ),
     );
-    const id = started.record.id;
-    const detached = await runRollout(env.engine, id, {
-      time: env.time(),
-      drainEvents: () => env.drainEvents(),
-      shouldDetach: (result) =>
-        detachWhen === 'gate'
-          ? result.view.status === 'awaitingPromotion'
-          : env.sim.endpoint(DEMO_ENDPOINT)?.status === 'Updating',
-    });
-    return { store, env, id, detached };
+    const id = started.rolloutId!;
+    const detached = async () => {
+      const record = (await store.get(id))!;
+      return detachWhen === 'gate'
+        ? record.status === 'awaitingPromotion'
+        : env.sim.endpoint(DEMO_ENDPOINT)?.status === 'Updating';
+    };
+    if (!(await detached())) await env.bridge.runUntil(detached, 60);
+    env.bridge.close();
+    return { store, env, id, detached: (await store.get(id))! };
   }
 
-  /** A second process: the cloud restored from JSON, a new engine on the same store. */
+  /** A second process: the cloud restored from JSON, a new controller on the same store. */
   function secondProcess(sim: SimCloud, store: MemoryRolloutStore) {
-    const next = reload(sim);
-    const pending: AwsEvent[] = [];
-    next.onEvent((event) => {
-      pending.push(event as unknown as AwsEvent);
-    });
-    const engine = new RolloutEngine({
-      store,
-      endpoints: next.sagemaker,
-      alarms: next.cloudwatch,
-      events: new MemoryLifecyclePublisher(),
-      clock: next.clock,
-    });
-    const run = (id: string) =>
-      runRollout(engine, id, {
-        time: {
-          now: () => next.clock.now(),
-          advanceTo: async (t) => next.clock.advanceTo(Math.max(t, next.clock.now())),
-        },
-        drainEvents: () => pending.splice(0, pending.length),
-        // The operator promotes at the manual gate.
-        between: (result) =>
-          result.view.status === 'awaitingPromotion'
-            ? engine.command(id, { type: 'PROMOTE', by: 'alice' })
-            : undefined,
-      });
-    return { sim: next, engine, run };
+    const next = createSimulatedEnvironment({ cloud: reload(sim), store });
+    const run = async (id: string) => {
+      // The operator promotes at the manual gate.
+      next.bridge.between = async () => {
+        if ((await store.get(id))?.status === 'awaitingPromotion') {
+          await next.bridge.deliver(next.bridge.commandEvent({ command: 'promote', rolloutId: id, requestedBy: 'alice' }));
+        }
+      };
+      await next.bridge.runUntil(async () => ended((await store.get(id))?.status), 90);
+      return { record: (await store.get(id))! };
+    };
+    const command = (detail: CommandDetail) => next.driver.send(next.bridge.commandEvent(detail));
+    return { sim: next.sim, command, run };
   }
 
   function expectLive(sim: SimCloud, names: { finalConfig: string; candidateModel: string }) {
@@ -298,15 +289,15 @@ describe('a rollout split across two processes', () => {
 
   it('waits at the manual gate, is saved, and is promoted and finished on the restored cloud', async () => {
     const { store, env, id, detached } = await startHalfway('gate');
-    expect(detached.view.status).toBe('awaitingPromotion');
-    expect(detached.view.weights.candidate).toBe(10);
+    expect(detached.status).toBe('awaitingPromotion');
+    expect(detached.progress?.weights.candidate).toBe(10);
     const savedAt = env.sim.clock.now();
     const next = secondProcess(env.sim, store);
     expect(next.sim.clock.now()).toBe(savedAt);
     expect(next.sim.endpoint(DEMO_ENDPOINT)).toEqual(env.sim.endpoint(DEMO_ENDPOINT));
 
     next.sim.clock.advanceBy(3 * MINUTE);
-    await next.engine.command(id, { type: 'PROMOTE', by: 'alice' });
+    commandOutcome(await next.command({ command: 'promote', rolloutId: id, requestedBy: 'alice' }));
     const final = await next.run(id);
     expect(final.record.status).toBe('succeeded');
     expectLive(next.sim, final.record.input.names);
@@ -320,7 +311,7 @@ describe('a rollout split across two processes', () => {
 
   it('is saved while its UpdateEndpoint is in progress and finishes on the restored cloud', async () => {
     const { store, env, id, detached } = await startHalfway('updating');
-    expect(detached.record.status).toBe('running');
+    expect(detached.status).toBe('running');
     expect(env.sim.endpoint(DEMO_ENDPOINT)?.status).toBe('Updating');
     const next = secondProcess(env.sim, store);
     expect(next.sim.endpoint(DEMO_ENDPOINT)?.status).toBe('Updating');
