@@ -75,11 +75,11 @@ export async function alarmReaction(): Promise<BenchResult> {
       await c.runUntil(async () => /^baking .* at 10%/.test((await c.rolloutFor(arn))?.phase ?? ''), 30);
       const record = (await c.rolloutFor(arn))!;
       const alarmName = record.input.candidateAlarms[0]!.alarmName;
-      c.pending.length = 0;
+      c.discardPending();
       c.sim.setAlarmState(alarmName, 'ALARM', 'Threshold Crossed: benchmark');
-      const event = c.pending.find((e) => e['detail-type'] === 'CloudWatch Alarm State Change');
+      const event = c.bridge.pending.find((e) => e['detail-type'] === 'CloudWatch Alarm State Change');
       if (!event) throw new Error('the sim sent no alarm state change event');
-      c.pending.length = 0;
+      c.discardPending();
 
       const callsBefore = c.sim.calls.length;
       db.resetRequests();

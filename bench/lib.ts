@@ -1,11 +1,12 @@
 // Shared pieces of the benchmarks: statistics, result tables, dynalite (the test suite's), and a
-// simulated controller (the Lambda handler on the simulated cloud, driven the way EventBridge drives
-// it — the same shape as test/handlers/harness.ts, kept here so the benchmarks own their set-up).
-import { randomUUID } from 'node:crypto';
+// simulated controller (the Lambda handler on the simulated cloud, driven by the simulated
+// EventBridge the demo and the tests use).
+import type { CommandDetail } from '../src/engine/intake';
 import { createControllerHandler, type HandlerResult } from '../src/handlers/controller';
 import { policyLookup } from '../src/handlers/environment';
 import { parsePolicies } from '../src/policy';
-import { createSimCloud, type ModelBehaviour, type SimCloud, type SimEvent } from '../src/sim';
+import { createSimCloud, type ModelBehaviour, type SimCloud } from '../src/sim';
+import { SimEventBridge } from '../src/sim/eventbridge';
 import { MemoryRolloutStore, type RolloutStore } from '../src/store';
 import { MemoryLifecyclePublisher } from '../src/cli/simulated-environment';
 import type { AlarmControl, EndpointControl } from '../src/engine/ports';
@@ -106,14 +107,12 @@ export interface SimControllerOptions {
   idPrefix?: string;
 }
 
-/** The controller handler on a simulated cloud: events delivered as they happen, a tick a minute. */
+/** The controller handler on a simulated cloud, driven by the simulated EventBridge (src/sim/eventbridge.ts). */
 export class SimController {
   readonly sim: SimCloud;
   readonly store: RolloutStore;
   readonly handler: (event: unknown) => Promise<HandlerResult>;
-  readonly pending: SimEvent[] = [];
-  /** Called after every delivery (the bench's operator: e.g. promote at a manual gate). */
-  between?: () => Promise<void>;
+  readonly bridge: SimEventBridge<HandlerResult>;
   readonly baselineArn: string;
   /** Real time spent inside the handler. */
   handlerMs = 0;
@@ -137,10 +136,9 @@ export class SimController {
       policyYaml(options.strategy ?? 'Canary10Percent5Minutes'),
       'bench-policies.yaml',
     );
-    this.sim.onEvent((event) => void this.pending.push(event));
     let ids = 0;
     const prefix = options.idPrefix ?? 'r-b';
-    this.handler = createControllerHandler(
+    const handler = createControllerHandler(
       {
         store: this.store,
         policies: policyLookup(policies),
@@ -152,81 +150,57 @@ export class SimController {
       },
       { logger: silent },
     );
+    this.handler = async (event) => {
+      const t = performance.now();
+      try {
+        const result = await handler(event);
+        if (!result.ok) throw new Error(`handler refused an event: ${result.error}`);
+        return result;
+      } finally {
+        this.handlerMs += performance.now() - t;
+        this.invocations += 1;
+      }
+    };
+    this.bridge = new SimEventBridge(this.sim, { target: this.handler, onError: 'throw' });
   }
 
   now(): number {
     return this.sim.clock.now();
   }
 
-  async deliver(event: unknown): Promise<HandlerResult> {
-    const t = performance.now();
-    try {
-      const result = await this.handler(event);
-      if (!result.ok) throw new Error(`handler refused an event: ${result.error}`);
-      return result;
-    } finally {
-      this.handlerMs += performance.now() - t;
-      this.invocations += 1;
-    }
+  /** Called after every delivery (the bench's operator: e.g. promote at a manual gate). */
+  set between(fn: (() => Promise<void>) | undefined) {
+    this.bridge.between = fn;
   }
 
-  async flush(): Promise<void> {
-    for (let event = this.pending.shift(); event; event = this.pending.shift()) {
-      await this.deliver(event);
-      await this.between?.();
-    }
+  deliver(event: unknown): Promise<HandlerResult> {
+    return this.bridge.deliver(event);
+  }
+
+  /** Forgets the events not delivered yet. */
+  discardPending(): void {
+    this.bridge.discardPending();
+  }
+
+  flush(): Promise<void> {
+    return this.bridge.flush();
   }
 
   scheduledEvent(): Record<string, unknown> {
-    return {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: this.sim.accountId,
-      time: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      region: this.sim.region,
-      resources: [`arn:aws:events:${this.sim.region}:${this.sim.accountId}:rule/sm-rollout-schedule`],
-      detail: {},
-    };
+    return this.bridge.scheduledEvent();
   }
 
   commandEvent(detail: Record<string, unknown>): Record<string, unknown> {
-    return {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'Rollout Command',
-      source: 'sm-rollout.cli',
-      account: this.sim.accountId,
-      time: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      region: this.sim.region,
-      resources: [],
-      detail: { requestedBy: 'bench', ...detail },
-    };
+    return this.bridge.commandEvent({ requestedBy: 'bench', ...detail } as CommandDetail);
   }
 
   /** One minute of EventBridge: events delivered as the sim sends them, then the Scheduled Event. */
-  async minute(): Promise<void> {
-    await this.flush();
-    const target = (Math.floor(this.now() / MINUTE) + 1) * MINUTE;
-    for (let next = this.sim.clock.nextScheduledAt(); next !== undefined && next <= target;) {
-      this.sim.clock.advanceTo(next);
-      await this.flush();
-      next = this.sim.clock.nextScheduledAt();
-    }
-    this.sim.clock.advanceTo(target);
-    await this.flush();
-    await this.deliver(this.scheduledEvent());
-    await this.between?.();
-    await this.flush();
+  minute(): Promise<void> {
+    return this.bridge.minute();
   }
 
   async runUntil(done: () => Promise<boolean> | boolean, maxMinutes = 120): Promise<number> {
-    for (let m = 1; m <= maxMinutes; m++) {
-      await this.minute();
-      if (await done()) return m;
-    }
-    throw new Error(`not done after ${maxMinutes} simulated minutes`);
+    return this.bridge.runUntil(done, maxMinutes);
   }
 
   /** Registers and approves a new version (the approval event is delivered with the next flush). */

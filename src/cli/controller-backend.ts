@@ -3,7 +3,6 @@
 // Before sending, the CLI asks the controller's own dry run (`RolloutController.check`, run here over the
 // table and read-only AWS calls) whether the command would be accepted, so a refusal is immediate and
 // nothing is sent. After sending, the CLI waits until the controller has acted.
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { toSmRolloutError } from '../aws/classify-error';
@@ -16,7 +15,6 @@ import type { CommandRequest } from '../engine/engine';
 import {
   COMMAND_DETAIL_TYPE,
   COMMAND_SOURCE,
-  parseCommandDetail,
   startCommandDetail,
   type CommandDetail,
   type CommandEvent,
@@ -34,6 +32,7 @@ import {
 } from '../store';
 import { isTerminal, type RolloutStatus } from '../../statemachines/describe';
 import type { FollowOptions, FollowResult, RolloutBackend } from './backend';
+import { refuseUnlessAccepted } from './local-backend';
 import { resolveControllerConfig, type ControllerConfig } from './controller-config';
 
 export { COMMAND_DETAIL_TYPE, COMMAND_SOURCE };
@@ -139,10 +138,19 @@ export class ControllerBackend implements RolloutBackend {
   async start(request: StartCommandRequest): Promise<RolloutRecord> {
     const detail = startCommandDetail(request);
     await this.checked(detail);
-    return this.startedBy(detail, request.endpointName, `start a rollout of ${request.modelPackageArn} on ${request.endpointName}`, (r) => r.modelPackageArn === request.modelPackageArn);
+    return this.startedBy(
+      detail,
+      request.endpointName,
+      `start a rollout of ${request.modelPackageArn} on ${request.endpointName}`,
+      (r) => r.modelPackageArn === request.modelPackageArn,
+    );
   }
 
-  async undo(endpointName: string, overrides: { strategy?: string; finalBake?: string }, requestedBy: string) {
+  async undo(
+    endpointName: string,
+    overrides: { strategy?: string; finalBake?: string },
+    requestedBy: string,
+  ) {
     const detail: CommandDetail = { command: 'undo', endpoint: endpointName, requestedBy, ...overrides };
     await this.checked(detail);
     return this.startedBy(detail, endpointName, `undo the last rollout of ${endpointName}`, () => true);
@@ -213,7 +221,6 @@ export class ControllerBackend implements RolloutBackend {
     }
   }
 
-
   async alarmStates(alarmNames: string[]): Promise<AlarmState[]> {
     if (alarmNames.length === 0) return [];
     try {
@@ -225,12 +232,8 @@ export class ControllerBackend implements RolloutBackend {
 
   async close(): Promise<void> {}
 
-  /** Asks the controller's dry run; a refusal is thrown as the controller would give it, and nothing is sent. */
-  private async checked(detail: CommandDetail): Promise<void> {
-    const verdict = await this.deps.check(parseCommandDetail(detail, `dry-run-${randomUUID()}`));
-    if (!verdict.accepted) {
-      throw new SmRolloutError(verdict.code, verdict.reason, verdict.field ? { field: verdict.field } : {});
-    }
+  private checked(detail: CommandDetail): Promise<void> {
+    return refuseUnlessAccepted(this.deps.check, detail);
   }
 
   /** Sends a command that starts a rollout on `endpointName` and waits for that rollout to appear. */

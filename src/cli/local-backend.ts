@@ -9,13 +9,15 @@ import { SmRolloutError } from '../errors';
 import { isTerminal } from '../../statemachines/describe';
 import type { CommandRequest } from '../engine/engine';
 import {
+  commandEvent,
+  parseCommandDetail,
   startCommandDetail,
   type CommandDetail,
+  type CommandEvent,
   type EnvelopeContext,
-  commandEvent,
   type StartCommandRequest,
 } from '../engine/intake';
-import type { Outcome } from '../engine/controller';
+import type { CheckVerdict, Outcome } from '../engine/controller';
 import type { AlarmControl, AlarmState, Clock } from '../engine/ports';
 import type { HandlerResult } from '../handlers/controller';
 import type { ListFilter, RolloutRecord, RolloutStore, TimelineEntry } from '../store';
@@ -39,6 +41,8 @@ export interface RolloutDriver {
 export interface LocalBackendOptions {
   mode: 'local' | 'simulate';
   driver: RolloutDriver;
+  /** The in-process controller's dry run: a command it would refuse is refused before anything is written. */
+  check: (event: CommandEvent) => Promise<CheckVerdict>;
   store: RolloutStore;
   alarms: AlarmControl;
   /** Real time, for --timeout (virtual time may run far ahead of it). */
@@ -47,6 +51,17 @@ export interface LocalBackendOptions {
 }
 
 const NEEDS_A_PERSON = new Set(['awaitingPromotion', 'paused']);
+
+/** Asks the controller's dry run; a refusal is thrown as the controller would give it, and nothing is sent. */
+export async function refuseUnlessAccepted(
+  check: (event: CommandEvent) => Promise<CheckVerdict>,
+  detail: CommandDetail,
+): Promise<void> {
+  const verdict = await check(parseCommandDetail(detail, `dry-run-${randomUUID()}`));
+  if (!verdict.accepted) {
+    throw new SmRolloutError(verdict.code, verdict.reason, verdict.field ? { field: verdict.field } : {});
+  }
+}
 
 /** The outcome the controller reported for a command, or the refusal as the error the CLI reports. */
 export function commandOutcome(result: HandlerResult): Outcome {
@@ -74,7 +89,11 @@ export class LocalBackend implements RolloutBackend {
     return this.startWith(startCommandDetail(request));
   }
 
-  async undo(endpointName: string, overrides: { strategy?: string; finalBake?: string }, requestedBy: string) {
+  async undo(
+    endpointName: string,
+    overrides: { strategy?: string; finalBake?: string },
+    requestedBy: string,
+  ) {
     return this.startWith({ command: 'undo', endpoint: endpointName, requestedBy, ...overrides });
   }
 
@@ -134,7 +153,6 @@ export class LocalBackend implements RolloutBackend {
     }
   }
 
-
   async alarmStates(alarmNames: string[]): Promise<AlarmState[]> {
     if (alarmNames.length === 0) return [];
     try {
@@ -157,7 +175,8 @@ export class LocalBackend implements RolloutBackend {
   }
 
   private async send(detail: CommandDetail): Promise<Outcome> {
-    const { driver } = this.options;
+    const { driver, check } = this.options;
+    await refuseUnlessAccepted(check, detail);
     const context: EnvelopeContext = {
       id: randomUUID(),
       at: driver.clock.now(),

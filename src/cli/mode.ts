@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CloudWatchAlarmControl, createAwsClients, SageMakerEndpointControl } from '../aws';
 import { systemClock } from '../engine/clock';
-import { createControllerHandler } from '../handlers/controller';
+import { controllerHandler, createController } from '../handlers/controller';
 import { storeFromSetting } from '../handlers/environment';
 import { createSimCloud, type SimCloud } from '../sim';
 import { FileRolloutStore } from '../store';
@@ -114,6 +114,7 @@ async function openSimulated(env: NodeJS.ProcessEnv, cwd: string): Promise<Rollo
   return new LocalBackend({
     mode: 'simulate',
     driver: environment.driver,
+    check: (event) => environment.controller.check(event),
     store: environment.store,
     alarms: environment.sim.cloudwatch,
     realNow: systemClock.now,
@@ -146,7 +147,8 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
   const endpoints = new SageMakerEndpointControl(clients.sagemaker);
   const alarms = new CloudWatchAlarmControl(clients.cloudwatch);
   const quiet = () => undefined;
-  const handler = createControllerHandler(
+  const tools = { logger: { info: quiet, warn: quiet, error: quiet } };
+  const controller = createController(
     {
       store,
       policies: NO_POLICIES,
@@ -157,11 +159,16 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
       // Nobody delivers alarm events to a laptop: read alarm states more often instead.
       settings: { alarmPollIntervalMs: 20_000, pollIntervalMs: 20_000 },
     },
-    { logger: { info: quiet, warn: quiet, error: quiet } },
+    tools,
   );
+  const handler = controllerHandler(controller, tools);
   return new LocalBackend({
     mode: 'local',
-    driver: realTimeDriver(handler, { clock: systemClock, region: flags.region ?? process.env.AWS_REGION ?? 'local' }),
+    check: (event) => controller.check(event),
+    driver: realTimeDriver(handler, {
+      clock: systemClock,
+      region: flags.region ?? process.env.AWS_REGION ?? 'local',
+    }),
     store,
     alarms,
     realNow: systemClock.now,

@@ -4,9 +4,9 @@
 // `--simulate` and the tests.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RolloutEngine, type EngineSettings } from '../engine/engine';
-import type { PolicyLookup } from '../engine/controller';
+import type { PolicyLookup, RolloutController } from '../engine/controller';
 import type { LifecycleEvent, LifecyclePublisher } from '../engine/ports';
-import { createControllerHandler, type HandlerResult } from '../handlers/controller';
+import { controllerHandler, createController, type HandlerResult } from '../handlers/controller';
 import { createSimCloud, type SimCloud, type SimCloudOptions, type ModelBehaviour } from '../sim';
 import { SimEventBridge } from '../sim/eventbridge';
 import { MemoryRolloutStore } from '../store';
@@ -67,6 +67,8 @@ export interface SimulatedEnvironment {
   sim: SimCloud;
   store: RolloutStore;
   lifecycle: MemoryLifecyclePublisher;
+  /** The controller the handler hands events to (its dry run, `check`, is what the CLI asks first). */
+  controller: RolloutController;
   /** The controller Lambda's handler, over the simulated cloud. */
   handler: (event: unknown) => Promise<HandlerResult>;
   /** Delivers the cloud's events to the handler, and a Scheduled Event every simulated minute. */
@@ -151,10 +153,9 @@ export function createSimulatedEnvironment(
       logs.push(line);
       if (level !== 'info') warnings.push(line.message);
     };
-  const handler = createControllerHandler(
-    { ...deps, policies: options.policies ?? NO_POLICIES },
-    { logger: { info: capture('info'), warn: capture('warn'), error: capture('error') } },
-  );
+  const tools = { logger: { info: capture('info'), warn: capture('warn'), error: capture('error') } };
+  const controller = createController({ ...deps, policies: options.policies ?? NO_POLICIES }, tools);
+  const handler = controllerHandler(controller, tools);
   const speed = options.speed;
   const bridge = new SimEventBridge(sim, {
     target: handler,
@@ -178,6 +179,7 @@ export function createSimulatedEnvironment(
     sim,
     store,
     lifecycle,
+    controller,
     handler,
     bridge,
     engine: new RolloutEngine({ ...deps, warn: (message) => warnings.push(message) }),

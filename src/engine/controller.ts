@@ -472,10 +472,19 @@ export class RolloutController {
         return { accepted: true, reason: `would start a rollout of ${planned.request.modelPackageArn}` };
       }
       this.engine.checkCommand(planned.record, planned.request);
-      return { accepted: true, reason: `would ${event.command} rollout ${planned.record.id}`, rolloutId: planned.record.id };
+      return {
+        accepted: true,
+        reason: `would ${event.command} rollout ${planned.record.id}`,
+        rolloutId: planned.record.id,
+      };
     } catch (error) {
       if (isSmRolloutError(error) && !error.retryable) {
-        return { accepted: false, code: error.code, reason: error.message, ...(error.field ? { field: error.field } : {}) };
+        return {
+          accepted: false,
+          code: error.code,
+          reason: error.message,
+          ...(error.field ? { field: error.field } : {}),
+        };
       }
       throw error;
     }

@@ -161,6 +161,7 @@ export class RolloutEngine {
    * decided when the command arrives.
    */
   checkCommand(record: RolloutRecord, command: CommandRequest): void {
+    this.checked(record.id, record);
     const accepts = record.progress?.accepts;
     if (accepts === undefined || accepts.includes(commandName(command))) return;
     throw new SmRolloutError(

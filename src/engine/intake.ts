@@ -61,7 +61,9 @@ const startDetailSchema = z.object({
   maxDuration: z.string().optional(),
   // Checked field by field by the start request's own schema (start-request.ts), which names the fix.
   candidateAlarms: z.array(z.any()).optional(),
-  candidate: z.object({ instanceType: z.string().optional(), instanceCount: z.number().optional() }).optional(),
+  candidate: z
+    .object({ instanceType: z.string().optional(), instanceCount: z.number().optional() })
+    .optional(),
 });
 
 const steerDetailSchema = z.object({

@@ -23,13 +23,13 @@ export interface HandlerTools {
   metrics?: Pick<Metrics, 'addMetric' | 'publishStoredMetrics'>;
 }
 
-/** Builds the handler around a controller; tests call this with simulated AWS. */
-export function createControllerHandler(
+/** The controller with the handler's logger and metrics, as every host builds it. */
+export function createController(
   deps: Omit<ControllerDeps, 'log' | 'count'>,
   tools: HandlerTools,
-): (event: unknown) => Promise<HandlerResult> {
+): RolloutController {
   const { logger, metrics } = tools;
-  const controller = new RolloutController({
+  return new RolloutController({
     ...deps,
     log: {
       info: (message, fields) => logger.info(message, { ...fields }),
@@ -38,7 +38,22 @@ export function createControllerHandler(
     },
     count: (metric) => metrics?.addMetric(metric, MetricUnit.Count, 1),
   });
+}
 
+/** Builds the handler around a controller; tests call this with simulated AWS. */
+export function createControllerHandler(
+  deps: Omit<ControllerDeps, 'log' | 'count'>,
+  tools: HandlerTools,
+): (event: unknown) => Promise<HandlerResult> {
+  return controllerHandler(createController(deps, tools), tools);
+}
+
+/** The handler: parse the event, hand it to `controller`, log the outcome, flush metrics. */
+export function controllerHandler(
+  controller: RolloutController,
+  tools: HandlerTools,
+): (event: unknown) => Promise<HandlerResult> {
+  const { logger, metrics } = tools;
   return async (raw) => {
     let input;
     try {

@@ -24,7 +24,7 @@ import {
   type SimulatedEnvironment,
 } from '../../src/cli/simulated-environment';
 import type { AlarmControl } from '../../src/engine/ports';
-import { validateStartRequest, type StartRolloutRequest } from '../../src/engine/start-request';
+import { validateStartRequest } from '../../src/engine/start-request';
 import { SmRolloutError } from '../../src/errors';
 import { DEPLOYED_POLICIES, RolloutController } from '../../src/engine/controller';
 import type { StartCommandRequest } from '../../src/engine/intake';
@@ -186,6 +186,32 @@ beforeEach(() => {
 });
 
 describe('ControllerBackend.start', () => {
+  it('carries candidate capacity and candidate alarms in the start command', async () => {
+    const { env, backend, sent } = harness();
+    controllerActs(env);
+    const modelPackageArn = env.approveNewVersion(HEALTHY_MODEL);
+    const candidateAlarms = [
+      { suffix: '5xx', metricName: 'Invocation5XXErrors', statistic: 'Average', threshold: 0.05 },
+    ];
+    await backend.start({
+      endpointName: DEMO_ENDPOINT,
+      modelPackageArn,
+      candidate: { instanceType: 'ml.m5.xlarge', instanceCount: 3 },
+      candidateAlarms,
+      requestedBy: 'alice',
+    });
+    expect(sent()).toEqual([
+      {
+        command: 'start',
+        endpoint: DEMO_ENDPOINT,
+        modelPackageArn,
+        requestedBy: 'alice',
+        candidateAlarms,
+        candidate: { instanceType: 'ml.m5.xlarge', instanceCount: 3 },
+      },
+    ]);
+  });
+
   it('sends one start command with only the given fields and returns the rollout the controller created', async () => {
     const { env, backend, clock } = harness();
     controllerActs(env);
@@ -350,15 +376,16 @@ describe('ControllerBackend.start', () => {
       expect(error.field).toBe('executionRoleArn');
     });
 
-    it('candidate alarms or capacity, which a start command cannot carry', async () => {
+    it('a candidate alarm the start request gets wrong, named by its field', async () => {
       const h = harness();
       const error = await refused(h, {
         modelPackageArn: h.env.approveNewVersion(HEALTHY_MODEL),
-        candidate: { instanceCount: 2 },
+        candidateAlarms: [
+          { suffix: 'Bad Suffix', metricName: 'Invocation5XXErrors', statistic: 'Average', threshold: 1 },
+        ],
       });
-      expect(error.message).toBe(
-        "candidate: a controller start command cannot carry candidate; put them in the endpoint's policy and deploy it, or start with --local",
-      );
+      expect(error.code).toBe('INVALID_INPUT');
+      expect(error.message).toBe('candidateAlarms[0].suffix: use 1–32 lowercase letters, digits or hyphens');
     });
 
     it('an endpoint that does not exist', async () => {

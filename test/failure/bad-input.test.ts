@@ -148,12 +148,12 @@ const EVENT_CASES: [string, unknown, string][] = [
   [
     'command that is not one',
     cmd({ command: 'deploy', endpoint: ENDPOINT, requestedBy: 'alice' }),
-    `malformed ${COMMAND} event: command: Invalid discriminator value. Expected 'start' | 'pause' | 'resume' | 'promote' | 'abort'`,
+    `malformed ${COMMAND} event: command: Invalid discriminator value. Expected 'start' | 'pause' | 'resume' | 'promote' | 'abort' | 'undo'`,
   ],
   [
     'command without command',
     cmd({ endpoint: ENDPOINT, requestedBy: 'alice' }),
-    `malformed ${COMMAND} event: command: Invalid discriminator value. Expected 'start' | 'pause' | 'resume' | 'promote' | 'abort'`,
+    `malformed ${COMMAND} event: command: Invalid discriminator value. Expected 'start' | 'pause' | 'resume' | 'promote' | 'abort' | 'undo'`,
   ],
   [
     'abort without requestedBy',

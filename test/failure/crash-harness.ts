@@ -229,7 +229,9 @@ export async function runWorld(scenario: CrashScenario, crashAt?: number): Promi
       const current = await env.store.get(ROLLOUT_ID);
       if (current?.status === 'awaitingPromotion' && current.version !== promotedAt) {
         promotedAt = current.version;
-        bridge.put(bridge.commandEvent({ command: 'promote', rolloutId: ROLLOUT_ID, requestedBy: 'crash-test' }));
+        bridge.put(
+          bridge.commandEvent({ command: 'promote', rolloutId: ROLLOUT_ID, requestedBy: 'crash-test' }),
+        );
       }
     };
   }

@@ -6,12 +6,7 @@ import { createControllerHandler, type HandlerResult } from '../../src/handlers/
 import { policyLookup } from '../../src/handlers/environment';
 import type { EndpointControl, LifecyclePublisher } from '../../src/engine/ports';
 import { parsePolicies } from '../../src/policy';
-import {
-  createSimCloud,
-  type ModelBehaviour,
-  type SimCloud,
-  type SimCloudOptions,
-} from '../../src/sim';
+import { createSimCloud, type ModelBehaviour, type SimCloud, type SimCloudOptions } from '../../src/sim';
 import { SimEventBridge } from '../../src/sim/eventbridge';
 import type { CommandDetail } from '../../src/engine/intake';
 import { MemoryRolloutStore, type RolloutRecord, type TimelineEntry } from '../../src/store';

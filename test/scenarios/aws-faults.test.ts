@@ -63,10 +63,7 @@ describe('a failed endpoint update', () => {
 });
 
 describe('an endpoint update SageMaker silently rolls back (InService, old config, FailureReason set)', () => {
-  async function expectSilentRollbackHandled(
-    final: Step,
-    s: Awaited<ReturnType<typeof startScenario>>,
-  ) {
+  async function expectSilentRollbackHandled(final: Step, s: Awaited<ReturnType<typeof startScenario>>) {
     expect(final.record.status).toBe('rolledBack');
     expect(final.record.reason).toMatch(/SageMaker rolled the update back/);
     expect(final.record.reason).toContain(`FailureReason: ${HEALTH_CHECK}`);

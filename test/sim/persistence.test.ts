@@ -268,7 +268,9 @@ describe('a rollout split across two processes', () => {
       // The operator promotes at the manual gate.
       next.bridge.between = async () => {
         if ((await store.get(id))?.status === 'awaitingPromotion') {
-          await next.bridge.deliver(next.bridge.commandEvent({ command: 'promote', rolloutId: id, requestedBy: 'alice' }));
+          await next.bridge.deliver(
+            next.bridge.commandEvent({ command: 'promote', rolloutId: id, requestedBy: 'alice' }),
+          );
         }
       };
       await next.bridge.runUntil(async () => ended((await store.get(id))?.status), 90);

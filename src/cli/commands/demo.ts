@@ -124,7 +124,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   let record: RolloutRecord | undefined;
   let printed = 0;
   const printNew = async () => {
-    record ??= (await store.list({ endpointName: DEMO_ENDPOINT })).find((r) => r.modelPackageArn === packageArn);
+    record ??= (await store.list({ endpointName: DEMO_ENDPOINT })).find(
+      (r) => r.modelPackageArn === packageArn,
+    );
     if (!record) return;
     record = await store.get(record.id);
     if (!record || record.timelineLength <= printed) return;
@@ -175,8 +177,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     }
     gateSince ??= sim.clock.now();
     if (sim.clock.now() - gateSince < 2 * 60_000) continue;
-    print(`[${clockTime(sim.clock.now())}] operator checks the dashboards and runs: sm-rollout promote ${id}`);
-    await env.driver.send(bridge.commandEvent({ command: 'promote', rolloutId: id, requestedBy: 'demo-operator' }));
+    print(
+      `[${clockTime(sim.clock.now())}] operator checks the dashboards and runs: sm-rollout promote ${id}`,
+    );
+    await env.driver.send(
+      bridge.commandEvent({ command: 'promote', rolloutId: id, requestedBy: 'demo-operator' }),
+    );
     await printNew();
   }
   const final = record!;
