@@ -5,7 +5,7 @@
 // Floor, in the same state: GetItem of the rollout + that one updateWeights call + a PutItem, by hand.
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoRolloutStore } from '../src/store';
-import type { EndpointControl, VariantWeight } from '../src/engine/ports';
+import type { EndpointControl, VariantWeight } from '../src/engine';
 import {
   ENDPOINT,
   MINUTE,

@@ -1,7 +1,7 @@
 // Shared pieces of the benchmarks: statistics, result tables, dynalite (the test suite's), and a
 // simulated controller (the Lambda handler on the simulated cloud, driven by the simulated
 // EventBridge the demo and the tests use).
-import type { CommandDetail } from '../src/engine/intake';
+import type { AlarmControl, CommandDetail, EndpointControl } from '../src/engine';
 import { createControllerHandler, type HandlerResult } from '../src/handlers/controller';
 import { policyLookup } from '../src/handlers/environment';
 import { parsePolicies } from '../src/policy';
@@ -9,7 +9,6 @@ import { createSimCloud, type ModelBehaviour, type SimCloud } from '../src/sim';
 import { SimEventBridge } from '../src/sim/eventbridge';
 import { MemoryRolloutStore, type RolloutStore } from '../src/store';
 import { MemoryLifecyclePublisher } from '../src/cli/simulated-environment';
-import type { AlarmControl, EndpointControl } from '../src/engine/ports';
 
 export const MINUTE = 60_000;
 export const GROUP = 'churn-model';

@@ -9,8 +9,7 @@
 // DescribeAlarms answers OK for every name, in chunks of 100 as the AWS adapter sends them; every
 // call waits BENCH_AWS_LATENCY_MS (default 5 ms) first.
 import os from 'node:os';
-import { RolloutController } from '../src/engine/controller';
-import type { AlarmControl, AlarmState, EndpointControl } from '../src/engine/ports';
+import { type AlarmControl, type AlarmState, type EndpointControl, RolloutController } from '../src/engine';
 import { policyLookup } from '../src/handlers/environment';
 import { parsePolicies } from '../src/policy';
 import { DynamoRolloutStore, type RolloutRecord, type RolloutStore } from '../src/store';

@@ -19,7 +19,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LIFECYCLE_SOURCE } from '../src/aws/eventbridge';
-import { NAME_PREFIX } from '../src/engine/names';
+import { COMMAND_DETAIL_TYPE, COMMAND_SOURCE, CONTROLLER_EVENTS, NAME_PREFIX } from '../src/engine';
 import { loadPolicies, type Policy } from '../src/policy';
 import { ACTIVE_INDEX, rolloutTableDefinition, TTL_ATTRIBUTE } from '../src/store/dynamodb';
 
@@ -28,8 +28,7 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..');
 /** The name the policies file gets inside the bundle (next to index.mjs, in /var/task). */
 export const BUNDLED_POLICIES_FILE = 'policies.yaml';
 /** What the CLI puts on the command bus. */
-export const COMMAND_SOURCE = 'sm-rollout.cli';
-export const COMMAND_DETAIL_TYPE = 'Rollout Command';
+export { COMMAND_DETAIL_TYPE, COMMAND_SOURCE };
 
 export interface SmRolloutControllerProps {
   /** The policies file to ship with the function (absolute, or relative to the repository root). */
@@ -430,8 +429,8 @@ export class SmRolloutController extends Construct {
     new events.Rule(this, 'ApprovalRule', {
       description: 'sm-rollout: approved versions of the policy model package groups',
       eventPattern: {
-        source: ['aws.sagemaker'],
-        detailType: ['SageMaker Model Package State Change'],
+        source: [CONTROLLER_EVENTS.approval.source],
+        detailType: [CONTROLLER_EVENTS.approval.detailType],
         detail: { ModelPackageGroupName: names.groups, ModelApprovalStatus: ['Approved'] },
       },
       targets: [target(Duration.hours(24))],
@@ -440,8 +439,8 @@ export class SmRolloutController extends Construct {
     new events.Rule(this, 'AlarmRule', {
       description: 'sm-rollout: the policy alarms and the candidate alarms it creates entering ALARM',
       eventPattern: {
-        source: ['aws.cloudwatch'],
-        detailType: ['CloudWatch Alarm State Change'],
+        source: [CONTROLLER_EVENTS.alarm.source],
+        detailType: [CONTROLLER_EVENTS.alarm.detailType],
         detail: {
           // Exact names of the policies' alarms, or any alarm the controller created (smr-…).
           alarmName: [...names.alarmNames, { prefix: `${NAME_PREFIX}-` }],
@@ -455,8 +454,8 @@ export class SmRolloutController extends Construct {
     new events.Rule(this, 'EndpointRule', {
       description: 'sm-rollout: state changes of the policy endpoints',
       eventPattern: {
-        source: ['aws.sagemaker'],
-        detailType: ['SageMaker Endpoint State Change'],
+        source: [CONTROLLER_EVENTS.endpoint.source],
+        detailType: [CONTROLLER_EVENTS.endpoint.detailType],
         detail: { EndpointName: names.endpoints },
       },
       targets: [target(Duration.hours(1))],

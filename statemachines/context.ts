@@ -136,6 +136,4 @@ export function shiftTarget(context: RolloutContext): number {
   return step?.kind === 'setWeight' ? step.percent : context.candidateWeight;
 }
 
-export function watchedAlarms(context: RolloutContext): string[] {
-  return [...context.alarms, ...context.candidateAlarms.map((a) => a.alarmName)];
-}
+export { watchedAlarms } from './contract';

@@ -84,6 +84,11 @@ export interface RolloutInput {
   baseline?: Baseline;
 }
 
+/** Every alarm that rolls the rollout back: the policy's own and the candidate alarms it creates. */
+export function watchedAlarms(input: Pick<RolloutInput, 'alarms' | 'candidateAlarms'>): string[] {
+  return [...input.alarms, ...input.candidateAlarms.map((a) => a.alarmName)];
+}
+
 /** The lifecycle events a rollout publishes (EventBridge detail-types, source `sm-rollout`). */
 export type LifecycleDetailType =
   | 'Rollout Started'

@@ -1,9 +1,7 @@
 // Where the CLI's rollouts live and how they move: the same verbs work against a deployed
 // controller (commands on its bus, state in its table), locally (this process runs the engine
 // against real AWS), or on the simulated cloud. Each mode implements this interface.
-import type { CommandRequest } from '../engine/engine';
-import type { AlarmState } from '../engine/ports';
-import type { StartCommandRequest } from '../engine/intake';
+import type { AlarmState, CommandRequest, StartCommandRequest } from '../engine';
 import type { ListFilter, RolloutRecord, TimelineEntry } from '../store';
 
 export type BackendMode = 'controller' | 'local' | 'simulate';

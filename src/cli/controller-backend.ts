@@ -9,18 +9,21 @@ import { toSmRolloutError } from '../aws/classify-error';
 import { createAwsClients, type AwsClients } from '../aws/clients';
 import { CloudWatchAlarmControl } from '../aws/cloudwatch';
 import { SageMakerEndpointControl } from '../aws/sagemaker';
-import { systemClock } from '../engine/clock';
-import { DEPLOYED_POLICIES, RolloutController, type CheckVerdict } from '../engine/controller';
-import type { CommandRequest } from '../engine/engine';
 import {
+  type AlarmControl,
+  type AlarmState,
+  type CheckVerdict,
   COMMAND_DETAIL_TYPE,
   COMMAND_SOURCE,
-  startCommandDetail,
   type CommandDetail,
   type CommandEvent,
+  type CommandRequest,
+  DEPLOYED_POLICIES,
+  RolloutController,
+  startCommandDetail,
   type StartCommandRequest,
-} from '../engine/intake';
-import type { AlarmControl, AlarmState } from '../engine/ports';
+  systemClock,
+} from '../engine';
 import { SmRolloutError } from '../errors';
 import { formatDuration } from '../plan';
 import {

@@ -7,18 +7,21 @@
 import { randomUUID } from 'node:crypto';
 import { SmRolloutError } from '../errors';
 import { isTerminal } from '../../statemachines/describe';
-import type { CommandRequest } from '../engine/engine';
 import {
+  type AlarmControl,
+  type AlarmState,
+  type CheckVerdict,
+  type Clock,
+  type CommandDetail,
   commandEvent,
+  type CommandEvent,
+  type CommandRequest,
+  type EnvelopeContext,
+  type Outcome,
   parseCommandDetail,
   startCommandDetail,
-  type CommandDetail,
-  type CommandEvent,
-  type EnvelopeContext,
   type StartCommandRequest,
-} from '../engine/intake';
-import type { CheckVerdict, Outcome } from '../engine/controller';
-import type { AlarmControl, AlarmState, Clock } from '../engine/ports';
+} from '../engine';
 import type { HandlerResult } from '../handlers/controller';
 import type { ListFilter, RolloutRecord, RolloutStore, TimelineEntry } from '../store';
 import type { FollowOptions, FollowResult, RolloutBackend } from './backend';

@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CloudWatchAlarmControl, createAwsClients, SageMakerEndpointControl } from '../aws';
-import { systemClock } from '../engine/clock';
+import { systemClock } from '../engine';
 import { controllerHandler, createController } from '../handlers/controller';
 import { storeFromSetting } from '../handlers/environment';
 import { createSimCloud, type SimCloud } from '../sim';

@@ -3,8 +3,7 @@
 // rate(1 minute) rule would, so the same controller advances every rollout that is due.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { scheduledEvent } from '../engine/intake';
-import type { Clock } from '../engine/ports';
+import { type Clock, scheduledEvent } from '../engine';
 import type { HandlerResult } from '../handlers/controller';
 import type { RolloutDriver } from './local-backend';
 

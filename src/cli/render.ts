@@ -1,7 +1,8 @@
 // What the CLI prints: a status view a person reads in two seconds, timelines, rollout tables,
 // and the stable JSON documents pipelines parse. Colour only when the output allows it.
+import { watchedAlarms } from '../../statemachines/contract';
 import { isTerminal } from '../../statemachines/describe';
-import type { AlarmState } from '../engine/ports';
+import type { AlarmState } from '../engine';
 import type { RolloutRecord, TimelineEntry } from '../store';
 import { paint, type CliIo } from './io';
 
@@ -40,7 +41,7 @@ function statusColour(status: string): 'green' | 'yellow' | 'red' | 'cyan' {
 }
 
 export function watchedAlarmNames(record: RolloutRecord): string[] {
-  return [...record.input.alarms, ...record.input.candidateAlarms.map((a) => a.alarmName)];
+  return watchedAlarms(record.input);
 }
 
 /** The stable JSON shape of one rollout, shared by every verb's --output json. */

@@ -3,9 +3,14 @@
 // delivers the cloud's events and a Scheduled Event every simulated minute — for the demo,
 // `--simulate` and the tests.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RolloutEngine, type EngineSettings } from '../engine/engine';
-import type { PolicyLookup, RolloutController } from '../engine/controller';
-import type { LifecycleEvent, LifecyclePublisher } from '../engine/ports';
+import {
+  type EngineSettings,
+  type LifecycleEvent,
+  type LifecyclePublisher,
+  type PolicyLookup,
+  type RolloutController,
+  RolloutEngine,
+} from '../engine';
 import { controllerHandler, createController, type HandlerResult } from '../handlers/controller';
 import { createSimCloud, type SimCloud, type SimCloudOptions, type ModelBehaviour } from '../sim';
 import { SimEventBridge } from '../sim/eventbridge';

@@ -3,6 +3,7 @@
 // decides which rollout an event concerns and hands it to the engine; hosts (the Lambda handler)
 // only parse events and call it.
 import { SmRolloutError, isSmRolloutError, summarizeError, type ErrorCode } from '../errors';
+import { watchedAlarms } from '../../statemachines/contract';
 import { isTerminal } from '../../statemachines/describe';
 import { compilePlan, DEFAULT_STRATEGY } from '../plan';
 import type { RolloutRecord } from './ports';
@@ -92,8 +93,8 @@ function versionOf(modelPackageArn: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-function watchedAlarms(record: RolloutRecord): string[] {
-  return [...record.input.alarms, ...record.input.candidateAlarms.map((a) => a.alarmName)];
+function watchedAlarmsOf(record: RolloutRecord): string[] {
+  return watchedAlarms(record.input);
 }
 
 /** Serves DescribeAlarms from one batched read made for the whole schedule tick. */
@@ -347,7 +348,7 @@ export class RolloutController {
       return [{ action: 'ignored', reason: `alarm ${event.alarmName} went to ${event.state}, not ALARM` }];
     }
     const watching = (await this.deps.store.list({ activeOnly: true })).filter((r) =>
-      watchedAlarms(r).includes(event.alarmName),
+      watchedAlarmsOf(r).includes(event.alarmName),
     );
     if (watching.length === 0) {
       this.deps.log.info('alarm ignored: no active rollout watches it', { alarmName: event.alarmName });
@@ -405,7 +406,7 @@ export class RolloutController {
   async schedule(): Promise<ScheduleReport> {
     const now = this.now();
     const due = await this.deps.store.listDue(now);
-    const names = [...new Set(due.flatMap(watchedAlarms))];
+    const names = [...new Set(due.flatMap(watchedAlarmsOf))];
     let describeAlarmsCalls = 0;
     const states = new Map<string, AlarmState>();
     if (names.length) {

@@ -6,12 +6,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { isSmRolloutError } from '../errors';
 import {
-  RolloutController,
   type ControllerDeps,
   type Outcome,
+  parseControllerEvent,
+  RolloutController,
   type ScheduleReport,
-} from '../engine/controller';
-import { parseControllerEvent } from '../engine/intake';
+} from '../engine';
 import { controllerDepsFromEnvironment } from './environment';
 
 export type HandlerResult =

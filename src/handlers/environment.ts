@@ -8,9 +8,13 @@ import {
   SageMakerEndpointControl,
 } from '../aws';
 import { SmRolloutError } from '../errors';
-import { systemClock } from '../engine/clock';
-import type { ControllerDeps, PolicyLookup, RolloutPolicy } from '../engine/controller';
-import type { LifecyclePublisher } from '../engine/ports';
+import {
+  type ControllerDeps,
+  type LifecyclePublisher,
+  type PolicyLookup,
+  type RolloutPolicy,
+  systemClock,
+} from '../engine';
 import { loadPolicies, policyStartRequest, type Policy, type PolicySet } from '../policy';
 import { DynamoRolloutStore, FileRolloutStore, MemoryRolloutStore, type RolloutStore } from '../store';
 

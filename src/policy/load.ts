@@ -3,7 +3,7 @@
 // request.
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { mergeStartRequest, type ValidStartRequest } from '../engine/start-request';
+import { mergeStartRequest, type ValidStartRequest } from '../engine';
 import { SmRolloutError } from '../errors';
 import { checkPolicyDocument, type Policy } from './schema';
 

@@ -5,8 +5,7 @@
 // and fix.
 // A namespace import (not `{ z }`) lets the bundler drop the parts of zod we never use (all its locales).
 import * as z from 'zod';
-import { SAGEMAKER_NAME } from '../engine/names';
-import { candidateAlarmTemplateSchema, ROLE_ARN } from '../engine/start-request';
+import { candidateAlarmTemplateSchema, ROLE_ARN, SAGEMAKER_NAME } from '../engine';
 import { isSmRolloutError } from '../errors';
 import { compilePlan, summarizePlan, toDurationMs, formatDuration, type Plan } from '../plan';
 import { suggestKey } from './suggest';

@@ -3,7 +3,7 @@
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import type { StartRolloutRequest } from '../../engine/start-request';
+import type { StartRolloutRequest } from '../../engine';
 import { loadPolicies, policyStartRequest } from '../../policy';
 import type { RolloutRecord, TimelineEntry } from '../../store';
 import type { FollowResult, RolloutBackend, StartRequest } from '../backend';

@@ -1,6 +1,6 @@
 // `sm-rollout status`: a compact view of one rollout a person reads in two seconds.
 import { parseArgs } from 'node:util';
-import { systemClock } from '../../engine/clock';
+import { systemClock } from '../../engine';
 import type { RolloutRecord, TimelineEntry } from '../../store';
 import type { RolloutBackend } from '../backend';
 import { EXIT, UsageError, type CliIo } from '../io';

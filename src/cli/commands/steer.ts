@@ -3,7 +3,7 @@
 // following the rollout.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { CommandRequest } from '../../engine/engine';
+import type { CommandRequest } from '../../engine';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { BACKEND_OPTIONS, wantsJson } from '../mode';
 import { rolloutJson, timelineLine } from '../render';

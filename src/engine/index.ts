@@ -1,0 +1,55 @@
+// The engine's public surface: the controller every host runs (events in → decisions), the engine
+// that runs one rollout step, the intake of events, start requests, undo and the ports. Hosts (the
+// Lambda handler, the CLI, the CDK app, the bench) import from here; adapters that implement a port
+// (src/aws, src/sim, src/store) import `./ports` (and the record schema) directly.
+export {
+  DEPLOYED_POLICIES,
+  RolloutController,
+  type CheckVerdict,
+  type ControllerDeps,
+  type ControllerLog,
+  type ControllerMetric,
+  type Outcome,
+  type OutcomeAction,
+  type PolicyLookup,
+  type RolloutPolicy,
+  type ScheduleReport,
+} from './controller';
+export {
+  DEFAULT_ENGINE_SETTINGS,
+  RolloutEngine,
+  type CommandRequest,
+  type EngineDeps,
+  type EngineSettings,
+  type StepResult,
+} from './engine';
+export {
+  COMMAND_DETAIL_TYPE,
+  COMMAND_SOURCE,
+  CONTROLLER_EVENTS,
+  commandEvent,
+  endpointStatusFromEvent,
+  parseCommandDetail,
+  parseControllerEvent,
+  scheduledEvent,
+  startCommandDetail,
+  type AlarmEvent,
+  type ApprovalEvent,
+  type CommandDetail,
+  type CommandEvent,
+  type ControllerInput,
+  type EnvelopeContext,
+  type StartCommandRequest,
+} from './intake';
+export {
+  candidateAlarmTemplateSchema,
+  mergeStartRequest,
+  ROLE_ARN,
+  validateStartRequest,
+  type StartRolloutRequest,
+  type ValidStartRequest,
+} from './start-request';
+export { planUndo, UNDO_FINAL_BAKE, UNDO_STRATEGY } from './undo';
+export { NAME_PREFIX, SAGEMAKER_NAME } from './names';
+export { systemClock } from './clock';
+export type * from './ports';
