@@ -1,7 +1,20 @@
 // Where the CLI's rollouts live and how they move: the same verbs work against a deployed
-// controller (commands on its bus, state in its table), locally (this process runs the engine
-// against real AWS), or on the simulated cloud. Each mode implements this interface.
-import type { AlarmState, CommandRequest, StartCommandRequest } from '../engine';
+// controller (commands on its bus, state in its table), locally (this process hosts the controller
+// against real AWS), or on the simulated cloud. Each mode implements this interface; every mode
+// asks the controller's dry run before it sends a command and reports a refusal the same way.
+import { randomUUID } from 'node:crypto';
+import {
+  parseCommandDetail,
+  type AlarmState,
+  type CheckVerdict,
+  type CommandDetail,
+  type CommandEvent,
+  type CommandRequest,
+  type Outcome,
+  type StartCommandRequest,
+} from '../engine';
+import { SmRolloutError } from '../errors';
+import type { HandlerResult } from '../handlers/controller';
 import type { ListFilter, RolloutRecord, TimelineEntry } from '../store';
 
 export type BackendMode = 'controller' | 'local' | 'simulate';
@@ -56,4 +69,30 @@ export interface RolloutBackend {
   alarmStates(alarmNames: string[]): Promise<AlarmState[]>;
   /** Saves what must outlive the process (the simulated cloud's state) and releases resources. */
   close(): Promise<void>;
+}
+
+/** Asks the controller's dry run; a refusal is thrown as the controller would give it, and nothing is sent. */
+export async function refuseUnlessAccepted(
+  check: (event: CommandEvent) => Promise<CheckVerdict>,
+  detail: CommandDetail,
+): Promise<void> {
+  const verdict = await check(parseCommandDetail(detail, `dry-run-${randomUUID()}`));
+  if (!verdict.accepted) {
+    throw new SmRolloutError(verdict.code, verdict.reason, verdict.field ? { field: verdict.field } : {});
+  }
+}
+
+/** The outcome the controller reported for a command, or the refusal as the error the CLI reports. */
+export function commandOutcome(result: HandlerResult): Outcome {
+  if (!result.ok) throw new SmRolloutError('INVALID_INPUT', result.error);
+  const outcome = result.outcomes[0];
+  if (!outcome) throw new SmRolloutError('AWS_ERROR', 'the controller reported nothing for the command');
+  if (outcome.action === 'refused' || outcome.action === 'rejected') {
+    throw new SmRolloutError(
+      outcome.code ?? (outcome.action === 'rejected' ? 'COMMAND_REJECTED' : 'INVALID_INPUT'),
+      outcome.reason,
+      outcome.field ? { field: outcome.field } : {},
+    );
+  }
+  return outcome;
 }

@@ -35,7 +35,7 @@ import {
 } from '../store';
 import { isTerminal, type RolloutStatus } from '../../statemachines/describe';
 import type { FollowOptions, FollowResult, RolloutBackend } from './backend';
-import { refuseUnlessAccepted } from './local-backend';
+import { refuseUnlessAccepted } from './backend';
 import { resolveControllerConfig, type ControllerConfig } from './controller-config';
 
 export { COMMAND_DETAIL_TYPE, COMMAND_SOURCE };

@@ -8,23 +8,28 @@ import { randomUUID } from 'node:crypto';
 import { SmRolloutError } from '../errors';
 import { isTerminal } from '../../statemachines/describe';
 import {
+  commandEvent,
+  startCommandDetail,
   type AlarmControl,
   type AlarmState,
   type CheckVerdict,
   type Clock,
   type CommandDetail,
-  commandEvent,
   type CommandEvent,
   type CommandRequest,
   type EnvelopeContext,
   type Outcome,
-  parseCommandDetail,
-  startCommandDetail,
   type StartCommandRequest,
 } from '../engine';
 import type { HandlerResult } from '../handlers/controller';
 import type { ListFilter, RolloutRecord, RolloutStore, TimelineEntry } from '../store';
-import type { FollowOptions, FollowResult, RolloutBackend } from './backend';
+import {
+  commandOutcome,
+  refuseUnlessAccepted,
+  type FollowOptions,
+  type FollowResult,
+  type RolloutBackend,
+} from './backend';
 
 /** How events reach the in-process controller, and how time passes for it. */
 export interface RolloutDriver {
@@ -54,32 +59,6 @@ export interface LocalBackendOptions {
 }
 
 const NEEDS_A_PERSON = new Set(['awaitingPromotion', 'paused']);
-
-/** Asks the controller's dry run; a refusal is thrown as the controller would give it, and nothing is sent. */
-export async function refuseUnlessAccepted(
-  check: (event: CommandEvent) => Promise<CheckVerdict>,
-  detail: CommandDetail,
-): Promise<void> {
-  const verdict = await check(parseCommandDetail(detail, `dry-run-${randomUUID()}`));
-  if (!verdict.accepted) {
-    throw new SmRolloutError(verdict.code, verdict.reason, verdict.field ? { field: verdict.field } : {});
-  }
-}
-
-/** The outcome the controller reported for a command, or the refusal as the error the CLI reports. */
-export function commandOutcome(result: HandlerResult): Outcome {
-  if (!result.ok) throw new SmRolloutError('INVALID_INPUT', result.error);
-  const outcome = result.outcomes[0];
-  if (!outcome) throw new SmRolloutError('AWS_ERROR', 'the controller reported nothing for the command');
-  if (outcome.action === 'refused' || outcome.action === 'rejected') {
-    throw new SmRolloutError(
-      outcome.code ?? (outcome.action === 'rejected' ? 'COMMAND_REJECTED' : 'INVALID_INPUT'),
-      outcome.reason,
-      outcome.field ? { field: outcome.field } : {},
-    );
-  }
-  return outcome;
-}
 
 export class LocalBackend implements RolloutBackend {
   readonly mode: 'local' | 'simulate';

@@ -5,7 +5,7 @@
 import type { CommandRequest } from '../../src/engine/engine';
 import type { StartRolloutRequest } from '../../src/engine/start-request';
 import { startCommandDetail } from '../../src/engine/intake';
-import { commandOutcome } from '../../src/cli/local-backend';
+import { commandOutcome } from '../../src/cli/backend';
 import type { RolloutRecord, TimelineEntry } from '../../src/store';
 import {
   DEMO_CANDIDATE_ALARMS,

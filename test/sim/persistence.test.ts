@@ -1,7 +1,7 @@
 // Saving the simulated cloud in one process and restoring it in the next (the CLI's --simulate mode):
 // the restored cloud shows the same state and carries on exactly as the original would have.
 import type { CommandDetail } from '../../src/engine/intake';
-import { commandOutcome } from '../../src/cli/local-backend';
+import { commandOutcome } from '../../src/cli/backend';
 import {
   DEMO_CANDIDATE_ALARMS,
   DEMO_ENDPOINT,

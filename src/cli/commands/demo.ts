@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { isTerminal } from '../../../statemachines/describe';
 import { policyLookup } from '../../handlers/environment';
+import { DEFAULT_STRATEGY } from '../../plan';
 import { parsePolicies } from '../../policy';
 import type { RolloutRecord } from '../../store';
 import {
@@ -102,8 +103,7 @@ export function demoPolicies(strategy: string, finalBake: string | undefined) {
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const print = options.print ?? (() => undefined);
   const strategy =
-    options.strategy ??
-    (options.scenario === 'manual-gate' ? '10%,2m,pause,50%,2m' : 'Canary10Percent5Minutes');
+    options.strategy ?? (options.scenario === 'manual-gate' ? '10%,2m,pause,50%,2m' : DEFAULT_STRATEGY);
   const env = createSimulatedEnvironment({
     sim: { seed: options.seed },
     policies: demoPolicies(strategy, options.finalBake),
@@ -121,16 +121,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       `~${candidateBehaviour.latencyMs} ms)`,
   );
 
-  let record: RolloutRecord | undefined;
+  // The approval is delivered as EventBridge delivers it: the controller starts the rollout from it.
+  await bridge.flush();
+  const started = (await store.list({ endpointName: DEMO_ENDPOINT })).find(
+    (r) => r.modelPackageArn === packageArn,
+  );
+  if (!started) {
+    throw new Error(`the controller did not start a rollout for the approval: ${JSON.stringify(env.logs)}`);
+  }
+  const id = started.id;
+  let record: RolloutRecord = started;
   let printed = 0;
   const printNew = async () => {
-    record ??= (await store.list({ endpointName: DEMO_ENDPOINT })).find(
-      (r) => r.modelPackageArn === packageArn,
-    );
-    if (!record) return;
-    record = await store.get(record.id);
-    if (!record || record.timelineLength <= printed) return;
-    for (const entry of (await store.timeline(record.id)).slice(printed)) {
+    record = (await store.get(id)) ?? record;
+    if (record.timelineLength <= printed) return;
+    for (const entry of (await store.timeline(id)).slice(printed)) {
       print(`[${clockTime(entry.at)}] ${entry.message}`);
     }
     printed = record.timelineLength;
@@ -138,13 +143,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
   let gateSince: number | undefined;
   let lastProgressMinute = -1;
-  const progress = (current: RolloutRecord) => {
+  const progress = () => {
     const minute = Math.floor(sim.clock.now() / 60_000);
-    if (minute === lastProgressMinute) return;
+    const view = record.progress;
+    if (minute === lastProgressMinute || !view) return;
     lastProgressMinute = minute;
-    const view = current.progress;
-    if (!view) return;
-    const alarms = current.input.candidateAlarms
+    const alarms = record.input.candidateAlarms
       .map((a) => `${a.template.suffix} ${sim.alarm(a.alarmName)?.state ?? '?'}`)
       .join(', ');
     const left =
@@ -152,26 +156,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         ? ` · ${Math.max(0, Math.ceil((view.bakeUntil - sim.clock.now()) / 1000))}s of bake left`
         : '';
     print(
-      `           ${bar(view.weights.candidate)} candidate ${view.weights.candidate}%${left} · alarms: ${alarms || 'none'} · ${current.phase}`,
+      `           ${bar(view.weights.candidate)} candidate ${view.weights.candidate}%${left} · alarms: ${alarms || 'none'} · ${record.phase}`,
     );
   };
 
-  bridge.between = printNew;
-  // The approval is delivered as EventBridge delivers it: the rollout starts from it.
-  await bridge.flush();
   await printNew();
-  if (!record) {
-    throw new Error(`the controller did not start a rollout for the approval: ${JSON.stringify(env.logs)}`);
-  }
-  const id = record.id;
-  const ended = () => record !== undefined && isTerminal(record.status);
-  for (let minute = 0; !ended() && minute < 24 * 60; minute++) {
+  bridge.between = printNew;
+  for (let minutes = 0; !isTerminal(record.status); minutes++) {
+    if (minutes > 24 * 60)
+      throw new Error(`rollout ${id} has not ended after a simulated day: ${record.phase}`);
     await bridge.minute();
     await printNew();
-    const current = record!;
-    if (ended()) break;
-    if (current.status === 'running' || current.status === 'awaitingPromotion') progress(current);
-    if (options.scenario !== 'manual-gate' || current.status !== 'awaitingPromotion') {
+    if (isTerminal(record.status)) break;
+    if (record.status === 'running' || record.status === 'awaitingPromotion') progress();
+    if (options.scenario !== 'manual-gate' || record.status !== 'awaitingPromotion') {
       gateSince = undefined;
       continue;
     }
@@ -185,7 +183,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     );
     await printNew();
   }
-  const final = record!;
+  const final = record;
   const timeline = await store.timeline(id);
   const endpoint = sim.endpoint(DEMO_ENDPOINT);
   if (endpoint) {
