@@ -138,10 +138,17 @@ export function explainRejection(
   target: RolloutSnapshot | CommandTarget,
   command: Pick<RolloutCommand, 'type'>,
 ): string {
-  const { rolloutId: id, status, phase } =
-    'context' in target
-      ? { rolloutId: target.context.rolloutId, status: statusOf(target), phase: phaseOf(target, statusOf(target)) }
-      : target;
+  const {
+    rolloutId: id,
+    status,
+    phase,
+  } = 'context' in target
+    ? {
+        rolloutId: target.context.rolloutId,
+        status: statusOf(target),
+        phase: phaseOf(target, statusOf(target)),
+      }
+    : target;
   if (isTerminal(status))
     return `rollout ${id} has already ended (${status}); nothing to ${command.type.toLowerCase()}`;
   switch (command.type) {
@@ -175,9 +182,7 @@ const COMMAND_PROBES: Record<CommandName, RolloutCommand> = {
 /** The commands the rollout takes in this snapshot (what `snapshot.can` says, for readers without the machine). */
 export function acceptedCommands(snapshot: RolloutSnapshot): CommandName[] {
   if (snapshot.status !== 'active') return [];
-  return COMMAND_NAMES.filter((name) =>
-    snapshot.can({ ...COMMAND_PROBES[name], now: snapshot.context.now }),
-  );
+  return COMMAND_NAMES.filter((name) => snapshot.can({ ...COMMAND_PROBES[name], now: snapshot.context.now }));
 }
 
 /** The projection's name of a command request. */
