@@ -593,6 +593,16 @@ export class RolloutController {
           endpointName: record.endpointName,
         };
       }
+      // A record this controller will not continue is refused, as the dry run says: Lambda's retries
+      // would only meet the same record again.
+      if (isSmRolloutError(error, 'SNAPSHOT_INCOMPATIBLE')) {
+        this.deps.log.error(`command ${event.command} refused: ${error.message}`, {
+          rolloutId: record.id,
+          endpointName: record.endpointName,
+          code: error.code,
+        });
+        return { ...refusal(error, record.endpointName), rolloutId: record.id };
+      }
       throw error;
     }
   }
