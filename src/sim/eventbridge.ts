@@ -152,9 +152,18 @@ export class SimEventBridge<R = unknown> {
       const due = this.takeDue();
       if (due.length === 0) return;
       const byEvent = new Map(due.map((q) => [q.event, q]));
-      for (const event of this.reorder(due.map((q) => q.event))) {
-        await this.invoke(byEvent.get(event) ?? { event, dueAt: this.now(), attempt: 0 });
-        await this.between?.();
+      const items = this.reorder(due.map((q) => q.event)).map(
+        (event) => byEvent.get(event) ?? { event, dueAt: this.now(), attempt: 0 },
+      );
+      for (let i = 0; i < items.length; i++) {
+        try {
+          await this.invoke(items[i]!);
+          await this.between?.();
+        } catch (error) {
+          // `onError: 'throw'` (or a failing `between`): what was due but not delivered stays pending.
+          this.queue.unshift(...items.slice(i + 1));
+          throw error;
+        }
       }
     }
   }
