@@ -200,8 +200,8 @@ export class SimEventBridge<R = unknown> {
     return scheduledEvent(this.context());
   }
 
-  commandEvent(detail: CommandDetail, id: string = this.newId()): Record<string, unknown> {
-    return commandEvent({ ...this.context(), id }, detail);
+  commandEvent(detail: CommandDetail, id?: string): Record<string, unknown> {
+    return commandEvent(this.context(id), detail);
   }
 
   /** Stops listening to the simulated cloud. */
@@ -209,8 +209,8 @@ export class SimEventBridge<R = unknown> {
     this.unsubscribe();
   }
 
-  private context() {
-    return { id: this.newId(), at: this.now(), account: this.sim.accountId, region: this.sim.region };
+  private context(id: string = this.newId()) {
+    return { id, at: this.now(), account: this.sim.accountId, region: this.sim.region };
   }
 
   private enqueue(item: Queued): void {
