@@ -80,6 +80,8 @@ import {
   newerApproval,
   newestFirst,
   versionConflictError,
+  restoreListed,
+  warnCorrupt,
 } from './rules';
 
 /** The sparse index of active rollouts, sorted by when they are next due. */
@@ -143,6 +145,8 @@ export interface DynamoRolloutStoreOptions {
   saveLeaseMs?: number;
   /** Waits between BatchWrite retries of unprocessed items; tests pass a no-op. */
   delay?: (ms: number) => Promise<void>;
+  /** A damaged record left out of a list (default: a process warning, which the Lambda logs). */
+  onCorrupt?: (error: SmRolloutError) => void;
 }
 
 type Item = Record<string, unknown>;
@@ -280,12 +284,14 @@ export class DynamoRolloutStore implements RolloutStore {
   private readonly clock: Clock;
   private readonly saveLeaseMs: number;
   private readonly delay: (ms: number) => Promise<void>;
+  private readonly onCorrupt: (error: SmRolloutError) => void;
 
   constructor(
     client: DynamoDBClient,
     private readonly tableName: string,
     options: DynamoRolloutStoreOptions = {},
   ) {
+    this.onCorrupt = options.onCorrupt ?? warnCorrupt;
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     this.clock = options.clock ?? systemClock;
     this.saveLeaseMs = options.saveLeaseMs ?? DEFAULT_SAVE_LEASE_MS;
@@ -537,8 +543,7 @@ export class DynamoRolloutStore implements RolloutStore {
         KeyConditionExpression: 'activePk = :active',
         ExpressionAttributeValues: { ':active': ACTIVE },
       });
-      return items
-        .map((item) => fromRecordItem(this.tableName, item))
+      return this.restoreAll(items)
         .filter((r) => matchesFilter(r, filter))
         .sort(newestFirst);
     }
@@ -553,10 +558,13 @@ export class DynamoRolloutStore implements RolloutStore {
       FilterExpression: conditions.join(' AND '),
       ExpressionAttributeValues: values,
     });
-    return items
-      .map((item) => fromRecordItem(this.tableName, item))
+    return this.restoreAll(items)
       .filter((r) => matchesFilter(r, filter))
       .sort(newestFirst);
+  }
+
+  private restoreAll(items: readonly Item[]): RolloutRecord[] {
+    return restoreListed(items, (item) => fromRecordItem(this.tableName, item), this.onCorrupt);
   }
 
   async activeForEndpoint(endpointName: string): Promise<RolloutRecord | undefined> {
@@ -573,8 +581,7 @@ export class DynamoRolloutStore implements RolloutStore {
       KeyConditionExpression: 'activePk = :active AND dueAt <= :now',
       ExpressionAttributeValues: { ':active': ACTIVE, ':now': now },
     });
-    return items
-      .map((item) => fromRecordItem(this.tableName, item))
+    return this.restoreAll(items)
       .filter((r) => isDue(r, now))
       .sort(newestFirst);
   }

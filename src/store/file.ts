@@ -25,6 +25,8 @@ import {
   newerApproval,
   newestFirst,
   versionConflictError,
+  restoreListed,
+  warnCorrupt,
 } from './rules';
 
 /** A write lock older than this belongs to a process that died mid-save. */
@@ -34,10 +36,14 @@ const WRITE_LOCK_WAIT_MS = 10_000;
 const WRITE_LOCK_POLL_MS = 5;
 
 export class FileRolloutStore implements RolloutStore {
-  /** `clock` ages write locks left by crashed processes (the lock file records when it was taken). */
+  /**
+   * `clock` ages write locks left by crashed processes (the lock file records when it was taken);
+   * `onCorrupt` hears of a damaged record left out of a list.
+   */
   constructor(
     private readonly dir: string,
     private readonly clock: Clock = systemClock,
+    private readonly onCorrupt: (error: SmRolloutError) => void = warnCorrupt,
   ) {}
 
   private recordPath(id: string) {
@@ -178,8 +184,18 @@ export class FileRolloutStore implements RolloutStore {
 
   async list(filter?: ListFilter): Promise<RolloutRecord[]> {
     const files = await fs.readdir(path.join(this.dir, 'rollouts')).catch(() => [] as string[]);
-    const records = await Promise.all(
-      files.filter((f) => f.endsWith('.json')).map((f) => this.get(f.replace(/\.json$/, ''))),
+    const read = await Promise.all(
+      files
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => this.get(f.replace(/\.json$/, '')).catch((error: unknown) => error)),
+    );
+    const records = restoreListed(
+      read,
+      (r) => {
+        if (r instanceof Error) throw r;
+        return r as RolloutRecord | undefined;
+      },
+      this.onCorrupt,
     );
     return records.filter((r): r is RolloutRecord => !!r && matchesFilter(r, filter)).sort(newestFirst);
   }

@@ -237,9 +237,25 @@ describe('DynamoRolloutStore on dynalite', () => {
         'not valid JSON',
     );
     await doc.send(new PutCommand({ TableName: table, Item: { ...item, timelineLength: 'three' } }));
-    const garbled = await rejection(store.listDue(Number.MAX_SAFE_INTEGER));
+    const garbled = await rejection(store.get('r-a'));
     expect(garbled.code).toBe('STORE_CORRUPT');
     expect(garbled.message).toMatch(/item pk=ROLLOUT#r-a sk=ROLLOUT is damaged: timelineLength: /);
+  });
+
+  it('a damaged item is left out of lists and reported, so the schedule still advances the others', async () => {
+    const reported: string[] = [];
+    const reporting = new DynamoRolloutStore(client, table, {
+      onCorrupt: (error) => reported.push(error.message),
+    });
+    await reporting.create(record('r-a'), []);
+    await reporting.create(record('r-b', { endpointName: 'fraud-prod' }), []);
+    const item = (await rawItem('ROLLOUT#r-a', 'ROLLOUT'))!;
+    await doc.send(new PutCommand({ TableName: table, Item: { ...item, timelineLength: 'three' } }));
+    expect((await reporting.listDue(Number.MAX_SAFE_INTEGER)).map((r) => r.id)).toEqual(['r-b']);
+    expect((await reporting.list({ activeOnly: true })).map((r) => r.id)).toEqual(['r-b']);
+    expect((await reporting.list()).map((r) => r.id)).toEqual(['r-b']);
+    expect(reported).toHaveLength(3);
+    expect(reported[0]).toMatch(/item pk=ROLLOUT#r-a sk=ROLLOUT is damaged: timelineLength: /);
   });
 
   it('writes timelines longer than one BatchWrite (25) in order', async () => {

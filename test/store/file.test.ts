@@ -30,16 +30,23 @@ describe('FileRolloutStore', () => {
   it('a record file that is not JSON is STORE_CORRUPT naming the file, not a SyntaxError', async () => {
     await store.create(storedRecord('r-a'), []);
     await fs.writeFile(recordFile('r-a'), '{"id": "r-a", "status": ');
-    for (const read of [
-      store.get('r-a'),
-      store.list(),
-      store.listDue(0),
-      store.activeForEndpoint('churn-prod'),
-    ]) {
+    for (const read of [store.get('r-a'), store.activeForEndpoint('churn-prod')]) {
       const error = await rejection(read);
       expect(error.code).toBe('STORE_CORRUPT');
       expect(error.message).toContain(`rollout r-a in file ${recordFile('r-a')} is damaged: not valid JSON`);
     }
+  });
+
+  it('a damaged record is left out of lists and reported, so the other rollouts still advance', async () => {
+    const reported: string[] = [];
+    store = new FileRolloutStore(dir, undefined, (error) => reported.push(error.message));
+    await store.create(storedRecord('r-a'), []);
+    await store.create(storedRecord('r-b', { endpointName: 'fraud-prod' }), []);
+    await fs.writeFile(recordFile('r-a'), '{"id": "r-a", "status": ');
+    expect((await store.list()).map((r) => r.id)).toEqual(['r-b']);
+    expect((await store.listDue(Number.MAX_SAFE_INTEGER)).map((r) => r.id)).toEqual(['r-b']);
+    expect(reported).toHaveLength(2);
+    expect(reported[0]).toContain(`rollout r-a in file ${recordFile('r-a')} is damaged: not valid JSON`);
   });
 
   it('a record file missing a field is STORE_CORRUPT naming the file and the field', async () => {
