@@ -57,7 +57,7 @@ export interface RolloutBackend {
     endpointName: string,
     overrides: { strategy?: string; finalBake?: string },
     requestedBy: string,
-  ): Promise<RolloutRecord>;
+  ): Promise<{ record: RolloutRecord; undoing: string }>;
   /** Steers a rollout; SmRolloutError COMMAND_REJECTED with the reason when it does not apply. */
   command(rolloutId: string, command: CommandRequest): Promise<RolloutRecord>;
   get(rolloutId: string): Promise<{ record: RolloutRecord; timeline: TimelineEntry[] }>;
@@ -75,11 +75,12 @@ export interface RolloutBackend {
 export async function refuseUnlessAccepted(
   check: (event: CommandEvent) => Promise<CheckVerdict>,
   detail: CommandDetail,
-): Promise<void> {
+): Promise<Extract<CheckVerdict, { accepted: true }>> {
   const verdict = await check(parseCommandDetail(detail, `dry-run-${randomUUID()}`));
   if (!verdict.accepted) {
     throw new SmRolloutError(verdict.code, verdict.reason, verdict.field ? { field: verdict.field } : {});
   }
+  return verdict;
 }
 
 /** The outcome the controller reported for a command, or the refusal as the error the CLI reports. */

@@ -145,7 +145,7 @@ export class ControllerBackend implements RolloutBackend {
       detail,
       request.endpointName,
       `start a rollout of ${request.modelPackageArn} on ${request.endpointName}`,
-      (r) => r.modelPackageArn === request.modelPackageArn,
+      request.modelPackageArn,
     );
   }
 
@@ -155,8 +155,14 @@ export class ControllerBackend implements RolloutBackend {
     requestedBy: string,
   ) {
     const detail: CommandDetail = { command: 'undo', endpoint: endpointName, requestedBy, ...overrides };
-    await this.checked(detail);
-    return this.startedBy(detail, endpointName, `undo the last rollout of ${endpointName}`, () => true);
+    const verdict = await this.checked(detail);
+    const record = await this.startedBy(
+      detail,
+      endpointName,
+      `undo the last rollout of ${endpointName}`,
+      verdict.modelPackageArn ?? '',
+    );
+    return { record, undoing: verdict.undoing ?? 'the last rollout' };
   }
 
   async command(rolloutId: string, command: CommandRequest): Promise<RolloutRecord> {
@@ -235,23 +241,23 @@ export class ControllerBackend implements RolloutBackend {
 
   async close(): Promise<void> {}
 
-  private checked(detail: CommandDetail): Promise<void> {
+  private checked(detail: CommandDetail) {
     return refuseUnlessAccepted(this.deps.check, detail);
   }
 
-  /** Sends a command that starts a rollout on `endpointName` and waits for that rollout to appear. */
+  /** Sends a command that starts a rollout of `modelPackageArn` on `endpointName` and waits for it to appear. */
   private async startedBy(
     detail: CommandDetail,
     endpointName: string,
     what: string,
-    matches: (record: RolloutRecord) => boolean,
+    modelPackageArn: string,
   ): Promise<RolloutRecord> {
     // Rollouts of this endpoint that existed before the send cannot be the one it starts.
     const before = new Set((await this.deps.store.list({ endpointName })).map((r) => r.id));
     const eventId = await this.send(detail);
     return this.waitFor(eventId, what, async () => {
       const records = await this.deps.store.list({ endpointName });
-      return records.find((r) => !before.has(r.id) && matches(r));
+      return records.find((r) => !before.has(r.id) && r.modelPackageArn === modelPackageArn);
     });
   }
 

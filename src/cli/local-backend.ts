@@ -76,7 +76,9 @@ export class LocalBackend implements RolloutBackend {
     overrides: { strategy?: string; finalBake?: string },
     requestedBy: string,
   ) {
-    return this.startWith({ command: 'undo', endpoint: endpointName, requestedBy, ...overrides });
+    const detail: CommandDetail = { command: 'undo', endpoint: endpointName, requestedBy, ...overrides };
+    const verdict = await refuseUnlessAccepted(this.options.check, detail);
+    return { record: await this.startWith(detail), undoing: verdict.undoing ?? 'the last rollout' };
   }
 
   async command(rolloutId: string, command: CommandRequest): Promise<RolloutRecord> {

@@ -23,10 +23,12 @@ export function realTimeDriver(
     region,
     send: (event) => handler(event),
     async advance(record, signal) {
-      const wakeAt = record.nextWakeAt;
-      const wait = Math.min(maxSleep, wakeAt === undefined ? maxSleep : wakeAt - clock.now());
+      // No wake-up time: the rollout never reached its first quiet point (a crash right after it was
+      // stored), so it is due now, as the schedule's list (listDue) has it.
+      const wakeAt = record.nextWakeAt ?? clock.now();
+      const wait = Math.min(maxSleep, wakeAt - clock.now());
       if (wait > 0) await sleep(wait, undefined, signal ? { signal } : undefined).catch(() => undefined);
-      if (signal?.aborted || wakeAt === undefined || clock.now() < wakeAt) return;
+      if (signal?.aborted || clock.now() < wakeAt) return;
       await handler(scheduledEvent({ id: randomUUID(), at: clock.now(), account, region }));
     },
   };

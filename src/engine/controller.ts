@@ -73,7 +73,16 @@ export interface Outcome {
 }
 
 export type CheckVerdict =
-  | { accepted: true; reason: string; rolloutId?: string }
+  | {
+      accepted: true;
+      reason: string;
+      /** The rollout a steering command is for. */
+      rolloutId?: string;
+      /** For a start or an undo: the version it would roll out. */
+      modelPackageArn?: string;
+      /** For an undo: the rollout it undoes. */
+      undoing?: string;
+    }
   | { accepted: false; code: ErrorCode; reason: string; field?: string };
 
 export interface ScheduleReport {
@@ -470,7 +479,12 @@ export class RolloutController {
       const planned = await this.planCommand(event);
       if (planned.kind === 'start') {
         await this.engine.preflight(planned.request);
-        return { accepted: true, reason: `would start a rollout of ${planned.request.modelPackageArn}` };
+        return {
+          accepted: true,
+          reason: `would start a rollout of ${planned.request.modelPackageArn}`,
+          modelPackageArn: planned.request.modelPackageArn,
+          ...(planned.undoing ? { undoing: planned.undoing } : {}),
+        };
       }
       this.engine.checkCommand(planned.record, planned.request);
       return {
@@ -495,7 +509,7 @@ export class RolloutController {
   private async planCommand(
     event: CommandEvent,
   ): Promise<
-    | { kind: 'start'; request: ValidStartRequest; why: string }
+    | { kind: 'start'; request: ValidStartRequest; why: string; undoing?: string }
     | { kind: 'steer'; record: RolloutRecord; request: CommandRequest }
   > {
     if (event.command === 'start') {
@@ -525,7 +539,12 @@ export class RolloutController {
         { strategy: event.strategy, finalBake: event.finalBake },
         event.requestedBy,
       );
-      return { kind: 'start', request, why: `undo of ${undoing.id} by ${event.requestedBy}` };
+      return {
+        kind: 'start',
+        request,
+        why: `undo of ${undoing.id} by ${event.requestedBy}`,
+        undoing: undoing.id,
+      };
     }
     const record = event.rolloutId
       ? await this.deps.store.get(event.rolloutId)

@@ -2,6 +2,7 @@
 // rollout, as a new rollout (fast by default).
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { UNDO_FINAL_BAKE, UNDO_STRATEGY } from '../../engine';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson } from '../mode';
 import { reportStarted } from './start';
@@ -10,13 +11,13 @@ import { namingFlags, withBackend } from './shared';
 export const UNDO_USAGE = `Usage: sm-rollout undo --endpoint <name> [--strategy <plan>] [--final-bake <d>] [--wait] [--output json]
 
 Starts a new rollout of the model version that served before the endpoint's last successful
-rollout, with the same alarms and role. The strategy defaults to AllAtOnce with a 5m final bake:
+rollout, with the same alarms and role. The strategy defaults to ${UNDO_STRATEGY} with a ${UNDO_FINAL_BAKE} final bake:
 undo is for getting back fast.
 
 Options:
   --endpoint <name>    the endpoint to undo
-  --strategy <plan>    how to shift traffic back (default AllAtOnce)
-  --final-bake <d>     bake before promotion (default 5m)
+  --strategy <plan>    how to shift traffic back (default ${UNDO_STRATEGY})
+  --final-bake <d>     bake before promotion (default ${UNDO_FINAL_BAKE})
   --wait               controller mode: wait until the undo rollout ends
 ${BACKEND_HELP}
 
@@ -48,7 +49,7 @@ export async function undoCommand(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError('--endpoint is required: the endpoint whose last rollout to undo');
   const json = wantsJson(values);
   return withBackend(values, async (backend) => {
-    const record = await namingFlags(() =>
+    const { record, undoing } = await namingFlags(() =>
       backend.undo(
         values.endpoint!,
         {
@@ -58,10 +59,7 @@ export async function undoCommand(argv: string[], io: CliIo): Promise<number> {
         values['requested-by'] ?? `${userInfo().username} (cli)`,
       ),
     );
-    const undoing = /undoing (\S+)$/.exec(record.requestedBy)?.[1];
-    const headline =
-      `Started rollout ${record.id}: ${record.modelPackageArn} back onto ${record.endpointName}` +
-      (undoing ? ` (undoing ${undoing})` : '');
+    const headline = `Started rollout ${record.id}: ${record.modelPackageArn} back onto ${record.endpointName} (undoing ${undoing})`;
     return reportStarted(backend, record, headline, values, io, json);
   });
 }
