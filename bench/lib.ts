@@ -1,6 +1,7 @@
 // Shared pieces of the benchmarks: statistics, result tables, dynalite (the test suite's), and a
 // simulated controller (the Lambda handler on the simulated cloud, driven by the simulated
 // EventBridge the demo and the tests use).
+import { isTerminal, type RolloutStatus } from '../statemachines/describe';
 import type { AlarmControl, CommandDetail, EndpointControl } from '../src/engine';
 import { createControllerHandler, type HandlerResult } from '../src/handlers/controller';
 import { policyLookup } from '../src/handlers/environment';
@@ -215,7 +216,7 @@ export class SimController {
 }
 
 export function isEnded(status: string | undefined): boolean {
-  return status !== undefined && ['succeeded', 'rolledBack', 'failed'].includes(status);
+  return status !== undefined && isTerminal(status as RolloutStatus);
 }
 
 export const delay = (msec: number) => new Promise<void>((resolve) => setTimeout(resolve, msec));

@@ -28,7 +28,6 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..');
 /** The name the policies file gets inside the bundle (next to index.mjs, in /var/task). */
 export const BUNDLED_POLICIES_FILE = 'policies.yaml';
 /** What the CLI puts on the command bus. */
-export { COMMAND_DETAIL_TYPE, COMMAND_SOURCE };
 
 export interface SmRolloutControllerProps {
   /** The policies file to ship with the function (absolute, or relative to the repository root). */

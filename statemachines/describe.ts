@@ -23,6 +23,13 @@ export type RolloutStatus = (typeof ROLLOUT_STATUSES)[number];
 
 export const TERMINAL_STATUSES: readonly RolloutStatus[] = ['succeeded', 'rolledBack', 'failed'];
 
+/** Statuses in which the rollout waits for a person (a manual gate, a pause). */
+export const NEEDS_A_PERSON: readonly RolloutStatus[] = ['awaitingPromotion', 'paused'];
+
+export function needsAPerson(status: RolloutStatus): boolean {
+  return NEEDS_A_PERSON.includes(status);
+}
+
 export function isTerminal(status: RolloutStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }

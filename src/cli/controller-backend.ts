@@ -21,6 +21,7 @@ import {
   DEPLOYED_POLICIES,
   RolloutController,
   startCommandDetail,
+  steerCommandDetail,
   type StartCommandRequest,
   systemClock,
 } from '../engine';
@@ -33,12 +34,11 @@ import {
   type RolloutStore,
   type TimelineEntry,
 } from '../store';
-import { isTerminal, type RolloutStatus } from '../../statemachines/describe';
+import { isTerminal, needsAPerson } from '../../statemachines/describe';
 import type { FollowOptions, FollowResult, RolloutBackend } from './backend';
 import { refuseUnlessAccepted } from './backend';
 import { resolveControllerConfig, type ControllerConfig } from './controller-config';
 
-export { COMMAND_DETAIL_TYPE, COMMAND_SOURCE };
 export const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
 export const DEFAULT_COMMAND_POLL_MS = 1_000;
 export const DEFAULT_FOLLOW_INTERVAL_MS = 2_000;
@@ -80,8 +80,6 @@ const realClock: ControllerClock = {
     await sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined);
   },
 };
-
-const ATTENTION: readonly RolloutStatus[] = ['awaitingPromotion', 'paused'];
 
 function notFound(rolloutId: string): SmRolloutError {
   return new SmRolloutError(
@@ -168,13 +166,7 @@ export class ControllerBackend implements RolloutBackend {
   async command(rolloutId: string, command: CommandRequest): Promise<RolloutRecord> {
     const record = await this.deps.store.get(rolloutId);
     if (!record) throw notFound(rolloutId);
-    const detail: CommandDetail = {
-      command: command.type.toLowerCase() as 'pause' | 'resume' | 'promote' | 'abort',
-      rolloutId,
-      requestedBy: command.by,
-      ...(command.type === 'PROMOTE' && command.full !== undefined ? { full: command.full } : {}),
-      ...(command.type === 'ABORT' && command.note !== undefined ? { note: command.note } : {}),
-    };
+    const detail: CommandDetail = steerCommandDetail(rolloutId, command);
     await this.checked(detail);
     const eventId = await this.send(detail);
     return this.waitFor(eventId, `${command.type.toLowerCase()} rollout ${rolloutId}`, async () => {
@@ -216,7 +208,7 @@ export class ControllerBackend implements RolloutBackend {
         await options.onUpdate?.(record, added);
       }
       if (isTerminal(record.status)) return { record, stoppedBecause: 'ended' };
-      if (options.until === 'attention' && ATTENTION.includes(record.status)) {
+      if (options.until === 'attention' && needsAPerson(record.status)) {
         return { record, stoppedBecause: 'attention' };
       }
       if (options.signal?.aborted) return { record, stoppedBecause: 'detached' };

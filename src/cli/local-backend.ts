@@ -6,10 +6,11 @@
 // `sm-rollout` process can steer them.
 import { randomUUID } from 'node:crypto';
 import { SmRolloutError } from '../errors';
-import { isTerminal } from '../../statemachines/describe';
+import { isTerminal, needsAPerson } from '../../statemachines/describe';
 import {
   commandEvent,
   startCommandDetail,
+  steerCommandDetail,
   type AlarmControl,
   type AlarmState,
   type CheckVerdict,
@@ -58,8 +59,6 @@ export interface LocalBackendOptions {
   onClose?: () => Promise<void>;
 }
 
-const NEEDS_A_PERSON = new Set(['awaitingPromotion', 'paused']);
-
 export class LocalBackend implements RolloutBackend {
   readonly mode: 'local' | 'simulate';
 
@@ -82,13 +81,7 @@ export class LocalBackend implements RolloutBackend {
   }
 
   async command(rolloutId: string, command: CommandRequest): Promise<RolloutRecord> {
-    const outcome = await this.send({
-      command: command.type.toLowerCase() as 'pause' | 'resume' | 'promote' | 'abort',
-      rolloutId,
-      requestedBy: command.by,
-      ...(command.type === 'PROMOTE' && command.full !== undefined ? { full: command.full } : {}),
-      ...(command.type === 'ABORT' && command.note !== undefined ? { note: command.note } : {}),
-    });
+    const outcome = await this.send(steerCommandDetail(rolloutId, command));
     return (await this.get(outcome.rolloutId ?? rolloutId)).record;
   }
 
@@ -129,7 +122,7 @@ export class LocalBackend implements RolloutBackend {
       if (isTerminal(record.status)) return { record, stoppedBecause: 'ended' };
       if (options.signal?.aborted) return { record, stoppedBecause: 'detached' };
       if (realNow() >= deadline) return { record, stoppedBecause: 'timeout' };
-      if (options.until === 'attention' && NEEDS_A_PERSON.has(record.status)) {
+      if (options.until === 'attention' && needsAPerson(record.status)) {
         return { record, stoppedBecause: 'attention' };
       }
       await this.options.driver.advance(record, options.signal);

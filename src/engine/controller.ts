@@ -1,7 +1,8 @@
 // The controller: what sm-rollout does with each thing that happens in AWS — a model version
-// approved, an alarm firing, an endpoint changing, the one-minute schedule, a CLI command. It
-// decides which rollout an event concerns and hands it to the engine; hosts (the Lambda handler)
-// only parse events and call it.
+// approved, an alarm firing, an endpoint changing, the one-minute schedule, a CLI command — and its
+// dry run of a command (`check`). It decides which rollout an event concerns and hands it to the
+// engine. Every host runs it: the Lambda handler, and the CLI's local and simulate modes (behind
+// the same handler); hosts only parse events and call it.
 import { SmRolloutError, isSmRolloutError, summarizeError, type ErrorCode } from '../errors';
 import { watchedAlarms } from '../../statemachines/contract';
 import { isTerminal } from '../../statemachines/describe';
@@ -102,9 +103,7 @@ function versionOf(modelPackageArn: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-function watchedAlarmsOf(record: RolloutRecord): string[] {
-  return watchedAlarms(record.input);
-}
+const watchedAlarmsOf = (record: RolloutRecord): string[] => watchedAlarms(record.input);
 
 /** Serves DescribeAlarms from one batched read made for the whole schedule tick. */
 function prefetchedAlarms(states: Map<string, AlarmState>, fallback: AlarmControl): AlarmControl {

@@ -1,7 +1,8 @@
 // The engine's public surface: the controller every host runs (events in → decisions), the engine
 // that runs one rollout step, the intake of events, start requests, undo and the ports. Hosts (the
 // Lambda handler, the CLI, the CDK app, the bench) import from here; adapters that implement a port
-// (src/aws, src/sim, src/store) import `./ports` (and the record schema) directly.
+// (src/aws, src/sim, src/store) import the module they need directly (`./ports`, the record schema,
+// the clock, the intake's envelopes), so loading an adapter does not load the controller.
 export {
   DEPLOYED_POLICIES,
   RolloutController,
@@ -28,11 +29,12 @@ export {
   COMMAND_SOURCE,
   CONTROLLER_EVENTS,
   commandEvent,
-  endpointStatusFromEvent,
+  MAX_REASON_LENGTH,
   parseCommandDetail,
   parseControllerEvent,
   scheduledEvent,
   startCommandDetail,
+  steerCommandDetail,
   type AlarmEvent,
   type ApprovalEvent,
   type CommandDetail,

@@ -66,13 +66,16 @@ const startDetailSchema = z.object({
     .optional(),
 });
 
+/** The longest abort reason a command carries. */
+export const MAX_REASON_LENGTH = 500;
+
 const steerDetailSchema = z.object({
   command: z.enum(['pause', 'resume', 'promote', 'abort']),
   rolloutId: z.string().min(1).optional(),
   endpoint: z.string().min(1).optional(),
   requestedBy: z.string().min(1),
   full: z.boolean().optional(),
-  note: z.string().max(500).optional(),
+  note: z.string().max(MAX_REASON_LENGTH).optional(),
 });
 
 const undoDetailSchema = z.object({
@@ -269,6 +272,20 @@ export function startCommandDetail(request: StartCommandRequest): CommandDetail 
     ...(maxDuration !== undefined ? { maxDuration } : {}),
     ...(request.candidateAlarms?.length ? { candidateAlarms: request.candidateAlarms } : {}),
     ...(request.candidate && Object.keys(request.candidate).length ? { candidate: request.candidate } : {}),
+  };
+}
+
+/** The Rollout Command that steers rollout `rolloutId`, exactly as every host sends it. */
+export function steerCommandDetail(
+  rolloutId: string,
+  command: { type: 'PAUSE' | 'RESUME' | 'PROMOTE' | 'ABORT'; by: string; full?: boolean; note?: string },
+): CommandDetail {
+  return {
+    command: command.type.toLowerCase() as SteeringCommand,
+    rolloutId,
+    requestedBy: command.by,
+    ...(command.type === 'PROMOTE' && command.full !== undefined ? { full: command.full } : {}),
+    ...(command.type === 'ABORT' && command.note !== undefined ? { note: command.note } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
-// A stored rollout record read back: the one validated restore every store runs on what it reads (a JSON
-// file, a DynamoDB item), so a damaged or foreign record fails as STORE_CORRUPT naming where it lives and
+// A stored rollout record read back: the one validated restore every persistent store runs on what it reads
+// (a JSON file, a DynamoDB item; the memory store keeps the objects it was given), so a damaged or foreign record fails as STORE_CORRUPT naming where it lives and
 // what is wrong, instead of as a half-typed object deep inside the engine. `input` is checked as far as the
 // engine and the machine read it (unknown keys pass through: the machine's contract may grow); `snapshot`
 // stays opaque, its compatibility is `machineVersion`'s job (the engine checks that).

@@ -1,8 +1,9 @@
 // The simulated EventBridge: delivers the simulated cloud's events (model package approvals,
 // endpoint and alarm state changes) to a target the way EventBridge delivers them to the
 // controller Lambda, plus the Scheduled Event of a rate(1 minute) rule at every simulated minute.
-// Hooks drop, duplicate, delay, hold back and reorder deliveries (EventBridge delivers at least
-// once and does not promise order). A target that throws is retried as Lambda retries an
+// Hooks drop, duplicate, delay, hold back and reorder the cloud's events (EventBridge delivers at
+// least once and does not promise order); an event a host puts on the bus (`put`) is reordered
+// with them, one it delivers itself (`deliver`, a CLI command) is not. A target that throws is retried as Lambda retries an
 // asynchronous invocation, then dead-lettered. The demo, `--simulate`, the tests and the bench
 // drive the controller through it.
 import { randomUUID } from 'node:crypto';

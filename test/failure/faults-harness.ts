@@ -2,6 +2,7 @@
 // EventBridge (with Lambda's retries of a thrown error) like test/handlers/harness.ts, but the SageMaker port, the lifecycle publisher and the policy's alarms can be swapped, so a fault
 // can sit between the controller and the simulated cloud (a real SDK client over a fake HTTP API, a
 // publisher that throws, a DescribeEndpoint that answers stale).
+import { TERMINAL_STATUSES } from '../../statemachines/describe';
 import { createControllerHandler, type HandlerResult } from '../../src/handlers/controller';
 import { policyLookup } from '../../src/handlers/environment';
 import type { EndpointControl, LifecyclePublisher } from '../../src/engine/ports';
@@ -19,7 +20,7 @@ export const ROLE = 'arn:aws:iam::123456789012:role/churn-sagemaker-exec';
 export const HEALTHY: ModelBehaviour = { errorRate: 0.002, latencyMs: 45 };
 export const MINUTE = 60_000;
 export const MUTATING = /^(Create|Update|Delete|Put)/;
-export const TERMINAL = ['succeeded', 'rolledBack', 'failed'];
+export const TERMINAL: readonly string[] = TERMINAL_STATUSES;
 
 export interface FaultHarnessOptions {
   strategy?: string;

@@ -2,6 +2,7 @@
 // parsed from YAML and the handler with a capturing logger, driven by the simulated EventBridge —
 // the sim's events delivered to the handler as they happen, and a Scheduled Event every minute
 // (the rate(1 minute) rule).
+import { isTerminal } from '../../statemachines/describe';
 import type { CommandDetail } from '../../src/engine/intake';
 import { createControllerHandler, type HandlerResult } from '../../src/handlers/controller';
 import { policyLookup } from '../../src/handlers/environment';
@@ -232,7 +233,7 @@ export class Harness {
 
   async ended(modelPackageArn: string): Promise<boolean> {
     const r = await this.rolloutFor(modelPackageArn);
-    return r !== undefined && ['succeeded', 'rolledBack', 'failed'].includes(r.status);
+    return r !== undefined && isTerminal(r.status);
   }
 
   busyErrors() {

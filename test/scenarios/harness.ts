@@ -4,7 +4,7 @@
 // nothing leaked). Rollouts start from a Rollout Command, as `sm-rollout start` sends it.
 import type { CommandRequest } from '../../src/engine/engine';
 import type { StartRolloutRequest } from '../../src/engine/start-request';
-import { startCommandDetail } from '../../src/engine/intake';
+import { startCommandDetail, steerCommandDetail } from '../../src/engine/intake';
 import { commandOutcome } from '../../src/cli/backend';
 import type { RolloutRecord, TimelineEntry } from '../../src/store';
 import {
@@ -100,17 +100,7 @@ export async function startScenario(
     started: await current(),
     current,
     async command(command) {
-      commandOutcome(
-        await env.driver.send(
-          env.bridge.commandEvent({
-            command: command.type.toLowerCase() as 'pause' | 'resume' | 'promote' | 'abort',
-            rolloutId: id,
-            requestedBy: command.by,
-            ...(command.type === 'PROMOTE' && command.full ? { full: true } : {}),
-            ...(command.type === 'ABORT' && command.note ? { note: command.note } : {}),
-          }),
-        ),
-      );
+      commandOutcome(await env.driver.send(env.bridge.commandEvent(steerCommandDetail(id, command))));
       return current();
     },
     async run({ between, dropEvents } = {}) {

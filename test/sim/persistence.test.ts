@@ -1,5 +1,6 @@
 // Saving the simulated cloud in one process and restoring it in the next (the CLI's --simulate mode):
 // the restored cloud shows the same state and carries on exactly as the original would have.
+import { isTerminal, type RolloutStatus } from '../../statemachines/describe';
 import type { CommandDetail } from '../../src/engine/intake';
 import { commandOutcome } from '../../src/cli/backend';
 import {
@@ -227,7 +228,7 @@ describe('saving and restoring the simulated cloud', () => {
 });
 
 describe('a rollout split across two processes', () => {
-  const ended = (status: string | undefined) => ['succeeded', 'rolledBack', 'failed'].includes(status ?? '');
+  const ended = (status: RolloutStatus | undefined) => status !== undefined && isTerminal(status);
 
   /** The first process: the rollout is started by a command and driven until it stops at `detachWhen`. */
   async function startHalfway(detachWhen: 'updating' | 'gate') {

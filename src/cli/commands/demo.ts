@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { isTerminal } from '../../../statemachines/describe';
 import { policyLookup } from '../../handlers/environment';
-import { DEFAULT_STRATEGY } from '../../plan';
+import { compilePlan, DEFAULT_STRATEGY, formatDuration } from '../../plan';
 import { parsePolicies } from '../../policy';
 import type { RolloutRecord } from '../../store';
 import {
@@ -16,6 +16,7 @@ import {
   createSimulatedEnvironment,
 } from '../simulated-environment';
 import { EXIT, UsageError, exitCodeForStatus, paint, type CliIo } from '../io';
+import { namingFlags } from './shared';
 
 export const DEMO_USAGE = `Usage: sm-rollout demo [--scenario healthy|bad-model|manual-gate] [--strategy <plan>]
                         [--final-bake <d>] [--speed <n>|max] [--seed <n>] [--output json]
@@ -79,6 +80,10 @@ function bar(candidate: number): string {
 
 /** The demo's policy: the churn-model group deploys to churn-prod, as a policies file would say. */
 export function demoPolicies(strategy: string, finalBake: string | undefined) {
+  // The flags are checked as a start request would check them, so an error names --strategy or
+  // --final-bake, not the policy built from them; the rollout may take its bakes plus two hours.
+  const plan = compilePlan(strategy, { finalBake });
+  const bakesMs = plan.steps.reduce((sum, s) => sum + (s.kind === 'bake' ? s.durationMs : 0), 0);
   const document = {
     policies: [
       {
@@ -86,6 +91,7 @@ export function demoPolicies(strategy: string, finalBake: string | undefined) {
         endpoint: DEMO_ENDPOINT,
         strategy,
         ...(finalBake ? { finalBake } : {}),
+        maxDuration: formatDuration(bakesMs + 2 * 60 * 60_000),
         candidateAlarms: DEMO_CANDIDATE_ALARMS,
         executionRoleArn: DEMO_ROLE,
         onNewerApproval: 'supersede',
@@ -235,14 +241,16 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.output !== undefined && values.output !== 'json')
     throw new UsageError(`--output: "${values.output}" is not supported; use --output json`);
   const json = values.output === 'json';
-  const result = await runDemo({
-    scenario: values.scenario as DemoScenario,
-    strategy: values.strategy,
-    finalBake: values['final-bake'],
-    speed,
-    seed,
-    print: json ? undefined : (line) => io.out(line),
-  });
+  const result = await namingFlags(() =>
+    runDemo({
+      scenario: values.scenario as DemoScenario,
+      strategy: values.strategy,
+      finalBake: values['final-bake'],
+      speed,
+      seed,
+      print: json ? undefined : (line) => io.out(line),
+    }),
+  );
   if (json) {
     io.out(JSON.stringify(result, null, 2));
   } else {

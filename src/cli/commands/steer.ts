@@ -4,6 +4,7 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { CommandRequest } from '../../engine';
+import { MAX_REASON_LENGTH } from '../../engine';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { BACKEND_OPTIONS, wantsJson } from '../mode';
 import { rolloutJson, timelineLine } from '../render';
@@ -38,6 +39,15 @@ export async function steerCommand(
   if (positionals.length > 1) throw new UsageError(`${verb} takes one rollout id`);
   const json = wantsJson(values);
   timeoutMs(values.timeout);
+  if (values['requested-by'] !== undefined && !values['requested-by'].trim()) {
+    throw new UsageError('--requested-by is empty; give who is asking, e.g. --requested-by alice');
+  }
+  const reason = (values as { reason?: string }).reason;
+  if (reason !== undefined && reason.length > MAX_REASON_LENGTH) {
+    throw new UsageError(
+      `--reason is ${reason.length} characters long; keep it to ${MAX_REASON_LENGTH} (the timeline keeps it whole)`,
+    );
+  }
   const by = values['requested-by'] ?? `${userInfo().username} (cli)`;
   const flags = values as typeof values & { full?: boolean; reason?: string };
   const command: CommandRequest =
