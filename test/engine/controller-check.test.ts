@@ -324,9 +324,11 @@ describe.each<StoreKind>(['memory', 'file'])('check with a %s store', (kind) => 
     it('a valid start', async () => {
       const w = await world(kind);
       const detail = startDetail(w.env);
+      const { modelPackageArn } = detail as { modelPackageArn: string };
       expect(await checked(w, detail)).toEqual({
         accepted: true,
-        reason: `would start a rollout of ${(detail as { modelPackageArn: string }).modelPackageArn}`,
+        reason: `would start a rollout of ${modelPackageArn}`,
+        modelPackageArn,
       });
       expect(await send(w.env, detail)).toMatchObject({ action: 'started', endpointName: DEMO_ENDPOINT });
     });
@@ -380,6 +382,8 @@ describe.each<StoreKind>(['memory', 'file'])('check with a %s store', (kind) => 
       expect(await checked(w, undo)).toEqual({
         accepted: true,
         reason: `would start a rollout of ${w.env.baselinePackageArn}`,
+        modelPackageArn: w.env.baselinePackageArn,
+        undoing: id,
       });
       expect(await send(w.env, undo)).toMatchObject({
         action: 'started',
