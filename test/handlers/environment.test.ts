@@ -1,0 +1,140 @@
+// The controller's configuration from the Lambda environment: the store a ROLLOUT_STORE setting
+// names, the controller's view of a policy file, and the cold start refusing a missing setting.
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SmRolloutError } from '../../src/errors';
+import {
+  controllerDepsFromEnvironment,
+  policyLookup,
+  storeFromSetting,
+} from '../../src/handlers/environment';
+import { parsePolicies } from '../../src/policy';
+import { DynamoRolloutStore, FileRolloutStore, MemoryRolloutStore } from '../../src/store';
+import { storedRecord } from '../store/records';
+import { EXAMPLE_YAML, ROLE } from '../policy/fixtures';
+
+const noDynamo = () => {
+  throw new Error('no DynamoDB client should be built for this setting');
+};
+
+function refusal(run: () => unknown): SmRolloutError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof SmRolloutError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('storeFromSetting', () => {
+  it('dynamodb:<table> stores rollouts in that table', async () => {
+    const client = new DynamoDBClient({ region: 'eu-west-1' });
+    const tables: unknown[] = [];
+    client.middlewareStack.add(
+      () => async (args) => {
+        tables.push((args.input as { TableName?: string }).TableName);
+        throw new Error('stopped before leaving the machine');
+      },
+      { step: 'initialize' },
+    );
+    const store = storeFromSetting(' dynamodb:sm-rollouts ', () => client);
+    expect(store).toBeInstanceOf(DynamoRolloutStore);
+    await expect(store.get('r-1')).rejects.toThrow();
+    expect(tables).toEqual(['sm-rollouts']);
+  });
+
+  it('file:<dir> keeps rollouts as files in that directory', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'smr-env-'));
+    const store = storeFromSetting(`file:${dir}`, noDynamo);
+    expect(store).toBeInstanceOf(FileRolloutStore);
+    await store.create(storedRecord('r-1'), []);
+    expect(await fs.readdir(path.join(dir, 'rollouts'))).toContain('r-1.json');
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('memory keeps rollouts in the process', () => {
+    expect(storeFromSetting('memory', noDynamo)).toBeInstanceOf(MemoryRolloutStore);
+  });
+
+  it.each([undefined, '', '  ', 'postgres:rollouts', 'dynamodb:', 'file:', 'Memory'])(
+    'refuses %p, naming ROLLOUT_STORE and the settings it takes',
+    (setting) => {
+      const error = refusal(() => storeFromSetting(setting, noDynamo));
+      expect(error.code).toBe('INVALID_INPUT');
+      expect(error.field).toBe('ROLLOUT_STORE');
+      expect(error.message).toMatch(/^ROLLOUT_STORE: .* use dynamodb:<table>, file:<dir> or memory$/);
+    },
+  );
+});
+
+describe('policyLookup', () => {
+  const policies = policyLookup(parsePolicies(EXAMPLE_YAML, 'policies.yaml'));
+  const version7 = 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/churn-model/7';
+
+  it('finds a policy by its model package group and by its endpoint', () => {
+    expect(policies.forGroup('churn-model')).toMatchObject({
+      modelPackageGroup: 'churn-model',
+      endpoint: 'churn-prod',
+      onNewerApproval: 'supersede',
+    });
+    expect(policies.forEndpoint('churn-prod')?.modelPackageGroup).toBe('churn-model');
+    expect(policies.forGroup('fraud-model')).toBeUndefined();
+    expect(policies.forEndpoint('fraud-prod')).toBeUndefined();
+  });
+
+  it('turns an approved version into the policy’s validated start request', () => {
+    const request = policies.forGroup('churn-model')!.toStartRequest(version7, 'approval of churn-model/7');
+    expect(request).toMatchObject({
+      endpointName: 'churn-prod',
+      modelPackageArn: version7,
+      executionRoleArn: ROLE,
+      alarms: ['churn-prod-5xx', 'churn-prod-p99-latency'],
+      candidate: { instanceType: 'ml.m5.large', instanceCount: 2 },
+      maxDurationMs: 4 * 3_600_000,
+      requestedBy: 'approval of churn-model/7',
+    });
+    expect(request.plan.strategy).toBe('Canary10Percent5Minutes');
+    expect(request.plan.steps).toEqual([
+      { kind: 'setWeight', percent: 10 },
+      { kind: 'bake', durationMs: 5 * 60_000 },
+      { kind: 'setWeight', percent: 100 },
+      { kind: 'bake', durationMs: 10 * 60_000 },
+    ]);
+  });
+
+  it('refuses a version of another group', () => {
+    const other = 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/fraud-model/3';
+    const error = refusal(() => policies.forEndpoint('churn-prod')!.toStartRequest(other, 'approval'));
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toContain('is a version of fraud-model, but this policy rolls out churn-model');
+  });
+});
+
+describe('controllerDepsFromEnvironment', () => {
+  it('refuses to start without ROLLOUT_POLICIES_FILE, saying what to set', async () => {
+    const log = { warn: jest.fn() };
+    await expect(controllerDepsFromEnvironment({ ROLLOUT_STORE: 'memory' }, log)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'ROLLOUT_POLICIES_FILE',
+      message: expect.stringMatching(/^ROLLOUT_POLICIES_FILE is not set; point it at the policies file/),
+    });
+  });
+
+  it('warns that lifecycle events go nowhere without ROLLOUT_EVENT_BUS', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'smr-env-'));
+    const file = path.join(dir, 'policies.yaml');
+    await fs.writeFile(file, EXAMPLE_YAML);
+    const log = { warn: jest.fn() };
+    const deps = await controllerDepsFromEnvironment(
+      { ROLLOUT_POLICIES_FILE: file, ROLLOUT_STORE: 'memory' },
+      log,
+    );
+    expect(deps.store).toBeInstanceOf(MemoryRolloutStore);
+    expect(deps.policies.forEndpoint('churn-prod')?.modelPackageGroup).toBe('churn-model');
+    expect(log.warn).toHaveBeenCalledWith('ROLLOUT_EVENT_BUS is not set: lifecycle events are not published');
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+});
