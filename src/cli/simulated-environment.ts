@@ -4,6 +4,7 @@
 // `--simulate` and the tests.
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  type EndpointControl,
   type EngineSettings,
   type LifecycleEvent,
   type LifecyclePublisher,
@@ -77,7 +78,7 @@ export interface SimulatedEnvironment {
   /** The controller Lambda's handler, over the simulated cloud. */
   handler: (event: unknown) => Promise<HandlerResult>;
   /** Delivers the cloud's events to the handler, and a Scheduled Event every simulated minute. */
-  bridge: SimEventBridge;
+  bridge: SimEventBridge<HandlerResult>;
   /**
    * An engine over the same store and cloud, for tests of the engine itself (crash safety, races);
    * hosts go through the handler.
@@ -107,6 +108,14 @@ export function createSimulatedEnvironment(
     policies?: PolicyLookup;
     /** Simulated seconds per real second (the demo's --speed); default: no waiting. */
     speed?: number;
+    /** Wraps the SageMaker port the controller sees (a fault between it and the cloud); the cloud's own is kept. */
+    endpoints?: (sim: SimCloud) => EndpointControl;
+    /** Where lifecycle events go (default: kept in `lifecycle`). */
+    events?: LifecyclePublisher;
+    /** Rollout ids `<prefix>0001`, `<prefix>0002`, ... (default: from the seed). */
+    idPrefix?: string;
+    /** How the simulated EventBridge treats a handler error (default: Lambda's retries, then dead-letter). */
+    onError?: 'retry' | 'throw';
   } = {},
 ): SimulatedEnvironment {
   const sim = options.cloud ?? createSimCloud({ seed: 7, ...options.sim });
@@ -134,14 +143,13 @@ export function createSimulatedEnvironment(
   const seed = options.sim?.seed ?? 7;
   let rollouts = 0;
   let eventIds = 0;
-  const newId = deterministic
-    ? () => `r-sim${seed.toString(36)}${(++rollouts).toString(36).padStart(4, '0')}`
-    : undefined;
+  const prefix = options.idPrefix ?? `r-sim${seed.toString(36)}`;
+  const newId = deterministic ? () => `${prefix}${(++rollouts).toString(36).padStart(4, '0')}` : undefined;
   const deps = {
     store,
-    endpoints: sim.sagemaker,
+    endpoints: options.endpoints ? options.endpoints(sim) : sim.sagemaker,
     alarms: sim.cloudwatch,
-    events: lifecycle,
+    events: options.events ?? lifecycle,
     clock: sim.clock,
     settings: options.settings,
     ...(newId ? { newId } : {}),
@@ -162,8 +170,9 @@ export function createSimulatedEnvironment(
   const controller = createController({ ...deps, policies: options.policies ?? NO_POLICIES }, tools);
   const handler = controllerHandler(controller, tools);
   const speed = options.speed;
-  const bridge = new SimEventBridge(sim, {
+  const bridge = new SimEventBridge<HandlerResult>(sim, {
     target: handler,
+    ...(options.onError ? { onError: options.onError } : {}),
     ...(deterministic ? { newId: () => `evt-sim${seed.toString(36)}-${++eventIds}` } : {}),
     ...(speed && Number.isFinite(speed)
       ? { beforeAdvance: (t: number) => sleep((t - sim.clock.now()) / speed).then(() => undefined) }
@@ -174,7 +183,7 @@ export function createSimulatedEnvironment(
     account: sim.accountId,
     region: sim.region,
     async send(event) {
-      const result = (await bridge.deliver(event)) as HandlerResult;
+      const result = await bridge.deliver(event);
       await bridge.flush();
       return result;
     },

@@ -3,15 +3,24 @@
 // can sit between the controller and the simulated cloud (a real SDK client over a fake HTTP API, a
 // publisher that throws, a DescribeEndpoint that answers stale).
 import { TERMINAL_STATUSES } from '../../statemachines/describe';
-import { createControllerHandler, type HandlerResult } from '../../src/handlers/controller';
+import type { HandlerResult } from '../../src/handlers/controller';
 import { policyLookup } from '../../src/handlers/environment';
 import type { EndpointControl, LifecyclePublisher } from '../../src/engine/ports';
 import { parsePolicies } from '../../src/policy';
-import { createSimCloud, type ModelBehaviour, type SimCloud, type SimCloudOptions } from '../../src/sim';
-import { SimEventBridge } from '../../src/sim/eventbridge';
+import type { ModelBehaviour, SimCloud, SimCloudOptions } from '../../src/sim';
+import type { SimEventBridge } from '../../src/sim/eventbridge';
 import type { CommandDetail } from '../../src/engine/intake';
-import { MemoryRolloutStore, type RolloutRecord, type TimelineEntry } from '../../src/store';
-import { MemoryLifecyclePublisher } from '../../src/cli/simulated-environment';
+import {
+  MemoryRolloutStore,
+  type RolloutRecord,
+  type RolloutStore,
+  type TimelineEntry,
+} from '../../src/store';
+import {
+  createSimulatedEnvironment,
+  type MemoryLifecyclePublisher,
+  type SimulatedEnvironment,
+} from '../../src/cli/simulated-environment';
 
 export const GROUP = 'churn-model';
 export const ENDPOINT = 'churn-prod';
@@ -58,10 +67,11 @@ export function policyText(options: Pick<FaultHarnessOptions, 'strategy' | 'fina
 }
 
 export class FaultHarness {
+  readonly env: SimulatedEnvironment;
   readonly sim: SimCloud;
-  readonly store = new MemoryRolloutStore();
-  readonly lifecycle = new MemoryLifecyclePublisher();
-  readonly logs: LogLine[] = [];
+  readonly store: RolloutStore;
+  readonly lifecycle: MemoryLifecyclePublisher;
+  readonly logs: LogLine[];
   readonly handler: (event: unknown) => Promise<HandlerResult>;
   /** Lambda's asynchronous invocation: a thrown error is retried a minute, then two, later. */
   readonly bridge: SimEventBridge<HandlerResult>;
@@ -69,50 +79,27 @@ export class FaultHarness {
   private eventIds = 0;
 
   constructor(options: FaultHarnessOptions = {}) {
-    this.sim = createSimCloud({
-      seed: options.seed ?? 11,
-      ...(options.timings ? { timings: options.timings } : {}),
-      ...(options.requestsPerMinute === undefined ? {} : { requestsPerMinute: options.requestsPerMinute }),
-    });
-    this.baselineArn = this.sim.registerModelPackage({
-      groupName: GROUP,
-      approvalStatus: 'Approved',
-      behaviour: HEALTHY,
-    });
-    this.sim.createEndpoint({
-      endpointName: ENDPOINT,
-      modelPackageArn: this.baselineArn,
-      instanceType: 'ml.m5.large',
-      instanceCount: 2,
-    });
-    const policies = parsePolicies(policyText(options), 'failure-policies.yaml');
-    const capture =
-      (level: LogLine['level']) =>
-      (message: unknown, ...extra: unknown[]): void => {
-        const fields = extra[0];
-        this.logs.push({
-          level,
-          message: String(message),
-          ...(fields && typeof fields === 'object' ? { fields: fields as Record<string, unknown> } : {}),
-        });
-      };
-    let ids = 0;
-    this.handler = createControllerHandler(
-      {
-        store: this.store,
-        policies: policyLookup(policies),
-        endpoints: options.endpoints ? options.endpoints(this.sim) : this.sim.sagemaker,
-        alarms: this.sim.cloudwatch,
-        events: options.events ?? this.lifecycle,
-        clock: this.sim.clock,
-        newId: () => `r-f${(++ids).toString(36).padStart(4, '0')}`,
+    // The simulated account the CLI and the demo use (churn-prod serving churn-model/1), its port
+    // wrapped where the test puts a fault, with the failure policies.
+    this.env = createSimulatedEnvironment({
+      sim: {
+        seed: options.seed ?? 11,
+        ...(options.timings ? { timings: options.timings } : {}),
+        ...(options.requestsPerMinute === undefined ? {} : { requestsPerMinute: options.requestsPerMinute }),
       },
-      { logger: { info: capture('info'), warn: capture('warn'), error: capture('error') } },
-    );
-    this.bridge = new SimEventBridge(this.sim, {
-      target: this.handler,
-      newId: () => `evt-${++this.eventIds}`,
+      store: new MemoryRolloutStore(),
+      policies: policyLookup(parsePolicies(policyText(options), 'failure-policies.yaml')),
+      ...(options.endpoints ? { endpoints: options.endpoints } : {}),
+      ...(options.events ? { events: options.events } : {}),
+      idPrefix: 'r-f',
     });
+    this.sim = this.env.sim;
+    this.store = this.env.store;
+    this.lifecycle = this.env.lifecycle;
+    this.logs = this.env.logs;
+    this.handler = this.env.handler;
+    this.bridge = this.env.bridge;
+    this.baselineArn = this.env.baselinePackageArn;
   }
 
   now(): number {

@@ -4,13 +4,17 @@
 // (the rate(1 minute) rule).
 import { isTerminal } from '../../statemachines/describe';
 import type { CommandDetail } from '../../src/engine/intake';
-import { createControllerHandler, type HandlerResult } from '../../src/handlers/controller';
+import type { HandlerResult } from '../../src/handlers/controller';
 import { policyLookup } from '../../src/handlers/environment';
 import { parsePolicies } from '../../src/policy';
-import { createSimCloud, type ModelBehaviour, type SimCloud, type SimEvent } from '../../src/sim';
-import { SimEventBridge, type Invocation as BridgeInvocation } from '../../src/sim/eventbridge';
-import { MemoryRolloutStore, type RolloutRecord, type RolloutStore } from '../../src/store';
-import { MemoryLifecyclePublisher } from '../../src/cli/simulated-environment';
+import type { ModelBehaviour, SimCloud, SimEvent } from '../../src/sim';
+import type { SimEventBridge, Invocation as BridgeInvocation } from '../../src/sim/eventbridge';
+import type { RolloutRecord, RolloutStore } from '../../src/store';
+import {
+  createSimulatedEnvironment,
+  type MemoryLifecyclePublisher,
+  type SimulatedEnvironment,
+} from '../../src/cli/simulated-environment';
 
 export const GROUP = 'churn-model';
 export const ENDPOINT = 'churn-prod';
@@ -72,19 +76,44 @@ export interface HarnessOptions {
  * A handler error propagates out of flush/minute (`onError: 'throw'`), so a test sees it at once.
  */
 export class Harness {
+  readonly env: SimulatedEnvironment;
   readonly sim: SimCloud;
   readonly store: RolloutStore;
-  readonly lifecycle = new MemoryLifecyclePublisher();
-  readonly logs: LogLine[] = [];
+  readonly lifecycle: MemoryLifecyclePublisher;
+  readonly logs: LogLine[];
   readonly handler: (event: unknown) => Promise<HandlerResult>;
   readonly bridge: SimEventBridge<HandlerResult>;
   readonly baselineArns = new Map<string, string>();
 
   constructor(options: HarnessOptions = {}) {
-    this.sim = createSimCloud({ seed: options.seed ?? 7 });
-    this.store = options.store ?? new MemoryRolloutStore();
-    const targets = [{ group: GROUP, endpoint: ENDPOINT }, ...(options.extra ?? [])];
-    for (const t of targets) {
+    const extra = options.extra ?? [];
+    const policies = parsePolicies(
+      policyYaml(
+        [{ group: GROUP, endpoint: ENDPOINT }, ...extra].map((t) => ({
+          ...t,
+          ...(options.strategy ? { strategy: options.strategy } : {}),
+          ...(options.onNewerApproval ? { onNewerApproval: options.onNewerApproval } : {}),
+        })),
+      ),
+      'inline-policies.yaml',
+    );
+    // The simulated account the CLI and the demo use (churn-prod serving churn-model/1), with these
+    // policies; a handler error propagates out of flush/minute so a test sees it at once.
+    this.env = createSimulatedEnvironment({
+      sim: { seed: options.seed ?? 7 },
+      ...(options.store ? { store: options.store } : {}),
+      policies: policyLookup(policies),
+      idPrefix: 'r-h',
+      onError: 'throw',
+    });
+    this.sim = this.env.sim;
+    this.store = this.env.store;
+    this.lifecycle = this.env.lifecycle;
+    this.logs = this.env.logs;
+    this.handler = this.env.handler;
+    this.bridge = this.env.bridge;
+    this.baselineArns.set(GROUP, this.env.baselinePackageArn);
+    for (const t of extra) {
       const arn = this.sim.registerModelPackage({
         groupName: t.group,
         approvalStatus: 'Approved',
@@ -98,43 +127,8 @@ export class Harness {
         instanceCount: 2,
       });
     }
-    const policies = parsePolicies(
-      policyYaml(
-        targets.map((t) => ({
-          ...t,
-          ...(options.strategy ? { strategy: options.strategy } : {}),
-          ...(options.onNewerApproval ? { onNewerApproval: options.onNewerApproval } : {}),
-        })),
-      ),
-      'inline-policies.yaml',
-    );
-    let ids = 0;
-    // Shaped like Powertools' Logger methods: (message, ...extra); the controller passes one fields object.
-    const capture =
-      (level: LogLine['level']) =>
-      (message: unknown, ...extra: unknown[]): void => {
-        const text = typeof message === 'string' ? message : JSON.stringify(message);
-        const fields = extra[0];
-        this.logs.push({
-          level,
-          message: text,
-          ...(fields && typeof fields === 'object' ? { fields: fields as Record<string, unknown> } : {}),
-        });
-      };
-    this.handler = createControllerHandler(
-      {
-        store: this.store,
-        policies: policyLookup(policies),
-        endpoints: this.sim.sagemaker,
-        alarms: this.sim.cloudwatch,
-        events: this.lifecycle,
-        clock: this.sim.clock,
-        newId: () => `r-h${(++ids).toString(36).padStart(4, '0')}`,
-      },
-      { logger: { info: capture('info'), warn: capture('warn'), error: capture('error') } },
-    );
-    // Subscribed after set-up: the baselines' registration is history, not news.
-    this.bridge = new SimEventBridge(this.sim, { target: this.handler, onError: 'throw' });
+    // The extra baselines' registration is history, not news.
+    this.bridge.discardPending();
   }
 
   now(): number {
