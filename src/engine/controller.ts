@@ -225,6 +225,12 @@ export class RolloutController {
       this.deps.log.info(`approval ignored: ${reason}`, fields);
       return { action: 'ignored', reason };
     };
+    // SageMaker sends this event for every edit of a package (ModelLifeCycle, metadata, ...), with its
+    // approval status as it stands: only its creation or a change of ModelApprovalStatus is an
+    // approval. Anything else would redeploy an old approved version whenever someone edits it.
+    if (event.updatedFields && !event.updatedFields.includes('ModelApprovalStatus')) {
+      return ignore(`an edit of ${event.updatedFields.join(', ')}, not an approval: only approvals deploy`);
+    }
     if (event.approvalStatus !== 'Approved')
       return ignore(`package is ${event.approvalStatus}, not Approved`);
     if (event.packageStatus !== 'Completed')

@@ -35,6 +35,8 @@ const modelPackageDetail = z.object({
   // Absent on unversioned packages; those never deploy.
   ModelApprovalStatus: z.string().default('PendingManualApproval'),
   ModelPackageStatus: z.string(),
+  // Present on updates only: which fields the update changed (absent when the package is created).
+  UpdatedModelPackageFields: z.array(z.string()).optional(),
 });
 
 const alarmDetail = z.object({
@@ -104,6 +106,8 @@ export interface ApprovalEvent {
   modelPackageVersion?: number;
   approvalStatus: string;
   packageStatus: string;
+  /** The fields an update changed; absent when the event is the package's creation. */
+  updatedFields?: string[];
 }
 
 export interface AlarmEvent {
@@ -207,6 +211,7 @@ export function parseControllerEvent(raw: unknown): ControllerInput {
           : {}),
         approvalStatus: d.data.ModelApprovalStatus,
         packageStatus: d.data.ModelPackageStatus,
+        ...(d.data.UpdatedModelPackageFields ? { updatedFields: d.data.UpdatedModelPackageFields } : {}),
       },
     };
   }

@@ -57,6 +57,8 @@ export interface SimCloud {
   registerModelPackage(input: RegisterModelPackageInput): string;
   /** Approves or rejects a package (UpdateModelPackage); emits a Model Package State Change. */
   setModelPackageApproval(modelPackageArn: string, approvalStatus: ModelApprovalStatus): void;
+  /** Edits a package's metadata (e.g. ModelLifeCycle); emits a Model Package State Change naming the fields. */
+  updateModelPackageMetadata(modelPackageArn: string, fields: readonly string[]): void;
   /** An InService endpoint serving one model at weight 1 (creates `<endpoint>-model-0`, `<endpoint>-config-0`). */
   createEndpoint(input: CreateEndpointInput): string;
   /** PutMetricAlarm on an AWS/SageMaker metric (the same kind of alarm the port's putCandidateAlarm creates). */
@@ -241,6 +243,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
 
     registerModelPackage: (input) => registry.register(input),
     setModelPackageApproval: (arn, status) => registry.setApproval(arn, status),
+    updateModelPackageMetadata: (arn, fields) => registry.updateMetadata(arn, fields),
     createEndpoint: (input) => sagemaker.createEndpoint(input),
     createMetricAlarm: (input) => cloudwatch.putMetricAlarm(input),
     setAlarmState: (alarmName, state, reason) => cloudwatch.setAlarmState(alarmName, state, reason),

@@ -79,6 +79,21 @@ export class ModelRegistry {
     this.emitStateChange(modelPackage, ['ModelApprovalStatus']);
   }
 
+  /**
+   * UpdateModelPackage of anything but the approval (ModelLifeCycle, CustomerMetadataProperties,
+   * ...): SageMaker sends a state change for it too, naming the fields in UpdatedModelPackageFields,
+   * with the package's approval status as it stands ("Events that Amazon SageMaker AI sends to
+   * Amazon EventBridge", SageMaker model package state change).
+   */
+  updateMetadata(arn: string, fields: readonly string[]): void {
+    if (fields.length === 0 || fields.includes('ModelApprovalStatus')) {
+      throw new Error('updateMetadata edits metadata only; use setApproval to change ModelApprovalStatus');
+    }
+    const modelPackage = this.require(arn);
+    modelPackage.lastModifiedTime = this.clock.now();
+    this.emitStateChange(modelPackage, [...fields]);
+  }
+
   describe(arn: string): ModelPackageState | undefined {
     const modelPackage = this.find(arn);
     if (modelPackage === undefined) return undefined;

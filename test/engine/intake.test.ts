@@ -174,6 +174,28 @@ describe('envelopes', () => {
     });
   });
 
+  it('a Model Package State Change keeps the fields an update changed (absent on creation)', () => {
+    const change = (updated?: string[]) => ({
+      id: 'evt-9',
+      source: CONTROLLER_EVENTS.approval.source,
+      'detail-type': CONTROLLER_EVENTS.approval.detailType,
+      detail: {
+        ModelPackageArn: 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/churn-model/3',
+        ModelPackageGroupName: 'churn-model',
+        ModelPackageVersion: 3,
+        ModelApprovalStatus: 'Approved',
+        ModelPackageStatus: 'Completed',
+        ...(updated ? { UpdatedModelPackageFields: updated } : {}),
+      },
+    });
+    expect(parseControllerEvent(change(['ModelLifeCycle']))).toMatchObject({
+      kind: 'approval',
+      event: { updatedFields: ['ModelLifeCycle'] },
+    });
+    const created = parseControllerEvent(change());
+    expect(created.kind === 'approval' && 'updatedFields' in created.event).toBe(false);
+  });
+
   it('scheduledEvent is the rate(1 minute) rule’s Scheduled Event', () => {
     const event = scheduledEvent(CONTEXT);
     expect(event).toMatchObject({

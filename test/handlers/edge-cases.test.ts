@@ -111,6 +111,61 @@ describe('approvals that start nothing', () => {
   );
 });
 
+describe('model package edits that are not approvals', () => {
+  // SageMaker sends a Model Package State Change for every edit of a package, with its approval
+  // status as it stands; only a creation or a change of ModelApprovalStatus may deploy.
+  async function afterOneRollout(h: Harness): Promise<string> {
+    const v2 = h.approveNewVersion();
+    await h.flush();
+    await h.runUntil(() => h.ended(v2));
+    expect((await h.rolloutFor(v2))?.status).toBe('succeeded');
+    return v2;
+  }
+
+  it.each([
+    ['the version serving', (_h: Harness, v2: string) => v2],
+    ['an older approved version (no silent downgrade)', (h: Harness) => h.baselineArns.get(GROUP)!],
+  ])('an edit of %s (ModelLifeCycle, metadata) changes nothing', async (_name, which) => {
+    const h = new Harness();
+    const v2 = await afterOneRollout(h);
+    const target = which(h, v2);
+    const before = { rollouts: (await h.rollouts()).length, mutating: h.mutatingCalls().length };
+    h.sim.updateModelPackageMetadata(target, ['ModelLifeCycle', 'CustomerMetadataProperties']);
+    expect(h.pending).toHaveLength(1);
+    expect((h.pending[0]!.detail as { ModelApprovalStatus: string }).ModelApprovalStatus).toBe('Approved');
+    const from = h.invocations.length;
+    await h.flush();
+    await h.minute();
+    const edit = h.invocations[from]!;
+    expect(edit.event['detail-type']).toBe('SageMaker Model Package State Change');
+    const result = edit.result!;
+    expect(result).toMatchObject({
+      ok: true,
+      outcomes: [
+        {
+          action: 'ignored',
+          reason:
+            'an edit of ModelLifeCycle, CustomerMetadataProperties, not an approval: only approvals deploy',
+        },
+      ],
+    });
+    expect((await h.rollouts()).length).toBe(before.rollouts);
+    expect(h.mutatingCalls().length).toBe(before.mutating);
+    expect(h.servingModels()).toEqual([h.modelFor(v2)]);
+  });
+
+  it('an approval after edits still deploys the newer version', async () => {
+    const h = new Harness();
+    const v2 = await afterOneRollout(h);
+    h.sim.updateModelPackageMetadata(v2, ['ModelLifeCycle']);
+    const v3 = h.approveNewVersion();
+    await h.flush();
+    await h.runUntil(() => h.ended(v3));
+    expect((await h.rolloutFor(v3))?.status).toBe('succeeded');
+    expect(h.servingModels()).toEqual([h.modelFor(v3)]);
+  });
+});
+
 describe('alarms that change nothing', () => {
   it('an unrelated alarm going to ALARM mid-rollout is ignored', async () => {
     const h = new Harness();

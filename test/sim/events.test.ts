@@ -34,6 +34,20 @@ describe('simulated EventBridge delivery', () => {
     });
   });
 
+  it('sends a state change for a metadata edit too, naming the fields, with the approval as it stands', () => {
+    const cloud = createSimCloud();
+    const arn = cloud.registerModelPackage({ groupName: 'fraud', approvalStatus: 'Approved' });
+    const received: ModelPackageStateChangeEvent[] = [];
+    cloud.onEvent((event) => {
+      received.push(event as ModelPackageStateChangeEvent);
+    });
+    cloud.updateModelPackageMetadata(arn, ['ModelLifeCycle']);
+    expect(received.map((e) => [e.detail.ModelApprovalStatus, e.detail.UpdatedModelPackageFields])).toEqual([
+      ['Approved', ['ModelLifeCycle']],
+    ]);
+    expect(() => cloud.updateModelPackageMetadata(arn, ['ModelApprovalStatus'])).toThrow(/setApproval/);
+  });
+
   it('delivers events a listener causes after the current one, to every listener in the same order', async () => {
     const scene = sceneWithEndpoint();
     const { cloud } = scene;
