@@ -310,8 +310,15 @@ export class SmRolloutController extends Construct {
         }),
         new iam.PolicyStatement({
           sid: 'OwnModels',
-          actions: ['sagemaker:CreateModel', 'sagemaker:DeleteModel', 'sagemaker:DescribeModel'],
+          actions: ['sagemaker:CreateModel', 'sagemaker:DeleteModel'],
           resources: [ownModels],
+        }),
+        // `undo` (a controller command) reads which model package the model that served before the last
+        // rollout was created from; that model has whatever name its owner gave it. Read-only.
+        new iam.PolicyStatement({
+          sid: 'DescribeModels',
+          actions: ['sagemaker:DescribeModel'],
+          resources: [sm('model/*')],
         }),
         // CreateModel and CreateEndpointConfig carry Tags: SageMaker authorizes them as AddTags.
         new iam.PolicyStatement({
@@ -387,6 +394,11 @@ export class SmRolloutController extends Construct {
       'Read-only DescribeEndpointConfig of the baseline config, and UpdateEndpoint back to it on rollback: ' +
         'its name is chosen by the endpoint owner and unknown at deploy time. UpdateEndpoint is still ' +
         "limited to the policies' endpoints by the endpoint ARNs.",
+    );
+    nag(
+      nagArn('sagemaker', 'model/*'),
+      'Read-only DescribeModel for undo: the model that served before the last rollout (the baseline) has ' +
+        'whatever name its owner gave it, unknown at deploy time.',
     );
     nag(
       nagArn('sagemaker', `endpoint-config/${NAME_PREFIX}-*`),

@@ -24,6 +24,7 @@ describe('documented event shapes', () => {
         modelPackageVersion: 2,
         approvalStatus: 'Approved',
         packageStatus: 'Completed',
+        updatedFields: ['ModelApprovalStatus'],
       },
     });
   });

@@ -333,8 +333,14 @@ describe('IAM', () => {
       {
         Sid: 'OwnModels',
         Effect: 'Allow',
-        Action: ['sagemaker:CreateModel', 'sagemaker:DeleteModel', 'sagemaker:DescribeModel'],
+        Action: ['sagemaker:CreateModel', 'sagemaker:DeleteModel'],
         Resource: sagemaker('model/smr-*'),
+      },
+      {
+        Sid: 'DescribeModels',
+        Effect: 'Allow',
+        Action: 'sagemaker:DescribeModel',
+        Resource: sagemaker('model/*'),
       },
       {
         Sid: 'TagOwnResources',
@@ -464,6 +470,7 @@ describe('cdk-nag (AwsSolutionsChecks)', () => {
         `AwsSolutions-IAM5[Resource::${arn('sagemaker', 'endpoint-config/*')}]`,
         `AwsSolutions-IAM5[Resource::${arn('sagemaker', 'endpoint-config/smr-*')}]`,
         `AwsSolutions-IAM5[Resource::${arn('sagemaker', 'model/smr-*')}]`,
+        `AwsSolutions-IAM5[Resource::${arn('sagemaker', 'model/*')}]`,
         `AwsSolutions-IAM5[Resource::${arn('sagemaker', 'model-package/churn-model/*')}]`,
         `AwsSolutions-IAM5[Resource::${arn('sagemaker', 'model-package/fraud-model/*')}]`,
         `AwsSolutions-IAM5[Resource::${arn('cloudwatch', 'alarm:smr-*')}]`,
