@@ -146,8 +146,10 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
   const store = storeFromSetting(setting, () => clients.dynamodb);
   const endpoints = new SageMakerEndpointControl(clients.sagemaker);
   const alarms = new CloudWatchAlarmControl(clients.cloudwatch);
-  const quiet = () => undefined;
-  const tools = { logger: { info: quiet, warn: quiet, error: quiet } };
+  // The controller runs in this process: what it would log as a warning or an error in the Lambda
+  // (a tick that failed, a refused command) is said on stderr, so a failing rollout is never silent.
+  const say = (message: string) => void process.stderr.write(`sm-rollout controller: ${message}\n`);
+  const tools = { logger: { info: () => undefined, warn: say, error: say } };
   const controller = createController(
     {
       store,
