@@ -3,7 +3,7 @@
 import type { SnapshotFrom } from 'xstate';
 import type { RolloutCommand } from './contract';
 import type { RolloutContext } from './context';
-import { describeReason } from './facts';
+import { describeReason, isoTime as iso } from './facts';
 import type { rolloutMachine } from './rollout';
 
 export type RolloutSnapshot = SnapshotFrom<typeof rolloutMachine>;
@@ -55,10 +55,6 @@ function statePath(snapshot: RolloutSnapshot): string {
     return key === undefined ? [] : [key, ...walk(child)];
   };
   return walk(snapshot.value).join('.');
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
 export function statusOf(snapshot: RolloutSnapshot): RolloutStatus {

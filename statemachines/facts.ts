@@ -99,8 +99,12 @@ function stepLabel(step: StepNumber): string {
   return `step ${step.index}/${step.total}`;
 }
 
-function isoTime(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
+/**
+ * A time as people read it in timelines and status: ISO 8601 to the second, rounded up, so "until"
+ * never names a moment before the deadline (endpoint updates end at odd milliseconds).
+ */
+export function isoTime(ms: number): string {
+  return new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 function formatMs(ms: number): string {

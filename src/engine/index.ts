@@ -45,6 +45,7 @@ export {
 } from './intake';
 export {
   candidateAlarmTemplateSchema,
+  DEFAULT_MAX_DURATION,
   mergeStartRequest,
   ROLE_ARN,
   validateStartRequest,

@@ -17,6 +17,8 @@ import { isSageMakerName } from './names';
 
 const MODEL_PACKAGE_ARN =
   /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\/\d+$/;
+/** How long a rollout may take before it rolls back, unless the request or policy says otherwise. */
+export const DEFAULT_MAX_DURATION = '4h';
 export const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
 const comparison = z.enum([
@@ -67,7 +69,7 @@ const startRequestSchema = z.object({
       instanceCount: z.number().int().min(1).max(1000).optional(),
     })
     .default({}),
-  maxDuration: z.union([z.string(), z.number()]).default('4h'),
+  maxDuration: z.union([z.string(), z.number()]).default(DEFAULT_MAX_DURATION),
   requestedBy: z.string().min(1).default('unknown'),
 });
 

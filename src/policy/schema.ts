@@ -5,7 +5,7 @@
 // and fix.
 // A namespace import (not `{ z }`) lets the bundler drop the parts of zod we never use (all its locales).
 import * as z from 'zod';
-import { candidateAlarmTemplateSchema, ROLE_ARN, SAGEMAKER_NAME } from '../engine';
+import { candidateAlarmTemplateSchema, DEFAULT_MAX_DURATION, ROLE_ARN, SAGEMAKER_NAME } from '../engine';
 import { isSmRolloutError } from '../errors';
 import { compilePlan, summarizePlan, toDurationMs, formatDuration, type Plan } from '../plan';
 import { suggestKey } from './suggest';
@@ -14,7 +14,7 @@ const NAME_RULE = '1–63 letters, digits and hyphens, starting and ending with 
 
 export { DEFAULT_STRATEGY } from '../plan';
 import { DEFAULT_STRATEGY } from '../plan';
-export const DEFAULT_MAX_DURATION = '4h';
+export { DEFAULT_MAX_DURATION };
 export const ON_NEWER_APPROVAL = ['supersede', 'queue', 'reject'] as const;
 export type OnNewerApproval = (typeof ON_NEWER_APPROVAL)[number];
 

@@ -153,9 +153,13 @@ export class SimEventBridge<R = unknown> {
       const due = this.takeDue();
       if (due.length === 0) return;
       const byEvent = new Map(due.map((q) => [q.event, q]));
-      const items = this.reorder(due.map((q) => q.event)).map(
-        (event) => byEvent.get(event) ?? { event, dueAt: this.now(), attempt: 0 },
-      );
+      const order = this.reorder(due.map((q) => q.event));
+      if (order.length !== due.length || order.some((event) => !byEvent.has(event))) {
+        // A hook that left an event out would lose it silently; dropping is `drop`'s job.
+        this.queue.unshift(...due);
+        throw new Error('SimEventBridge.reorder must return the events it was given, each once');
+      }
+      const items = order.map((event) => byEvent.get(event)!);
       for (let i = 0; i < items.length; i++) {
         try {
           await this.invoke(items[i]!);

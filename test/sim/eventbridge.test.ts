@@ -264,6 +264,16 @@ describe('SimEventBridge', () => {
       expect(received.map((r) => r.event)).toEqual([...cloud.events].reverse());
     });
 
+    it('reorder: a hook that leaves an event out is an error, not a silent loss', async () => {
+      const { cloud, bridge, received } = setup();
+      bridge.reorder = (due) => due.slice(1);
+      cloud.registerModelPackage({ groupName: 'fraud' });
+      cloud.registerModelPackage({ groupName: 'churn' });
+      await expect(bridge.flush()).rejects.toThrow(/reorder must return the events it was given/);
+      expect(received).toEqual([]);
+      expect(bridge.pending).toEqual([...cloud.events]); // still there to be delivered
+    });
+
     it('takePending removes one undelivered event (or, with keep, leaves it to be delivered); discardPending forgets them all', async () => {
       const { cloud, bridge, received } = setup();
       const fraud = cloud.registerModelPackage({ groupName: 'fraud' });

@@ -59,7 +59,7 @@ describe('describeFact', () => {
         bakeUntil: T + 500,
         watching: ['churn-5xx', 'churn-p99'],
       }),
-    ).toBe('Baking 5m at 100% (step 4/4) until 2026-01-15T09:05:00.500Z; watching churn-5xx, churn-p99');
+    ).toBe('Baking 5m at 100% (step 4/4) until 2026-01-15T09:05:01Z; watching churn-5xx, churn-p99');
     expect(
       describeFact({ kind: 'gate', step: { index: 3, total: 5 }, candidateWeight: 25, rolloutId: 'r-9' }),
     ).toBe(

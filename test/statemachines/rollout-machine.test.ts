@@ -4,6 +4,7 @@
 import { compilePlan } from '../../src/plan';
 import type { RolloutEvent } from '../../statemachines/contract';
 import { explainRejection, statusOf, viewRollout } from '../../statemachines/describe';
+import { isoTime } from '../../statemachines/facts';
 import { BASELINE, FakeCloud, MINUTE, Rollout, rolloutInput, T0, type Snapshot } from './fake-cloud';
 
 const GATED = '10%,5m,pause,50%,5m'; // 10%, bake 5m, gate, 50%, bake 5m, 100%, final bake 10m
@@ -58,7 +59,7 @@ describe('happy paths', () => {
     const atCanary = await r.tickUntil(baking(2));
     expect(atCanary.context.candidateWeight).toBe(10);
     expect(atCanary.context.bakeUntil! - atCanary.context.now).toBe(5 * MINUTE);
-    const until = new Date(atCanary.context.bakeUntil!).toISOString().replace('.000Z', 'Z');
+    const until = isoTime(atCanary.context.bakeUntil!);
     expect(viewRollout(atCanary).phase).toBe(`baking step 2/4 at 10% until ${until}`);
     expect((await r.tickUntil()).value).toBe('succeeded');
     const [to10, to100] = weightsShifted(cloud);
