@@ -140,6 +140,7 @@ describe('describeEndpointConfig', () => {
     expect(inputsOf(DescribeEndpointConfigCommand)).toStrictEqual([{ EndpointConfigName: 'prod-config-1' }]);
     expect(state).toStrictEqual({
       endpointConfigName: 'prod-config-1',
+      endpointConfigArn: `${ARN}:endpoint-config/prod-config-1`,
       variants: [
         {
           variantName: 'baseline',
@@ -200,6 +201,7 @@ describe('describeEndpointConfig', () => {
 
     expect(state).toStrictEqual({
       endpointConfigName: 'odd-config',
+      endpointConfigArn: `${ARN}:endpoint-config/odd-config`,
       variants: [
         {
           variantName: 'serverless',
@@ -324,7 +326,9 @@ describe('describeModel', () => {
 
     await expect(control.describeModel('fraud-v7')).resolves.toStrictEqual({
       modelName: 'fraud-v7',
+      modelArn: `${ARN}:model/fraud-v7`,
       modelPackageArn: `${ARN}:model-package/fraud/7`,
+      containerCount: 1,
     });
     expect(inputsOf(DescribeModelCommand)).toStrictEqual([{ ModelName: 'fraud-v7' }]);
   });
@@ -339,8 +343,9 @@ describe('describeModel', () => {
     await expect(control.describeModel('a')).resolves.toStrictEqual({
       modelName: 'a',
       modelPackageArn: `${ARN}:model-package/a/1`,
+      containerCount: 1,
     });
-    await expect(control.describeModel('b')).resolves.toStrictEqual({ modelName: 'b' });
+    await expect(control.describeModel('b')).resolves.toStrictEqual({ modelName: 'b', containerCount: 1 });
   });
 
   it('is undefined when SageMaker cannot find the model', async () => {
@@ -532,7 +537,7 @@ describe('createEndpointConfig', () => {
     ).resolves.toBe('exists');
   });
 
-  it('fails when a variant names a model SageMaker cannot find (that is not "absent")', async () => {
+  it('reports a model SageMaker cannot find as not yet visible (eventual consistency), not as "absent"', async () => {
     sagemaker
       .on(CreateEndpointConfigCommand)
       .rejects(awsError('ValidationException', `Could not find model "${ARN}:model/rollout-abc-candidate".`));
@@ -544,8 +549,11 @@ describe('createEndpointConfig', () => {
     });
 
     await expect(failure).rejects.toMatchObject({
-      code: 'AWS_ERROR',
-      message: `CreateEndpointConfig failed: ValidationException: Could not find model "${ARN}:model/rollout-abc-candidate".`,
+      code: 'NOT_YET_VISIBLE',
+      retryable: true,
+      message:
+        `CreateEndpointConfig failed: ValidationException: Could not find model "${ARN}:model/rollout-abc-candidate". ` +
+        '(SageMaker may not see a resource created moments ago yet; retry shortly)',
     });
   });
 });
@@ -577,7 +585,7 @@ describe('updateEndpoint', () => {
     );
   });
 
-  it('fails with AWS_ERROR, naming the operation, when the config does not exist', async () => {
+  it('reports a config SageMaker cannot find as not yet visible (retryable), naming the operation', async () => {
     sagemaker
       .on(UpdateEndpointCommand)
       .rejects(
@@ -585,9 +593,19 @@ describe('updateEndpoint', () => {
       );
 
     await expect(control.updateEndpoint('prod', 'c')).rejects.toMatchObject({
-      code: 'AWS_ERROR',
-      message: `UpdateEndpoint failed: ValidationException: Could not find endpoint configuration "${ARN}:endpoint-config/c".`,
+      code: 'NOT_YET_VISIBLE',
+      message:
+        `UpdateEndpoint failed: ValidationException: Could not find endpoint configuration "${ARN}:endpoint-config/c". ` +
+        '(SageMaker may not see a resource created moments ago yet; retry shortly)',
     });
+  });
+
+  it('fails with AWS_ERROR when the endpoint itself does not exist', async () => {
+    sagemaker
+      .on(UpdateEndpointCommand)
+      .rejects(awsError('ValidationException', `Could not find endpoint "${ARN}:endpoint/prod".`));
+
+    await expect(control.updateEndpoint('prod', 'c')).rejects.toMatchObject({ code: 'AWS_ERROR' });
   });
 });
 
