@@ -276,8 +276,9 @@ export class SimSageMaker {
         throw new Error(`no model package ${input.modelPackageArn} is registered`);
       behaviour = fromPackage;
     }
-    assertTags(input.model?.tags ?? []);
-    assertTags(input.configTags ?? []);
+    // The scene may hold tags AWS itself set (aws:cloudformation:*, ...), which a user call may not.
+    assertTags(input.model?.tags ?? [], 'aws-set allowed');
+    assertTags(input.configTags ?? [], 'aws-set allowed');
     this.models.set(modelName, {
       name: modelName,
       ...(input.modelPackageArn === undefined ? {} : { modelPackageArn: input.modelPackageArn }),
@@ -1062,7 +1063,7 @@ function assertUpdatable(endpoint: SimEndpoint): void {
   }
 }
 
-function assertTags(tags: readonly Tag[]): void {
+function assertTags(tags: readonly Tag[], scene?: 'aws-set allowed'): void {
   if (tags.length > MAX_TAGS) {
     throw validationException(
       `1 validation error detected: Value '[...]' at 'tags' failed to satisfy constraint: Member must have length less than or equal to ${MAX_TAGS}`,
@@ -1070,7 +1071,7 @@ function assertTags(tags: readonly Tag[]): void {
   }
   // "Tagging your AWS resources": the aws: prefix is reserved for AWS use; users cannot set such keys.
   const reserved = tags.find((t) => t.key.toLowerCase().startsWith('aws:'));
-  if (reserved !== undefined) {
+  if (reserved !== undefined && scene === undefined) {
     throw validationException(
       `Tag keys cannot start with the reserved prefix "aws:" (got "${reserved.key}").`,
     );
