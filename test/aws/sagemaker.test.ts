@@ -1075,6 +1075,31 @@ describe('the requests a rollout sends for a rich baseline (effects over this ad
     expect(sagemaker.commandCalls(CreateEndpointConfigCommand)).toHaveLength(3);
   });
 
+  it('reads the model and tags again for a rollout saved before the Baseline kept them', async () => {
+    describeRichBaseline();
+    const effects = createRolloutEffects({ endpoints: control, alarms: noAlarms });
+    const input = { endpointName: 'fraud-prod', modelPackageArn: CANDIDATE_ARN, alarms: [], candidate: {} };
+    const { model: _model, configTags: _tags, ...older } = await effects.resolveBaseline(input);
+    const context = {
+      ...input,
+      rolloutId: 'r-1',
+      candidateAlarms: [],
+      executionRoleArn: ROLE,
+      names: rolloutNames('fraud-prod', 'r-1'),
+      baseline: older,
+    } as unknown as RolloutInput & { baseline: typeof older };
+    sagemaker.resetHistory();
+
+    await effects.createCandidate(context);
+
+    expect(inputsOf(CreateModelCommand)).toMatchObject([
+      { VpcConfig: VPC, EnableNetworkIsolation: true, Tags: [...ours, { Key: 'team', Value: 'fraud' }] },
+    ]);
+    expect(inputsOf(CreateEndpointConfigCommand)).toMatchObject([
+      { Tags: [...ours, { Key: 'data-classification', Value: 'confidential' }] },
+    ]);
+  });
+
   it('refuses KmsKeyId with a local-storage candidate type before creating anything', async () => {
     describeRichBaseline();
     sagemaker.on(DescribeEndpointConfigCommand).resolves({
