@@ -188,11 +188,7 @@ export function createRolloutEffects(deps: {
    * fields of those names apply to inference-component endpoints only), its single container's
    * Environment, and its tags. Refuses (nothing created yet) what the package cannot meet.
    */
-  async function readBaselineModel(
-    modelName: string,
-    pkg: ModelPackageState,
-    fieldOfPackage: string,
-  ): Promise<BaselineModel> {
+  async function readBaselineModel(modelName: string, pkg: ModelPackageState): Promise<BaselineModel> {
     const model: ModelState | undefined = await endpoints.describeModel(modelName);
     if (!model) {
       throw new SmRolloutError(
@@ -216,7 +212,7 @@ export function createRolloutEffects(deps: {
       ...(model.enableNetworkIsolation !== undefined
         ? { enableNetworkIsolation: model.enableNetworkIsolation }
         : {}),
-      ...carriedEnvironment(model, pkg, fieldOfPackage),
+      ...carriedEnvironment(model, pkg),
       tags,
     };
   }
@@ -231,7 +227,6 @@ export function createRolloutEffects(deps: {
   function carriedEnvironment(
     model: ModelState,
     pkg: ModelPackageState,
-    field: string,
   ): { environment?: Record<string, string> } {
     const own = model.environment ?? {};
     if (Object.keys(own).length === 0) return {};
@@ -243,7 +238,7 @@ export function createRolloutEffects(deps: {
       `model ${model.modelName} sets container environment ${unmet.join(', ')}, and model package ${pkg.modelPackageArn} ` +
         'sets its own Environment, which SageMaker does not let a model override; register the package with these ' +
         "variables (or with no Environment, so the serving model's apply)",
-      { field },
+      { field: 'modelPackageArn' },
     );
   }
 
@@ -335,7 +330,7 @@ export function createRolloutEffects(deps: {
         },
       );
     }
-    return readBaselineModel(context.baseline.modelName, pkg, 'modelPackageArn');
+    return readBaselineModel(context.baseline.modelName, pkg);
   }
 
   /** Deletes a config the rollout created unless the endpoint uses it or might be moving to it. */
@@ -506,7 +501,7 @@ export function createRolloutEffects(deps: {
           );
         }
       }
-      const model = await readBaselineModel(variant.modelName, pkg, 'modelPackageArn');
+      const model = await readBaselineModel(variant.modelName, pkg);
       const configTags = inheritableTags(await tagsOf(config.endpointConfigArn));
       if (configTags.length + OUR_TAG_COUNT > MAX_TAGS) {
         throw new SmRolloutError(
