@@ -58,6 +58,7 @@ function fakeAws(describeTemplate: string) {
     describeEndpointConfig: refuse('DescribeEndpointConfig'),
     describeModelPackage: refuse('DescribeModelPackage'),
     describeModel: refuse('DescribeModel'),
+    listTags: refuse('ListTags'),
     createModel: refuse('CreateModel'),
     createEndpointConfig: refuse('CreateEndpointConfig'),
     updateEndpoint: refuse('UpdateEndpoint'),

@@ -313,12 +313,20 @@ export class SmRolloutController extends Construct {
           actions: ['sagemaker:CreateModel', 'sagemaker:DeleteModel'],
           resources: [ownModels],
         }),
-        // `undo` (a controller command) reads which model package the model that served before the last
-        // rollout was created from; that model has whatever name its owner gave it. Read-only.
+        // A rollout reads the baseline model's network settings and environment (the candidate keeps them),
+        // and `undo` (a controller command) reads which model package the model that served before the last
+        // rollout was created from; those models have whatever names their owners gave them. Read-only.
         new iam.PolicyStatement({
           sid: 'DescribeModels',
           actions: ['sagemaker:DescribeModel'],
           resources: [sm('model/*')],
+        }),
+        // A rollout copies the baseline model's and config's tags onto what it derives from them; both have
+        // whatever names their owner gave them. Read-only.
+        new iam.PolicyStatement({
+          sid: 'ReadBaselineTags',
+          actions: ['sagemaker:ListTags'],
+          resources: [sm('model/*'), anyConfig],
         }),
         // CreateModel and CreateEndpointConfig carry Tags: SageMaker authorizes them as AddTags.
         new iam.PolicyStatement({

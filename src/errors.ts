@@ -22,10 +22,18 @@ export type ErrorCode =
   | 'STORE_CORRUPT'
   | 'UPDATE_FAILED'
   | 'THROTTLED'
+  | 'NOT_YET_VISIBLE'
   | 'AWS_ERROR';
 
 /** Codes whose operation may succeed if simply tried again later. */
-const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['ENDPOINT_BUSY', 'THROTTLED', 'VERSION_CONFLICT']);
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set([
+  'ENDPOINT_BUSY',
+  'THROTTLED',
+  'VERSION_CONFLICT',
+  // SageMaker reads are eventually consistent: a model or config created a moment ago can be
+  // "not found" by the next call (CreateEndpointConfig API reference: "retry logic is recommended").
+  'NOT_YET_VISIBLE',
+]);
 
 export class SmRolloutError extends Error {
   override readonly name = 'SmRolloutError';

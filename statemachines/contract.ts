@@ -59,6 +59,23 @@ export interface Baseline {
    */
   variant?: BaselineVariantSpec;
   configExtra?: Record<string, unknown>;
+  /** Tags of the baseline config, merged into the configs a rollout derives (absent in older snapshots). */
+  configTags?: { key: string; value: string }[];
+  /**
+   * What the candidate model carries over from the baseline model (network settings, its container's
+   * own Environment, tags), read once when the baseline is resolved. Absent in older snapshots: the
+   * host then reads the model again.
+   */
+  model?: BaselineModel;
+}
+
+/** The baseline model's settings a candidate model keeps (AWS's field shapes inside). */
+export interface BaselineModel {
+  vpcConfig?: { SecurityGroupIds: string[]; Subnets: string[] };
+  enableNetworkIsolation?: boolean;
+  /** Environment variables to set on the candidate's container (what the baseline model set itself). */
+  environment?: Record<string, string>;
+  tags: { key: string; value: string }[];
 }
 
 export interface RolloutInput {

@@ -10,10 +10,12 @@ import {
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
   DescribeModelPackageCommand,
+  ListTagsCommand,
   UpdateEndpointCommand,
   UpdateEndpointWeightsAndCapacitiesCommand,
   type DescribeEndpointConfigOutput,
   type DescribeEndpointOutput,
+  type DescribeModelOutput,
   type DescribeModelPackageOutput,
   type ProductionVariant,
   type SageMakerClient,
@@ -30,8 +32,31 @@ import type {
   VariantWeight,
   ModelState,
 } from '../engine/ports';
-import { SmRolloutError } from '../errors';
+import { SmRolloutError, isSmRolloutError } from '../errors';
 import { callAws } from './classify-error';
+
+/**
+ * Runs a call whose "Could not find <what>" (a ValidationException) names a resource the controller
+ * created moments before: SageMaker's reads are eventually consistent ("If the dependent entities
+ * are not yet in DynamoDB, this causes a validation error ... So retry logic is recommended",
+ * CreateEndpointConfig API reference), so that answer is NOT_YET_VISIBLE, which is retried.
+ */
+async function expectingVisible<T>(call: () => Promise<T>, notYetVisible: RegExp): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const cause = error instanceof Error ? error.cause : undefined;
+    const message = cause instanceof Error ? cause.message : '';
+    if (isSmRolloutError(error, 'AWS_ERROR') && notYetVisible.test(message)) {
+      throw new SmRolloutError(
+        'NOT_YET_VISIBLE',
+        `${error.message} (SageMaker may not see a resource created moments ago yet; retry shortly)`,
+        { cause },
+      );
+    }
+    throw error;
+  }
+}
 
 export class SageMakerEndpointControl implements EndpointControl {
   constructor(private readonly client: SageMakerClient) {}
@@ -64,17 +89,30 @@ export class SageMakerEndpointControl implements EndpointControl {
   }
 
   async describeModel(modelName: string): Promise<ModelState | undefined> {
-    return callAws(
+    const output = await callAws(
       'DescribeModel',
-      async () => {
-        const output = await this.client.send(new DescribeModelCommand({ ModelName: modelName }));
-        const fromPackage =
-          output.PrimaryContainer?.ModelPackageName ??
-          output.Containers?.find((c) => c.ModelPackageName)?.ModelPackageName;
-        return { modelName, ...(fromPackage ? { modelPackageArn: fromPackage } : {}) };
-      },
+      () => this.client.send(new DescribeModelCommand({ ModelName: modelName })),
       { 'not-found': undefined },
     );
+    return output && toModelState(output, modelName);
+  }
+
+  async listTags(resourceArn: string): Promise<Tag[]> {
+    const tags: Tag[] = [];
+    let nextToken: string | undefined;
+    do {
+      const output = await callAws('ListTags', () =>
+        // 100 is ListTags' largest page; a resource holds at most 50 tags, so one page is the rule.
+        this.client.send(
+          new ListTagsCommand({ ResourceArn: resourceArn, MaxResults: 100, NextToken: nextToken }),
+        ),
+      );
+      for (const tag of output.Tags ?? []) {
+        if (tag.Key !== undefined) tags.push({ key: tag.Key, value: tag.Value ?? '' });
+      }
+      nextToken = output.NextToken;
+    } while (nextToken);
+    return tags;
   }
 
   async createModel(request: CreateModelRequest): Promise<'created' | 'exists'> {
@@ -82,13 +120,20 @@ export class SageMakerEndpointControl implements EndpointControl {
       'CreateModel',
       async () => {
         await this.client.send(
-          new CreateModelCommand({
-            ModelName: request.modelName,
-            // The package carries image, model data and environment; SageMaker resolves them itself.
-            Containers: [{ ModelPackageName: request.modelPackageArn }],
-            ExecutionRoleArn: request.executionRoleArn,
-            Tags: toAwsTags(request.tags),
-          }),
+          new CreateModelCommand(
+            definedOnly({
+              ModelName: request.modelName,
+              // The package carries image and model data; SageMaker resolves them itself. An Environment here
+              // is set on the package's container (only allowed when the package sets none itself).
+              Containers: [
+                definedOnly({ ModelPackageName: request.modelPackageArn, Environment: request.environment }),
+              ],
+              ExecutionRoleArn: request.executionRoleArn,
+              VpcConfig: request.vpcConfig,
+              EnableNetworkIsolation: request.enableNetworkIsolation,
+              Tags: toAwsTags(request.tags),
+            }),
+          ),
         );
         return 'created' as const;
       },
@@ -97,6 +142,16 @@ export class SageMakerEndpointControl implements EndpointControl {
   }
 
   async createEndpointConfig(request: CreateEndpointConfigRequest): Promise<'created' | 'exists'> {
+    return expectingVisible(
+      () => this.createEndpointConfigOnce(request),
+      // The variants' models: the candidate's was created just before.
+      /^Could not find model /,
+    );
+  }
+
+  private async createEndpointConfigOnce(
+    request: CreateEndpointConfigRequest,
+  ): Promise<'created' | 'exists'> {
     return callAws(
       'CreateEndpointConfig',
       async () => {
@@ -119,10 +174,15 @@ export class SageMakerEndpointControl implements EndpointControl {
   async updateEndpoint(endpointName: string, endpointConfigName: string): Promise<void> {
     // Deliberately no RetainAllVariantProperties & co.: the new config is the whole truth, so what the
     // endpoint serves is exactly what DescribeEndpointConfig of that config says.
-    await callAws('UpdateEndpoint', () =>
-      this.client.send(
-        new UpdateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: endpointConfigName }),
-      ),
+    await expectingVisible(
+      () =>
+        callAws('UpdateEndpoint', () =>
+          this.client.send(
+            new UpdateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: endpointConfigName }),
+          ),
+        ),
+      // The config the rollout created just before (a missing endpoint is another message).
+      /^Could not find endpoint configuration /,
     );
   }
 
@@ -199,11 +259,15 @@ function toEndpointState(output: DescribeEndpointOutput): EndpointState {
 }
 
 function toEndpointConfigState(output: DescribeEndpointConfigOutput): EndpointConfigState {
-  // Everything config-level that a derived config must keep, or the candidate would run with a
-  // different network, encryption, role or capture setup than the baseline.
+  // Every config-level member CreateEndpointConfig takes, but the name, variants and tags (built anew)
+  // and the two stepwise rollouts refuse (AsyncInferenceConfig, ShadowProductionVariants): without
+  // them the candidate would run with different capture, encryption, metrics, network or role.
+  // VpcConfig, EnableNetworkIsolation and ExecutionRoleArn at config level apply to inference-component
+  // endpoints (a model-based variant takes them from its model); they are copied when present all the same.
   const extra = definedOnly({
     DataCaptureConfig: output.DataCaptureConfig,
     KmsKeyId: output.KmsKeyId,
+    MetricsConfig: output.MetricsConfig,
     VpcConfig: output.VpcConfig,
     EnableNetworkIsolation: output.EnableNetworkIsolation,
     ExecutionRoleArn: output.ExecutionRoleArn,
@@ -211,6 +275,7 @@ function toEndpointConfigState(output: DescribeEndpointConfigOutput): EndpointCo
   });
   return definedOnly({
     endpointConfigName: required('DescribeEndpointConfig', 'EndpointConfigName', output.EndpointConfigName),
+    endpointConfigArn: output.EndpointConfigArn,
     variants: (output.ProductionVariants ?? []).map(toVariantSpec),
     hasShadowVariants: (output.ShadowProductionVariants ?? []).length > 0,
     hasAsyncInference: output.AsyncInferenceConfig !== undefined,
@@ -259,8 +324,41 @@ function toProductionVariant(spec: ProductionVariantSpec): ProductionVariant {
   };
 }
 
-function toModelPackageState(output: DescribeModelPackageOutput, requestedArn: string): ModelPackageState {
+function toModelState(output: DescribeModelOutput, modelName: string): ModelState {
+  const containers = output.Containers?.length
+    ? output.Containers
+    : output.PrimaryContainer
+      ? [output.PrimaryContainer]
+      : [];
+  const fromPackage = containers.find((c) => c.ModelPackageName)?.ModelPackageName;
+  const vpc = output.VpcConfig;
   return definedOnly({
+    modelName,
+    modelArn: output.ModelArn,
+    modelPackageArn: fromPackage,
+    vpcConfig:
+      vpc?.SecurityGroupIds && vpc.Subnets
+        ? { SecurityGroupIds: [...vpc.SecurityGroupIds], Subnets: [...vpc.Subnets] }
+        : undefined,
+    enableNetworkIsolation: output.EnableNetworkIsolation,
+    containerCount: containers.length,
+    // An inference pipeline's environments belong to its several containers; a package model has one.
+    environment: containers.length === 1 ? containers[0]?.Environment : undefined,
+  });
+}
+
+function packageEnvironment(output: DescribeModelPackageOutput): Record<string, string> | undefined {
+  const environments = (output.InferenceSpecification?.Containers ?? []).flatMap((c) =>
+    c.Environment ? [c.Environment] : [],
+  );
+  return environments.length > 0 ? Object.assign({}, ...environments) : undefined;
+}
+
+function toModelPackageState(output: DescribeModelPackageOutput, requestedArn: string): ModelPackageState {
+  const supported = output.InferenceSpecification?.SupportedRealtimeInferenceInstanceTypes;
+  return definedOnly({
+    supportedRealtimeInstanceTypes: supported?.length ? [...supported] : undefined,
+    environment: packageEnvironment(output),
     modelPackageArn: output.ModelPackageArn ?? requestedArn,
     modelPackageGroupName: output.ModelPackageGroupName,
     modelPackageVersion: output.ModelPackageVersion,

@@ -153,6 +153,8 @@ export function createSimulatedEnvironment(
     clock: sim.clock,
     settings: options.settings,
     ...(newId ? { newId } : {}),
+    // Retries of "not yet visible" need no real wait: the simulated fault counts calls, not time.
+    wait: () => Promise.resolve(),
   };
   const capture =
     (level: ControllerLogLine['level']) =>

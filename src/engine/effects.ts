@@ -1,11 +1,12 @@
 // The rollout's effects: the AWS work behind each machine actor, written once over the ports so
 // the AWS adapters and the simulated cloud behave alike. Every effect is idempotent — it looks
 // before it acts — because an effect in flight when a host crashed simply runs again.
-import { SmRolloutError } from '../errors';
+import { SmRolloutError, isSmRolloutError } from '../errors';
 import type {
   AlarmReading,
   ApplyResult,
   Baseline,
+  BaselineModel,
   BaselineVariantSpec,
   CheckResult,
   CleanupResult,
@@ -15,13 +16,22 @@ import type {
   RolloutInputWithBaseline,
 } from '../../statemachines/contract';
 import { parseAlarmReasonData } from './alarm-reason';
-import type { AlarmControl, EndpointControl, EndpointState, ProductionVariantSpec, Tag } from './ports';
+import { acceleratorOf, hasLocalInstanceStorage } from './instance-types';
+import type {
+  AlarmControl,
+  EndpointControl,
+  EndpointState,
+  ModelPackageState,
+  ModelState,
+  ProductionVariantSpec,
+  Tag,
+} from './ports';
 
 type Unstamped<T> = Omit<T, 'at'>;
 
 export interface RolloutEffects {
   resolveBaseline(
-    input: Pick<RolloutInput, 'endpointName' | 'modelPackageArn' | 'alarms'>,
+    input: Pick<RolloutInput, 'endpointName' | 'modelPackageArn' | 'alarms' | 'candidate'>,
   ): Promise<Baseline>;
   createCandidate(context: RolloutInputWithBaseline): Promise<Unstamped<CreateCandidateResult>>;
   applyEndpointChange(change: EndpointChange): Promise<Unstamped<ApplyResult>>;
@@ -35,11 +45,74 @@ export interface RolloutEffects {
 /** Statuses from which SageMaker allows no update: only a human (or DeleteEndpoint) can help. */
 const BROKEN_STATUSES = new Set(['Failed', 'UpdateRollbackFailed', 'Deleting', 'OutOfService']);
 
+const OUR_TAG_PREFIX = 'sm-rollout:';
+/** CreateModel and CreateEndpointConfig API reference, Tags: "Maximum number of 50 items". */
+const MAX_TAGS = 50;
+/** The tags the controller puts on everything it creates. */
+const OUR_TAG_COUNT = 2;
+
 function tagsFor(context: RolloutInput): Tag[] {
   return [
     { key: 'sm-rollout:rollout-id', value: context.rolloutId },
     { key: 'sm-rollout:endpoint', value: context.endpointName },
   ];
+}
+
+/**
+ * The tags of a baseline resource that what the rollout derives from it keeps: not ours (a derived
+ * resource gets its own, so ours win), and not AWS's (keys starting `aws:` are reserved: "you
+ * can't edit or delete tag keys or values with this prefix", "Tagging your AWS resources").
+ */
+function inheritableTags(tags: readonly Tag[]): Tag[] {
+  return tags.filter((t) => !t.key.startsWith(OUR_TAG_PREFIX) && !t.key.toLowerCase().startsWith('aws:'));
+}
+
+function mergedTags(context: RolloutInput, inherited: readonly Tag[] | undefined): Tag[] {
+  return [...tagsFor(context), ...inheritableTags(inherited ?? [])];
+}
+
+/**
+ * CreateEndpointConfig right after CreateModel (and UpdateEndpoint right after CreateEndpointConfig)
+ * can fail because SageMaker does not see the new resource yet: "If the dependent entities are not
+ * yet in DynamoDB, this causes a validation error ... So retry logic is recommended" (CreateEndpointConfig
+ * API reference). The ports report that as NOT_YET_VISIBLE; these are the waits before each retry.
+ */
+export const VISIBILITY_RETRY_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000];
+
+/**
+ * ProductionVariant settings bound to the hardware they were chosen for: the candidate drops them when
+ * its instance type differs from the baseline's. Every other setting carries over, because it does not
+ * depend on the instance type: ContainerStartupHealthCheckTimeoutInSeconds and
+ * ModelDataDownloadTimeoutInSeconds (the container's and the model's timing), RoutingConfig (how
+ * requests spread over instances), CoreDumpConfig (where dumps go), EnableSSMAccess,
+ * ManagedInstanceScaling (instance counts) and VariantInstanceProvisionTimeoutInSeconds (how long to
+ * wait for capacity). Two hardware-bound settings are refused instead of dropped (see resolveBaseline):
+ * CapacityReservationConfig and InstancePools.
+ */
+const HARDWARE_BOUND_SETTINGS: Record<string, (from: string, to: string) => boolean> = {
+  // The EBS volume's allowed size depends on the instance type, and instance types with local NVMe
+  // storage take no EBS volume at all ("Host instance storage volumes", SageMaker Developer Guide).
+  VolumeSizeInGB: () => true,
+  // An Elastic Inference accelerator was sized for the instance it was attached to (ProductionVariant:
+  // AcceleratorType "is no longer supported").
+  AcceleratorType: () => true,
+  // An AMI version is built for one accelerator, an NVIDIA driver or the Neuron driver
+  // (ProductionVariant InferenceAmiVersion); it stays only on an instance type with the same one.
+  InferenceAmiVersion: (from, to) => acceleratorOf(from) !== acceleratorOf(to),
+};
+
+/** The baseline variant's settings (AWS's names) the candidate variant keeps on `to` hardware. */
+export function candidateVariantSettings(
+  settings: Record<string, unknown> | undefined,
+  from: string | undefined,
+  to: string | undefined,
+): Record<string, unknown> | undefined {
+  if (!settings) return undefined;
+  if (from === to || from === undefined || to === undefined) return settings;
+  const kept = Object.fromEntries(
+    Object.entries(settings).filter(([key]) => !HARDWARE_BOUND_SETTINGS[key]?.(from, to)),
+  );
+  return Object.keys(kept).length > 0 ? kept : undefined;
 }
 
 /** True when the endpoint's current weights split traffic as `wanted` does (weights are relative). */
@@ -80,11 +153,94 @@ function baselineVariantSpec(variant: ProductionVariantSpec): BaselineVariantSpe
   };
 }
 
+/** The real-time wait between retries, unless the host gives its own (the simulated cloud does). */
+const realTimeWait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export function createRolloutEffects(deps: {
   endpoints: EndpointControl;
   alarms: AlarmControl;
+  /** How an effect waits before retrying a call SageMaker answered NOT_YET_VISIBLE. */
+  wait?: (ms: number) => Promise<void>;
 }): RolloutEffects {
   const { endpoints, alarms } = deps;
+  const wait = deps.wait ?? realTimeWait;
+
+  /** Runs `call`, retrying while SageMaker does not see a resource just created (bounded, with backoff). */
+  async function untilVisible<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        const delay = VISIBILITY_RETRY_DELAYS_MS[attempt];
+        if (!isSmRolloutError(error, 'NOT_YET_VISIBLE') || delay === undefined) throw error;
+        await wait(delay);
+      }
+    }
+  }
+
+  async function tagsOf(arn: string | undefined): Promise<Tag[]> {
+    return arn === undefined ? [] : endpoints.listTags(arn);
+  }
+
+  /**
+   * What the candidate model carries over from the baseline model: its network settings
+   * (CreateModel takes VpcConfig and EnableNetworkIsolation "for hosting"; the endpoint config's own
+   * fields of those names apply to inference-component endpoints only), its single container's
+   * Environment, and its tags. Refuses (nothing created yet) what the package cannot meet.
+   */
+  async function readBaselineModel(modelName: string, pkg: ModelPackageState): Promise<BaselineModel> {
+    const model: ModelState | undefined = await endpoints.describeModel(modelName);
+    if (!model) {
+      throw new SmRolloutError(
+        'ENDPOINT_UNSUPPORTED',
+        `the serving variant's model ${modelName} does not exist any more (deleted while the endpoint uses it); ` +
+          'the transition config needs it next to the candidate — recreate the model under that name first',
+        { field: 'endpoint' },
+      );
+    }
+    const tags = inheritableTags(await tagsOf(model.modelArn));
+    if (tags.length + OUR_TAG_COUNT > MAX_TAGS) {
+      throw new SmRolloutError(
+        'ENDPOINT_UNSUPPORTED',
+        `model ${modelName} has ${tags.length} tags; with sm-rollout's ${OUR_TAG_COUNT} the candidate model would ` +
+          `exceed SageMaker's limit of ${MAX_TAGS} — remove ${tags.length + OUR_TAG_COUNT - MAX_TAGS} of them`,
+        { field: 'endpoint' },
+      );
+    }
+    return {
+      ...(model.vpcConfig ? { vpcConfig: model.vpcConfig } : {}),
+      ...(model.enableNetworkIsolation !== undefined
+        ? { enableNetworkIsolation: model.enableNetworkIsolation }
+        : {}),
+      ...carriedEnvironment(model, pkg),
+      tags,
+    };
+  }
+
+  /**
+   * The baseline container's own Environment, set on the candidate's container. DescribeModel returns
+   * the container definitions as CreateModel received them, so what it reports is what the model's
+   * owner set. SageMaker refuses an Environment on a model whose package sets one itself ("Environment
+   * variable map cannot be specified both at Model Package and Model"): then the package must already
+   * hold the same values, or the rollout is refused.
+   */
+  function carriedEnvironment(
+    model: ModelState,
+    pkg: ModelPackageState,
+  ): { environment?: Record<string, string> } {
+    const own = model.environment ?? {};
+    if (Object.keys(own).length === 0) return {};
+    if (pkg.environment === undefined) return { environment: own };
+    const unmet = Object.keys(own).filter((key) => pkg.environment?.[key] !== own[key]);
+    if (unmet.length === 0) return {};
+    throw new SmRolloutError(
+      'ENDPOINT_UNSUPPORTED',
+      `model ${model.modelName} sets container environment ${unmet.join(', ')}, and model package ${pkg.modelPackageArn} ` +
+        'sets its own Environment, which SageMaker does not let a model override; register the package with these ' +
+        "variables (or with no Environment, so the serving model's apply)",
+      { field: 'modelPackageArn' },
+    );
+  }
 
   async function describeOrThrow(endpointName: string): Promise<EndpointState> {
     const endpoint = await endpoints.describeEndpoint(endpointName);
@@ -105,22 +261,22 @@ export function createRolloutEffects(deps: {
   ) {
     const { baseline, candidate, names } = context;
     const instanceType = candidate.instanceType ?? baseline.instanceType;
-    const sameHardware = instanceType === baseline.instanceType;
+    // Settings bound to the baseline's hardware stay behind on other hardware; the rest carry over.
+    const extra = candidateVariantSettings(original?.extra, baseline.instanceType, instanceType);
     const spec: ProductionVariantSpec = {
       variantName: names.candidateVariant,
       modelName: names.candidateModel,
       instanceType,
       initialInstanceCount: candidate.instanceCount ?? baseline.instanceCount,
       initialVariantWeight: weight,
-      // Volume size and timeouts carry over only when the hardware does.
-      ...(sameHardware && original?.extra ? { extra: original.extra } : {}),
+      ...(extra ? { extra } : {}),
     };
     return spec;
   }
 
   /**
-   * The baseline variant and config-level settings that the transition and final configs copy.
-   * resolveBaseline keeps them in the Baseline, so a rollout reads the baseline config once: that
+   * The baseline variant, config-level settings and config tags that the transition and final configs
+   * copy. resolveBaseline keeps them in the Baseline, so a rollout reads the baseline config once: that
    * read, made as the rollout starts, is also the check that the config it would roll back to
    * exists. Reading it again here would not make rollback safer — the rollout relies on the config
    * from the transition onwards, for as long as it bakes, and no read before the transition can
@@ -129,12 +285,14 @@ export function createRolloutEffects(deps: {
   async function baselineConfig(context: RolloutInputWithBaseline): Promise<{
     baselineVariant: ProductionVariantSpec;
     configExtra?: Record<string, unknown>;
+    configTags: Tag[];
   }> {
     const { baseline } = context;
-    if (baseline.variant) {
+    if (baseline.variant && baseline.configTags) {
       return {
         baselineVariant: baseline.variant,
         ...(baseline.configExtra ? { configExtra: baseline.configExtra } : {}),
+        configTags: baseline.configTags,
       };
     }
     const config = await endpoints.describeEndpointConfig(baseline.endpointConfigName);
@@ -152,7 +310,27 @@ export function createRolloutEffects(deps: {
         `config ${config.endpointConfigName} has no variant ${baseline.variantName} any more`,
       );
     }
-    return { baselineVariant, ...(config.extra ? { configExtra: config.extra } : {}) };
+    return {
+      baselineVariant,
+      ...(config.extra ? { configExtra: config.extra } : {}),
+      configTags: inheritableTags(await tagsOf(config.endpointConfigArn)),
+    };
+  }
+
+  /** The baseline model's settings; snapshots saved before the Baseline kept them read the model here. */
+  async function baselineModel(context: RolloutInputWithBaseline): Promise<BaselineModel> {
+    if (context.baseline.model) return context.baseline.model;
+    const pkg = await endpoints.describeModelPackage(context.modelPackageArn);
+    if (!pkg) {
+      throw new SmRolloutError(
+        'MODEL_PACKAGE_NOT_FOUND',
+        `model package ${context.modelPackageArn} does not exist`,
+        {
+          field: 'modelPackageArn',
+        },
+      );
+    }
+    return readBaselineModel(context.baseline.modelName, pkg);
   }
 
   /** Deletes a config the rollout created unless the endpoint uses it or might be moving to it. */
@@ -177,7 +355,7 @@ export function createRolloutEffects(deps: {
   }
 
   return {
-    async resolveBaseline({ endpointName, modelPackageArn, alarms: alarmNames }) {
+    async resolveBaseline({ endpointName, modelPackageArn, alarms: alarmNames, candidate }) {
       const endpoint = await describeOrThrow(endpointName);
       if (endpoint.status !== 'InService') {
         throw new SmRolloutError(
@@ -220,6 +398,16 @@ export function createRolloutEffects(deps: {
           { field: 'endpoint' },
         );
       }
+      if (variant.extra?.['InstancePools'] !== undefined) {
+        // Each pool names an instance type and may override the model (ModelNameOverride): copied onto
+        // the candidate it would run the baseline's models; dropped, the candidate's hardware is a guess.
+        throw new SmRolloutError(
+          'ENDPOINT_UNSUPPORTED',
+          `variant ${variant.variantName} of endpoint ${endpointName} uses InstancePools (a heterogeneous variant), ` +
+            'which stepwise rollouts do not support',
+          { field: 'endpoint' },
+        );
+      }
       const live = endpoint.variants.find((v) => v.variantName === variant.variantName);
       const pkg = await endpoints.describeModelPackage(modelPackageArn);
       if (!pkg) {
@@ -245,6 +433,52 @@ export function createRolloutEffects(deps: {
           { field: 'modelPackageArn' },
         );
       }
+      const candidateType = candidate.instanceType ?? variant.instanceType;
+      const typeField = candidate.instanceType !== undefined ? 'candidate.instanceType' : 'modelPackageArn';
+      const typeFix =
+        candidate.instanceType !== undefined
+          ? 'choose another with --instance-type (policy: candidate.instanceType)'
+          : `the baseline runs ${variant.instanceType}; choose a supported one with --instance-type (policy: candidate.instanceType)`;
+      const supported = pkg.supportedRealtimeInstanceTypes;
+      if (candidateType !== undefined && supported?.length && !supported.includes(candidateType)) {
+        throw new SmRolloutError(
+          'ENDPOINT_UNSUPPORTED',
+          `model package ${modelPackageArn} does not support instance type ${candidateType} for real-time inference ` +
+            `(its SupportedRealtimeInferenceInstanceTypes: ${supported.join(', ')}); ${typeFix}`,
+          { field: typeField },
+        );
+      }
+      if (
+        candidateType !== undefined &&
+        config.extra?.['KmsKeyId'] !== undefined &&
+        hasLocalInstanceStorage(candidateType)
+      ) {
+        // CreateEndpointConfig API reference, KmsKeyId: with an instance type that has local storage
+        // "the call to CreateEndpointConfig fails". Dropping the key would leave the baseline variant's
+        // volume, in the same config, without the team's key: refused instead.
+        throw new SmRolloutError(
+          'ENDPOINT_UNSUPPORTED',
+          `instance type ${candidateType} has local NVMe instance storage, and the endpoint's config encrypts with KMS key ` +
+            `${String(config.extra['KmsKeyId'])}; SageMaker rejects KmsKeyId with such instance types — choose an ` +
+            'instance type without instance storage with --instance-type (policy: candidate.instanceType)',
+          { field: 'candidate.instanceType' },
+        );
+      }
+      const reservation = variant.extra?.['CapacityReservationConfig'];
+      if (reservation !== undefined && candidateType !== variant.instanceType) {
+        // A capacity reservation holds one instance type, and capacity-reservations-only (the one
+        // preference SageMaker offers) launches "only into an ML capacity reservation": copied onto
+        // another type it cannot launch, dropped it would move the candidate onto on-demand capacity
+        // the team chose not to use. Same type: copied (the reservation must hold both fleets while
+        // the transition config runs).
+        throw new SmRolloutError(
+          'ENDPOINT_UNSUPPORTED',
+          `variant ${variant.variantName} launches only into ML capacity reservation ` +
+            `${String((reservation as { MlReservationArn?: unknown }).MlReservationArn ?? '')} for ${variant.instanceType}; ` +
+            `a candidate on ${candidateType} cannot use it — roll out on ${variant.instanceType} (drop --instance-type)`,
+          { field: 'candidate.instanceType' },
+        );
+      }
       if (alarmNames.length > 0) {
         const states = await alarms.describeAlarms(alarmNames);
         const found = new Map(states.map((s) => [s.alarmName, s]));
@@ -267,6 +501,17 @@ export function createRolloutEffects(deps: {
           );
         }
       }
+      const model = await readBaselineModel(variant.modelName, pkg);
+      const configTags = inheritableTags(await tagsOf(config.endpointConfigArn));
+      if (configTags.length + OUR_TAG_COUNT > MAX_TAGS) {
+        throw new SmRolloutError(
+          'ENDPOINT_UNSUPPORTED',
+          `endpoint config ${config.endpointConfigName} has ${configTags.length} tags; with sm-rollout's ${OUR_TAG_COUNT} ` +
+            `the derived configs would exceed SageMaker's limit of ${MAX_TAGS} — remove ` +
+            `${configTags.length + OUR_TAG_COUNT - MAX_TAGS} of them`,
+          { field: 'endpoint' },
+        );
+      }
       return {
         endpointConfigName: endpoint.endpointConfigName,
         variantName: variant.variantName,
@@ -275,29 +520,39 @@ export function createRolloutEffects(deps: {
         instanceCount: live?.currentInstanceCount ?? variant.initialInstanceCount ?? 1,
         variant: baselineVariantSpec(variant),
         ...(config.extra ? { configExtra: config.extra } : {}),
+        configTags,
+        model,
       };
     },
 
     async createCandidate(context) {
       const { names, baseline } = context;
       const created: string[] = [];
-      const { baselineVariant, configExtra } = await baselineConfig(context);
+      const { baselineVariant, configExtra, configTags } = await baselineConfig(context);
+      const fromModel = await baselineModel(context);
       const model = await endpoints.createModel({
         modelName: names.candidateModel,
         modelPackageArn: context.modelPackageArn,
         executionRoleArn: context.executionRoleArn,
-        tags: tagsFor(context),
+        ...(fromModel.vpcConfig ? { vpcConfig: fromModel.vpcConfig } : {}),
+        ...(fromModel.enableNetworkIsolation !== undefined
+          ? { enableNetworkIsolation: fromModel.enableNetworkIsolation }
+          : {}),
+        ...(fromModel.environment ? { environment: fromModel.environment } : {}),
+        tags: mergedTags(context, fromModel.tags),
       });
       if (model === 'created') created.push(`model ${names.candidateModel}`);
-      const transition = await endpoints.createEndpointConfig({
-        endpointConfigName: names.transitionConfig,
-        variants: [
-          { ...baselineVariant, initialInstanceCount: baseline.instanceCount, initialVariantWeight: 1 },
-          candidateSpec(context, 0, baselineVariant),
-        ],
-        ...(configExtra ? { extra: configExtra } : {}),
-        tags: tagsFor(context),
-      });
+      const transition = await untilVisible(() =>
+        endpoints.createEndpointConfig({
+          endpointConfigName: names.transitionConfig,
+          variants: [
+            { ...baselineVariant, initialInstanceCount: baseline.instanceCount, initialVariantWeight: 1 },
+            candidateSpec(context, 0, baselineVariant),
+          ],
+          ...(configExtra ? { extra: configExtra } : {}),
+          tags: mergedTags(context, configTags),
+        }),
+      );
       if (transition === 'created') created.push(`endpoint config ${names.transitionConfig}`);
       for (const { alarmName, template } of context.candidateAlarms) {
         await alarms.putCandidateAlarm({
@@ -396,13 +651,15 @@ export function createRolloutEffects(deps: {
     },
 
     async createFinalConfig(context) {
-      const { baselineVariant, configExtra } = await baselineConfig(context);
-      const result = await endpoints.createEndpointConfig({
-        endpointConfigName: context.names.finalConfig,
-        variants: [candidateSpec(context, 1, baselineVariant)],
-        ...(configExtra ? { extra: configExtra } : {}),
-        tags: tagsFor(context),
-      });
+      const { baselineVariant, configExtra, configTags } = await baselineConfig(context);
+      const result = await untilVisible(() =>
+        endpoints.createEndpointConfig({
+          endpointConfigName: context.names.finalConfig,
+          variants: [candidateSpec(context, 1, baselineVariant)],
+          ...(configExtra ? { extra: configExtra } : {}),
+          tags: mergedTags(context, configTags),
+        }),
+      );
       return { created: result === 'created' ? [`endpoint config ${context.names.finalConfig}`] : [] };
     },
 

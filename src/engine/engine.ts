@@ -52,6 +52,11 @@ export interface EngineDeps {
   /** Where the engine reports problems that must not stop a rollout (failed publishes). */
   warn?: (message: string, detail?: Record<string, unknown>) => void;
   newId?: (now: number) => string;
+  /**
+   * How an effect waits before retrying a call SageMaker answered "not yet visible" (real time by
+   * default; the simulated cloud's hosts pass one that does not wait, its fault counts calls).
+   */
+  wait?: (ms: number) => Promise<void>;
 }
 
 export interface StepResult {
@@ -79,7 +84,11 @@ export class RolloutEngine {
 
   constructor(private readonly deps: EngineDeps) {
     this.settings = { ...DEFAULT_ENGINE_SETTINGS, ...deps.settings };
-    this.effects = createRolloutEffects({ endpoints: deps.endpoints, alarms: deps.alarms });
+    this.effects = createRolloutEffects({
+      endpoints: deps.endpoints,
+      alarms: deps.alarms,
+      ...(deps.wait ? { wait: deps.wait } : {}),
+    });
     this.machine = rolloutMachine.provide({ actors: createRolloutActors(this.effects, deps.clock) });
   }
 

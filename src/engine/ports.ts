@@ -7,6 +7,8 @@
 // - creating something that already exists returns 'exists' (every step can be retried);
 // - an update attempted while the endpoint is updating throws SmRolloutError('ENDPOINT_BUSY');
 // - throttling that survived the client's own retries throws SmRolloutError('THROTTLED');
+// - a resource the caller just created that SageMaker does not see yet (its reads are eventually
+//   consistent) throws SmRolloutError('NOT_YET_VISIBLE'): trying again shortly succeeds;
 // - any other AWS failure throws SmRolloutError('AWS_ERROR') with AWS's message in it.
 
 import type { LifecycleDetailType, RolloutInput } from '../../statemachines/contract';
@@ -59,11 +61,16 @@ export interface ProductionVariantSpec {
 
 export interface EndpointConfigState {
   endpointConfigName: string;
+  /** DescribeEndpointConfig's EndpointConfigArn: what ListTags takes. */
+  endpointConfigArn?: string;
   variants: ProductionVariantSpec[];
   /** Shadow variants and async inference are not supported by stepwise rollouts. */
   hasShadowVariants: boolean;
   hasAsyncInference: boolean;
-  /** Config-level settings to carry into configs derived from this one (DataCaptureConfig, KmsKeyId). */
+  /**
+   * Config-level settings to carry into configs derived from this one, under AWS's names
+   * (DataCaptureConfig, KmsKeyId, MetricsConfig, ...).
+   */
   extra?: Record<string, unknown>;
 }
 
@@ -76,11 +83,32 @@ export interface ModelPackageState {
   modelPackageVersion?: number;
   approvalStatus: ModelApprovalStatus;
   status: ModelPackageStatus;
+  /** InferenceSpecification.SupportedRealtimeInferenceInstanceTypes; absent when the package names none. */
+  supportedRealtimeInstanceTypes?: string[];
+  /**
+   * The Environment the package's containers set (merged), present when any container sets one,
+   * even an empty one: SageMaker then refuses an Environment on a model created from the package.
+   */
+  environment?: Record<string, string>;
+}
+
+/** A model's VpcConfig with AWS's field names (CreateModel and DescribeModel use the same shape). */
+export interface VpcConfig {
+  SecurityGroupIds: string[];
+  Subnets: string[];
 }
 
 export interface ModelState {
   modelName: string;
+  /** DescribeModel's ModelArn: what ListTags takes. */
+  modelArn?: string;
   modelPackageArn?: string;
+  vpcConfig?: VpcConfig;
+  enableNetworkIsolation?: boolean;
+  /** How many containers the model has (PrimaryContainer or Containers). */
+  containerCount?: number;
+  /** The Environment its single container sets; absent for inference pipelines (several containers). */
+  environment?: Record<string, string>;
 }
 
 export interface Tag {
@@ -92,6 +120,10 @@ export interface CreateModelRequest {
   modelName: string;
   modelPackageArn: string;
   executionRoleArn: string;
+  vpcConfig?: VpcConfig;
+  enableNetworkIsolation?: boolean;
+  /** Set on the package's container definition (only when the package sets no Environment itself). */
+  environment?: Record<string, string>;
   tags: Tag[];
 }
 
@@ -115,6 +147,8 @@ export interface EndpointControl {
   describeModelPackage(modelPackageArn: string): Promise<ModelPackageState | undefined>;
   /** The model and, when it was created from a model package, that package (for `undo`). */
   describeModel(modelName: string): Promise<ModelState | undefined>;
+  /** Tags of a SageMaker resource (ListTags), by ARN; an empty list when it has none. */
+  listTags(resourceArn: string): Promise<Tag[]>;
   createModel(request: CreateModelRequest): Promise<'created' | 'exists'>;
   createEndpointConfig(request: CreateEndpointConfigRequest): Promise<'created' | 'exists'>;
   updateEndpoint(endpointName: string, endpointConfigName: string): Promise<void>;

@@ -89,13 +89,26 @@ export function createEndpointControl(sagemaker: SimSageMaker, gate: ApiGate): E
         () => sagemaker.describeModel(modelName),
         (model) => (model ? 'found' : 'not found'),
       ),
+    listTags: async (resourceArn) =>
+      gate.call(
+        'ListTags',
+        { ResourceArn: resourceArn },
+        () => sagemaker.listTags(resourceArn),
+        (tags) => `found ${tags.length}`,
+      ),
     createModel: async (request) =>
       gate.call(
         'CreateModel',
         {
           ModelName: request.modelName,
           ModelPackageName: request.modelPackageArn,
+          ...(request.environment === undefined ? {} : { Environment: request.environment }),
           ExecutionRoleArn: request.executionRoleArn,
+          ...(request.vpcConfig === undefined ? {} : { VpcConfig: request.vpcConfig }),
+          ...(request.enableNetworkIsolation === undefined
+            ? {}
+            : { EnableNetworkIsolation: request.enableNetworkIsolation }),
+          Tags: request.tags.map((t) => ({ Key: t.key, Value: t.value })),
         },
         () => sagemaker.createModel(request),
         same,
@@ -104,14 +117,18 @@ export function createEndpointControl(sagemaker: SimSageMaker, gate: ApiGate): E
       gate.call(
         'CreateEndpointConfig',
         {
+          // The request as the SDK sends it: config-level settings, variants with every setting, tags.
+          ...request.extra,
           EndpointConfigName: request.endpointConfigName,
           ProductionVariants: request.variants.map((v) => ({
+            ...v.extra,
             VariantName: v.variantName,
             ModelName: v.modelName,
             InitialVariantWeight: v.initialVariantWeight,
             ...(v.instanceType === undefined ? {} : { InstanceType: v.instanceType }),
             ...(v.initialInstanceCount === undefined ? {} : { InitialInstanceCount: v.initialInstanceCount }),
           })),
+          Tags: request.tags.map((t) => ({ Key: t.key, Value: t.value })),
         },
         () => sagemaker.createEndpointConfig(request),
         same,

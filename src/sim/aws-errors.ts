@@ -4,7 +4,7 @@
 import { SmRolloutError } from '../errors';
 
 /** How the adapter reads an AWS failure; the sim knows it first-hand instead of parsing messages. */
-type FailureKind = 'endpoint-busy' | 'throttled' | 'other';
+type FailureKind = 'endpoint-busy' | 'throttled' | 'not-yet-visible' | 'other';
 
 /** An exception as the AWS SDK v3 raises it: the error name AWS sent, and its message. */
 export class AwsServiceException extends Error {
@@ -21,6 +21,16 @@ export class AwsServiceException extends Error {
 /** Any rule violation SageMaker or CloudWatch rejects with a ValidationException. */
 export function validationException(message: string): AwsServiceException {
   return new AwsServiceException('ValidationException', message);
+}
+
+/**
+ * "Could not find model/endpoint configuration" from a call that references one (CreateEndpointConfig,
+ * UpdateEndpoint): a ValidationException the adapter reads as NOT_YET_VISIBLE, because right after the
+ * resource was created it is SageMaker's eventual consistency (it cannot tell a resource that is
+ * really missing from one not seen yet, and neither can the sim's port).
+ */
+export function referencedNotFound(message: string): AwsServiceException {
+  return new AwsServiceException('ValidationException', message, 'not-yet-visible');
 }
 
 /** CloudWatch's answer when an alarm named in a call does not exist. */
@@ -56,6 +66,12 @@ export function adapterError(operation: string, error: AwsServiceException): SmR
       return new SmRolloutError('THROTTLED', `${operation} was throttled by AWS (${aws}); retry later`, {
         cause: error,
       });
+    case 'not-yet-visible':
+      return new SmRolloutError(
+        'NOT_YET_VISIBLE',
+        `${operation} failed: ${aws} (SageMaker may not see a resource created moments ago yet; retry shortly)`,
+        { cause: error },
+      );
     default:
       return new SmRolloutError('AWS_ERROR', `${operation} failed: ${aws}`, { cause: error });
   }

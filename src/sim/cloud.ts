@@ -61,6 +61,8 @@ export interface SimCloud {
   updateModelPackageMetadata(modelPackageArn: string, fields: readonly string[]): void;
   /** An InService endpoint serving one model at weight 1 (creates `<endpoint>-model-0`, `<endpoint>-config-0`). */
   createEndpoint(input: CreateEndpointInput): string;
+  /** An ML capacity reservation for `instanceType` (what a variant's CapacityReservationConfig names); returns its ARN. */
+  createCapacityReservation(name: string, instanceType: string): string;
   /** PutMetricAlarm on an AWS/SageMaker metric (the same kind of alarm the port's putCandidateAlarm creates). */
   createMetricAlarm(input: MetricAlarmInput): void;
   /** SetAlarmState: holds until the next evaluation, which may flip it back. */
@@ -245,6 +247,8 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     setModelPackageApproval: (arn, status) => registry.setApproval(arn, status),
     updateModelPackageMetadata: (arn, fields) => registry.updateMetadata(arn, fields),
     createEndpoint: (input) => sagemaker.createEndpoint(input),
+    createCapacityReservation: (name, instanceType) =>
+      sagemaker.createCapacityReservation(name, instanceType),
     createMetricAlarm: (input) => cloudwatch.putMetricAlarm(input),
     setAlarmState: (alarmName, state, reason) => cloudwatch.setAlarmState(alarmName, state, reason),
     injectFault: (fault) => {
@@ -263,6 +267,9 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
           return;
         case 'deleteEndpoint':
           sagemaker.deleteEndpointNow(fault.endpointName);
+          return;
+        case 'notYetVisible':
+          faults.armVisibilityFault(fault);
           return;
       }
     },

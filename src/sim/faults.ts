@@ -12,7 +12,16 @@ export type SimFault =
   /** The next `count` port calls to the named AWS operations (all when omitted) throw THROTTLED. */
   | { kind: 'throttle'; operations?: string[]; count: number }
   /** The endpoint disappears now (someone deleted it behind the controller's back). */
-  | { kind: 'deleteEndpoint'; endpointName: string };
+  | { kind: 'deleteEndpoint'; endpointName: string }
+  /**
+   * Eventual consistency: the next model (or endpoint config) created stays invisible to the calls that
+   * reference it — CreateEndpointConfig naming the model, UpdateEndpoint naming the config — for
+   * `calls` such calls, which fail "Could not find ..." as SageMaker's do ("If the dependent entities
+   * are not yet in DynamoDB, this causes a validation error", CreateEndpointConfig API reference).
+   */
+  | { kind: 'notYetVisible'; resource: 'model' | 'endpointConfig'; calls: number };
+
+export type VisibilityFault = Extract<SimFault, { kind: 'notYetVisible' }>;
 
 export type UpdateFault = Extract<SimFault, { kind: 'updateFails' | 'silentRollback' }>;
 
@@ -24,6 +33,20 @@ interface ArmedThrottle {
 export class FaultPlan {
   private readonly updateFaults = new Map<string, UpdateFault[]>();
   private readonly throttles: ArmedThrottle[] = [];
+  private readonly visibilityFaults: VisibilityFault[] = [];
+
+  armVisibilityFault(fault: VisibilityFault): void {
+    if (!Number.isInteger(fault.calls) || fault.calls < 1)
+      throw new Error(`a notYetVisible fault needs a positive number of calls, got ${fault.calls}`);
+    this.visibilityFaults.push({ ...fault });
+  }
+
+  /** How many referencing calls the resource being created now stays invisible to (0: none), consumed. */
+  takeVisibilityDelay(resource: VisibilityFault['resource']): number {
+    const index = this.visibilityFaults.findIndex((f) => f.resource === resource);
+    if (index === -1) return 0;
+    return this.visibilityFaults.splice(index, 1)[0]!.calls;
+  }
 
   armUpdateFault(fault: UpdateFault): void {
     const queued = this.updateFaults.get(fault.endpointName) ?? [];
@@ -54,12 +77,16 @@ export class FaultPlan {
           ...(t.operations === undefined ? {} : { operations: [...t.operations] }),
           remaining: t.remaining,
         })),
+      ...(this.visibilityFaults.length > 0
+        ? { visibilityFaults: this.visibilityFaults.map((f) => ({ ...f })) }
+        : {}),
     };
   }
 
   importState(state: FaultPlanState): void {
     for (const fault of state.updateFaults) this.armUpdateFault({ ...fault });
     for (const throttle of state.throttles) this.armThrottle(throttle.operations, throttle.remaining);
+    for (const fault of state.visibilityFaults ?? []) this.armVisibilityFault(fault);
   }
 
   /** True when this call is throttled; consumes one use of the first matching throttle. */
@@ -77,4 +104,6 @@ export class FaultPlan {
 export interface FaultPlanState {
   updateFaults: UpdateFault[];
   throttles: Array<{ operations?: string[]; remaining: number }>;
+  /** Absent in states saved before the fault existed. */
+  visibilityFaults?: VisibilityFault[];
 }

@@ -18,6 +18,10 @@ export interface RegisterModelPackageInput {
   /** Defaults to Completed. */
   status?: ModelPackageStatus;
   behaviour?: ModelBehaviour;
+  /** InferenceSpecification.Containers[0].Environment (absent: the package sets none). */
+  environment?: Record<string, string>;
+  /** InferenceSpecification.SupportedRealtimeInferenceInstanceTypes (absent: none listed). */
+  supportedRealtimeInstanceTypes?: string[];
 }
 
 /** A model package as saved with the simulated cloud. */
@@ -28,6 +32,8 @@ export interface SimModelPackage {
   approvalStatus: ModelApprovalStatus;
   status: ModelPackageStatus;
   behaviour: ModelBehaviour;
+  environment?: Record<string, string>;
+  supportedRealtimeInstanceTypes?: string[];
   creationTime: number;
   lastModifiedTime: number;
 }
@@ -60,6 +66,10 @@ export class ModelRegistry {
       approvalStatus: input.approvalStatus ?? 'PendingManualApproval',
       status: input.status ?? 'Completed',
       behaviour: { ...(input.behaviour ?? DEFAULT_BEHAVIOUR) },
+      ...(input.environment === undefined ? {} : { environment: { ...input.environment } }),
+      ...(input.supportedRealtimeInstanceTypes === undefined
+        ? {}
+        : { supportedRealtimeInstanceTypes: [...input.supportedRealtimeInstanceTypes] }),
       creationTime: now,
       lastModifiedTime: now,
     };
@@ -103,6 +113,10 @@ export class ModelRegistry {
       modelPackageVersion: modelPackage.version,
       approvalStatus: modelPackage.approvalStatus,
       status: modelPackage.status,
+      ...(modelPackage.supportedRealtimeInstanceTypes === undefined
+        ? {}
+        : { supportedRealtimeInstanceTypes: [...modelPackage.supportedRealtimeInstanceTypes] }),
+      ...(modelPackage.environment === undefined ? {} : { environment: { ...modelPackage.environment } }),
     };
   }
 
@@ -119,11 +133,11 @@ export class ModelRegistry {
   }
 
   exportState(): SimModelPackage[] {
-    return [...this.packages.values()].map((p) => ({ ...p, behaviour: { ...p.behaviour } }));
+    return [...this.packages.values()].map((p) => JSON.parse(JSON.stringify(p)) as SimModelPackage);
   }
 
   importState(packages: readonly SimModelPackage[]): void {
-    for (const p of packages) this.packages.set(p.arn, { ...p, behaviour: { ...p.behaviour } });
+    for (const p of packages) this.packages.set(p.arn, JSON.parse(JSON.stringify(p)) as SimModelPackage);
   }
 
   private find(arn: string): SimModelPackage | undefined {
@@ -155,8 +169,12 @@ export class ModelRegistry {
             {
               Image: `${accountId}.dkr.ecr.${region}.amazonaws.com/sim-model:${modelPackage.version}`,
               ModelDataUrl: `s3://sagemaker-${region}-${accountId}/${modelPackage.groupName}/${modelPackage.version}/model.tar.gz`,
+              ...(modelPackage.environment === undefined ? {} : { Environment: modelPackage.environment }),
             },
           ],
+          ...(modelPackage.supportedRealtimeInstanceTypes === undefined
+            ? {}
+            : { SupportedRealtimeInferenceInstanceTypes: modelPackage.supportedRealtimeInstanceTypes }),
           SupportedContentTypes: ['application/json'],
           SupportedResponseMIMETypes: ['application/json'],
         },

@@ -11,9 +11,11 @@ import type {
   ProductionVariantSpec,
   Tag,
   VariantWeight,
+  VpcConfig,
   ModelState,
 } from '../engine/ports';
-import { endpointInProgress, validationException } from './aws-errors';
+import { hasLocalInstanceStorage } from '../engine/instance-types';
+import { endpointInProgress, referencedNotFound, validationException } from './aws-errors';
 import type { Arns } from './aws-names';
 import { assertSageMakerName } from './aws-names';
 import type { ScheduledTask, SimClock } from './clock';
@@ -44,6 +46,16 @@ export interface CreateEndpointInput {
   serverless?: boolean;
   /** Config-level settings (DataCaptureConfig, AsyncInferenceConfig, ShadowProductionVariants, ...). */
   configExtra?: Record<string, unknown>;
+  /** Other ProductionVariant settings of the serving variant, AWS's names (VolumeSizeInGB, RoutingConfig, ...). */
+  variantExtra?: Record<string, unknown>;
+  configTags?: Tag[];
+  /** The serving model's own settings, as CreateModel took them. */
+  model?: {
+    vpcConfig?: VpcConfig;
+    enableNetworkIsolation?: boolean;
+    environment?: Record<string, string>;
+    tags?: Tag[];
+  };
 }
 
 export interface SimVariantView {
@@ -75,8 +87,14 @@ export interface SimModel {
   name: string;
   modelPackageArn?: string;
   executionRoleArn?: string;
+  vpcConfig?: VpcConfig;
+  enableNetworkIsolation?: boolean;
+  /** The Environment CreateModel set on the container. */
+  environment?: Record<string, string>;
   behaviour: ModelBehaviour;
   tags: Tag[];
+  /** Eventual consistency (fault notYetVisible): referencing calls that still fail to find it. */
+  invisibleCalls?: number;
 }
 
 /** An endpoint config as SageMaker stores it (and as saved with the simulated cloud). */
@@ -85,6 +103,14 @@ export interface SimEndpointConfig {
   variants: ProductionVariantSpec[];
   extra?: Record<string, unknown>;
   tags: Tag[];
+  /** Eventual consistency (fault notYetVisible): referencing calls that still fail to find it. */
+  invisibleCalls?: number;
+}
+
+/** An ML capacity reservation: it holds instances of one type ("ProductionVariantCapacityReservationConfig"). */
+export interface SimCapacityReservation {
+  arn: string;
+  instanceType: string;
 }
 
 export interface SimVariant {
@@ -152,6 +178,8 @@ export interface SimSageMakerState {
   endpointConfigs: SimEndpointConfig[];
   endpoints: SimEndpointState[];
   serving: ServingChange[];
+  /** Absent in states saved before reservations were simulated. */
+  capacityReservations?: SimCapacityReservation[];
 }
 
 export interface SimSageMakerDeps {
@@ -215,6 +243,7 @@ export class SimSageMaker {
   private readonly configs = new Map<string, SimEndpointConfig>();
   private readonly endpoints = new Map<string, SimEndpoint>();
   private readonly servingByEndpoint = new Map<string, ServingChange[]>();
+  private readonly reservations = new Map<string, SimCapacityReservation>();
 
   constructor(private readonly deps: SimSageMakerDeps) {}
 
@@ -247,11 +276,19 @@ export class SimSageMaker {
         throw new Error(`no model package ${input.modelPackageArn} is registered`);
       behaviour = fromPackage;
     }
+    // The scene may hold tags AWS itself set (aws:cloudformation:*, ...), which a user call may not.
+    assertTags(input.model?.tags ?? [], 'aws-set allowed');
+    assertTags(input.configTags ?? [], 'aws-set allowed');
     this.models.set(modelName, {
       name: modelName,
       ...(input.modelPackageArn === undefined ? {} : { modelPackageArn: input.modelPackageArn }),
+      ...(input.model?.vpcConfig === undefined ? {} : { vpcConfig: clone(input.model.vpcConfig) }),
+      ...(input.model?.enableNetworkIsolation === undefined
+        ? {}
+        : { enableNetworkIsolation: input.model.enableNetworkIsolation }),
+      ...(input.model?.environment === undefined ? {} : { environment: clone(input.model.environment) }),
       behaviour: { ...behaviour },
-      tags: [],
+      tags: clone(input.model?.tags ?? []),
     });
     const spec: ProductionVariantSpec = input.serverless
       ? {
@@ -267,13 +304,16 @@ export class SimSageMaker {
           instanceType: input.instanceType ?? 'ml.m5.large',
           initialInstanceCount: input.instanceCount ?? 1,
           initialVariantWeight: 1,
+          ...(input.variantExtra === undefined ? {} : { extra: clone(input.variantExtra) }),
         };
     const config: SimEndpointConfig = {
       name: configName,
       variants: [storedVariant(spec)],
       ...(input.configExtra === undefined ? {} : { extra: clone(input.configExtra) }),
-      tags: [],
+      tags: clone(input.configTags ?? []),
     };
+    // The scene goes through the same rules as CreateEndpointConfig (KMS and local storage, reservations).
+    this.assertConfigRules(config.variants, config.extra);
     this.configs.set(configName, config);
 
     const now = clock.now();
@@ -321,6 +361,7 @@ export class SimSageMaker {
     const shadow = config.extra?.['ShadowProductionVariants'];
     return {
       endpointConfigName: config.name,
+      endpointConfigArn: this.deps.arns.endpointConfig(config.name),
       variants: config.variants.map((spec) => ({ ...clone(spec), serverless: isServerless(spec) })),
       hasShadowVariants: Array.isArray(shadow) && shadow.length > 0,
       hasAsyncInference: config.extra?.['AsyncInferenceConfig'] !== undefined,
@@ -336,7 +377,37 @@ export class SimSageMaker {
     assertSageMakerName(modelName, 'modelName');
     const model = this.models.get(modelName);
     if (!model) return undefined;
-    return { modelName, ...(model.modelPackageArn ? { modelPackageArn: model.modelPackageArn } : {}) };
+    // DescribeModel returns the container definitions as CreateModel received them.
+    return {
+      modelName,
+      modelArn: this.deps.arns.model(modelName),
+      ...(model.modelPackageArn ? { modelPackageArn: model.modelPackageArn } : {}),
+      ...(model.vpcConfig === undefined ? {} : { vpcConfig: clone(model.vpcConfig) }),
+      ...(model.enableNetworkIsolation === undefined
+        ? {}
+        : { enableNetworkIsolation: model.enableNetworkIsolation }),
+      containerCount: 1,
+      ...(model.environment === undefined ? {} : { environment: clone(model.environment) }),
+    };
+  }
+
+  /** An ML capacity reservation (scene setting: reservations are bought, not created by API). */
+  createCapacityReservation(name: string, instanceType: string): string {
+    const arn = `arn:aws:sagemaker:${this.deps.arns.region}:${this.deps.arns.accountId}:ml-reservation/${name.toLowerCase()}`;
+    this.reservations.set(arn, { arn, instanceType });
+    return arn;
+  }
+
+  /** ListTags: the tags of a model or endpoint config, by ARN. */
+  listTags(resourceArn: string): Tag[] {
+    const { arns } = this.deps;
+    for (const model of this.models.values()) {
+      if (arns.model(model.name) === resourceArn) return clone(model.tags);
+    }
+    for (const config of this.configs.values()) {
+      if (arns.endpointConfig(config.name) === resourceArn) return clone(config.tags);
+    }
+    throw validationException(`Could not find resource "${resourceArn}".`);
   }
 
   createModel(request: CreateModelRequest): 'created' | 'exists' {
@@ -347,18 +418,34 @@ export class SimSageMaker {
       );
     }
     assertTags(request.tags);
+    if (request.vpcConfig !== undefined) assertVpcConfig(request.vpcConfig);
     // CreateModel answers "Cannot create already existing model"; the port reports that as 'exists'.
     if (this.models.has(request.modelName)) return 'exists';
     const behaviour = this.deps.registry.behaviourOf(request.modelPackageArn);
     if (behaviour === undefined) {
       throw validationException(`ModelPackage ${request.modelPackageArn} does not exist.`);
     }
+    const packageEnvironment = this.deps.registry.describe(request.modelPackageArn)?.environment;
+    if (request.environment !== undefined && packageEnvironment !== undefined) {
+      // SageMaker's answer when both the package's container and the model's set an Environment (as
+      // reported against CreateModel, aws/sagemaker-python-sdk#3397).
+      throw validationException(
+        `Environment variable map cannot be specified both at Model Package ${envText(packageEnvironment)} and Model ${envText(request.environment)}`,
+      );
+    }
+    const invisibleCalls = this.deps.faults.takeVisibilityDelay('model');
     this.models.set(request.modelName, {
       name: request.modelName,
       modelPackageArn: request.modelPackageArn,
       executionRoleArn: request.executionRoleArn,
+      ...(request.vpcConfig === undefined ? {} : { vpcConfig: clone(request.vpcConfig) }),
+      ...(request.enableNetworkIsolation === undefined
+        ? {}
+        : { enableNetworkIsolation: request.enableNetworkIsolation }),
+      ...(request.environment === undefined ? {} : { environment: clone(request.environment) }),
       behaviour,
       tags: clone(request.tags),
+      ...(invisibleCalls > 0 ? { invisibleCalls } : {}),
     });
     this.retiredBehaviours.delete(request.modelName);
     return 'created';
@@ -412,15 +499,20 @@ export class SimSageMaker {
     // "Cannot create already existing endpoint configuration": 'exists' for the port.
     if (this.configs.has(request.endpointConfigName)) return 'exists';
     for (const variant of request.variants) {
-      if (!this.models.has(variant.modelName)) {
-        throw validationException(`Could not find model "${arns.model(variant.modelName)}".`);
+      const model = this.models.get(variant.modelName);
+      if (model === undefined || this.stillInvisible(model)) {
+        throw referencedNotFound(`Could not find model "${arns.model(variant.modelName)}".`);
       }
     }
+    this.assertConfigRules(request.variants, request.extra);
+    this.recordNetworkMix(request.endpointConfigName, request.variants);
+    const invisibleCalls = this.deps.faults.takeVisibilityDelay('endpointConfig');
     this.configs.set(request.endpointConfigName, {
       name: request.endpointConfigName,
       variants: request.variants.map(storedVariant),
       ...(request.extra === undefined ? {} : { extra: clone(request.extra) }),
       tags: clone(request.tags),
+      ...(invisibleCalls > 0 ? { invisibleCalls } : {}),
     });
     return 'created';
   }
@@ -432,8 +524,8 @@ export class SimSageMaker {
     const endpoint = this.requireEndpoint(endpointName);
     assertUpdatable(endpoint);
     const config = this.configs.get(endpointConfigName);
-    if (config === undefined) {
-      throw validationException(
+    if (config === undefined || this.stillInvisible(config)) {
+      throw referencedNotFound(
         `Could not find endpoint configuration "${arns.endpointConfig(endpointConfigName)}".`,
       );
     }
@@ -690,6 +782,7 @@ export class SimSageMaker {
         ({ pendingWork: _scheduled, ...endpoint }): SimEndpointState => endpoint,
       ),
       serving,
+      capacityReservations: [...this.reservations.values()],
     });
   }
 
@@ -717,6 +810,8 @@ export class SimSageMaker {
     for (const { modelName, behaviour } of saved.retiredBehaviours)
       this.retiredBehaviours.set(modelName, behaviour);
     for (const config of saved.endpointConfigs) this.configs.set(config.name, config);
+    for (const reservation of saved.capacityReservations ?? [])
+      this.reservations.set(reservation.arn, reservation);
     for (const endpoint of saved.endpoints) this.endpoints.set(endpoint.name, endpoint);
     for (const change of saved.serving) {
       const history = this.servingByEndpoint.get(change.endpointName) ?? [];
@@ -752,6 +847,90 @@ export class SimSageMaker {
   }
 
   // --- internals ---
+
+  /** Eventual consistency: one more referencing call that does not see the resource yet. */
+  private stillInvisible(resource: { invisibleCalls?: number }): boolean {
+    if (resource.invisibleCalls === undefined) return false;
+    resource.invisibleCalls -= 1;
+    if (resource.invisibleCalls <= 0) delete resource.invisibleCalls;
+    return true;
+  }
+
+  /** CreateEndpointConfig's documented rules on the variants' hardware and the config's settings. */
+  private assertConfigRules(
+    variants: readonly ProductionVariantSpec[],
+    extra: Record<string, unknown> | undefined,
+  ): void {
+    const { registry } = this.deps;
+    const kmsKeyId = extra?.['KmsKeyId'];
+    for (const variant of variants) {
+      const instanceType = variant.instanceType;
+      if (instanceType === undefined) continue;
+      // CreateEndpointConfig API reference, KmsKeyId: "If you specify a value for KmsKeyId when using any
+      // nitro-based instances with local storage, the call to CreateEndpointConfig fails." AWS does not
+      // publish the message text; this one says what the rule is.
+      if (kmsKeyId !== undefined && hasLocalInstanceStorage(instanceType)) {
+        throw validationException(
+          `The instance type ${instanceType} of production variant ${variant.variantName} uses local instance storage, which is encrypted by a hardware module on the instance; KmsKeyId cannot be specified for it.`,
+        );
+      }
+      const model = this.models.get(variant.modelName);
+      const supported =
+        model?.modelPackageArn === undefined
+          ? undefined
+          : registry.describe(model.modelPackageArn)?.supportedRealtimeInstanceTypes;
+      // A model package's InferenceSpecification lists the instance types it supports for real-time
+      // inference ("InferenceSpecification", SupportedRealtimeInferenceInstanceTypes). Message approximated.
+      if (supported?.length && !supported.includes(instanceType)) {
+        throw validationException(
+          `Instance type ${instanceType} is not supported by model package ${model?.modelPackageArn ?? ''} for real-time inference. Supported instance types: [${supported.join(', ')}].`,
+        );
+      }
+      const reservation = variant.extra?.['CapacityReservationConfig'] as
+        { CapacityReservationPreference?: string; MlReservationArn?: string } | undefined;
+      if (reservation?.MlReservationArn !== undefined) {
+        // An ML capacity reservation holds instances of one type; instances launch "only into an ML
+        // capacity reservation" (ProductionVariantCapacityReservationConfig). Messages approximated.
+        const held = this.reservations.get(reservation.MlReservationArn);
+        if (held === undefined) {
+          throw validationException(`Could not find ML reservation "${reservation.MlReservationArn}".`);
+        }
+        if (held.instanceType !== instanceType) {
+          throw validationException(
+            `The ML reservation "${held.arn}" is for instance type ${held.instanceType}, not ${instanceType} of production variant ${variant.variantName}.`,
+          );
+        }
+      }
+    }
+    const metrics = extra?.['MetricsConfig'] as { MetricPublishFrequencyInSeconds?: number } | undefined;
+    const frequency = metrics?.MetricPublishFrequencyInSeconds;
+    // MetricsConfig API reference: "Valid values: 10, 30, 60, 120, 180, 240, 300."
+    if (frequency !== undefined && ![10, 30, 60, 120, 180, 240, 300].includes(frequency)) {
+      throw validationException(
+        `1 validation error detected: Value '${frequency}' at 'metricsConfig.metricPublishFrequencyInSeconds' failed to satisfy constraint: Member must satisfy enum value set: [10, 30, 60, 120, 180, 240, 300]`,
+      );
+    }
+  }
+
+  /**
+   * SageMaker lets a config put models with different VPC or network-isolation settings side by side;
+   * a controller that does so has moved part of the endpoint's traffic out of the network its owner set.
+   */
+  private recordNetworkMix(configName: string, variants: readonly ProductionVariantSpec[]): void {
+    const network = (name: string) => {
+      const model = this.models.get(name);
+      return JSON.stringify({
+        vpc: model?.vpcConfig ?? null,
+        isolation: model?.enableNetworkIsolation ?? false,
+      });
+    };
+    const settings = new Set(variants.map((v) => network(v.modelName)));
+    if (settings.size > 1) {
+      this.violation(
+        `CreateEndpointConfig "${configName}": its variants' models differ in VpcConfig or EnableNetworkIsolation`,
+      );
+    }
+  }
 
   private finishUpdateEndpoint(
     endpoint: SimEndpoint,
@@ -884,10 +1063,41 @@ function assertUpdatable(endpoint: SimEndpoint): void {
   }
 }
 
-function assertTags(tags: readonly Tag[]): void {
+function assertTags(tags: readonly Tag[], scene?: 'aws-set allowed'): void {
   if (tags.length > MAX_TAGS) {
     throw validationException(
       `1 validation error detected: Value '[...]' at 'tags' failed to satisfy constraint: Member must have length less than or equal to ${MAX_TAGS}`,
     );
   }
+  // "Tagging your AWS resources": the aws: prefix is reserved for AWS use; users cannot set such keys.
+  const reserved = tags.find((t) => t.key.toLowerCase().startsWith('aws:'));
+  if (reserved !== undefined && scene === undefined) {
+    throw validationException(
+      `Tag keys cannot start with the reserved prefix "aws:" (got "${reserved.key}").`,
+    );
+  }
+}
+
+/** VpcConfig API reference: SecurityGroupIds 1 to 5 items, Subnets 1 to 16. */
+function assertVpcConfig(vpc: VpcConfig): void {
+  const bounds: Array<[keyof VpcConfig, number]> = [
+    ['SecurityGroupIds', 5],
+    ['Subnets', 16],
+  ];
+  for (const [field, max] of bounds) {
+    const count = vpc[field].length;
+    if (count < 1 || count > max) {
+      const member = field === 'Subnets' ? 'subnets' : 'securityGroupIds';
+      throw validationException(
+        `1 validation error detected: Value '[...]' at 'vpcConfig.${member}' failed to satisfy constraint: Member must have length ${count < 1 ? 'greater than or equal to 1' : `less than or equal to ${max}`}`,
+      );
+    }
+  }
+}
+
+/** How SageMaker prints an environment map in its messages: {KEY=value, ...}. */
+function envText(environment: Record<string, string>): string {
+  return `{${Object.entries(environment)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')}}`;
 }

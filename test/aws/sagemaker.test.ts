@@ -10,6 +10,7 @@ import {
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
   DescribeModelPackageCommand,
+  ListTagsCommand,
   ResourceNotFound,
   SageMakerClient,
   SageMakerServiceException,
@@ -19,7 +20,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { SageMakerEndpointControl } from '../../src/aws';
+import { createRolloutEffects } from '../../src/engine/effects';
+import { rolloutNames } from '../../src/engine/names';
+import type { AlarmControl } from '../../src/engine/ports';
 import { SmRolloutError } from '../../src/errors';
+import type { RolloutInput } from '../../statemachines/contract';
 
 const ARN = 'arn:aws:sagemaker:eu-west-1:111122223333';
 const PACKAGE_ARN = `${ARN}:model-package/fraud-detector/7`;
@@ -140,6 +145,7 @@ describe('describeEndpointConfig', () => {
     expect(inputsOf(DescribeEndpointConfigCommand)).toStrictEqual([{ EndpointConfigName: 'prod-config-1' }]);
     expect(state).toStrictEqual({
       endpointConfigName: 'prod-config-1',
+      endpointConfigArn: `${ARN}:endpoint-config/prod-config-1`,
       variants: [
         {
           variantName: 'baseline',
@@ -200,6 +206,7 @@ describe('describeEndpointConfig', () => {
 
     expect(state).toStrictEqual({
       endpointConfigName: 'odd-config',
+      endpointConfigArn: `${ARN}:endpoint-config/odd-config`,
       variants: [
         {
           variantName: 'serverless',
@@ -324,7 +331,9 @@ describe('describeModel', () => {
 
     await expect(control.describeModel('fraud-v7')).resolves.toStrictEqual({
       modelName: 'fraud-v7',
+      modelArn: `${ARN}:model/fraud-v7`,
       modelPackageArn: `${ARN}:model-package/fraud/7`,
+      containerCount: 1,
     });
     expect(inputsOf(DescribeModelCommand)).toStrictEqual([{ ModelName: 'fraud-v7' }]);
   });
@@ -339,8 +348,9 @@ describe('describeModel', () => {
     await expect(control.describeModel('a')).resolves.toStrictEqual({
       modelName: 'a',
       modelPackageArn: `${ARN}:model-package/a/1`,
+      containerCount: 1,
     });
-    await expect(control.describeModel('b')).resolves.toStrictEqual({ modelName: 'b' });
+    await expect(control.describeModel('b')).resolves.toStrictEqual({ modelName: 'b', containerCount: 1 });
   });
 
   it('is undefined when SageMaker cannot find the model', async () => {
@@ -532,7 +542,7 @@ describe('createEndpointConfig', () => {
     ).resolves.toBe('exists');
   });
 
-  it('fails when a variant names a model SageMaker cannot find (that is not "absent")', async () => {
+  it('reports a model SageMaker cannot find as not yet visible (eventual consistency), not as "absent"', async () => {
     sagemaker
       .on(CreateEndpointConfigCommand)
       .rejects(awsError('ValidationException', `Could not find model "${ARN}:model/rollout-abc-candidate".`));
@@ -544,8 +554,11 @@ describe('createEndpointConfig', () => {
     });
 
     await expect(failure).rejects.toMatchObject({
-      code: 'AWS_ERROR',
-      message: `CreateEndpointConfig failed: ValidationException: Could not find model "${ARN}:model/rollout-abc-candidate".`,
+      code: 'NOT_YET_VISIBLE',
+      retryable: true,
+      message:
+        `CreateEndpointConfig failed: ValidationException: Could not find model "${ARN}:model/rollout-abc-candidate". ` +
+        '(SageMaker may not see a resource created moments ago yet; retry shortly)',
     });
   });
 });
@@ -577,7 +590,7 @@ describe('updateEndpoint', () => {
     );
   });
 
-  it('fails with AWS_ERROR, naming the operation, when the config does not exist', async () => {
+  it('reports a config SageMaker cannot find as not yet visible (retryable), naming the operation', async () => {
     sagemaker
       .on(UpdateEndpointCommand)
       .rejects(
@@ -585,9 +598,19 @@ describe('updateEndpoint', () => {
       );
 
     await expect(control.updateEndpoint('prod', 'c')).rejects.toMatchObject({
-      code: 'AWS_ERROR',
-      message: `UpdateEndpoint failed: ValidationException: Could not find endpoint configuration "${ARN}:endpoint-config/c".`,
+      code: 'NOT_YET_VISIBLE',
+      message:
+        `UpdateEndpoint failed: ValidationException: Could not find endpoint configuration "${ARN}:endpoint-config/c". ` +
+        '(SageMaker may not see a resource created moments ago yet; retry shortly)',
     });
+  });
+
+  it('fails with AWS_ERROR when the endpoint itself does not exist', async () => {
+    sagemaker
+      .on(UpdateEndpointCommand)
+      .rejects(awsError('ValidationException', `Could not find endpoint "${ARN}:endpoint/prod".`));
+
+    await expect(control.updateEndpoint('prod', 'c')).rejects.toMatchObject({ code: 'AWS_ERROR' });
   });
 });
 
@@ -660,6 +683,7 @@ describe('failures every operation shares', () => {
     ['DescribeEndpointConfig', () => control.describeEndpointConfig('c')],
     ['DescribeModelPackage', () => control.describeModelPackage(PACKAGE_ARN)],
     ['DescribeModel', () => control.describeModel('m')],
+    ['ListTags', () => control.listTags(`${ARN}:model/m`)],
     [
       'CreateModel',
       () =>
@@ -712,5 +736,397 @@ describe('failures every operation shares', () => {
     });
     expect((failure as Error).cause).toBe(cause);
     expect(sagemaker.calls().map((call) => call.args[0].constructor.name)).toEqual([`${operation}Command`]);
+  });
+});
+
+describe('describeModel: what a candidate model carries over', () => {
+  it("maps the VPC, network isolation and the single container's Environment", async () => {
+    sagemaker.on(DescribeModelCommand).resolves({
+      ModelName: 'fraud-v6',
+      ModelArn: `${ARN}:model/fraud-v6`,
+      CreationTime: new Date(0),
+      PrimaryContainer: { ModelPackageName: PACKAGE_ARN, Environment: { LOG_LEVEL: 'warning' } },
+      VpcConfig: { SecurityGroupIds: ['sg-1'], Subnets: ['subnet-a', 'subnet-b'] },
+      EnableNetworkIsolation: true,
+    });
+
+    await expect(control.describeModel('fraud-v6')).resolves.toStrictEqual({
+      modelName: 'fraud-v6',
+      modelArn: `${ARN}:model/fraud-v6`,
+      modelPackageArn: PACKAGE_ARN,
+      vpcConfig: { SecurityGroupIds: ['sg-1'], Subnets: ['subnet-a', 'subnet-b'] },
+      enableNetworkIsolation: true,
+      containerCount: 1,
+      environment: { LOG_LEVEL: 'warning' },
+    });
+  });
+
+  it('keeps no Environment for an inference pipeline (several containers)', async () => {
+    sagemaker.on(DescribeModelCommand).resolves({
+      ModelName: 'pipeline',
+      Containers: [
+        { Image: 'pre:1', Environment: { A: '1' } },
+        { Image: 'model:1', Environment: { B: '2' } },
+      ],
+    });
+
+    await expect(control.describeModel('pipeline')).resolves.toStrictEqual({
+      modelName: 'pipeline',
+      containerCount: 2,
+    });
+  });
+});
+
+describe('describeModelPackage: what a package allows', () => {
+  it("maps the supported real-time instance types and the containers' own Environment", async () => {
+    sagemaker.on(DescribeModelPackageCommand).resolves({
+      ModelPackageName: 'fraud-detector',
+      ModelPackageArn: PACKAGE_ARN,
+      ModelApprovalStatus: 'Approved',
+      ModelPackageStatus: 'Completed',
+      CreationTime: new Date(0),
+      InferenceSpecification: {
+        Containers: [{ Image: 'img:7', Environment: {} }],
+        SupportedRealtimeInferenceInstanceTypes: ['ml.m5.xlarge', 'ml.c5.2xlarge'],
+        SupportedContentTypes: [],
+        SupportedResponseMIMETypes: [],
+      },
+    });
+
+    // An empty Environment still counts: SageMaker then refuses one on the model.
+    await expect(control.describeModelPackage(PACKAGE_ARN)).resolves.toMatchObject({
+      supportedRealtimeInstanceTypes: ['ml.m5.xlarge', 'ml.c5.2xlarge'],
+      environment: {},
+    });
+  });
+});
+
+describe('listTags', () => {
+  it("reads every page of a resource's tags", async () => {
+    sagemaker
+      .on(ListTagsCommand, { ResourceArn: `${ARN}:model/m`, NextToken: undefined })
+      .resolves({ Tags: [{ Key: 'team', Value: 'fraud' }], NextToken: 'page-2' })
+      .on(ListTagsCommand, { ResourceArn: `${ARN}:model/m`, NextToken: 'page-2' })
+      .resolves({ Tags: [{ Key: 'cost-center', Value: 'ml-42' }] });
+
+    await expect(control.listTags(`${ARN}:model/m`)).resolves.toStrictEqual([
+      { key: 'team', value: 'fraud' },
+      { key: 'cost-center', value: 'ml-42' },
+    ]);
+    expect(inputsOf(ListTagsCommand)).toStrictEqual([
+      { ResourceArn: `${ARN}:model/m`, MaxResults: 100, NextToken: undefined },
+      { ResourceArn: `${ARN}:model/m`, MaxResults: 100, NextToken: 'page-2' },
+    ]);
+  });
+});
+
+describe('the requests a rollout sends for a rich baseline (effects over this adapter)', () => {
+  const ROLE = 'arn:aws:iam::111122223333:role/fraud-exec';
+  const CANDIDATE_ARN = `${ARN}:model-package/fraud-detector/8`;
+  const VPC = { SecurityGroupIds: ['sg-0a1b2c3d'], Subnets: ['subnet-11111111', 'subnet-22222222'] };
+  const CAPTURE = {
+    EnableCapture: true,
+    InitialSamplingPercentage: 20,
+    DestinationS3Uri: 's3://fraud-capture/prod',
+    CaptureOptions: [{ CaptureMode: 'Input' as const }, { CaptureMode: 'Output' as const }],
+  };
+  const KMS = `arn:aws:kms:eu-west-1:111122223333:key/volumes`;
+  const METRICS = { EnableEnhancedMetrics: true, MetricPublishFrequencyInSeconds: 10 };
+  const TUNED = {
+    VolumeSizeInGB: 64,
+    ContainerStartupHealthCheckTimeoutInSeconds: 600,
+    ModelDataDownloadTimeoutInSeconds: 900,
+    RoutingConfig: { RoutingStrategy: 'LEAST_OUTSTANDING_REQUESTS' as const },
+    InferenceAmiVersion: 'al2-ami-sagemaker-inference-gpu-2' as const,
+  };
+  const noAlarms: AlarmControl = {
+    describeAlarms: () => Promise.resolve([]),
+    putCandidateAlarm: () => Promise.resolve(),
+    deleteAlarms: () => Promise.resolve(),
+  };
+
+  function describeRichBaseline(instanceType: 'ml.g4dn.xlarge' | 'ml.g6.xlarge' = 'ml.g4dn.xlarge') {
+    sagemaker
+      .on(DescribeEndpointCommand)
+      .resolves({
+        EndpointName: 'fraud-prod',
+        EndpointConfigName: 'fraud-prod-config-6',
+        EndpointStatus: 'InService',
+        CreationTime: new Date(0),
+        LastModifiedTime: new Date(0),
+        ProductionVariants: [{ VariantName: 'AllTraffic', CurrentWeight: 1, CurrentInstanceCount: 3 }],
+      })
+      .on(DescribeEndpointConfigCommand)
+      .resolves({
+        EndpointConfigName: 'fraud-prod-config-6',
+        EndpointConfigArn: `${ARN}:endpoint-config/fraud-prod-config-6`,
+        CreationTime: new Date(0),
+        ProductionVariants: [
+          {
+            VariantName: 'AllTraffic',
+            ModelName: 'fraud-v6',
+            InstanceType: instanceType,
+            InitialInstanceCount: 2,
+            InitialVariantWeight: 1,
+            ...TUNED,
+          },
+        ],
+        DataCaptureConfig: CAPTURE,
+        MetricsConfig: METRICS,
+      })
+      .on(DescribeModelCommand)
+      .resolves({
+        ModelName: 'fraud-v6',
+        ModelArn: `${ARN}:model/fraud-v6`,
+        CreationTime: new Date(0),
+        PrimaryContainer: { Image: 'fraud:6', Environment: { LOG_LEVEL: 'warning' } },
+        VpcConfig: VPC,
+        EnableNetworkIsolation: true,
+      })
+      .on(ListTagsCommand, { ResourceArn: `${ARN}:model/fraud-v6` })
+      .resolves({
+        Tags: [
+          { Key: 'team', Value: 'fraud' },
+          { Key: 'aws:cloudformation:stack-name', Value: 'fraud' },
+          { Key: 'sm-rollout:rollout-id', Value: 'older-rollout' },
+        ],
+      })
+      .on(ListTagsCommand, { ResourceArn: `${ARN}:endpoint-config/fraud-prod-config-6` })
+      .resolves({ Tags: [{ Key: 'data-classification', Value: 'confidential' }] })
+      .on(DescribeModelPackageCommand)
+      .resolves({
+        ModelPackageName: 'fraud-detector',
+        ModelPackageArn: CANDIDATE_ARN,
+        ModelApprovalStatus: 'Approved',
+        ModelPackageStatus: 'Completed',
+        CreationTime: new Date(0),
+        InferenceSpecification: {
+          Containers: [{ Image: 'fraud:8' }],
+          SupportedContentTypes: [],
+          SupportedResponseMIMETypes: [],
+        },
+      })
+      .on(CreateModelCommand)
+      .resolves({})
+      .on(CreateEndpointConfigCommand)
+      .resolves({});
+  }
+
+  async function runCreations(candidate: RolloutInput['candidate']) {
+    const effects = createRolloutEffects({
+      endpoints: control,
+      alarms: noAlarms,
+      wait: () => Promise.resolve(),
+    });
+    const input = {
+      rolloutId: 'r-1',
+      endpointName: 'fraud-prod',
+      modelPackageArn: CANDIDATE_ARN,
+      alarms: [],
+      candidate,
+    };
+    const baseline = await effects.resolveBaseline(input);
+    const context = {
+      ...input,
+      plan: { steps: [] },
+      candidateAlarms: [],
+      executionRoleArn: ROLE,
+      names: rolloutNames('fraud-prod', 'r-1'),
+      requestedBy: 'tests',
+      startedAt: 0,
+      maxDurationMs: 1,
+      pollIntervalMs: 1,
+      alarmPollIntervalMs: 1,
+      baseline,
+    } as unknown as RolloutInput & { baseline: typeof baseline };
+    await effects.createCandidate(context);
+    await effects.createFinalConfig(context);
+    return context.names;
+  }
+
+  const ours = [
+    { Key: 'sm-rollout:rollout-id', Value: 'r-1' },
+    { Key: 'sm-rollout:endpoint', Value: 'fraud-prod' },
+  ];
+
+  it('on the same instance type: CreateModel carries the network and environment, both configs every setting', async () => {
+    describeRichBaseline();
+    const names = await runCreations({});
+
+    expect(inputsOf(CreateModelCommand)).toStrictEqual([
+      {
+        ModelName: names.candidateModel,
+        Containers: [{ ModelPackageName: CANDIDATE_ARN, Environment: { LOG_LEVEL: 'warning' } }],
+        ExecutionRoleArn: ROLE,
+        VpcConfig: VPC,
+        EnableNetworkIsolation: true,
+        Tags: [...ours, { Key: 'team', Value: 'fraud' }],
+      },
+    ]);
+    const configLevel = { DataCaptureConfig: CAPTURE, MetricsConfig: METRICS };
+    const tags = [...ours, { Key: 'data-classification', Value: 'confidential' }];
+    const candidateVariant = {
+      ...TUNED,
+      VariantName: names.candidateVariant,
+      ModelName: names.candidateModel,
+      InstanceType: 'ml.g4dn.xlarge',
+      InitialInstanceCount: 3,
+    };
+    expect(inputsOf(CreateEndpointConfigCommand)).toStrictEqual([
+      {
+        ...configLevel,
+        EndpointConfigName: names.transitionConfig,
+        ProductionVariants: [
+          {
+            ...TUNED,
+            VariantName: 'AllTraffic',
+            ModelName: 'fraud-v6',
+            InstanceType: 'ml.g4dn.xlarge',
+            InitialInstanceCount: 3,
+            InitialVariantWeight: 1,
+          },
+          { ...candidateVariant, InitialVariantWeight: 0 },
+        ],
+        Tags: tags,
+      },
+      {
+        ...configLevel,
+        EndpointConfigName: names.finalConfig,
+        ProductionVariants: [{ ...candidateVariant, InitialVariantWeight: 1 }],
+        Tags: tags,
+      },
+    ]);
+  });
+
+  it('on another GPU type: the volume size stays behind, the AMI (same accelerator) and timeouts carry over', async () => {
+    describeRichBaseline();
+    const names = await runCreations({ instanceType: 'ml.g6.2xlarge', instanceCount: 1 });
+
+    const { VolumeSizeInGB: _bound, ...independent } = TUNED;
+    const [transition, final] = inputsOf(CreateEndpointConfigCommand) as {
+      ProductionVariants: unknown[];
+    }[];
+    expect(transition!.ProductionVariants[1]).toStrictEqual({
+      ...independent,
+      VariantName: names.candidateVariant,
+      ModelName: names.candidateModel,
+      InstanceType: 'ml.g6.2xlarge',
+      InitialInstanceCount: 1,
+      InitialVariantWeight: 0,
+    });
+    expect(final!.ProductionVariants).toStrictEqual([
+      {
+        ...independent,
+        VariantName: names.candidateVariant,
+        ModelName: names.candidateModel,
+        InstanceType: 'ml.g6.2xlarge',
+        InitialInstanceCount: 1,
+        InitialVariantWeight: 1,
+      },
+    ]);
+  });
+
+  it('on a CPU type: the GPU AMI stays behind too', async () => {
+    describeRichBaseline();
+    const names = await runCreations({ instanceType: 'ml.c5.2xlarge' });
+
+    const { VolumeSizeInGB: _volume, InferenceAmiVersion: _ami, ...independent } = TUNED;
+    const [, final] = inputsOf(CreateEndpointConfigCommand) as { ProductionVariants: unknown[] }[];
+    expect(final!.ProductionVariants).toStrictEqual([
+      {
+        ...independent,
+        VariantName: names.candidateVariant,
+        ModelName: names.candidateModel,
+        InstanceType: 'ml.c5.2xlarge',
+        InitialInstanceCount: 3,
+        InitialVariantWeight: 1,
+      },
+    ]);
+  });
+
+  it('retries CreateEndpointConfig while the new model is not visible, then succeeds', async () => {
+    describeRichBaseline();
+    const notFound = awsError('ValidationException', `Could not find model "${ARN}:model/x".`);
+    sagemaker.on(CreateEndpointConfigCommand).rejectsOnce(notFound).rejectsOnce(notFound).resolves({});
+    const waits: number[] = [];
+    const effects = createRolloutEffects({
+      endpoints: control,
+      alarms: noAlarms,
+      wait: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    });
+    const input = { endpointName: 'fraud-prod', modelPackageArn: CANDIDATE_ARN, alarms: [], candidate: {} };
+    const baseline = await effects.resolveBaseline(input);
+    const context = {
+      ...input,
+      rolloutId: 'r-1',
+      candidateAlarms: [],
+      executionRoleArn: ROLE,
+      names: rolloutNames('fraud-prod', 'r-1'),
+      baseline,
+    } as unknown as RolloutInput & { baseline: typeof baseline };
+
+    await expect(effects.createCandidate(context)).resolves.toMatchObject({
+      created: [`model ${context.names.candidateModel}`, `endpoint config ${context.names.transitionConfig}`],
+    });
+    expect(waits).toEqual([1_000, 2_000]);
+    expect(sagemaker.commandCalls(CreateEndpointConfigCommand)).toHaveLength(3);
+  });
+
+  it('reads the model and tags again for a rollout saved before the Baseline kept them', async () => {
+    describeRichBaseline();
+    const effects = createRolloutEffects({ endpoints: control, alarms: noAlarms });
+    const input = { endpointName: 'fraud-prod', modelPackageArn: CANDIDATE_ARN, alarms: [], candidate: {} };
+    const { model: _model, configTags: _tags, ...older } = await effects.resolveBaseline(input);
+    const context = {
+      ...input,
+      rolloutId: 'r-1',
+      candidateAlarms: [],
+      executionRoleArn: ROLE,
+      names: rolloutNames('fraud-prod', 'r-1'),
+      baseline: older,
+    } as unknown as RolloutInput & { baseline: typeof older };
+    sagemaker.resetHistory();
+
+    await effects.createCandidate(context);
+
+    expect(inputsOf(CreateModelCommand)).toMatchObject([
+      { VpcConfig: VPC, EnableNetworkIsolation: true, Tags: [...ours, { Key: 'team', Value: 'fraud' }] },
+    ]);
+    expect(inputsOf(CreateEndpointConfigCommand)).toMatchObject([
+      { Tags: [...ours, { Key: 'data-classification', Value: 'confidential' }] },
+    ]);
+  });
+
+  it('refuses KmsKeyId with a local-storage candidate type before creating anything', async () => {
+    describeRichBaseline();
+    sagemaker.on(DescribeEndpointConfigCommand).resolves({
+      EndpointConfigName: 'fraud-prod-config-6',
+      EndpointConfigArn: `${ARN}:endpoint-config/fraud-prod-config-6`,
+      CreationTime: new Date(0),
+      ProductionVariants: [
+        {
+          VariantName: 'AllTraffic',
+          ModelName: 'fraud-v6',
+          InstanceType: 'ml.m5.xlarge',
+          InitialInstanceCount: 2,
+        },
+      ],
+      KmsKeyId: KMS,
+    });
+    const effects = createRolloutEffects({ endpoints: control, alarms: noAlarms });
+
+    await expect(
+      effects.resolveBaseline({
+        endpointName: 'fraud-prod',
+        modelPackageArn: CANDIDATE_ARN,
+        alarms: [],
+        candidate: { instanceType: 'ml.m5d.xlarge' },
+      }),
+    ).rejects.toMatchObject({ code: 'ENDPOINT_UNSUPPORTED', field: 'candidate.instanceType' });
+    expect(sagemaker.commandCalls(CreateModelCommand)).toHaveLength(0);
+    expect(sagemaker.commandCalls(CreateEndpointConfigCommand)).toHaveLength(0);
   });
 });

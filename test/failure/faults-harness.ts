@@ -212,6 +212,7 @@ export function delegate(port: EndpointControl): EndpointControl {
     describeEndpointConfig: (n) => port.describeEndpointConfig(n),
     describeModelPackage: (a) => port.describeModelPackage(a),
     describeModel: (n) => port.describeModel(n),
+    listTags: (a) => port.listTags(a),
     createModel: (r) => port.createModel(r),
     createEndpointConfig: (r) => port.createEndpointConfig(r),
     updateEndpoint: (e, c) => port.updateEndpoint(e, c),

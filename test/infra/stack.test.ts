@@ -343,6 +343,12 @@ describe('IAM', () => {
         Resource: sagemaker('model/*'),
       },
       {
+        Sid: 'ReadBaselineTags',
+        Effect: 'Allow',
+        Action: 'sagemaker:ListTags',
+        Resource: [sagemaker('model/*'), sagemaker('endpoint-config/*')],
+      },
+      {
         Sid: 'TagOwnResources',
         Effect: 'Allow',
         Action: 'sagemaker:AddTags',

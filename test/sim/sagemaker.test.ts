@@ -40,6 +40,7 @@ describe('simulated SageMaker: the starting endpoint', () => {
     });
     expect(await cloud.sagemaker.describeEndpointConfig(`${ENDPOINT}-config-0`)).toEqual({
       endpointConfigName: `${ENDPOINT}-config-0`,
+      endpointConfigArn: `arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/${ENDPOINT}-config-0`,
       variants: [
         {
           variantName: 'AllTraffic',
@@ -165,10 +166,11 @@ describe('simulated SageMaker: UpdateEndpoint', () => {
   it('refuses a config, model or endpoint that does not exist with SageMaker ValidationExceptions', async () => {
     const { cloud, candidatePackage } = sceneWithEndpoint();
     const noConfig = await rejectionOf(cloud.sagemaker.updateEndpoint(ENDPOINT, 'missing-config'));
+    // Read as the adapter reads it: a config not found may be one SageMaker does not see yet.
     expect(noConfig).toMatchObject({
-      code: 'AWS_ERROR',
+      code: 'NOT_YET_VISIBLE',
       message:
-        'UpdateEndpoint failed: ValidationException: Could not find endpoint configuration "arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/missing-config".',
+        'UpdateEndpoint failed: ValidationException: Could not find endpoint configuration "arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/missing-config". (SageMaker may not see a resource created moments ago yet; retry shortly)',
     });
     const noEndpoint = await rejectionOf(
       cloud.sagemaker.updateEndpoint('missing-endpoint', `${ENDPOINT}-config-0`),
@@ -191,9 +193,9 @@ describe('simulated SageMaker: UpdateEndpoint', () => {
       }),
     );
     expect(noModel).toMatchObject({
-      code: 'AWS_ERROR',
+      code: 'NOT_YET_VISIBLE',
       message:
-        'CreateEndpointConfig failed: ValidationException: Could not find model "arn:aws:sagemaker:us-east-1:123456789012:model/ghost-model".',
+        'CreateEndpointConfig failed: ValidationException: Could not find model "arn:aws:sagemaker:us-east-1:123456789012:model/ghost-model". (SageMaker may not see a resource created moments ago yet; retry shortly)',
     });
     const noPackage = await rejectionOf(
       cloud.sagemaker.createModel({
