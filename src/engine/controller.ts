@@ -20,6 +20,11 @@ export interface RolloutPolicy {
   modelPackageGroup: string;
   endpoint: string;
   onNewerApproval: 'supersede' | 'queue' | 'reject';
+  /**
+   * What an approval of a version older than the serving one does (default ignore); the request
+   * `toStartRequest` makes already carries it (versionGate).
+   */
+  onOlderApproval?: 'ignore' | 'deploy';
   /** The validated request for one approved version; throws SmRolloutError when it cannot be made. */
   toStartRequest(modelPackageArn: string, requestedBy: string): ValidStartRequest;
 }
@@ -83,6 +88,8 @@ export type CheckVerdict =
       modelPackageArn?: string;
       /** For an undo: the rollout it undoes. */
       undoing?: string;
+      /** For a start or an undo: what its timeline will say first (unguarded, rolling back to an older version). */
+      notes?: string[];
     }
   | { accepted: false; code: ErrorCode; reason: string; field?: string };
 
@@ -175,6 +182,7 @@ export class RolloutController {
       { endpointName, modelPackageArn: pending.modelPackageArn },
       () => policy.toStartRequest(pending.modelPackageArn, pending.requestedBy),
       'pending approval',
+      'approval',
     );
   }
 
@@ -186,6 +194,7 @@ export class RolloutController {
     target: { endpointName: string; modelPackageArn: string },
     request: () => ValidStartRequest,
     why: string,
+    origin: 'approval' | 'command' = 'command',
   ): Promise<Outcome> {
     const { endpointName, modelPackageArn } = target;
     try {
@@ -206,6 +215,12 @@ export class RolloutController {
         status: result.record.status,
       };
     } catch (error) {
+      // An approval of the serving version, or of an older one the policy does not deploy, is not a
+      // request anyone made: it is ignored, not refused.
+      if (origin === 'approval' && isSmRolloutError(error, 'NOT_NEWER_THAN_SERVING')) {
+        this.deps.log.info(`approval ignored: ${error.message}`, { endpointName, modelPackageArn });
+        return { action: 'ignored', reason: error.message, code: error.code, endpointName };
+      }
       if (isSmRolloutError(error) && !error.retryable) {
         this.deps.log.error(`rollout refused: ${error.message}`, {
           endpointName,
@@ -258,8 +273,12 @@ export class RolloutController {
         { endpointName, modelPackageArn },
         () => policy.toStartRequest(modelPackageArn, requestedBy),
         'model package approved',
+        'approval',
       ),
     );
+    // Ignored (not newer than the serving version): nothing was done, so the claim goes back and a
+    // later approval of this version is judged against what serves then.
+    if (outcome.action === 'ignored') await this.deps.store.releaseEvent(key).catch(() => undefined);
     if (outcome.action === 'refused') {
       // A rollout started meanwhile by a duplicate delivery is not a refusal worth reporting.
       const now = await this.deps.store.activeForEndpoint(endpointName);
@@ -483,11 +502,12 @@ export class RolloutController {
     try {
       const planned = await this.planCommand(event);
       if (planned.kind === 'start') {
-        await this.engine.preflight(planned.request);
+        const { notes } = await this.engine.preflight(planned.request);
         return {
           accepted: true,
           reason: `would start a rollout of ${planned.request.modelPackageArn}`,
           modelPackageArn: planned.request.modelPackageArn,
+          ...(notes.length ? { notes } : {}),
           ...(planned.undoing ? { undoing: planned.undoing } : {}),
         };
       }
@@ -529,11 +549,16 @@ export class RolloutController {
           { field: 'executionRoleArn' },
         );
       }
+      const { force, ...overrides } = event.overrides;
       const request = mergeStartRequest(base, {
-        ...event.overrides,
+        ...overrides,
         endpointName: event.endpoint,
         modelPackageArn: event.modelPackageArn,
         requestedBy: event.requestedBy,
+        // A person's start may roll an older version out (it is a rollback they chose; the timeline
+        // says so), never the serving one again unless forced. The policy's onOlderApproval is for
+        // approvals only.
+        versionGate: force ? 'any' : 'notServing',
       });
       return { kind: 'start', request, why: `started by ${event.requestedBy}` };
     }
@@ -647,6 +672,8 @@ function deployedPolicyStandIn(event: Extract<CommandEvent, { command: 'start' }
     candidate: {},
     maxDurationMs: Number.MAX_SAFE_INTEGER,
     requestedBy: event.requestedBy,
+    // Whether the deployed policy guards the rollout is the deployed controller's to check.
+    allowUnguarded: true,
   };
 }
 

@@ -46,6 +46,7 @@ function asRolloutPolicy(policy: Policy): RolloutPolicy {
     modelPackageGroup: policy.modelPackageGroup,
     endpoint: policy.endpoint,
     onNewerApproval: policy.onNewerApproval,
+    onOlderApproval: policy.onOlderApproval,
     toStartRequest: (modelPackageArn, requestedBy) =>
       policyStartRequest(policy, modelPackageArn, requestedBy),
   };
