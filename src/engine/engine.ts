@@ -170,15 +170,6 @@ export class RolloutEngine {
    * own entries: that it runs unguarded, or rolls back to an older version.
    */
   private async checkStart(valid: ValidStartRequest): Promise<{ baseline: Baseline; notes: StartNote[] }> {
-    const notes: StartNote[] = [];
-    const unguarded = valid.alarms.length === 0 && valid.candidateAlarms.length === 0;
-    if (unguarded && !valid.allowUnguarded) throw unguardedError(valid);
-    if (unguarded) {
-      notes.push({
-        kind: 'unguarded',
-        message: `started unguarded: no alarm watches the candidate, by request of ${valid.requestedBy}`,
-      });
-    }
     const active = await this.deps.store.activeForEndpoint(valid.endpointName);
     if (active) {
       throw new SmRolloutError(
@@ -189,8 +180,18 @@ export class RolloutEngine {
       );
     }
     const baseline = await this.effects.resolveBaseline(valid);
+    const notes: StartNote[] = [];
     const older = await this.checkVersion(valid, baseline);
-    if (older) notes.unshift(older);
+    if (older) notes.push(older);
+    // Last, so a start that cannot happen anyway (endpoint busy, package not approved) says that first.
+    const unguarded = valid.alarms.length === 0 && valid.candidateAlarms.length === 0;
+    if (unguarded && !valid.allowUnguarded) throw unguardedError(valid);
+    if (unguarded) {
+      notes.push({
+        kind: 'unguarded',
+        message: `started unguarded: no alarm watches the candidate, by request of ${valid.requestedBy}`,
+      });
+    }
     return { baseline, notes };
   }
 

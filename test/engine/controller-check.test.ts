@@ -384,6 +384,10 @@ describe.each<StoreKind>(['memory', 'file'])('check with a %s store', (kind) => 
         reason: `would start a rollout of ${w.env.baselinePackageArn}`,
         modelPackageArn: w.env.baselinePackageArn,
         undoing: id,
+        // Undo rolls an older version back out: its timeline says so first.
+        notes: [
+          `rolling back to version 1 of churn-model while version 2 serves ${DEMO_ENDPOINT}, by request of check-test, undoing ${id}`,
+        ],
       });
       expect(await send(w.env, undo)).toMatchObject({
         action: 'started',
@@ -483,6 +487,7 @@ describe('check against a real policy', () => {
       `  - modelPackageGroup: ${DEMO_GROUP}`,
       `    endpoint: ${DEMO_ENDPOINT}`,
       '    strategy: Canary10Percent5Minutes',
+      '    candidateAlarms: [{ suffix: 5xx-rate, metricName: Invocation5XXErrors, statistic: Average, threshold: 0.05 }]',
       `    executionRoleArn: ${DEMO_ROLE}`,
       ...extra,
       '',

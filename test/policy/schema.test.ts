@@ -57,14 +57,16 @@ describe('a valid policy file', () => {
     ]);
   });
 
-  it('fills in the defaults: Canary10Percent5Minutes, no alarms, queue, 4h', () => {
+  it('fills in the defaults: Canary10Percent5Minutes, no candidate alarms, queue, ignore older approvals, 4h', () => {
     const p = parsePolicies(file(policy()), 'policies.json').policies[0]!;
     expect(p).toMatchObject({
       strategy: 'Canary10Percent5Minutes',
-      alarms: [],
+      alarms: ['churn-prod-5xx'],
       candidateAlarms: [],
       candidate: {},
       onNewerApproval: 'queue',
+      onOlderApproval: 'ignore',
+      allowUnguarded: false,
       maxDuration: '4h',
     });
     expect(p.finalBake).toBeUndefined();
