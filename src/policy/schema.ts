@@ -350,7 +350,8 @@ function issueText(issue: z.core.$ZodIssue, path: (string | number)[], value: un
   if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && help) {
     return `${quote(value)} is not valid here; ${help}`;
   }
-  if (issue.code === 'invalid_format') return `${quote(value)} is not valid; ${issue.message}`;
+  if (issue.code === 'invalid_format' || issue.code === 'custom')
+    return `${quote(value)} is not valid; ${issue.message}`;
   return issue.message;
 }
 
