@@ -175,8 +175,8 @@ export function interruptChoice(
   const table = store?.startsWith('dynamodb:') ? store.slice('dynamodb:'.length) : undefined;
   const watchers = table
     ? `only a controller deployed on table ${table} (its one-minute schedule reads the alarms) would watch it; ` +
-      `without one, nobody does until ${resume}`
-    : `nobody watches it: no alarm can roll it back until ${resume}`;
+      `without one, nobody does until you run ${resume}`
+    : `nobody watches it: no alarm can roll it back until you run ${resume}`;
   if (share <= 0) {
     return {
       question: `\nAbort the rollout (roll back) or detach (the candidate serves no traffic yet; ${watchers})? [a/D] `,
