@@ -162,8 +162,8 @@ async function setupStep(what: string, argv: string[], code: number, status: str
 }
 
 /** `start` churn-model/2 with a gated `strategy`; returns the id of the rollout waiting at the gate. */
-export async function startAtGate(strategy = GATE_PLAN): Promise<string> {
-  const argv = ['start', '--endpoint', ENDPOINT, '--model-package', pkg(2), '--strategy', strategy, ...GUARD];
+export async function startAtGate(strategy = GATE_PLAN, guard: readonly string[] = GUARD): Promise<string> {
+  const argv = ['start', '--endpoint', ENDPOINT, '--model-package', pkg(2), '--strategy', strategy, ...guard];
   return (await setupStep('start at a gate', [...argv, '--requested-by', WHO], 0, 'awaitingPromotion')).id;
 }
 
@@ -195,9 +195,12 @@ export async function pauseAtGate(strategy = SHORT_GATE_PLAN): Promise<string> {
   return id;
 }
 
-/** {@link startAtGate}, then `abort` it there with --reason "not today"; returns the rolled-back id. */
+/**
+ * {@link startAtGate} unguarded (`--no-guard`: a person watches it, as the README's last step says), then
+ * `abort` it there with --reason "not today"; returns the rolled-back id.
+ */
 export async function abortAtGate(strategy = SHORT_GATE_PLAN): Promise<string> {
-  const id = await startAtGate(strategy);
+  const id = await startAtGate(strategy, ['--no-guard']);
   const argv = ['abort', id, '--reason', 'not today', '--requested-by', WHO];
   await setupStep('abort at the gate', argv, 2, 'rolledBack');
   return id;
