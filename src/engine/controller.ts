@@ -21,11 +21,9 @@ export interface RolloutPolicy {
   endpoint: string;
   onNewerApproval: 'supersede' | 'queue' | 'reject';
   /**
-   * What an approval of a version older than the serving one does (default ignore); the request
-   * `toStartRequest` makes already carries it (versionGate).
+   * The validated request for one approved version; throws SmRolloutError when it cannot be made.
+   * Its versionGate says what the policy's onOlderApproval allows.
    */
-  onOlderApproval?: 'ignore' | 'deploy';
-  /** The validated request for one approved version; throws SmRolloutError when it cannot be made. */
   toStartRequest(modelPackageArn: string, requestedBy: string): ValidStartRequest;
 }
 

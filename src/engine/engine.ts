@@ -158,7 +158,8 @@ export class RolloutEngine {
 
   /**
    * Everything `start` checks before it changes anything — the request, the endpoint's active
-   * rollout, the endpoint and the package (read-only) — with no writes: a dry run.
+   * rollout, the endpoint and the package, the serving version, that something watches the
+   * candidate (read-only) — with no writes: a dry run. `notes`: the lines its timeline would start with.
    */
   async preflight(valid: ValidStartRequest): Promise<{ notes: string[] }> {
     const { notes } = await this.checkStart(valid);
@@ -209,7 +210,7 @@ export class RolloutEngine {
     const servingArn = (await this.deps.endpoints.describeModel(baseline.modelName))?.modelPackageArn;
     const serving = servingArn ? packageVersion(servingArn) : undefined;
     if (!serving || serving.group !== wanted.group) return undefined;
-    const where = `${valid.endpointName}`;
+    const where = valid.endpointName;
     if (wanted.version === serving.version) {
       throw new SmRolloutError(
         'NOT_NEWER_THAN_SERVING',

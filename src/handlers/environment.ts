@@ -46,7 +46,6 @@ function asRolloutPolicy(policy: Policy): RolloutPolicy {
     modelPackageGroup: policy.modelPackageGroup,
     endpoint: policy.endpoint,
     onNewerApproval: policy.onNewerApproval,
-    onOlderApproval: policy.onOlderApproval,
     toStartRequest: (modelPackageArn, requestedBy) =>
       policyStartRequest(policy, modelPackageArn, requestedBy),
   };
