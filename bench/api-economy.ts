@@ -64,6 +64,11 @@ export async function apiEconomy(): Promise<BenchResult> {
       1,
       'the package being rolled out (approval and status check) when the rollout starts',
     ],
+    DescribeModel: [
+      1,
+      'the serving model, whose package says which version serves: an approval of an older or the same version ' +
+        'deploys nothing, and a start of an older one says it rolls back',
+    ],
     CreateModel: [1, 'the candidate model'],
     CreateEndpointConfig: [2, 'transition config (baseline + candidate) and final config (candidate only)'],
     UpdateEndpoint: [2, 'to the transition config, then to the final config'],

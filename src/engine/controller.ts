@@ -20,7 +20,10 @@ export interface RolloutPolicy {
   modelPackageGroup: string;
   endpoint: string;
   onNewerApproval: 'supersede' | 'queue' | 'reject';
-  /** The validated request for one approved version; throws SmRolloutError when it cannot be made. */
+  /**
+   * The validated request for one approved version; throws SmRolloutError when it cannot be made.
+   * Its versionGate says what the policy's onOlderApproval allows.
+   */
   toStartRequest(modelPackageArn: string, requestedBy: string): ValidStartRequest;
 }
 
@@ -83,6 +86,8 @@ export type CheckVerdict =
       modelPackageArn?: string;
       /** For an undo: the rollout it undoes. */
       undoing?: string;
+      /** For a start or an undo: what its timeline will say first (unguarded, rolling back to an older version). */
+      notes?: string[];
     }
   | { accepted: false; code: ErrorCode; reason: string; field?: string };
 
@@ -175,6 +180,7 @@ export class RolloutController {
       { endpointName, modelPackageArn: pending.modelPackageArn },
       () => policy.toStartRequest(pending.modelPackageArn, pending.requestedBy),
       'pending approval',
+      'approval',
     );
   }
 
@@ -186,6 +192,7 @@ export class RolloutController {
     target: { endpointName: string; modelPackageArn: string },
     request: () => ValidStartRequest,
     why: string,
+    origin: 'approval' | 'command' = 'command',
   ): Promise<Outcome> {
     const { endpointName, modelPackageArn } = target;
     try {
@@ -206,6 +213,12 @@ export class RolloutController {
         status: result.record.status,
       };
     } catch (error) {
+      // An approval of the serving version, or of an older one the policy does not deploy, is not a
+      // request anyone made: it is ignored, not refused.
+      if (origin === 'approval' && isSmRolloutError(error, 'NOT_NEWER_THAN_SERVING')) {
+        this.deps.log.info(`approval ignored: ${error.message}`, { endpointName, modelPackageArn });
+        return { action: 'ignored', reason: error.message, code: error.code, endpointName };
+      }
       if (isSmRolloutError(error) && !error.retryable) {
         this.deps.log.error(`rollout refused: ${error.message}`, {
           endpointName,
@@ -258,8 +271,12 @@ export class RolloutController {
         { endpointName, modelPackageArn },
         () => policy.toStartRequest(modelPackageArn, requestedBy),
         'model package approved',
+        'approval',
       ),
     );
+    // Ignored (not newer than the serving version): nothing was done, so the claim goes back and a
+    // later approval of this version is judged against what serves then.
+    if (outcome.action === 'ignored') await this.deps.store.releaseEvent(key).catch(() => undefined);
     if (outcome.action === 'refused') {
       // A rollout started meanwhile by a duplicate delivery is not a refusal worth reporting.
       const now = await this.deps.store.activeForEndpoint(endpointName);
@@ -483,11 +500,12 @@ export class RolloutController {
     try {
       const planned = await this.planCommand(event);
       if (planned.kind === 'start') {
-        await this.engine.preflight(planned.request);
+        const { notes } = await this.engine.preflight(planned.request);
         return {
           accepted: true,
           reason: `would start a rollout of ${planned.request.modelPackageArn}`,
           modelPackageArn: planned.request.modelPackageArn,
+          ...(notes.length ? { notes } : {}),
           ...(planned.undoing ? { undoing: planned.undoing } : {}),
         };
       }
@@ -529,11 +547,16 @@ export class RolloutController {
           { field: 'executionRoleArn' },
         );
       }
+      const { force, ...overrides } = event.overrides;
       const request = mergeStartRequest(base, {
-        ...event.overrides,
+        ...overrides,
         endpointName: event.endpoint,
         modelPackageArn: event.modelPackageArn,
         requestedBy: event.requestedBy,
+        // A person's start may roll an older version out (it is a rollback they chose; the timeline
+        // says so), never the serving one again unless forced. The policy's onOlderApproval is for
+        // approvals only.
+        versionGate: force ? 'any' : 'notServing',
       });
       return { kind: 'start', request, why: `started by ${event.requestedBy}` };
     }
@@ -647,6 +670,8 @@ function deployedPolicyStandIn(event: Extract<CommandEvent, { command: 'start' }
     candidate: {},
     maxDurationMs: Number.MAX_SAFE_INTEGER,
     requestedBy: event.requestedBy,
+    // Whether the deployed policy guards the rollout is the deployed controller's to check.
+    allowUnguarded: true,
   };
 }
 

@@ -70,6 +70,26 @@ export interface StepResult {
 
 type RolloutActor = Actor<typeof rolloutMachine>;
 
+/** A timeline entry the engine writes as a rollout is created, before the machine's own. */
+type StartNote = Pick<TimelineEntry, 'kind' | 'message' | 'detail'>;
+
+/** `…:model-package/<group>/<version>` → its group and version. */
+function packageVersion(arn: string): { group: string; version: number } | undefined {
+  const match = /:model-package\/([^/]+)\/(\d+)$/.exec(arn);
+  return match ? { group: match[1]!, version: Number(match[2]) } : undefined;
+}
+
+function unguardedError(valid: ValidStartRequest): SmRolloutError {
+  return new SmRolloutError(
+    'UNGUARDED',
+    `no alarm would watch the candidate on ${valid.endpointName}: the request names no alarm and no candidate alarm, ` +
+      "so nothing could roll it back; add one (--candidate-alarm 'Invocation5XXErrors>0.05' or --alarm <name>; " +
+      'alarms or candidateAlarms in a policy), or to roll out unguarded on purpose pass --no-guard ' +
+      '(in a policy: allowUnguarded: true)',
+    { field: 'alarms' },
+  );
+}
+
 /** A command as a person or pipeline sends it; the engine stamps the time. */
 export type CommandRequest = RolloutCommand extends infer C
   ? C extends RolloutCommand
@@ -98,9 +118,10 @@ export class RolloutEngine {
    * validateStartRequest (or mergeStartRequest) first.
    */
   async start(valid: ValidStartRequest, options: { rolloutId?: string } = {}): Promise<StepResult> {
-    const baseline = await this.checkStart(valid);
+    const { baseline, notes } = await this.checkStart(valid);
     const now = this.deps.clock.now();
     const id = options.rolloutId ?? (this.deps.newId ?? newRolloutId)(now);
+    const timeline: TimelineEntry[] = notes.map((note, seq) => ({ rolloutId: id, seq, at: now, ...note }));
     const input: RolloutInput = {
       rolloutId: id,
       endpointName: valid.endpointName,
@@ -134,24 +155,31 @@ export class RolloutEngine {
       machineVersion: ROLLOUT_MACHINE_VERSION,
       snapshot: null,
       version: 1,
-      timelineLength: 0,
+      timelineLength: timeline.length,
       createdAt: now,
       updatedAt: now,
     };
     // The lock is taken before any AWS change: a second start on the endpoint fails here.
-    await this.deps.store.create(record, []);
-    return this.step(id, undefined, record);
+    await this.deps.store.create(record, timeline);
+    const result = await this.step(id, undefined, record);
+    return { ...result, timeline: [...timeline, ...result.timeline] };
   }
 
   /**
    * Everything `start` checks before it changes anything — the request, the endpoint's active
-   * rollout, the endpoint and the package (read-only) — with no writes: a dry run.
+   * rollout, the endpoint and the package, the serving version, that something watches the
+   * candidate (read-only) — with no writes: a dry run. `notes`: the lines its timeline would start with.
    */
-  async preflight(valid: ValidStartRequest): Promise<void> {
-    await this.checkStart(valid);
+  async preflight(valid: ValidStartRequest): Promise<{ notes: string[] }> {
+    const { notes } = await this.checkStart(valid);
+    return { notes: notes.map((n) => n.message) };
   }
 
-  private async checkStart(valid: ValidStartRequest): Promise<Baseline> {
+  /**
+   * The checks before a start, and what the timeline records about the request before the rollout's
+   * own entries: that it runs unguarded, or rolls back to an older version.
+   */
+  private async checkStart(valid: ValidStartRequest): Promise<{ baseline: Baseline; notes: StartNote[] }> {
     const active = await this.deps.store.activeForEndpoint(valid.endpointName);
     if (active) {
       throw new SmRolloutError(
@@ -161,7 +189,68 @@ export class RolloutEngine {
         { field: 'endpoint' },
       );
     }
-    return this.effects.resolveBaseline(valid);
+    const baseline = await this.effects.resolveBaseline(valid);
+    const notes: StartNote[] = [];
+    const older = await this.checkVersion(valid, baseline);
+    if (older) notes.push(older);
+    // Last, so a start that cannot happen anyway (endpoint busy, package not approved) says that first.
+    const unguarded = valid.alarms.length === 0 && valid.candidateAlarms.length === 0;
+    if (unguarded && !valid.allowUnguarded) throw unguardedError(valid);
+    if (unguarded) {
+      notes.push({
+        kind: 'unguarded',
+        message: `started unguarded: no alarm watches the candidate, by request of ${valid.requestedBy}`,
+      });
+    }
+    return { baseline, notes };
+  }
+
+  /**
+   * Compares the version to roll out with the one serving the endpoint (the package the baseline
+   * model was created from, within the same model package group): never the serving version again
+   * unless forced, an older one only when the request allows it (then the timeline says so). One
+   * DescribeModel call; the endpoint and its config were read by resolveBaseline already. A model
+   * not created from a package, or from another group, is not compared.
+   */
+  private async checkVersion(valid: ValidStartRequest, baseline: Baseline): Promise<StartNote | undefined> {
+    const gate = valid.versionGate ?? 'notServing';
+    const wanted = packageVersion(valid.modelPackageArn);
+    if (gate === 'any' || !wanted) return undefined;
+    const servingArn = (await this.deps.endpoints.describeModel(baseline.modelName))?.modelPackageArn;
+    const serving = servingArn ? packageVersion(servingArn) : undefined;
+    if (!serving || serving.group !== wanted.group) return undefined;
+    const where = valid.endpointName;
+    if (wanted.version === serving.version) {
+      throw new SmRolloutError(
+        'NOT_NEWER_THAN_SERVING',
+        `version ${wanted.version} of ${wanted.group} already serves ${where} (model ${baseline.modelName}); ` +
+          (gate === 'newerOnly'
+            ? 'approving the serving version deploys nothing'
+            : 'nothing to roll out — pass --force to roll the same version out again'),
+        { field: 'modelPackageArn' },
+      );
+    }
+    if (wanted.version > serving.version) return undefined;
+    if (gate === 'newerOnly') {
+      throw new SmRolloutError(
+        'NOT_NEWER_THAN_SERVING',
+        `version ${wanted.version} of ${wanted.group} is older than version ${serving.version}, which serves ${where}; ` +
+          "the policy's onOlderApproval is ignore, so an older approval deploys nothing — set onOlderApproval: deploy " +
+          'to roll older approvals out, or start it by hand with `sm-rollout start`',
+        { field: 'modelPackageArn' },
+      );
+    }
+    return {
+      kind: 'olderVersion',
+      message:
+        `rolling back to version ${wanted.version} of ${wanted.group} while version ${serving.version} serves ${where}, ` +
+        `by request of ${valid.requestedBy}`,
+      detail: {
+        version: wanted.version,
+        servingVersion: serving.version,
+        servingModelPackageArn: servingArn,
+      },
+    };
   }
 
   /**

@@ -51,7 +51,14 @@ export {
   validateStartRequest,
   type StartRolloutRequest,
   type ValidStartRequest,
+  type VersionGate,
 } from './start-request';
+export {
+  candidateAlarmProblems,
+  isCloudWatchStatistic,
+  STATISTIC_HELP,
+  type AlarmRuleProblem,
+} from './alarm-rules';
 export { planUndo, UNDO_FINAL_BAKE, UNDO_STRATEGY } from './undo';
 export { NAME_PREFIX, SAGEMAKER_NAME } from './names';
 export { systemClock } from './clock';

@@ -66,6 +66,10 @@ const startDetailSchema = z.object({
   candidate: z
     .object({ instanceType: z.string().optional(), instanceCount: z.number().optional() })
     .optional(),
+  /** Roll out even when no alarm watches the candidate (`--no-guard`); the timeline records it. */
+  allowUnguarded: z.boolean().optional(),
+  /** Roll out the version already serving the endpoint (`--force`). */
+  force: z.boolean().optional(),
 });
 
 /** The longest abort reason a command carries. */
@@ -125,7 +129,7 @@ export type CommandEvent =
       endpoint: string;
       modelPackageArn: string;
       /** Overrides of the endpoint's policy (or a full request when no policy covers it). */
-      overrides: Partial<StartRolloutRequest>;
+      overrides: Partial<Omit<StartRolloutRequest, 'versionGate'>> & { force?: boolean };
     }
   | {
       eventId: string;
@@ -252,8 +256,8 @@ export function parseControllerEvent(raw: unknown): ControllerInput {
  * A start request as a person or pipeline gives it: in controller mode the endpoint's policy fills
  * in what is not given (strategy, alarms, role); the fields given win over the policy.
  */
-export type StartCommandRequest = Partial<StartRolloutRequest> &
-  Pick<StartRolloutRequest, 'endpointName' | 'modelPackageArn'> & { requestedBy: string };
+export type StartCommandRequest = Partial<Omit<StartRolloutRequest, 'versionGate'>> &
+  Pick<StartRolloutRequest, 'endpointName' | 'modelPackageArn'> & { requestedBy: string; force?: boolean };
 
 /** Durations travel as text ("5m"); a request may give milliseconds. */
 function durationText(value: string | number | undefined): string | undefined {
@@ -277,6 +281,8 @@ export function startCommandDetail(request: StartCommandRequest): CommandDetail 
     ...(maxDuration !== undefined ? { maxDuration } : {}),
     ...(request.candidateAlarms?.length ? { candidateAlarms: request.candidateAlarms } : {}),
     ...(request.candidate && Object.keys(request.candidate).length ? { candidate: request.candidate } : {}),
+    ...(request.allowUnguarded ? { allowUnguarded: true } : {}),
+    ...(request.force ? { force: true } : {}),
   };
 }
 

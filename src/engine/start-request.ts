@@ -13,6 +13,7 @@ import {
   type Plan,
 } from '../plan';
 import type { CandidateAlarmTemplate } from '../../statemachines/contract';
+import { candidateAlarmProblems, isCloudWatchStatistic, STATISTIC_HELP } from './alarm-rules';
 import { isSageMakerName } from './names';
 
 const MODEL_PACKAGE_ARN =
@@ -31,12 +32,7 @@ const comparison = z.enum([
 export const candidateAlarmTemplateSchema = z.object({
   suffix: z.string().regex(/^[a-z0-9-]{1,32}$/, 'use 1–32 lowercase letters, digits or hyphens'),
   metricName: z.string().min(1),
-  statistic: z
-    .string()
-    .regex(
-      /^(Average|Sum|Minimum|Maximum|SampleCount|p\d{1,2}(\.\d+)?)$/,
-      'use Average, Sum, Minimum, Maximum, SampleCount or a percentile like p99',
-    ),
+  statistic: z.string().refine(isCloudWatchStatistic, STATISTIC_HELP),
   threshold: z.number().finite(),
   comparison: comparison.default('GreaterThanThreshold'),
   periodSeconds: z.number().int().min(10).default(60),
@@ -71,7 +67,17 @@ const startRequestSchema = z.object({
     .default({}),
   maxDuration: z.union([z.string(), z.number()]).default(DEFAULT_MAX_DURATION),
   requestedBy: z.string().min(1).default('unknown'),
+  // Absent means false and notServing (the engine's defaults); kept absent so requests read as written.
+  allowUnguarded: z.boolean().optional(),
+  versionGate: z.enum(['newerOnly', 'notServing', 'any']).optional(),
 });
+
+/**
+ * Which versions a start may roll out, compared with the version serving the endpoint (same model
+ * package group): `newerOnly` (an approval, by default), `notServing` (newer or older, never the one
+ * already serving: a person's start, or an approval under `onOlderApproval: deploy`), `any` (`--force`).
+ */
+export type VersionGate = 'newerOnly' | 'notServing' | 'any';
 
 export type StartRolloutRequest = z.input<typeof startRequestSchema> & {
   strategy?: string | ExplicitStepInput[];
@@ -87,6 +93,10 @@ export interface ValidStartRequest {
   candidate: { instanceType?: string; instanceCount?: number };
   maxDurationMs: number;
   requestedBy: string;
+  /** Start even when no alarm watches the candidate (`--no-guard`, policy `allowUnguarded`); default false. */
+  allowUnguarded?: boolean;
+  /** Default `notServing`. */
+  versionGate?: VersionGate;
 }
 
 /** What a missing, empty or wrongly typed field should look like, in the words of its fix. */
@@ -138,6 +148,8 @@ export function validateStartRequest(request: StartRolloutRequest): ValidStartRe
       candidate: r.candidate,
       maxDurationMs,
       requestedBy: r.requestedBy,
+      ...(r.allowUnguarded !== undefined ? { allowUnguarded: r.allowUnguarded } : {}),
+      ...(r.versionGate !== undefined ? { versionGate: r.versionGate } : {}),
     },
     r.maxDuration,
   );
@@ -192,6 +204,10 @@ export function mergeStartRequest(
       candidate: { ...base.candidate, ...o.candidate },
       maxDurationMs,
       requestedBy: o.requestedBy ?? base.requestedBy,
+      ...((o.allowUnguarded ?? base.allowUnguarded) !== undefined
+        ? { allowUnguarded: o.allowUnguarded ?? base.allowUnguarded }
+        : {}),
+      ...((o.versionGate ?? base.versionGate) ? { versionGate: o.versionGate ?? base.versionGate } : {}),
     },
     o.maxDuration ?? formatDuration(maxDurationMs),
   );
@@ -234,5 +250,12 @@ function checkedWhole(request: ValidStartRequest, maxDuration: string | number):
     }
     suffixes.add(template.suffix);
   }
+  request.candidateAlarms.forEach((template, i) => {
+    const problem = candidateAlarmProblems(template)[0];
+    if (problem) {
+      const field = `candidateAlarms[${i}].${problem.field}`;
+      throw new SmRolloutError('INVALID_INPUT', `${field}: ${problem.message}`, { field });
+    }
+  });
   return request;
 }

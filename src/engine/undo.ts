@@ -62,6 +62,8 @@ export async function planUndo(
       alarms: input.alarms,
       candidateAlarms: input.candidateAlarms.map((a) => a.template),
       requestedBy: `${requestedBy}, undoing ${last.id}`,
+      // The undone rollout ran unguarded by request (no alarm at all): so does its undo, and says so.
+      ...(input.alarms.length === 0 && input.candidateAlarms.length === 0 ? { allowUnguarded: true } : {}),
     }),
   };
 }

@@ -106,6 +106,9 @@ export function policyStartRequest(
     candidate: { ...policy.candidate },
     maxDurationMs: policy.maxDurationMs,
     requestedBy,
+    allowUnguarded: policy.allowUnguarded,
+    // What an approval may deploy; a person's start through the controller sets its own.
+    versionGate: policy.onOlderApproval === 'deploy' ? 'notServing' : 'newerOnly',
   };
   // The policy's fields were checked with its file; what the approval brings is checked here.
   return mergeStartRequest(fromPolicy, { modelPackageArn, requestedBy });

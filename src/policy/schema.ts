@@ -5,7 +5,13 @@
 // and fix.
 // A namespace import (not `{ z }`) lets the bundler drop the parts of zod we never use (all its locales).
 import * as z from 'zod';
-import { candidateAlarmTemplateSchema, DEFAULT_MAX_DURATION, ROLE_ARN, SAGEMAKER_NAME } from '../engine';
+import {
+  candidateAlarmProblems,
+  candidateAlarmTemplateSchema,
+  DEFAULT_MAX_DURATION,
+  ROLE_ARN,
+  SAGEMAKER_NAME,
+} from '../engine';
 import { isSmRolloutError } from '../errors';
 import { compilePlan, summarizePlan, toDurationMs, formatDuration, type Plan } from '../plan';
 import { suggestKey } from './suggest';
@@ -17,6 +23,8 @@ import { DEFAULT_STRATEGY } from '../plan';
 export { DEFAULT_MAX_DURATION };
 export const ON_NEWER_APPROVAL = ['supersede', 'queue', 'reject'] as const;
 export type OnNewerApproval = (typeof ON_NEWER_APPROVAL)[number];
+export const ON_OLDER_APPROVAL = ['ignore', 'deploy'] as const;
+export type OnOlderApproval = (typeof ON_OLDER_APPROVAL)[number];
 
 const duration = (description: string) =>
   z
@@ -81,6 +89,18 @@ export const policySchema = z.strictObject({
     .describe(
       'what a newer approval does while a rollout runs: supersede it, queue behind it, or be rejected',
     ),
+  onOlderApproval: z
+    .enum(ON_OLDER_APPROVAL)
+    .default('ignore')
+    .describe(
+      'what an approval of a version older than the one serving the endpoint does: ignore it (logged) or deploy it',
+    ),
+  allowUnguarded: z
+    .boolean()
+    .default(false)
+    .describe(
+      'roll out even with no alarms and no candidateAlarms (nothing could roll a bad version back); the timeline records it',
+    ),
   maxDuration: duration('give up (roll back) after this long').default(DEFAULT_MAX_DURATION),
 });
 
@@ -123,6 +143,8 @@ const FIELD_HELP: Record<string, string> = {
   instanceType: 'give a SageMaker instance type like ml.m5.large',
   instanceCount: 'give a whole number of instances, e.g. 2',
   onNewerApproval: 'use supersede, queue or reject',
+  onOlderApproval: 'use ignore or deploy',
+  allowUnguarded: 'use true or false',
   suffix: 'give a short suffix for the alarm name, e.g. 5xx-rate',
   metricName: 'give a SageMaker endpoint metric, e.g. Invocation5XXErrors or ModelLatency',
   statistic: 'use Average, Sum, Minimum, Maximum, SampleCount or a percentile like p99',
@@ -233,8 +255,26 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
           `${formatDuration(bakesMs)} plus time for endpoint updates (e.g. ${formatDuration(bakesMs + 60 * 60_000)}) or shorten the strategy`,
       );
     }
+    if (
+      parsed.data.alarms.length === 0 &&
+      parsed.data.candidateAlarms.length === 0 &&
+      !parsed.data.allowUnguarded
+    ) {
+      at(
+        ['candidateAlarms'],
+        'candidateAlarms: no alarm would watch the candidate (alarms and candidateAlarms are both empty), so nothing ' +
+          'could roll a bad version back; add candidateAlarms (e.g. [{ suffix: 5xx-rate, metricName: Invocation5XXErrors, ' +
+          'statistic: Average, threshold: 0.05 }]) or alarms, or set allowUnguarded: true to roll out unguarded on purpose',
+      );
+    }
     const suffixes = new Map<string, number>();
     parsed.data.candidateAlarms.forEach((template, i) => {
+      for (const problem of candidateAlarmProblems(template)) {
+        at(
+          ['candidateAlarms', i, problem.field],
+          `candidateAlarms[${i}].${problem.field}: ${problem.message}`,
+        );
+      }
       const first = suffixes.get(template.suffix);
       if (first === undefined) suffixes.set(template.suffix, i);
       else
@@ -310,7 +350,8 @@ function issueText(issue: z.core.$ZodIssue, path: (string | number)[], value: un
   if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && help) {
     return `${quote(value)} is not valid here; ${help}`;
   }
-  if (issue.code === 'invalid_format') return `${quote(value)} is not valid; ${issue.message}`;
+  if (issue.code === 'invalid_format' || issue.code === 'custom')
+    return `${quote(value)} is not valid; ${issue.message}`;
   return issue.message;
 }
 

@@ -23,6 +23,7 @@ export function summarizePolicy(policy: Policy): string {
     `When a new version of ${policy.modelPackageGroup} is approved, roll it onto endpoint ${policy.endpoint}` +
     `${instances} with ${policy.plan.strategy} (${shape}), ${watching(policy)}; ` +
     `a newer approval during a rollout ${ON_NEWER_APPROVAL[policy.onNewerApproval]}; ` +
+    `an approval of a version older than the serving one ${policy.onOlderApproval === 'deploy' ? 'is deployed (a rollback)' : 'is ignored'}; ` +
     `give up after ${formatDuration(policy.maxDurationMs)}.`
   );
 }
@@ -38,5 +39,5 @@ function watching(policy: Policy): string {
   }
   return parts.length > 0
     ? `watching ${parts.join(' and ')}`
-    : 'watching no alarms (only a manual abort rolls it back)';
+    : 'UNGUARDED by allowUnguarded: watching no alarms (only a manual abort rolls it back)';
 }

@@ -108,6 +108,8 @@ function controllerActs(env: SimulatedEnvironment, options: { eventId?: string }
           executionRoleArn: (d.executionRoleArn as string | undefined) ?? DEMO_ROLE,
           requestedBy: d.requestedBy as string,
           ...(d.strategy ? { strategy: d.strategy as string } : {}),
+          // Which alarms guard it is the deployed policy's business, not these tests'.
+          allowUnguarded: true,
         }),
       );
     } else {
@@ -137,6 +139,7 @@ async function startDirect(env: SimulatedEnvironment, strategy = '10%,pause,100%
       executionRoleArn: DEMO_ROLE,
       strategy,
       requestedBy: 'tests',
+      allowUnguarded: true,
     }),
   );
   return record;
@@ -278,6 +281,7 @@ describe('ControllerBackend.start', () => {
             modelPackageArn,
             executionRoleArn: DEMO_ROLE,
             requestedBy: 'bob',
+            allowUnguarded: true,
           }),
         );
       }

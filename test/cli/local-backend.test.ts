@@ -7,6 +7,7 @@ import { SmRolloutError } from '../../src/errors';
 import { LocalBackend } from '../../src/cli/local-backend';
 import {
   createSimulatedEnvironment,
+  DEMO_CANDIDATE_ALARMS,
   DEMO_ENDPOINT,
   DEMO_ROLE,
   HEALTHY_MODEL,
@@ -31,6 +32,7 @@ function open(store?: RolloutStore) {
     modelPackageArn: candidate,
     executionRoleArn: DEMO_ROLE,
     strategy: '10%,2m,pause',
+    candidateAlarms: DEMO_CANDIDATE_ALARMS,
     requestedBy: WHO,
   };
   return { env, backend, candidate, request };

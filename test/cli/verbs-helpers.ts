@@ -11,6 +11,9 @@ export const ENDPOINT = 'churn-prod';
 export const ALARM = 'churn-prod-5xx';
 export const PKG = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-model';
 export const pkg = (version: number): string => `${PKG}/${version}`;
+/** A candidate alarm, as the README's walkthrough guards its rollouts (a start with no alarm is refused). */
+export const GUARD = ['--candidate-alarm', 'Invocation5XXErrors>0.05'];
+
 /** A fixed requester so messages do not depend on the user running the tests. */
 export const WHO = 'ops-tester';
 
@@ -159,8 +162,8 @@ async function setupStep(what: string, argv: string[], code: number, status: str
 }
 
 /** `start` churn-model/2 with a gated `strategy`; returns the id of the rollout waiting at the gate. */
-export async function startAtGate(strategy = GATE_PLAN): Promise<string> {
-  const argv = ['start', '--endpoint', ENDPOINT, '--model-package', pkg(2), '--strategy', strategy];
+export async function startAtGate(strategy = GATE_PLAN, guard: readonly string[] = GUARD): Promise<string> {
+  const argv = ['start', '--endpoint', ENDPOINT, '--model-package', pkg(2), '--strategy', strategy, ...guard];
   return (await setupStep('start at a gate', [...argv, '--requested-by', WHO], 0, 'awaitingPromotion')).id;
 }
 
@@ -192,9 +195,12 @@ export async function pauseAtGate(strategy = SHORT_GATE_PLAN): Promise<string> {
   return id;
 }
 
-/** {@link startAtGate}, then `abort` it there with --reason "not today"; returns the rolled-back id. */
+/**
+ * {@link startAtGate} unguarded (`--no-guard`: a person watches it, as the README's last step says), then
+ * `abort` it there with --reason "not today"; returns the rolled-back id.
+ */
 export async function abortAtGate(strategy = SHORT_GATE_PLAN): Promise<string> {
-  const id = await startAtGate(strategy);
+  const id = await startAtGate(strategy, ['--no-guard']);
   const argv = ['abort', id, '--reason', 'not today', '--requested-by', WHO];
   await setupStep('abort at the gate', argv, 2, 'rolledBack');
   return id;

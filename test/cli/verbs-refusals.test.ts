@@ -17,6 +17,7 @@ import {
   startAtGate,
   startedId,
   type RolloutDoc,
+  GUARD,
 } from './verbs-helpers';
 
 const VERBS = ['start', 'status', 'watch', 'list', 'history', 'pause', 'resume', 'promote', 'abort', 'undo'];
@@ -84,7 +85,7 @@ describe('refused starts and bad usage: exit 1, a message, nothing started', () 
   afterEach(() => account.restore());
 
   it.each(REFUSED_STARTS)('start with %s', async (_what, args, message) => {
-    const result = await sim('start', ...args);
+    const result = await sim('start', ...GUARD, ...args);
     expect(result.code).toBe(1);
     expect(result.out).toEqual([]);
     expect(result.stderr.startsWith(message)).toBe(true);
@@ -93,14 +94,14 @@ describe('refused starts and bad usage: exit 1, a message, nothing started', () 
   });
 
   it('a refusal with --output json prints no document, only the error', async () => {
-    const result = await simJson('start', '--endpoint', ENDPOINT, '--model-package', pkg(4));
+    const result = await simJson('start', ...GUARD, '--endpoint', ENDPOINT, '--model-package', pkg(4));
     expect(result.code).toBe(1);
     expect(result.out).toEqual([]);
     expect(result.stderr).toContain('PendingManualApproval');
   });
 
   it("usage errors point at the verb's --help", async () => {
-    const result = await sim('start', '--endpoint', ENDPOINT);
+    const result = await sim('start', ...GUARD, '--endpoint', ENDPOINT);
     expect(result.err.at(-1)).toBe('run `sm-rollout start --help` for usage and examples');
   });
 
@@ -193,8 +194,10 @@ describe('refused starts and bad usage: exit 1, a message, nothing started', () 
   });
 
   it('nothing was started by any of the refusals, one after another in one account', async () => {
-    for (const [, args] of REFUSED_STARTS) expect((await sim('start', ...args)).code).toBe(1);
-    expect((await simJson('start', '--endpoint', ENDPOINT, '--model-package', pkg(4))).code).toBe(1);
+    for (const [, args] of REFUSED_STARTS) expect((await sim('start', ...GUARD, ...args)).code).toBe(1);
+    expect((await simJson('start', ...GUARD, '--endpoint', ENDPOINT, '--model-package', pkg(4))).code).toBe(
+      1,
+    );
     await noRollouts();
   });
 });
@@ -224,6 +227,7 @@ describe('a failed rollout (the endpoint update fails): exit 3, a human is neede
   it('start (human): exit 3, says it needs a human; watch, status and further starts agree', async () => {
     const result = await sim(
       'start',
+      ...GUARD,
       '--endpoint',
       ENDPOINT,
       '--model-package',
@@ -251,7 +255,7 @@ describe('a failed rollout (the endpoint update fails): exit 3, a human is neede
     expect(status.stdout).toContain(`Traffic   unknown: the rollback failed — check endpoint ${ENDPOINT}`);
     expect(status.stdout).not.toContain('candidate 0%');
 
-    const again = await sim('start', '--endpoint', ENDPOINT, '--model-package', pkg(2));
+    const again = await sim('start', ...GUARD, '--endpoint', ENDPOINT, '--model-package', pkg(2));
     expect(again.code).toBe(1);
     expect(again.stderr).toBe(
       `error: endpoint ${ENDPOINT} is Failed, not InService; wait until it is InService and try again [ENDPOINT_NOT_IN_SERVICE]`,
@@ -263,7 +267,7 @@ describe('a failed rollout (the endpoint update fails): exit 3, a human is neede
   });
 
   it('start --output json: exit 3, status failed, the reason says why', async () => {
-    const result = await simJson('start', '--endpoint', ENDPOINT, '--model-package', pkg(2));
+    const result = await simJson('start', ...GUARD, '--endpoint', ENDPOINT, '--model-package', pkg(2));
     expect(result.code).toBe(3);
     expect(result.out).toHaveLength(1);
     const doc = lastJson<RolloutDoc>(result);

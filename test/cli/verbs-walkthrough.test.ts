@@ -25,6 +25,7 @@ import {
   succeedThroughGate,
   type RolloutDoc,
   type Run,
+  GUARD,
 } from './verbs-helpers';
 
 const DATAPOINT = /\[0\.\d+ \(\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\)\] was greater than the threshold \(0\.05\)/;
@@ -69,6 +70,7 @@ describe('README walkthrough, human output (--simulate)', () => {
   it('start with a manual gate: exit 0, stops at the gate and names `promote <id> --simulate`', async () => {
     const result = await sim(
       'start',
+      ...GUARD,
       '--endpoint',
       ENDPOINT,
       '--model-package',
@@ -297,6 +299,7 @@ describe('README walkthrough, human output (--simulate)', () => {
   it('start at a gate, then pause at the gate: exit 0, paused, hint names resume', async () => {
     const started = await sim(
       'start',
+      ...GUARD,
       '--endpoint',
       ENDPOINT,
       '--model-package',
@@ -371,7 +374,7 @@ describe('README walkthrough, human output (--simulate)', () => {
     });
 
     it('start while another rollout is active: exit 1 ROLLOUT_ACTIVE naming the active id, nothing started', async () => {
-      const result = await sim('start', '--endpoint', ENDPOINT, '--model-package', pkg(2));
+      const result = await sim('start', ...GUARD, '--endpoint', ENDPOINT, '--model-package', pkg(2));
       expect(result.code).toBe(1);
       expect(result.out).toEqual([]);
       expect(result.stderr).toContain(`endpoint ${ENDPOINT} already has an active rollout (${id},`);
@@ -431,6 +434,7 @@ describe('README walkthrough, --output json (--simulate)', () => {
   it('start with a manual gate: one document, awaitingPromotion at step 3/7, 90/10', async () => {
     const result = await simJson(
       'start',
+      ...GUARD,
       '--endpoint',
       ENDPOINT,
       '--model-package',
@@ -477,7 +481,8 @@ describe('README walkthrough, --output json (--simulate)', () => {
         status: 'awaitingPromotion',
         step: { index: 3, total: 7 },
         weights: { baseline: 90, candidate: 10 },
-        alarms: [],
+        // The --candidate-alarm the walkthrough starts with, on the candidate variant alone.
+        alarms: [{ name: expect.stringMatching(/^smr-churn-prod-.*-invocation5xxerrors$/), state: 'OK' }],
       });
       expect(doc.timeline!.length).toBeGreaterThan(0);
       expect(doc.timeline!.length).toBeLessThanOrEqual(10);
@@ -609,6 +614,7 @@ describe('README walkthrough, --output json (--simulate)', () => {
     const started = lastJson<RolloutDoc>(
       await simJson(
         'start',
+        ...GUARD,
         '--endpoint',
         ENDPOINT,
         '--model-package',

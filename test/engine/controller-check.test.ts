@@ -384,6 +384,10 @@ describe.each<StoreKind>(['memory', 'file'])('check with a %s store', (kind) => 
         reason: `would start a rollout of ${w.env.baselinePackageArn}`,
         modelPackageArn: w.env.baselinePackageArn,
         undoing: id,
+        // Undo rolls an older version back out: its timeline says so first.
+        notes: [
+          `rolling back to version 1 of churn-model while version 2 serves ${DEMO_ENDPOINT}, by request of check-test, undoing ${id}`,
+        ],
       });
       expect(await send(w.env, undo)).toMatchObject({
         action: 'started',
@@ -483,6 +487,7 @@ describe('check against a real policy', () => {
       `  - modelPackageGroup: ${DEMO_GROUP}`,
       `    endpoint: ${DEMO_ENDPOINT}`,
       '    strategy: Canary10Percent5Minutes',
+      '    candidateAlarms: [{ suffix: 5xx-rate, metricName: Invocation5XXErrors, statistic: Average, threshold: 0.05 }]',
       `    executionRoleArn: ${DEMO_ROLE}`,
       ...extra,
       '',
@@ -537,5 +542,95 @@ describe('check against a real policy', () => {
       field: 'modelPackageArn',
       reason: expect.stringMatching(/is a version of fraud-model/),
     });
+  });
+});
+
+describe('check of what would be rolled out against what serves, and of the guard', () => {
+  const serving = (env: SimulatedEnvironment) => env.baselinePackageArn;
+
+  it('the serving version: refused alike by the dry run and the delivered command, naming --force', async () => {
+    const w = await world('memory');
+    await expectRefusedAlike(w, startDetail(w.env, { modelPackageArn: serving(w.env) }), {
+      code: 'NOT_NEWER_THAN_SERVING',
+      field: 'modelPackageArn',
+      reason:
+        /^version 1 of churn-model already serves churn-prod \(model churn-prod-model-0\); nothing to roll out — pass --force/,
+    });
+    expect(await w.env.store.list()).toEqual([]);
+  });
+
+  it('the serving version with force: accepted', async () => {
+    const w = await world('memory');
+    expect(await checked(w, startDetail(w.env, { modelPackageArn: serving(w.env), force: true }))).toEqual({
+      accepted: true,
+      reason: `would start a rollout of ${serving(w.env)}`,
+      modelPackageArn: serving(w.env),
+    });
+  });
+
+  it('an older version: accepted, with the line its timeline starts with', async () => {
+    const w = await world('memory');
+    const id = await started(w, { strategy: 'AllAtOnce' });
+    expect((await until(w, id, (r) => isTerminal(r.status))).status).toBe('succeeded');
+    expect(await checked(w, startDetail(w.env, { modelPackageArn: serving(w.env) }))).toMatchObject({
+      accepted: true,
+      notes: [
+        'rolling back to version 1 of churn-model while version 2 serves churn-prod, by request of check-test',
+      ],
+    });
+  });
+
+  it('no alarm at all: refused alike, naming --no-guard; with allowUnguarded, accepted with its note', async () => {
+    const w = await world('memory');
+    await expectRefusedAlike(w, startDetail(w.env, { candidateAlarms: [] }), {
+      code: 'UNGUARDED',
+      field: 'alarms',
+      reason: /^no alarm would watch the candidate on churn-prod: .* pass --no-guard/,
+    });
+    expect(await checked(w, startDetail(w.env, { candidateAlarms: [], allowUnguarded: true }))).toMatchObject(
+      {
+        accepted: true,
+        notes: ['started unguarded: no alarm watches the candidate, by request of check-test'],
+      },
+    );
+  });
+
+  it('a candidate alarm CloudWatch would reject: refused alike, naming the field', async () => {
+    const w = await world('memory');
+    const bad = { ...DEMO_CANDIDATE_ALARMS[0]!, evaluationPeriods: 1, datapointsToAlarm: 2 };
+    await expectRefusedAlike(w, startDetail(w.env, { candidateAlarms: [bad] }), {
+      code: 'INVALID_INPUT',
+      field: 'candidateAlarms[0].datapointsToAlarm',
+      reason: /^candidateAlarms\[0\]\.datapointsToAlarm: 2 is more than evaluationPeriods \(1\)/,
+    });
+  });
+
+  it('for the deployed controller (controller mode): the serving version is refused by the dry run too', async () => {
+    const w = await world('memory');
+    const controller = new RolloutController({
+      store: w.env.store,
+      endpoints: w.env.sim.sagemaker,
+      alarms: w.env.sim.cloudwatch,
+      policies: DEPLOYED_POLICIES,
+      events: new MemoryLifecyclePublisher(),
+      clock: w.env.sim.clock,
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+    const detail = startCommandDetail({
+      endpointName: DEMO_ENDPOINT,
+      modelPackageArn: serving(w.env),
+      requestedBy: 'check-test',
+    });
+    expect(await checked(w, detail, controller)).toMatchObject({
+      accepted: false,
+      code: 'NOT_NEWER_THAN_SERVING',
+    });
+    // Whether the deployed policy has alarms is for the deployed controller to say: no alarm here is no refusal.
+    const newer = startCommandDetail({
+      endpointName: DEMO_ENDPOINT,
+      modelPackageArn: w.env.approveNewVersion(HEALTHY_MODEL),
+      requestedBy: 'check-test',
+    });
+    expect(await checked(w, newer, controller)).toMatchObject({ accepted: true });
   });
 });

@@ -296,6 +296,8 @@ const BASE_POLICY: Record<string, string> = {
   endpoint: 'churn-prod',
   strategy: 'Canary10Percent5Minutes',
   executionRoleArn: 'arn:aws:iam::111122223333:role/churn-exec',
+  // A policy with no alarm at all is a problem of its own (unless allowUnguarded).
+  alarms: '[churn-prod-5xx]',
 };
 
 /** One policy in YAML, with fields replaced (null removes one) or added after the base ones. */
@@ -304,7 +306,7 @@ function policyDoc(over: Record<string, string | null>): string {
   return `policies:\n${fields.map(([k, v], i) => `${i ? '    ' : '  - '}${k}: ${v}`).join('\n')}\n`;
 }
 const SECOND =
-  '  - modelPackageGroup: other\n    endpoint: churn-prod\n    executionRoleArn: arn:aws:iam::111122223333:role/churn-exec\n';
+  '  - modelPackageGroup: other\n    endpoint: churn-prod\n    executionRoleArn: arn:aws:iam::111122223333:role/churn-exec\n    alarms: [other-5xx]\n';
 const P = 'policies[0] (churn-model)';
 
 /** [name, text, the one problem line] — parsePolicies throws `p.yaml: 1 problem:\n  <line>`. */
@@ -369,17 +371,17 @@ const POLICY_CASES: [string, string, string][] = [
   [
     'a finalBake that is not a duration',
     policyDoc({ finalBake: '10 minutes' }),
-    `p.yaml:6: ${P}: finalBake: "10 minutes" is not a duration; use a number with units h, m, s (or ms, d), e.g. 90s, 5m, 1h30m`,
+    `p.yaml:7: ${P}: finalBake: "10 minutes" is not a duration; use a number with units h, m, s (or ms, d), e.g. 90s, 5m, 1h30m`,
   ],
   [
     'a maxDuration that is not a duration',
     policyDoc({ maxDuration: 'forever' }),
-    `p.yaml:6: ${P}: maxDuration: "forever" is not a duration; use a number with units h, m, s (or ms, d), e.g. 90s, 5m, 1h30m`,
+    `p.yaml:7: ${P}: maxDuration: "forever" is not a duration; use a number with units h, m, s (or ms, d), e.g. 90s, 5m, 1h30m`,
   ],
   [
     'an unknown onNewerApproval',
     policyDoc({ onNewerApproval: 'ignore' }),
-    `p.yaml:6: ${P}: onNewerApproval: "ignore" is not allowed; use supersede, queue, reject`,
+    `p.yaml:7: ${P}: onNewerApproval: "ignore" is not allowed; use supersede, queue, reject`,
   ],
   [
     'alarms as a string',
@@ -394,22 +396,22 @@ const POLICY_CASES: [string, string, string][] = [
   [
     'a misspelt field',
     policyDoc({ stratgy: 'AllAtOnce' }),
-    `p.yaml:6: ${P}: stratgy: is not a setting of a policy; did you mean strategy?`,
+    `p.yaml:7: ${P}: stratgy: is not a setting of a policy; did you mean strategy?`,
   ],
   [
     'candidate.instanceCount 0',
     policyDoc({ candidate: '{ instanceCount: 0 }' }),
-    `p.yaml:6: ${P}: candidate.instanceCount: Too small: expected number to be >=1`,
+    `p.yaml:7: ${P}: candidate.instanceCount: Too small: expected number to be >=1`,
   ],
   [
     'a bad candidate.instanceType',
     policyDoc({ candidate: '{ instanceType: m5.large }' }),
-    `p.yaml:6: ${P}: candidate.instanceType: "m5.large" is not valid; use a SageMaker instance type like ml.m5.large`,
+    `p.yaml:7: ${P}: candidate.instanceType: "m5.large" is not valid; use a SageMaker instance type like ml.m5.large`,
   ],
   [
     'a candidate alarm without metricName',
     policyDoc({ candidateAlarms: '[{ suffix: a, statistic: Average, threshold: 1 }]' }),
-    `p.yaml:6: ${P}: candidateAlarms[0].metricName: is required; give a SageMaker endpoint metric, e.g. Invocation5XXErrors or ModelLatency`,
+    `p.yaml:7: ${P}: candidateAlarms[0].metricName: is required; give a SageMaker endpoint metric, e.g. Invocation5XXErrors or ModelLatency`,
   ],
   [
     'a candidate alarm threshold that is not a number',
@@ -417,19 +419,19 @@ const POLICY_CASES: [string, string, string][] = [
       candidateAlarms:
         '[{ suffix: a, metricName: Invocation5XXErrors, statistic: Average, threshold: high }]',
     }),
-    `p.yaml:6: ${P}: candidateAlarms[0].threshold: "high" is not valid here; give a number, e.g. 0.05`,
+    `p.yaml:7: ${P}: candidateAlarms[0].threshold: "high" is not valid here; give a number, e.g. 0.05`,
   ],
   [
     'a candidate alarm statistic that does not exist',
     policyDoc({
       candidateAlarms: '[{ suffix: a, metricName: Invocation5XXErrors, statistic: Mean, threshold: 1 }]',
     }),
-    `p.yaml:6: ${P}: candidateAlarms[0].statistic: "Mean" is not valid; use Average, Sum, Minimum, Maximum, SampleCount or a percentile like p99`,
+    `p.yaml:7: ${P}: candidateAlarms[0].statistic: "Mean" is not valid; use Average, Sum, Minimum, Maximum, SampleCount or a percentile like p99 (CloudWatch also takes tm90, tc90, ts90, wm90, IQM, PR(n:m), TM(10%:90%))`,
   ],
   [
     'two policies for one endpoint',
     policyDoc({}) + SECOND,
-    'p.yaml:7: policies[1] (other): endpoint: churn-prod already has a policy, policies[0] (churn-model); an endpoint runs one rollout at a time, so it takes one policy: remove one of them or point it at another endpoint',
+    'p.yaml:8: policies[1] (other): endpoint: churn-prod already has a policy, policies[0] (churn-model); an endpoint runs one rollout at a time, so it takes one policy: remove one of them or point it at another endpoint',
   ],
   [
     'JSON without modelPackageGroup',
@@ -455,7 +457,7 @@ describe('malformed policies: parsePolicies throws naming the policy and the fie
     expect(() =>
       parsePolicies(policyDoc({ endpoint: null, finalBake: 'soon', onNewerApproval: 'x' }), 'p.yaml'),
     ).toThrow(
-      /^p\.yaml: 3 problems:\n {2}p\.yaml:2: .*endpoint: is required.*\n {2}p\.yaml:5: .*finalBake: "soon".*\n {2}p\.yaml:6: .*onNewerApproval: "x"/,
+      /^p\.yaml: 3 problems:\n {2}p\.yaml:2: .*endpoint: is required.*\n {2}p\.yaml:6: .*finalBake: "soon".*\n {2}p\.yaml:7: .*onNewerApproval: "x"/,
     );
   });
 

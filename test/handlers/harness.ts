@@ -32,6 +32,7 @@ export interface PolicyOptions {
   endpoint?: string;
   strategy?: string;
   onNewerApproval?: OnNewerApproval;
+  onOlderApproval?: 'ignore' | 'deploy';
 }
 
 export function policyYaml(policies: PolicyOptions[]): string {
@@ -49,6 +50,7 @@ export function policyYaml(policies: PolicyOptions[]): string {
       '        threshold: 0.05',
       `    executionRoleArn: ${ROLE}`,
       `    onNewerApproval: ${p.onNewerApproval ?? 'supersede'}`,
+      ...(p.onOlderApproval ? [`    onOlderApproval: ${p.onOlderApproval}`] : []),
     );
   }
   return `${lines.join('\n')}\n`;
@@ -64,6 +66,7 @@ export type Invocation = BridgeInvocation<HandlerResult>;
 
 export interface HarnessOptions {
   onNewerApproval?: OnNewerApproval;
+  onOlderApproval?: 'ignore' | 'deploy';
   strategy?: string;
   /** Extra (group, endpoint) pairs: each gets its own endpoint and policy. */
   extra?: { group: string; endpoint: string }[];
@@ -93,6 +96,7 @@ export class Harness {
           ...t,
           ...(options.strategy ? { strategy: options.strategy } : {}),
           ...(options.onNewerApproval ? { onNewerApproval: options.onNewerApproval } : {}),
+          ...(options.onOlderApproval ? { onOlderApproval: options.onOlderApproval } : {}),
         })),
       ),
       'inline-policies.yaml',

@@ -15,12 +15,16 @@ export const EXAMPLE_YAML = `policies:
 
 export const ROLE = 'arn:aws:iam::111122223333:role/churn-sagemaker-exec';
 
-/** A minimal valid policy, with `overrides` merged in (undefined removes a field). */
+/**
+ * A minimal valid policy, with `overrides` merged in (undefined removes a field): an alarm is part of
+ * it, since a policy with none is refused unless it says allowUnguarded.
+ */
 export function policy(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const base: Record<string, unknown> = {
     modelPackageGroup: 'churn-model',
     endpoint: 'churn-prod',
     executionRoleArn: ROLE,
+    alarms: ['churn-prod-5xx'],
     ...overrides,
   };
   for (const key of Object.keys(base)) if (base[key] === undefined) delete base[key];

@@ -104,6 +104,9 @@ describe('policyStartRequest', () => {
       candidate: { instanceType: 'ml.m5.large', instanceCount: 2 },
       maxDurationMs: 4 * 3_600_000,
       requestedBy: 'approval:churn-model/7',
+      allowUnguarded: false,
+      // onOlderApproval: ignore (the default) — an approval deploys only a version newer than the serving one.
+      versionGate: 'newerOnly',
     });
     expect(request.plan.strategy).toBe('Canary10Percent5Minutes');
     expect(request.plan.steps.at(-1)).toEqual({ kind: 'bake', durationMs: 10 * 60_000 });
@@ -120,6 +123,8 @@ describe('policyStartRequest', () => {
         candidate: p.candidate,
         maxDuration: p.maxDuration,
         requestedBy: 'approval:churn-model/7',
+        allowUnguarded: false,
+        versionGate: 'newerOnly',
       }),
     );
   });

@@ -57,14 +57,16 @@ describe('a valid policy file', () => {
     ]);
   });
 
-  it('fills in the defaults: Canary10Percent5Minutes, no alarms, queue, 4h', () => {
+  it('fills in the defaults: Canary10Percent5Minutes, no candidate alarms, queue, ignore older approvals, 4h', () => {
     const p = parsePolicies(file(policy()), 'policies.json').policies[0]!;
     expect(p).toMatchObject({
       strategy: 'Canary10Percent5Minutes',
-      alarms: [],
+      alarms: ['churn-prod-5xx'],
       candidateAlarms: [],
       candidate: {},
       onNewerApproval: 'queue',
+      onOlderApproval: 'ignore',
+      allowUnguarded: false,
       maxDuration: '4h',
     });
     expect(p.finalBake).toBeUndefined();
@@ -287,5 +289,100 @@ describe('all problems at once', () => {
       'policies.json:1: policies: is empty; add at least one policy',
     ]);
     expect(problemsOf('- churn-model\n')[0]).toMatch(/the file must be a mapping with a policies list/);
+  });
+});
+
+describe('no unguarded policies by accident', () => {
+  it('a policy with no alarms and no candidateAlarms is refused, naming allowUnguarded', () => {
+    expect(onlyProblem(file(policy({ alarms: undefined })))).toBe(
+      'policies.json:3: policies[0] (churn-model): candidateAlarms: no alarm would watch the candidate (alarms and ' +
+        'candidateAlarms are both empty), so nothing could roll a bad version back; add candidateAlarms (e.g. ' +
+        '[{ suffix: 5xx-rate, metricName: Invocation5XXErrors, statistic: Average, threshold: 0.05 }]) or alarms, ' +
+        'or set allowUnguarded: true to roll out unguarded on purpose',
+    );
+  });
+
+  it('allowUnguarded: true accepts it, and the request it makes says so', () => {
+    const p = parsePolicies(file(policy({ alarms: undefined, allowUnguarded: true })), 'policies.json')
+      .policies[0]!;
+    expect(p.allowUnguarded).toBe(true);
+    expect(problemsOf(file(policy({ alarms: undefined, allowUnguarded: 'yes' })))).toEqual([
+      expect.stringContaining('allowUnguarded: "yes" is not valid here; use true or false'),
+    ]);
+  });
+
+  it('onOlderApproval takes ignore or deploy', () => {
+    const p = parsePolicies(file(policy({ onOlderApproval: 'deploy' })), 'policies.json').policies[0]!;
+    expect(p.onOlderApproval).toBe('deploy');
+    expect(onlyProblem(file(policy({ onOlderApproval: 'rollback' })))).toContain(
+      'onOlderApproval: "rollback" is not allowed; use ignore, deploy',
+    );
+  });
+});
+
+describe('candidate alarms: every rule PutMetricAlarm enforces, named by policy field', () => {
+  const alarm = (over: Record<string, unknown>) =>
+    file(
+      policy({
+        candidateAlarms: [
+          {
+            suffix: '5xx-rate',
+            metricName: 'Invocation5XXErrors',
+            statistic: 'Average',
+            threshold: 0.05,
+            ...over,
+          },
+        ],
+      }),
+    );
+  const P = 'policies[0] (churn-model): candidateAlarms[0]';
+
+  it.each([
+    [
+      'datapointsToAlarm above evaluationPeriods',
+      { evaluationPeriods: 2, datapointsToAlarm: 3 },
+      `${P}.datapointsToAlarm: 3 is more than evaluationPeriods (2); an alarm fires on M breaching datapoints`,
+    ],
+    [
+      'a period that is neither 10, 20, 30 nor a multiple of 60',
+      { periodSeconds: 90 },
+      `${P}.periodSeconds: 90 is not a period CloudWatch accepts; use 10, 20, 30 or a multiple of 60`,
+    ],
+    [
+      'a 30 s period on one-minute SageMaker metrics',
+      { periodSeconds: 30 },
+      `${P}.periodSeconds: 30 s is shorter than the one minute at which SageMaker publishes endpoint metrics`,
+    ],
+    [
+      'more than a day of evaluation under an hour’s period',
+      { periodSeconds: 300, evaluationPeriods: 289 },
+      `${P}.evaluationPeriods: 289 periods of 300 s is 86700 s; CloudWatch allows at most 86400 s (one day)`,
+    ],
+    [
+      'more than seven days of hourly periods',
+      { periodSeconds: 3600, evaluationPeriods: 169 },
+      `${P}.evaluationPeriods: 169 periods of 3600 s is 608400 s; CloudWatch allows at most 604800 s (seven days)`,
+    ],
+    [
+      'a statistic CloudWatch does not have',
+      { statistic: 'p101' },
+      `${P}.statistic: "p101" is not valid; use Average, Sum, Minimum, Maximum, SampleCount or a percentile like p99`,
+    ],
+    [
+      'a threshold that is not a number',
+      { threshold: 'high' },
+      `${P}.threshold: "high" is not valid here; give a number, e.g. 0.05`,
+    ],
+  ])('%s', (_what, over, message) => {
+    const problem = onlyProblem(alarm(over));
+    expect(problem).toContain(message);
+  });
+
+  it('extended statistics CloudWatch takes are accepted: p99.9, tm90, IQM', () => {
+    for (const statistic of ['p99.9', 'tm90', 'IQM']) {
+      expect(
+        parsePolicies(alarm({ statistic }), 'policies.json').policies[0]!.candidateAlarms[0]!.statistic,
+      ).toBe(statistic);
+    }
   });
 });

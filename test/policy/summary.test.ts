@@ -12,15 +12,25 @@ describe('summarizePolicy', () => {
       'When a new version of churn-model is approved, roll it onto endpoint churn-prod on 2 ml.m5.large instances ' +
         'with Canary10Percent5Minutes (4 steps, at least 15m), watching alarms churn-prod-5xx, churn-prod-p99-latency ' +
         'and candidate alarm 5xx-rate (Invocation5XXErrors); a newer approval during a rollout supersedes it ' +
-        '(rolls it back, then deploys the newer one); give up after 4h.',
+        '(rolls it back, then deploys the newer one); an approval of a version older than the serving one is ignored; give up after 4h.',
     );
   });
 
-  it('with defaults: no alarms is said plainly, and a newer approval queues', () => {
+  it('with defaults: a newer approval queues and an older one is ignored', () => {
     expect(summaryOf({})).toBe(
       'When a new version of churn-model is approved, roll it onto endpoint churn-prod with Canary10Percent5Minutes ' +
-        '(4 steps, at least 15m), watching no alarms (only a manual abort rolls it back); a newer approval during a ' +
-        'rollout waits for it to finish, then deploys the newer one; give up after 4h.',
+        '(4 steps, at least 15m), watching alarm churn-prod-5xx; a newer approval during a ' +
+        'rollout waits for it to finish, then deploys the newer one; an approval of a version older than the ' +
+        'serving one is ignored; give up after 4h.',
+    );
+  });
+
+  it('an unguarded policy says so plainly, and onOlderApproval: deploy says it rolls back', () => {
+    expect(summaryOf({ alarms: undefined, allowUnguarded: true, onOlderApproval: 'deploy' })).toBe(
+      'When a new version of churn-model is approved, roll it onto endpoint churn-prod with Canary10Percent5Minutes ' +
+        '(4 steps, at least 15m), UNGUARDED by allowUnguarded: watching no alarms (only a manual abort rolls it back); ' +
+        'a newer approval during a rollout waits for it to finish, then deploys the newer one; an approval of a ' +
+        'version older than the serving one is deployed (a rollback); give up after 4h.',
     );
   });
 

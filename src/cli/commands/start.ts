@@ -10,6 +10,7 @@ import type { FollowResult, RolloutBackend, StartRequest } from '../backend';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson, type BackendFlags } from '../mode';
 import { rolloutJson, timelineLine } from '../render';
+import { parseCandidateAlarmFlags } from '../candidate-alarm-flag';
 import { DEMO_ROLE } from '../simulated-environment';
 import { attentionHint, exitCodeFor, modeFlag, namingFlags, timeoutMs, withBackend } from './shared';
 
@@ -19,7 +20,9 @@ export const START_USAGE = `Usage: sm-rollout start --endpoint <name> --model-pa
 
 Starts a rollout of a Model Registry version onto a real-time endpoint. Refuses, with the
 reason and nothing changed, when the endpoint already has an active rollout, is not InService,
-or the package is not Approved.
+the package is not Approved, no alarm would watch the candidate (unless --no-guard), or the
+version already serves the endpoint (unless --force). A version older than the serving one is
+rolled out as you asked, and the output and timeline say it is a rollback.
 
 Options:
   --endpoint <name>         the endpoint to roll out onto
@@ -28,6 +31,14 @@ Options:
   --strategy <plan>         any strategy \`sm-rollout plan\` accepts (default Canary10Percent5Minutes)
   --final-bake <d>          bake at 100% before promotion (default 10m)
   --alarm <name>            a CloudWatch alarm that rolls back when it fires (repeatable)
+  --candidate-alarm <rule>  an alarm created for this rollout on the candidate variant alone
+                            (repeatable; replaces the policy's candidateAlarms):
+                            METRIC[:STATISTIC]>THRESHOLD[,period=1m][,datapoints=M/N]
+                            [,missing=notBreaching][,name=SUFFIX] (quote it: > is a shell
+                            redirect), e.g. 'Invocation5XXErrors>0.05' (error rate > 5%),
+                            'ModelLatency:p99>500000,datapoints=2/2' (ModelLatency is in µs)
+  --no-guard                start even though no alarm watches the candidate (recorded in the timeline)
+  --force                   roll out the version that already serves the endpoint again
   --execution-role <arn>    IAM role for the new SageMaker model (required unless --policy/--simulate)
   --instance-type <t>       candidate instance type (default: as the baseline)
   --instance-count <n>      candidate instance count (default: as the baseline)
@@ -47,7 +58,7 @@ Exit codes: 0 started / succeeded, 2 rolled back, 3 failed, 4 timed out waiting,
 Examples:
   sm-rollout start --simulate --endpoint churn-prod \\
     --model-package arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-model/2 \\
-    --strategy "10%,2m,pause,50%,2m"
+    --strategy "10%,2m,pause,50%,2m" --candidate-alarm 'Invocation5XXErrors>0.05'
   sm-rollout start --stack SmRolloutStack --endpoint churn-prod --policy policies.yaml \\
     --model-package arn:aws:sagemaker:eu-west-1:111122223333:model-package/churn-model/7 --wait --timeout 2h
   sm-rollout start --local --endpoint churn-prod --model-package <arn> --execution-role <arn> \\
@@ -66,6 +77,9 @@ export interface StartFlags extends BackendFlags {
   'instance-count'?: string;
   'max-duration'?: string;
   'requested-by'?: string;
+  'candidate-alarm'?: string[];
+  'no-guard'?: boolean;
+  force?: boolean;
 }
 
 /** The request the flags (and the policy, when given) describe; flags win over the policy. */
@@ -107,8 +121,12 @@ export function startRequestFromFlags(
       candidate: { ...policy.candidate },
       maxDuration: policy.maxDuration,
       requestedBy,
+      allowUnguarded: policy.allowUnguarded,
     };
   }
+  const candidateAlarms = flags['candidate-alarm']?.length
+    ? parseCandidateAlarmFlags(flags['candidate-alarm'])
+    : undefined;
   const count = flags['instance-count'];
   if (count !== undefined && !/^\d+$/.test(count)) {
     throw new UsageError(`--instance-count: "${count}" is not a whole number`);
@@ -133,24 +151,70 @@ export function startRequestFromFlags(
     ...(flags.strategy ? { strategy: flags.strategy } : {}),
     ...(flags['final-bake'] ? { finalBake: flags['final-bake'] } : {}),
     ...(flags.alarm?.length ? { alarms: flags.alarm } : {}),
+    ...(candidateAlarms ? { candidateAlarms } : {}),
     ...(flags['max-duration'] ? { maxDuration: flags['max-duration'] } : {}),
     ...(Object.keys(candidate).length ? { candidate } : {}),
+    ...(flags['no-guard'] ? { allowUnguarded: true } : {}),
+    ...(flags.force ? { force: true } : {}),
     requestedBy,
   };
 }
 
-/** Ctrl-C in local mode: abort (roll back) or detach; without a terminal to ask, detach. */
-async function askAbortOrDetach(io: CliIo): Promise<'abort' | 'detach'> {
-  if (!process.stdin.isTTY) return 'detach';
+/**
+ * What Ctrl-C in local mode asks, and what it does without a terminal to ask. Nothing watches a
+ * detached local rollout (no alarm can roll it back until it is resumed, unless a deployed
+ * controller shares its DynamoDB table), so while the candidate serves traffic the safe choice,
+ * and the default, is to roll back; before that, detaching risks nothing.
+ */
+export function interruptChoice(
+  record: Pick<RolloutRecord, 'id' | 'progress'>,
+  store: string | undefined,
+): { question: string; preferred: 'abort' | 'detach'; unattended: string } {
+  const share = record.progress?.weights.candidate ?? 0;
+  const resume = `\`sm-rollout start --resume ${record.id} --local${store ? ` --store ${store}` : ''}\``;
+  const table = store?.startsWith('dynamodb:') ? store.slice('dynamodb:'.length) : undefined;
+  const watchers = table
+    ? `only a controller deployed on table ${table} (its one-minute schedule reads the alarms) would watch it; ` +
+      `without one, nobody does until you run ${resume}`
+    : `nobody watches it: no alarm can roll it back until you run ${resume}`;
+  if (share <= 0) {
+    return {
+      question: `\nAbort the rollout (roll back) or detach (the candidate serves no traffic yet; ${watchers})? [a/D] `,
+      preferred: 'detach',
+      unattended: `no terminal to ask: detaching (the candidate serves no traffic yet); continue with ${resume}`,
+    };
+  }
+  return {
+    question:
+      `\nThe candidate serves ${share}% of traffic. If you detach, ${watchers}.\n` +
+      'Abort the rollout (roll back) or detach? [A/d] ',
+    preferred: 'abort',
+    unattended:
+      `no terminal to ask: rolling back, because the candidate serves ${share}% of traffic and once this ` +
+      `process stops ${watchers}`,
+  };
+}
+
+/** Ctrl-C in local mode: abort (roll back) or detach, as interruptChoice explains. */
+async function askAbortOrDetach(
+  io: CliIo,
+  record: RolloutRecord,
+  store: string | undefined,
+): Promise<'abort' | 'detach'> {
+  const choice = interruptChoice(record, store);
+  if (!process.stdin.isTTY) {
+    io.err(choice.unattended);
+    return choice.preferred;
+  }
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await rl.question(
-      '\nAbort the rollout (roll back) or detach (it stays where it is)? [a/d] ',
-    );
-    return answer.trim().toLowerCase().startsWith('a') ? 'abort' : 'detach';
+    const answer = (await rl.question(choice.question)).trim().toLowerCase();
+    if (answer.startsWith('a')) return 'abort';
+    if (answer.startsWith('d')) return 'detach';
+    return choice.preferred;
   } catch {
-    io.err('detaching');
-    return 'detach';
+    io.err(choice.unattended);
+    return choice.preferred;
   } finally {
     rl.close();
   }
@@ -182,7 +246,7 @@ export async function followAndReport(
       onUpdate: print,
       signal: controller.signal,
     });
-    if (interrupted && (await askAbortOrDetach(io)) === 'abort') {
+    if (interrupted && (await askAbortOrDetach(io, result.record, flags.store)) === 'abort') {
       await backend.command(record.id, { type: 'ABORT', by: `${userInfo().username} (Ctrl-C)` });
       result = await backend.follow(record.id, { until: 'end', onUpdate: print });
     }
@@ -219,6 +283,9 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
       strategy: { type: 'string' },
       'final-bake': { type: 'string' },
       alarm: { type: 'string', multiple: true },
+      'candidate-alarm': { type: 'string', multiple: true },
+      'no-guard': { type: 'boolean' },
+      force: { type: 'boolean' },
       'execution-role': { type: 'string' },
       'instance-type': { type: 'string' },
       'instance-count': { type: 'string' },

@@ -1,0 +1,113 @@
+// The rules CloudWatch's PutMetricAlarm enforces on the candidate alarms the controller creates,
+// checked wherever a candidate alarm is written (a policy, a start request, `--candidate-alarm`), so
+// a template CloudWatch would reject is refused before the rollout starts instead of rolling it back
+// when the alarm is created. Source: the CloudWatch API Reference, PutMetricAlarm (the Period,
+// EvaluationPeriods, DatapointsToAlarm, Statistic and ExtendedStatistic parameters), and the
+// SageMaker Developer Guide, "Amazon SageMaker AI metrics in Amazon CloudWatch" (endpoint invocation
+// metrics are published at a one-minute frequency).
+import type { CandidateAlarmTemplate } from '../../statemachines/contract';
+
+/** PutMetricAlarm's Statistic enum. */
+const STATISTICS = ['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum'];
+/** 0–100 with at most two decimals, as CloudWatch's percentile and trimmed statistics take it. */
+const PERCENT = String.raw`(100(\.0{1,2})?|\d{1,2}(\.\d{1,2})?)`;
+/**
+ * ExtendedStatistic's forms: p90, tm90, tc90, ts90, wm90, IQM, PR(n:m), and TC/TM/TS/WM(X%:X%)
+ * with X between 10 and 90. Bounds may be left out on one side (`TM(:95%)`).
+ */
+const EXTENDED = [
+  new RegExp(`^(p|tm|tc|ts|wm)${PERCENT}$`),
+  /^IQM$/,
+  /^PR\((-?\d+(\.\d+)?)?:(-?\d+(\.\d+)?)?\)$/,
+  new RegExp(`^(TC|TM|TS|WM)\\((${PERCENT}%)?:(${PERCENT}%)?\\)$`),
+];
+
+export const STATISTIC_HELP =
+  'use Average, Sum, Minimum, Maximum, SampleCount or a percentile like p99 (CloudWatch also takes tm90, tc90, ts90, wm90, IQM, PR(n:m), TM(10%:90%))';
+
+/** True for a statistic PutMetricAlarm accepts, as Statistic or as ExtendedStatistic. */
+export function isCloudWatchStatistic(statistic: string): boolean {
+  if (STATISTICS.includes(statistic)) return true;
+  if (!EXTENDED.some((form) => form.test(statistic))) return false;
+  // TC/TM/TS/WM bounds must lie between 10% and 90%.
+  const bounds = /^(TC|TM|TS|WM)\((.*)\)$/.exec(statistic)?.[2];
+  if (bounds === undefined) return true;
+  return bounds
+    .split(':')
+    .filter((b) => b !== '')
+    .every((b) => Number(b.replace('%', '')) >= 10 && Number(b.replace('%', '')) <= 90);
+}
+
+const ONE_HOUR = 3_600;
+const ONE_DAY = 86_400;
+const SEVEN_DAYS = 604_800;
+
+export interface AlarmRuleProblem {
+  /** The template field at fault, as a policy spells it. */
+  field: keyof CandidateAlarmTemplate;
+  /** What is wrong and the fix, without the field's name. */
+  message: string;
+}
+
+/** Every rule of PutMetricAlarm the template breaks; empty when CloudWatch would accept it. */
+export function candidateAlarmProblems(
+  template: Pick<
+    CandidateAlarmTemplate,
+    'metricName' | 'statistic' | 'threshold' | 'periodSeconds' | 'evaluationPeriods' | 'datapointsToAlarm'
+  >,
+): AlarmRuleProblem[] {
+  const problems: AlarmRuleProblem[] = [];
+  const { periodSeconds: period, evaluationPeriods, datapointsToAlarm } = template;
+  if (template.metricName.length < 1 || template.metricName.length > 255) {
+    problems.push({ field: 'metricName', message: 'must be 1–255 characters, e.g. Invocation5XXErrors' });
+  }
+  if (!isCloudWatchStatistic(template.statistic)) {
+    problems.push({
+      field: 'statistic',
+      message: `"${template.statistic}" is not a CloudWatch statistic; ${STATISTIC_HELP}`,
+    });
+  }
+  if (!Number.isFinite(template.threshold)) {
+    problems.push({ field: 'threshold', message: 'must be a number, e.g. 0.05' });
+  }
+  if (!Number.isInteger(period) || period < 1 || (![10, 20, 30].includes(period) && period % 60 !== 0)) {
+    problems.push({
+      field: 'periodSeconds',
+      message: `${period} is not a period CloudWatch accepts; use 10, 20, 30 or a multiple of 60 (e.g. 60, 300)`,
+    });
+  } else if (period < 60) {
+    // CloudWatch accepts it, but SageMaker publishes endpoint metrics once a minute: the alarm would
+    // find no data in most periods and, with missing data not breaching, never fire.
+    problems.push({
+      field: 'periodSeconds',
+      message:
+        `${period} s is shorter than the one minute at which SageMaker publishes endpoint metrics, ` +
+        'so most periods would have no data; use 60 or a multiple of 60',
+    });
+  }
+  if (!Number.isInteger(evaluationPeriods) || evaluationPeriods < 1) {
+    problems.push({ field: 'evaluationPeriods', message: 'must be a whole number of at least 1' });
+  } else if (Number.isInteger(period) && period > 0) {
+    const limit = period < ONE_HOUR ? ONE_DAY : SEVEN_DAYS;
+    if (evaluationPeriods * period > limit) {
+      problems.push({
+        field: 'evaluationPeriods',
+        message:
+          `${evaluationPeriods} periods of ${period} s is ${evaluationPeriods * period} s; CloudWatch allows at most ` +
+          `${limit === ONE_DAY ? '86400 s (one day) for periods under an hour' : '604800 s (seven days)'}, ` +
+          `so use at most ${Math.floor(limit / period)} periods`,
+      });
+    }
+  }
+  if (!Number.isInteger(datapointsToAlarm) || datapointsToAlarm < 1) {
+    problems.push({ field: 'datapointsToAlarm', message: 'must be a whole number of at least 1' });
+  } else if (Number.isInteger(evaluationPeriods) && datapointsToAlarm > evaluationPeriods) {
+    problems.push({
+      field: 'datapointsToAlarm',
+      message:
+        `${datapointsToAlarm} is more than evaluationPeriods (${evaluationPeriods}); an alarm fires on M breaching ` +
+        'datapoints out of the last N periods, so M (datapointsToAlarm) cannot exceed N (evaluationPeriods)',
+    });
+  }
+  return problems;
+}
