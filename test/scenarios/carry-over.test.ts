@@ -84,6 +84,7 @@ function setUp(
         executionRoleArn: DEMO_ROLE,
         strategy: 'AllAtOnce',
         candidateAlarms: [],
+        allowUnguarded: true,
         requestedBy: 'tests',
         ...(instanceType ? { candidate: { instanceType } } : {}),
       }),
