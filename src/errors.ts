@@ -20,12 +20,18 @@ export type ErrorCode =
   | 'VERSION_CONFLICT'
   | 'SNAPSHOT_INCOMPATIBLE'
   | 'STORE_CORRUPT'
+  | 'STATE_LOCKED'
   | 'UPDATE_FAILED'
   | 'THROTTLED'
   | 'AWS_ERROR';
 
 /** Codes whose operation may succeed if simply tried again later. */
-const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['ENDPOINT_BUSY', 'THROTTLED', 'VERSION_CONFLICT']);
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set([
+  'ENDPOINT_BUSY',
+  'THROTTLED',
+  'VERSION_CONFLICT',
+  'STATE_LOCKED',
+]);
 
 export class SmRolloutError extends Error {
   override readonly name = 'SmRolloutError';
