@@ -8,6 +8,7 @@ import { storeFromSetting } from '../handlers/environment';
 import type { RolloutBackend } from './backend';
 import { openControllerBackend } from './controller-backend';
 import { resolveMode } from './controller-config';
+import { holdState } from './process-safety';
 import { UsageError } from './io';
 import { LocalBackend } from './local-backend';
 import { realTimeDriver } from './realtime-driver';
@@ -62,6 +63,7 @@ async function openSimulated(env: NodeJS.ProcessEnv, cwd: string, command: strin
     onWait: (message) => void process.stderr.write(`sm-rollout: ${message}\n`),
   });
   const { environment } = world;
+  const release = holdState();
   return new LocalBackend({
     mode: 'simulate',
     driver: environment.driver,
@@ -71,7 +73,7 @@ async function openSimulated(env: NodeJS.ProcessEnv, cwd: string, command: strin
     // --timeout counts simulated time: simulated minutes pass in milliseconds here.
     timeoutNow: () => environment.sim.clock.now(),
     afterStep: world.checkpoint,
-    onClose: world.close,
+    onClose: () => world.close().finally(release),
   });
 }
 
@@ -99,8 +101,10 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
     tools,
   );
   const handler = controllerHandler(controller, tools);
+  const release = holdState();
   return new LocalBackend({
     mode: 'local',
+    onClose: async () => release(),
     check: (event) => controller.check(event),
     driver: realTimeDriver(handler, {
       clock: systemClock,

@@ -6,7 +6,9 @@
 //   finishes and saves, and its exit code is the one it would have had;
 // - the first SIGINT or SIGTERM asks the command to stop at its next safe point: a follow loop
 //   finishes the step in flight (a simulated minute, a tick), the backend saves, and the process
-//   exits 130 (SIGINT) or 143 (SIGTERM), the shell's 128 + signal number;
+//   exits 130 (SIGINT) or 143 (SIGTERM), the shell's 128 + signal number. A command holding no local
+//   state (the demo, controller mode, a command still waiting for the simulated account's lock) has
+//   nothing to finish and exits with that code at once;
 // - a second signal exits at once. That is safe too: every local write is a temp file renamed into
 //   place (src/store/file.ts, src/cli/simulated-world.ts), so an exit at any instant leaves the last
 //   complete save, and a lock left behind by a dead process is taken over.
@@ -19,6 +21,20 @@ export type StopSignal = keyof typeof SIGNAL_EXIT_CODE;
 const stop = new AbortController();
 let stoppedBy: StopSignal | undefined;
 let readerLeft = false;
+let holders = 0;
+
+/**
+ * Says that this process holds local state a signal must not cut short (an open local or simulated
+ * backend) until the returned function is called.
+ */
+export function holdState(): () => void {
+  holders++;
+  let released = false;
+  return () => {
+    if (!released) holders--;
+    released = true;
+  };
+}
 
 /** Aborted when SIGINT or SIGTERM arrives: follow loops stop at their next safe point. */
 export const stopRequested: AbortSignal = stop.signal;
@@ -65,9 +81,9 @@ export function installProcessSafety(proc: NodeJS.Process = process): void {
   tolerateClosedReader(proc.stderr, () => undefined);
   for (const signal of Object.keys(SIGNAL_EXIT_CODE) as StopSignal[]) {
     proc.on(signal, () => {
-      if (stoppedBy) {
-        // Asked twice: stop now. The last complete save stands (see the header).
-        proc.exit(SIGNAL_EXIT_CODE[stoppedBy]);
+      if (stoppedBy || holders === 0) {
+        // Asked twice, or nothing to save: stop now. The last complete save stands (see the header).
+        proc.exit(SIGNAL_EXIT_CODE[stoppedBy ?? signal]);
       }
       stoppedBy = signal;
       proc.stderr.write(
