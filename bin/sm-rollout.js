@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // The installed CLI entry: runs the compiled CLI (built by `npm ci` / `npm run build`).
 require('../dist/src/cli/main.js')
-  .main(process.argv.slice(2))
+  .runProcess(process.argv.slice(2))
   .then((code) => process.exit(code));

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'VERSION_CONFLICT'
   | 'SNAPSHOT_INCOMPATIBLE'
   | 'STORE_CORRUPT'
+  | 'STATE_LOCKED'
   | 'UPDATE_FAILED'
   | 'THROTTLED'
   | 'NOT_YET_VISIBLE'
@@ -35,6 +36,8 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set([
   // SageMaker reads are eventually consistent: a model or config created a moment ago can be
   // "not found" by the next call (CreateEndpointConfig API reference: "retry logic is recommended").
   'NOT_YET_VISIBLE',
+  // Another sm-rollout command holds the local state's lock; it is released when that one ends.
+  'STATE_LOCKED',
 ]);
 
 export class SmRolloutError extends Error {

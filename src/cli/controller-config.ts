@@ -1,4 +1,5 @@
-// Where the deployed controller is: its rollout table and command bus, found from (in this order) the
+// Which mode the CLI runs in (--simulate / --local, SM_ROLLOUT_MODE, or the `"mode"` of `.sm-rollout.json`)
+// and where the deployed controller is: its rollout table and command bus, found from (in this order) the
 // --table/--command-bus flags, an explicit --stack flag, SM_ROLLOUT_TABLE + SM_ROLLOUT_COMMAND_BUS, a
 // `.sm-rollout.json` file, or the stack the config file names (whose CloudFormation outputs hold both).
 import { readFile } from 'node:fs/promises';
@@ -56,7 +57,12 @@ export interface ResolveControllerConfigOptions {
   clients?: CloudFormationClients | ((options: { region?: string }) => CloudFormationClients);
 }
 
+/** The modes `"mode"` in the config file and SM_ROLLOUT_MODE may name (the flags: --simulate, --local). */
+export const CLI_MODES = ['controller', 'local', 'simulate'] as const;
+export type CliMode = (typeof CLI_MODES)[number];
+
 const configFileSchema = z.strictObject({
+  mode: z.string().optional(),
   stack: z.string().min(1).optional(),
   table: z.string().min(1).optional(),
   commandBus: z.string().min(1).optional(),
@@ -85,7 +91,8 @@ function pair(
   );
 }
 
-async function readConfigFile(
+/** `.sm-rollout.json` (or SM_ROLLOUT_CONFIG) as read and checked; undefined when there is none. */
+export async function readConfigFile(
   env: Record<string, string | undefined>,
   cwd: string,
 ): Promise<{ file: string; config: ConfigFile } | undefined> {
@@ -113,7 +120,16 @@ async function readConfigFile(
     const where = issue.path.length ? issue.path.join('.') : 'file';
     throw invalid(
       `config file ${file}: ${where}: ${issue.message}; expected ` +
-        '{ "stack": "...", "table": "...", "commandBus": "...", "region": "..." } (all optional)',
+        '{ "mode": "simulate" | "local" | "controller", "stack": "...", "table": "...", "commandBus": "...", ' +
+        '"region": "..." } (all optional)',
+    );
+  }
+  const mode = parsed.data.mode;
+  if (mode !== undefined && !CLI_MODES.includes(mode as CliMode)) {
+    throw invalid(
+      `config file ${file}: "mode": ${JSON.stringify(mode)} is not a mode; use "simulate" (the simulated ` +
+        'cloud), "local" (this process runs rollouts against AWS) or "controller" (the deployed controller)',
+      'mode',
     );
   }
   return { file, config: parsed.data };
@@ -175,6 +191,36 @@ async function readStackOutputs(
     );
   }
   return { tableName, commandBusName };
+}
+
+/**
+ * Which mode a command runs in: --simulate or --local if given (or --stack/--table/--command-bus: the
+ * controller), else SM_ROLLOUT_MODE, else the config file's "mode", else the deployed controller.
+ */
+export async function resolveMode(
+  flags: { simulate?: boolean; local?: boolean; stack?: string; table?: string; 'command-bus'?: string },
+  env: Record<string, string | undefined>,
+  cwd: string,
+): Promise<CliMode> {
+  if (flags.simulate) return 'simulate';
+  if (flags.local) return 'local';
+  // Naming the controller on the command line chooses it, whatever the environment or the file say.
+  if (flags.stack !== undefined || flags.table !== undefined || flags['command-bus'] !== undefined) {
+    return 'controller';
+  }
+  const fromEnv = env.SM_ROLLOUT_MODE;
+  if (fromEnv !== undefined) {
+    const mode = fromEnv.trim();
+    if (!CLI_MODES.includes(mode as CliMode)) {
+      throw invalid(
+        `SM_ROLLOUT_MODE=${JSON.stringify(fromEnv)} is not a mode; set it to simulate, local or controller ` +
+          '(or unset it, or pass --simulate / --local)',
+        'SM_ROLLOUT_MODE',
+      );
+    }
+    return mode as CliMode;
+  }
+  return ((await readConfigFile(env, cwd))?.config.mode as CliMode | undefined) ?? 'controller';
 }
 
 export async function resolveControllerConfig(

@@ -54,8 +54,13 @@ export interface LocalBackendOptions {
   check: (event: CommandEvent) => Promise<CheckVerdict>;
   store: RolloutStore;
   alarms: AlarmControl;
-  /** Real time, for --timeout (virtual time may run far ahead of it). */
-  realNow: () => number;
+  /** The time --timeout counts: real time locally, simulated time in simulate mode. */
+  timeoutNow: () => number;
+  /**
+   * Called after each step this process drives (a command delivered, time advanced), when the
+   * rollout and the world are consistent: simulate mode saves there.
+   */
+  afterStep?: () => Promise<void>;
   onClose?: () => Promise<void>;
 }
 
@@ -106,8 +111,8 @@ export class LocalBackend implements RolloutBackend {
   }
 
   async follow(rolloutId: string, options: FollowOptions): Promise<FollowResult> {
-    const { realNow } = this.options;
-    const deadline = options.timeoutMs === undefined ? Infinity : realNow() + options.timeoutMs;
+    const { timeoutNow } = this.options;
+    const deadline = options.timeoutMs === undefined ? Infinity : timeoutNow() + options.timeoutMs;
     let { record } = await this.get(rolloutId);
     let seen = record.timelineLength;
     // Entries another process added (a promote from a second terminal) are reported too.
@@ -121,11 +126,12 @@ export class LocalBackend implements RolloutBackend {
     for (;;) {
       if (isTerminal(record.status)) return { record, stoppedBecause: 'ended' };
       if (options.signal?.aborted) return { record, stoppedBecause: 'detached' };
-      if (realNow() >= deadline) return { record, stoppedBecause: 'timeout' };
+      if (timeoutNow() >= deadline) return { record, stoppedBecause: 'timeout' };
       if (options.until === 'attention' && needsAPerson(record.status)) {
         return { record, stoppedBecause: 'attention' };
       }
       await this.options.driver.advance(record, options.signal);
+      await this.options.afterStep?.();
       await report((await this.get(rolloutId)).record);
     }
   }
@@ -160,6 +166,8 @@ export class LocalBackend implements RolloutBackend {
       account: driver.account,
       region: driver.region,
     };
-    return commandOutcome(await driver.send(commandEvent(context, detail)));
+    const result = await driver.send(commandEvent(context, detail));
+    await this.options.afterStep?.();
+    return commandOutcome(result);
   }
 }

@@ -14,6 +14,7 @@ import { watchCommand } from './commands/watch';
 import { planCommand } from './commands/plan';
 import { policyCommand } from './commands/policy';
 import { EXIT, UsageError, processIo, reportError, type CliIo } from './io';
+import { exitCodeAfterStop, installProcessSafety } from './process-safety';
 
 export const MAIN_USAGE = `Usage: sm-rollout <command> [options]
 
@@ -89,8 +90,14 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
 }
 
+/** The CLI as a process runs it: a closed pipe, Ctrl-C and SIGTERM handled (process-safety.ts). */
+export async function runProcess(argv: string[]): Promise<number> {
+  installProcessSafety();
+  return exitCodeAfterStop(await main(argv));
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
+  runProcess(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

@@ -1,26 +1,19 @@
 // The flags every rollout verb shares (which mode, where the controller or store is, output
 // format) and the one place that turns them into a backend.
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CloudWatchAlarmControl, createAwsClients, SageMakerEndpointControl } from '../aws';
 import { systemClock } from '../engine';
 import { controllerHandler, createController } from '../handlers/controller';
 import { storeFromSetting } from '../handlers/environment';
-import { createSimCloud, type SimCloud } from '../sim';
-import { FileRolloutStore } from '../store';
 import type { RolloutBackend } from './backend';
 import { openControllerBackend } from './controller-backend';
+import { resolveMode } from './controller-config';
+import { holdState } from './process-safety';
 import { UsageError } from './io';
 import { LocalBackend } from './local-backend';
 import { realTimeDriver } from './realtime-driver';
-import {
-  BAD_MODEL,
-  DEMO_ENDPOINT,
-  DEMO_GROUP,
-  HEALTHY_MODEL,
-  NO_POLICIES,
-  createSimulatedEnvironment,
-} from './simulated-environment';
+import { NO_POLICIES } from './simulated-environment';
+import { openSimulatedWorld } from './simulated-world';
 
 export const BACKEND_OPTIONS = {
   simulate: { type: 'boolean' },
@@ -37,6 +30,7 @@ export const BACKEND_OPTIONS = {
 export const BACKEND_HELP = `Where rollouts run (default: the deployed controller):
   --simulate            the simulated cloud: no AWS account needed (state kept in .sm-rollout/sim)
   --local               this process runs the rollout against AWS (credentials: the AWS SDK chain)
+                        (or SM_ROLLOUT_MODE=simulate|local|controller, or "mode" in .sm-rollout.json)
   --store <s>           local mode: file:<dir> (default file:.sm-rollout/local) or dynamodb:<table>
   --stack <name>        controller mode: the stack \`npx cdk deploy\` created (finds table and bus)
   --table <t>, --command-bus <b>
@@ -62,82 +56,25 @@ export function wantsJson(flags: BackendFlags): boolean {
   return flags.output === 'json';
 }
 
-/** The simulated account every `--simulate` command shares: one endpoint and a few versions to try. */
-export const SIMULATED_WORLD = {
-  endpoint: DEMO_ENDPOINT,
-  group: DEMO_GROUP,
-  alarm: 'churn-prod-5xx',
-  packages: {
-    serving: 1,
-    healthy: 2,
-    bad: 3,
-    pending: 4,
-  },
-} as const;
-
-function seedWorld(sim: SimCloud) {
-  // churn-model/1 is registered and serving as the environment creates the endpoint.
-  const healthy = sim.registerModelPackage({ groupName: DEMO_GROUP, behaviour: HEALTHY_MODEL });
-  sim.setModelPackageApproval(healthy, 'Approved');
-  const bad = sim.registerModelPackage({ groupName: DEMO_GROUP, behaviour: BAD_MODEL });
-  sim.setModelPackageApproval(bad, 'Approved');
-  sim.registerModelPackage({ groupName: DEMO_GROUP, behaviour: HEALTHY_MODEL });
-  sim.createMetricAlarm({
-    alarmName: SIMULATED_WORLD.alarm,
-    metricName: 'Invocation5XXErrors',
-    endpointName: DEMO_ENDPOINT,
-    statistic: 'Average',
-    threshold: 0.05,
-    comparison: 'GreaterThanThreshold',
-    periodSeconds: 60,
-    evaluationPeriods: 1,
-    treatMissingData: 'notBreaching',
-  });
-}
-
-export function simulatedPackageArn(sim: { region: string; accountId: string }, version: number): string {
-  return `arn:aws:sagemaker:${sim.region}:${sim.accountId}:model-package/${DEMO_GROUP}/${version}`;
-}
-
-async function openSimulated(env: NodeJS.ProcessEnv, cwd: string): Promise<RolloutBackend> {
+async function openSimulated(env: NodeJS.ProcessEnv, cwd: string, command: string): Promise<RolloutBackend> {
   const dir = path.resolve(cwd, env.SM_ROLLOUT_SIM_DIR ?? '.sm-rollout/sim');
-  const stateFile = path.join(dir, 'cloud.json');
-  await fs.mkdir(dir, { recursive: true });
-  const saved = await fs.readFile(stateFile, 'utf8').catch(() => undefined);
-  const cloud = saved ? restoreSimulatedCloud(saved, stateFile) : undefined;
-  const environment = createSimulatedEnvironment({
-    ...(cloud ? { cloud } : {}),
-    store: new FileRolloutStore(path.join(dir, 'store')),
-    deterministicIds: false,
+  const world = await openSimulatedWorld(dir, {
+    command,
+    onWait: (message) => void process.stderr.write(`sm-rollout: ${message}\n`),
   });
-  if (!cloud) seedWorld(environment.sim);
+  const { environment } = world;
+  const release = holdState();
   return new LocalBackend({
     mode: 'simulate',
     driver: environment.driver,
     check: (event) => environment.controller.check(event),
     store: environment.store,
     alarms: environment.sim.cloudwatch,
-    realNow: systemClock.now,
-    onClose: async () => {
-      // Whatever the last command set off and is due is delivered before the cloud is saved.
-      await environment.bridge.flush();
-      environment.bridge.close();
-      const tmp = `${stateFile}.${process.pid}.tmp`;
-      await fs.writeFile(tmp, JSON.stringify(environment.sim.exportState()));
-      await fs.rename(tmp, stateFile);
-    },
+    // --timeout counts simulated time: simulated minutes pass in milliseconds here.
+    timeoutNow: () => environment.sim.clock.now(),
+    afterStep: world.checkpoint,
+    onClose: () => world.close().finally(release),
   });
-}
-
-function restoreSimulatedCloud(text: string, file: string): SimCloud {
-  try {
-    return createSimCloud({ state: JSON.parse(text) });
-  } catch (error) {
-    throw new UsageError(
-      `the simulated cloud saved in ${file} cannot be restored (${(error as Error).message}); ` +
-        `delete ${path.dirname(file)} to start a fresh simulated account`,
-    );
-  }
 }
 
 function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
@@ -164,8 +101,10 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
     tools,
   );
   const handler = controllerHandler(controller, tools);
+  const release = holdState();
   return new LocalBackend({
     mode: 'local',
+    onClose: async () => release(),
     check: (event) => controller.check(event),
     driver: realTimeDriver(handler, {
       clock: systemClock,
@@ -173,7 +112,7 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
     }),
     store,
     alarms,
-    realNow: systemClock.now,
+    timeoutNow: systemClock.now,
   });
 }
 
@@ -183,8 +122,9 @@ export async function openBackend(
   cwd: string = process.cwd(),
 ): Promise<RolloutBackend> {
   if (flags.simulate && flags.local) throw new UsageError('choose one of --simulate and --local');
-  if (flags.simulate) return openSimulated(env, cwd);
-  if (flags.store && !flags.local) throw new UsageError('--store applies to --local mode only');
-  if (flags.local) return openLocal(flags, cwd);
+  const mode = await resolveMode(flags, env, cwd);
+  if (mode === 'simulate') return openSimulated(env, cwd, process.argv.slice(2).join(' '));
+  if (flags.store && mode !== 'local') throw new UsageError('--store applies to --local mode only');
+  if (mode === 'local') return openLocal(flags, cwd);
   return openControllerBackend(flags, env, cwd);
 }

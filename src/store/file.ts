@@ -3,8 +3,24 @@
 // save is a true compare-and-set even across CLI processes; the endpoint lock is such a file too,
 // so two processes cannot both start a rollout on one endpoint. Every record and timeline line read
 // back is validated (restoreRolloutRecord): a damaged file is STORE_CORRUPT naming it.
+//
+// The lock is per rollout, not per store, because two commands at once are how local mode is used (a
+// `watch` in one terminal, a `promote` in another). A process may die between any two writes (SIGKILL,
+// a crash; SIGINT and SIGTERM wait for the step in flight, see src/cli/process-safety.ts), so every
+// multi-file change is ordered, as src/store/dynamodb.ts orders its items, so that the next call
+// repairs or ignores what was left:
+// - save: timeline lines appended first, then the record renamed into place. A crash between them
+//   leaves lines past the record's timelineLength; the retry from the same version appends the same seqs
+//   again, and a read keeps the later line of each seq (as DynamoDB's next save overwrites the item).
+// - create: endpoint lock → timeline → record. A lock with no record (a crash mid-create) is taken over
+//   once older than ORPHAN_LOCK_MS; a lock whose rollout has ended (a crash between the final save and
+//   the lock's removal) is taken over at once.
+// - final save (`active: false`): record first, then the lock removed if it is still this rollout's.
+// - a write lock left by a dead process is taken over after STALE_WRITE_LOCK_MS, or at once when its
+//   process (on this host) is gone.
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SmRolloutError } from '../errors';
@@ -34,6 +50,19 @@ const STALE_WRITE_LOCK_MS = 30_000;
 /** How long a save waits for another process's write lock before giving up (VERSION_CONFLICT, retryable). */
 const WRITE_LOCK_WAIT_MS = 10_000;
 const WRITE_LOCK_POLL_MS = 5;
+/** An endpoint lock with no record this old was left by a create that crashed (as in the DynamoDB store). */
+const ORPHAN_LOCK_MS = 60_000;
+
+/** False only when `pid` ran on this host and is gone (a lock it left can be taken over at once). */
+function holderAlive(pid: unknown, host: unknown): boolean {
+  if (typeof pid !== 'number' || (host !== undefined && host !== hostname())) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export class FileRolloutStore implements RolloutStore {
   /**
@@ -73,12 +102,19 @@ export class FileRolloutStore implements RolloutStore {
     // stands still must not make a save wait for ever.
     for (let waited = 0; ; waited += WRITE_LOCK_POLL_MS) {
       try {
-        await fs.writeFile(lock, JSON.stringify({ pid: process.pid, at: this.clock.now() }), { flag: 'wx' });
+        await fs.writeFile(
+          lock,
+          JSON.stringify({ pid: process.pid, host: hostname(), at: this.clock.now() }),
+          { flag: 'wx' },
+        );
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const takenAt = await this.writeLockTakenAt(lock);
-        if (takenAt !== undefined && this.clock.now() - takenAt > STALE_WRITE_LOCK_MS) {
+        if (
+          takenAt !== undefined &&
+          (this.clock.now() - takenAt > STALE_WRITE_LOCK_MS || !(await this.writeLockHolderAlive(lock)))
+        ) {
           await fs.rm(lock, { force: true });
         } else if (waited > WRITE_LOCK_WAIT_MS) {
           throw new SmRolloutError(
@@ -111,6 +147,15 @@ export class FileRolloutStore implements RolloutStore {
     return /^\d+$/.test(text.trim()) ? (await fs.stat(lock).catch(() => undefined))?.mtimeMs : undefined;
   }
 
+  private async writeLockHolderAlive(lock: string): Promise<boolean> {
+    try {
+      const { pid, host } = JSON.parse(await fs.readFile(lock, 'utf8')) as { pid?: unknown; host?: unknown };
+      return holderAlive(pid, host);
+    } catch {
+      return true;
+    }
+  }
+
   private async writeAtomic(file: string, content: string) {
     const tmp = `${file}.${randomUUID()}.tmp`;
     await fs.writeFile(tmp, content);
@@ -124,15 +169,32 @@ export class FileRolloutStore implements RolloutStore {
 
   async create(record: RolloutRecord, timeline: readonly TimelineEntry[]): Promise<void> {
     await this.ensureDirs();
-    try {
-      await fs.writeFile(this.lockPath(record.endpointName), record.id, { flag: 'wx' });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = (await fs.readFile(this.lockPath(record.endpointName), 'utf8')).trim();
-      throw activeRolloutError(record.endpointName, holder);
+    const lock = this.lockPath(record.endpointName);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await fs.writeFile(lock, record.id, { flag: 'wx' });
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const holder = (await fs.readFile(lock, 'utf8').catch(() => '')).trim();
+        if (attempt === 0 && (await this.lockLeftBehind(lock, holder))) {
+          await fs.rm(lock, { force: true });
+          continue;
+        }
+        throw activeRolloutError(record.endpointName, holder);
+      }
     }
-    await this.writeAtomic(this.recordPath(record.id), JSON.stringify(record, null, 2));
     await this.appendTimeline(record.id, timeline);
+    await this.writeAtomic(this.recordPath(record.id), JSON.stringify(record, null, 2));
+  }
+
+  /** An endpoint lock a crashed process left: its rollout ended, or it never got a record and is old. */
+  private async lockLeftBehind(lock: string, holder: string): Promise<boolean> {
+    if (!holder) return false;
+    const record = await this.get(holder);
+    if (record) return !record.active;
+    const since = (await fs.stat(lock).catch(() => undefined))?.mtimeMs;
+    return since !== undefined && systemClock.now() - since > ORPHAN_LOCK_MS;
   }
 
   async get(id: string): Promise<RolloutRecord | undefined> {
@@ -175,11 +237,17 @@ export class FileRolloutStore implements RolloutStore {
       throw error;
     });
     const file = this.timelinePath(id);
-    return text.split('\n').flatMap((line, i) => {
+    const entries = text.split('\n').flatMap((line, i) => {
       if (!line.trim()) return [];
       const where = `file ${file}, line ${i + 1}`;
       return [restoreTimelineEntry(parseStoredJson(line, `a timeline entry of rollout ${id}`, where), where)];
     });
+    // A save that died between its timeline and its record left lines the retry from the same version
+    // appends again, with the same seqs, after them: the later line of a seq is the timeline's (as the
+    // DynamoDB store's next save overwrites TIMELINE#<seq>).
+    const bySeq = new Map<number, TimelineEntry>();
+    for (const entry of entries) bySeq.set(entry.seq, entry);
+    return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   }
 
   async list(filter?: ListFilter): Promise<RolloutRecord[]> {

@@ -8,7 +8,7 @@ export type {
   RolloutStore,
   TimelineEntry,
 } from '../engine/ports';
-export { MemoryRolloutStore } from './memory';
+export { MemoryRolloutStore, type MemoryStoreState } from './memory';
 export { FileRolloutStore } from './file';
 export {
   DynamoRolloutStore,

@@ -1,6 +1,9 @@
 // The in-memory rollout store: for tests, the demo and the simulated cloud.
 // It holds what it was given (structured clones, so callers cannot change it behind its back), so it does
-// not re-validate what it returns.
+// not re-validate what it returns. Its whole content can be exported as plain data and restored (the
+// `--simulate` account saves it in one file with the simulated cloud); a restore validates every
+// record and timeline entry, as the file store does when it reads.
+import { SmRolloutError } from '../errors';
 import type {
   ListFilter,
   PendingApproval,
@@ -8,6 +11,7 @@ import type {
   RolloutStore,
   TimelineEntry,
 } from '../engine/ports';
+import { restoreRolloutRecord, restoreTimelineEntry } from '../engine/record';
 import {
   activeRolloutError,
   isDue,
@@ -17,7 +21,55 @@ import {
   versionConflictError,
 } from './rules';
 
+/** Everything a MemoryRolloutStore holds, as JSON-safe data. */
+export interface MemoryStoreState {
+  records: RolloutRecord[];
+  timelines: Record<string, TimelineEntry[]>;
+  /** Endpoint name → the id of its active rollout. */
+  locks: Record<string, string>;
+  /** Claimed event key → when the claim expires. */
+  claimed: Record<string, number>;
+  pending: PendingApproval[];
+}
+
 export class MemoryRolloutStore implements RolloutStore {
+  /** A store holding `state` (from exportState()); STORE_CORRUPT naming `where` when it is damaged. */
+  static restore(state: MemoryStoreState, where: string): MemoryRolloutStore {
+    const store = new MemoryRolloutStore();
+    const problem = (what: string) =>
+      new SmRolloutError('STORE_CORRUPT', `the rollout store in ${where} is damaged: bad ${what}`);
+    if (typeof state !== 'object' || state === null || !Array.isArray(state.records))
+      throw problem('records');
+    for (const value of state.records) {
+      const record = restoreRolloutRecord(value, where);
+      store.records.set(record.id, record);
+      const timeline = state.timelines?.[record.id];
+      if (!Array.isArray(timeline)) throw problem(`timeline of rollout ${record.id}`);
+      store.timelines.set(
+        record.id,
+        timeline.map((entry) => restoreTimelineEntry(entry, where)),
+      );
+    }
+    for (const [endpoint, id] of Object.entries(state.locks ?? {})) {
+      if (!store.records.has(id)) throw problem(`endpoint lock of ${endpoint}`);
+      store.locks.set(endpoint, id);
+    }
+    for (const [key, expiresAt] of Object.entries(state.claimed ?? {})) store.claimed.set(key, expiresAt);
+    for (const approval of state.pending ?? []) store.pending.set(approval.endpointName, approval);
+    return store;
+  }
+
+  /** Everything held, for restore(). */
+  exportState(): MemoryStoreState {
+    return structuredClone({
+      records: [...this.records.values()],
+      timelines: Object.fromEntries(this.timelines),
+      locks: Object.fromEntries(this.locks),
+      claimed: Object.fromEntries(this.claimed),
+      pending: [...this.pending.values()],
+    });
+  }
+
   private readonly claimed = new Map<string, number>();
   private readonly pending = new Map<string, PendingApproval>();
   private readonly records = new Map<string, RolloutRecord>();

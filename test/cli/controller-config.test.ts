@@ -314,7 +314,7 @@ describe('resolveControllerConfig: what to do when it is missing or wrong', () =
     expect(error.message.startsWith(`config file ${file}: `)).toBe(true);
     expect(error.message).toMatch(/commandbus/);
     expect(error.message).toMatch(
-      /expected \{ "stack": "\.\.\.", "table": "\.\.\.", "commandBus": "\.\.\.", "region": "\.\.\." \}/,
+      /expected \{ "mode": "simulate" \| "local" \| "controller", "stack": "\.\.\.", "table": "\.\.\.", "commandBus": "\.\.\.", "region": "\.\.\." \}/,
     );
     await writeConfig({ table: 5, commandBus: 'b' });
     const typed = await failure(resolve());

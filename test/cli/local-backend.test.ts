@@ -24,7 +24,7 @@ function open(store?: RolloutStore) {
     check: (event) => env.controller.check(event),
     store: env.store,
     alarms: env.sim.cloudwatch,
-    realNow: Date.now,
+    timeoutNow: Date.now,
   });
   const candidate = env.approveNewVersion(HEALTHY_MODEL);
   const request = {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/io';
+import { WORLD_FILE_NAME } from '../../src/cli/simulated-world';
 import { createSimCloud, type SimFault } from '../../src/sim';
 
 export const ENDPOINT = 'churn-prod';
@@ -119,8 +120,9 @@ export class SimAccount {
     this.dir = '';
   }
 
+  /** The saved simulated account: the cloud and the rollout store in one file. */
   get cloudFile(): string {
-    return path.join(this.dir, 'cloud.json');
+    return path.join(this.dir, WORLD_FILE_NAME);
   }
 
   /**
@@ -134,9 +136,10 @@ export class SimAccount {
       const listed = await sim('list');
       if (listed.code !== 0) throw new Error(`list --simulate failed: ${listed.stderr}`);
     }
-    const cloud = createSimCloud({ state: JSON.parse(await fs.readFile(this.cloudFile, 'utf8')) });
+    const world = JSON.parse(await fs.readFile(this.cloudFile, 'utf8')) as { cloud: never };
+    const cloud = createSimCloud({ state: world.cloud });
     cloud.injectFault(fault);
-    await fs.writeFile(this.cloudFile, JSON.stringify(cloud.exportState()));
+    await fs.writeFile(this.cloudFile, JSON.stringify({ ...world, cloud: cloud.exportState() }));
   }
 }
 

@@ -2,10 +2,11 @@
 // handler returns { ok: false } naming the field; no AWS mutation), malformed policies (parsePolicies
 // throws naming the policy and the field) and bad CLI flags (main(argv, io) exits 1 naming the flag;
 // the simulated account and the rollout store are untouched).
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main';
+import { WORLD_FILE_NAME } from '../../src/cli/simulated-world';
 import { InvalidPolicyFileError, parsePolicies } from '../../src/policy';
 import { createSimCloud } from '../../src/sim';
 import { ENDPOINT, FaultHarness, GROUP, MUTATING, ROLE } from './faults-harness';
@@ -572,24 +573,18 @@ describe('bad CLI flags: exit 1 naming the flag; the simulated account and the s
 
   /** What a mutation would change: the simulated account's resources, and every file of the store. */
   function account(): string {
-    const state = JSON.parse(readFileSync(path.join(dir, 'cloud.json'), 'utf8')) as never;
-    const sim = createSimCloud({ state });
-    const files: string[] = [];
-    const walk = (d: string) => {
-      for (const name of readdirSync(d)) {
-        const full = path.join(d, name);
-        if (statSync(full).isDirectory()) walk(full);
-        else if (name !== 'cloud.json')
-          files.push(`${path.relative(dir, full)}:${readFileSync(full, 'utf8')}`);
-      }
+    const world = JSON.parse(readFileSync(path.join(dir, WORLD_FILE_NAME), 'utf8')) as {
+      cloud: never;
+      store: unknown;
     };
-    walk(dir);
+    const sim = createSimCloud({ state: world.cloud });
     return JSON.stringify({
       models: sim.modelNames(),
       configs: sim.endpointConfigNames(),
       alarms: sim.alarmNames(),
       endpoint: sim.endpoint(ENDPOINT),
-      files: files.sort(),
+      store: world.store,
+      files: readdirSync(dir).sort(),
     });
   }
 

@@ -1,4 +1,5 @@
 // The file store beyond the shared contract: what it does with files damaged or left behind outside it.
+import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -97,5 +98,60 @@ describe('FileRolloutStore', () => {
     now += 30_001; // the holder died: while the save waits, its lock goes stale
     await saving;
     expect((await store.get('r-a'))?.version).toBe(3);
+  });
+
+  describe('a process that died between two writes leaves a store the next call repairs', () => {
+    const timelineFile = () => path.join(dir, 'timelines', 'r-a.jsonl');
+    const note = (seq: number, message: string) => ({
+      rolloutId: 'r-a',
+      seq,
+      at: 1000 + seq,
+      kind: 'note' as const,
+      message,
+    });
+    /** The pid of a process that has exited. */
+    const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
+
+    it('a save that died after its timeline lines, before its record: the retry is the timeline, each entry once', async () => {
+      await store.create(storedRecord('r-a', { timelineLength: 1 }), [note(0, 'started')]);
+      await fs.appendFile(timelineFile(), JSON.stringify(note(1, 'from the save that died')) + '\n');
+      expect((await store.get('r-a'))?.version).toBe(1); // the record never moved on
+      await store.save(storedRecord('r-a', { version: 2, timelineLength: 2 }), 1, [
+        note(1, 'from the retry'),
+      ]);
+      expect((await store.timeline('r-a')).map((e) => e.message)).toEqual(['started', 'from the retry']);
+    });
+
+    it('a create that died after taking the endpoint lock: the lock is taken over once it is old', async () => {
+      const lock = path.join(dir, 'locks', 'churn-prod.lock');
+      await fs.mkdir(path.dirname(lock), { recursive: true });
+      await fs.writeFile(lock, 'r-dead');
+      const fresh = await rejection(store.create(storedRecord('r-a'), []));
+      expect(fresh.code).toBe('ROLLOUT_ACTIVE'); // a create may still be under way
+      const old = new Date(Date.now() - 10 * 60_000);
+      await fs.utimes(lock, old, old);
+      await store.create(storedRecord('r-a'), [note(0, 'started')]);
+      expect((await store.activeForEndpoint('churn-prod'))?.id).toBe('r-a');
+    });
+
+    it('a final save that died before removing the endpoint lock: the next create takes it over at once', async () => {
+      await store.create(storedRecord('r-a'), []);
+      await fs.writeFile(
+        recordFile('r-a'),
+        JSON.stringify(storedRecord('r-a', { status: 'succeeded', active: false })),
+      );
+      await store.create(storedRecord('r-b'), []);
+      expect((await store.activeForEndpoint('churn-prod'))?.id).toBe('r-b');
+    });
+
+    it('a write lock whose process is gone is taken over at once, not after the stale age', async () => {
+      await store.create(storedRecord('r-a'), []);
+      const lock = path.join(dir, 'rollouts', 'r-a.writing');
+      await fs.writeFile(lock, JSON.stringify({ pid: deadPid(), host: os.hostname(), at: Date.now() }));
+      const started = Date.now();
+      await store.save(storedRecord('r-a', { version: 2 }), 1, []);
+      expect((await store.get('r-a'))?.version).toBe(2);
+      expect(Date.now() - started).toBeLessThan(5_000); // a live holder is waited for up to 10 s
+    });
   });
 });

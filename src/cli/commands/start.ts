@@ -8,6 +8,7 @@ import { loadPolicies, policyStartRequest } from '../../policy';
 import type { RolloutRecord, TimelineEntry } from '../../store';
 import type { FollowResult, RolloutBackend, StartRequest } from '../backend';
 import { EXIT, UsageError, type CliIo } from '../io';
+import { stopRequested, stopSignal } from '../process-safety';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson, type BackendFlags } from '../mode';
 import { rolloutJson, timelineLine } from '../render';
 import { parseCandidateAlarmFlags } from '../candidate-alarm-flag';
@@ -244,7 +245,8 @@ export async function followAndReport(
       until,
       timeoutMs: timeoutMs(flags.timeout),
       onUpdate: print,
-      signal: controller.signal,
+      // SIGINT or SIGTERM in any mode: stop after the step in flight (process-safety.ts).
+      signal: AbortSignal.any([controller.signal, stopRequested]),
     });
     if (interrupted && (await askAbortOrDetach(io, result.record, flags.store)) === 'abort') {
       await backend.command(record.id, { type: 'ABORT', by: `${userInfo().username} (Ctrl-C)` });
@@ -263,7 +265,15 @@ export async function followAndReport(
     const hint = attentionHint(final.record, modeFlag(flags));
     if (hint) io.out(hint);
     if (result.stoppedBecause === 'detached') {
-      io.out(`detached; continue with \`sm-rollout start --resume ${record.id}${modeFlag(flags)}\``);
+      io.out(
+        backend.mode === 'local'
+          ? `detached; continue with \`sm-rollout start --resume ${record.id}${modeFlag(flags)}\``
+          : `stopped following (${stopSignal() ?? 'detached'}); ` +
+              (backend.mode === 'simulate'
+                ? 'simulated time stands still until a command drives it again'
+                : 'the controller carries on') +
+              `: follow it with \`sm-rollout watch ${record.id}${modeFlag(flags)}\``,
+      );
     }
     if (result.stoppedBecause === 'timeout')
       io.out(`stopped waiting after ${flags.timeout}; the rollout goes on`);

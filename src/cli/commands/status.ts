@@ -28,7 +28,8 @@ export async function printStatus(
   record: RolloutRecord,
   io: CliIo,
   json: boolean,
-  now = systemClock.now(),
+  // Simulated time stands still between commands: "now" there is when the rollout was last saved.
+  now = backend.mode === 'simulate' ? record.updatedAt : systemClock.now(),
 ): Promise<void> {
   const { timeline } = await backend.get(record.id);
   const alarms = await backend.alarmStates(watchedAlarmNames(record));
