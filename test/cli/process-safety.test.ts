@@ -17,6 +17,7 @@ import {
   pkg,
   simJson,
   type RolloutDoc,
+  GUARD,
 } from './verbs-helpers';
 
 const SEARCH = 'search-prod';
@@ -49,7 +50,10 @@ describe('a --simulate process that ends early leaves a consistent simulated acc
   afterEach(() => account.restore());
 
   const start = (...argv: string[]) =>
-    new CliProcess(['start', '--simulate', '--endpoint', ENDPOINT, '--requested-by', WHO, ...argv], env);
+    new CliProcess(
+      ['start', '--simulate', '--endpoint', ENDPOINT, '--requested-by', WHO, ...GUARD, ...argv],
+      env,
+    );
 
   it('stdout closed by its reader (`| head -1`): no EPIPE, the rollout still reaches its gate and is saved', async () => {
     const cli = start('--model-package', pkg(2), '--strategy', '10%,30m,pause');
@@ -129,7 +133,17 @@ describe('two --simulate commands at once', () => {
 
   it('run one after the other on the folder lock: both rollouts are in the saved account, neither lost', async () => {
     const churn = new CliProcess(
-      ['start', '--simulate', '--endpoint', ENDPOINT, '--model-package', pkg(2), '--strategy', GATE_PLAN],
+      [
+        'start',
+        '--simulate',
+        '--endpoint',
+        ENDPOINT,
+        '--model-package',
+        pkg(2),
+        '--strategy',
+        GATE_PLAN,
+        ...GUARD,
+      ],
       env,
     );
     const search = new CliProcess(
@@ -173,7 +187,17 @@ describe('two --simulate commands at once', () => {
       }),
     );
     const cli = new CliProcess(
-      ['start', '--simulate', '--endpoint', ENDPOINT, '--model-package', pkg(2), '--strategy', GATE_PLAN],
+      [
+        'start',
+        '--simulate',
+        '--endpoint',
+        ENDPOINT,
+        '--model-package',
+        pkg(2),
+        '--strategy',
+        GATE_PLAN,
+        ...GUARD,
+      ],
       env,
     );
     await cli.waitFor(

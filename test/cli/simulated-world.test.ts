@@ -9,7 +9,17 @@ import { resolveMode } from '../../src/cli/controller-config';
 import { SIMULATED_WORLD } from '../../src/cli/simulated-world';
 import { LOCK_FILE_NAME, lockStateFolder } from '../../src/cli/state-lock';
 import { SmRolloutError } from '../../src/errors';
-import { ENDPOINT, SimAccount, WHO, lastJson, pkg, run, simJson, type RolloutDoc } from './verbs-helpers';
+import {
+  ENDPOINT,
+  GUARD,
+  SimAccount,
+  WHO,
+  lastJson,
+  pkg,
+  run,
+  simJson,
+  type RolloutDoc,
+} from './verbs-helpers';
 
 const arn = (group: string, version: number) =>
   `arn:aws:sagemaker:us-east-1:123456789012:model-package/${group}/${version}`;
@@ -78,6 +88,7 @@ describe('the simulated world', () => {
       '10%,3h',
       '--timeout',
       '10m',
+      ...GUARD,
       '--requested-by',
       WHO,
     );

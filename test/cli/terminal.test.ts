@@ -4,7 +4,7 @@
 // the simulated account saved.
 import { spawn, spawnSync } from 'node:child_process';
 import { CLI_NODE_ARGS } from './process-helpers';
-import { ENDPOINT, SimAccount, WHO, lastJson, pkg, simJson, type RolloutDoc } from './verbs-helpers';
+import { ENDPOINT, GUARD, SimAccount, WHO, lastJson, pkg, simJson, type RolloutDoc } from './verbs-helpers';
 
 const hasScript = spawnSync('sh', ['-c', 'command -v script']).status === 0;
 if (!hasScript) {
@@ -80,6 +80,7 @@ function inTerminal(argv: string[], env: Record<string, string>): Terminal {
       '10%,3h',
       '--timeout',
       '10m',
+      ...GUARD,
       '--requested-by',
       WHO,
     );
