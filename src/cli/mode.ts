@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CloudWatchAlarmControl, createAwsClients, SageMakerEndpointControl } from '../aws';
 import { systemClock } from '../engine';
+import { SmRolloutError } from '../errors';
 import { controllerHandler, createController } from '../handlers/controller';
 import { storeFromSetting } from '../handlers/environment';
 import { createSimCloud, type SimCloud } from '../sim';
@@ -133,9 +134,12 @@ function restoreSimulatedCloud(text: string, file: string): SimCloud {
   try {
     return createSimCloud({ state: JSON.parse(text) });
   } catch (error) {
-    throw new UsageError(
+    // The tool's own saved state is unreadable: exit 5, not a usage error.
+    throw new SmRolloutError(
+      'STORE_CORRUPT',
       `the simulated cloud saved in ${file} cannot be restored (${(error as Error).message}); ` +
         `delete ${path.dirname(file)} to start a fresh simulated account`,
+      { field: file },
     );
   }
 }
@@ -143,7 +147,7 @@ function restoreSimulatedCloud(text: string, file: string): SimCloud {
 function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
   const clients = createAwsClients(flags.region ? { region: flags.region } : {});
   const setting = flags.store ?? `file:${path.resolve(cwd, '.sm-rollout/local')}`;
-  const store = storeFromSetting(setting, () => clients.dynamodb);
+  const store = storeFromSetting(setting, () => clients.dynamodb, '--store');
   const endpoints = new SageMakerEndpointControl(clients.sagemaker);
   const alarms = new CloudWatchAlarmControl(clients.cloudwatch);
   // The controller runs in this process: what it would log as a warning or an error in the Lambda

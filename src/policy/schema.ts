@@ -5,7 +5,13 @@
 // and fix.
 // A namespace import (not `{ z }`) lets the bundler drop the parts of zod we never use (all its locales).
 import * as z from 'zod';
-import { candidateAlarmTemplateSchema, DEFAULT_MAX_DURATION, ROLE_ARN, SAGEMAKER_NAME } from '../engine';
+import {
+  boundWords,
+  candidateAlarmTemplateSchema,
+  DEFAULT_MAX_DURATION,
+  ROLE_ARN,
+  SAGEMAKER_NAME,
+} from '../engine';
 import { isSmRolloutError } from '../errors';
 import { compilePlan, summarizePlan, toDurationMs, formatDuration, type Plan } from '../plan';
 import { suggestKey } from './suggest';
@@ -311,6 +317,10 @@ function issueText(issue: z.core.$ZodIssue, path: (string | number)[], value: un
     return `${quote(value)} is not valid here; ${help}`;
   }
   if (issue.code === 'invalid_format') return `${quote(value)} is not valid; ${issue.message}`;
+  const bound = boundWords(issue, value);
+  // An element of a list (alarms[0]) is not the list its help describes.
+  const element = typeof path.at(-1) === 'number';
+  if (bound) return help && !element && issue.code === 'too_small' ? `${bound}; ${help}` : bound;
   return issue.message;
 }
 

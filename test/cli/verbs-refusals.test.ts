@@ -92,10 +92,17 @@ describe('refused starts and bad usage: exit 1, a message, nothing started', () 
     await noRollouts();
   });
 
-  it('a refusal with --output json prints no document, only the error', async () => {
+  it('a refusal with --output json prints one error document on stdout, and the message on stderr', async () => {
     const result = await simJson('start', '--endpoint', ENDPOINT, '--model-package', pkg(4));
     expect(result.code).toBe(1);
-    expect(result.out).toEqual([]);
+    expect(result.out).toHaveLength(1);
+    expect(JSON.parse(result.out[0]!)).toEqual({
+      error: {
+        code: 'MODEL_PACKAGE_NOT_APPROVED',
+        message: `model package ${pkg(4)} is PendingManualApproval; approve it in the SageMaker Model Registry first`,
+        field: '--model-package',
+      },
+    });
     expect(result.stderr).toContain('PendingManualApproval');
   });
 
@@ -127,7 +134,7 @@ describe('refused starts and bad usage: exit 1, a message, nothing started', () 
       const result = await sim(verb);
       expect(result.code).toBe(1);
       expect(result.err[0]).toBe(
-        `error: ${verb}: which rollout? give its id (see \`sm-rollout list\`) or --endpoint <name>`,
+        `error: ${verb}: which rollout? give its id (see \`sm-rollout list --simulate\`) or --endpoint <name>`,
       );
     },
   );
@@ -146,10 +153,12 @@ describe('refused starts and bad usage: exit 1, a message, nothing started', () 
     async (verb) => {
       const result = await simJson(verb, 'r-nope');
       expect(result.code).toBe(1);
-      expect(result.out).toEqual([]);
-      expect(result.stderr).toBe(
-        'error: rollout r-nope not found; `sm-rollout list` shows the known ones [ROLLOUT_NOT_FOUND]',
-      );
+      // The hint carries --simulate, so pasting it lists this simulated account's rollouts.
+      const message = 'rollout r-nope not found; `sm-rollout list --simulate` shows the known ones';
+      expect(result.stderr).toBe(`error: ${message} [ROLLOUT_NOT_FOUND]`);
+      expect(JSON.parse(result.out.join('\n'))).toEqual({
+        error: { code: 'ROLLOUT_NOT_FOUND', message, field: '<rollout-id>' },
+      });
     },
   );
 
@@ -204,10 +213,11 @@ describe('a corrupt saved simulated account', () => {
   beforeEach(() => account.open());
   afterEach(() => account.restore());
 
-  it('exit 1 and says how to start over', async () => {
+  it('exit 5 (sm-rollout itself failed, not bad usage) and says how to start over', async () => {
     await fs.writeFile(account.cloudFile, '{"not": "a cloud"}');
     const result = await sim('list');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(5);
+    expect(result.err[0]).toMatch(/^error: .* \[STORE_CORRUPT\]$/s);
     expect(result.stderr).toContain(`the simulated cloud saved in ${account.cloudFile} cannot be restored`);
     expect(result.stderr).toContain(`delete ${account.dir} to start a fresh simulated account`);
   });

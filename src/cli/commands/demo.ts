@@ -1,6 +1,5 @@
 // `sm-rollout demo`: a whole rollout on the simulated cloud, faster than real time, printed as it
 // happens — the quickest way to see what sm-rollout does, with no AWS account.
-import { parseArgs } from 'node:util';
 import { isTerminal } from '../../../statemachines/describe';
 import { policyLookup } from '../../handlers/environment';
 import { compilePlan, DEFAULT_STRATEGY, formatDuration } from '../../plan';
@@ -16,6 +15,7 @@ import {
   createSimulatedEnvironment,
 } from '../simulated-environment';
 import { EXIT, UsageError, exitCodeForStatus, paint, type CliIo } from '../io';
+import { parseFlags } from '../flags';
 import { namingFlags } from './shared';
 
 export const DEMO_USAGE = `Usage: sm-rollout demo [--scenario healthy|bad-model|manual-gate] [--strategy <plan>]
@@ -208,18 +208,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 }
 
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      scenario: { type: 'string', default: 'healthy' },
-      strategy: { type: 'string' },
-      'final-bake': { type: 'string' },
-      speed: { type: 'string', default: '100' },
-      seed: { type: 'string', default: '7' },
-      output: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values, positionals } = parseFlags(argv, {
+    scenario: { type: 'string', default: 'healthy' },
+    strategy: { type: 'string' },
+    'final-bake': { type: 'string' },
+    speed: { type: 'string', default: '100' },
+    seed: { type: 'string', default: '7' },
+    output: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.out(DEMO_USAGE);

@@ -1,7 +1,7 @@
 // `sm-rollout history`: a rollout's whole timeline, with alarm reasons and the metric values
 // that tripped them.
-import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type CliIo } from '../io';
+import { parseFlags } from '../flags';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson } from '../mode';
 import { rolloutJson, timelineLine } from '../render';
 import { findRollout, withBackend } from './shared';
@@ -20,11 +20,7 @@ Examples:
 `;
 
 export async function historyCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { ...BACKEND_OPTIONS, endpoint: { type: 'string' } },
-  });
+  const { values, positionals } = parseFlags(argv, { ...BACKEND_OPTIONS, endpoint: { type: 'string' } });
   if (values.help) {
     io.out(HISTORY_USAGE);
     return EXIT.succeeded;

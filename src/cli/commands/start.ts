@@ -2,12 +2,12 @@
 // following a detached local rollout.
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
 import type { StartRolloutRequest } from '../../engine';
 import { loadPolicies, policyStartRequest } from '../../policy';
 import type { RolloutRecord, TimelineEntry } from '../../store';
 import type { FollowResult, RolloutBackend, StartRequest } from '../backend';
 import { EXIT, UsageError, type CliIo } from '../io';
+import { parseFlags } from '../flags';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson, type BackendFlags } from '../mode';
 import { rolloutJson, timelineLine } from '../render';
 import { DEMO_ROLE } from '../simulated-environment';
@@ -208,26 +208,22 @@ export async function followAndReport(
 }
 
 export async function startCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...BACKEND_OPTIONS,
-      endpoint: { type: 'string' },
-      'model-package': { type: 'string' },
-      policy: { type: 'string' },
-      strategy: { type: 'string' },
-      'final-bake': { type: 'string' },
-      alarm: { type: 'string', multiple: true },
-      'execution-role': { type: 'string' },
-      'instance-type': { type: 'string' },
-      'instance-count': { type: 'string' },
-      'max-duration': { type: 'string' },
-      'requested-by': { type: 'string' },
-      wait: { type: 'boolean' },
-      timeout: { type: 'string' },
-      resume: { type: 'string' },
-    },
+  const { values, positionals } = parseFlags(argv, {
+    ...BACKEND_OPTIONS,
+    endpoint: { type: 'string' },
+    'model-package': { type: 'string' },
+    policy: { type: 'string' },
+    strategy: { type: 'string' },
+    'final-bake': { type: 'string' },
+    alarm: { type: 'string', multiple: true },
+    'execution-role': { type: 'string' },
+    'instance-type': { type: 'string' },
+    'instance-count': { type: 'string' },
+    'max-duration': { type: 'string' },
+    'requested-by': { type: 'string' },
+    wait: { type: 'boolean' },
+    timeout: { type: 'string' },
+    resume: { type: 'string' },
   });
   if (values.help) {
     io.out(START_USAGE);

@@ -1,9 +1,9 @@
 // `sm-rollout status`: a compact view of one rollout a person reads in two seconds.
-import { parseArgs } from 'node:util';
 import { systemClock } from '../../engine';
 import type { RolloutRecord, TimelineEntry } from '../../store';
 import type { RolloutBackend } from '../backend';
 import { EXIT, UsageError, type CliIo } from '../io';
+import { parseFlags } from '../flags';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson } from '../mode';
 import { renderStatus, rolloutJson, watchedAlarmNames } from '../render';
 import { findRollout, withBackend } from './shared';
@@ -44,11 +44,7 @@ function recentOf(timeline: TimelineEntry[]): TimelineEntry[] {
 }
 
 export async function statusCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { ...BACKEND_OPTIONS, endpoint: { type: 'string' } },
-  });
+  const { values, positionals } = parseFlags(argv, { ...BACKEND_OPTIONS, endpoint: { type: 'string' } });
   if (values.help) {
     io.out(STATUS_USAGE);
     return EXIT.succeeded;

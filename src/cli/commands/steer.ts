@@ -2,10 +2,10 @@
 // reason when it does not apply), then report — and in simulate mode, or with --wait, keep
 // following the rollout.
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import type { CommandRequest } from '../../engine';
 import { MAX_REASON_LENGTH } from '../../engine';
 import { EXIT, UsageError, type CliIo } from '../io';
+import { parseFlags } from '../flags';
 import { BACKEND_OPTIONS, wantsJson } from '../mode';
 import { rolloutJson, timelineLine } from '../render';
 import { followAndReport } from './start';
@@ -19,18 +19,14 @@ export async function steerCommand(
   argv: string[],
   io: CliIo,
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...BACKEND_OPTIONS,
-      endpoint: { type: 'string' },
-      'requested-by': { type: 'string' },
-      wait: { type: 'boolean' },
-      timeout: { type: 'string' },
-      ...(verb === 'promote' ? { full: { type: 'boolean' } } : {}),
-      ...(verb === 'abort' ? { reason: { type: 'string' } } : {}),
-    },
+  const { values, positionals } = parseFlags(argv, {
+    ...BACKEND_OPTIONS,
+    endpoint: { type: 'string' },
+    'requested-by': { type: 'string' },
+    wait: { type: 'boolean' },
+    timeout: { type: 'string' },
+    ...(verb === 'promote' ? { full: { type: 'boolean' } } : {}),
+    ...(verb === 'abort' ? { reason: { type: 'string' } } : {}),
   });
   if (values.help) {
     io.out(usage);

@@ -1,8 +1,8 @@
 // `sm-rollout watch`: follows a rollout live and exits by itself when it ends (or on --timeout),
 // with the rollout's exit code — what a CI job waits on.
-import { parseArgs } from 'node:util';
 import { isTerminal } from '../../../statemachines/describe';
 import { EXIT, UsageError, exitCodeForStatus, type CliIo } from '../io';
+import { parseFlags } from '../flags';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson } from '../mode';
 import { rolloutJson } from '../render';
 import { followAndReport } from './start';
@@ -23,10 +23,10 @@ Examples:
 `;
 
 export async function watchCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { ...BACKEND_OPTIONS, endpoint: { type: 'string' }, timeout: { type: 'string' } },
+  const { values, positionals } = parseFlags(argv, {
+    ...BACKEND_OPTIONS,
+    endpoint: { type: 'string' },
+    timeout: { type: 'string' },
   });
   if (values.help) {
     io.out(WATCH_USAGE);
