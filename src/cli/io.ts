@@ -35,6 +35,8 @@ export interface CliIo {
   color: boolean;
   /** Whether `out` is a terminal, so a live view may redraw itself in place. */
   tty?: boolean;
+  /** The terminal's width, when `out` is one. */
+  columns?: number;
 }
 
 export function processIo(): CliIo {
@@ -43,6 +45,7 @@ export function processIo(): CliIo {
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
     tty: Boolean(process.stdout.isTTY) && process.env.TERM !== 'dumb',
+    columns: process.stdout.columns,
   };
 }
 

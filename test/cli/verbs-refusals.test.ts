@@ -247,8 +247,8 @@ describe('a failed rollout (the endpoint update fails): exit 3, a human is neede
     const id = startedId(result);
     expect(result.stdout).toContain('[UPDATE_FAILED]');
     expect(result.stdout).toContain('Rollback failed and needs a human');
-    expect(result.stdout).toContain(`Check endpoint ${ENDPOINT} in the SageMaker console`);
-    expect(result.out.at(-1)).toMatch(new RegExp(`^Rollout ${id}: failed — rollback failed: `));
+    expect(result.flat).toContain(`Check endpoint ${ENDPOINT} in the SageMaker console`);
+    expect(result.lines.at(-1)).toMatch(new RegExp(`^Rollout ${id}: failed — rollback failed: `));
 
     const watched = await sim('watch', id);
     expect(watched.code).toBe(3);
@@ -296,8 +296,8 @@ describe('steering mid-flight and promote --full', () => {
     const id = await startAtGate('10%,2m,pause,50%,30m');
     const promoted = await sim('promote', id, '--timeout', '0s', '--requested-by', WHO);
     expect(promoted.code).toBe(4);
-    expect(promoted.out.at(-2)).toBe(`Rollout ${id}: running`);
-    expect(promoted.out.at(-1)).toBe('stopped waiting after 0s; the rollout goes on');
+    expect(promoted.lines.at(-2)).toBe(`Rollout ${id}: in progress`);
+    expect(promoted.lines.at(-1)).toBe('stopped waiting after 0s; the rollout goes on');
 
     const running = lastJson<RolloutDoc>(await simJson('status', id));
     expect(running).toMatchObject({ status: 'running', step: { index: 4, total: 7 } });
@@ -311,7 +311,7 @@ describe('steering mid-flight and promote --full', () => {
     const resumed = await sim('resume', id);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain('Baking 30m at 50% (step 5/7)');
-    expect(resumed.out.at(-1)).toBe(`Rollout ${id}: succeeded`);
+    expect(resumed.lines.at(-1)).toBe(`Rollout ${id}: succeeded`);
   });
 
   it('abort while paused: exit 2 rolled back (reason without --reason names who)', async () => {
@@ -326,7 +326,7 @@ describe('steering mid-flight and promote --full', () => {
     const result = await sim('promote', id, '--full');
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('Baking 30m');
-    expect(result.out.at(-1)).toBe(`Rollout ${id}: succeeded`);
+    expect(result.lines.at(-1)).toBe(`Rollout ${id}: succeeded`);
   });
 
   it('steering verbs take one rollout id', async () => {

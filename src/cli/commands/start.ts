@@ -9,7 +9,16 @@ import type { FollowResult, RolloutBackend, StartRequest } from '../backend';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { parseFlags } from '../flags';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson, type BackendFlags } from '../mode';
-import { rolloutJson, timelineLine } from '../render';
+import { LiveView } from '../live';
+import {
+  LINE_WIDTH,
+  packageLabel,
+  paintStatus,
+  rolloutJson,
+  timelineLines,
+  watchedAlarmNames,
+  wrap,
+} from '../render';
 import { DEMO_ROLE } from '../simulated-environment';
 import { attentionHint, exitCodeFor, modeFlag, namingFlags, timeoutMs, withBackend } from './shared';
 
@@ -171,38 +180,47 @@ export async function followAndReport(
     controller.abort();
   };
   if (backend.mode === 'local') process.once('SIGINT', onSigint);
-  const print = (_r: RolloutRecord, added: TimelineEntry[]) => {
-    if (!json) for (const entry of added) io.out(timelineLine(entry));
+  const view = json ? undefined : new LiveView(io, io.columns, modeFlag(flags));
+  const onUpdate = (_r: RolloutRecord, added: TimelineEntry[]) => view?.entries(added);
+  const onTick = async (latest: RolloutRecord, now: number) => {
+    if (view) view.update(latest, await backend.alarmStates(watchedAlarmNames(latest)), now);
   };
   let result: FollowResult;
   try {
     result = await backend.follow(record.id, {
       until,
       timeoutMs: timeoutMs(flags.timeout),
-      onUpdate: print,
+      onUpdate,
+      onTick,
       signal: controller.signal,
     });
     if (interrupted && (await askAbortOrDetach(io)) === 'abort') {
       await backend.command(record.id, { type: 'ABORT', by: `${userInfo().username} (Ctrl-C)` });
-      result = await backend.follow(record.id, { until: 'end', onUpdate: print });
+      result = await backend.follow(record.id, { until: 'end', onUpdate, onTick });
     }
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
   const final = await backend.get(record.id);
-  if (json) {
+  if (json || !view) {
     io.out(JSON.stringify(rolloutJson(final.record, final.timeline), null, 2));
   } else {
-    io.out(
-      `Rollout ${final.record.id}: ${final.record.status}${final.record.reason ? ` — ${final.record.reason}` : ''}`,
+    const mode = modeFlag(flags);
+    const { status, reason } = final.record;
+    const summary = paintStatus(io, status);
+    const lines = wrap(
+      `Rollout ${final.record.id}: ${summary}${reason ? ` — ${reason}` : ''}`,
+      LINE_WIDTH,
+      '  ',
     );
-    const hint = attentionHint(final.record, modeFlag(flags));
-    if (hint) io.out(hint);
+    const hint = attentionHint(final.record, mode);
+    if (hint) lines.push(...wrap(hint, LINE_WIDTH, '  '));
     if (result.stoppedBecause === 'detached') {
-      io.out(`detached; continue with \`sm-rollout start --resume ${record.id}${modeFlag(flags)}\``);
+      lines.push(`detached; continue with \`sm-rollout start --resume ${record.id}${mode}\``);
     }
     if (result.stoppedBecause === 'timeout')
-      io.out(`stopped waiting after ${flags.timeout}; the rollout goes on`);
+      lines.push(`stopped waiting after ${flags.timeout}; the rollout goes on`);
+    view.finish(lines);
   }
   return exitCodeFor({ ...result, record: final.record });
 }
@@ -242,7 +260,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     const record = await namingFlags(() =>
       backend.start(startRequestFromFlags(values, requestedBy, backend.mode === 'controller')),
     );
-    const headline = `Started rollout ${record.id} of ${record.modelPackageArn} onto ${record.endpointName}`;
+    const headline = `Started rollout ${record.id} of ${packageLabel(record.modelPackageArn)} onto ${record.endpointName}`;
     return reportStarted(backend, record, headline, values, io, json);
   });
 }
@@ -260,8 +278,10 @@ export async function reportStarted(
   json: boolean,
 ): Promise<number> {
   if (!json) {
-    io.out(headline);
-    for (const entry of (await backend.get(record.id)).timeline) io.out(timelineLine(entry));
+    for (const line of wrap(headline, LINE_WIDTH, '  ')) io.out(line);
+    for (const entry of (await backend.get(record.id)).timeline) {
+      for (const line of timelineLines(io, entry, LINE_WIDTH, modeFlag(flags))) io.out(line);
+    }
   }
   if (backend.mode === 'controller' && !flags.wait) {
     if (json) io.out(JSON.stringify(rolloutJson(record), null, 2));

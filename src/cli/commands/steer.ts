@@ -7,7 +7,7 @@ import { MAX_REASON_LENGTH } from '../../engine';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { parseFlags } from '../flags';
 import { BACKEND_OPTIONS, wantsJson } from '../mode';
-import { rolloutJson, timelineLine } from '../render';
+import { LINE_WIDTH, rolloutJson, timelineLines } from '../render';
 import { followAndReport } from './start';
 import { attentionHint, findRollout, modeFlag, timeoutMs, withBackend } from './shared';
 
@@ -57,7 +57,9 @@ export async function steerCommand(
     const record = await backend.command(target.id, command);
     if (!json) {
       const { timeline } = await backend.get(record.id);
-      for (const entry of timeline.filter((e) => e.seq >= target.timelineLength)) io.out(timelineLine(entry));
+      for (const entry of timeline.filter((e) => e.seq >= target.timelineLength)) {
+        for (const line of timelineLines(io, entry, LINE_WIDTH, modeFlag(values))) io.out(line);
+      }
     }
     if (backend.mode === 'simulate' || values.wait) {
       const until = backend.mode === 'simulate' && !(verb === 'abort') ? 'attention' : 'end';

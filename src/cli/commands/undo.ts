@@ -5,6 +5,7 @@ import { UNDO_FINAL_BAKE, UNDO_STRATEGY } from '../../engine';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { parseFlags } from '../flags';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson } from '../mode';
+import { packageLabel } from '../render';
 import { reportStarted } from './start';
 import { namingFlags, withBackend } from './shared';
 
@@ -55,7 +56,7 @@ export async function undoCommand(argv: string[], io: CliIo): Promise<number> {
         values['requested-by'] ?? `${userInfo().username} (cli)`,
       ),
     );
-    const headline = `Started rollout ${record.id}: ${record.modelPackageArn} back onto ${record.endpointName} (undoing ${undoing})`;
+    const headline = `Started rollout ${record.id}: ${packageLabel(record.modelPackageArn)} back onto ${record.endpointName} (undoing ${undoing})`;
     return reportStarted(backend, record, headline, values, io, json);
   });
 }
