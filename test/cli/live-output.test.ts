@@ -8,6 +8,7 @@ import { runDemo } from '../../src/cli/commands/demo';
 import type { RolloutRecord } from '../../src/store';
 
 const ESC = '\u001b';
+// eslint-disable-next-line no-control-regex
 const ERASE = /\u001b\[\d+F\u001b\[J/;
 // eslint-disable-next-line no-control-regex
 const plain = (text: string) => text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');

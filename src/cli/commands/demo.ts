@@ -40,7 +40,7 @@ Options:
   --seed <n>          seed of the simulated cloud (default 7): same seed, same run
   --output json       print one JSON document at the end: {id, endpoint, status, reason, timeline}
 
-Exit codes: 0 succeeded, 2 rolled back, 3 failed, 1 bad usage.
+Exit codes: 0 succeeded, 2 rolled back, 3 failed, 1 bad usage, 5 sm-rollout itself failed.
 
 Examples:
   sm-rollout demo

@@ -51,7 +51,8 @@ Local mode runs the rollout in this process until it ends; Ctrl-C asks whether t
 back) or detach. Simulate mode runs in simulated time and stops when the rollout ends or waits
 for a person (a manual gate).
 
-Exit codes: 0 started / succeeded, 2 rolled back, 3 failed, 4 timed out waiting, 1 refused or bad usage.
+Exit codes: 0 started / succeeded, 2 rolled back, 3 failed, 4 timed out waiting, 1 refused or bad usage,
+5 sm-rollout itself failed (sm-rollout --help lists them all).
 
 Examples:
   sm-rollout start --simulate --endpoint churn-prod \\
