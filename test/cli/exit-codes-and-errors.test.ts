@@ -252,3 +252,33 @@ describe('every hint printed in simulate mode can be pasted', () => {
     }
   });
 });
+
+describe('status says each fact once, in words', () => {
+  const account = new SimAccount();
+  beforeEach(() => account.open());
+  afterEach(() => account.restore());
+
+  it("a rolled-back rollout: CloudWatch's reason once (it was printed four times), the rest point at it", async () => {
+    const bad = await rollBackOnAlarm();
+    const result = await sim('status', bad);
+    expect(result.code).toBe(0);
+    expect(result.flat.match(/Threshold Crossed/g)).toHaveLength(1);
+    expect(result.out.find((line) => line.startsWith('  Reason    '))).toContain('Threshold Crossed');
+    expect(result.flat).toContain('Rolling back: (the reason above)');
+    expect(result.out[0]).toBe(`Rollout ${bad} · endpoint ${ENDPOINT} · rolled back`);
+    for (const line of result.out) expect(line.length).toBeLessThanOrEqual(100);
+  });
+
+  it('no stored state names in human output: "waiting at a manual gate", not awaitingPromotion', async () => {
+    const id = await startAtGate();
+    for (const argv of [['status', id], ['list'], ['watch', id], ['history', id]]) {
+      const result = await sim(...argv);
+      expect(result.stdout).not.toMatch(/awaitingPromotion|rollingBack|rolledBack/);
+    }
+    expect((await sim('status', id)).out[0]).toBe(
+      `Rollout ${id} · endpoint ${ENDPOINT} · waiting at a manual gate`,
+    );
+    // Pipelines keep the stable names.
+    expect(JSON.parse((await simJson('status', id)).stdout).status).toBe('awaitingPromotion');
+  });
+});
