@@ -1,5 +1,13 @@
 #!/usr/bin/env node
 // The installed CLI entry: runs the compiled CLI (built by `npm ci` / `npm run build`).
-require('../dist/src/cli/main.js')
-  .runProcess(process.argv.slice(2))
-  .then((code) => process.exit(code));
+let cli;
+try {
+  cli = require('../dist/src/cli/main.js');
+} catch (error) {
+  if (error && error.code === 'MODULE_NOT_FOUND') {
+    process.stderr.write('error: sm-rollout is not built; run `npm run build` (or `npm ci`) first\n');
+    process.exit(5);
+  }
+  throw error;
+}
+cli.runProcess(process.argv.slice(2)).then((code) => process.exit(code));

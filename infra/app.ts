@@ -4,6 +4,7 @@
 // SM_ROLLOUT_POLICIES / SM_ROLLOUT_COMMAND_PRINCIPALS set the same from the environment.
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { isSmRolloutError } from '../src/errors';
 import { SmRolloutStack } from './stack';
 
 export function listSetting(value: unknown): string[] {
@@ -28,6 +29,22 @@ export function buildApp(app: App = new App()): { app: App; stack: SmRolloutStac
   return { app, stack };
 }
 
+/** `cdk synth` with a bad policies file: the problems, one a line, and how to check the file; no stack trace. */
+export function synthOrExplain(build: () => { app: App } = buildApp): number {
+  try {
+    build().app.synth();
+    return 0;
+  } catch (error) {
+    if (!isSmRolloutError(error)) throw error;
+    process.stderr.write(
+      `error: ${error.message}\n` +
+        'check a policies file with `npx sm-rollout policy validate <file>`; ' +
+        'choose it with `-c policies=<file>` or SM_ROLLOUT_POLICIES\n',
+    );
+    return 1;
+  }
+}
+
 if (require.main === module) {
-  buildApp().app.synth();
+  process.exitCode = synthOrExplain();
 }

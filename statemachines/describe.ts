@@ -3,7 +3,7 @@
 import type { SnapshotFrom } from 'xstate';
 import type { RolloutCommand } from './contract';
 import type { RolloutContext } from './context';
-import { describeReason, isoTime as iso } from './facts';
+import { describeReason, formatMs, isoTime as iso } from './facts';
 import type { rolloutMachine } from './rollout';
 
 export type RolloutSnapshot = SnapshotFrom<typeof rolloutMachine>;
@@ -93,7 +93,9 @@ function phaseOf(snapshot: RolloutSnapshot, status: RolloutStatus): string {
   if (status === 'rollingBack') return `rolling back (${describeReason(c.rollbackReason)})`;
   if (status === 'paused') {
     const left =
-      c.bakeRemainingMs !== undefined ? `, ${Math.ceil(c.bakeRemainingMs / 1000)}s of bake left` : '';
+      c.bakeRemainingMs !== undefined
+        ? `, ${formatMs(Math.ceil(c.bakeRemainingMs / 1000) * 1000)} of bake left`
+        : '';
     return `paused by ${c.pausedBy ?? 'someone'} at ${step} with the candidate at ${c.candidateWeight}%${left}`;
   }
   if (status === 'awaitingPromotion')

@@ -107,7 +107,8 @@ export function isoTime(ms: number): string {
   return new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-function formatMs(ms: number): string {
+/** A duration as people write it: `4m55s`, `2h`, `30s` (never `295s`). */
+export function formatMs(ms: number): string {
   const s = Math.round(ms / 1000);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);

@@ -26,6 +26,8 @@ export interface FollowOptions {
   timeoutMs?: number;
   /** Called whenever the rollout changed, with the timeline entries added since the last call. */
   onUpdate?: (record: RolloutRecord, added: TimelineEntry[]) => void | Promise<void>;
+  /** Called each time following looks at the rollout (live views redraw), with the time the rollout runs on. */
+  onTick?: (record: RolloutRecord, now: number) => void | Promise<void>;
   /** Stop following (Ctrl-C → detach) without changing the rollout. */
   signal?: AbortSignal;
 }

@@ -207,6 +207,7 @@ export class ControllerBackend implements RolloutBackend {
         seen = record.timelineLength;
         await options.onUpdate?.(record, added);
       }
+      await options.onTick?.(record, this.clock.now());
       if (isTerminal(record.status)) return { record, stoppedBecause: 'ended' };
       if (options.until === 'attention' && needsAPerson(record.status)) {
         return { record, stoppedBecause: 'attention' };

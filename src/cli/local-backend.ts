@@ -124,6 +124,7 @@ export class LocalBackend implements RolloutBackend {
       await options.onUpdate?.(latest, added);
     };
     for (;;) {
+      await options.onTick?.(record, this.options.driver.clock.now());
       if (isTerminal(record.status)) return { record, stoppedBecause: 'ended' };
       if (options.signal?.aborted) return { record, stoppedBecause: 'detached' };
       if (timeoutNow() >= deadline) return { record, stoppedBecause: 'timeout' };

@@ -1,5 +1,7 @@
 // The sm-rollout CLI entry: one verb per file in commands/, dispatched here; every verb returns
-// its exit code (0 succeeded, 2 rolled back, 3 failed, 4 timed out, 1 bad usage or refused).
+// its exit code (EXIT in io.ts), and every error any verb throws is reported here, the same way.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { abortCommand } from './commands/abort';
 import { demoCommand } from './commands/demo';
 import { historyCommand } from './commands/history';
@@ -13,7 +15,7 @@ import { undoCommand } from './commands/undo';
 import { watchCommand } from './commands/watch';
 import { planCommand } from './commands/plan';
 import { policyCommand } from './commands/policy';
-import { EXIT, UsageError, processIo, reportError, type CliIo } from './io';
+import { EXIT, EXIT_CODES_HELP, UsageError, processIo, reportError, type CliIo } from './io';
 import { exitCodeAfterStop, installProcessSafety } from './process-safety';
 
 export const MAIN_USAGE = `Usage: sm-rollout <command> [options]
@@ -39,10 +41,13 @@ Tools:
   demo      run a whole rollout on a simulated endpoint (no AWS account needed)
 
 Every rollout command works against the deployed controller (--stack <name>), locally against
-AWS (--local), or on the simulated cloud (--simulate). \`--output json\` prints one JSON document.
-Exit codes: 0 success or succeeded, 2 rolled back, 3 failed, 4 timed out waiting, 1 bad usage or refused.
+AWS (--local), or on the simulated cloud (--simulate). \`--output json\` prints one JSON document,
+an error too: {"error": {"code", "message", "field", "hint"}}.
 
-Run \`sm-rollout <command> --help\` for a command's options and examples.
+${EXIT_CODES_HELP}
+
+Run \`sm-rollout <command> --help\` for a command's options and examples; \`sm-rollout --version\`
+(or -v) prints the version.
 
 Examples:
   sm-rollout demo --scenario bad-model
@@ -67,26 +72,70 @@ const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   demo: demoCommand,
 };
 
+/** The version in package.json, found by walking up from this file (src/cli or dist/src/cli). */
+export function cliVersion(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'sm-rollout' && pkg.version) return pkg.version;
+    } catch {
+      // no package.json here: keep walking up
+    }
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
+}
+
+/** The flag that puts a pasted command in the mode this one ran in: hints must work when pasted. */
+export function modeFlagOf(argv: string[]): string {
+  if (argv.includes('--simulate')) return ' --simulate';
+  if (argv.includes('--local')) return ' --local';
+  const at = argv.indexOf('--stack');
+  const stack = at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith('--stack='))?.slice(8);
+  return stack && !stack.startsWith('-') ? ` --stack ${stack}` : '';
+}
+
+function wantsJsonErrors(argv: string[]): boolean {
+  const at = argv.indexOf('--output');
+  return (at >= 0 && argv[at + 1] === 'json') || argv.includes('--output=json');
+}
+
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [verb, ...rest] = argv;
-  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
-    io.out(MAIN_USAGE);
-    return verb ? EXIT.succeeded : EXIT.usage;
+  if (verb === '--version' || verb === '-v') {
+    io.out(`sm-rollout ${cliVersion()}`);
+    return EXIT.succeeded;
   }
+  if (verb === '--help' || verb === '-h' || verb === 'help') {
+    io.out(MAIN_USAGE);
+    return EXIT.succeeded;
+  }
+  // No command is a usage error: the usage goes to stderr, so a pipeline reading stdout gets nothing.
+  if (!verb) {
+    io.err(MAIN_USAGE);
+    return EXIT.usage;
+  }
+  const options = { command: verb, json: wantsJsonErrors(rest), modeFlag: modeFlagOf(rest) };
   const command = COMMANDS[verb];
   if (!command) {
-    io.err(`error: unknown command "${verb}"; the commands are: ${Object.keys(COMMANDS).join(', ')}`);
-    io.err('run `sm-rollout --help` for usage');
-    return EXIT.usage;
+    return reportError(
+      io,
+      new UsageError(`unknown command "${verb}"; the commands are: ${Object.keys(COMMANDS).join(', ')}`, {
+        hint: 'run `sm-rollout --help` for usage',
+      }),
+      { ...options, command: undefined },
+    );
   }
   try {
     return await command(rest, io);
   } catch (error) {
     // parseArgs reports unknown or malformed flags with its own error codes.
     if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      return reportError(io, new UsageError((error as Error).message), verb);
+      return reportError(io, new UsageError((error as Error).message), options);
     }
-    return reportError(io, error, verb);
+    return reportError(io, error, options);
   }
 }
 

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { CloudWatchAlarmControl, createAwsClients, SageMakerEndpointControl } from '../aws';
 import { systemClock } from '../engine';
+import { SmRolloutError } from '../errors';
 import { controllerHandler, createController } from '../handlers/controller';
 import { storeFromSetting } from '../handlers/environment';
 import type { RolloutBackend } from './backend';
@@ -80,7 +81,7 @@ async function openSimulated(env: NodeJS.ProcessEnv, cwd: string, command: strin
 function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
   const clients = createAwsClients(flags.region ? { region: flags.region } : {});
   const setting = flags.store ?? `file:${path.resolve(cwd, '.sm-rollout/local')}`;
-  const store = storeFromSetting(setting, () => clients.dynamodb);
+  const store = storeFromSetting(setting, () => clients.dynamodb, '--store');
   const endpoints = new SageMakerEndpointControl(clients.sagemaker);
   const alarms = new CloudWatchAlarmControl(clients.cloudwatch);
   // The controller runs in this process: what it would log as a warning or an error in the Lambda

@@ -1,10 +1,10 @@
 // What the CLI prints: a status view a person reads in two seconds, timelines, rollout tables,
 // and the stable JSON documents pipelines parse. Colour only when the output allows it.
 import { watchedAlarms } from '../../statemachines/contract';
-import { isTerminal } from '../../statemachines/describe';
+import { isTerminal, type RolloutStatus } from '../../statemachines/describe';
 import type { AlarmState } from '../engine';
 import type { RolloutRecord, TimelineEntry } from '../store';
-import { paint, type CliIo } from './io';
+import { inMode, paint, type CliIo } from './io';
 
 /** The status view the engine wrote with the record at its last save (absent before the first quiet point). */
 function viewOfRecord(record: RolloutRecord) {
@@ -28,16 +28,73 @@ export function weightBar(candidate: number, width = 20): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 }
 
-function packageLabel(arn: string): string {
+export function packageLabel(arn: string): string {
   const match = /model-package\/(.+)$/.exec(arn);
   return match ? match[1]! : arn;
 }
 
-function statusColour(status: string): 'green' | 'yellow' | 'red' | 'cyan' {
+/** The longest line human output prints (timelines and status views wrap to it). */
+export const LINE_WIDTH = 100;
+
+/** Statuses in a person's words; JSON keeps the stored names (`awaitingPromotion`) for pipelines. */
+const STATUS_WORDS: Record<RolloutStatus, string> = {
+  running: 'in progress',
+  awaitingPromotion: 'waiting at a manual gate',
+  paused: 'paused',
+  rollingBack: 'rolling back',
+  succeeded: 'succeeded',
+  rolledBack: 'rolled back',
+  failed: 'failed',
+};
+
+export function statusWords(status: string): string {
+  return STATUS_WORDS[status as RolloutStatus] ?? status;
+}
+
+export function statusColour(status: string): 'green' | 'yellow' | 'red' | 'cyan' {
   if (status === 'succeeded') return 'green';
   if (status === 'failed') return 'red';
   if (status === 'rolledBack' || status === 'rollingBack') return 'yellow';
   return 'cyan';
+}
+
+/** The status in words, coloured when the output allows: green succeeded, yellow rollback, red failed. */
+export function paintStatus(io: CliIo, status: string): string {
+  return paint(io, statusColour(status), statusWords(status));
+}
+
+/**
+ * `text` in lines of at most `width` characters, later lines indented by `indent`; a single word
+ * longer than a line (an ARN) is not broken.
+ */
+export function wrap(text: string, width = LINE_WIDTH, indent = ''): string[] {
+  // A command in backticks is one word: a hint split across lines could not be pasted.
+  const words: string[] = [];
+  for (const piece of text.split(' ')) {
+    const last = words.at(-1);
+    if (last !== undefined && (last.split('`').length - 1) % 2 === 1)
+      words[words.length - 1] = `${last} ${piece}`;
+    else words.push(piece);
+  }
+  const lines: string[] = [];
+  let line: string[] = [];
+  for (const word of words) {
+    const candidate = [...line, word].join(' ');
+    if (line.join('').trim() && word && visibleLength(candidate) > width) {
+      lines.push(line.join(' '));
+      line = [indent + word];
+    } else {
+      line.push(word);
+    }
+  }
+  lines.push(line.join(' '));
+  return lines;
+}
+
+/** Length as a terminal shows it: colour codes take no room. */
+export function visibleLength(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '').length;
 }
 
 export function watchedAlarmNames(record: RolloutRecord): string[] {
@@ -77,20 +134,38 @@ export function timelineLine(entry: TimelineEntry): string {
   return `${clock(entry.at)}  ${entry.message}`;
 }
 
-/** The two-second status view: versions, weights as a bar, step, bake left, alarms, recent entries. */
+/** A timeline entry as live output prints it: wrapped to LINE_WIDTH, rollbacks and failures coloured. */
+export function timelineLines(io: CliIo, entry: TimelineEntry, width = LINE_WIDTH, modeFlag = ''): string[] {
+  const lines = wrap(inMode(timelineLine(entry), modeFlag), width, ' '.repeat(22));
+  const colour = /^(Rolling back|Rolled back)/.test(entry.message)
+    ? 'yellow'
+    : /\bALARM\b|\b[Ff]ail(ed|s|ure)?\b|needs a human/.test(entry.message) &&
+        !/^Rollout succeeded/.test(entry.message)
+      ? 'red'
+      : undefined;
+  return colour ? lines.map((line) => paint(io, colour, line)) : lines;
+}
+
+/**
+ * The two-second status view: versions, weights as a bar, step, bake left, alarms, recent entries.
+ * Each fact once: why a rollout ended is its Reason; the timeline entries and an alarm's own
+ * reason that repeat it say "(the reason above)" instead.
+ */
 export function renderStatus(
   io: CliIo,
   record: RolloutRecord,
   timeline: TimelineEntry[],
   alarms: AlarmState[],
   now: number,
-  recent = 5,
+  options: { recent?: number; modeFlag?: string } = {},
 ): string[] {
+  const recent = options.recent ?? 5;
   const view = viewOfRecord(record);
+  const ended = isTerminal(record.status);
   const lines: string[] = [];
   lines.push(
     `${paint(io, 'bold', `Rollout ${record.id}`)} · endpoint ${record.endpointName} · ` +
-      paint(io, statusColour(record.status), record.status),
+      paintStatus(io, record.status),
   );
   const baseline = record.input.baseline;
   lines.push(
@@ -99,7 +174,10 @@ export function renderStatus(
   );
   lines.push(`  Strategy  ${record.strategy} · started ${clock(record.createdAt)} by ${record.requestedBy}`);
   if (view) {
-    let step = `  Step      ${view.step.index}/${view.step.total} · ${view.phase}`;
+    // An ended rollout's phase is its status and reason, said on their own lines.
+    let step = ended
+      ? `  Step      ${view.step.index}/${view.step.total} · ended ${clock(record.updatedAt)}`
+      : `  Step      ${view.step.index}/${view.step.total} · ${view.phase}`;
     if (view.bakeUntil !== undefined && record.status === 'running') {
       step += ` (${shortDuration(view.bakeUntil - now)} left)`;
     }
@@ -113,7 +191,13 @@ export function renderStatus(
   } else {
     lines.push(`  Step      ${record.phase}`);
   }
-  if (record.reason) lines.push(`  Reason    ${record.reason}`);
+  const reason = record.reason;
+  if (reason) {
+    const colour = record.status === 'failed' ? 'red' : record.status === 'rolledBack' ? 'yellow' : undefined;
+    for (const line of wrap(`  Reason    ${reason}`, LINE_WIDTH, ' '.repeat(12))) {
+      lines.push(colour ? paint(io, colour, line) : line);
+    }
+  }
   const watched = watchedAlarmNames(record);
   if (watched.length) {
     const byName = new Map(alarms.map((a) => [a.alarmName, a]));
@@ -124,21 +208,29 @@ export function renderStatus(
       })
       .join(' · ');
     lines.push(`  Alarms    ${text}`);
-    for (const alarm of alarms.filter((a) => a.state === 'ALARM'))
-      lines.push(`            ${alarm.alarmName}: ${alarm.reason}`);
+    for (const alarm of alarms.filter((a) => a.state === 'ALARM')) {
+      if (reason?.includes(alarm.reason)) continue;
+      lines.push(...wrap(`            ${alarm.alarmName}: ${alarm.reason}`, LINE_WIDTH, ' '.repeat(14)));
+    }
   }
   const tail = timeline.slice(-recent);
   if (tail.length) {
     lines.push('  Recent');
-    for (const entry of tail) lines.push(`    ${timelineLine(entry)}`);
+    for (const entry of tail) {
+      const message =
+        reason && reason.length > 40 ? entry.message.replace(reason, '(the reason above)') : entry.message;
+      const line = inMode(`    ${clock(entry.at)}  ${message}`, options.modeFlag ?? '');
+      lines.push(...wrap(line, LINE_WIDTH, ' '.repeat(26)));
+    }
   }
   return lines;
 }
 
+/** Rows as aligned columns; the last (a reason) is cut at 60 characters: `status` says it whole. */
 export function renderTable(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) =>
-    r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '),
+    r.map((cell, i) => (i === r.length - 1 ? fit(cell, 60) : cell.padEnd(widths[i]!))).join('  '),
   );
 }
 
@@ -151,7 +243,89 @@ export function rolloutRows(records: RolloutRecord[]): string[][] {
         view && !isTerminal(r.status)
           ? `${view.step.index}/${view.step.total} ${view.phase}`
           : (r.reason ?? r.phase);
-      return [r.id, r.endpointName, packageLabel(r.modelPackageArn), r.status, clock(r.createdAt), phase];
+      return [
+        r.id,
+        r.endpointName,
+        packageLabel(r.modelPackageArn),
+        statusWords(r.status),
+        clock(r.createdAt),
+        phase,
+      ];
     }),
   ];
+}
+
+/** `text` cut to `width` characters as a terminal shows them, with … when cut. */
+export function fit(text: string, width = LINE_WIDTH): string {
+  return visibleLength(text) <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+/** Alarm states in one short line: the rollout's own candidate alarms by their suffix (`5xx-rate OK`). */
+function alarmSummary(io: CliIo, record: RolloutRecord, alarms: AlarmState[]): string {
+  const watched = watchedAlarmNames(record);
+  if (!watched.length) return 'none watched';
+  const byName = new Map(alarms.map((a) => [a.alarmName, a.state]));
+  const label = new Map(record.input.candidateAlarms.map((a) => [a.alarmName, a.template.suffix]));
+  return watched
+    .map((name) => {
+      const state = byName.get(name) ?? '?';
+      return `${label.get(name) ?? name} ${state === 'ALARM' ? paint(io, 'red', state) : state}`;
+    })
+    .join(' · ');
+}
+
+function bakeLeft(record: RolloutRecord, now: number): string | undefined {
+  const bakeUntil = record.progress?.bakeUntil;
+  if (bakeUntil === undefined || record.status !== 'running') return undefined;
+  return `${shortDuration(bakeUntil - now)} left`;
+}
+
+/**
+ * The block a terminal redraws in place while a rollout is followed: where it is, the traffic
+ * split, the time left in the bake and the alarm states, each line at most `width` wide.
+ */
+export function liveBlock(
+  io: CliIo,
+  record: RolloutRecord,
+  alarms: AlarmState[],
+  now: number,
+  width = LINE_WIDTH,
+): string[] {
+  const view = viewOfRecord(record);
+  const where = view && !isTerminal(record.status) ? ` · ${view.phase}` : '';
+  const lines = [`${paint(io, 'bold', record.id)} · ${paintStatus(io, record.status)}${where}`];
+  if (view) {
+    const left = bakeLeft(record, now);
+    lines.push(
+      `  traffic  baseline ${view.weights.baseline}% ${weightBar(view.weights.candidate)} ` +
+        `candidate ${view.weights.candidate}%${left ? ` · bake ${left}` : ''}`,
+    );
+  }
+  lines.push(`  alarms   ${alarmSummary(io, record, alarms)}`);
+  return lines.map((line) => fit(line, width));
+}
+
+/**
+ * The one line plain (non-terminal) output prints for progress, and the key that says whether
+ * anything but the countdown changed since the last one (so a log gets a line per change, not per minute).
+ */
+export function progressLine(
+  io: CliIo,
+  record: RolloutRecord,
+  alarms: AlarmState[],
+  now: number,
+  width = LINE_WIDTH,
+): { line: string; key: string } {
+  const view = viewOfRecord(record);
+  const weights = view ? `${weightBar(view.weights.candidate)} candidate ${view.weights.candidate}%` : '';
+  const left = bakeLeft(record, now);
+  const alarmsText = alarmSummary(io, record, alarms);
+  const line = fit(
+    [`  ${weights || statusWords(record.status)}`, left && `bake ${left}`, `alarms: ${alarmsText}`]
+      .filter(Boolean)
+      .join(' · '),
+    width,
+  );
+  const key = JSON.stringify([record.status, view?.step, view?.weights, alarmsText]);
+  return { line, key };
 }

@@ -44,6 +44,7 @@ export {
   type StartCommandRequest,
 } from './intake';
 export {
+  boundWords,
   candidateAlarmTemplateSchema,
   DEFAULT_MAX_DURATION,
   mergeStartRequest,

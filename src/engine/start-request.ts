@@ -108,14 +108,54 @@ const FIELD_HELP: Record<string, string> = {
   strategy: 'give a strategy such as Canary10Percent5Minutes, canary(10, 5m) or 10%,5m,pause,50%',
   finalBake: 'give a duration such as 10m',
   maxDuration: 'give a duration such as 4h',
-  alarms: 'give a list of CloudWatch alarm names',
+  alarms: 'give CloudWatch alarm names',
   requestedBy: 'say who starts the rollout, e.g. a user or pipeline name',
 };
+
+/**
+ * A schema's bound in a person's words ("is empty", "10 is too small: use at least 60"), or
+ * undefined for issues that are not about a bound; zod's own text ("Too small: expected string to
+ * have >=1 characters") names its types, not the fix.
+ */
+export function boundWords(issue: z.core.$ZodIssue, value: unknown): string | undefined {
+  if (issue.code !== 'too_small' && issue.code !== 'too_big') return undefined;
+  const small = issue.code === 'too_small';
+  const limit = Number(small ? issue.minimum : issue.maximum);
+  const inclusive = issue.inclusive !== false;
+  const bound = small
+    ? inclusive
+      ? `at least ${limit}`
+      : `more than ${limit}`
+    : inclusive
+      ? `at most ${limit}`
+      : `less than ${limit}`;
+  switch (issue.origin) {
+    case 'string':
+      if (small && limit <= 1) return 'is empty';
+      return `${JSON.stringify(value)} is too ${small ? 'short' : 'long'}: use ${bound} characters`;
+    case 'array':
+    case 'set':
+      if (small && limit <= 1) return 'is an empty list; give at least one';
+      return `has ${Array.isArray(value) ? value.length : 'too many'} items; use ${bound}`;
+    default:
+      return `${JSON.stringify(value)} is too ${small ? 'small' : 'large'}: use ${bound}`;
+  }
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    value =
+      typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  }
+  return value;
+}
 
 export function zodToError(
   error: z.ZodError,
   prefix = '',
   help: Record<string, string> = FIELD_HELP,
+  input?: unknown,
 ): SmRolloutError {
   const issue = error.issues[0]!;
   const path = issue.path
@@ -123,17 +163,23 @@ export function zodToError(
     .join('')
     .replace(/^\./, '');
   const field = prefix + path;
-  // zod's own text for these ("Invalid input") says nothing about the fix.
+  // zod's own text for these ("Invalid input") says nothing about the fix; an element of a list
+  // (alarms[2]) takes the list's help.
   const generic = ['invalid_type', 'invalid_union', 'too_small'].includes(issue.code);
-  const fix = generic ? help[path] : undefined;
+  const fix = generic ? (help[path] ?? help[path.replace(/\[\d+\]$/, '')]) : undefined;
   const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-  const message = fix ? `${missing ? 'is required; ' : ''}${fix}` : issue.message;
+  const bound = boundWords(issue, valueAt(input, issue.path));
+  const message = missing
+    ? `is required; ${fix ?? issue.message}`
+    : bound
+      ? `${bound}${fix && issue.code === 'too_small' ? `; ${fix}` : ''}`
+      : (fix ?? issue.message);
   return new SmRolloutError('INVALID_INPUT', `${field || 'input'}: ${message}`, { field });
 }
 
 export function validateStartRequest(request: StartRolloutRequest): ValidStartRequest {
   const parsed = startRequestSchema.safeParse(request);
-  if (!parsed.success) throw zodToError(parsed.error);
+  if (!parsed.success) throw zodToError(parsed.error, '', FIELD_HELP, request);
   const r = parsed.data;
   const plan = compilePlan(r.strategy as string | ExplicitStepInput[], { finalBake: r.finalBake });
   const maxDurationMs = toDurationMs(r.maxDuration, 'maxDuration');
@@ -180,7 +226,7 @@ export function mergeStartRequest(
       .map((key) => [key, true]),
   ) as Partial<Record<keyof typeof startRequestSchema.shape, true>>;
   const parsed = startRequestSchema.pick(mask).safeParse(given);
-  if (!parsed.success) throw zodToError(parsed.error);
+  if (!parsed.success) throw zodToError(parsed.error, '', FIELD_HELP, given);
   const o = parsed.data as Partial<z.output<typeof startRequestSchema>>;
   const finalBakeMs = o.finalBake === undefined ? undefined : toDurationMs(o.finalBake, 'finalBake');
   const plan =

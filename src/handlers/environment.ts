@@ -22,10 +22,11 @@ export interface Warn {
   warn(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** `dynamodb:<table>`, `file:<dir>` or `memory`. */
+/** `dynamodb:<table>`, `file:<dir>` or `memory`; `name` is where the setting came from, for the error. */
 export function storeFromSetting(
   setting: string | undefined,
   dynamo: () => ConstructorParameters<typeof DynamoRolloutStore>[0],
+  name = 'ROLLOUT_STORE',
 ): RolloutStore {
   const value = setting?.trim() ?? '';
   if (value.startsWith('dynamodb:') && value.length > 'dynamodb:'.length) {
@@ -36,8 +37,8 @@ export function storeFromSetting(
   if (value === 'memory') return new MemoryRolloutStore();
   throw new SmRolloutError(
     'INVALID_INPUT',
-    `ROLLOUT_STORE: "${value}" is not a store; use dynamodb:<table>, file:<dir> or memory`,
-    { field: 'ROLLOUT_STORE' },
+    `${name}: "${value}" is not a store; use dynamodb:<table>, file:<dir> or memory`,
+    { field: name },
   );
 }
 

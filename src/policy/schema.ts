@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import {
   candidateAlarmProblems,
+  boundWords,
   candidateAlarmTemplateSchema,
   DEFAULT_MAX_DURATION,
   ROLE_ARN,
@@ -352,6 +353,10 @@ function issueText(issue: z.core.$ZodIssue, path: (string | number)[], value: un
   }
   if (issue.code === 'invalid_format' || issue.code === 'custom')
     return `${quote(value)} is not valid; ${issue.message}`;
+  const bound = boundWords(issue, value);
+  // An element of a list (alarms[0]) is not the list its help describes.
+  const element = typeof path.at(-1) === 'number';
+  if (bound) return help && !element && issue.code === 'too_small' ? `${bound}; ${help}` : bound;
   return issue.message;
 }
 

@@ -1,4 +1,6 @@
 // The CLI as a person or a pipeline sees it: main(argv, io) with captured output and exit codes.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/io';
 
@@ -35,10 +37,40 @@ describe('sm-rollout (top level)', () => {
     expect(result.stdout).toContain('sm-rollout demo --scenario bad-model');
   });
 
-  it('no command prints usage and exits 1', async () => {
+  it('no command prints usage on stderr (stdout stays empty for a pipeline) and exits 1', async () => {
     const result = await run();
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^Usage: sm-rollout/);
+    expect(result.out).toEqual([]);
+    expect(result.stderr).toMatch(/^Usage: sm-rollout/);
+  });
+
+  it('--version and -v print the version from package.json, exit 0', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-v']) {
+      const result = await run(flag);
+      expect(result.code).toBe(0);
+      expect(result.out).toEqual([`sm-rollout ${version}`]);
+    }
+  });
+
+  it('--help documents every exit code', async () => {
+    const result = await run('--help');
+    for (const code of [0, 1, 2, 3, 4, 5, 6, 7])
+      expect(result.stdout).toMatch(new RegExp(`^  ${code}  \\S`, 'm'));
+  });
+
+  it('an unknown command with --output json prints the error document on stdout', async () => {
+    const result = await run('deploy', '--output', 'json');
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: {
+        code: 'USAGE',
+        message: expect.stringContaining('unknown command "deploy"'),
+        hint: 'run `sm-rollout --help` for usage',
+      },
+    });
   });
 
   it('an unknown command exits 1 and lists the commands', async () => {

@@ -22,7 +22,7 @@ async function run(...argv: string[]): Promise<Run> {
   try {
     code = await policyCommand(argv, io);
   } catch (error) {
-    code = reportError(io, error, 'policy');
+    code = reportError(io, error, { command: 'policy' });
   }
   return { code, out, stdout: out.join('\n'), stderr: err.join('\n') };
 }

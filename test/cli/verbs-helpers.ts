@@ -27,6 +27,15 @@ export interface Run {
   err: string[];
   stdout: string;
   stderr: string;
+  /** stdout with wrapped lines joined again (human output wraps at 100 columns, indenting what follows). */
+  flat: string;
+  /** `flat` line by line: what each io.out line was before wrapping. */
+  lines: string[];
+}
+
+/** Human output wraps long lines, indenting the rest: `flat` reads them as the one line they were. */
+export function unwrap(text: string): string {
+  return text.replace(/\n {2,}(?=\S)/g, ' ');
 }
 
 /** Runs `sm-rollout <argv>` through main() with colour off (or on), capturing both streams. */
@@ -35,7 +44,9 @@ export async function run(argv: string[], options: { color?: boolean } = {}): Pr
   const err: string[] = [];
   const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), color: options.color ?? false };
   const code = await main(argv, io);
-  return { code, out, err, stdout: out.join('\n'), stderr: err.join('\n') };
+  const stdout = out.join('\n');
+  const flat = unwrap(stdout);
+  return { code, out, err, stdout, stderr: err.join('\n'), flat, lines: flat.split('\n') };
 }
 
 /** `sm-rollout <argv> --simulate`. */

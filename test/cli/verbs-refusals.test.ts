@@ -93,10 +93,17 @@ describe('refused starts and bad usage: exit 1, a message, nothing started', () 
     await noRollouts();
   });
 
-  it('a refusal with --output json prints no document, only the error', async () => {
+  it('a refusal with --output json prints one error document on stdout, and the message on stderr', async () => {
     const result = await simJson('start', ...GUARD, '--endpoint', ENDPOINT, '--model-package', pkg(4));
     expect(result.code).toBe(1);
-    expect(result.out).toEqual([]);
+    expect(result.out).toHaveLength(1);
+    expect(JSON.parse(result.out[0]!)).toEqual({
+      error: {
+        code: 'MODEL_PACKAGE_NOT_APPROVED',
+        message: `model package ${pkg(4)} is PendingManualApproval; approve it in the SageMaker Model Registry first`,
+        field: '--model-package',
+      },
+    });
     expect(result.stderr).toContain('PendingManualApproval');
   });
 
@@ -128,7 +135,7 @@ describe('refused starts and bad usage: exit 1, a message, nothing started', () 
       const result = await sim(verb);
       expect(result.code).toBe(1);
       expect(result.err[0]).toBe(
-        `error: ${verb}: which rollout? give its id (see \`sm-rollout list\`) or --endpoint <name>`,
+        `error: ${verb}: which rollout? give its id (see \`sm-rollout list --simulate\`) or --endpoint <name>`,
       );
     },
   );
@@ -147,10 +154,12 @@ describe('refused starts and bad usage: exit 1, a message, nothing started', () 
     async (verb) => {
       const result = await simJson(verb, 'r-nope');
       expect(result.code).toBe(1);
-      expect(result.out).toEqual([]);
-      expect(result.stderr).toBe(
-        'error: rollout r-nope not found; `sm-rollout list` shows the known ones [ROLLOUT_NOT_FOUND]',
-      );
+      // The hint carries --simulate, so pasting it lists this simulated account's rollouts.
+      const message = 'rollout r-nope not found; `sm-rollout list --simulate` shows the known ones';
+      expect(result.stderr).toBe(`error: ${message} [ROLLOUT_NOT_FOUND]`);
+      expect(JSON.parse(result.out.join('\n'))).toEqual({
+        error: { code: 'ROLLOUT_NOT_FOUND', message, field: '<rollout-id>' },
+      });
     },
   );
 
@@ -207,10 +216,11 @@ describe('a corrupt saved simulated account', () => {
   beforeEach(() => account.open());
   afterEach(() => account.restore());
 
-  it('exit 1 and says how to start over', async () => {
+  it('exit 5 (sm-rollout itself failed, not bad usage) and says how to start over', async () => {
     await fs.writeFile(account.cloudFile, '{"not": "a cloud"}');
     const result = await sim('list');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(5);
+    expect(result.err[0]).toMatch(/^error: .* \[STORE_CORRUPT\]$/s);
     expect(result.stderr).toContain(`the simulated cloud saved in ${account.cloudFile} cannot be restored`);
     expect(result.stderr).toContain(`delete ${account.dir} to start a fresh simulated account`);
   });
@@ -241,8 +251,8 @@ describe('a failed rollout (the endpoint update fails): exit 3, a human is neede
     const id = startedId(result);
     expect(result.stdout).toContain('[UPDATE_FAILED]');
     expect(result.stdout).toContain('Rollback failed and needs a human');
-    expect(result.stdout).toContain(`Check endpoint ${ENDPOINT} in the SageMaker console`);
-    expect(result.out.at(-1)).toMatch(new RegExp(`^Rollout ${id}: failed — rollback failed: `));
+    expect(result.flat).toContain(`Check endpoint ${ENDPOINT} in the SageMaker console`);
+    expect(result.lines.at(-1)).toMatch(new RegExp(`^Rollout ${id}: failed — rollback failed: `));
 
     const watched = await sim('watch', id);
     expect(watched.code).toBe(3);
@@ -290,8 +300,8 @@ describe('steering mid-flight and promote --full', () => {
     const id = await startAtGate('10%,2m,pause,50%,30m');
     const promoted = await sim('promote', id, '--timeout', '0s', '--requested-by', WHO);
     expect(promoted.code).toBe(4);
-    expect(promoted.out.at(-2)).toBe(`Rollout ${id}: running`);
-    expect(promoted.out.at(-1)).toBe('stopped waiting after 0s; the rollout goes on');
+    expect(promoted.lines.at(-2)).toBe(`Rollout ${id}: in progress`);
+    expect(promoted.lines.at(-1)).toBe('stopped waiting after 0s; the rollout goes on');
 
     const running = lastJson<RolloutDoc>(await simJson('status', id));
     expect(running).toMatchObject({ status: 'running', step: { index: 4, total: 7 } });
@@ -305,7 +315,7 @@ describe('steering mid-flight and promote --full', () => {
     const resumed = await sim('resume', id);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain('Baking 30m at 50% (step 5/7)');
-    expect(resumed.out.at(-1)).toBe(`Rollout ${id}: succeeded`);
+    expect(resumed.lines.at(-1)).toBe(`Rollout ${id}: succeeded`);
   });
 
   it('abort while paused: exit 2 rolled back (reason without --reason names who)', async () => {
@@ -320,7 +330,7 @@ describe('steering mid-flight and promote --full', () => {
     const result = await sim('promote', id, '--full');
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('Baking 30m');
-    expect(result.out.at(-1)).toBe(`Rollout ${id}: succeeded`);
+    expect(result.lines.at(-1)).toBe(`Rollout ${id}: succeeded`);
   });
 
   it('steering verbs take one rollout id', async () => {

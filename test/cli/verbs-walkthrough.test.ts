@@ -2,6 +2,7 @@
 // JSON form: each `it` is one command of the sequence, in its own simulated account, after the
 // walkthrough steps it depends on (run by the setup helpers of verbs-helpers.ts in its beforeEach),
 // so any one of them runs alone with `-t` and a failure does not cascade.
+import { inMode } from '../../src/cli/io';
 import {
   ALARM,
   ANSI,
@@ -51,7 +52,7 @@ function expectLine(result: Run, pattern: RegExp): void {
 function expectInOrder(result: Run, ...needles: string[]): void {
   let from = 0;
   for (const needle of needles) {
-    const at = result.out.findIndex((line, i) => i >= from && line.includes(needle));
+    const at = result.lines.findIndex((line, i) => i >= from && line.includes(needle));
     if (at < 0) throw new Error(`"${needle}" not printed after line ${from} of:\n${result.stdout}`);
     from = at + 1;
   }
@@ -84,16 +85,16 @@ describe('README walkthrough, human output (--simulate)', () => {
     expect(result.err).toEqual([]);
     expectHuman(result);
     const first = startedId(result);
-    expect(result.out[0]).toBe(`Started rollout ${first} of ${pkg(2)} onto ${ENDPOINT}`);
+    expect(result.out[0]).toBe(`Started rollout ${first} of churn-model/2 onto ${ENDPOINT}`);
     expectInOrder(
       result,
       'Traffic shifted: baseline 90% / candidate 10% (step 1/7)',
       'Waiting at a manual gate (step 3/7, candidate at 10%)',
     );
     expect(result.stdout).not.toContain('step 4/7');
-    expect(result.out.at(-2)).toBe(`Rollout ${first}: awaitingPromotion`);
-    expect(result.out.at(-1)).toContain(`run \`sm-rollout promote ${first} --simulate\` to continue`);
-    expect(result.out.at(-1)).toContain(`\`sm-rollout abort ${first} --simulate\` to roll back`);
+    expect(result.lines.at(-2)).toBe(`Rollout ${first}: waiting at a manual gate`);
+    expect(result.lines.at(-1)).toContain(`run \`sm-rollout promote ${first} --simulate\` to continue`);
+    expect(result.lines.at(-1)).toContain(`\`sm-rollout abort ${first} --simulate\` to roll back`);
   });
 
   describe('at the manual gate of churn-model/2', () => {
@@ -107,7 +108,7 @@ describe('README walkthrough, human output (--simulate)', () => {
       expect(result.code).toBe(0);
       expect(result.err).toEqual([]);
       expectHuman(result);
-      expect(result.out[0]).toBe(`Rollout ${first} · endpoint ${ENDPOINT} · awaitingPromotion`);
+      expect(result.out[0]).toBe(`Rollout ${first} · endpoint ${ENDPOINT} · waiting at a manual gate`);
       expect(result.stdout).toContain(
         '  Model     churn-model/2 replacing churn-prod-model-0 (variant AllTraffic)',
       );
@@ -117,14 +118,19 @@ describe('README walkthrough, human output (--simulate)', () => {
       expect(result.stdout).toContain('  Traffic   baseline 90% [##..................] candidate 10%');
       const recent = result.out.indexOf('  Recent');
       expect(recent).toBeGreaterThan(0);
-      const entries = result.out.slice(recent + 1);
+      // Each entry is one line, or wrapped onto lines indented under its message.
+      const entries = result.out
+        .slice(recent + 1)
+        .join('\n')
+        .replace(/\n {26}/g, ' ')
+        .split('\n');
       // The view's last five timeline entries, oldest first, each with its time; the gate last.
       const timeline = lastJson<RolloutDoc>(await simJson('history', first)).timeline!;
       expect(timeline.length).toBeGreaterThanOrEqual(5);
       expect(entries).toHaveLength(5);
       for (const [i, entry] of timeline.slice(-5).entries()) {
         expect(entries[i]).toMatch(/^ {4}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}/);
-        expect(entries[i]).toContain(entry.message);
+        expect(entries[i]).toContain(inMode(entry.message, ' --simulate'));
       }
       expect(entries.at(-1)).toMatch(
         /^ {4}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}Waiting at a manual gate \(step 3\/7/,
@@ -150,16 +156,16 @@ describe('README walkthrough, human output (--simulate)', () => {
       expect(result.code).toBe(0);
       expectHuman(result);
       expect(result.stdout).toContain('Step      3/7');
-      expect(result.out.at(-2)).toBe(`Rollout ${first}: awaitingPromotion`);
-      expect(result.out.at(-1)).toContain(`sm-rollout promote ${first} --simulate`);
+      expect(result.lines.at(-2)).toBe(`Rollout ${first}: waiting at a manual gate`);
+      expect(result.lines.at(-1)).toContain(`sm-rollout promote ${first} --simulate`);
     });
 
     it('watch --timeout 0s on an active rollout: exit 4, the rollout goes on', async () => {
       const result = await sim('watch', first, '--timeout', '0s');
       expect(result.code).toBe(4);
       expectHuman(result);
-      expect(result.out.at(-1)).toBe('stopped waiting after 0s; the rollout goes on');
-      expect((await sim('status', first)).out[0]).toContain('awaitingPromotion');
+      expect(result.lines.at(-1)).toBe('stopped waiting after 0s; the rollout goes on');
+      expect((await sim('status', first)).out[0]).toContain('waiting at a manual gate');
     });
 
     it('promote --endpoint: 50%, 100%, the final bake, the final config → succeeded, exit 0', async () => {
@@ -175,7 +181,7 @@ describe('README walkthrough, human output (--simulate)', () => {
         'Traffic shifted: baseline 0% / candidate 100% (step 6/7)',
         `Rollout succeeded: ${pkg(2)} serves 100% of ${ENDPOINT}`,
       );
-      expect(result.out.at(-1)).toBe(`Rollout ${first}: succeeded`);
+      expect(result.lines.at(-1)).toBe(`Rollout ${first}: succeeded`);
     });
   });
 
@@ -214,10 +220,14 @@ describe('README walkthrough, human output (--simulate)', () => {
       expect(result.out[0]).toBe(`Rollout ${first} · ${ENDPOINT} · ${pkg(2)} · succeeded`);
       const json = lastJson<RolloutDoc>(await simJson('history', first));
       expect(result.out.slice(1)).toHaveLength(json.timeline!.length);
-      for (const [i, entry] of json.timeline!.entries()) expect(result.out[i + 1]).toContain(entry.message);
+      // Every command the timeline names carries --simulate, so it can be pasted.
+      for (const [i, entry] of json.timeline!.entries()) {
+        expect(result.out[i + 1]).toContain(inMode(entry.message, ' --simulate'));
+      }
+      expect(result.stdout).toContain(`\`sm-rollout promote ${first} --simulate\``);
       expect(result.out[1]).toContain(`Rollout ${first} started by ${WHO}`);
       expect(result.stdout).toContain(`Manual gate (step 3/7) passed: promoted by ${WHO}`);
-      expect(result.out.at(-1)).toContain('Rollout succeeded');
+      expect(result.lines.at(-1)).toContain('Rollout succeeded');
     });
 
     it('start churn-model/3 with --alarm churn-prod-5xx: the alarm fires, exit 2 rolledBack with the datapoint', async () => {
@@ -238,10 +248,10 @@ describe('README walkthrough, human output (--simulate)', () => {
       const bad = startedId(result);
       expect(result.stdout).toContain(`Rolling back: alarm ${ALARM} fired: Threshold Crossed:`);
       expect(result.stdout).toMatch(DATAPOINT);
-      expect(result.out.at(-1)).toMatch(
-        new RegExp(`^Rollout ${bad}: rolledBack — alarm ${ALARM} fired: Threshold Crossed: `),
+      expect(result.lines.at(-1)).toMatch(
+        new RegExp(`^Rollout ${bad}: rolled back — alarm ${ALARM} fired: Threshold Crossed: `),
       );
-      expect(result.out.at(-1)).toMatch(DATAPOINT);
+      expect(result.lines.at(-1)).toMatch(DATAPOINT);
     });
   });
 
@@ -257,17 +267,17 @@ describe('README walkthrough, human output (--simulate)', () => {
       const result = await sim('history', '--endpoint', ENDPOINT);
       expect(result.code).toBe(0);
       expectHuman(result);
-      expect(result.out[0]).toBe(`Rollout ${bad} · ${ENDPOINT} · ${pkg(3)} · rolledBack`);
+      expect(result.out[0]).toBe(`Rollout ${bad} · ${ENDPOINT} · ${pkg(3)} · rolled back`);
       expect(result.stdout).toContain(`watching ${ALARM}`);
       expect(result.stdout).toMatch(DATAPOINT);
-      expect(result.out.at(-1)).toContain('Rolled back: alarm churn-prod-5xx fired');
+      expect(result.lines.at(-1)).toContain('Rolled back: alarm churn-prod-5xx fired');
     });
 
     it('status of the rolled-back rollout: reason and the watched alarm', async () => {
       const result = await sim('status', bad);
       expect(result.code).toBe(0);
       expectHuman(result);
-      expect(result.out[0]).toBe(`Rollout ${bad} · endpoint ${ENDPOINT} · rolledBack`);
+      expect(result.out[0]).toBe(`Rollout ${bad} · endpoint ${ENDPOINT} · rolled back`);
       expect(result.stdout).toMatch(/^ {2}Reason {4}alarm churn-prod-5xx fired/m);
       expect(result.stdout).toMatch(/^ {2}Alarms {4}churn-prod-5xx (ALARM|OK|INSUFFICIENT_DATA)$/m);
       expect(result.stdout).toContain('candidate 0%');
@@ -277,7 +287,7 @@ describe('README walkthrough, human output (--simulate)', () => {
       const result = await sim('watch', bad);
       expect(result.code).toBe(2);
       expectHuman(result);
-      expect(result.out[0]).toBe(`Rollout ${bad} · endpoint ${ENDPOINT} · rolledBack`);
+      expect(result.out[0]).toBe(`Rollout ${bad} · endpoint ${ENDPOINT} · rolled back`);
     });
 
     it('undo --endpoint: a rollout of the version before the last success (churn-model/1), exit 0', async () => {
@@ -287,12 +297,12 @@ describe('README walkthrough, human output (--simulate)', () => {
       expectHuman(result);
       const undo = startedId(result);
       expect(result.out[0]).toBe(
-        `Started rollout ${undo}: ${pkg(1)} back onto ${ENDPOINT} (undoing ${first})`,
+        `Started rollout ${undo}: churn-model/1 back onto ${ENDPOINT} (undoing ${first})`,
       );
       expect(result.stdout).toContain(`started by ${WHO}, undoing ${first}`);
       expect(result.stdout).toContain('with strategy AllAtOnce');
       expect(result.stdout).toContain('Baking 5m at 100%');
-      expect(result.out.at(-1)).toBe(`Rollout ${undo}: succeeded`);
+      expect(result.lines.at(-1)).toBe(`Rollout ${undo}: succeeded`);
     });
   });
 
@@ -311,14 +321,14 @@ describe('README walkthrough, human output (--simulate)', () => {
     );
     expect(started.code).toBe(0);
     const id = startedId(started);
-    expect(started.out.at(-2)).toBe(`Rollout ${id}: awaitingPromotion`);
+    expect(started.lines.at(-2)).toBe(`Rollout ${id}: waiting at a manual gate`);
 
     const result = await sim('pause', '--endpoint', ENDPOINT, '--requested-by', WHO);
     expect(result.code).toBe(0);
     expectHuman(result);
     expectLine(result, new RegExp(`Paused by ${WHO} at step 3/5$`));
-    expect(result.out.at(-2)).toBe(`Rollout ${id}: paused`);
-    expect(result.out.at(-1)).toBe(`paused: run \`sm-rollout resume ${id} --simulate\` to continue`);
+    expect(result.lines.at(-2)).toBe(`Rollout ${id}: paused`);
+    expect(result.lines.at(-1)).toBe(`paused: run \`sm-rollout resume ${id} --simulate\` to continue`);
   });
 
   describe(`paused at the gate of ${SHORT_GATE_PLAN}`, () => {
@@ -352,8 +362,8 @@ describe('README walkthrough, human output (--simulate)', () => {
       expect(result.code).toBe(0);
       expectHuman(result);
       expectLine(result, new RegExp(`Resumed by ${WHO} at step 3/5$`));
-      expect(result.out.at(-2)).toBe(`Rollout ${id}: awaitingPromotion`);
-      expect(result.out.at(-1)).toContain(`sm-rollout promote ${id} --simulate`);
+      expect(result.lines.at(-2)).toBe(`Rollout ${id}: waiting at a manual gate`);
+      expect(result.lines.at(-1)).toContain(`sm-rollout promote ${id} --simulate`);
     });
 
     it('resume when not paused (after the resume): exit 1 "is not paused; it is …"', async () => {
@@ -398,7 +408,7 @@ describe('README walkthrough, human output (--simulate)', () => {
       expect(result.err).toEqual([]);
       expectHuman(result);
       expectLine(result, new RegExp(`Rolling back: aborted by ${WHO}: not today$`));
-      expect(result.out.at(-1)).toBe(`Rollout ${id}: rolledBack — aborted by ${WHO}: not today`);
+      expect(result.lines.at(-1)).toBe(`Rollout ${id}: rolled back — aborted by ${WHO}: not today`);
     });
   });
 
@@ -421,8 +431,8 @@ describe('README walkthrough, human output (--simulate)', () => {
     expectHuman(result);
     const ids = result.out.slice(1).map((line) => line.split(/\s+/)[0]);
     expect(ids).toEqual([aborted, undo, bad, first]);
-    expect(result.out[1]).toMatch(/churn-model\/2\s+rolledBack\s+.*aborted by ops-tester: not today$/);
-    expect(result.out[3]).toMatch(/churn-model\/3\s+rolledBack\s+/);
+    expect(result.out[1]).toMatch(/churn-model\/2\s+rolled back\s+.*aborted by ops-tester: not today$/);
+    expect(result.out[3]).toMatch(/churn-model\/3\s+rolled back\s+/);
     const active = await sim('list', '--active');
     expect(active.out).toEqual(['No rollouts.']);
   });
@@ -641,7 +651,11 @@ describe('README walkthrough, --output json (--simulate)', () => {
 
     const refused = await simJson('resume', started.id);
     expect(refused.code).toBe(1);
-    expect(refused.out).toEqual([]);
+    // The one document is the error.
+    expect(lastJson<{ error: { code: string; message: string } }>(refused).error).toMatchObject({
+      code: 'COMMAND_REJECTED',
+      message: expect.stringContaining(`rollout ${started.id} is not paused; it is waiting at a manual gate`),
+    });
     expect(refused.stderr).toContain(`rollout ${started.id} is not paused; it is waiting at a manual gate`);
 
     const abort = await simJson('abort', started.id, '--reason', 'not today', '--requested-by', WHO);

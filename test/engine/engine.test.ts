@@ -2,6 +2,7 @@
 // in a fresh engine from its stored snapshot, commands are refused in words, and lifecycle events
 // are published in order without ever being able to stop a rollout.
 import { promises as fs } from 'node:fs';
+import { formatMs } from '../../statemachines/facts';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -361,7 +362,7 @@ describe('RolloutEngine: commands', () => {
     const paused = await env.engine.command(id, { type: 'PAUSE', by: 'alice' });
     expect(paused.view.status).toBe('paused');
     expect(paused.view.phase).toBe(
-      `paused by alice at step 2/4 with the candidate at 10%, ${Math.ceil(left / 1000)}s of bake left`,
+      `paused by alice at step 2/4 with the candidate at 10%, ${formatMs(Math.ceil(left / 1000) * 1000)} of bake left`,
     );
     advanceTo(env, env.sim.clock.now() + 20 * 60_000);
     const resumed = await env.engine.command(id, { type: 'RESUME', by: 'alice' });

@@ -389,11 +389,7 @@ const POLICY_CASES: [string, string, string][] = [
     policyDoc({ alarms: 'x' }),
     `p.yaml:6: ${P}: alarms: "x" is not valid here; give a list of CloudWatch alarm names, e.g. [churn-prod-5xx]`,
   ],
-  [
-    'an empty alarm name',
-    policyDoc({ alarms: '[""]' }),
-    `p.yaml:6: ${P}: alarms[0]: Too small: expected string to have >=1 characters`,
-  ],
+  ['an empty alarm name', policyDoc({ alarms: '[""]' }), `p.yaml:6: ${P}: alarms[0]: is empty`],
   [
     'a misspelt field',
     policyDoc({ stratgy: 'AllAtOnce' }),
@@ -402,7 +398,7 @@ const POLICY_CASES: [string, string, string][] = [
   [
     'candidate.instanceCount 0',
     policyDoc({ candidate: '{ instanceCount: 0 }' }),
-    `p.yaml:7: ${P}: candidate.instanceCount: Too small: expected number to be >=1`,
+    `p.yaml:7: ${P}: candidate.instanceCount: 0 is too small: use at least 1; give a whole number of instances, e.g. 2`,
   ],
   [
     'a bad candidate.instanceType',
@@ -502,19 +498,25 @@ const CLI_CASES: [string[], string][] = [
   ],
   [
     ['status', ...S],
-    'error: status: which rollout? give its id (see `sm-rollout list`) or --endpoint <name>',
+    'error: status: which rollout? give its id (see `sm-rollout list --simulate`) or --endpoint <name>',
   ],
   [['status', ...S, '--output', 'xml'], 'error: --output: "xml" is not supported; use --output json'],
   [
     ['watch', ...S, '--endpoint', 'churn-prod', '--timeout', 'abc'],
     'error: --timeout: "abc" is not a duration; use a number with units h, m, s (or ms, d), e.g. 90s, 5m, 1h30m [INVALID_DURATION]',
   ],
-  [['pause', ...S], 'error: pause: which rollout? give its id (see `sm-rollout list`) or --endpoint <name>'],
+  [
+    ['pause', ...S],
+    'error: pause: which rollout? give its id (see `sm-rollout list --simulate`) or --endpoint <name>',
+  ],
   [
     ['resume', ...S, '--bogus'],
     "error: Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"",
   ],
-  [['abort', ...S], 'error: abort: which rollout? give its id (see `sm-rollout list`) or --endpoint <name>'],
+  [
+    ['abort', ...S],
+    'error: abort: which rollout? give its id (see `sm-rollout list --simulate`) or --endpoint <name>',
+  ],
   [
     ['abort', ...S, '--endpoint', 'churn-prod', '--reason'],
     "error: Option '--reason <value>' argument missing",
@@ -522,7 +524,7 @@ const CLI_CASES: [string[], string][] = [
   [['undo', ...S], 'error: --endpoint is required: the endpoint whose last rollout to undo'],
   [
     ['history', ...S],
-    'error: history: which rollout? give its id (see `sm-rollout list`) or --endpoint <name>',
+    'error: history: which rollout? give its id (see `sm-rollout list --simulate`) or --endpoint <name>',
   ],
   [['list', ...S, '--output', 'csv'], 'error: --output: "csv" is not supported; use --output json'],
   [['list', ...S, '--active', 'x'], 'error: list takes no arguments (got "x")'],
@@ -532,6 +534,55 @@ const CLI_CASES: [string[], string][] = [
     ['demo', '--scenario', 'explode'],
     'error: --scenario: "explode" is not a scenario; use one of healthy, bad-model, manual-gate',
   ],
+  // An empty or blank value (a CI variable that was never set) is an error naming the flag, never
+  // the flag's default: `--strategy ''` used to run a whole Canary10Percent5Minutes rollout, exit 0.
+  ...(
+    [
+      [...START, '--strategy', ''],
+      [...START, '--final-bake', ''],
+      [...START, '--max-duration', ''],
+      [...START, '--instance-type', ''],
+      [...START, '--instance-count', ''],
+      [...START, '--execution-role', ''],
+      [...START, '--alarm', ''],
+      [...START, '--requested-by', ''],
+      [...START, '--policy', ''],
+      ['start', ...S, '--endpoint', '', '--model-package', PKG],
+      ['undo', ...S, '--endpoint', 'churn-prod', '--strategy', ''],
+      ['abort', ...S, '--endpoint', 'churn-prod', '--reason', ''],
+      ['watch', ...S, '--endpoint', 'churn-prod', '--timeout', ''],
+      ['demo', '--strategy', ''],
+      ['plan', 'AllAtOnce', '--final-bake', ''],
+      ['list', ...S, '--output', ''],
+    ] as string[][]
+  ).map((argv): [string[], string] => {
+    const flag = argv[argv.indexOf('') - 1]!;
+    return [
+      argv,
+      `error: ${flag} is empty (an unset variable?); give it a value, or leave ${flag} out for its default`,
+    ];
+  }),
+  ...(
+    [
+      [...START, '--strategy', '   '],
+      [...START, '--final-bake', ' '],
+      [...START, '--max-duration', '\t'],
+      [...START, '--instance-type', '  '],
+      [...START, '--requested-by', ' '],
+    ] as string[][]
+  ).map((argv): [string[], string] => {
+    const flag = argv.at(-2)!;
+    return [
+      argv,
+      `error: ${flag} is blank (an unset variable?); give it a value, or leave ${flag} out for its default`,
+    ];
+  }),
+  [
+    [...START, '--final-bake='],
+    'error: --final-bake is empty (an unset variable?); give it a value, or leave --final-bake out for its default',
+  ],
+  [['status', ...S, ''], 'error: argument 1 is empty (an unset variable?); give a value or leave it out'],
+  [['history', ...S, ' '], 'error: argument 1 is blank (an unset variable?); give a value or leave it out'],
   [['policy'], 'error: policy needs an action, e.g. `sm-rollout policy validate policies.yaml`'],
   [
     ['policy', 'check', 'x.yaml'],
@@ -563,7 +614,7 @@ const CLI_FIELD_CASES: [string[], string][] = [
   ],
   [
     ['plan', 'AllAtOnce', '--final-bake', 'never'],
-    'error: finalBake: "never" is not a duration; use a number with units h, m, s (or ms, d), e.g. 90s, 5m, 1h30m [INVALID_DURATION]',
+    'error: --final-bake: "never" is not a duration; use a number with units h, m, s (or ms, d), e.g. 90s, 5m, 1h30m [INVALID_DURATION]',
   ],
 ];
 

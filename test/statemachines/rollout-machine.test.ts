@@ -295,7 +295,7 @@ describe('pause and resume', () => {
     await r.send({ type: 'PAUSE', now: pauseAt, by: 'carol' });
     expect(r.snapshot.context.bakeRemainingMs).toBe(3 * MINUTE);
     expect(viewRollout(r.snapshot).phase).toBe(
-      'paused by carol at step 2/7 with the candidate at 10%, 180s of bake left',
+      'paused by carol at step 2/7 with the candidate at 10%, 3m of bake left',
     );
     // Time passes well beyond the original bake end while paused: still paused.
     for (let i = 0; i < 10; i++) await r.tick();

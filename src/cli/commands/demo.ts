@@ -1,6 +1,5 @@
 // `sm-rollout demo`: a whole rollout on the simulated cloud, faster than real time, printed as it
 // happens — the quickest way to see what sm-rollout does, with no AWS account.
-import { parseArgs } from 'node:util';
 import { isTerminal } from '../../../statemachines/describe';
 import { policyLookup } from '../../handlers/environment';
 import { compilePlan, DEFAULT_STRATEGY, formatDuration } from '../../plan';
@@ -16,6 +15,9 @@ import {
   createSimulatedEnvironment,
 } from '../simulated-environment';
 import { EXIT, UsageError, exitCodeForStatus, paint, type CliIo } from '../io';
+import { LiveView } from '../live';
+import { LINE_WIDTH, packageLabel, statusColour, statusWords, watchedAlarmNames, wrap } from '../render';
+import { parseFlags } from '../flags';
 import { namingFlags } from './shared';
 
 export const DEMO_USAGE = `Usage: sm-rollout demo [--scenario healthy|bad-model|manual-gate] [--strategy <plan>]
@@ -38,7 +40,7 @@ Options:
   --seed <n>          seed of the simulated cloud (default 7): same seed, same run
   --output json       print one JSON document at the end: {id, endpoint, status, reason, timeline}
 
-Exit codes: 0 succeeded, 2 rolled back, 3 failed, 1 bad usage.
+Exit codes: 0 succeeded, 2 rolled back, 3 failed, 1 bad usage, 5 sm-rollout itself failed.
 
 Examples:
   sm-rollout demo
@@ -57,6 +59,8 @@ export interface DemoOptions {
   seed: number;
   /** Called with each line of human output as it happens. */
   print?: (line: string) => void;
+  /** The live view (a status block redrawn on a terminal); lines go through it instead of `print`. */
+  view?: LiveView;
 }
 
 export interface DemoResult {
@@ -70,12 +74,6 @@ export interface DemoResult {
 
 function clockTime(ms: number): string {
   return new Date(ms).toISOString().slice(11, 19);
-}
-
-function bar(candidate: number): string {
-  const width = 20;
-  const filled = Math.round((candidate / 100) * width);
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 }
 
 /** The demo's policy: the churn-model group deploys to churn-prod, as a policies file would say. */
@@ -107,7 +105,9 @@ export function demoPolicies(strategy: string, finalBake: string | undefined) {
  * Scheduled Event every simulated minute reach the same controller the Lambda runs.
  */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
-  const print = options.print ?? (() => undefined);
+  const { view } = options;
+  const say = options.print ?? (() => undefined);
+  const print = (line: string) => (view ? view.lines(wrap(line, LINE_WIDTH, '  ')) : say(line));
   const strategy =
     options.strategy ?? (options.scenario === 'manual-gate' ? '10%,2m,pause,50%,2m' : DEFAULT_STRATEGY);
   const env = createSimulatedEnvironment({
@@ -119,11 +119,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const candidateBehaviour = options.scenario === 'bad-model' ? BAD_MODEL : HEALTHY_MODEL;
 
   print(
-    `Simulated endpoint ${DEMO_ENDPOINT}: serving ${env.baselinePackageArn} (2 × ml.m5.large), 600 requests/min`,
+    `Simulated endpoint ${DEMO_ENDPOINT}: serving ${packageLabel(env.baselinePackageArn)} (2 × ml.m5.large), 600 requests/min`,
   );
   const packageArn = env.approveNewVersion(candidateBehaviour);
   print(
-    `New version approved in the Model Registry: ${packageArn} (${(candidateBehaviour.errorRate * 100).toFixed(1)}% errors, ` +
+    `New version approved in the Model Registry: ${packageLabel(packageArn)} (${(candidateBehaviour.errorRate * 100).toFixed(1)}% errors, ` +
       `~${candidateBehaviour.latencyMs} ms)`,
   );
 
@@ -141,29 +141,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const printNew = async () => {
     record = (await store.get(id)) ?? record;
     if (record.timelineLength <= printed) return;
-    for (const entry of (await store.timeline(id)).slice(printed)) {
-      print(`[${clockTime(entry.at)}] ${entry.message}`);
-    }
+    const added = (await store.timeline(id)).slice(printed);
+    if (view) view.entries(added);
+    else for (const entry of added) say(`[${clockTime(entry.at)}] ${entry.message}`);
     printed = record.timelineLength;
   };
 
   let gateSince: number | undefined;
-  let lastProgressMinute = -1;
-  const progress = () => {
-    const minute = Math.floor(sim.clock.now() / 60_000);
-    const view = record.progress;
-    if (minute === lastProgressMinute || !view) return;
-    lastProgressMinute = minute;
-    const alarms = record.input.candidateAlarms
-      .map((a) => `${a.template.suffix} ${sim.alarm(a.alarmName)?.state ?? '?'}`)
-      .join(', ');
-    const left =
-      view.bakeUntil !== undefined
-        ? ` · ${Math.max(0, Math.ceil((view.bakeUntil - sim.clock.now()) / 1000))}s of bake left`
-        : '';
-    print(
-      `           ${bar(view.weights.candidate)} candidate ${view.weights.candidate}%${left} · alarms: ${alarms || 'none'} · ${record.phase}`,
-    );
+  // The live view redraws (a terminal) or prints a line when something changed, once a simulated minute.
+  const progress = async () => {
+    if (!view) return;
+    const alarms = await sim.cloudwatch.describeAlarms(watchedAlarmNames(record));
+    view.update(record, alarms, sim.clock.now());
   };
 
   await printNew();
@@ -174,7 +163,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await bridge.minute();
     await printNew();
     if (isTerminal(record.status)) break;
-    if (record.status === 'running' || record.status === 'awaitingPromotion') progress();
+    if (record.status === 'running' || record.status === 'awaitingPromotion') await progress();
     if (options.scenario !== 'manual-gate' || record.status !== 'awaitingPromotion') {
       gateSince = undefined;
       continue;
@@ -208,18 +197,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 }
 
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      scenario: { type: 'string', default: 'healthy' },
-      strategy: { type: 'string' },
-      'final-bake': { type: 'string' },
-      speed: { type: 'string', default: '100' },
-      seed: { type: 'string', default: '7' },
-      output: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values, positionals } = parseFlags(argv, {
+    scenario: { type: 'string', default: 'healthy' },
+    strategy: { type: 'string' },
+    'final-bake': { type: 'string' },
+    speed: { type: 'string', default: '100' },
+    seed: { type: 'string', default: '7' },
+    output: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.out(DEMO_USAGE);
@@ -241,6 +226,8 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.output !== undefined && values.output !== 'json')
     throw new UsageError(`--output: "${values.output}" is not supported; use --output json`);
   const json = values.output === 'json';
+  // No mode flag: the demo's account lives only in this process, so its timeline's commands are narration.
+  const view = new LiveView(io, io.columns);
   const result = await namingFlags(() =>
     runDemo({
       scenario: values.scenario as DemoScenario,
@@ -248,17 +235,15 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
       finalBake: values['final-bake'],
       speed,
       seed,
-      print: json ? undefined : (line) => io.out(line),
+      ...(json ? {} : { view }),
     }),
   );
   if (json) {
     io.out(JSON.stringify(result, null, 2));
   } else {
-    const colour =
-      result.status === 'succeeded' ? 'green' : result.status === 'rolledBack' ? 'yellow' : 'red';
-    io.out(
-      paint(io, colour, `Rollout ${result.id} ${result.status}${result.reason ? `: ${result.reason}` : ''}`),
-    );
+    const colour = statusColour(result.status);
+    const summary = `Rollout ${result.id} ${statusWords(result.status)}${result.reason ? `: ${result.reason}` : ''}`;
+    view.finish(wrap(summary, LINE_WIDTH, '  ').map((line) => paint(io, colour, line)));
   }
   return exitCodeForStatus(result.status);
 }

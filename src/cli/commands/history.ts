@@ -1,10 +1,10 @@
 // `sm-rollout history`: a rollout's whole timeline, with alarm reasons and the metric values
 // that tripped them.
-import { parseArgs } from 'node:util';
-import { EXIT, UsageError, type CliIo } from '../io';
+import { EXIT, UsageError, inMode, type CliIo } from '../io';
+import { parseFlags } from '../flags';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson } from '../mode';
-import { rolloutJson, timelineLine } from '../render';
-import { findRollout, withBackend } from './shared';
+import { paintStatus, rolloutJson, timelineLine } from '../render';
+import { findRollout, modeFlag, withBackend } from './shared';
 
 export const HISTORY_USAGE = `Usage: sm-rollout history <rollout-id> | --endpoint <name> [--output json]
 
@@ -20,11 +20,7 @@ Examples:
 `;
 
 export async function historyCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { ...BACKEND_OPTIONS, endpoint: { type: 'string' } },
-  });
+  const { values, positionals } = parseFlags(argv, { ...BACKEND_OPTIONS, endpoint: { type: 'string' } });
   if (values.help) {
     io.out(HISTORY_USAGE);
     return EXIT.succeeded;
@@ -39,8 +35,11 @@ export async function historyCommand(argv: string[], io: CliIo): Promise<number>
       io.out(JSON.stringify(rolloutJson(record, timeline), null, 2));
       return EXIT.succeeded;
     }
-    io.out(`Rollout ${record.id} · ${record.endpointName} · ${record.modelPackageArn} · ${record.status}`);
-    for (const entry of timeline) io.out(timelineLine(entry));
+    io.out(
+      `Rollout ${record.id} · ${record.endpointName} · ${record.modelPackageArn} · ${paintStatus(io, record.status)}`,
+    );
+    // The whole record, one entry a line (what a pipeline greps), with pasteable commands.
+    for (const entry of timeline) io.out(inMode(timelineLine(entry), modeFlag(values)));
     return EXIT.succeeded;
   });
 }

@@ -1,6 +1,6 @@
 // `sm-rollout list`: rollouts as a table, newest first.
-import { parseArgs } from 'node:util';
 import { EXIT, UsageError, type CliIo } from '../io';
+import { parseFlags } from '../flags';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson } from '../mode';
 import { renderTable, rolloutJson, rolloutRows } from '../render';
 import { withBackend } from './shared';
@@ -20,10 +20,10 @@ Examples:
 `;
 
 export async function listCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { ...BACKEND_OPTIONS, endpoint: { type: 'string' }, active: { type: 'boolean' } },
+  const { values, positionals } = parseFlags(argv, {
+    ...BACKEND_OPTIONS,
+    endpoint: { type: 'string' },
+    active: { type: 'boolean' },
   });
   if (values.help) {
     io.out(LIST_USAGE);

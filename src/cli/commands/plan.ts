@@ -1,7 +1,8 @@
 // `sm-rollout plan`: shows the steps a strategy compiles to and how long it takes at least.
-import { parseArgs } from 'node:util';
 import { compilePlan, describeStep, formatDuration, summarizePlan } from '../../plan';
 import { EXIT, UsageError, type CliIo } from '../io';
+import { parseFlags } from '../flags';
+import { namingFlags } from './shared';
 
 export const PLAN_USAGE = `Usage: sm-rollout plan <strategy> [--final-bake <duration>] [--output json]
 
@@ -50,14 +51,10 @@ export function planReport(strategy: string, finalBake?: string): PlanReport {
 }
 
 export async function planCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      'final-bake': { type: 'string' },
-      output: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values, positionals } = parseFlags(argv, {
+    'final-bake': { type: 'string' },
+    output: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.out(PLAN_USAGE);
@@ -67,7 +64,11 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError('plan takes exactly one strategy, e.g. `sm-rollout plan Canary10Percent5Minutes`');
   if (values.output !== undefined && values.output !== 'json')
     throw new UsageError(`--output: "${values.output}" is not supported; use --output json`);
-  const report = planReport(positionals[0]!, values['final-bake']);
+  // The strategy is the argument, not a flag; only --final-bake is renamed.
+  const report = await namingFlags(
+    async () => planReport(positionals[0]!, values['final-bake']),
+    ['finalBake'],
+  );
   if (values.output === 'json') {
     io.out(JSON.stringify(report, null, 2));
     return EXIT.succeeded;

@@ -1,9 +1,9 @@
 // `sm-rollout policy validate`: checks a policy file (YAML or JSON) and says what each policy will
 // do, or lists every problem with its line, policy, field and fix.
-import { parseArgs } from 'node:util';
 import { isSmRolloutError } from '../../errors';
 import { InvalidPolicyFileError, loadPolicies, summarizePolicy } from '../../policy';
 import { EXIT, UsageError, type CliIo } from '../io';
+import { parseFlags } from '../flags';
 
 export const POLICY_USAGE = `Usage: sm-rollout policy validate <file> [--output json]
 
@@ -61,13 +61,9 @@ export function validatePolicyFile(path: string): PolicyValidation {
 }
 
 export async function policyCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      output: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values, positionals } = parseFlags(argv, {
+    output: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.out(POLICY_USAGE);

@@ -4,7 +4,7 @@ import { SmRolloutError, isSmRolloutError } from '../../errors';
 import { toDurationMs } from '../../plan';
 import type { RolloutRecord } from '../../store';
 import type { FollowResult, RolloutBackend } from '../backend';
-import { EXIT, UsageError, exitCodeForStatus } from '../io';
+import { EXIT, FLAG_OF_FIELD, UsageError, exitCodeForStatus } from '../io';
 import { openBackend, type BackendFlags } from '../mode';
 
 export async function withBackend<T>(
@@ -70,32 +70,47 @@ export function modeFlag(flags: BackendFlags): string {
   return '';
 }
 
-/** The start request's fields as the flags a person typed. */
-const FLAG_OF_FIELD: Record<string, string> = {
-  endpointName: '--endpoint',
-  modelPackageArn: '--model-package',
-  executionRoleArn: '--execution-role',
-  strategy: '--strategy',
-  finalBake: '--final-bake',
-  maxDuration: '--max-duration',
-  'candidate.instanceType': '--instance-type',
-  'candidate.instanceCount': '--instance-count',
-};
-
-/** Runs `work`, renaming a validation error's field to the flag it came from ("finalBake:" → "--final-bake:"). */
-export async function namingFlags<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work`, renaming a validation error's field to the flag it came from: "finalBake: …" →
+ * "--final-bake: …", "alarms[1]: …" → "--alarm (the 2nd): …", and the field's name where the
+ * message repeats it ("raise maxDuration" → "raise --max-duration").
+ */
+export async function namingFlags<T>(
+  work: () => Promise<T>,
+  fields: readonly string[] = Object.keys(FLAG_OF_FIELD),
+): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (!isSmRolloutError(error) || !error.field) throw error;
-    const field = Object.keys(FLAG_OF_FIELD).find(
-      (f) => error.field === f || error.field!.startsWith(`${f}[`),
+    const field = fields.find(
+      (f) => error.field === f || error.field!.startsWith(`${f}[`) || error.field!.startsWith(`${f}.`),
     );
-    if (!field || !error.message.startsWith(error.field)) throw error;
-    const flag = FLAG_OF_FIELD[field]! + error.field.slice(field.length);
-    throw new SmRolloutError(error.code, flag + error.message.slice(error.field.length), {
-      field: flag,
-      cause: error,
-    });
+    if (!field || !error.message.startsWith(`${error.field}:`)) throw error;
+    const flag = FLAG_OF_FIELD[field]!;
+    const index = /^\[(\d+)\]/.exec(error.field.slice(field.length))?.[1];
+    // A repeatable flag's element is the nth time it was given; elsewhere (a step of --strategy)
+    // the index is into the value, as before.
+    const where =
+      index !== undefined && flag === '--alarm'
+        ? `${flag} (the ${ordinal(Number(index) + 1)})`
+        : flag + error.field.slice(field.length);
+    // Only a camelCase name is an internal one; "strategy" in a sentence is English.
+    const rest = /[A-Z]/.test(field)
+      ? error.message.slice(error.field.length).replace(new RegExp(`\\b${field}\\b`, 'g'), flag)
+      : error.message.slice(error.field.length);
+    throw new SmRolloutError(error.code, where + rest, { field: flag, cause: error });
   }
+}
+
+function ordinal(n: number): string {
+  const suffix =
+    n % 10 === 1 && n !== 11
+      ? 'st'
+      : n % 10 === 2 && n !== 12
+        ? 'nd'
+        : n % 10 === 3 && n !== 13
+          ? 'rd'
+          : 'th';
+  return `${n}${suffix}`;
 }

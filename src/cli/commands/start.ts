@@ -2,16 +2,25 @@
 // following a detached local rollout.
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
 import type { StartRolloutRequest } from '../../engine';
 import { loadPolicies, policyStartRequest } from '../../policy';
 import type { RolloutRecord, TimelineEntry } from '../../store';
 import type { FollowResult, RolloutBackend, StartRequest } from '../backend';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { stopRequested, stopSignal } from '../process-safety';
-import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson, type BackendFlags } from '../mode';
-import { rolloutJson, timelineLine } from '../render';
 import { parseCandidateAlarmFlags } from '../candidate-alarm-flag';
+import { parseFlags } from '../flags';
+import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson, type BackendFlags } from '../mode';
+import { LiveView } from '../live';
+import {
+  LINE_WIDTH,
+  packageLabel,
+  paintStatus,
+  rolloutJson,
+  timelineLines,
+  watchedAlarmNames,
+  wrap,
+} from '../render';
 import { DEMO_ROLE } from '../simulated-environment';
 import { attentionHint, exitCodeFor, modeFlag, namingFlags, timeoutMs, withBackend } from './shared';
 
@@ -54,7 +63,8 @@ Local mode runs the rollout in this process until it ends; Ctrl-C asks whether t
 back) or detach. Simulate mode runs in simulated time and stops when the rollout ends or waits
 for a person (a manual gate).
 
-Exit codes: 0 started / succeeded, 2 rolled back, 3 failed, 4 timed out waiting, 1 refused or bad usage.
+Exit codes: 0 started / succeeded, 2 rolled back, 3 failed, 4 timed out waiting, 1 refused or bad usage,
+5 sm-rollout itself failed (sm-rollout --help lists them all).
 
 Examples:
   sm-rollout start --simulate --endpoint churn-prod \\
@@ -236,75 +246,80 @@ export async function followAndReport(
     controller.abort();
   };
   if (backend.mode === 'local') process.once('SIGINT', onSigint);
-  const print = (_r: RolloutRecord, added: TimelineEntry[]) => {
-    if (!json) for (const entry of added) io.out(timelineLine(entry));
+  const view = json ? undefined : new LiveView(io, io.columns, modeFlag(flags));
+  const onUpdate = (_r: RolloutRecord, added: TimelineEntry[]) => view?.entries(added);
+  const onTick = async (latest: RolloutRecord, now: number) => {
+    if (view) view.update(latest, await backend.alarmStates(watchedAlarmNames(latest)), now);
   };
   let result: FollowResult;
   try {
     result = await backend.follow(record.id, {
       until,
       timeoutMs: timeoutMs(flags.timeout),
-      onUpdate: print,
+      onUpdate,
+      onTick,
       // SIGINT or SIGTERM in any mode: stop after the step in flight (process-safety.ts).
       signal: AbortSignal.any([controller.signal, stopRequested]),
     });
     if (interrupted && (await askAbortOrDetach(io, result.record, flags.store)) === 'abort') {
       await backend.command(record.id, { type: 'ABORT', by: `${userInfo().username} (Ctrl-C)` });
-      result = await backend.follow(record.id, { until: 'end', onUpdate: print });
+      result = await backend.follow(record.id, { until: 'end', onUpdate, onTick });
     }
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
   const final = await backend.get(record.id);
-  if (json) {
+  if (json || !view) {
     io.out(JSON.stringify(rolloutJson(final.record, final.timeline), null, 2));
   } else {
-    io.out(
-      `Rollout ${final.record.id}: ${final.record.status}${final.record.reason ? ` — ${final.record.reason}` : ''}`,
+    const mode = modeFlag(flags);
+    const { status, reason } = final.record;
+    const summary = paintStatus(io, status);
+    const lines = wrap(
+      `Rollout ${final.record.id}: ${summary}${reason ? ` — ${reason}` : ''}`,
+      LINE_WIDTH,
+      '  ',
     );
-    const hint = attentionHint(final.record, modeFlag(flags));
-    if (hint) io.out(hint);
+    const hint = attentionHint(final.record, mode);
+    if (hint) lines.push(...wrap(hint, LINE_WIDTH, '  '));
     if (result.stoppedBecause === 'detached') {
-      io.out(
+      lines.push(
         backend.mode === 'local'
-          ? `detached; continue with \`sm-rollout start --resume ${record.id}${modeFlag(flags)}\``
+          ? `detached; continue with \`sm-rollout start --resume ${record.id}${mode}\``
           : `stopped following (${stopSignal() ?? 'detached'}); ` +
               (backend.mode === 'simulate'
                 ? 'simulated time stands still until a command drives it again'
                 : 'the controller carries on') +
-              `: follow it with \`sm-rollout watch ${record.id}${modeFlag(flags)}\``,
+              `: follow it with \`sm-rollout watch ${record.id}${mode}\``,
       );
     }
     if (result.stoppedBecause === 'timeout')
-      io.out(`stopped waiting after ${flags.timeout}; the rollout goes on`);
+      lines.push(`stopped waiting after ${flags.timeout}; the rollout goes on`);
+    view.finish(lines);
   }
   return exitCodeFor({ ...result, record: final.record });
 }
 
 export async function startCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...BACKEND_OPTIONS,
-      endpoint: { type: 'string' },
-      'model-package': { type: 'string' },
-      policy: { type: 'string' },
-      strategy: { type: 'string' },
-      'final-bake': { type: 'string' },
-      alarm: { type: 'string', multiple: true },
-      'candidate-alarm': { type: 'string', multiple: true },
-      'no-guard': { type: 'boolean' },
-      force: { type: 'boolean' },
-      'execution-role': { type: 'string' },
-      'instance-type': { type: 'string' },
-      'instance-count': { type: 'string' },
-      'max-duration': { type: 'string' },
-      'requested-by': { type: 'string' },
-      wait: { type: 'boolean' },
-      timeout: { type: 'string' },
-      resume: { type: 'string' },
-    },
+  const { values, positionals } = parseFlags(argv, {
+    ...BACKEND_OPTIONS,
+    endpoint: { type: 'string' },
+    'model-package': { type: 'string' },
+    policy: { type: 'string' },
+    strategy: { type: 'string' },
+    'final-bake': { type: 'string' },
+    alarm: { type: 'string', multiple: true },
+    'candidate-alarm': { type: 'string', multiple: true },
+    'no-guard': { type: 'boolean' },
+    force: { type: 'boolean' },
+    'execution-role': { type: 'string' },
+    'instance-type': { type: 'string' },
+    'instance-count': { type: 'string' },
+    'max-duration': { type: 'string' },
+    'requested-by': { type: 'string' },
+    wait: { type: 'boolean' },
+    timeout: { type: 'string' },
+    resume: { type: 'string' },
   });
   if (values.help) {
     io.out(START_USAGE);
@@ -323,7 +338,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     const record = await namingFlags(() =>
       backend.start(startRequestFromFlags(values, requestedBy, backend.mode === 'controller')),
     );
-    const headline = `Started rollout ${record.id} of ${record.modelPackageArn} onto ${record.endpointName}`;
+    const headline = `Started rollout ${record.id} of ${packageLabel(record.modelPackageArn)} onto ${record.endpointName}`;
     return reportStarted(backend, record, headline, values, io, json);
   });
 }
@@ -341,8 +356,10 @@ export async function reportStarted(
   json: boolean,
 ): Promise<number> {
   if (!json) {
-    io.out(headline);
-    for (const entry of (await backend.get(record.id)).timeline) io.out(timelineLine(entry));
+    for (const line of wrap(headline, LINE_WIDTH, '  ')) io.out(line);
+    for (const entry of (await backend.get(record.id)).timeline) {
+      for (const line of timelineLines(io, entry, LINE_WIDTH, modeFlag(flags))) io.out(line);
+    }
   }
   if (backend.mode === 'controller' && !flags.wait) {
     if (json) io.out(JSON.stringify(rolloutJson(record), null, 2));

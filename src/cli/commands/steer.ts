@@ -2,12 +2,12 @@
 // reason when it does not apply), then report — and in simulate mode, or with --wait, keep
 // following the rollout.
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import type { CommandRequest } from '../../engine';
 import { MAX_REASON_LENGTH } from '../../engine';
 import { EXIT, UsageError, type CliIo } from '../io';
+import { parseFlags } from '../flags';
 import { BACKEND_OPTIONS, wantsJson } from '../mode';
-import { rolloutJson, timelineLine } from '../render';
+import { LINE_WIDTH, rolloutJson, timelineLines } from '../render';
 import { followAndReport } from './start';
 import { attentionHint, findRollout, modeFlag, timeoutMs, withBackend } from './shared';
 
@@ -19,18 +19,14 @@ export async function steerCommand(
   argv: string[],
   io: CliIo,
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...BACKEND_OPTIONS,
-      endpoint: { type: 'string' },
-      'requested-by': { type: 'string' },
-      wait: { type: 'boolean' },
-      timeout: { type: 'string' },
-      ...(verb === 'promote' ? { full: { type: 'boolean' } } : {}),
-      ...(verb === 'abort' ? { reason: { type: 'string' } } : {}),
-    },
+  const { values, positionals } = parseFlags(argv, {
+    ...BACKEND_OPTIONS,
+    endpoint: { type: 'string' },
+    'requested-by': { type: 'string' },
+    wait: { type: 'boolean' },
+    timeout: { type: 'string' },
+    ...(verb === 'promote' ? { full: { type: 'boolean' } } : {}),
+    ...(verb === 'abort' ? { reason: { type: 'string' } } : {}),
   });
   if (values.help) {
     io.out(usage);
@@ -61,7 +57,9 @@ export async function steerCommand(
     const record = await backend.command(target.id, command);
     if (!json) {
       const { timeline } = await backend.get(record.id);
-      for (const entry of timeline.filter((e) => e.seq >= target.timelineLength)) io.out(timelineLine(entry));
+      for (const entry of timeline.filter((e) => e.seq >= target.timelineLength)) {
+        for (const line of timelineLines(io, entry, LINE_WIDTH, modeFlag(values))) io.out(line);
+      }
     }
     if (backend.mode === 'simulate' || values.wait) {
       const until = backend.mode === 'simulate' && !(verb === 'abort') ? 'attention' : 'end';

@@ -1,10 +1,11 @@
 // `sm-rollout undo`: puts back the model that served before the endpoint's last successful
 // rollout, as a new rollout (fast by default).
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import { UNDO_FINAL_BAKE, UNDO_STRATEGY } from '../../engine';
 import { EXIT, UsageError, type CliIo } from '../io';
+import { parseFlags } from '../flags';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson } from '../mode';
+import { packageLabel } from '../render';
 import { reportStarted } from './start';
 import { namingFlags, withBackend } from './shared';
 
@@ -27,18 +28,14 @@ Examples:
 `;
 
 export async function undoCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...BACKEND_OPTIONS,
-      endpoint: { type: 'string' },
-      strategy: { type: 'string' },
-      'final-bake': { type: 'string' },
-      'requested-by': { type: 'string' },
-      wait: { type: 'boolean' },
-      timeout: { type: 'string' },
-    },
+  const { values, positionals } = parseFlags(argv, {
+    ...BACKEND_OPTIONS,
+    endpoint: { type: 'string' },
+    strategy: { type: 'string' },
+    'final-bake': { type: 'string' },
+    'requested-by': { type: 'string' },
+    wait: { type: 'boolean' },
+    timeout: { type: 'string' },
   });
   if (values.help) {
     io.out(UNDO_USAGE);
@@ -59,7 +56,7 @@ export async function undoCommand(argv: string[], io: CliIo): Promise<number> {
         values['requested-by'] ?? `${userInfo().username} (cli)`,
       ),
     );
-    const headline = `Started rollout ${record.id}: ${record.modelPackageArn} back onto ${record.endpointName} (undoing ${undoing})`;
+    const headline = `Started rollout ${record.id}: ${packageLabel(record.modelPackageArn)} back onto ${record.endpointName} (undoing ${undoing})`;
     return reportStarted(backend, record, headline, values, io, json);
   });
 }

@@ -1,13 +1,13 @@
 // `sm-rollout watch`: follows a rollout live and exits by itself when it ends (or on --timeout),
 // with the rollout's exit code — what a CI job waits on.
-import { parseArgs } from 'node:util';
 import { isTerminal } from '../../../statemachines/describe';
 import { EXIT, UsageError, exitCodeForStatus, type CliIo } from '../io';
+import { parseFlags } from '../flags';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson } from '../mode';
 import { rolloutJson } from '../render';
 import { followAndReport } from './start';
-import { printStatus } from './status';
-import { findRollout, timeoutMs, withBackend } from './shared';
+import { printStatus, statusNow } from './status';
+import { findRollout, modeFlag, timeoutMs, withBackend } from './shared';
 
 export const WATCH_USAGE = `Usage: sm-rollout watch <rollout-id> | --endpoint <name> [--timeout <d>] [--output json]
 
@@ -23,10 +23,10 @@ Examples:
 `;
 
 export async function watchCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { ...BACKEND_OPTIONS, endpoint: { type: 'string' }, timeout: { type: 'string' } },
+  const { values, positionals } = parseFlags(argv, {
+    ...BACKEND_OPTIONS,
+    endpoint: { type: 'string' },
+    timeout: { type: 'string' },
   });
   if (values.help) {
     io.out(WATCH_USAGE);
@@ -39,10 +39,10 @@ export async function watchCommand(argv: string[], io: CliIo): Promise<number> {
     const record = await findRollout(backend, positionals[0], values.endpoint, 'watch');
     if (isTerminal(record.status)) {
       if (json) io.out(JSON.stringify(rolloutJson(record, (await backend.get(record.id)).timeline), null, 2));
-      else await printStatus(backend, record, io, false);
+      else await printStatus(backend, record, io, false, statusNow(backend, record), modeFlag(values));
       return exitCodeForStatus(record.status);
     }
-    if (!json) await printStatus(backend, record, io, false);
+    if (!json) await printStatus(backend, record, io, false, statusNow(backend, record), modeFlag(values));
     return followAndReport(
       backend,
       record,

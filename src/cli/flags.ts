@@ -1,0 +1,34 @@
+// The one way every verb reads its command line: node's parseArgs, plus the rule that a value a
+// person typed is never silently replaced by a default. `--strategy ''` (a CI variable that was
+// never set) or `--final-bake '  '` is an error naming the flag, not the default strategy.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './io';
+
+export function parseFlags<const O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: O,
+) {
+  const { values, positionals, tokens } = parseArgs({
+    args: argv,
+    options,
+    allowPositionals: true,
+    tokens: true,
+  });
+  let positional = 0;
+  for (const token of tokens) {
+    if (token.kind === 'positional') positional++;
+    if (token.kind === 'option' && typeof token.value === 'string' && !token.value.trim()) {
+      const flag = token.rawName.startsWith('--') ? token.rawName : `--${token.name}`;
+      throw new UsageError(
+        `${flag} is ${token.value ? 'blank' : 'empty'} (an unset variable?); give it a value, or leave ${flag} out for its default`,
+        { field: flag },
+      );
+    }
+    if (token.kind === 'positional' && !token.value.trim()) {
+      throw new UsageError(
+        `argument ${positional} is ${token.value ? 'blank' : 'empty'} (an unset variable?); give a value or leave it out`,
+      );
+    }
+  }
+  return { values, positionals };
+}
