@@ -3,7 +3,6 @@
 import path from 'node:path';
 import { CloudWatchAlarmControl, createAwsClients, SageMakerEndpointControl } from '../aws';
 import { systemClock } from '../engine';
-import { SmRolloutError } from '../errors';
 import { controllerHandler, createController } from '../handlers/controller';
 import { storeFromSetting } from '../handlers/environment';
 import type { RolloutBackend } from './backend';
