@@ -4,10 +4,12 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeError, EXIT } from '../../src/cli/io';
+import { WORLD_FILE_NAME } from '../../src/cli/simulated-world';
 import { SmRolloutError } from '../../src/errors';
 import {
   ALARM,
   ENDPOINT,
+  GUARD,
   SimAccount,
   WHO,
   pkg,
@@ -54,13 +56,13 @@ describe('exit 5 when sm-rollout itself fails, never 3 ("a human is needed for t
   beforeEach(() => account.open());
   afterEach(() => account.restore());
 
-  it('a damaged rollout file: exit 5, STORE_CORRUPT naming the file, as JSON too', async () => {
+  it('a damaged saved account: exit 5, STORE_CORRUPT naming the file, as JSON too', async () => {
     const id = await startAtGate();
-    const file = path.join(account.dir, 'store', 'rollouts', `${id}.json`);
-    await fs.writeFile(file, '{"id": trunc');
+    const file = path.join(account.dir, WORLD_FILE_NAME);
+    await fs.writeFile(file, '{"version": trunc');
     const human = await sim('status', id);
     expect(human.code).toBe(EXIT.toolFailed);
-    expect(human.err[0]).toMatch(new RegExp(`^error: rollout ${id} in file .*${id}\\.json is damaged`));
+    expect(human.err[0]).toMatch(/^error: the simulated cloud saved in .*world\.json cannot be restored/);
     expect(human.stderr).toContain('[STORE_CORRUPT]');
     expect(human.stderr).not.toMatch(/^\s+at /m);
     const json = await simJson('status', id);
@@ -218,6 +220,7 @@ describe('every hint printed in simulate mode can be pasted', () => {
       pkg(2),
       '--strategy',
       '10%,2m,pause',
+      ...GUARD,
       '--requested-by',
       WHO,
     );

@@ -97,7 +97,7 @@ function inTerminal(argv: string[], env: Record<string, string>): Terminal {
     expect(screen).not.toContain('(0s left)'); // the bake's time left is simulated time too
     expect(screen).toContain('^C');
     expect(screen).toContain('SIGINT received: finishing the step in progress and saving, then exiting');
-    expect(screen).toContain(`Rollout ${id}: running`);
+    expect(screen).toContain(`Rollout ${id}: in progress`);
     expect(screen).toContain(`follow it with \`sm-rollout watch ${id} --simulate\``);
     expect(screen).not.toMatch(/Error|EPIPE|at .*\.ts:\d+/);
 

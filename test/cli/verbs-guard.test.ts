@@ -144,8 +144,8 @@ describe('start of the version that serves, and of an older one', () => {
     expect(newer.code).toBe(0);
     const older = await sim('start', '--endpoint', ENDPOINT, '--model-package', pkg(1), ...GUARD, ...QUICK);
     expect(older.code).toBe(0);
-    expect(older.out[0]).toBe(`Started rollout ${startedId(older)} of ${pkg(1)} onto ${ENDPOINT}`);
-    expect(older.out[1]).toMatch(
+    expect(older.out[0]).toBe(`Started rollout ${startedId(older)} of churn-model/1 onto ${ENDPOINT}`);
+    expect(older.lines[1]).toMatch(
       new RegExp(
         `Z {2}rolling back to version 1 of churn-model while version 2 serves ${ENDPOINT}, by request of ${WHO}$`,
       ),
