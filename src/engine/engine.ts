@@ -79,7 +79,11 @@ export class RolloutEngine {
 
   constructor(private readonly deps: EngineDeps) {
     this.settings = { ...DEFAULT_ENGINE_SETTINGS, ...deps.settings };
-    this.effects = createRolloutEffects({ endpoints: deps.endpoints, alarms: deps.alarms });
+    this.effects = createRolloutEffects({
+      endpoints: deps.endpoints,
+      alarms: deps.alarms,
+      rollouts: deps.store,
+    });
     this.machine = rolloutMachine.provide({ actors: createRolloutActors(this.effects, deps.clock) });
   }
 
@@ -111,6 +115,7 @@ export class RolloutEngine {
       pollIntervalMs: this.settings.pollIntervalMs,
       alarmPollIntervalMs: this.settings.alarmPollIntervalMs,
       baseline,
+      ...(valid.retainPrevious !== undefined ? { retainPrevious: valid.retainPrevious } : {}),
     };
     const record: RolloutRecord = {
       id,

@@ -45,6 +45,14 @@ export const candidateAlarmTemplateSchema = z.object({
   treatMissingData: z.enum(['missing', 'notBreaching', 'breaching', 'ignore']).default('notBreaching'),
 });
 
+/** Retention (how many earlier rollouts' configs and models a success keeps): undo needs one. */
+export const RETAIN_PREVIOUS_RULE =
+  'must be a whole number of at least 1 — undo needs the config and model before the live one; e.g. 2 keeps two';
+export const retainPreviousSchema = z
+  .number({ error: RETAIN_PREVIOUS_RULE })
+  .int(RETAIN_PREVIOUS_RULE)
+  .min(1, RETAIN_PREVIOUS_RULE);
+
 const startRequestSchema = z.object({
   endpointName: z.string().refine(isSageMakerName, {
     message: 'use the endpoint name: 1–63 letters, digits and hyphens (not its ARN)',
@@ -71,6 +79,7 @@ const startRequestSchema = z.object({
     .default({}),
   maxDuration: z.union([z.string(), z.number()]).default(DEFAULT_MAX_DURATION),
   requestedBy: z.string().min(1).default('unknown'),
+  retainPrevious: retainPreviousSchema.optional(),
 });
 
 export type StartRolloutRequest = z.input<typeof startRequestSchema> & {
@@ -87,6 +96,8 @@ export interface ValidStartRequest {
   candidate: { instanceType?: string; instanceCount?: number };
   maxDurationMs: number;
   requestedBy: string;
+  /** Earlier rollouts' configs and models kept when this one succeeds; absent: the default (1). */
+  retainPrevious?: number;
 }
 
 /** What a missing, empty or wrongly typed field should look like, in the words of its fix. */
@@ -138,6 +149,7 @@ export function validateStartRequest(request: StartRolloutRequest): ValidStartRe
       candidate: r.candidate,
       maxDurationMs,
       requestedBy: r.requestedBy,
+      ...retained(r.retainPrevious),
     },
     r.maxDuration,
   );
@@ -192,9 +204,14 @@ export function mergeStartRequest(
       candidate: { ...base.candidate, ...o.candidate },
       maxDurationMs,
       requestedBy: o.requestedBy ?? base.requestedBy,
+      ...retained(o.retainPrevious ?? base.retainPrevious),
     },
     o.maxDuration ?? formatDuration(maxDurationMs),
   );
+}
+
+function retained(retainPrevious: number | undefined): { retainPrevious?: number } {
+  return retainPrevious === undefined ? {} : { retainPrevious };
 }
 
 /** A plan always ends with setWeight(100) and the final bake (src/plan/types.ts). */

@@ -62,6 +62,7 @@ export async function planUndo(
       alarms: input.alarms,
       candidateAlarms: input.candidateAlarms.map((a) => a.template),
       requestedBy: `${requestedBy}, undoing ${last.id}`,
+      ...(input.retainPrevious !== undefined ? { retainPrevious: input.retainPrevious } : {}),
     }),
   };
 }

@@ -106,6 +106,7 @@ export function policyStartRequest(
     candidate: { ...policy.candidate },
     maxDurationMs: policy.maxDurationMs,
     requestedBy,
+    ...(policy.retainPrevious !== undefined ? { retainPrevious: policy.retainPrevious } : {}),
   };
   // The policy's fields were checked with its file; what the approval brings is checked here.
   return mergeStartRequest(fromPolicy, { modelPackageArn, requestedBy });

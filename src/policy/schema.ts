@@ -5,7 +5,13 @@
 // and fix.
 // A namespace import (not `{ z }`) lets the bundler drop the parts of zod we never use (all its locales).
 import * as z from 'zod';
-import { candidateAlarmTemplateSchema, DEFAULT_MAX_DURATION, ROLE_ARN, SAGEMAKER_NAME } from '../engine';
+import {
+  candidateAlarmTemplateSchema,
+  DEFAULT_MAX_DURATION,
+  retainPreviousSchema,
+  ROLE_ARN,
+  SAGEMAKER_NAME,
+} from '../engine';
 import { isSmRolloutError } from '../errors';
 import { compilePlan, summarizePlan, toDurationMs, formatDuration, type Plan } from '../plan';
 import { suggestKey } from './suggest';
@@ -82,6 +88,12 @@ export const policySchema = z.strictObject({
       'what a newer approval does while a rollout runs: supersede it, queue behind it, or be rejected',
     ),
   maxDuration: duration('give up (roll back) after this long').default(DEFAULT_MAX_DURATION),
+  retainPrevious: retainPreviousSchema
+    .optional()
+    .describe(
+      "retention: how many earlier rollouts' final configs and models to keep besides the live one " +
+        '(default 1, what undo needs); older ones the controller created are deleted as each rollout succeeds',
+    ),
 });
 
 export const policyFileSchema = z

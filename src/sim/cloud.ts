@@ -61,6 +61,8 @@ export interface SimCloud {
   updateModelPackageMetadata(modelPackageArn: string, fields: readonly string[]): void;
   /** An InService endpoint serving one model at weight 1 (creates `<endpoint>-model-0`, `<endpoint>-config-0`). */
   createEndpoint(input: CreateEndpointInput): string;
+  /** DeleteEndpoint by someone else: Deleting (event sent) for `timings.deleteEndpointMs`, then gone. */
+  deleteEndpoint(endpointName: string): void;
   /** PutMetricAlarm on an AWS/SageMaker metric (the same kind of alarm the port's putCandidateAlarm creates). */
   createMetricAlarm(input: MetricAlarmInput): void;
   /** SetAlarmState: holds until the next evaluation, which may flip it back. */
@@ -245,6 +247,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     setModelPackageApproval: (arn, status) => registry.setApproval(arn, status),
     updateModelPackageMetadata: (arn, fields) => registry.updateMetadata(arn, fields),
     createEndpoint: (input) => sagemaker.createEndpoint(input),
+    deleteEndpoint: (endpointName) => sagemaker.deleteEndpoint(endpointName),
     createMetricAlarm: (input) => cloudwatch.putMetricAlarm(input),
     setAlarmState: (alarmName, state, reason) => cloudwatch.setAlarmState(alarmName, state, reason),
     injectFault: (fault) => {

@@ -25,6 +25,7 @@ type World =
   | 'slow'
   | 'silentRollback'
   | 'endpointFailed'
+  | 'endpointDeleted'
   | 'alarm'
   | 'flaky'
   | 'fatal'
@@ -37,6 +38,7 @@ const WORLDS: World[] = [
   'slow',
   'silentRollback',
   'endpointFailed',
+  'endpointDeleted',
   'alarm',
   'flaky',
   'fatal',
@@ -44,7 +46,15 @@ const WORLDS: World[] = [
   'writesFail',
 ];
 /** Commands and pushed events start at most one effect; fewer behaviours cover their branches. */
-const COMMAND_WORLDS: World[] = ['ok', 'slow', 'alarm', 'fatal', 'writesFlaky', 'writesFail'];
+const COMMAND_WORLDS: World[] = [
+  'ok',
+  'slow',
+  'alarm',
+  'fatal',
+  'writesFlaky',
+  'writesFail',
+  'endpointDeleted',
+];
 
 interface Outcome {
   finalReady: boolean;
@@ -76,6 +86,18 @@ function cloudFor(world: World, now: number, outcome: Outcome): FakeCloud {
     cloud.createFinalConfig = thrower;
     cloud.cleanupAfterPromotion = thrower;
     cloud.removeCandidate = thrower;
+  }
+  if (world === 'endpointDeleted') {
+    // Someone deleted the endpoint: a change finds no endpoint, a check sees it gone.
+    cloud.apply = () => {
+      throw { code: 'ENDPOINT_NOT_FOUND', message: 'endpoint churn does not exist', retryable: false };
+    };
+    cloud.check = () => ({
+      phase: 'failed',
+      status: 'Deleted',
+      failureReason: 'endpoint churn no longer exists',
+    });
+    return cloud;
   }
   if (world !== 'writesFlaky' && world !== 'writesFail')
     cloud.apply = () => ({
@@ -117,6 +139,7 @@ function alphabet(s: Snapshot, now: number): RolloutEvent[] {
     ...[...ticks].sort((a, b) => a - b).map((t): RolloutEvent => ({ type: 'TICK', now: t })),
     { type: 'ENDPOINT_CHANGED', now, status: 'InService' },
     { type: 'ENDPOINT_CHANGED', now, status: 'Deleting' },
+    { type: 'ENDPOINT_CHANGED', now, status: 'Failed' },
     { type: 'ALARM_FIRED', now, alarmName: 'churn-5xx', stateReason: 'Threshold Crossed' },
     { type: 'PAUSE', now, by },
     { type: 'RESUME', now: now + 1000, by },
@@ -136,7 +159,7 @@ function keyOf(s: Snapshot, persisted: { historyValue?: Record<string, { id: str
   const c = s.context;
   // Once rolling back or ended, how the rollout got there no longer steers the machine.
   if (s.status === 'done') return JSON.stringify([s.value, c.rollbackReason?.kind]);
-  if (s.matches('rollingBack')) {
+  if (s.matches('rollingBack') || s.matches('endpointDeleted')) {
     return JSON.stringify([s.value, c.changeRequested, Math.min(c.attempts, 2), c.rollbackReason?.kind]);
   }
   return JSON.stringify([
@@ -298,7 +321,7 @@ describe('every reachable state of the rollout machine', () => {
         }
       }
     }
-  }, 120_000);
+  }, 900_000);
 
   it('walks a bounded but substantial state space', () => {
     const total = getStateNodes(rolloutMachine.root).filter((n) => n.type === 'atomic' || n.type === 'final');
@@ -345,7 +368,7 @@ describe('every reachable state of the rollout machine', () => {
     }
     // With an obliging cloud every abort completes the rollback.
     expect(Object.fromEntries(ends)).toEqual({ '"rolledBack"': abortable.length });
-  }, 120_000);
+  }, 900_000);
 
   it('refuses ABORT only where a rollback is already under way or over', () => {
     const refusing = nodes.filter(
