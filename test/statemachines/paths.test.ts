@@ -130,6 +130,14 @@ function cloudFor(world: World, now: number, outcome: Outcome): FakeCloud {
   return cloud;
 }
 
+function holding(s: Snapshot): boolean {
+  return (
+    s.matches({ live: { flow: 'baking' } }) ||
+    s.matches({ live: { flow: 'gate' } }) ||
+    s.matches({ live: 'paused' })
+  );
+}
+
 function alphabet(s: Snapshot, now: number): RolloutEvent[] {
   const c = s.context;
   const by = 'tester';
@@ -138,8 +146,13 @@ function alphabet(s: Snapshot, now: number): RolloutEvent[] {
   return [
     ...[...ticks].sort((a, b) => a - b).map((t): RolloutEvent => ({ type: 'TICK', now: t })),
     { type: 'ENDPOINT_CHANGED', now, status: 'InService' },
-    { type: 'ENDPOINT_CHANGED', now, status: 'Deleting' },
-    { type: 'ENDPOINT_CHANGED', now, status: 'Failed' },
+    // Only a hold reads the status an event names; anywhere else any endpoint event means "look".
+    ...(holding(s)
+      ? [
+          { type: 'ENDPOINT_CHANGED', now, status: 'Deleting' } as const,
+          { type: 'ENDPOINT_CHANGED', now, status: 'Failed' } as const,
+        ]
+      : []),
     { type: 'ALARM_FIRED', now, alarmName: 'churn-5xx', stateReason: 'Threshold Crossed' },
     { type: 'PAUSE', now, by },
     { type: 'RESUME', now: now + 1000, by },
@@ -321,7 +334,7 @@ describe('every reachable state of the rollout machine', () => {
         }
       }
     }
-  }, 900_000);
+  }, 120_000);
 
   it('walks a bounded but substantial state space', () => {
     const total = getStateNodes(rolloutMachine.root).filter((n) => n.type === 'atomic' || n.type === 'final');
@@ -368,12 +381,15 @@ describe('every reachable state of the rollout machine', () => {
     }
     // With an obliging cloud every abort completes the rollback.
     expect(Object.fromEntries(ends)).toEqual({ '"rolledBack"': abortable.length });
-  }, 900_000);
+  }, 120_000);
 
   it('refuses ABORT only where a rollback is already under way or over', () => {
     const refusing = nodes.filter(
       (n) => n.snapshot.status === 'active' && !n.snapshot.can({ type: 'ABORT', now: n.now, by: 't' }),
     );
-    for (const node of refusing) expect(node.snapshot.matches('rollingBack')).toBe(true);
+    // ...or where it is winding down after the endpoint was deleted: there is nothing to roll back.
+    for (const node of refusing) {
+      expect(node.snapshot.matches('rollingBack') || node.snapshot.matches('endpointDeleted')).toBe(true);
+    }
   });
 });
