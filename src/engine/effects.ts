@@ -222,9 +222,16 @@ export function createRolloutEffects(deps: {
       ],
     };
     if (!rollouts || !endpoint || endpoint.status !== 'InService') return skipped;
-    // DescribeEndpoint names no models: the live config says which ones the endpoint serves.
-    const liveConfig = await endpoints.describeEndpointConfig(endpoint.endpointConfigName);
-    if (!liveConfig) return skipped;
+    // DescribeEndpoint names no models: the live config says which ones the endpoint serves. It is
+    // normally this rollout's final config, which serves this rollout's model alone; anything else
+    // (someone changed the endpoint meanwhile) is read.
+    const liveModelNames =
+      endpoint.endpointConfigName === names.finalConfig
+        ? [names.candidateModel]
+        : (await endpoints.describeEndpointConfig(endpoint.endpointConfigName))?.variants.map(
+            (v) => v.modelName,
+          );
+    if (!liveModelNames) return skipped;
     const earlier = (await rollouts.list({ endpointName: context.endpointName }))
       .filter(
         (r) => r.status === 'succeeded' && r.id !== context.rolloutId && r.createdAt <= context.startedAt,
@@ -239,7 +246,7 @@ export function createRolloutEffects(deps: {
       ...retained.map((r) => r.input.names.finalConfig),
     ]);
     const liveModels = new Set([
-      ...liveConfig.variants.map((v) => v.modelName),
+      ...liveModelNames,
       names.candidateModel,
       baseline.modelName,
       ...retained.map((r) => r.input.names.candidateModel),
