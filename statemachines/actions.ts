@@ -1,7 +1,7 @@
 // The rollout machine's named actions: every change to its context, and the timeline facts it
 // emits. The chart in rollout.ts refers to them by name, with params where instances differ.
 import { assign, emit, type ParameterizedObject } from 'xstate';
-import type { RollbackReason, RolloutEvent } from './contract';
+import { ENDPOINT_DELETED, type RollbackReason, type RolloutEvent } from './contract';
 import {
   alarmReadingOf,
   applyResultOf,
@@ -112,6 +112,7 @@ const FACTS: {
     originalConfig: baselineOf(c).endpointConfigName,
   }),
   candidateRemoved: (_c, e) => ({ kind: 'candidateRemoved', removed: cleanupOf(e).removed }),
+  endpointDeleted: (c) => ({ kind: 'endpointDeleted', endpointName: c.endpointName }),
   succeeded: (c) => ({
     kind: 'succeeded',
     modelPackageArn: c.modelPackageArn,
@@ -256,6 +257,23 @@ export const rolloutActions = {
     return { failure: { code: e.code, message: `${params.prefix}: ${e.message}` } };
   }),
   recordRollbackEndpointFailure: update(({ context, event }) => ({ failure: checkFailure(context, event) })),
+  /** The endpoint was deleted under the rollout: it ends failed, once what it created is removed. */
+  recordEndpointDeleted: update(({ context }) => ({
+    endpointDeleted: true,
+    failure: {
+      code: ENDPOINT_DELETED,
+      message: `endpoint ${context.endpointName} was deleted during the rollout`,
+    },
+  })),
+  /** Removing what the rollout created failed for good after the endpoint was deleted: say what is left. */
+  recordLeftoversAfterDeletion: update(({ context, event }) => ({
+    failure: {
+      code: ENDPOINT_DELETED,
+      message:
+        `endpoint ${context.endpointName} was deleted during the rollout, and removing what the rollout ` +
+        `created failed: ${errorOf(event).message}`,
+    },
+  })),
   /** The candidate is live and healthy; leftovers after promotion are a warning, not a failure. */
   recordCleanupWarning: update(({ context, event }) => ({
     warnings: [...context.warnings, `cleanup after promotion failed: ${errorOf(event).message}`],

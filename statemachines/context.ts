@@ -38,8 +38,10 @@ export interface RolloutContext extends RolloutInput {
   candidateDeployed: boolean;
   pausedBy?: string;
   rollbackReason?: RollbackReason;
-  /** Why the rollback itself failed (terminal `failed`). */
+  /** Why the rollback itself failed (terminal `failed`), or that the endpoint was deleted. */
   failure?: { code: string; message: string };
+  /** The endpoint was deleted during the rollout: nothing to roll back, only what it created to remove. */
+  endpointDeleted?: boolean;
   /** Non-fatal problems worth a human's attention (cleanup that could not finish, ...). */
   warnings: string[];
   alarmStates: { alarmName: string; state: string }[];

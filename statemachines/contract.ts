@@ -99,7 +99,18 @@ export interface RolloutInput {
   alarmPollIntervalMs: number;
   /** Known when the host resolved it before starting (preflight); otherwise the machine resolves it. */
   baseline?: Baseline;
+  /**
+   * Retention: how many earlier rollouts' final configs and models to keep besides the live one when
+   * this rollout succeeds (older controller-created ones are pruned). Absent: DEFAULT_RETAIN_PREVIOUS.
+   */
+  retainPrevious?: number;
 }
+
+/** The failure code of a rollout whose endpoint was deleted under it (terminal `failed`). */
+export const ENDPOINT_DELETED = 'ENDPOINT_DELETED';
+
+/** Keep the config and model `undo` needs: the one before the live one. */
+export const DEFAULT_RETAIN_PREVIOUS = 1;
 
 /** Every alarm that rolls the rollout back: the policy's own and the candidate alarms it creates. */
 export function watchedAlarms(input: Pick<RolloutInput, 'alarms' | 'candidateAlarms'>): string[] {

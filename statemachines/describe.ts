@@ -1,7 +1,7 @@
 // Reads a rollout snapshot the way a person would: its status, the phase in words, the step,
 // the weights, and why a command does not apply right now.
 import type { SnapshotFrom } from 'xstate';
-import type { RolloutCommand } from './contract';
+import { ENDPOINT_DELETED, type RolloutCommand } from './contract';
 import type { RolloutContext } from './context';
 import { describeReason, formatMs, isoTime as iso } from './facts';
 import type { rolloutMachine } from './rollout';
@@ -61,7 +61,8 @@ export function statusOf(snapshot: RolloutSnapshot): RolloutStatus {
   if (snapshot.matches('succeeded')) return 'succeeded';
   if (snapshot.matches('rolledBack')) return 'rolledBack';
   if (snapshot.matches('failed')) return 'failed';
-  if (snapshot.matches('rollingBack')) return 'rollingBack';
+  // Winding down after the endpoint was deleted is, to a reader, the end of a rollback.
+  if (snapshot.matches('rollingBack') || snapshot.matches('endpointDeleted')) return 'rollingBack';
   if (snapshot.matches({ live: 'paused' })) return 'paused';
   if (snapshot.matches({ live: { flow: 'gate' } })) return 'awaitingPromotion';
   return 'running';
@@ -74,6 +75,14 @@ export function outcomeReason(context: RolloutContext, status: RolloutStatus): s
     case 'rolledBack':
       return describeReason(context.rollbackReason);
     case 'failed':
+      if (context.failure?.code === ENDPOINT_DELETED) {
+        return (
+          context.failure.message +
+          (context.rollbackReason
+            ? ` (while rolling back because ${describeReason(context.rollbackReason)})`
+            : '')
+        );
+      }
       return (
         `rollback failed: ${context.failure?.message ?? 'unknown error'} ` +
         `(rolling back because ${describeReason(context.rollbackReason)})`
@@ -113,6 +122,8 @@ function phaseOf(snapshot: RolloutSnapshot, status: RolloutStatus): string {
   }
   if (snapshot.matches('promoting')) return `promoting: deploying the final config ${c.names.finalConfig}`;
   if (snapshot.matches('cleaningUp')) return 'cleaning up after promotion';
+  if (snapshot.matches('endpointDeleted'))
+    return `endpoint ${c.endpointName} was deleted: removing what the rollout created`;
   return statePath(snapshot);
 }
 

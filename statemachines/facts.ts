@@ -1,6 +1,6 @@
 // What a rollout tells its timeline: one fact per thing that happened, carrying the data, and the
 // one place that turns facts (and rollback reasons) into the English people read.
-import type { Baseline, LifecycleDetailType, RollbackReason } from './contract';
+import { ENDPOINT_DELETED, type Baseline, type LifecycleDetailType, type RollbackReason } from './contract';
 
 /** A step as a person names it: 1-based, out of the plan's total. */
 export interface StepNumber {
@@ -49,6 +49,7 @@ export type TimelineFact =
   | { kind: 'trafficRestored'; baselineVariant: string }
   | { kind: 'reverted'; endpointName: string; originalConfig: string }
   | { kind: 'candidateRemoved'; removed: string[] }
+  | { kind: 'endpointDeleted'; endpointName: string }
   | { kind: 'succeeded'; modelPackageArn: string; endpointName: string; finalConfig: string }
   | { kind: 'rolledBack'; reason?: RollbackReason; endpointName: string; originalConfig?: string }
   | {
@@ -184,6 +185,11 @@ export function describeFact(fact: TimelineFact): string {
       return `Endpoint ${fact.endpointName} is back on its original config ${fact.originalConfig}`;
     case 'candidateRemoved':
       return `Removed ${fact.removed.join(', ') || 'nothing (nothing had been created)'}`;
+    case 'endpointDeleted':
+      return (
+        `Endpoint ${fact.endpointName} was deleted during the rollout: there is no traffic to restore; ` +
+        'removing what the rollout created'
+      );
     case 'succeeded':
       return (
         `Rollout succeeded: ${fact.modelPackageArn} serves 100% of ${fact.endpointName} ` +
@@ -196,6 +202,14 @@ export function describeFact(fact: TimelineFact): string {
         `only${fact.originalConfig !== undefined ? ` (config ${fact.originalConfig})` : ''}`
       );
     case 'failed':
+      // A deleted endpoint is not a rollback that failed: nothing was left to roll back.
+      if (fact.failure?.code === ENDPOINT_DELETED) {
+        return (
+          `Rollout failed: ${fact.failure.message}` +
+          (fact.reason ? ` (it was rolling back because: ${describeReason(fact.reason)})` : '') +
+          '. To roll out again, recreate the endpoint and start a new rollout'
+        );
+      }
       return (
         `Rollback failed and needs a human: ${fact.failure?.message ?? 'unknown error'}. It was rolling back because: ` +
         `${describeReason(fact.reason)}. Check endpoint ${fact.endpointName} in the SageMaker console; ` +

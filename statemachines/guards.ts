@@ -21,6 +21,13 @@ type GuardArgs = { context: RolloutContext; event: MachineEvent };
 /** Endpoint statuses that end a hold at once: there is nothing left to bake on. */
 const BROKEN_ENDPOINT_STATUSES = ['Deleting', 'Failed', 'UpdateRollbackFailed', 'OutOfService'];
 
+/**
+ * How an endpoint that is being or has been deleted shows: its state-change event or a check says
+ * Deleting (or, once it is gone, the check's Deleted), or an effect found no endpoint of that name.
+ */
+const GONE_STATUSES = ['Deleting', 'Deleted'];
+const ENDPOINT_GONE_ERROR = 'ENDPOINT_NOT_FOUND';
+
 export const rolloutGuards = {
   baselineKnown: ({ context }: GuardArgs) => context.baseline !== undefined,
   pastDeadline: ({ context, event }: GuardArgs) =>
@@ -30,6 +37,12 @@ export const rolloutGuards = {
     currentStep(context)?.kind === params.kind,
   fullPromotion: ({ event }: GuardArgs) => event.type === 'PROMOTE' && event.full === true,
   candidateMayBeLive: ({ context }: GuardArgs) => context.candidateDeployed,
+  endpointGone: ({ event }: GuardArgs) => {
+    if (event.type === 'ENDPOINT_CHANGED') return GONE_STATUSES.includes(event.status ?? '');
+    if ('error' in event) return errorOf(event).code === ENDPOINT_GONE_ERROR;
+    const check = checkResultOf(event);
+    return check?.phase === 'failed' && GONE_STATUSES.includes(check.status);
+  },
   endpointBroken: ({ event }: GuardArgs) =>
     event.type === 'ENDPOINT_CHANGED' && BROKEN_ENDPOINT_STATUSES.includes(event.status ?? ''),
   applyOutcome: ({ event }: GuardArgs, params: { outcome: ApplyResult['outcome'] }) =>
@@ -63,6 +76,8 @@ export const GUARD_MEANINGS: Record<keyof typeof rolloutGuards, string> = {
   fullPromotion: 'the promote command asked to skip the remaining steps (`promote --full`)',
   candidateMayBeLive:
     'the endpoint may run a config with the candidate, so traffic and config must be restored',
+  endpointGone:
+    'the endpoint is being deleted or is gone (its event or a check says so, or an effect found no endpoint)',
   endpointBroken: `the endpoint became one of ${BROKEN_ENDPOINT_STATUSES.join(', ')}`,
   applyOutcome:
     'applying the change reported this outcome (satisfied: already in effect, nothing to wait for)',

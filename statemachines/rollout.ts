@@ -90,6 +90,12 @@ const rollbackOnDeadline = {
   target: '#rollout.rollingBack',
   actions: 'recordTimeout',
 } as const;
+/** Whatever the rollout was doing, a deleted endpoint leaves nothing to shift or roll back. */
+const endpointWasDeleted = {
+  guard: 'endpointGone',
+  target: '#rollout.endpointDeleted',
+  actions: 'observeTime',
+} as const;
 const promoteFully = {
   guard: 'fullPromotion',
   target: '#rollout.promoting',
@@ -131,6 +137,7 @@ function awaitEndpoint(
             { target: 'waiting', actions: ['observeTime', 'scheduleWake', 'recordApplied'] },
           ],
           onError: [
+            endpointWasDeleted,
             { guard: retryable, target: 'waiting', actions: ['countRetry', 'scheduleWake', note('retry')] },
             { target: failTarget, actions: recordError },
           ],
@@ -149,6 +156,7 @@ function awaitEndpoint(
           input: ({ context }) => ({ change: context.change! }),
           onDone: [
             { guard: { type: 'checkPhase', params: { phase: 'ready' } }, ...onReady },
+            endpointWasDeleted,
             {
               guard: { type: 'checkPhase', params: { phase: 'inProgress' } },
               target: 'waiting',
@@ -186,11 +194,10 @@ function holdWatchingAlarms(hold: 'bake' | 'gate' | 'pause'): StateConfig {
         on: {
           TICK: [rollbackOnDeadline, { target: 'reading', actions: 'observeTime' }],
           // Someone deleted or broke the endpoint mid-bake: no reason to wait for the bake to end.
-          ENDPOINT_CHANGED: {
-            guard: 'endpointBroken',
-            target: '#rollout.rollingBack',
-            actions: 'recordEndpointBroken',
-          },
+          ENDPOINT_CHANGED: [
+            endpointWasDeleted,
+            { guard: 'endpointBroken', target: '#rollout.rollingBack', actions: 'recordEndpointBroken' },
+          ],
         },
       },
       reading: {
@@ -405,6 +412,30 @@ export const rolloutMachine = rolloutSetup.createMachine({
             waiting: { tags: ['waiting'], on: { TICK: 'removing', ENDPOINT_CHANGED: 'removing' } },
           },
         },
+      },
+    },
+    // The endpoint was deleted under the rollout (by a person or a stack): there is no traffic to
+    // restore and no config to revert, only what the rollout created to remove; then it ends failed.
+    endpointDeleted: {
+      initial: 'removing',
+      entry: ['resetAttempts', 'recordEndpointDeleted', note('endpointDeleted')],
+      states: {
+        removing: {
+          invoke: {
+            src: 'removeCandidate',
+            input: ({ context }) => ({ context: { ...context, baseline: baselineOf(context) } }),
+            onDone: { target: '#rollout.failed', actions: ['observeTime', note('candidateRemoved')] },
+            onError: [
+              {
+                guard: { type: 'retryableError', params: { mode: 'rollback' } },
+                target: 'waiting',
+                actions: ['countRetry', 'scheduleWake'],
+              },
+              { target: '#rollout.failed', actions: 'recordLeftoversAfterDeletion' },
+            ],
+          },
+        },
+        waiting: { tags: ['waiting'], on: { TICK: 'removing' } },
       },
     },
     succeeded: { type: 'final', entry: note('succeeded') },

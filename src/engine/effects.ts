@@ -15,6 +15,7 @@ import type {
   RolloutInput,
   RolloutInputWithBaseline,
 } from '../../statemachines/contract';
+import { DEFAULT_RETAIN_PREVIOUS } from '../../statemachines/contract';
 import { parseAlarmReasonData } from './alarm-reason';
 import { acceleratorOf, hasLocalInstanceStorage } from './instance-types';
 import type {
@@ -24,6 +25,7 @@ import type {
   ModelPackageState,
   ModelState,
   ProductionVariantSpec,
+  RolloutStore,
   Tag,
 } from './ports';
 
@@ -50,6 +52,12 @@ const OUR_TAG_PREFIX = 'sm-rollout:';
 const MAX_TAGS = 50;
 /** The tags the controller puts on everything it creates. */
 const OUR_TAG_COUNT = 2;
+/**
+ * How many rollouts older than the retained ones each successful rollout looks at for leftovers. A
+ * pruning skipped (the endpoint was updating when a rollout ended) or cut short is caught up by the
+ * next success; further back there is nothing left, so older ones are not asked about again.
+ */
+export const PRUNE_LOOKBACK = 5;
 
 function tagsFor(context: RolloutInput): Tag[] {
   return [
@@ -161,8 +169,10 @@ export function createRolloutEffects(deps: {
   alarms: AlarmControl;
   /** How an effect waits before retrying a call SageMaker answered NOT_YET_VISIBLE. */
   wait?: (ms: number) => Promise<void>;
+  /** The store's records of earlier rollouts: which configs and models retention may prune. */
+  rollouts?: Pick<RolloutStore, 'list'>;
 }): RolloutEffects {
-  const { endpoints, alarms } = deps;
+  const { endpoints, alarms, rollouts } = deps;
   const wait = deps.wait ?? realTimeWait;
 
   /** Runs `call`, retrying while SageMaker does not see a resource just created (bounded, with backoff). */
@@ -333,15 +343,107 @@ export function createRolloutEffects(deps: {
     return readBaselineModel(context.baseline.modelName, pkg);
   }
 
-  /** Deletes a config the rollout created unless the endpoint uses it or might be moving to it. */
+  /**
+   * Deletes a config the rollout created unless the endpoint uses it or might be moving to it. An
+   * endpoint being deleted uses nothing any more: DeleteEndpointConfig's reference says only that
+   * you "must not delete an EndpointConfig in use by an endpoint that is live or while the
+   * UpdateEndpoint or CreateEndpoint operations are being performed on the endpoint".
+   */
   async function deleteConfigSafely(endpoint: EndpointState | undefined, name: string, removed: string[]) {
-    if (endpoint && endpoint.endpointConfigName === name) {
+    if (endpoint && endpoint.status !== 'Deleting' && endpoint.endpointConfigName === name) {
       throw new SmRolloutError(
         'UPDATE_FAILED',
         `endpoint ${endpoint.endpointName} still runs config ${name}; not deleting it`,
       );
     }
     if ((await endpoints.deleteEndpointConfig(name)) === 'deleted') removed.push(`endpoint config ${name}`);
+  }
+
+  /**
+   * Retention, as a rollout succeeds: keeps the final configs and models of the `retainPrevious`
+   * rollouts before it (undo reads the model the last rollout replaced to find the version to go
+   * back to, and a person may point the endpoint back at a kept config by hand) and deletes those of
+   * older successful rollouts on this endpoint, and any transition config a cleanup left behind.
+   *
+   * What to prune comes from the store's records of succeeded rollouts on the endpoint: their names
+   * are derived from their ids (names.ts), so this is exact and costs one store read, and only what
+   * the controller created can ever be named — never the team's own config or model. Listing
+   * configs and models by tag instead would need ListEndpointConfigs/ListModels (paginated,
+   * eventually consistent, account-wide) plus a ListTags per resource, and IAM on `*`.
+   *
+   * Never deleted: the config the endpoint runs and the models it names (read now, from
+   * an InService endpoint — mid-update DescribeEndpoint does not say where it is going, so pruning
+   * waits for the next success), this rollout's own, its baseline (what it replaced), and the kept
+   * rollouts'. A model goes only with its rollout's final config, the one config that references it
+   * besides a transition config, which is deleted too: so no config the endpoint may return to is
+   * left pointing at a deleted model. Idempotent: a name already gone is simply not reported again.
+   */
+  async function prune(
+    context: RolloutInputWithBaseline,
+    endpoint: EndpointState | undefined,
+  ): Promise<{ removed: string[]; kept: string[] }> {
+    const { baseline, names } = context;
+    const retain = context.retainPrevious ?? DEFAULT_RETAIN_PREVIOUS;
+    const baselineKept = [`endpoint config ${baseline.endpointConfigName}`, `model ${baseline.modelName}`];
+    const skipped = {
+      removed: [],
+      kept: [
+        ...baselineKept,
+        'older rollouts’ configs and models (pruned after the next successful rollout)',
+      ],
+    };
+    if (!rollouts || !endpoint || endpoint.status !== 'InService') return skipped;
+    // DescribeEndpoint names no models: the live config says which ones the endpoint serves. It is
+    // normally this rollout's final config, which serves this rollout's model alone; anything else
+    // (someone changed the endpoint meanwhile) is read.
+    const liveModelNames =
+      endpoint.endpointConfigName === names.finalConfig
+        ? [names.candidateModel]
+        : (await endpoints.describeEndpointConfig(endpoint.endpointConfigName))?.variants.map(
+            (v) => v.modelName,
+          );
+    if (!liveModelNames) return skipped;
+    const earlier = (await rollouts.list({ endpointName: context.endpointName }))
+      .filter(
+        (r) => r.status === 'succeeded' && r.id !== context.rolloutId && r.createdAt <= context.startedAt,
+      )
+      .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+    const retained = earlier.slice(0, retain);
+    const older = earlier.slice(retain, retain + PRUNE_LOOKBACK);
+    const liveConfigs = new Set([
+      endpoint.endpointConfigName,
+      names.finalConfig,
+      baseline.endpointConfigName,
+      ...retained.map((r) => r.input.names.finalConfig),
+    ]);
+    const liveModels = new Set([
+      ...liveModelNames,
+      names.candidateModel,
+      baseline.modelName,
+      ...retained.map((r) => r.input.names.candidateModel),
+    ]);
+    const removed: string[] = [];
+    for (const record of [...retained, ...older]) {
+      const { transitionConfig, finalConfig, candidateModel } = record.input.names;
+      const configs = older.includes(record) ? [transitionConfig, finalConfig] : [transitionConfig];
+      for (const config of configs.filter((c) => !liveConfigs.has(c))) {
+        if ((await endpoints.deleteEndpointConfig(config)) === 'deleted')
+          removed.push(`endpoint config ${config}`);
+      }
+      // After its configs: a crash in between leaves a model with no config, never the reverse.
+      if (older.includes(record) && !liveModels.has(candidateModel)) {
+        if ((await endpoints.deleteModel(candidateModel)) === 'deleted')
+          removed.push(`model ${candidateModel}`);
+      }
+    }
+    const kept = [
+      ...baselineKept,
+      ...retained.flatMap((r) => [
+        `endpoint config ${r.input.names.finalConfig}`,
+        `model ${r.input.names.candidateModel}`,
+      ]),
+    ];
+    return { removed, kept: [...new Set(kept)] };
   }
 
   function assertSettled(endpoint: EndpointState | undefined) {
@@ -577,6 +679,9 @@ export function createRolloutEffects(deps: {
 
     async applyEndpointChange(change) {
       const endpoint = await describeOrThrow(change.endpointName);
+      if (endpoint.status === 'Deleting') {
+        throw new SmRolloutError('ENDPOINT_NOT_FOUND', `endpoint ${change.endpointName} is being deleted`);
+      }
       if (change.kind === 'weights' && endpoint.endpointConfigName !== change.endpointConfigName) {
         if (change.purpose === 'restore') return { outcome: 'satisfied' };
         throw new SmRolloutError(
@@ -673,13 +778,8 @@ export function createRolloutEffects(deps: {
         await alarms.deleteAlarms(alarmNames);
         removed.push(...alarmNames.map((n) => `alarm ${n}`));
       }
-      return {
-        removed,
-        kept: [
-          `endpoint config ${context.baseline.endpointConfigName}`,
-          `model ${context.baseline.modelName}`,
-        ],
-      };
+      const pruned = await prune(context, endpoint);
+      return { removed: [...removed, ...pruned.removed], kept: pruned.kept };
     },
 
     async removeCandidate(context) {

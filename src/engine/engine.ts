@@ -108,6 +108,7 @@ export class RolloutEngine {
       endpoints: deps.endpoints,
       alarms: deps.alarms,
       ...(deps.wait ? { wait: deps.wait } : {}),
+      rollouts: deps.store,
     });
     this.machine = rolloutMachine.provide({ actors: createRolloutActors(this.effects, deps.clock) });
   }
@@ -141,6 +142,7 @@ export class RolloutEngine {
       pollIntervalMs: this.settings.pollIntervalMs,
       alarmPollIntervalMs: this.settings.alarmPollIntervalMs,
       baseline,
+      ...(valid.retainPrevious !== undefined ? { retainPrevious: valid.retainPrevious } : {}),
     };
     const record: RolloutRecord = {
       id,

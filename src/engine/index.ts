@@ -48,6 +48,7 @@ export {
   candidateAlarmTemplateSchema,
   DEFAULT_MAX_DURATION,
   mergeStartRequest,
+  retainPreviousSchema,
   ROLE_ARN,
   validateStartRequest,
   type StartRolloutRequest,

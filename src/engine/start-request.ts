@@ -41,6 +41,14 @@ export const candidateAlarmTemplateSchema = z.object({
   treatMissingData: z.enum(['missing', 'notBreaching', 'breaching', 'ignore']).default('notBreaching'),
 });
 
+/** Retention (how many earlier rollouts' configs and models a success keeps): undo needs one. */
+export const RETAIN_PREVIOUS_RULE =
+  'must be a whole number of at least 1 — undo needs the config and model before the live one; e.g. 2 keeps two';
+export const retainPreviousSchema = z
+  .number({ error: RETAIN_PREVIOUS_RULE })
+  .int(RETAIN_PREVIOUS_RULE)
+  .min(1, RETAIN_PREVIOUS_RULE);
+
 const startRequestSchema = z.object({
   endpointName: z.string().refine(isSageMakerName, {
     message: 'use the endpoint name: 1–63 letters, digits and hyphens (not its ARN)',
@@ -70,6 +78,7 @@ const startRequestSchema = z.object({
   // Absent means false and notServing (the engine's defaults); kept absent so requests read as written.
   allowUnguarded: z.boolean().optional(),
   versionGate: z.enum(['newerOnly', 'notServing', 'any']).optional(),
+  retainPrevious: retainPreviousSchema.optional(),
 });
 
 /**
@@ -97,6 +106,8 @@ export interface ValidStartRequest {
   allowUnguarded?: boolean;
   /** Default `notServing`. */
   versionGate?: VersionGate;
+  /** Earlier rollouts' configs and models kept when this one succeeds; absent: the default (1). */
+  retainPrevious?: number;
 }
 
 /** What a missing, empty or wrongly typed field should look like, in the words of its fix. */
@@ -196,6 +207,7 @@ export function validateStartRequest(request: StartRolloutRequest): ValidStartRe
       requestedBy: r.requestedBy,
       ...(r.allowUnguarded !== undefined ? { allowUnguarded: r.allowUnguarded } : {}),
       ...(r.versionGate !== undefined ? { versionGate: r.versionGate } : {}),
+      ...retained(r.retainPrevious),
     },
     r.maxDuration,
   );
@@ -254,9 +266,14 @@ export function mergeStartRequest(
         ? { allowUnguarded: o.allowUnguarded ?? base.allowUnguarded }
         : {}),
       ...((o.versionGate ?? base.versionGate) ? { versionGate: o.versionGate ?? base.versionGate } : {}),
+      ...retained(o.retainPrevious ?? base.retainPrevious),
     },
     o.maxDuration ?? formatDuration(maxDurationMs),
   );
+}
+
+function retained(retainPrevious: number | undefined): { retainPrevious?: number } {
+  return retainPrevious === undefined ? {} : { retainPrevious };
 }
 
 /** A plan always ends with setWeight(100) and the final bake (src/plan/types.ts). */

@@ -64,6 +64,7 @@ export async function planUndo(
       requestedBy: `${requestedBy}, undoing ${last.id}`,
       // The undone rollout ran unguarded by request (no alarm at all): so does its undo, and says so.
       ...(input.alarms.length === 0 && input.candidateAlarms.length === 0 ? { allowUnguarded: true } : {}),
+      ...(input.retainPrevious !== undefined ? { retainPrevious: input.retainPrevious } : {}),
     }),
   };
 }

@@ -10,6 +10,7 @@ import {
   boundWords,
   candidateAlarmTemplateSchema,
   DEFAULT_MAX_DURATION,
+  retainPreviousSchema,
   ROLE_ARN,
   SAGEMAKER_NAME,
 } from '../engine';
@@ -103,6 +104,12 @@ export const policySchema = z.strictObject({
       'roll out even with no alarms and no candidateAlarms (nothing could roll a bad version back); the timeline records it',
     ),
   maxDuration: duration('give up (roll back) after this long').default(DEFAULT_MAX_DURATION),
+  retainPrevious: retainPreviousSchema
+    .optional()
+    .describe(
+      "retention: how many earlier rollouts' final configs and models to keep besides the live one " +
+        '(default 1, what undo needs); older ones the controller created are deleted as each rollout succeeds',
+    ),
 });
 
 export const policyFileSchema = z

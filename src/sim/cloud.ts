@@ -63,6 +63,8 @@ export interface SimCloud {
   createEndpoint(input: CreateEndpointInput): string;
   /** An ML capacity reservation for `instanceType` (what a variant's CapacityReservationConfig names); returns its ARN. */
   createCapacityReservation(name: string, instanceType: string): string;
+  /** DeleteEndpoint by someone else: Deleting (event sent) for `timings.deleteEndpointMs`, then gone. */
+  deleteEndpoint(endpointName: string): void;
   /** PutMetricAlarm on an AWS/SageMaker metric (the same kind of alarm the port's putCandidateAlarm creates). */
   createMetricAlarm(input: MetricAlarmInput): void;
   /** SetAlarmState: holds until the next evaluation, which may flip it back. */
@@ -249,6 +251,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     createEndpoint: (input) => sagemaker.createEndpoint(input),
     createCapacityReservation: (name, instanceType) =>
       sagemaker.createCapacityReservation(name, instanceType),
+    deleteEndpoint: (endpointName) => sagemaker.deleteEndpoint(endpointName),
     createMetricAlarm: (input) => cloudwatch.putMetricAlarm(input),
     setAlarmState: (alarmName, state, reason) => cloudwatch.setAlarmState(alarmName, state, reason),
     injectFault: (fault) => {

@@ -141,17 +141,17 @@ interface SimEndpoint {
 /** An update in progress: which completion runs, and the fault (if any) it already drew. */
 interface PendingWork {
   task: ScheduledTask;
-  kind: 'finishUpdateEndpoint' | 'finishUpdateWeights';
+  kind: PendingUpdateState['kind'];
   fault?: UpdateFault;
 }
 
 /**
  * The completion of an update in progress as data. finishUpdateEndpoint applies the endpoint's
  * `pendingConfig` (or, with `fault`, fails / rolls back silently); finishUpdateWeights makes the
- * variants' desired weights current.
+ * variants' desired weights current; finishDeleteEndpoint removes a Deleting endpoint.
  */
 export interface PendingUpdateState {
-  kind: 'finishUpdateEndpoint' | 'finishUpdateWeights';
+  kind: 'finishUpdateEndpoint' | 'finishUpdateWeights' | 'finishDeleteEndpoint';
   endpointName: string;
   /** Epoch ms the update completes. */
   at: number;
@@ -615,7 +615,11 @@ export class SimSageMaker {
     if (!this.configs.has(endpointConfigName)) return 'absent';
     // SageMaker allows this; its docs say "you must not" (the endpoint can no longer be described
     // or rolled back to it), so it is recorded as a controller bug.
+    // "You must not delete an EndpointConfig in use by an endpoint that is live or while the
+    // UpdateEndpoint or CreateEndpoint operations are being performed on the endpoint" (API
+    // reference, DeleteEndpointConfig): an endpoint being deleted is neither.
     for (const endpoint of this.endpoints.values()) {
+      if (endpoint.status === 'Deleting') continue;
       if (endpoint.configName === endpointConfigName) {
         this.violation(
           `DeleteEndpointConfig "${endpointConfigName}": endpoint "${endpoint.name}" is using it`,
@@ -638,6 +642,7 @@ export class SimSageMaker {
     const usesModel = (config: SimEndpointConfig | undefined) =>
       config?.variants.some((v) => v.modelName === modelName) ?? false;
     for (const endpoint of this.endpoints.values()) {
+      if (endpoint.status === 'Deleting') continue;
       if (
         endpoint.variants.some((v) => v.modelName === modelName) ||
         usesModel(this.configs.get(endpoint.configName))
@@ -653,6 +658,34 @@ export class SimSageMaker {
     this.models.delete(modelName);
     this.retiredBehaviours.set(modelName, model.behaviour);
     return 'deleted';
+  }
+
+  /**
+   * DeleteEndpoint, as a person or a stack calls it behind the controller's back (the controller
+   * never deletes an endpoint, so this is not a port call). SageMaker "frees up all of the resources
+   * that were deployed" and deletes them asynchronously (API reference, DeleteEndpoint): the endpoint
+   * is Deleting — still described, serving nothing, refusing updates — for a few minutes, then gone
+   * ("Could not find endpoint"). An update in progress is abandoned. The change to Deleting is a
+   * `SageMaker Endpoint State Change` event ("Events that Amazon SageMaker AI sends to Amazon
+   * EventBridge": endpoint state change); AWS documents no event for the endpoint being gone, so
+   * none is sent then. Configs and models stay: DeleteEndpoint deletes neither.
+   */
+  deleteEndpoint(endpointName: string): void {
+    const endpoint = this.requireEndpoint(endpointName);
+    if (endpoint.status === 'Deleting') return;
+    const { clock } = this.deps;
+    endpoint.pendingWork?.task.cancel();
+    delete endpoint.pendingConfig;
+    endpoint.status = 'Deleting';
+    endpoint.lastModifiedTime = clock.now();
+    this.appendServing({ at: clock.now(), endpointName, configName: endpoint.configName, variants: [] });
+    endpoint.pendingWork = {
+      task: clock.schedule(clock.now() + this.jittered(this.deps.timings.deleteEndpointMs), () =>
+        this.finishDeleteEndpoint(endpoint),
+      ),
+      kind: 'finishDeleteEndpoint',
+    };
+    this.emitStateChange(endpoint);
   }
 
   // --- faults and behaviour ---
@@ -838,9 +871,14 @@ export class SimSageMaker {
         kind: update.kind,
         ...(fault === undefined ? {} : { fault }),
       };
-    } else {
+    } else if (update.kind === 'finishUpdateWeights') {
       endpoint.pendingWork = {
         task: clock.schedule(update.at, () => this.finishUpdateWeights(endpoint)),
+        kind: update.kind,
+      };
+    } else {
+      endpoint.pendingWork = {
+        task: clock.schedule(update.at, () => this.finishDeleteEndpoint(endpoint)),
         kind: update.kind,
       };
     }
@@ -958,6 +996,11 @@ export class SimSageMaker {
       this.recordServing(endpoint);
     }
     this.emitStateChange(endpoint);
+  }
+
+  private finishDeleteEndpoint(endpoint: SimEndpoint): void {
+    delete endpoint.pendingWork;
+    this.endpoints.delete(endpoint.name);
   }
 
   private finishUpdateWeights(endpoint: SimEndpoint): void {

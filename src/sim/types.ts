@@ -15,6 +15,11 @@ export interface SimTimings {
   updateEndpointMs: number;
   /** How long UpdateEndpointWeightsAndCapacities keeps the endpoint Updating. */
   updateWeightsMs: number;
+  /**
+   * How long DeleteEndpoint keeps the endpoint Deleting before it is gone. AWS documents no figure
+   * ("SageMaker asynchronously deletes associated endpoint resources"); it takes minutes.
+   */
+  deleteEndpointMs: number;
   /** Relative spread applied to each duration (0.2 = ±20%), drawn from the seed. */
   jitter: number;
 }
@@ -22,6 +27,7 @@ export interface SimTimings {
 export const DEFAULT_TIMINGS: SimTimings = {
   updateEndpointMs: 6 * 60_000,
   updateWeightsMs: 30_000,
+  deleteEndpointMs: 2 * 60_000,
   jitter: 0.2,
 };
 

@@ -224,7 +224,7 @@ describe('SageMaker fails the update', () => {
 });
 
 describe('the endpoint is deleted behind the controller’s back mid-bake', () => {
-  it('ends failed with a reason naming the missing endpoint; no exception escapes the handler', async () => {
+  it('ends failed, saying the endpoint was deleted, with what the rollout created removed; no exception escapes the handler', async () => {
     const h = new FaultHarness({ strategy: 'Canary10Percent5Minutes' });
     h.approveNewVersion();
     let deletedAt: number | undefined;
@@ -242,19 +242,22 @@ describe('the endpoint is deleted behind the controller’s back mid-bake', () =
 
     expect(deletedAt).toBeDefined();
     const final = await h.only();
-    expect(['failed', 'rolledBack']).toContain(final.status);
     expect(final.status).toBe('failed');
-    expect(final.reason).toContain(`endpoint ${ENDPOINT} does not exist (was it deleted?)`);
+    expect(final.reason).toBe(`endpoint ${ENDPOINT} was deleted during the rollout`);
     expect(h.thrown).toEqual([]);
     const entries = await timelineText(h, final.id);
-    // The endpoint's DELETING state-change event starts the rollback at once, mid-bake.
-    expect(entries.at(-2)).toMatch(
-      /^rollbackStarted: Rolling back: endpoint churn-prod became Deleting during the rollout/,
-    );
-    expect(entries.at(-1)).toMatch(/^failed: Rollback failed and needs a human: .*was it deleted\?/);
-    // Ended as soon as the event arrived, and nothing was recreated.
+    // The endpoint's DELETING state-change event ends the bake at once: nothing to restore or revert.
+    expect(entries.slice(-3)).toEqual([
+      `endpointDeleted: Endpoint ${ENDPOINT} was deleted during the rollout: there is no traffic to restore; removing what the rollout created`,
+      `candidateRemoved: Removed endpoint config ${final.input.names.transitionConfig}, model ${final.input.names.candidateModel}, ` +
+        `alarm ${final.input.candidateAlarms[0]!.alarmName}`,
+      `failed: Rollout failed: endpoint ${ENDPOINT} was deleted during the rollout. To roll out again, recreate the endpoint and start a new rollout`,
+    ]);
     expect(final.updatedAt - deletedAt!).toBeLessThanOrEqual(60_000);
     expect(h.sim.calls.some((c) => c.operation === 'CreateEndpoint')).toBe(false);
+    expect(h.sim.modelNames().filter((n) => n.startsWith('smr-'))).toEqual([]);
+    expect(h.sim.endpointConfigNames().filter((n) => n.startsWith('smr-'))).toEqual([]);
+    expect(h.sim.alarmNames().filter((n) => n.startsWith('smr-'))).toEqual([]);
     expect(await h.store.activeForEndpoint(ENDPOINT)).toBeUndefined();
   });
 });

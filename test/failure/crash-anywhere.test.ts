@@ -35,6 +35,20 @@ const SCENARIOS: CrashScenario[] = [
     candidate: BAD_MODEL,
     expected: 'rolledBack',
   },
+  {
+    name: 'AllAtOnce after two earlier releases (retention prunes the oldest)',
+    strategy: 'AllAtOnce',
+    candidate: HEALTHY_MODEL,
+    expected: 'succeeded',
+    earlier: 2,
+  },
+  {
+    name: 'Canary10Percent5Minutes, endpoint deleted mid-bake (ends failed, removes what it created)',
+    strategy: 'Canary10Percent5Minutes',
+    candidate: HEALTHY_MODEL,
+    expected: 'failed',
+    deleteEndpointMidBake: true,
+  },
 ];
 
 /** Everything wrong with a finished world; empty when the rollout ended as it should. */
@@ -61,15 +75,32 @@ async function problemsOf(run: WorldRun, scenario: CrashScenario): Promise<strin
     ...env.sim.endpointConfigNames().map((n) => `endpoint config ${n}`),
     ...env.sim.alarmNames().map((n) => `alarm ${n}`),
   ].filter((n) => n.split(' ').at(-1)!.startsWith('smr-'));
+  if (await env.store.activeForEndpoint(DEMO_ENDPOINT)) problems.push('endpoint lock still held');
+  // Retention keeps the previous release's final config and model (the one before the live one);
+  // a rollout that did not succeed prunes nothing, so every earlier release keeps them.
+  const kept = (scenario.expected === 'succeeded' ? run.earlier.slice(-1) : run.earlier).flatMap((r) => [
+    `endpoint config ${r.input.names.finalConfig}`,
+    `model ${r.input.names.candidateModel}`,
+  ]);
+  for (const name of kept) if (!leftovers.includes(name)) problems.push(`retention deleted ${name}`);
+  if (scenario.expected === 'failed') {
+    // The endpoint was deleted: nothing the rollout created may stay.
+    const leaked = leftovers.filter((n) => !kept.includes(n));
+    if (leaked.length) problems.push(`left behind: ${leaked.join(', ')}`);
+    if (final.record.reason !== `endpoint ${DEMO_ENDPOINT} was deleted during the rollout`) {
+      problems.push(`reason: ${final.record.reason ?? ''}`);
+    }
+    return problems;
+  }
   // After a promotion the candidate model and final config are what the endpoint runs: not leftovers.
   const endpoint = env.sim.endpoint(DEMO_ENDPOINT)!;
   const live = new Set([
     `endpoint config ${endpoint.endpointConfigName}`,
     ...endpoint.variants.map((v) => `model ${v.modelName}`),
+    ...kept,
   ]);
   const leaked = leftovers.filter((n) => !live.has(n));
   if (leaked.length) problems.push(`left behind: ${leaked.join(', ')}`);
-  if (await env.store.activeForEndpoint(DEMO_ENDPOINT)) problems.push('endpoint lock still held');
   if (endpoint.status !== 'InService') problems.push(`endpoint ${endpoint.status}`);
   if (scenario.expected === 'succeeded') {
     const candidateModel = final.record.input.names.candidateModel;

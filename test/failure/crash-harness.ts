@@ -8,7 +8,7 @@ import type { AlarmControl, EndpointControl } from '../../src/engine/ports';
 import { createControllerHandler, type HandlerResult } from '../../src/handlers/controller';
 import { SimEventBridge } from '../../src/sim/eventbridge';
 import { TERMINAL_STATUSES } from '../../statemachines/describe';
-import type { StartRolloutRequest } from '../../src/engine/start-request';
+import { validateStartRequest, type StartRolloutRequest } from '../../src/engine/start-request';
 import {
   DEMO_CANDIDATE_ALARMS,
   DEMO_ENDPOINT,
@@ -166,9 +166,39 @@ export interface CrashScenario {
   name: string;
   strategy: StartRolloutRequest['strategy'];
   candidate: ModelBehaviour;
-  expected: 'succeeded' | 'rolledBack';
+  expected: 'succeeded' | 'rolledBack' | 'failed';
   /** Promote whenever the rollout waits at a manual gate. */
   promoteAtGate?: boolean;
+  /** Successful rollouts on the endpoint before this one (run without crashes), so retention prunes. */
+  earlier?: number;
+  /** Someone calls DeleteEndpoint as the rollout first bakes. */
+  deleteEndpointMidBake?: boolean;
+}
+
+/** Runs `count` healthy AllAtOnce rollouts to success with the world's own engine (no crash points). */
+async function succeedEarlier(env: SimulatedEnvironment, count: number): Promise<RolloutRecord[]> {
+  const done: RolloutRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const arn = env.approveNewVersion({ errorRate: 0.002, latencyMs: 45 });
+    const started = await env.engine.start(
+      validateStartRequest({
+        endpointName: DEMO_ENDPOINT,
+        modelPackageArn: arn,
+        executionRoleArn: DEMO_ROLE,
+        strategy: 'AllAtOnce',
+        finalBake: '1m',
+        requestedBy: 'earlier release',
+      }),
+    );
+    let record = started.record;
+    for (let m = 0; m < 60 && !TERMINAL_STATUSES.includes(record.status); m++) {
+      env.sim.clock.advanceBy(60_000);
+      record = (await env.engine.tick(record.id)).record;
+    }
+    if (record.status !== 'succeeded') throw new Error(`earlier rollout ${record.id} ended ${record.status}`);
+    done.push(record);
+  }
+  return done;
 }
 
 export const ROLLOUT_ID = 'r-crash00001';
@@ -181,6 +211,8 @@ export interface WorldRun {
   hosts: number;
   /** What the crashed host's invocation ended with (it must have failed). */
   crashError?: unknown;
+  /** The successful rollouts run before this one (scenario.earlier), oldest first. */
+  earlier: RolloutRecord[];
 }
 
 /**
@@ -190,6 +222,7 @@ export interface WorldRun {
 export async function runWorld(scenario: CrashScenario, crashAt?: number): Promise<WorldRun> {
   const env = createSimulatedEnvironment({ sim: { requestsPerMinute: 120 } });
   env.bridge.close();
+  const earlier = await succeedEarlier(env, scenario.earlier ?? 0);
   const candidateArn = env.approveNewVersion(scenario.candidate);
   const plan = new CrashPlan(crashAt);
   let host = new Host(env, plan);
@@ -224,6 +257,16 @@ export async function runWorld(scenario: CrashScenario, crashAt?: number): Promi
     }),
   );
   let record: RolloutRecord | undefined;
+  if (scenario.deleteEndpointMidBake) {
+    let deleted = false;
+    bridge.between = async () => {
+      const current = await env.store.get(ROLLOUT_ID);
+      if (!deleted && current?.phase.startsWith('baking')) {
+        deleted = true;
+        env.sim.deleteEndpoint(DEMO_ENDPOINT);
+      }
+    };
+  }
   if (scenario.promoteAtGate) {
     bridge.between = async () => {
       const current = await env.store.get(ROLLOUT_ID);
@@ -244,5 +287,5 @@ export async function runWorld(scenario: CrashScenario, crashAt?: number): Promi
     throw new Error(`crash point ${crashAt} was never reached (${plan.points.length} points passed)`);
   }
   if (hosts > 2) throw new Error(`${hosts} hosts used for one crash`);
-  return { env, plan, final: { record: record! }, hosts, ...(hosts > 1 ? { crashError } : {}) };
+  return { env, plan, final: { record: record! }, hosts, earlier, ...(hosts > 1 ? { crashError } : {}) };
 }

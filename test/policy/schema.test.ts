@@ -1,6 +1,6 @@
 // Checking policy files: defaults, and for every kind of mistake a message that names the policy,
 // the field and the fix — all problems at once, not only the first.
-import { InvalidPolicyFileError, parsePolicies, type PolicySet } from '../../src/policy';
+import { InvalidPolicyFileError, parsePolicies, policyStartRequest, type PolicySet } from '../../src/policy';
 import { EXAMPLE_YAML, file, policy } from './fixtures';
 
 function problemsOf(text: string): string[] {
@@ -172,6 +172,22 @@ describe('each kind of mistake names the policy, the field and the fix', () => {
     expect(onlyProblem(file(policy({ strategy: 'Canary10Percent30Minutes', maxDuration: '30m' })))).toMatch(
       /policies\[0\] \(churn-model\): maxDuration: 30m is not longer than the plan's bakes alone \(40m\), so every rollout would time out; raise maxDuration above 40m/,
     );
+  });
+
+  it.each([0, 1.5, -2, '2'])('a retainPrevious of %p: a whole number of at least 1, and why', (value) => {
+    expect(onlyProblem(file(policy({ retainPrevious: value })))).toBe(
+      'policies.json:7: policies[0] (churn-model): retainPrevious: must be a whole number of at least 1 — undo needs the config ' +
+        'and model before the live one; e.g. 2 keeps two',
+    );
+  });
+
+  it('retainPrevious is kept with the policy and carried into its rollouts', () => {
+    const set = parsePolicies(file(policy({ retainPrevious: 3 })), 'policies.json');
+    expect(set.policies[0]!.retainPrevious).toBe(3);
+    const arn = 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/churn-model/7';
+    expect(policyStartRequest(set.policies[0]!, arn, 'approval').retainPrevious).toBe(3);
+    const unset = parsePolicies(file(policy({})), 'policies.json').policies[0]!;
+    expect(policyStartRequest(unset, arn, 'approval')).not.toHaveProperty('retainPrevious');
   });
 
   it('two candidate alarms with one suffix', () => {

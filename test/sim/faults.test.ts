@@ -116,4 +116,44 @@ describe('simulated cloud: injected faults', () => {
       code: 'AWS_ERROR',
     });
   });
+
+  it('DeleteEndpoint: Deleting (described, serving nothing, refusing updates) for a few minutes, then gone', async () => {
+    const scene = sceneWithEndpoint();
+    const { cloud } = scene;
+    await deployTransition(scene);
+    const deletedAt = cloud.clock.now();
+    cloud.deleteEndpoint(ENDPOINT);
+
+    expect(await cloud.sagemaker.describeEndpoint(ENDPOINT)).toMatchObject({
+      status: 'Deleting',
+      endpointConfigName: 'fraud-detector-transition',
+    });
+    expect(lastEndpointEvent(cloud.events)?.detail).toMatchObject({ EndpointStatus: 'DELETING' });
+    expect(cloud.servingHistory.at(-1)).toMatchObject({ endpointName: ENDPOINT, variants: [] });
+    expect(await rejectionOf(cloud.sagemaker.updateEndpoint(ENDPOINT, `${ENDPOINT}-config-0`))).toMatchObject(
+      { code: 'ENDPOINT_BUSY' },
+    );
+    // The endpoint no longer uses its configs and models: deleting them is no violation.
+    expect(await cloud.sagemaker.deleteEndpointConfig('fraud-detector-transition')).toBe('deleted');
+    expect(await cloud.sagemaker.deleteModel('fraud-detector-candidate')).toBe('deleted');
+    expect(cloud.violations).toEqual([]);
+
+    cloud.clock.advanceBy(cloud.timings.deleteEndpointMs * (1 + cloud.timings.jitter));
+    expect(await cloud.sagemaker.describeEndpoint(ENDPOINT)).toBeUndefined();
+    expect(cloud.endpoint(ENDPOINT)).toBeUndefined();
+    // No event says the endpoint is gone: AWS documents none.
+    expect(lastEndpointEvent(cloud.events)?.detail).toMatchObject({ EndpointStatus: 'DELETING' });
+    expect(lastEndpointEvent(cloud.events)?.time).toBe(
+      new Date(deletedAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    );
+    // Its configs and models are not DeleteEndpoint's to delete.
+    expect(cloud.endpointConfigNames()).toContain(`${ENDPOINT}-config-0`);
+    expect(cloud.modelNames()).toContain(`${ENDPOINT}-model-0`);
+  });
+
+  it('a config in use by a live endpoint is still a violation to delete', async () => {
+    const scene = sceneWithEndpoint();
+    await scene.cloud.sagemaker.deleteEndpointConfig(`${ENDPOINT}-config-0`);
+    expect(scene.cloud.violations).toEqual([expect.stringContaining(`endpoint "${ENDPOINT}" is using it`)]);
+  });
 });

@@ -324,4 +324,13 @@ describe('a rollout split across two processes', () => {
     const kinds = (await store.timeline(id)).map((e) => e.kind);
     expect(kinds).toEqual(expect.arrayContaining(['started', 'gate', 'promoted', 'succeeded']));
   });
+
+  it('an endpoint being deleted is still Deleting after a reload, and gone when its time comes', async () => {
+    const scene = sceneWithEndpoint();
+    scene.cloud.deleteEndpoint(ENDPOINT);
+    const restored = reload(scene.cloud);
+    expect(restored.endpoint(ENDPOINT)?.status).toBe('Deleting');
+    restored.clock.advanceBy(restored.timings.deleteEndpointMs * (1 + restored.timings.jitter));
+    expect(restored.endpoint(ENDPOINT)).toBeUndefined();
+  });
 });

@@ -198,19 +198,97 @@ describe('alarms roll back', () => {
 });
 
 describe('the endpoint changing under a bake', () => {
-  it('an InService state change is ignored, a Deleting one starts the rollback at once', async () => {
+  it('an InService state change is ignored, a Failed one starts the rollback at once', async () => {
     const cloud = new FakeCloud();
     const r = await start('Canary10Percent5Minutes', cloud);
     await r.tickUntil(baking(2));
     expect(await r.send({ type: 'ENDPOINT_CHANGED', now: cloud.now + 1, status: 'InService' })).toBe(false);
     expect(baking(2)(r.snapshot)).toBe(true);
-    await r.send({ type: 'ENDPOINT_CHANGED', now: cloud.now + 2, status: 'Deleting' });
+    await r.send({ type: 'ENDPOINT_CHANGED', now: cloud.now + 2, status: 'Failed' });
     expect(r.snapshot.matches('rollingBack') || r.snapshot.status === 'done').toBe(true);
     expect(r.snapshot.context.rollbackReason).toEqual({
       kind: 'failure',
       code: 'UPDATE_FAILED',
-      message: 'endpoint churn became Deleting during the rollout',
+      message: 'endpoint churn became Failed during the rollout',
     });
+  });
+});
+
+describe('the endpoint deleted during the rollout', () => {
+  const failedForDeletion = {
+    code: 'ENDPOINT_DELETED',
+    message: 'endpoint churn was deleted during the rollout',
+  };
+
+  it('a Deleting event mid-bake: no traffic to restore, only what it created removed; ends failed', async () => {
+    const cloud = new FakeCloud();
+    const r = await start('Canary10Percent5Minutes', cloud);
+    await r.tickUntil(baking(2));
+    const told: string[] = [];
+    r.actor.on('timeline', (note) => told.push(note.fact.kind));
+    const before = cloud.calls.length;
+    await r.send({ type: 'ENDPOINT_CHANGED', now: cloud.now + 1, status: 'Deleting' });
+    expect(r.snapshot.value).toBe('failed');
+    expect(r.snapshot.context.failure).toEqual(failedForDeletion);
+    expect(r.snapshot.context.rollbackReason).toBeUndefined();
+    expect(cloud.calls.slice(before).map((c) => c.effect)).toEqual(['removeCandidate']);
+    expect(viewRollout(r.snapshot)).toMatchObject({
+      status: 'failed',
+      reason: 'endpoint churn was deleted during the rollout',
+    });
+    expect(told).toEqual(['endpointDeleted', 'candidateRemoved', 'failed']);
+  });
+
+  it('a shift that finds the endpoint gone goes the same way, never trying to restore traffic', async () => {
+    const cloud = new FakeCloud();
+    const r = await start('Linear10PercentEvery1Minute', cloud);
+    await r.tickUntil(baking(2));
+    cloud.apply = () => {
+      throw { code: 'ENDPOINT_NOT_FOUND', message: 'endpoint churn does not exist', retryable: false };
+    };
+    const end = await r.tickUntil();
+    expect(end.value).toBe('failed');
+    expect(end.context.failure).toEqual(failedForDeletion);
+    expect(cloud.calls.some((c) => c.effect === 'apply' && c.purpose === 'restore')).toBe(false);
+    expect(cloud.calls.filter((c) => c.effect === 'removeCandidate')).toHaveLength(1);
+  });
+
+  it('a check that sees the endpoint gone during a rollback ends it the same way', async () => {
+    const cloud = new FakeCloud();
+    const r = await start('Canary10Percent5Minutes', cloud);
+    await r.tickUntil(baking(2));
+    cloud.check = (c) =>
+      c.purpose === 'restore'
+        ? { phase: 'failed', status: 'Deleted', failureReason: 'endpoint churn no longer exists' }
+        : { phase: 'ready', status: 'InService', endpointConfigName: c.endpointConfigName };
+    await r.send({ type: 'ABORT', now: cloud.now + 1, by: 'alice' });
+    const end = await r.tickUntil();
+    expect(end.value).toBe('failed');
+    expect(end.context.failure).toEqual(failedForDeletion);
+    expect(viewRollout(end).reason).toBe(
+      'endpoint churn was deleted during the rollout (while rolling back because aborted by alice)',
+    );
+    expect(cloud.calls.some((c) => c.purpose === 'revert')).toBe(false);
+  });
+
+  it('removal that is throttled is tried again; one that fails for good says what is left', async () => {
+    const cloud = new FakeCloud();
+    const r = await start('Canary10Percent5Minutes', cloud);
+    await r.tickUntil(baking(2));
+    let calls = 0;
+    cloud.removeCandidate = () => {
+      calls++;
+      if (calls === 1) throw { code: 'THROTTLED', message: 'Rate exceeded', retryable: true };
+      throw { code: 'AWS_ERROR', message: 'AccessDenied', retryable: false };
+    };
+    await r.send({ type: 'ENDPOINT_CHANGED', now: cloud.now + 1, status: 'Deleting' });
+    expect(r.snapshot.matches({ endpointDeleted: 'waiting' })).toBe(true);
+    expect(statusOf(r.snapshot)).toBe('rollingBack');
+    const end = await r.tickUntil();
+    expect(end.value).toBe('failed');
+    expect(end.context.failure?.message).toBe(
+      'endpoint churn was deleted during the rollout, and removing what the rollout created failed: AccessDenied',
+    );
   });
 });
 
