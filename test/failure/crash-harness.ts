@@ -187,6 +187,7 @@ async function succeedEarlier(env: SimulatedEnvironment, count: number): Promise
         executionRoleArn: DEMO_ROLE,
         strategy: 'AllAtOnce',
         finalBake: '1m',
+        candidateAlarms: DEMO_CANDIDATE_ALARMS,
         requestedBy: 'earlier release',
       }),
     );
