@@ -66,8 +66,13 @@ export async function apiEconomy(): Promise<BenchResult> {
     ],
     DescribeModel: [
       1,
-      'the serving model, whose package says which version serves: an approval of an older or the same version ' +
-        'deploys nothing, and a start of an older one says it rolls back',
+      'the serving model, read once: its VpcConfig, EnableNetworkIsolation and Environment go onto the candidate ' +
+        'model, and its package says which version serves (an approval of an older or the same version deploys ' +
+        'nothing, a start of an older one says it rolls back)',
+    ],
+    ListTags: [
+      2,
+      "the baseline model's and the baseline config's tags, carried onto the candidate model and the derived configs",
     ],
     CreateModel: [1, 'the candidate model'],
     CreateEndpointConfig: [2, 'transition config (baseline + candidate) and final config (candidate only)'],

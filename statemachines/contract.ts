@@ -76,6 +76,8 @@ export interface BaselineModel {
   /** Environment variables to set on the candidate's container (what the baseline model set itself). */
   environment?: Record<string, string>;
   tags: { key: string; value: string }[];
+  /** The model package the baseline model was created from, if any: the version that serves. */
+  modelPackageArn?: string;
 }
 
 export interface RolloutInput {

@@ -2,9 +2,9 @@
 // checked wherever a candidate alarm is written (a policy, a start request, `--candidate-alarm`), so
 // a template CloudWatch would reject is refused before the rollout starts instead of rolling it back
 // when the alarm is created. Source: the CloudWatch API Reference, PutMetricAlarm (the Period,
-// EvaluationPeriods, DatapointsToAlarm, Statistic and ExtendedStatistic parameters), and the
-// SageMaker Developer Guide, "Amazon SageMaker AI metrics in Amazon CloudWatch" (endpoint invocation
-// metrics are published at a one-minute frequency).
+// EvaluationPeriods, DatapointsToAlarm, Statistic and ExtendedStatistic parameters). Whether a
+// sub-minute period can see data depends on the endpoint (its config's MetricsConfig), so that rule is
+// checked when a start reads the endpoint: subMinutePeriodProblem.
 import type { CandidateAlarmTemplate } from '../../statemachines/contract';
 
 /** PutMetricAlarm's Statistic enum. */
@@ -75,15 +75,6 @@ export function candidateAlarmProblems(
       field: 'periodSeconds',
       message: `${period} is not a period CloudWatch accepts; use 10, 20, 30 or a multiple of 60 (e.g. 60, 300)`,
     });
-  } else if (period < 60) {
-    // CloudWatch accepts it, but SageMaker publishes endpoint metrics once a minute: the alarm would
-    // find no data in most periods and, with missing data not breaching, never fire.
-    problems.push({
-      field: 'periodSeconds',
-      message:
-        `${period} s is shorter than the one minute at which SageMaker publishes endpoint metrics, ` +
-        'so most periods would have no data; use 60 or a multiple of 60',
-    });
   }
   if (!Number.isInteger(evaluationPeriods) || evaluationPeriods < 1) {
     problems.push({ field: 'evaluationPeriods', message: 'must be a whole number of at least 1' });
@@ -110,4 +101,34 @@ export function candidateAlarmProblems(
     });
   }
   return problems;
+}
+
+/**
+ * A candidate alarm period under a minute on an endpoint that does not publish invocation metrics that
+ * often. Candidate alarms watch AWS/SageMaker invocation metrics, which SageMaker publishes every 60 s
+ * unless the endpoint config's MetricsConfig turns on enhanced metrics: "When EnableEnhancedMetrics is
+ * set to False, this interval applies to utilization metrics only; invocation metrics continue to be
+ * published at the default 60-second interval" (SageMaker API Reference, MetricsConfig). A shorter
+ * period would find no data in most periods and, missing data not breaching, hardly ever fire.
+ */
+export function subMinutePeriodProblem(
+  periodSeconds: number,
+  metricsConfig: unknown,
+  endpointName: string,
+): string | undefined {
+  if (periodSeconds >= 60) return undefined;
+  const config = (metricsConfig ?? {}) as {
+    EnableEnhancedMetrics?: boolean;
+    MetricPublishFrequencyInSeconds?: number;
+  };
+  const frequency = config.EnableEnhancedMetrics ? (config.MetricPublishFrequencyInSeconds ?? 60) : 60;
+  if (frequency <= periodSeconds && periodSeconds % frequency === 0) return undefined;
+  const now = config.EnableEnhancedMetrics
+    ? `its config's MetricsConfig publishes them every ${frequency} s`
+    : "its config's MetricsConfig does not enable enhanced metrics, so they are published every 60 s";
+  return (
+    `a ${periodSeconds} s period needs invocation metrics at least that often, but on ${endpointName} ${now}; ` +
+    'use a period of 60 s or more, or enable enhanced metrics (MetricsConfig: EnableEnhancedMetrics, ' +
+    `MetricPublishFrequencyInSeconds ${periodSeconds === 30 ? '10 or 30' : '10'}) on the endpoint config first`
+  );
 }

@@ -224,32 +224,26 @@ export function createRolloutEffects(deps: {
         : {}),
       ...carriedEnvironment(model, pkg),
       tags,
+      ...(model.modelPackageArn ? { modelPackageArn: model.modelPackageArn } : {}),
     };
   }
 
   /**
    * The baseline container's own Environment, set on the candidate's container. DescribeModel returns
    * the container definitions as CreateModel received them, so what it reports is what the model's
-   * owner set. SageMaker refuses an Environment on a model whose package sets one itself ("Environment
-   * variable map cannot be specified both at Model Package and Model"): then the package must already
-   * hold the same values, or the rollout is refused.
+   * owner set on top of the baseline's package. SageMaker used to refuse an Environment on a model
+   * whose package sets one ("Environment variable map cannot be specified both at Model Package and
+   * Model", aws/sagemaker-python-sdk#3397) and accepts it since early 2023 ("Now service is supporting
+   * the same", aws/sagemaker-python-sdk#3581). A key the new package sets itself is left to the
+   * package: it describes the new version (SAGEMAKER_PROGRAM, SAGEMAKER_SUBMIT_DIRECTORY, ...), and
+   * which side would win a conflict is not documented.
    */
   function carriedEnvironment(
     model: ModelState,
     pkg: ModelPackageState,
   ): { environment?: Record<string, string> } {
-    const own = model.environment ?? {};
-    if (Object.keys(own).length === 0) return {};
-    if (pkg.environment === undefined) return { environment: own };
-    const unmet = Object.keys(own).filter((key) => pkg.environment?.[key] !== own[key]);
-    if (unmet.length === 0) return {};
-    throw new SmRolloutError(
-      'ENDPOINT_UNSUPPORTED',
-      `model ${model.modelName} sets container environment ${unmet.join(', ')}, and model package ${pkg.modelPackageArn} ` +
-        'sets its own Environment, which SageMaker does not let a model override; register the package with these ' +
-        "variables (or with no Environment, so the serving model's apply)",
-      { field: 'modelPackageArn' },
-    );
+    const own = Object.entries(model.environment ?? {}).filter(([key]) => !(key in (pkg.environment ?? {})));
+    return own.length > 0 ? { environment: Object.fromEntries(own) } : {};
   }
 
   async function describeOrThrow(endpointName: string): Promise<EndpointState> {

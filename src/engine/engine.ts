@@ -21,6 +21,7 @@ import {
 import { describeFact, rolloutMachine, type TimelineNote } from '../../statemachines/rollout';
 import type { RolloutRecord, RolloutStore, TimelineEntry } from './ports';
 import { createRolloutActors } from './actors';
+import { subMinutePeriodProblem } from './alarm-rules';
 import { createRolloutEffects, type RolloutEffects } from './effects';
 import { candidateAlarmName, newRolloutId, rolloutNames } from './names';
 import type { AlarmControl, Clock, EndpointControl, LifecycleEvent, LifecyclePublisher } from './ports';
@@ -195,6 +196,18 @@ export class RolloutEngine {
     const notes: StartNote[] = [];
     const older = await this.checkVersion(valid, baseline);
     if (older) notes.push(older);
+    valid.candidateAlarms.forEach((template, i) => {
+      const problem = subMinutePeriodProblem(
+        template.periodSeconds,
+        baseline.configExtra?.['MetricsConfig'],
+        valid.endpointName,
+      );
+      if (problem) {
+        throw new SmRolloutError('INVALID_INPUT', `candidateAlarms[${i}].periodSeconds: ${problem}`, {
+          field: `candidateAlarms[${i}].periodSeconds`,
+        });
+      }
+    });
     // Last, so a start that cannot happen anyway (endpoint busy, package not approved) says that first.
     const unguarded = valid.alarms.length === 0 && valid.candidateAlarms.length === 0;
     if (unguarded && !valid.allowUnguarded) throw unguardedError(valid);
@@ -210,15 +223,17 @@ export class RolloutEngine {
   /**
    * Compares the version to roll out with the one serving the endpoint (the package the baseline
    * model was created from, within the same model package group): never the serving version again
-   * unless forced, an older one only when the request allows it (then the timeline says so). One
-   * DescribeModel call; the endpoint and its config were read by resolveBaseline already. A model
-   * not created from a package, or from another group, is not compared.
+   * unless forced, an older one only when the request allows it (then the timeline says so). No call
+   * of its own: resolveBaseline read the serving model (DescribeModel) and kept the package it was
+   * created from. A model not created from a package, or from another group, is not compared.
    */
   private async checkVersion(valid: ValidStartRequest, baseline: Baseline): Promise<StartNote | undefined> {
     const gate = valid.versionGate ?? 'notServing';
     const wanted = packageVersion(valid.modelPackageArn);
     if (gate === 'any' || !wanted) return undefined;
-    const servingArn = (await this.deps.endpoints.describeModel(baseline.modelName))?.modelPackageArn;
+    const servingArn = baseline.model
+      ? baseline.model.modelPackageArn
+      : (await this.deps.endpoints.describeModel(baseline.modelName))?.modelPackageArn;
     const serving = servingArn ? packageVersion(servingArn) : undefined;
     if (!serving || serving.group !== wanted.group) return undefined;
     const where = valid.endpointName;

@@ -361,6 +361,8 @@ function issueText(issue: z.core.$ZodIssue, path: (string | number)[], value: un
   if (issue.code === 'invalid_format' || issue.code === 'custom')
     return `${quote(value)} is not valid; ${issue.message}`;
   const bound = boundWords(issue, value);
+  // A bound the schema words itself (retainPrevious) says more than the generic words would.
+  if (bound && !/^Too (small|big)/.test(issue.message)) return issue.message;
   // An element of a list (alarms[0]) is not the list its help describes.
   const element = typeof path.at(-1) === 'number';
   if (bound) return help && !element && issue.code === 'too_small' ? `${bound}; ${help}` : bound;

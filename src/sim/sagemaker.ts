@@ -425,14 +425,9 @@ export class SimSageMaker {
     if (behaviour === undefined) {
       throw validationException(`ModelPackage ${request.modelPackageArn} does not exist.`);
     }
-    const packageEnvironment = this.deps.registry.describe(request.modelPackageArn)?.environment;
-    if (request.environment !== undefined && packageEnvironment !== undefined) {
-      // SageMaker's answer when both the package's container and the model's set an Environment (as
-      // reported against CreateModel, aws/sagemaker-python-sdk#3397).
-      throw validationException(
-        `Environment variable map cannot be specified both at Model Package ${envText(packageEnvironment)} and Model ${envText(request.environment)}`,
-      );
-    }
+    // An Environment on the model and one on its package are both accepted: SageMaker refused that until
+    // early 2023 ("Environment variable map cannot be specified both at Model Package and Model") and
+    // supports it since ("Now service is supporting the same", aws/sagemaker-python-sdk#3581).
     const invisibleCalls = this.deps.faults.takeVisibilityDelay('model');
     this.models.set(request.modelName, {
       name: request.modelName,
@@ -1136,11 +1131,4 @@ function assertVpcConfig(vpc: VpcConfig): void {
       );
     }
   }
-}
-
-/** How SageMaker prints an environment map in its messages: {KEY=value, ...}. */
-function envText(environment: Record<string, string>): string {
-  return `{${Object.entries(environment)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ')}}`;
 }

@@ -1,6 +1,10 @@
 // The PutMetricAlarm rules a candidate alarm template must keep (CloudWatch API Reference,
 // PutMetricAlarm), each with the field at fault and the fix.
-import { candidateAlarmProblems, isCloudWatchStatistic } from '../../src/engine/alarm-rules';
+import {
+  candidateAlarmProblems,
+  isCloudWatchStatistic,
+  subMinutePeriodProblem,
+} from '../../src/engine/alarm-rules';
 import type { CandidateAlarmTemplate } from '../../statemachines/contract';
 
 const GOOD: CandidateAlarmTemplate = {
@@ -69,13 +73,34 @@ describe('period: 10, 20, 30 or a multiple of 60', () => {
   });
 
   it.each([10, 20, 30])(
-    '%i s is valid for CloudWatch but shorter than SageMaker publishes: refused with the reason',
+    '%i s is a high-resolution period CloudWatch accepts (whether the endpoint publishes that often is checked at start)',
     (periodSeconds) => {
-      expect(problemsOf({ periodSeconds })).toEqual([
-        { field: 'periodSeconds', message: expect.stringContaining('SageMaker publishes endpoint metrics') },
-      ]);
+      expect(problemsOf({ periodSeconds })).toEqual([]);
     },
   );
+
+  it('subMinutePeriodProblem: under a minute needs enhanced metrics published at least that often', () => {
+    expect(subMinutePeriodProblem(60, undefined, 'e')).toBeUndefined();
+    expect(
+      subMinutePeriodProblem(10, { EnableEnhancedMetrics: true, MetricPublishFrequencyInSeconds: 10 }, 'e'),
+    ).toBeUndefined();
+    expect(
+      subMinutePeriodProblem(30, { EnableEnhancedMetrics: true, MetricPublishFrequencyInSeconds: 10 }, 'e'),
+    ).toBeUndefined();
+    expect(
+      subMinutePeriodProblem(30, { EnableEnhancedMetrics: true, MetricPublishFrequencyInSeconds: 30 }, 'e'),
+    ).toBeUndefined();
+    // The frequency applies to utilization metrics only unless enhanced metrics are on.
+    expect(subMinutePeriodProblem(10, { MetricPublishFrequencyInSeconds: 10 }, 'e')).toMatch(
+      /does not enable enhanced metrics/,
+    );
+    expect(
+      subMinutePeriodProblem(20, { EnableEnhancedMetrics: true, MetricPublishFrequencyInSeconds: 30 }, 'e'),
+    ).toMatch(/every 30 s; .*MetricPublishFrequencyInSeconds 10\)/);
+    expect(subMinutePeriodProblem(10, undefined, 'churn-prod')).toMatch(
+      /on churn-prod .* published every 60 s/,
+    );
+  });
 });
 
 describe('evaluationPeriods × period: at most one day under an hour, seven days from an hour', () => {

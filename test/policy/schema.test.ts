@@ -176,7 +176,7 @@ describe('each kind of mistake names the policy, the field and the fix', () => {
 
   it.each([0, 1.5, -2, '2'])('a retainPrevious of %p: a whole number of at least 1, and why', (value) => {
     expect(onlyProblem(file(policy({ retainPrevious: value })))).toBe(
-      'policies.json:7: policies[0] (churn-model): retainPrevious: must be a whole number of at least 1 — undo needs the config ' +
+      'policies.json:10: policies[0] (churn-model): retainPrevious: must be a whole number of at least 1 — undo needs the config ' +
         'and model before the live one; e.g. 2 keeps two',
     );
   });
@@ -363,11 +363,6 @@ describe('candidate alarms: every rule PutMetricAlarm enforces, named by policy 
       'a period that is neither 10, 20, 30 nor a multiple of 60',
       { periodSeconds: 90 },
       `${P}.periodSeconds: 90 is not a period CloudWatch accepts; use 10, 20, 30 or a multiple of 60`,
-    ],
-    [
-      'a 30 s period on one-minute SageMaker metrics',
-      { periodSeconds: 30 },
-      `${P}.periodSeconds: 30 s is shorter than the one minute at which SageMaker publishes endpoint metrics`,
     ],
     [
       'more than a day of evaluation under an hour’s period',

@@ -3,6 +3,7 @@
 // into the candidate model and the configs it derives, on the same and on another instance type; what it
 // refuses before creating anything; and SageMaker's eventual consistency retried, not rolled back.
 import {
+  DEMO_CANDIDATE_ALARMS,
   DEMO_ENDPOINT,
   DEMO_GROUP,
   DEMO_ROLE,
@@ -228,13 +229,15 @@ describe('a rollout carries the baseline over (simulated cloud)', () => {
     expect(sim.calls.filter((c) => MUTATING_CALL.test(c.operation))).toEqual([]);
   });
 
-  it('refuses a package that sets its own, different Environment, creating nothing', async () => {
-    const { sim, start } = setUp({ environment: { LOG_LEVEL: 'debug' } });
-    const error = await refusal(start());
+  it("a package with its own Environment keeps its keys; the baseline model's other keys are carried", async () => {
+    const { env, start, request } = setUp({ environment: { LOG_LEVEL: 'debug' } });
+    const started = await start();
+    await driveEngine(env, env.engine, started.record.id);
 
-    expect(error).toMatchObject({ code: 'ENDPOINT_UNSUPPORTED', field: 'modelPackageArn' });
-    expect(error.message).toContain('LOG_LEVEL, SAGEMAKER_MODEL_SERVER_WORKERS');
-    expect(sim.calls.filter((c) => MUTATING_CALL.test(c.operation))).toEqual([]);
+    // LOG_LEVEL is the new version's own (the package sets it); the worker count is the team's.
+    expect(request('CreateModel', started.record.input.names.candidateModel)?.['Environment']).toEqual({
+      SAGEMAKER_MODEL_SERVER_WORKERS: '4',
+    });
   });
 
   it('retries a just-created model SageMaker does not see yet, and the rollout succeeds', async () => {
@@ -251,5 +254,23 @@ describe('a rollout carries the baseline over (simulated cloud)', () => {
     expect(outcomes('UpdateEndpoint')).toEqual(['error', 'ok', 'ok']);
     const timeline = await env.store.timeline(started.record.id);
     expect(timeline.some((e) => /rolled back|rollback/i.test(e.message))).toBe(false);
+  });
+
+  it('a 10 s candidate alarm is accepted where the config publishes enhanced metrics every 10 s', async () => {
+    const { sim, env, candidateArn } = setUp();
+    const started = await env.engine.start(
+      validateStartRequest({
+        endpointName: DEMO_ENDPOINT,
+        modelPackageArn: candidateArn,
+        executionRoleArn: DEMO_ROLE,
+        strategy: 'AllAtOnce',
+        candidateAlarms: [{ ...DEMO_CANDIDATE_ALARMS[0]!, periodSeconds: 10, evaluationPeriods: 3 }],
+        requestedBy: 'tests',
+      }),
+    );
+    expect(started.record.status).not.toBe('failed');
+    await driveEngine(env, env.engine, started.record.id);
+    const alarm = sim.calls.find((c) => c.operation === 'PutMetricAlarm');
+    expect(alarm?.input).toMatchObject({ Period: 10, EvaluationPeriods: 3 });
   });
 });

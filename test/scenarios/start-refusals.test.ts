@@ -139,4 +139,17 @@ describe('a rollout is refused and nothing in AWS changes when', () => {
       { code: 'INVALID_INPUT', field: 'endpointName' },
     );
   });
+
+  it('a candidate alarm period under a minute on an endpoint publishing one-minute invocation metrics', async () => {
+    const env = createSimulatedEnvironment();
+    await expectRefused(
+      env,
+      { candidateAlarms: [{ ...DEMO_CANDIDATE_ALARMS[0]!, periodSeconds: 10 }] },
+      {
+        code: 'INVALID_INPUT',
+        field: 'candidateAlarms[0].periodSeconds',
+        message: /10 s period needs invocation metrics .* published every 60 s; use a period of 60 s or more/,
+      },
+    );
+  });
 });

@@ -124,23 +124,18 @@ describe('simulated SageMaker: what CreateModel and CreateEndpointConfig refuse'
     ).resolves.toBe('created');
   });
 
-  it('refuses an Environment on a model whose package sets one, even an empty one', async () => {
+  it('accepts an Environment on a model whose package sets one too (SageMaker does since 2023)', async () => {
     const cloud = createSimCloud();
     const pkg = cloud.registerModelPackage({ groupName: 'g', approvalStatus: 'Approved', environment: {} });
 
-    const refused = await rejectionOf(
-      cloud.sagemaker.createModel({
-        modelName: 'm',
-        modelPackageArn: pkg,
-        executionRoleArn: ROLE_ARN,
-        environment: { LOG_LEVEL: 'debug' },
-        tags: [],
-      }),
-    );
-    expect(refused.message).toBe(
-      'CreateModel failed: ValidationException: Environment variable map cannot be specified both at Model Package {} and Model {LOG_LEVEL=debug}',
-    );
-    expect(cloud.modelNames()).toEqual([]);
+    await cloud.sagemaker.createModel({
+      modelName: 'm',
+      modelPackageArn: pkg,
+      executionRoleArn: ROLE_ARN,
+      environment: { LOG_LEVEL: 'debug' },
+      tags: [],
+    });
+    expect(cloud.modelNames()).toEqual(['m']);
   });
 
   it("launches a reserved variant only on the reservation's instance type", async () => {
