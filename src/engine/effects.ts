@@ -567,11 +567,13 @@ export function createRolloutEffects(deps: {
         // another type it cannot launch, dropped it would move the candidate onto on-demand capacity
         // the team chose not to use. Same type: copied (the reservation must hold both fleets while
         // the transition config runs).
+        const reservationArn = (reservation as { MlReservationArn?: string }).MlReservationArn;
         throw new SmRolloutError(
           'ENDPOINT_UNSUPPORTED',
-          `variant ${variant.variantName} launches only into ML capacity reservation ` +
-            `${String((reservation as { MlReservationArn?: unknown }).MlReservationArn ?? '')} for ${variant.instanceType}; ` +
-            `a candidate on ${candidateType} cannot use it — roll out on ${variant.instanceType} (drop --instance-type)`,
+          `variant ${variant.variantName} launches only into an ML capacity reservation` +
+            `${reservationArn ? ` (${reservationArn})` : ''} for ${variant.instanceType}; ` +
+            `a candidate on ${candidateType} cannot use it — roll out on ${variant.instanceType} ` +
+            "(drop --instance-type, or the policy's candidate.instanceType)",
           { field: 'candidate.instanceType' },
         );
       }

@@ -14,17 +14,22 @@ function familyOf(instanceType: string): string | undefined {
 
 /**
  * Families with instance store volumes whose names do not carry the `d` attribute ("Amazon EC2
- * instance type specifications", Instance store column: G5, G6, G6e, Gr6, P5, P5e, P5en, Trn1,
- * Trn1n, Trn2 all come with local NVMe SSDs).
+ * instance type specifications", Instance store column: DL1, G5, G6, G6e, G7e, Gr6, P5, P5e, P5en,
+ * P6-B200, P6-B300, P6e-GB200, Trn1, Trn1n, Trn2 all come with local NVMe SSDs).
  */
 const LOCAL_STORAGE_FAMILIES = new Set([
+  'dl1',
   'g5',
   'g6',
   'g6e',
+  'g7e',
   'gr6',
   'p5',
   'p5e',
   'p5en',
+  'p6-b200',
+  'p6-b300',
+  'p6e-gb200',
   'trn1',
   'trn1n',
   'trn2',
