@@ -273,4 +273,48 @@ describe('a rollout carries the baseline over (simulated cloud)', () => {
     const alarm = sim.calls.find((c) => c.operation === 'PutMetricAlarm');
     expect(alarm?.input).toMatchObject({ Period: 10, EvaluationPeriods: 3 });
   });
+
+  it('refuses another instance type for a variant that launches only into a capacity reservation, creating nothing', async () => {
+    const sim = createSimCloud({ seed: 7 });
+    const reservation = sim.createCapacityReservation('churn-reserved', 'ml.m5.xlarge');
+    sim.createEndpoint({
+      endpointName: DEMO_ENDPOINT,
+      modelPackageArn: sim.registerModelPackage({
+        groupName: DEMO_GROUP,
+        approvalStatus: 'Approved',
+        behaviour: HEALTHY_MODEL,
+      }),
+      instanceType: 'ml.m5.xlarge',
+      instanceCount: 2,
+      variantExtra: {
+        CapacityReservationConfig: {
+          CapacityReservationPreference: 'capacity-reservations-only',
+          MlReservationArn: reservation,
+        },
+      },
+    });
+    const env = createSimulatedEnvironment({ cloud: sim });
+    const candidateArn = sim.registerModelPackage({
+      groupName: DEMO_GROUP,
+      approvalStatus: 'Approved',
+      behaviour: HEALTHY_MODEL,
+    });
+    const error = await refusal(
+      env.engine.start(
+        validateStartRequest({
+          endpointName: DEMO_ENDPOINT,
+          modelPackageArn: candidateArn,
+          executionRoleArn: DEMO_ROLE,
+          strategy: 'AllAtOnce',
+          candidateAlarms: DEMO_CANDIDATE_ALARMS,
+          candidate: { instanceType: 'ml.c5.xlarge' },
+          requestedBy: 'tests',
+        }),
+      ),
+    );
+    expect(error).toMatchObject({ code: 'ENDPOINT_UNSUPPORTED', field: 'candidate.instanceType' });
+    expect(error.message).toContain(`an ML capacity reservation (${reservation}) for ml.m5.xlarge`);
+    expect(error.message).toContain("drop --instance-type, or the policy's candidate.instanceType");
+    expect(sim.calls.filter((c) => MUTATING_CALL.test(c.operation))).toEqual([]);
+  });
 });
