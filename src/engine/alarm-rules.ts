@@ -49,6 +49,23 @@ export interface AlarmRuleProblem {
   message: string;
 }
 
+/**
+ * The invocation metrics SageMaker publishes per EndpointName + VariantName in the AWS/SageMaker
+ * namespace, the one candidate alarms watch (SageMaker Developer Guide, "Amazon SageMaker AI metrics
+ * in Amazon CloudWatch", Endpoint invocation metrics).
+ */
+export const ENDPOINT_INVOCATION_METRICS: readonly string[] = [
+  'Invocations',
+  'Invocation4XXErrors',
+  'Invocation5XXErrors',
+  'InvocationModelErrors',
+  'InvocationsPerInstance',
+  'ModelLatency',
+  'OverheadLatency',
+  'ModelSetupTime',
+  'ConcurrentRequestsPerModel',
+];
+
 /** Every rule of PutMetricAlarm the template breaks; empty when CloudWatch would accept it. */
 export function candidateAlarmProblems(
   template: Pick<
@@ -60,6 +77,17 @@ export function candidateAlarmProblems(
   const { periodSeconds: period, evaluationPeriods, datapointsToAlarm } = template;
   if (template.metricName.length < 1 || template.metricName.length > 255) {
     problems.push({ field: 'metricName', message: 'must be 1–255 characters, e.g. Invocation5XXErrors' });
+  } else if (!ENDPOINT_INVOCATION_METRICS.includes(template.metricName)) {
+    // CloudWatch accepts an alarm on any name and it would sit in OK on no data: a typo would guard nothing.
+    const near = ENDPOINT_INVOCATION_METRICS.find(
+      (name) => name.toLowerCase() === template.metricName.toLowerCase().replace(/[^a-z0-9]/g, ''),
+    );
+    problems.push({
+      field: 'metricName',
+      message:
+        `"${template.metricName}" is not a metric SageMaker publishes for an endpoint variant in AWS/SageMaker` +
+        (near ? `; did you mean ${near}?` : `; use one of ${ENDPOINT_INVOCATION_METRICS.join(', ')}`),
+    });
   }
   if (!isCloudWatchStatistic(template.statistic)) {
     problems.push({

@@ -83,6 +83,11 @@ describe('--candidate-alarm', () => {
       'Invocation5XXErrors>0.05,period=90s',
       'period: 90 is not a period CloudWatch accepts; use 10, 20, 30 or a multiple of 60',
     ],
+    [
+      'a metric name with a typo (an alarm on it would stay OK and guard nothing)',
+      'Invocation5xxErrors>0.05',
+      '"Invocation5xxErrors" is not a metric SageMaker publishes for an endpoint variant in AWS/SageMaker; did you mean Invocation5XXErrors?',
+    ],
     ['datapoints not M/N', 'Invocation5XXErrors>0.05,datapoints=2', 'datapoints=2 is not M/N'],
     [
       'more datapoints than periods',

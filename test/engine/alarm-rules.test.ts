@@ -1,6 +1,7 @@
 // The PutMetricAlarm rules a candidate alarm template must keep (CloudWatch API Reference,
 // PutMetricAlarm), each with the field at fault and the fix.
 import {
+  ENDPOINT_INVOCATION_METRICS,
   candidateAlarmProblems,
   isCloudWatchStatistic,
   subMinutePeriodProblem,
@@ -163,9 +164,28 @@ describe('threshold and metric name', () => {
   });
 
   it('a metric name of 256 characters is refused (PutMetricAlarm: 1–255)', () => {
-    expect(problemsOf({ metricName: 'M'.repeat(255) })).toEqual([]);
     expect(problemsOf({ metricName: 'M'.repeat(256) })).toEqual([
       { field: 'metricName', message: 'must be 1–255 characters, e.g. Invocation5XXErrors' },
     ]);
+  });
+
+  it.each(ENDPOINT_INVOCATION_METRICS)(
+    '%s, an invocation metric SageMaker publishes, is accepted',
+    (metricName) => {
+      expect(problemsOf({ metricName })).toEqual([]);
+    },
+  );
+
+  it('a typo in the metric name would guard nothing (CloudWatch keeps such an alarm OK): refused, with the name meant', () => {
+    expect(problemsOf({ metricName: 'Invocation5xxErrors' })).toEqual([
+      {
+        field: 'metricName',
+        message:
+          '"Invocation5xxErrors" is not a metric SageMaker publishes for an endpoint variant in AWS/SageMaker; did you mean Invocation5XXErrors?',
+      },
+    ]);
+    expect(problemsOf({ metricName: 'Foo' })[0]!.message).toMatch(
+      /"Foo" is not a metric .*; use one of Invocations, /,
+    );
   });
 });
