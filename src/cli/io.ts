@@ -23,7 +23,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   1  bad usage or a refused command (the message says why; nothing changed)
   2  the rollout rolled back
   3  the rollout failed: its rollback did not finish, a human is needed
-  4  stopped waiting (--timeout); the rollout goes on
+  4  stopped waiting (--timeout): a controller carries the rollout on; --local: until resumed
   5  sm-rollout itself failed (its store or saved state unreadable, AWS unreachable, a bug)
   6  status --exit-status: the rollout is in progress
   7  status --exit-status: the rollout waits for a person (paused or at a manual gate)

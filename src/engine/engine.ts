@@ -203,7 +203,8 @@ export class RolloutEngine {
         valid.endpointName,
       );
       if (problem) {
-        throw new SmRolloutError('INVALID_INPUT', `candidateAlarms[${i}].periodSeconds: ${problem}`, {
+        const which = `candidate alarm ${template.suffix} (--candidate-alarm, or candidateAlarms[${i}] in a policy)`;
+        throw new SmRolloutError('INVALID_INPUT', `${which}: ${problem}`, {
           field: `candidateAlarms[${i}].periodSeconds`,
         });
       }

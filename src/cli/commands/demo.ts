@@ -163,7 +163,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await bridge.minute();
     await printNew();
     if (isTerminal(record.status)) break;
-    if (record.status === 'running' || record.status === 'awaitingPromotion') await progress();
+    // Every state until the end, rolling back included: the block shows the alarm and the rollback.
+    await progress();
     if (options.scenario !== 'manual-gate' || record.status !== 'awaitingPromotion') {
       gateSince = undefined;
       continue;

@@ -55,7 +55,7 @@ Options:
   --max-duration <d>        roll back if not done by then (default 4h)
   --requested-by <who>      recorded in the timeline (default: your user name)
   --wait                    controller mode: wait until the rollout ends (exit code says how)
-  --timeout <d>             stop waiting after this long (exit 4; the rollout goes on)
+  --timeout <d>             stop waiting after this long (exit 4; the rollout is not ended)
   --resume <id>             local mode: follow a detached rollout again
 ${BACKEND_HELP}
 
@@ -293,8 +293,16 @@ export async function followAndReport(
               `: follow it with \`sm-rollout watch ${record.id}${mode}\``,
       );
     }
-    if (result.stoppedBecause === 'timeout')
-      lines.push(`stopped waiting after ${flags.timeout}; the rollout goes on`);
+    if (result.stoppedBecause === 'timeout') {
+      lines.push(
+        `stopped waiting after ${flags.timeout}; ` +
+          (backend.mode === 'local'
+            ? `nobody drives the rollout until you continue it with \`sm-rollout start --resume ${record.id}${mode}\``
+            : backend.mode === 'simulate'
+              ? `simulated time stands still until a command drives it again: \`sm-rollout watch ${record.id}${mode}\``
+              : 'the controller carries the rollout on'),
+      );
+    }
     view.finish(lines);
   }
   return exitCodeFor({ ...result, record: final.record });

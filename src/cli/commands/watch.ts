@@ -12,7 +12,7 @@ import { findRollout, modeFlag, timeoutMs, withBackend } from './shared';
 export const WATCH_USAGE = `Usage: sm-rollout watch <rollout-id> | --endpoint <name> [--timeout <d>] [--output json]
 
 Follows a rollout live, printing each timeline entry as it happens, and exits when the rollout
-ends: 0 succeeded, 2 rolled back, 3 failed; 4 when --timeout passes first (the rollout goes on).
+ends: 0 succeeded, 2 rolled back, 3 failed; 4 when --timeout passes first (the rollout is not ended).
 In --simulate mode it runs simulated time and also stops when the rollout waits for a person.
 
 ${BACKEND_HELP}
