@@ -24,7 +24,8 @@
 // - save: (1) a conditional update on the record takes a short save lease (`version = :expected` and no live
 //   lease), (2) the timeline items are written (BatchWrite), (3) the record is put on condition `version =
 //   :expected AND savingBy = :lease`, which also drops the lease. Timeline first means a crash can leave extra
-//   timeline items (overwritten by the next save, which writes the same seqs) but never a record whose
+//   timeline items (overwritten by the next save, which writes the same seqs, and never read: a read keeps
+//   only the seqs below the record's timelineLength) but never a record whose
 //   timelineLength points past entries that were never written. The lease exists because two writers from the
 //   same version would otherwise both write TIMELINE#<n> before the record decides which of them won, and
 //   the loser's entries could overwrite the winner's; with it the loser fails before writing anything. A
@@ -523,13 +524,24 @@ export class DynamoRolloutStore implements RolloutStore {
     if (!record.active) await this.releaseLock(record.endpointName, record.id);
   }
 
+  /**
+   * The entries the record counts (seq < timelineLength): a save that died after its timeline items
+   * and before its record left items past it, which a retry taking another path may not overwrite.
+   * One query reads the record with them (same partition).
+   */
   async timeline(id: string): Promise<TimelineEntry[]> {
     const items = await this.queryAll({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': rolloutKey(id).pk, ':prefix': 'TIMELINE#' },
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': rolloutKey(id).pk },
       ConsistentRead: true,
     });
-    return items.map((item) => fromTimelineItem(this.tableName, item));
+    const recordItem = items.find((item) => item['sk'] === 'ROLLOUT');
+    if (!recordItem) return [];
+    const { timelineLength } = fromRecordItem(this.tableName, recordItem);
+    return items
+      .filter((item) => String(item['sk']).startsWith('TIMELINE#'))
+      .map((item) => fromTimelineItem(this.tableName, item))
+      .filter((entry) => entry.seq < timelineLength);
   }
 
   /**

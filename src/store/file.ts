@@ -11,7 +11,8 @@
 // repairs or ignores what was left:
 // - save: timeline lines appended first, then the record renamed into place. A crash between them
 //   leaves lines past the record's timelineLength; the retry from the same version appends the same seqs
-//   again, and a read keeps the later line of each seq (as DynamoDB's next save overwrites the item).
+//   again, and a read keeps the later line of each seq (as DynamoDB's next save overwrites the item) and
+//   only the seqs the record counts (a retry that took another path may write fewer).
 // - create: endpoint lock → timeline → record. A lock with no record (a crash mid-create) is taken over
 //   once older than ORPHAN_LOCK_MS; a lock whose rollout has ended (a crash between the final save and
 //   the lock's removal) is taken over at once.
@@ -247,7 +248,10 @@ export class FileRolloutStore implements RolloutStore {
     // DynamoDB store's next save overwrites TIMELINE#<seq>).
     const bySeq = new Map<number, TimelineEntry>();
     for (const entry of entries) bySeq.set(entry.seq, entry);
-    return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+    // Lines past the record's timelineLength belong to a save that never landed; a retry that took
+    // another path may write fewer, so they are not the timeline's.
+    const timelineLength = (await this.get(id))?.timelineLength ?? 0;
+    return [...bySeq.values()].filter((e) => e.seq < timelineLength).sort((a, b) => a.seq - b.seq);
   }
 
   async list(filter?: ListFilter): Promise<RolloutRecord[]> {

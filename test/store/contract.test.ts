@@ -89,8 +89,8 @@ function rolloutStoreContract(name: string, factory: StoreFactory): void {
     });
 
     it('create stores the record and its timeline and takes the endpoint lock', async () => {
-      await store.create(record('r-a'), [entry('r-a', 0)]);
-      expect(await store.get('r-a')).toEqual(record('r-a'));
+      await store.create(record('r-a', { timelineLength: 1 }), [entry('r-a', 0)]);
+      expect(await store.get('r-a')).toEqual(record('r-a', { timelineLength: 1 }));
       expect(await store.timeline('r-a')).toEqual([entry('r-a', 0)]);
       expect((await store.activeForEndpoint('churn-prod'))?.id).toBe('r-a');
     });
@@ -124,22 +124,30 @@ function rolloutStoreContract(name: string, factory: StoreFactory): void {
     });
 
     it('save with a stale version fails with VERSION_CONFLICT and changes nothing', async () => {
-      await store.create(record('r-a'), [entry('r-a', 0)]);
-      await store.save(record('r-a', { version: 2, phase: 'baking' }), 1, [entry('r-a', 1)]);
+      await store.create(record('r-a', { timelineLength: 1 }), [entry('r-a', 0)]);
+      await store.save(record('r-a', { version: 2, phase: 'baking', timelineLength: 2 }), 1, [
+        entry('r-a', 1),
+      ]);
       const error = await rejection(
-        store.save(record('r-a', { version: 2, phase: 'stale' }), 1, [entry('r-a', 99)]),
+        store.save(record('r-a', { version: 2, phase: 'stale', timelineLength: 3 }), 1, [entry('r-a', 99)]),
       );
       expect(error.code).toBe('VERSION_CONFLICT');
       expect(error.retryable).toBe(true);
-      expect(await store.get('r-a')).toEqual(record('r-a', { version: 2, phase: 'baking' }));
+      expect(await store.get('r-a')).toEqual(
+        record('r-a', { version: 2, phase: 'baking', timelineLength: 2 }),
+      );
       expect((await store.timeline('r-a')).map((e) => e.seq)).toEqual([0, 1]);
     });
 
     it('of two concurrent saves from the same version, exactly one wins', async () => {
-      await store.create(record('r-a'), [entry('r-a', 0)]);
+      await store.create(record('r-a', { timelineLength: 1 }), [entry('r-a', 0)]);
       const results = await Promise.allSettled([
-        store.save(record('r-a', { version: 2, phase: 'writer A' }), 1, [entry('r-a', 1, 'from A')]),
-        store.save(record('r-a', { version: 2, phase: 'writer B' }), 1, [entry('r-a', 1, 'from B')]),
+        store.save(record('r-a', { version: 2, phase: 'writer A', timelineLength: 2 }), 1, [
+          entry('r-a', 1, 'from A'),
+        ]),
+        store.save(record('r-a', { version: 2, phase: 'writer B', timelineLength: 2 }), 1, [
+          entry('r-a', 1, 'from B'),
+        ]),
       ]);
       const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       expect(rejected).toHaveLength(1);
@@ -229,7 +237,7 @@ function rolloutStoreContract(name: string, factory: StoreFactory): void {
     });
 
     it('returns copies: mutating a returned or saved object does not change the store', async () => {
-      const created = record('r-a');
+      const created = record('r-a', { timelineLength: 1 });
       const timeline = [entry('r-a', 0)];
       await store.create(created, timeline);
       created.phase = 'mutated after create';
@@ -246,7 +254,7 @@ function rolloutStoreContract(name: string, factory: StoreFactory): void {
       entries[0]!.message = 'mutated';
       entries.push(entry('r-a', 7));
 
-      expect(await store.get('r-a')).toEqual(record('r-a'));
+      expect(await store.get('r-a')).toEqual(record('r-a', { timelineLength: 1 }));
       expect(await store.timeline('r-a')).toEqual([entry('r-a', 0)]);
     });
 

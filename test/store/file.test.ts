@@ -122,6 +122,18 @@ describe('FileRolloutStore', () => {
       expect((await store.timeline('r-a')).map((e) => e.message)).toEqual(['started', 'from the retry']);
     });
 
+    it('lines of a save that died are not the timeline, even when the retry writes fewer', async () => {
+      await store.create(storedRecord('r-a', { timelineLength: 1 }), [note(0, 'started')]);
+      for (const seq of [1, 2, 3]) {
+        await fs.appendFile(timelineFile(), JSON.stringify(note(seq, `died ${seq}`)) + '\n');
+      }
+      expect((await store.timeline('r-a')).map((e) => e.message)).toEqual(['started']);
+      await store.save(storedRecord('r-a', { version: 2, timelineLength: 2 }), 1, [
+        note(1, 'from the retry'),
+      ]);
+      expect((await store.timeline('r-a')).map((e) => e.message)).toEqual(['started', 'from the retry']);
+    });
+
     it('a create that died after taking the endpoint lock: the lock is taken over once it is old', async () => {
       const lock = path.join(dir, 'locks', 'churn-prod.lock');
       await fs.mkdir(path.dirname(lock), { recursive: true });
