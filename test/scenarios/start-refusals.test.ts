@@ -148,7 +148,8 @@ describe('a rollout is refused and nothing in AWS changes when', () => {
       {
         code: 'INVALID_INPUT',
         field: 'candidateAlarms[0].periodSeconds',
-        message: /candidate alarm 5xx-rate .*: a 10 s period needs invocation metrics .* published every 60 s; use a period of 60 s or more/,
+        message:
+          /candidate alarm 5xx-rate .*: a 10 s period needs invocation metrics .* published every 60 s; use a period of 60 s or more/,
       },
     );
   });
