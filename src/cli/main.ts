@@ -109,6 +109,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return EXIT.succeeded;
   }
   if (verb === '--help' || verb === '-h' || verb === 'help') {
+    // `sm-rollout help start` is `sm-rollout start --help`.
+    const topic = verb === 'help' ? rest[0] : undefined;
+    if (topic && COMMANDS[topic]) return COMMANDS[topic](['--help'], io);
     io.out(MAIN_USAGE);
     return EXIT.succeeded;
   }

@@ -123,8 +123,15 @@ export async function openBackend(
 ): Promise<RolloutBackend> {
   if (flags.simulate && flags.local) throw new UsageError('choose one of --simulate and --local');
   const mode = await resolveMode(flags, env, cwd);
-  if (mode === 'simulate') return openSimulated(env, cwd, process.argv.slice(2).join(' '));
+  if (mode === 'simulate') return openSimulated(env, cwd, shellWords(process.argv.slice(2)));
   if (flags.store && mode !== 'local') throw new UsageError('--store applies to --local mode only');
   if (mode === 'local') return openLocal(flags, cwd);
   return openControllerBackend(flags, env, cwd);
+}
+
+/** The command line as a person could paste it: words a shell would split or redirect are quoted. */
+export function shellWords(argv: readonly string[]): string {
+  return argv
+    .map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`))
+    .join(' ');
 }

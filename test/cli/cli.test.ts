@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/io';
+import { shellWords } from '../../src/cli/mode';
 
 interface Run {
   code: number;
@@ -42,6 +43,32 @@ describe('sm-rollout (top level)', () => {
     expect(result.code).toBe(1);
     expect(result.out).toEqual([]);
     expect(result.stderr).toMatch(/^Usage: sm-rollout/);
+  });
+
+  it("help <command> prints that command's usage, as <command> --help does", async () => {
+    const viaHelp = await run('help', 'start');
+    const viaFlag = await run('start', '--help');
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.stdout).toBe(viaFlag.stdout);
+    expect(viaHelp.stdout).toMatch(/^Usage: sm-rollout start/);
+    expect((await run('help', 'nonsense')).stdout).toMatch(/^Usage: sm-rollout <command>/);
+  });
+
+  it('a command line is shown as it could be pasted: shell-special words quoted', () => {
+    expect(
+      shellWords([
+        'start',
+        '--simulate',
+        '--candidate-alarm',
+        'Invocation5XXErrors>0.05',
+        '--reason',
+        "it's bad",
+        '',
+      ]),
+    ).toBe("start --simulate --candidate-alarm 'Invocation5XXErrors>0.05' --reason 'it'\\''s bad' ''");
+    expect(shellWords(['--strategy', '10%,2m,pause', '--store', 'file:/tmp/x'])).toBe(
+      '--strategy 10%,2m,pause --store file:/tmp/x',
+    );
   });
 
   it('--version and -v print the version from package.json, exit 0', async () => {
