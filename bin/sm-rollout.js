@@ -4,7 +4,8 @@ let cli;
 try {
   cli = require('../dist/src/cli/main.js');
 } catch (error) {
-  if (error && error.code === 'MODULE_NOT_FOUND') {
+  // Only the CLI's own build missing means "not built"; another missing module is a real error.
+  if (error && error.code === 'MODULE_NOT_FOUND' && String(error.message).includes('dist/src/cli/main')) {
     process.stderr.write('error: sm-rollout is not built; run `npm run build` (or `npm ci`) first\n');
     process.exit(5);
   }
