@@ -14,21 +14,22 @@ export function parseFlags<const O extends NonNullable<ParseArgsConfig['options'
     allowPositionals: true,
     tokens: true,
   });
-  let positional = 0;
+  let previous: string | undefined;
   for (const token of tokens) {
-    if (token.kind === 'positional') positional++;
     if (token.kind === 'option' && typeof token.value === 'string' && !token.value.trim()) {
       const flag = token.rawName.startsWith('--') ? token.rawName : `--${token.name}`;
       throw new UsageError(
-        `${flag} is ${token.value ? 'blank' : 'empty'} (an unset variable?); give it a value, or leave ${flag} out for its default`,
+        `${flag} is ${token.value ? 'blank' : 'empty'} (an unset variable?); give it a value, or leave ${flag} out`,
         { field: flag },
       );
     }
     if (token.kind === 'positional' && !token.value.trim()) {
+      const which = previous === undefined ? 'the first argument' : `the argument after "${previous}"`;
       throw new UsageError(
-        `argument ${positional} is ${token.value ? 'blank' : 'empty'} (an unset variable?); give a value or leave it out`,
+        `${which} is ${token.value ? 'blank' : 'empty'} (an unset variable?); give a value or leave it out`,
       );
     }
+    if (token.kind === 'positional') previous = token.value;
   }
   return { values, positionals };
 }

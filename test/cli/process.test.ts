@@ -58,7 +58,7 @@ describe('sm-rollout as a process', () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr.split('\n')[0]).toBe(
-      'error: --strategy is empty (an unset variable?); give it a value, or leave --strategy out for its default',
+      'error: --strategy is empty (an unset variable?); give it a value, or leave --strategy out',
     );
     const listed = cli('list', '--simulate', '--output', 'json');
     expect(listed.status).toBe(0);

@@ -557,10 +557,7 @@ const CLI_CASES: [string[], string][] = [
     ] as string[][]
   ).map((argv): [string[], string] => {
     const flag = argv[argv.indexOf('') - 1]!;
-    return [
-      argv,
-      `error: ${flag} is empty (an unset variable?); give it a value, or leave ${flag} out for its default`,
-    ];
+    return [argv, `error: ${flag} is empty (an unset variable?); give it a value, or leave ${flag} out`];
   }),
   ...(
     [
@@ -572,17 +569,24 @@ const CLI_CASES: [string[], string][] = [
     ] as string[][]
   ).map((argv): [string[], string] => {
     const flag = argv.at(-2)!;
-    return [
-      argv,
-      `error: ${flag} is blank (an unset variable?); give it a value, or leave ${flag} out for its default`,
-    ];
+    return [argv, `error: ${flag} is blank (an unset variable?); give it a value, or leave ${flag} out`];
   }),
   [
     [...START, '--final-bake='],
-    'error: --final-bake is empty (an unset variable?); give it a value, or leave --final-bake out for its default',
+    'error: --final-bake is empty (an unset variable?); give it a value, or leave --final-bake out',
   ],
-  [['status', ...S, ''], 'error: argument 1 is empty (an unset variable?); give a value or leave it out'],
-  [['history', ...S, ' '], 'error: argument 1 is blank (an unset variable?); give a value or leave it out'],
+  [
+    ['status', ...S, ''],
+    'error: the first argument is empty (an unset variable?); give a value or leave it out',
+  ],
+  [
+    ['history', ...S, ' '],
+    'error: the first argument is blank (an unset variable?); give a value or leave it out',
+  ],
+  [
+    ['policy', 'validate', ''],
+    'error: the argument after "validate" is empty (an unset variable?); give a value or leave it out',
+  ],
   [['policy'], 'error: policy needs an action, e.g. `sm-rollout policy validate policies.yaml`'],
   [
     ['policy', 'check', 'x.yaml'],
