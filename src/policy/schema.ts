@@ -18,6 +18,21 @@ import { isSmRolloutError } from '../errors';
 import { compilePlan, summarizePlan, toDurationMs, formatDuration, type Plan } from '../plan';
 import { suggestKey } from './suggest';
 
+/** Valid values standing in for candidate alarm fields the schema flagged, so CloudWatch's rules can run. */
+const TEMPLATE_STAND_INS: Record<string, unknown> = {
+  metricName: 'Invocations',
+  statistic: 'Average',
+  threshold: 0,
+  periodSeconds: 60,
+  evaluationPeriods: 1,
+  datapointsToAlarm: 1,
+};
+/** The field each relational CloudWatch rule compares with. */
+const RULE_COMPARES_WITH: Record<string, string> = {
+  datapointsToAlarm: 'evaluationPeriods',
+  evaluationPeriods: 'periodSeconds',
+};
+
 const NAME_RULE = '1–63 letters, digits and hyphens, starting and ending with a letter or digit';
 
 export { DEFAULT_STRATEGY } from '../plan';
@@ -253,6 +268,34 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
     at(path, `${fieldName(path)}: ${issueText(issue, path, valueAt(raw, path))}`);
   }
 
+  // CloudWatch's rules for each candidate alarm, also when something else in the policy is wrong, and for
+  // the fields of a template the schema did not already flag: every problem at once. A flagged field stands
+  // in with a valid value, and a rule comparing with it (datapoints with evaluationPeriods, evaluation
+  // periods with the period) is not reported on top.
+  if (Array.isArray(raw.candidateAlarms)) {
+    raw.candidateAlarms.forEach((item: unknown, i: number) => {
+      if (typeof item !== 'object' || item === null) return;
+      const one = candidateAlarmTemplateSchema.safeParse(item);
+      const flagged = new Set(one.success ? [] : one.error.issues.map((issue) => String(issue.path[0])));
+      const template = one.success
+        ? one.data
+        : {
+            ...TEMPLATE_STAND_INS,
+            ...item,
+            ...Object.fromEntries([...flagged].map((field) => [field, TEMPLATE_STAND_INS[field]])),
+          };
+      for (const problem of candidateAlarmProblems(
+        template as Parameters<typeof candidateAlarmProblems>[0],
+      )) {
+        if (flagged.has(problem.field) || flagged.has(RULE_COMPARES_WITH[problem.field] ?? '')) continue;
+        at(
+          ['candidateAlarms', i, problem.field],
+          `candidateAlarms[${i}].${problem.field}: ${problem.message}`,
+        );
+      }
+    });
+  }
+
   if (parsed.success && plan && maxDurationMs !== undefined) {
     const bakesMs = summarizePlan(plan).bakeTotalMs;
     if (maxDurationMs <= bakesMs) {
@@ -277,12 +320,6 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
     }
     const suffixes = new Map<string, number>();
     parsed.data.candidateAlarms.forEach((template, i) => {
-      for (const problem of candidateAlarmProblems(template)) {
-        at(
-          ['candidateAlarms', i, problem.field],
-          `candidateAlarms[${i}].${problem.field}: ${problem.message}`,
-        );
-      }
       const first = suffixes.get(template.suffix);
       if (first === undefined) suffixes.set(template.suffix, i);
       else

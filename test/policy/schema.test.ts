@@ -389,6 +389,42 @@ describe('candidate alarms: every rule PutMetricAlarm enforces, named by policy 
     expect(problem).toContain(message);
   });
 
+  it('every problem of an alarm at once: a bad statistic does not hide datapoints above the periods', () => {
+    const problems = problemsOf(alarm({ statistic: 'avg', evaluationPeriods: 2, datapointsToAlarm: 3 }));
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain(`${P}.statistic: "avg" is not valid`);
+    expect(problems[1]).toContain(`${P}.datapointsToAlarm: 3 is more than evaluationPeriods (2)`);
+  });
+
+  it('a rule that compares with a flagged field is not reported on top of it', () => {
+    const problems = problemsOf(alarm({ evaluationPeriods: 'two', datapointsToAlarm: 3 }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(`${P}.evaluationPeriods`);
+  });
+
+  it("an alarm's CloudWatch rules are checked also when another field of the policy is wrong", () => {
+    const text = file(
+      policy({
+        endpoint: 'arn:aws:sagemaker:us-east-1:1:endpoint/x',
+        candidateAlarms: [
+          {
+            suffix: '5xx-rate',
+            metricName: 'Invocation5XXErrors',
+            statistic: 'Average',
+            threshold: 0.05,
+            evaluationPeriods: 2,
+            datapointsToAlarm: 3,
+          },
+        ],
+      }),
+    );
+    const problems = problemsOf(text);
+    expect(problems.some((p) => p.includes('endpoint'))).toBe(true);
+    expect(
+      problems.some((p) => p.includes(`${P}.datapointsToAlarm: 3 is more than evaluationPeriods (2)`)),
+    ).toBe(true);
+  });
+
   it('extended statistics CloudWatch takes are accepted: p99.9, tm90, IQM', () => {
     for (const statistic of ['p99.9', 'tm90', 'IQM']) {
       expect(
