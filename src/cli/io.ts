@@ -95,8 +95,8 @@ export interface ErrorReport {
 
 /**
  * The command that `hint`s and messages name, made pasteable in the mode the person used: every
- * `sm-rollout <verb> ...` in backticks gets the mode flag (` --simulate`, ` --local`, ` --stack X`)
- * unless it already has it.
+ * `sm-rollout <verb> ...` in backticks gets the backend flags the person typed (` --simulate`,
+ * ` --local --store file:/tmp/x`, ` --stack X --region eu-west-1`) unless it already has them.
  */
 export function inMode(text: string, modeFlag: string): string {
   if (!modeFlag) return text;

@@ -16,6 +16,7 @@ import { watchCommand } from './commands/watch';
 import { planCommand } from './commands/plan';
 import { policyCommand } from './commands/policy';
 import { EXIT, EXIT_CODES_HELP, UsageError, processIo, reportError, type CliIo } from './io';
+import { BACKEND_OPTIONS, BACKEND_SELECTING_FLAGS, backendFlagText, type BackendFlags } from './mode';
 import { exitCodeAfterStop, installProcessSafety } from './process-safety';
 
 export const MAIN_USAGE = `Usage: sm-rollout <command> [options]
@@ -88,13 +89,27 @@ export function cliVersion(): string {
   }
 }
 
-/** The flag that puts a pasted command in the mode this one ran in: hints must work when pasted. */
+/**
+ * The backend flags that put a pasted command where this one ran (hints must work when pasted),
+ * read from argv without parseArgs: also for a command line that parseArgs refuses.
+ */
 export function modeFlagOf(argv: string[]): string {
-  if (argv.includes('--simulate')) return ' --simulate';
-  if (argv.includes('--local')) return ' --local';
-  const at = argv.indexOf('--stack');
-  const stack = at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith('--stack='))?.slice(8);
-  return stack && !stack.startsWith('-') ? ` --stack ${stack}` : '';
+  const flags: Record<string, string | boolean> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
+    const name = match?.[1];
+    if (!name || !(BACKEND_SELECTING_FLAGS as string[]).includes(name)) continue;
+    if (BACKEND_OPTIONS[name as keyof typeof BACKEND_OPTIONS].type === 'boolean') {
+      if (match[2] === undefined) flags[name] = true;
+    } else if (match[2] !== undefined) {
+      flags[name] = match[2];
+    } else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-')) {
+      flags[name] = argv[++i]!;
+    }
+  }
+  return backendFlagText(flags as BackendFlags);
 }
 
 function wantsJsonErrors(argv: string[]): boolean {

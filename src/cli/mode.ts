@@ -49,6 +49,30 @@ export interface BackendFlags {
   output?: string;
 }
 
+/** The flags that choose where rollouts run, in the order a hint prints them (not --output, --help). */
+export const BACKEND_SELECTING_FLAGS = Object.keys(BACKEND_OPTIONS).filter(
+  (name) => name !== 'output' && name !== 'help',
+) as (keyof BackendFlags)[];
+
+/** A value as a POSIX shell reads it back: bare when it is safe, else in single quotes. */
+export function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The backend-selecting flags as hints append them (` --local --store file:/tmp/x`): every one the
+ * person typed, so a pasted hint talks to the same backend this command did.
+ */
+export function backendFlagText(flags: BackendFlags): string {
+  let text = '';
+  for (const name of BACKEND_SELECTING_FLAGS) {
+    const value = flags[name];
+    if (value === undefined || value === false) continue;
+    text += value === true ? ` --${name}` : ` --${name} ${shellQuote(String(value))}`;
+  }
+  return text;
+}
+
 export function wantsJson(flags: BackendFlags): boolean {
   if (flags.output !== undefined && flags.output !== 'json') {
     throw new UsageError(`--output: "${flags.output}" is not supported; use --output json`);

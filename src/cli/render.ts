@@ -11,6 +11,23 @@ function viewOfRecord(record: RolloutRecord) {
   return record.progress && { ...record.progress, phase: record.phase };
 }
 
+/** The phase without its "step 3/7", for a line that already shows the step. */
+export function phaseWithoutStep(phase: string, step: { index: number; total: number }): string {
+  const s = `step ${step.index}/${step.total}`;
+  return phase.replace(` (${s})`, '').replace(` at ${s}`, '').replace(`${s} `, '').replace(s, '').trim();
+}
+
+/** The phase without the status words it begins with, for a line that already says the status. */
+export function phaseAfterStatus(phase: string, status: string): string {
+  const words = statusWords(status);
+  return phase.startsWith(words) ? phase.slice(words.length).trim() : phase;
+}
+
+/** What a line showing the step and the status adds: the phase with neither repeated. */
+function phaseDetail(phase: string, status: string, step: { index: number; total: number }): string {
+  return phaseAfterStatus(phaseWithoutStep(phase, step), status);
+}
+
 export function clock(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + 'Z';
 }
@@ -175,9 +192,11 @@ export function renderStatus(
   lines.push(`  Strategy  ${record.strategy} · started ${clock(record.createdAt)} by ${record.requestedBy}`);
   if (view) {
     // An ended rollout's phase is its status and reason, said on their own lines.
-    let step = ended
-      ? `  Step      ${view.step.index}/${view.step.total} · ended ${clock(record.updatedAt)}`
-      : `  Step      ${view.step.index}/${view.step.total} · ${view.phase}`;
+    // The header says the status and this line the step: the phase adds only what they do not say.
+    const detail = ended
+      ? `ended ${clock(record.updatedAt)}`
+      : phaseDetail(view.phase, record.status, view.step);
+    let step = `  Step      ${view.step.index}/${view.step.total}${detail ? ` · ${detail}` : ''}`;
     if (view.bakeUntil !== undefined && record.status === 'running') {
       step += ` (${shortDuration(view.bakeUntil - now)} left)`;
     }
@@ -241,7 +260,7 @@ export function rolloutRows(records: RolloutRecord[]): string[][] {
       const view = viewOfRecord(r);
       const phase =
         view && !isTerminal(r.status)
-          ? `${view.step.index}/${view.step.total} ${view.phase}`
+          ? `${view.step.index}/${view.step.total} ${phaseDetail(view.phase, r.status, view.step)}`.trim()
           : (r.reason ?? r.phase);
       return [
         r.id,
@@ -292,7 +311,9 @@ export function liveBlock(
   width = LINE_WIDTH,
 ): string[] {
   const view = viewOfRecord(record);
-  const where = view && !isTerminal(record.status) ? ` · ${view.phase}` : '';
+  // A phase that begins with the status ("rolling back (alarm …)") goes on from it, not after " · ".
+  const rest = view && !isTerminal(record.status) ? phaseAfterStatus(view.phase, record.status) : '';
+  const where = !view || !rest ? '' : rest === view.phase ? ` · ${rest}` : ` ${rest}`;
   const lines = [`${paint(io, 'bold', record.id)} · ${paintStatus(io, record.status)}${where}`];
   if (view) {
     const left = bakeLeft(record, now);

@@ -3,7 +3,9 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeError, EXIT } from '../../src/cli/io';
+import { modeFlag } from '../../src/cli/commands/shared';
+import { describeError, EXIT, reportError } from '../../src/cli/io';
+import { modeFlagOf } from '../../src/cli/main';
 import { WORLD_FILE_NAME } from '../../src/cli/simulated-world';
 import { SmRolloutError } from '../../src/errors';
 import {
@@ -283,5 +285,46 @@ describe('status says each fact once, in words', () => {
     );
     // Pipelines keep the stable names.
     expect(JSON.parse((await simJson('status', id)).stdout).status).toBe('awaitingPromotion');
+  });
+});
+
+describe('hints carry every backend flag the person typed', () => {
+  it('the flag string: --local with its --store, a value that needs quoting quoted', () => {
+    expect(modeFlagOf(['r-1', '--local', '--store', 'file:/tmp/x'])).toBe(' --local --store file:/tmp/x');
+    expect(modeFlagOf(['--store=file:/tmp/my rollouts', '--local', '--region', 'eu-west-1'])).toBe(
+      " --local --store 'file:/tmp/my rollouts' --region eu-west-1",
+    );
+    expect(modeFlag({ stack: 'sm-rollout', table: "o'neil", 'command-bus': 'bus', output: 'json' })).toBe(
+      ` --stack sm-rollout --table 'o'\\''neil' --command-bus bus`,
+    );
+    expect(modeFlagOf(['r-1', '--simulate', '--output', 'json'])).toBe(' --simulate');
+    expect(modeFlagOf(['r-1', '--endpoint', 'x'])).toBe('');
+  });
+
+  it('an error hint in local mode names the same --store', () => {
+    const error = new SmRolloutError(
+      'ROLLOUT_NOT_FOUND',
+      'rollout r-nope not found; `sm-rollout list` shows the known ones',
+    );
+    const argv = ['r-nope', '--local', '--store', 'file:/tmp/x'];
+    const report = describeError(error, 'status', modeFlagOf(argv));
+    expect(report.message).toContain('`sm-rollout list --local --store file:/tmp/x`');
+    const err: string[] = [];
+    reportError({ out: () => undefined, err: (t) => err.push(t), color: false }, error, {
+      command: 'status',
+      modeFlag: modeFlagOf(argv),
+    });
+    expect(err[0]).toContain('`sm-rollout list --local --store file:/tmp/x` shows the known ones');
+  });
+
+  it('status r-nope --local --store file:<dir>: the printed hint lists that store', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sm-rollout-store-'));
+    try {
+      const result = await run(['status', 'r-nope', '--local', '--store', `file:${dir}`]);
+      expect(result.code).toBe(EXIT.usage);
+      expect(result.stderr).toContain(`\`sm-rollout list --local --store file:${dir}\``);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,15 @@
 import type { AlarmState } from '../../src/engine';
 import type { CliIo } from '../../src/cli/io';
 import { LiveView } from '../../src/cli/live';
-import { liveBlock, progressLine, renderTable, shortDuration, wrap } from '../../src/cli/render';
+import {
+  liveBlock,
+  progressLine,
+  renderTable,
+  rolloutJson,
+  rolloutRows,
+  shortDuration,
+  wrap,
+} from '../../src/cli/render';
 import { runDemo } from '../../src/cli/commands/demo';
 import type { RolloutRecord } from '../../src/store';
 
@@ -75,6 +83,60 @@ describe('wrap', () => {
       '`sm-rollout promote r-0t8wec0d2y8 --simulate`',
       '`sm-rollout abort r-0t8wec0d2y8 --simulate`',
     ]);
+  });
+});
+
+/** `record` at `status` with the phase text describe.ts gives it there. */
+function withPhase(record: RolloutRecord, status: string, phase: string): RolloutRecord {
+  return {
+    ...record,
+    status,
+    phase,
+    modelPackageArn: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-model/2',
+    createdAt: 0,
+    updatedAt: 0,
+    progress: { ...record.progress!, step: { index: 3, total: 7 } },
+  } as RolloutRecord;
+}
+
+function count(text: string, part: string): number {
+  return text.split(part).length - 1;
+}
+
+describe('each line says each fact once', () => {
+  const gate = withPhase(
+    baking(10, undefined),
+    'awaitingPromotion',
+    'waiting at a manual gate (step 3/7) with the candidate at 10%',
+  );
+  const rollingBack = withPhase(
+    baking(10, undefined),
+    'rollingBack',
+    'rolling back (alarm smr-churn-prod-r-live-5xx-rate in ALARM)',
+  );
+
+  it('list: the PHASE column shows the step and the status column the status, neither again', () => {
+    const [, row] = rolloutRows([gate]);
+    expect(row![3]).toBe('waiting at a manual gate');
+    expect(row![5]).toBe('3/7 with the candidate at 10%');
+    const line = row!.join('  ');
+    expect(count(line, '3/7')).toBe(1);
+    expect(count(line, 'waiting at a manual gate')).toBe(1);
+    expect(rolloutRows([rollingBack])[1]![5]).toBe('3/7 (alarm smr-churn-prod-r-live-5xx-rate in ALARM)');
+  });
+
+  it('the live block: a phase that begins with the status goes on from it', () => {
+    const io = capture({ tty: true, color: false });
+    const block = liveBlock(io, rollingBack, firing, 0);
+    expect(block[0]).toBe('r-live · rolling back (alarm smr-churn-prod-r-live-5xx-rate in ALARM)');
+    expect(count(block[0]!, 'rolling back')).toBe(1);
+    const atGate = liveBlock(io, gate, quiet, 0)[0]!;
+    expect(atGate).toBe('r-live · waiting at a manual gate (step 3/7) with the candidate at 10%');
+    expect(count(atGate, 'waiting at a manual gate')).toBe(1);
+  });
+
+  it('JSON keeps the phase as stored: only the human lines drop the repeats', () => {
+    expect(rolloutJson(gate, []).phase).toBe('waiting at a manual gate (step 3/7) with the candidate at 10%');
   });
 });
 

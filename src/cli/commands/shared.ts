@@ -5,7 +5,7 @@ import { toDurationMs } from '../../plan';
 import type { RolloutRecord } from '../../store';
 import type { FollowResult, RolloutBackend } from '../backend';
 import { EXIT, FLAG_OF_FIELD, UsageError, exitCodeForStatus } from '../io';
-import { openBackend, type BackendFlags } from '../mode';
+import { backendFlagText, openBackend, type BackendFlags } from '../mode';
 
 export async function withBackend<T>(
   flags: BackendFlags,
@@ -63,11 +63,9 @@ export function attentionHint(record: RolloutRecord, modeFlag: string): string |
   return undefined;
 }
 
+/** The backend flags this command was given, as hints append them so they can be pasted. */
 export function modeFlag(flags: BackendFlags): string {
-  if (flags.simulate) return ' --simulate';
-  if (flags.local) return ' --local';
-  if (flags.stack) return ` --stack ${flags.stack}`;
-  return '';
+  return backendFlagText(flags);
 }
 
 /**
