@@ -20,7 +20,10 @@ export function phaseWithoutStep(phase: string, step: { index: number; total: nu
 /** The phase without the status words it begins with, for a line that already says the status. */
 export function phaseAfterStatus(phase: string, status: string): string {
   const words = statusWords(status);
-  return phase.startsWith(words) ? phase.slice(words.length).trim() : phase;
+  if (!phase.startsWith(words)) return phase;
+  const rest = phase.slice(words.length).trim();
+  // "paused by ops-tester …" reads as one fact; "by ops-tester …" alone does not.
+  return rest.startsWith('by ') ? phase : rest;
 }
 
 /** What a line showing the step and the status adds: the phase with neither repeated. */

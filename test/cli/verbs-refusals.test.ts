@@ -312,7 +312,7 @@ describe('steering mid-flight and promote --full', () => {
     expect(paused.code).toBe(0);
     expect(paused.out).toContainEqual(expect.stringMatching(new RegExp(`Paused by ${WHO} at step 4/7$`)));
     const status = await sim('status', id);
-    expect(status.out).toContain(`  Step      4/7 · by ${WHO} with the candidate at 10%`);
+    expect(status.out).toContain(`  Step      4/7 · paused by ${WHO} with the candidate at 10%`);
     expect(status.out.find((line) => line.startsWith('  Step '))!.split('4/7')).toHaveLength(2);
 
     const resumed = await sim('resume', id);

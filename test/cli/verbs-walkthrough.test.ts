@@ -347,7 +347,7 @@ describe('README walkthrough, human output (--simulate)', () => {
     it('while paused: status says so, pause again and promote are refused (exit 1)', async () => {
       const status = await sim('status', id);
       expect(status.out[0]).toBe(`Rollout ${id} · endpoint ${ENDPOINT} · paused`);
-      expect(status.out).toContain(`  Step      3/5 · by ${WHO} with the candidate at 10%`);
+      expect(status.out).toContain(`  Step      3/5 · paused by ${WHO} with the candidate at 10%`);
       expect(status.out.find((line) => line.startsWith('  Step '))!.split('3/5')).toHaveLength(2);
 
       const again = await sim('pause', id);
