@@ -155,7 +155,5 @@ export async function openBackend(
 
 /** The command line as a person could paste it: words a shell would split or redirect are quoted. */
 export function shellWords(argv: readonly string[]): string {
-  return argv
-    .map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`))
-    .join(' ');
+  return argv.map(shellQuote).join(' ');
 }
