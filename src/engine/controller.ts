@@ -14,6 +14,7 @@ import type { AlarmControl, AlarmState } from './ports';
 import type { AlarmEvent, ApprovalEvent, CommandEvent } from './intake';
 import { mergeStartRequest, type ValidStartRequest } from './start-request';
 import { planUndo } from './undo';
+import { modelPackageVersionOf } from './names';
 
 /** What the controller needs of a policy (src/policy implements it). */
 export interface RolloutPolicy {
@@ -103,10 +104,8 @@ export interface ScheduleReport {
 
 const DAY_MS = 24 * 60 * 60_000;
 
-function versionOf(modelPackageArn: string): number | undefined {
-  const match = /\/(\d+)$/.exec(modelPackageArn);
-  return match ? Number(match[1]) : undefined;
-}
+const versionOf = (modelPackageArn: string): number | undefined =>
+  modelPackageVersionOf(modelPackageArn)?.version;
 
 const watchedAlarmsOf = (record: RolloutRecord): string[] => watchedAlarms(record.input);
 

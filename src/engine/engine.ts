@@ -23,7 +23,7 @@ import type { RolloutRecord, RolloutStore, TimelineEntry } from './ports';
 import { createRolloutActors } from './actors';
 import { subMinutePeriodProblem } from './alarm-rules';
 import { createRolloutEffects, type RolloutEffects } from './effects';
-import { candidateAlarmName, newRolloutId, rolloutNames } from './names';
+import { candidateAlarmName, modelPackageVersionOf, newRolloutId, rolloutNames } from './names';
 import type { AlarmControl, Clock, EndpointControl, LifecycleEvent, LifecyclePublisher } from './ports';
 import type { ValidStartRequest } from './start-request';
 
@@ -73,12 +73,6 @@ type RolloutActor = Actor<typeof rolloutMachine>;
 
 /** A timeline entry the engine writes as a rollout is created, before the machine's own. */
 type StartNote = Pick<TimelineEntry, 'kind' | 'message' | 'detail'>;
-
-/** `…:model-package/<group>/<version>` → its group and version. */
-function packageVersion(arn: string): { group: string; version: number } | undefined {
-  const match = /:model-package\/([^/]+)\/(\d+)$/.exec(arn);
-  return match ? { group: match[1]!, version: Number(match[2]) } : undefined;
-}
 
 function unguardedError(valid: ValidStartRequest): SmRolloutError {
   return new SmRolloutError(
@@ -194,7 +188,7 @@ export class RolloutEngine {
     }
     const baseline = await this.effects.resolveBaseline(valid);
     const notes: StartNote[] = [];
-    const older = await this.checkVersion(valid, baseline);
+    const older = this.checkVersion(valid, baseline);
     if (older) notes.push(older);
     valid.candidateAlarms.forEach((template, i) => {
       const problem = subMinutePeriodProblem(
@@ -228,14 +222,12 @@ export class RolloutEngine {
    * of its own: resolveBaseline read the serving model (DescribeModel) and kept the package it was
    * created from. A model not created from a package, or from another group, is not compared.
    */
-  private async checkVersion(valid: ValidStartRequest, baseline: Baseline): Promise<StartNote | undefined> {
+  private checkVersion(valid: ValidStartRequest, baseline: Baseline): StartNote | undefined {
     const gate = valid.versionGate ?? 'notServing';
-    const wanted = packageVersion(valid.modelPackageArn);
+    const wanted = modelPackageVersionOf(valid.modelPackageArn);
     if (gate === 'any' || !wanted) return undefined;
-    const servingArn = baseline.model
-      ? baseline.model.modelPackageArn
-      : (await this.deps.endpoints.describeModel(baseline.modelName))?.modelPackageArn;
-    const serving = servingArn ? packageVersion(servingArn) : undefined;
+    const servingArn = baseline.model?.modelPackageArn;
+    const serving = servingArn ? modelPackageVersionOf(servingArn) : undefined;
     if (!serving || serving.group !== wanted.group) return undefined;
     const where = valid.endpointName;
     if (wanted.version === serving.version) {

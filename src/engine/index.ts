@@ -62,6 +62,6 @@ export {
   type AlarmRuleProblem,
 } from './alarm-rules';
 export { planUndo, UNDO_FINAL_BAKE, UNDO_STRATEGY } from './undo';
-export { NAME_PREFIX, SAGEMAKER_NAME } from './names';
+export { NAME_PREFIX, SAGEMAKER_NAME, modelPackageVersionOf } from './names';
 export { systemClock } from './clock';
 export type * from './ports';

@@ -59,3 +59,9 @@ export function rolloutNames(endpointName: string, rolloutId: string): RolloutNa
 export function candidateAlarmName(endpointName: string, rolloutId: string, suffix: string): string {
   return `${NAME_PREFIX}-${endpointName}-${rolloutId.replace(/^r-/, '')}-${suffix}`.slice(0, 255);
 }
+
+/** `…:model-package/<group>/<version>` → its group and version; undefined for an unversioned name. */
+export function modelPackageVersionOf(arn: string): { group: string; version: number } | undefined {
+  const match = /:model-package\/([^/]+)\/(\d+)$/.exec(arn);
+  return match ? { group: match[1]!, version: Number(match[2]) } : undefined;
+}

@@ -3,7 +3,7 @@
 // request.
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { mergeStartRequest, type ValidStartRequest } from '../engine';
+import { mergeStartRequest, modelPackageVersionOf, type ValidStartRequest } from '../engine';
 import { SmRolloutError } from '../errors';
 import { checkPolicyDocument, type Policy } from './schema';
 
@@ -75,8 +75,6 @@ export function policySet(source: string, policies: readonly Policy[]): PolicySe
   };
 }
 
-const MODEL_PACKAGE_GROUP_OF_ARN = /:model-package\/([^/]+)\/\d+$/;
-
 /**
  * The validated start request a policy makes for one approved version: the policy's plan and time
  * limit as checked with the policy file, so nothing is parsed twice. Refuses a version of another
@@ -87,7 +85,7 @@ export function policyStartRequest(
   modelPackageArn: string,
   requestedBy: string,
 ): ValidStartRequest {
-  const group = MODEL_PACKAGE_GROUP_OF_ARN.exec(modelPackageArn)?.[1];
+  const group = modelPackageVersionOf(modelPackageArn)?.group;
   if (group !== undefined && group !== policy.modelPackageGroup) {
     throw new SmRolloutError(
       'INVALID_INPUT',

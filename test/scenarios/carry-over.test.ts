@@ -123,6 +123,8 @@ describe('a rollout carries the baseline over (simulated cloud)', () => {
     const end = await driveEngine(env, env.engine, id);
 
     expect(end.record.status).toBe('succeeded');
+    // The serving model is read once: its settings and the version it serves come from the same call.
+    expect(sim.calls.filter((c) => c.operation === 'DescribeModel')).toHaveLength(1);
     expect(request('CreateModel', names.candidateModel)).toStrictEqual({
       ModelName: names.candidateModel,
       ModelPackageName: candidateArn,

@@ -2,7 +2,7 @@
 // following a detached local rollout.
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
-import type { StartRolloutRequest } from '../../engine';
+import { modelPackageVersionOf, type StartRolloutRequest } from '../../engine';
 import { loadPolicies, policyStartRequest } from '../../policy';
 import type { RolloutRecord, TimelineEntry } from '../../store';
 import type { FollowResult, RolloutBackend, StartRequest } from '../backend';
@@ -107,7 +107,7 @@ export function startRequestFromFlags(
   let base: Partial<StartRolloutRequest> = {};
   if (flags.policy) {
     const set = loadPolicies(flags.policy);
-    const group = /model-package\/([^/]+)\/\d+$/.exec(arn)?.[1];
+    const group = modelPackageVersionOf(arn)?.group;
     const policy = set.forEndpoint(flags.endpoint) ?? (group ? set.forGroup(group) : undefined);
     if (!policy) {
       throw new UsageError(`--policy: ${flags.policy} has no policy for endpoint ${flags.endpoint}`);
