@@ -151,10 +151,101 @@ export interface EndpointControl {
   listTags(resourceArn: string): Promise<Tag[]>;
   createModel(request: CreateModelRequest): Promise<'created' | 'exists'>;
   createEndpointConfig(request: CreateEndpointConfigRequest): Promise<'created' | 'exists'>;
-  updateEndpoint(endpointName: string, endpointConfigName: string): Promise<void>;
+  /**
+   * UpdateEndpoint. `retainAllVariantProperties` (RetainAllVariantProperties): variants whose name is
+   * in both configs keep their live instance count and weight instead of the new config's
+   * InitialInstanceCount and InitialVariantWeight (developer guide, "Update endpoints that use auto
+   * scaling", step 6).
+   */
+  updateEndpoint(
+    endpointName: string,
+    endpointConfigName: string,
+    options?: { retainAllVariantProperties?: boolean },
+  ): Promise<void>;
   updateWeights(endpointName: string, weights: VariantWeight[]): Promise<void>;
   deleteEndpointConfig(endpointConfigName: string): Promise<'deleted' | 'absent'>;
   deleteModel(modelName: string): Promise<'deleted' | 'absent'>;
+}
+
+// ---- Application Auto Scaling ---------------------------------------------------------------------
+//
+// A SageMaker variant is a scalable target with ServiceNamespace `sagemaker`, ResourceId
+// `endpoint/<endpoint>/variant/<variant>` and ScalableDimension `sagemaker:variant:DesiredInstanceCount`.
+// The port speaks per variant; implementations build the resource id.
+
+/** Which scaling activities are suspended on a target (RegisterScalableTarget's SuspendedState). */
+export interface ScalingSuspension {
+  dynamicScalingInSuspended: boolean;
+  dynamicScalingOutSuspended: boolean;
+  scheduledScalingSuspended: boolean;
+}
+
+export interface ScalableTargetState {
+  minCapacity: number;
+  maxCapacity: number;
+  suspended: ScalingSuspension;
+}
+
+export type ScalingPolicyType = 'TargetTrackingScaling' | 'StepScaling' | 'PredictiveScaling';
+
+export interface ScalingPolicyState {
+  policyName: string;
+  policyType: ScalingPolicyType;
+  /**
+   * The policy's configuration with AWS's field names, exactly as DescribeScalingPolicies returns it:
+   * TargetTrackingScalingPolicyConfiguration, StepScalingPolicyConfiguration or
+   * PredictiveScalingPolicyConfiguration (whichever policyType says).
+   */
+  configuration: Record<string, unknown>;
+  /** The CloudWatch alarms that trigger it (DescribeScalingPolicies' Alarms). */
+  alarmNames: string[];
+}
+
+export interface ScheduledActionState {
+  scheduledActionName: string;
+  /** `at(...)`, `rate(...)` or `cron(...)`, as AWS spells it. */
+  schedule: string;
+  timezone?: string;
+  /** Epoch ms. */
+  startTime?: number;
+  endTime?: number;
+  scalableTargetAction: { minCapacity?: number; maxCapacity?: number };
+}
+
+/** Everything Application Auto Scaling holds for one variant. */
+export interface VariantScaling {
+  target: ScalableTargetState;
+  policies: ScalingPolicyState[];
+  scheduledActions: ScheduledActionState[];
+}
+
+/** Application Auto Scaling for SageMaker variants (ServiceNamespace `sagemaker`). */
+export interface ScalingControl {
+  /**
+   * The variant's scalable target with its policies and scheduled actions
+   * (DescribeScalableTargets, DescribeScalingPolicies, DescribeScheduledActions); undefined when the
+   * variant is not registered.
+   */
+  describeVariantScaling(endpointName: string, variantName: string): Promise<VariantScaling | undefined>;
+  /** RegisterScalableTarget: registers the variant or updates its bounds and suspension (an upsert). */
+  registerScalableTarget(
+    endpointName: string,
+    variantName: string,
+    target: ScalableTargetState,
+  ): Promise<void>;
+  /** PutScalingPolicy: creates or replaces the policy of that name on the variant. */
+  putScalingPolicy(
+    endpointName: string,
+    variantName: string,
+    policy: Omit<ScalingPolicyState, 'alarmNames'>,
+  ): Promise<void>;
+  /** PutScheduledAction: creates or replaces the action of that name on the variant. */
+  putScheduledAction(endpointName: string, variantName: string, action: ScheduledActionState): Promise<void>;
+  /**
+   * DeregisterScalableTarget, which also deletes the target's policies and scheduled actions
+   * (API reference); 'absent' when the variant was not registered.
+   */
+  deregisterScalableTarget(endpointName: string, variantName: string): Promise<'deregistered' | 'absent'>;
 }
 
 export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
