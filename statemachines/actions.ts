@@ -20,6 +20,7 @@ import {
   type RolloutContext,
 } from './context';
 import { buildChange, deploysCandidate, failureFromCheck } from './endpoint-change';
+import { candidateBounds } from './scaling';
 import { LIFECYCLE_OF_FACT, type FactKind, type TimelineFact, type TimelineNote } from './facts';
 
 type Params = ParameterizedObject['params'] | undefined;
@@ -43,7 +44,7 @@ function byOf(event: MachineEvent): string {
   return 'by' in event ? event.by : 'unknown';
 }
 
-function cleanupOf(event: MachineEvent): { removed: string[]; kept: string[] } {
+function cleanupOf(event: MachineEvent): { removed: string[]; kept: string[]; restored?: string[] } {
   return cleanupResultOf(event) ?? { removed: [], kept: [] };
 }
 
@@ -76,6 +77,9 @@ const FACTS: {
     kind: 'shifted',
     weights: { baseline: 100 - c.candidateWeight, candidate: c.candidateWeight },
     step: stepNumber({ ...c, stepIndex: c.stepIndex - 1 }),
+    ...(c.baseline?.scaling
+      ? { candidateCapacity: candidateBounds(c.baseline.scaling, c.candidateWeight) }
+      : {}),
   }),
   bakeStarted: (c) => {
     const step = currentStep(c);
@@ -101,7 +105,11 @@ const FACTS: {
   resumed: (c, e) => ({ kind: 'resumed', step: stepNumber(c), by: byOf(e) }),
   retry: (_c, e) => ({ kind: 'retry', error: errorOf(e).message }),
   alarmReadFailed: (_c, e) => ({ kind: 'alarmReadFailed', error: errorOf(e).message }),
-  promoting: (c) => ({ kind: 'promoting', finalConfig: c.names.finalConfig }),
+  promoting: (c) => ({
+    kind: 'promoting',
+    finalConfig: c.names.finalConfig,
+    ...(c.baseline ? { variantName: c.baseline.variantName } : {}),
+  }),
   finalLive: (c) => ({ kind: 'finalLive', endpointName: c.endpointName, finalConfig: c.names.finalConfig }),
   cleanedUp: (_c, e) => ({ kind: 'cleanedUp', ...cleanupOf(e) }),
   rollbackStarted: (c) => ({ kind: 'rollbackStarted', reason: c.rollbackReason }),
@@ -111,7 +119,10 @@ const FACTS: {
     endpointName: c.endpointName,
     originalConfig: baselineOf(c).endpointConfigName,
   }),
-  candidateRemoved: (_c, e) => ({ kind: 'candidateRemoved', removed: cleanupOf(e).removed }),
+  candidateRemoved: (_c, e) => {
+    const { removed, restored } = cleanupOf(e);
+    return { kind: 'candidateRemoved', removed, ...(restored?.length ? { restored } : {}) };
+  },
   endpointDeleted: (c) => ({ kind: 'endpointDeleted', endpointName: c.endpointName }),
   succeeded: (c) => ({
     kind: 'succeeded',

@@ -67,6 +67,51 @@ export interface Baseline {
    * host then reads the model again.
    */
   model?: BaselineModel;
+  /**
+   * The serving variant's Application Auto Scaling, read as the baseline is resolved; absent when the
+   * variant is not a scalable target (or the snapshot predates it).
+   */
+  scaling?: BaselineScaling;
+}
+
+/** Which scaling activities are suspended on a scalable target (RegisterScalableTarget's SuspendedState). */
+export interface ScalingSuspension {
+  dynamicScalingInSuspended: boolean;
+  dynamicScalingOutSuspended: boolean;
+  scheduledScalingSuspended: boolean;
+}
+
+/** A scaling policy in plain data; `configuration` keeps AWS's field names. */
+export interface ScalingPolicySpec {
+  policyName: string;
+  policyType: 'TargetTrackingScaling' | 'StepScaling' | 'PredictiveScaling';
+  configuration: Record<string, unknown>;
+  /** The CloudWatch alarms that trigger it (step scaling: the team's own). */
+  alarmNames: string[];
+}
+
+export interface ScheduledActionSpec {
+  scheduledActionName: string;
+  schedule: string;
+  timezone?: string;
+  startTime?: number;
+  endTime?: number;
+  scalableTargetAction: { minCapacity?: number; maxCapacity?: number };
+}
+
+/** A variant's scalable target (`endpoint/<e>/variant/<v>`) with its policies and scheduled actions. */
+export interface BaselineScaling {
+  target: { minCapacity: number; maxCapacity: number; suspended: ScalingSuspension };
+  policies: ScalingPolicySpec[];
+  scheduledActions: ScheduledActionSpec[];
+}
+
+/** The candidate variant's own scalable target for the share of traffic a step gives it. */
+export interface CandidateScaling {
+  variantName: string;
+  target: { minCapacity: number; maxCapacity: number; suspended: ScalingSuspension };
+  /** Copies of the baseline's target-tracking policies, re-keyed to the candidate variant. */
+  policies: Omit<ScalingPolicySpec, 'alarmNames'>[];
 }
 
 /** The baseline model's settings a candidate model keeps (AWS's field shapes inside). */
@@ -171,6 +216,16 @@ export type EndpointChange =
       endpointName: string;
       endpointConfigName: string;
       purpose: 'transition' | 'final' | 'revert';
+      /**
+       * UpdateEndpoint's RetainAllVariantProperties: the variants both configs name keep their live
+       * instance count and weight (absent in older snapshots: false).
+       */
+      retainAllVariantProperties?: boolean;
+      /**
+       * Variants to deregister from Application Auto Scaling before the update: SageMaker rejects an
+       * update that removes a registered variant or changes its instance type.
+       */
+      deregisterBefore?: string[];
     }
   | {
       kind: 'weights';
@@ -179,6 +234,8 @@ export type EndpointChange =
       /** The weights only apply while the endpoint runs this config. */
       endpointConfigName: string;
       purpose: 'shift' | 'restore';
+      /** The candidate's scalable target for this step's share, registered before the weights change. */
+      candidateScaling?: CandidateScaling;
     };
 
 export interface ApplyResult extends Stamped {
@@ -220,4 +277,6 @@ export interface CreateCandidateResult extends Stamped {
 export interface CleanupResult extends Stamped {
   removed: string[];
   kept: string[];
+  /** What was put back as it was before the rollout (the serving variant's auto scaling). */
+  restored?: string[];
 }

@@ -2,17 +2,49 @@
 // change that did not take effect is explained: the SageMaker side of the machine's decisions.
 import type { CheckResult, EndpointChange } from './contract';
 import { baselineOf, shiftTarget, type ChangePurpose, type RolloutContext } from './context';
+import { candidateScalingFor, changesInstanceType } from './scaling';
 
 export function buildChange(context: RolloutContext, purpose: ChangePurpose): EndpointChange {
   const baseline = baselineOf(context);
   const { endpointName, names } = context;
+  const scaling = baseline.scaling;
   switch (purpose) {
     case 'transition':
-      return { kind: 'config', endpointName, endpointConfigName: names.transitionConfig, purpose };
+      // The baseline variant keeps the instance count its scaling gave it, not the count it had at start.
+      return {
+        kind: 'config',
+        endpointName,
+        endpointConfigName: names.transitionConfig,
+        purpose,
+        retainAllVariantProperties: true,
+      };
     case 'final':
-      return { kind: 'config', endpointName, endpointConfigName: names.finalConfig, purpose };
+      // The final config drops the candidate variant (registered: deregister it first) and serves the
+      // new model under the baseline's name: allowed while registered unless the instance type changes.
+      return {
+        kind: 'config',
+        endpointName,
+        endpointConfigName: names.finalConfig,
+        purpose,
+        ...(scaling
+          ? {
+              deregisterBefore: [
+                names.candidateVariant,
+                ...(changesInstanceType(context, baseline) ? [baseline.variantName] : []),
+              ],
+            }
+          : {}),
+      };
     case 'revert':
-      return { kind: 'config', endpointName, endpointConfigName: baseline.endpointConfigName, purpose };
+      // Mid-incident the baseline keeps the fleet it has now (its scaling may have grown it).
+      return {
+        kind: 'config',
+        endpointName,
+        endpointConfigName: baseline.endpointConfigName,
+        purpose,
+        retainAllVariantProperties: true,
+        ...(scaling ? { deregisterBefore: [names.candidateVariant] } : {}),
+      };
     case 'shift': {
       const p = shiftTarget(context);
       return {
@@ -24,6 +56,11 @@ export function buildChange(context: RolloutContext, purpose: ChangePurpose): En
           { variantName: baseline.variantName, weight: 100 - p },
           { variantName: names.candidateVariant, weight: p },
         ],
+        ...(scaling
+          ? {
+              candidateScaling: candidateScalingFor(scaling, baseline.variantName, names.candidateVariant, p),
+            }
+          : {}),
       };
     }
     case 'restore':

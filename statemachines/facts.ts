@@ -1,6 +1,7 @@
 // What a rollout tells its timeline: one fact per thing that happened, carrying the data, and the
 // one place that turns facts (and rollback reasons) into the English people read.
 import { ENDPOINT_DELETED, type Baseline, type LifecycleDetailType, type RollbackReason } from './contract';
+import { describeScaling } from './scaling';
 
 /** A step as a person names it: 1-based, out of the plan's total. */
 export interface StepNumber {
@@ -25,7 +26,13 @@ export type TimelineFact =
   | { kind: 'baseline'; baseline: Baseline }
   | { kind: 'candidateCreated'; candidateModel: string; transitionConfig: string; candidateVariant: string }
   | { kind: 'transitionLive'; endpointName: string; transitionConfig: string }
-  | { kind: 'shifted'; weights: Weights; step: StepNumber }
+  | {
+      kind: 'shifted';
+      weights: Weights;
+      step: StepNumber;
+      /** The candidate's scalable target bounds for this share (only on an auto-scaled baseline). */
+      candidateCapacity?: { minCapacity: number; maxCapacity: number };
+    }
   | {
       kind: 'bakeStarted';
       durationMs: number;
@@ -42,13 +49,13 @@ export type TimelineFact =
   | { kind: 'resumed'; step: StepNumber; by: string }
   | { kind: 'retry'; error: string }
   | { kind: 'alarmReadFailed'; error: string }
-  | { kind: 'promoting'; finalConfig: string }
+  | { kind: 'promoting'; finalConfig: string; variantName?: string }
   | { kind: 'finalLive'; endpointName: string; finalConfig: string }
-  | { kind: 'cleanedUp'; removed: string[]; kept: string[] }
+  | { kind: 'cleanedUp'; removed: string[]; kept: string[]; restored?: string[] }
   | { kind: 'rollbackStarted'; reason?: RollbackReason }
   | { kind: 'trafficRestored'; baselineVariant: string }
   | { kind: 'reverted'; endpointName: string; originalConfig: string }
-  | { kind: 'candidateRemoved'; removed: string[] }
+  | { kind: 'candidateRemoved'; removed: string[]; restored?: string[] }
   | { kind: 'endpointDeleted'; endpointName: string }
   | { kind: 'succeeded'; modelPackageArn: string; endpointName: string; finalConfig: string }
   | { kind: 'rolledBack'; reason?: RollbackReason; endpointName: string; originalConfig?: string }
@@ -129,7 +136,8 @@ export function describeFact(fact: TimelineFact): string {
       const b = fact.baseline;
       return (
         `Baseline is variant ${b.variantName} (model ${b.modelName}, ${b.instanceCount} × ${b.instanceType ?? 'instances'}) ` +
-        `on config ${b.endpointConfigName}`
+        `on config ${b.endpointConfigName}` +
+        (b.scaling ? `; ${describeScaling(b.scaling)}` : '')
       );
     }
     case 'candidateCreated':
@@ -145,7 +153,11 @@ export function describeFact(fact: TimelineFact): string {
     case 'shifted':
       return (
         `Traffic shifted: baseline ${fact.weights.baseline}% / candidate ${fact.weights.candidate}% ` +
-        `(${stepLabel(fact.step)})`
+        `(${stepLabel(fact.step)}` +
+        (fact.candidateCapacity
+          ? `; the candidate scales within ${fact.candidateCapacity.minCapacity}–${fact.candidateCapacity.maxCapacity} instances`
+          : '') +
+        ')'
       );
     case 'bakeStarted':
       return (
@@ -172,11 +184,16 @@ export function describeFact(fact: TimelineFact): string {
     case 'alarmReadFailed':
       return `Could not read alarm states: ${fact.error}`;
     case 'promoting':
-      return `Promoting: creating final config ${fact.finalConfig} (candidate only)`;
+      return fact.variantName
+        ? `Promoting: creating final config ${fact.finalConfig} (the new model alone, under variant ${fact.variantName})`
+        : `Promoting: creating final config ${fact.finalConfig} (candidate only)`;
     case 'finalLive':
       return `Endpoint ${fact.endpointName} is InService on final config ${fact.finalConfig}`;
     case 'cleanedUp':
-      return `Removed ${fact.removed.join(', ') || 'nothing'}; kept ${fact.kept.join(', ') || 'nothing'} for undo`;
+      return (
+        `Removed ${fact.removed.join(', ') || 'nothing'}; kept ${fact.kept.join(', ') || 'nothing'} for undo` +
+        (fact.restored?.length ? `; restored ${fact.restored.join(', ')}` : '')
+      );
     case 'rollbackStarted':
       return `Rolling back: ${describeReason(fact.reason)}`;
     case 'trafficRestored':
@@ -184,7 +201,10 @@ export function describeFact(fact: TimelineFact): string {
     case 'reverted':
       return `Endpoint ${fact.endpointName} is back on its original config ${fact.originalConfig}`;
     case 'candidateRemoved':
-      return `Removed ${fact.removed.join(', ') || 'nothing (nothing had been created)'}`;
+      return (
+        `Removed ${fact.removed.join(', ') || 'nothing (nothing had been created)'}` +
+        (fact.restored?.length ? `; restored ${fact.restored.join(', ')}` : '')
+      );
     case 'endpointDeleted':
       return (
         `Endpoint ${fact.endpointName} was deleted during the rollout: there is no traffic to restore; ` +

@@ -16,6 +16,8 @@ import type {
   RolloutInputWithBaseline,
 } from '../../statemachines/contract';
 import { DEFAULT_RETAIN_PREVIOUS } from '../../statemachines/contract';
+import type { BaselineScaling, CandidateScaling } from '../../statemachines/contract';
+import { changesInstanceType, describeScaling, scalingProblems } from '../../statemachines/scaling';
 import { parseAlarmReasonData } from './alarm-reason';
 import { acceleratorOf, hasLocalInstanceStorage } from './instance-types';
 import type {
@@ -26,6 +28,8 @@ import type {
   ModelState,
   ProductionVariantSpec,
   RolloutStore,
+  ScalingControl,
+  VariantScaling,
   Tag,
 } from './ports';
 
@@ -161,6 +165,19 @@ function baselineVariantSpec(variant: ProductionVariantSpec): BaselineVariantSpe
   };
 }
 
+/** The port's view of a variant's scaling as the Baseline keeps it (plain data). */
+function scalingOf(view: VariantScaling): BaselineScaling {
+  return {
+    target: {
+      minCapacity: view.target.minCapacity,
+      maxCapacity: view.target.maxCapacity,
+      suspended: { ...view.target.suspended },
+    },
+    policies: view.policies.map((p) => ({ ...p, alarmNames: [...p.alarmNames] })),
+    scheduledActions: view.scheduledActions.map((a) => ({ ...a })),
+  };
+}
+
 /** The real-time wait between retries, unless the host gives its own (the simulated cloud does). */
 const realTimeWait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -171,8 +188,13 @@ export function createRolloutEffects(deps: {
   wait?: (ms: number) => Promise<void>;
   /** The store's records of earlier rollouts: which configs and models retention may prune. */
   rollouts?: Pick<RolloutStore, 'list'>;
+  /**
+   * Application Auto Scaling. Absent: the host cannot read scaling, and rollouts treat every variant
+   * as unscaled (the simulated cloud and the AWS hosts always give it).
+   */
+  scaling?: ScalingControl;
 }): RolloutEffects {
-  const { endpoints, alarms, rollouts } = deps;
+  const { endpoints, alarms, rollouts, scaling } = deps;
   const wait = deps.wait ?? realTimeWait;
 
   /** Runs `call`, retrying while SageMaker does not see a resource just created (bounded, with backoff). */
@@ -440,6 +462,66 @@ export function createRolloutEffects(deps: {
     return { removed, kept: [...new Set(kept)] };
   }
 
+  /** Registers the candidate's target for a step's share and puts its copies of the baseline's policies. */
+  async function registerCandidateScaling(endpointName: string, wanted: CandidateScaling) {
+    if (!scaling) return;
+    await scaling.registerScalableTarget(endpointName, wanted.variantName, wanted.target);
+    for (const policy of wanted.policies)
+      await scaling.putScalingPolicy(endpointName, wanted.variantName, policy);
+  }
+
+  /**
+   * Puts the baseline variant's scaling back as it was read at start when the variant is not
+   * registered any more (a promotion onto another instance type deregistered it). A variant still
+   * registered is left alone: its settings may have been changed by the team since.
+   */
+  async function restoreServingScaling(context: RolloutInputWithBaseline): Promise<string[]> {
+    const saved: BaselineScaling | undefined = context.baseline.scaling;
+    if (!scaling || !saved) return [];
+    const { endpointName } = context;
+    const variantName = context.baseline.variantName;
+    // The candidate variant is gone (the update that removed it required deregistering it first); a
+    // deregistration a crash interrupted is finished here.
+    await scaling.deregisterScalableTarget(endpointName, context.names.candidateVariant);
+    if (await scaling.describeVariantScaling(endpointName, variantName)) return [];
+    await scaling.registerScalableTarget(endpointName, variantName, saved.target);
+    for (const { alarmNames: _team, ...policy } of saved.policies) {
+      await scaling.putScalingPolicy(endpointName, variantName, policy);
+    }
+    for (const action of saved.scheduledActions) {
+      await scaling.putScheduledAction(endpointName, variantName, action);
+    }
+    return [`auto scaling of variant ${variantName} (${describeScaling(saved)})`];
+  }
+
+  /**
+   * The instance count of the promoted variant. Unscaled: the candidate's count (as before). Scaled: the
+   * fleet that serves all traffic now — both variants together on the same instance type, else the
+   * candidate's fleet grown from its share to the whole — within the baseline target's bounds, so the
+   * promotion starts with what the load needs and scaling takes over from there.
+   */
+  async function promotedInstanceCount(context: RolloutInputWithBaseline): Promise<number | undefined> {
+    const saved = context.baseline.scaling;
+    if (!saved) return undefined;
+    const endpoint = await endpoints.describeEndpoint(context.endpointName);
+    const live = (name: string) => endpoint?.variants.find((v) => v.variantName === name);
+    const base = live(context.baseline.variantName);
+    const cand = live(context.names.candidateVariant);
+    const candCount = cand?.currentInstanceCount ?? cand?.desiredInstanceCount;
+    const baseCount = base?.currentInstanceCount ?? base?.desiredInstanceCount ?? 0;
+    let needed = context.baseline.instanceCount;
+    if (candCount !== undefined) {
+      if (!changesInstanceType(context, context.baseline)) {
+        needed = baseCount + candCount;
+      } else {
+        const total = (base?.currentWeight ?? 0) + (cand?.currentWeight ?? 0);
+        const share = total > 0 ? (cand?.currentWeight ?? 0) / total : 0;
+        needed = share > 0 ? Math.ceil(candCount / share - 1e-9) : needed;
+      }
+    }
+    return Math.min(saved.target.maxCapacity, Math.max(saved.target.minCapacity, needed));
+  }
+
   function assertSettled(endpoint: EndpointState | undefined) {
     // Mid-update, DescribeEndpoint does not say where the endpoint is going: delete nothing then.
     if (endpoint && endpoint.status !== 'InService' && !BROKEN_STATUSES.has(endpoint.status)) {
@@ -599,6 +681,22 @@ export function createRolloutEffects(deps: {
           );
         }
       }
+      const variantScaling = scaling
+        ? await scaling.describeVariantScaling(endpointName, variant.variantName)
+        : undefined;
+      if (variantScaling) {
+        const typeChanges =
+          candidate.instanceType !== undefined && candidate.instanceType !== variant.instanceType;
+        const problems = scalingProblems(variantScaling, endpointName, variant.variantName, typeChanges);
+        if (problems.length) {
+          throw new SmRolloutError('ENDPOINT_UNSUPPORTED', problems.join('; '), {
+            field:
+              typeChanges && problems.every((p) => p.startsWith('step'))
+                ? 'candidate.instanceType'
+                : 'endpoint',
+          });
+        }
+      }
       const model = await readBaselineModel(variant.modelName, pkg);
       const configTags = inheritableTags(await tagsOf(config.endpointConfigArn));
       if (configTags.length + OUR_TAG_COUNT > MAX_TAGS) {
@@ -620,6 +718,7 @@ export function createRolloutEffects(deps: {
         ...(config.extra ? { configExtra: config.extra } : {}),
         configTags,
         model,
+        ...(variantScaling ? { scaling: scalingOf(variantScaling) } : {}),
       };
     },
 
@@ -697,8 +796,19 @@ export function createRolloutEffects(deps: {
       if (endpoint.status !== 'InService') return { outcome: 'busy' };
       try {
         if (change.kind === 'config') {
-          await endpoints.updateEndpoint(change.endpointName, change.endpointConfigName);
+          for (const variantName of change.deregisterBefore ?? []) {
+            await scaling?.deregisterScalableTarget(change.endpointName, variantName);
+          }
+          await endpoints.updateEndpoint(
+            change.endpointName,
+            change.endpointConfigName,
+            change.retainAllVariantProperties ? { retainAllVariantProperties: true } : undefined,
+          );
         } else {
+          // Capacity first: a target whose new minimum is above the fleet scales it out now, and the
+          // weights follow once that activity is done (the endpoint is Updating meanwhile: busy).
+          if (change.candidateScaling)
+            await registerCandidateScaling(change.endpointName, change.candidateScaling);
           if (weightsMatch(endpoint, change.weights)) return { outcome: 'satisfied' };
           await endpoints.updateWeights(change.endpointName, change.weights);
         }
@@ -753,10 +863,18 @@ export function createRolloutEffects(deps: {
 
     async createFinalConfig(context) {
       const { baselineVariant, configExtra, configTags } = await baselineConfig(context);
+      const count = await promotedInstanceCount(context);
+      // The new model under the baseline's variant name: the team's alarms, scaling target, dashboards
+      // and TargetVariant clients keep working, and SageMaker allows changing a scaled variant's model.
+      const promoted = {
+        ...candidateSpec(context, 1, baselineVariant),
+        variantName: context.baseline.variantName,
+        ...(count !== undefined ? { initialInstanceCount: count } : {}),
+      };
       const result = await untilVisible(() =>
         endpoints.createEndpointConfig({
           endpointConfigName: context.names.finalConfig,
-          variants: [candidateSpec(context, 1, baselineVariant)],
+          variants: [promoted],
           ...(configExtra ? { extra: configExtra } : {}),
           tags: mergedTags(context, configTags),
         }),
@@ -774,8 +892,13 @@ export function createRolloutEffects(deps: {
         await alarms.deleteAlarms(alarmNames);
         removed.push(...alarmNames.map((n) => `alarm ${n}`));
       }
+      const restored = await restoreServingScaling(context);
       const pruned = await prune(context, endpoint);
-      return { removed: [...removed, ...pruned.removed], kept: pruned.kept };
+      return {
+        removed: [...removed, ...pruned.removed],
+        kept: pruned.kept,
+        ...(restored.length ? { restored } : {}),
+      };
     },
 
     async removeCandidate(context) {
@@ -792,7 +915,8 @@ export function createRolloutEffects(deps: {
         await alarms.deleteAlarms(alarmNames);
         removed.push(...alarmNames.map((n) => `alarm ${n}`));
       }
-      return { removed, kept: [] };
+      const restored = await restoreServingScaling(context);
+      return { removed, kept: [], ...(restored.length ? { restored } : {}) };
     },
   };
 }

@@ -165,7 +165,8 @@ describe('a rollout carries the baseline over (simulated cloud)', () => {
       ProductionVariants: [
         {
           ...TUNED,
-          VariantName: names.candidateVariant,
+          // The new model under the baseline's variant name: the team's alarms and scaling keep working.
+          VariantName: 'AllTraffic',
           ModelName: names.candidateModel,
           InitialVariantWeight: 1,
           InstanceType: 'ml.m5.xlarge',
@@ -206,7 +207,7 @@ describe('a rollout carries the baseline over (simulated cloud)', () => {
       { ...candidateVariant, InitialVariantWeight: 0 },
     ]);
     expect(request('CreateEndpointConfig', names.finalConfig)!['ProductionVariants']).toStrictEqual([
-      { ...candidateVariant, InitialVariantWeight: 1 },
+      { ...candidateVariant, VariantName: 'AllTraffic', InitialVariantWeight: 1 },
     ]);
     expect(request('CreateEndpointConfig', names.finalConfig)!['MetricsConfig']).toStrictEqual(METRICS);
   });

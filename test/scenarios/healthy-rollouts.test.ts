@@ -29,8 +29,9 @@ function expectPromoted(s: Scenario, final: Step): void {
   const endpoint = s.env.sim.endpoint(ENDPOINT)!;
   expect(endpoint.status).toBe('InService');
   expect(endpoint.endpointConfigName).toBe(names.finalConfig);
+  // The new model serves under the baseline's variant name, so whatever is keyed on it keeps working.
   expect(endpoint.variants.map((v) => [v.variantName, v.modelName])).toEqual([
-    [names.candidateVariant, names.candidateModel],
+    [final.record.input.baseline!.variantName, names.candidateModel],
   ]);
   // The transition config is gone; the original config and baseline model are kept for undo.
   expect(s.env.sim.endpointConfigNames()).not.toContain(names.transitionConfig);

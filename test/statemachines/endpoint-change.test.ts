@@ -31,17 +31,21 @@ function context(overrides: Partial<RolloutContext> = {}): RolloutContext {
 
 describe('buildChange', () => {
   it.each([
-    ['transition', 'smr-r-ec-transition'],
-    ['final', 'smr-r-ec-final'],
-    ['revert', 'churn-config-v1'],
-  ] as const)('%s moves the endpoint to config %s', (purpose, endpointConfigName) => {
-    expect(buildChange(context(), purpose)).toEqual({
-      kind: 'config',
-      endpointName: 'churn-prod',
-      endpointConfigName,
-      purpose,
-    });
-  });
+    ['transition', 'smr-r-ec-transition', true],
+    ['final', 'smr-r-ec-final', false],
+    ['revert', 'churn-config-v1', true],
+  ] as const)(
+    '%s moves the endpoint to config %s (the baseline keeps its live instance count: %s)',
+    (purpose, endpointConfigName, retain) => {
+      expect(buildChange(context(), purpose)).toEqual({
+        kind: 'config',
+        endpointName: 'churn-prod',
+        endpointConfigName,
+        purpose,
+        ...(retain ? { retainAllVariantProperties: true } : {}),
+      });
+    },
+  );
 
   it.each([
     [0, 10],
