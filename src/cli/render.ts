@@ -2,6 +2,7 @@
 // and the stable JSON documents pipelines parse. Colour only when the output allows it.
 import { watchedAlarms } from '../../statemachines/contract';
 import { isTerminal, type RolloutStatus } from '../../statemachines/describe';
+import { describeScaling } from '../../statemachines/scaling';
 import type { AlarmState } from '../engine';
 import type { RolloutRecord, TimelineEntry } from '../store';
 import { inMode, paint, type CliIo } from './io';
@@ -193,6 +194,10 @@ export function renderStatus(
       (baseline ? ` replacing ${baseline.modelName} (variant ${baseline.variantName})` : ''),
   );
   lines.push(`  Strategy  ${record.strategy} · started ${clock(record.createdAt)} by ${record.requestedBy}`);
+  if (baseline?.scaling) {
+    // What the baseline variant's Application Auto Scaling was at start: what the rollout keeps and restores.
+    lines.push(...wrap(`  Scaling   ${describeScaling(baseline.scaling)}`, LINE_WIDTH, ' '.repeat(12)));
+  }
   if (view) {
     // An ended rollout's phase is its status and reason, said on their own lines.
     // The header says the status and this line the step: the phase adds only what they do not say.

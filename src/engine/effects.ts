@@ -165,6 +165,13 @@ function baselineVariantSpec(variant: ProductionVariantSpec): BaselineVariantSpe
   };
 }
 
+/** True when the variant's live instance count is outside the bounds about to be registered for it. */
+function outsideBounds(endpoint: EndpointState, wanted: CandidateScaling): boolean {
+  const live = endpoint.variants.find((v) => v.variantName === wanted.variantName);
+  const count = live?.desiredInstanceCount ?? live?.currentInstanceCount;
+  return count !== undefined && (count < wanted.target.minCapacity || count > wanted.target.maxCapacity);
+}
+
 /** The port's view of a variant's scaling as the Baseline keeps it (plain data). */
 function scalingOf(view: VariantScaling): BaselineScaling {
   return {
@@ -805,10 +812,16 @@ export function createRolloutEffects(deps: {
             change.retainAllVariantProperties ? { retainAllVariantProperties: true } : undefined,
           );
         } else {
-          // Capacity first: a target whose new minimum is above the fleet scales it out now, and the
-          // weights follow once that activity is done (the endpoint is Updating meanwhile: busy).
-          if (change.candidateScaling)
+          if (change.candidateScaling) {
+            // Capacity first. Bounds that exclude the fleet's size make Application Auto Scaling resize
+            // it (an UpdateEndpointWeightsAndCapacities of its own): when it has started, the shift waits
+            // for it rather than collide (a collision would only be ENDPOINT_BUSY, retried, but costs a call).
             await registerCandidateScaling(change.endpointName, change.candidateScaling);
+            if (outsideBounds(endpoint, change.candidateScaling)) {
+              const now = await describeOrThrow(change.endpointName);
+              if (now.status !== 'InService') return { outcome: 'busy' };
+            }
+          }
           if (weightsMatch(endpoint, change.weights)) return { outcome: 'satisfied' };
           await endpoints.updateWeights(change.endpointName, change.weights);
         }

@@ -21,7 +21,7 @@ import { isTerminal } from '../../statemachines/describe';
 export const ENDPOINT = DEMO_ENDPOINT;
 export const ORIGINAL_CONFIG = `${DEMO_ENDPOINT}-config-0`;
 export const ORIGINAL_MODEL = `${DEMO_ENDPOINT}-model-0`;
-export const MUTATING_CALL = /^(Create|Update|Delete|Put)/;
+export const MUTATING_CALL = /^(Create|Update|Delete|Put|Register|Deregister)/;
 
 /** The rollout as its record says, with the view a person reads (status, phase, weights, step, bake). */
 export interface Step {
@@ -69,13 +69,16 @@ export interface Scenario {
 
 export async function startScenario(
   request: Partial<StartRolloutRequest> = {},
-  options: { candidate?: ModelBehaviour; before?: (env: SimulatedEnvironment) => void } = {},
+  options: {
+    candidate?: ModelBehaviour;
+    before?: (env: SimulatedEnvironment) => void | Promise<void>;
+  } = {},
 ): Promise<Scenario> {
   const env = createSimulatedEnvironment();
   const candidateArn = env.approveNewVersion(options.candidate ?? HEALTHY_MODEL);
   // The approval has no policy to act on here; the rollout starts from the command below.
   await env.bridge.flush();
-  options.before?.(env);
+  await options.before?.(env);
   const outcome = commandOutcome(
     await env.driver.send(
       env.bridge.commandEvent(
