@@ -482,11 +482,18 @@ export function createRolloutEffects(deps: {
    * registered any more (a promotion onto another instance type deregistered it). A variant still
    * registered is left alone: its settings may have been changed by the team since.
    */
-  async function restoreServingScaling(context: RolloutInputWithBaseline): Promise<string[]> {
+  async function restoreServingScaling(
+    context: RolloutInputWithBaseline,
+    endpoint: EndpointState | undefined,
+  ): Promise<string[]> {
     const saved: BaselineScaling | undefined = context.baseline.scaling;
     if (!scaling || !saved) return [];
     const { endpointName } = context;
     const variantName = context.baseline.variantName;
+    // A deleted endpoint's targets went with it ("Delete endpoints configured for auto scaling"), and
+    // a variant that is not there cannot be registered.
+    const serving = endpoint?.variants.some((v) => v.variantName === variantName);
+    if (!endpoint || endpoint.status === 'Deleting' || !serving) return [];
     // The candidate variant is gone (the update that removed it required deregistering it first); a
     // deregistration a crash interrupted is finished here.
     await scaling.deregisterScalableTarget(endpointName, context.names.candidateVariant);
@@ -905,7 +912,7 @@ export function createRolloutEffects(deps: {
         await alarms.deleteAlarms(alarmNames);
         removed.push(...alarmNames.map((n) => `alarm ${n}`));
       }
-      const restored = await restoreServingScaling(context);
+      const restored = await restoreServingScaling(context, endpoint);
       const pruned = await prune(context, endpoint);
       return {
         removed: [...removed, ...pruned.removed],
@@ -928,7 +935,7 @@ export function createRolloutEffects(deps: {
         await alarms.deleteAlarms(alarmNames);
         removed.push(...alarmNames.map((n) => `alarm ${n}`));
       }
-      const restored = await restoreServingScaling(context);
+      const restored = await restoreServingScaling(context, endpoint);
       return { removed, kept: [], ...(restored.length ? { restored } : {}) };
     },
   };
