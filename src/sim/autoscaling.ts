@@ -649,6 +649,34 @@ export class SimAutoScaling {
     });
   }
 
+  /**
+   * How far past its threshold the alarm's metric is now: its latest complete periods (as many as the
+   * alarm evaluates) aggregated as the policy's MetricAggregationType says, minus the threshold. The
+   * alarm's StateReasonData is not used: CloudWatch writes it only when the state changes, while the
+   * policy is invoked every minute the alarm stays in ALARM. No datapoint (an alarm set by
+   * SetAlarmState before any data): a breach of 0, the step that holds the threshold.
+   */
+  private breachOf(alarm: SimAlarmView, aggregation: string): number {
+    const { endpointName, variantName, metricName, statistic, periodSeconds, evaluationPeriods, threshold } =
+      alarm.definition;
+    const periodMs = periodSeconds * 1000;
+    const lastEnd = Math.floor(this.deps.clock.now() / periodMs) * periodMs;
+    const points: number[] = [];
+    for (let age = 0; age < evaluationPeriods; age++) {
+      const start = lastEnd - (age + 1) * periodMs;
+      const set = this.deps.metrics.aggregate(endpointName, variantName, metricName, start, start + periodMs);
+      if (set !== undefined) points.push(statisticValue(set, statistic));
+    }
+    if (points.length === 0) return 0;
+    const value =
+      aggregation === 'Minimum'
+        ? Math.min(...points)
+        : aggregation === 'Maximum'
+          ? Math.max(...points)
+          : points.reduce((a, b) => a + b, 0) / points.length;
+    return value - threshold;
+  }
+
   private alarmsInvoking(policy: SimScalingPolicy): SimAlarmView[] {
     const { alarms } = this.deps;
     return alarms
@@ -695,7 +723,7 @@ export class SimAutoScaling {
     const variant = this.liveVariant(target);
     if (variant === undefined) return false;
     const current = variant.desiredInstanceCount ?? 0;
-    const breach = breachOf(alarm, (config['MetricAggregationType'] as string | undefined) ?? 'Average');
+    const breach = this.breachOf(alarm, (config['MetricAggregationType'] as string | undefined) ?? 'Average');
     const step = stepFor(config['StepAdjustments'] as StepAdjustment[], breach);
     if (step === undefined) return false;
     const adjustmentType = config['AdjustmentType'] as string;
@@ -886,31 +914,6 @@ function startScaleOutCooldown(
       : seconds;
   policy.cooldown.scaleOutUntil = now + value * 1000;
   policy.cooldown.scaleOutBase = base;
-}
-
-/**
- * How far past its threshold the alarm's metric is: the alarm's recent datapoints (StateReasonData)
- * aggregated as the policy says, minus the threshold. An alarm set by SetAlarmState has no datapoints:
- * the breach is then 0 (the step containing the threshold).
- */
-function breachOf(alarm: SimAlarmView, aggregation: string): number {
-  let points: number[] = [];
-  let threshold = alarm.definition.threshold;
-  try {
-    const data = JSON.parse(alarm.reasonData ?? '{}') as { recentDatapoints?: number[]; threshold?: number };
-    points = (data.recentDatapoints ?? []).filter((p) => typeof p === 'number');
-    if (typeof data.threshold === 'number') threshold = data.threshold;
-  } catch {
-    points = [];
-  }
-  if (points.length === 0) return 0;
-  const value =
-    aggregation === 'Minimum'
-      ? Math.min(...points)
-      : aggregation === 'Maximum'
-        ? Math.max(...points)
-        : points.reduce((a, b) => a + b, 0) / points.length;
-  return value - threshold;
 }
 
 /** The step whose [lower, upper) interval holds the breach (null bounds are ±infinity). */
