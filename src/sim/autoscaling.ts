@@ -37,9 +37,10 @@ const DEFAULT_COOLDOWN_SECONDS = 300;
 /**
  * The alarms Application Auto Scaling creates for a target tracking policy ("How target tracking
  * scaling for Application Auto Scaling works": it "creates and manages the CloudWatch alarms that
- * invoke the scaling policy"): a scale-out alarm on 3 one-minute datapoints above the target and a
- * scale-in alarm on 15 one-minute datapoints below 90% of it (the alarms' configuration as
- * DescribeAlarms shows them; the user guide describes the scale-in side as deliberately slower).
+ * invoke the scaling policy"). Their configuration is not in the user guide; DescribeAlarms and the
+ * console show it: AlarmHigh "> target for 3 datapoints within 3 minutes", AlarmLow "< threshold for
+ * 15 datapoints within 15 minutes". AlarmLow's threshold below the target is not published either;
+ * Application Auto Scaling targets (ECS services) show 90% of the target, which the sim uses.
  */
 const HIGH_DATAPOINTS = 3;
 const LOW_DATAPOINTS = 15;
@@ -452,9 +453,10 @@ export class SimAutoScaling {
 
   /**
    * SageMaker publishes InvocationsPerInstance as 0 for a variant with auto scaling that gets no
-   * traffic, so that target tracking can scale it in ("If a variant's traffic becomes zero, SageMaker
-   * AI automatically scales in to the minimum number of instances specified. In this case, SageMaker
-   * AI emits metrics with a value of zero", "Auto scaling policy overview", considerations).
+   * traffic, so that target tracking scales it in: "if a variant's traffic becomes zero, SageMaker
+   * automatically scales in to the minimum number of instances specified. In this case, SageMaker
+   * emits metrics with a value of zero" ("Instructions for editing a scaling policy", Scale-in,
+   * https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-edit.html).
    */
   publishIdleMetrics(minuteStart: number): void {
     const { metrics } = this.deps;
@@ -650,24 +652,47 @@ export class SimAutoScaling {
   }
 
   /**
-   * How far past its threshold the alarm's metric is now: its latest complete periods (as many as the
-   * alarm evaluates) aggregated as the policy's MetricAggregationType says, minus the threshold. The
-   * alarm's StateReasonData is not used: CloudWatch writes it only when the state changes, while the
-   * policy is invoked every minute the alarm stays in ALARM. No datapoint (an alarm set by
-   * SetAlarmState before any data): a breach of 0, the step that holds the threshold.
+   * How far past its threshold the alarm's metric is: the datapoints of the state change that invoked
+   * the policy (its StateReasonData; SetAlarmState may carry some) or, when the policy is invoked again
+   * because the alarm stayed in ALARM, the alarm's latest complete periods (CloudWatch writes
+   * StateReasonData only on a state change). Aggregated as the policy's MetricAggregationType says,
+   * minus the threshold. Undefined without any datapoint: "If an alarm triggers ... application Auto
+   * Scaling policies, you must include information in the StateReasonData parameter to enable the
+   * policy to take the correct action" (SetAlarmState API reference), so the policy does nothing.
    */
-  private breachOf(alarm: SimAlarmView, aggregation: string): number {
-    const { endpointName, variantName, metricName, statistic, periodSeconds, evaluationPeriods, threshold } =
+  private breachOf(
+    alarm: SimAlarmView,
+    aggregation: string,
+    reasonData: string | undefined,
+  ): number | undefined {
+    const { endpointName, variantName, metricName, statistic, periodSeconds, evaluationPeriods } =
       alarm.definition;
-    const periodMs = periodSeconds * 1000;
-    const lastEnd = Math.floor(this.deps.clock.now() / periodMs) * periodMs;
-    const points: number[] = [];
-    for (let age = 0; age < evaluationPeriods; age++) {
-      const start = lastEnd - (age + 1) * periodMs;
-      const set = this.deps.metrics.aggregate(endpointName, variantName, metricName, start, start + periodMs);
-      if (set !== undefined) points.push(statisticValue(set, statistic));
+    let threshold = alarm.definition.threshold;
+    let points: number[] = [];
+    if (reasonData !== undefined) {
+      try {
+        const data = JSON.parse(reasonData) as { recentDatapoints?: unknown[]; threshold?: unknown };
+        points = (data.recentDatapoints ?? []).filter((p): p is number => typeof p === 'number');
+        if (typeof data.threshold === 'number') threshold = data.threshold;
+      } catch {
+        points = [];
+      }
+    } else {
+      const periodMs = periodSeconds * 1000;
+      const lastEnd = Math.floor(this.deps.clock.now() / periodMs) * periodMs;
+      for (let age = 0; age < evaluationPeriods; age++) {
+        const start = lastEnd - (age + 1) * periodMs;
+        const set = this.deps.metrics.aggregate(
+          endpointName,
+          variantName,
+          metricName,
+          start,
+          start + periodMs,
+        );
+        if (set !== undefined) points.push(statisticValue(set, statistic));
+      }
     }
-    if (points.length === 0) return 0;
+    if (points.length === 0) return undefined;
     const value =
       aggregation === 'Minimum'
         ? Math.min(...points)
@@ -704,7 +729,7 @@ export class SimAutoScaling {
       for (const policy of target.policies) {
         if (policy.policyType !== 'StepScaling' || !actions.includes(policy.policyArn)) continue;
         if (this.liveVariant(target) === undefined) continue;
-        this.invokeStep(target, policy, alarm);
+        this.invokeStep(target, policy, alarm, event.detail.state.reasonData ?? '{}');
       }
     }
   }
@@ -716,14 +741,21 @@ export class SimAutoScaling {
    * increase ... is considered part of the current capacity", scale-in is blocked until it expires,
    * and a scale out during a scale-in cooldown happens at once. Returns whether an activity was tried.
    */
-  private invokeStep(target: SimScalableTarget, policy: SimScalingPolicy, alarm: SimAlarmView): boolean {
+  private invokeStep(
+    target: SimScalableTarget,
+    policy: SimScalingPolicy,
+    alarm: SimAlarmView,
+    reasonData?: string,
+  ): boolean {
     const now = this.deps.clock.now();
     policy.lastInvokedAt = now;
     const config = policy.configuration;
     const variant = this.liveVariant(target);
     if (variant === undefined) return false;
     const current = variant.desiredInstanceCount ?? 0;
-    const breach = this.breachOf(alarm, (config['MetricAggregationType'] as string | undefined) ?? 'Average');
+    const aggregation = (config['MetricAggregationType'] as string | undefined) ?? 'Average';
+    const breach = this.breachOf(alarm, aggregation, reasonData);
+    if (breach === undefined) return false;
     const step = stepFor(config['StepAdjustments'] as StepAdjustment[], breach);
     if (step === undefined) return false;
     const adjustmentType = config['AdjustmentType'] as string;

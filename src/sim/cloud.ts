@@ -78,8 +78,11 @@ export interface SimCloud {
   deleteEndpoint(endpointName: string): void;
   /** PutMetricAlarm on an AWS/SageMaker metric (the same kind of alarm the port's putCandidateAlarm creates). */
   createMetricAlarm(input: MetricAlarmInput): void;
-  /** SetAlarmState: holds until the next evaluation, which may flip it back. */
-  setAlarmState(alarmName: string, state: AlarmStateValue, reason: string): void;
+  /**
+   * SetAlarmState: holds until the next evaluation, which may flip it back. `reasonData` is its
+   * StateReasonData (JSON): a scaling policy the alarm invokes needs its recentDatapoints.
+   */
+  setAlarmState(alarmName: string, state: AlarmStateValue, reason: string, reasonData?: string): void;
   injectFault(fault: SimFault): void;
   /** Changes a model's health from now on: a package ARN (and every model created from it) or a model name. */
   setBehaviour(modelPackageArnOrModelName: string, behaviour: ModelBehaviour): void;
@@ -297,7 +300,8 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
       sagemaker.createCapacityReservation(name, instanceType),
     deleteEndpoint: (endpointName) => sagemaker.deleteEndpoint(endpointName),
     createMetricAlarm: (input) => cloudwatch.putMetricAlarm(input),
-    setAlarmState: (alarmName, state, reason) => cloudwatch.setAlarmState(alarmName, state, reason),
+    setAlarmState: (alarmName, state, reason, reasonData) =>
+      cloudwatch.setAlarmState(alarmName, state, reason, reasonData),
     injectFault: (fault) => {
       switch (fault.kind) {
         case 'updateFails':

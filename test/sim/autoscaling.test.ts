@@ -431,24 +431,35 @@ describe('simulated Application Auto Scaling: step scaling from an alarm', () =>
     expect(activityLog(cloud).at(-1)).toBe('09:13:00 5->7 Successful');
   });
 
-  it('acts on SetAlarmState between ticks (no datapoints: the step that holds the threshold)', async () => {
+  it('acts on SetAlarmState between ticks only when it carries StateReasonData datapoints, as AWS requires', async () => {
     const { cloud } = await sceneWithScaledEndpoint();
     const policyArn = await stepPolicy(cloud);
     cloud.createMetricAlarm({
-      alarmName: 'payments-scorer-latency',
-      metricName: 'ModelLatency',
+      alarmName: 'payments-scorer-invocations-test',
+      metricName: 'Invocations',
       endpointName: SCALED_ENDPOINT,
       variantName: SCALED_VARIANT,
-      statistic: 'p99',
-      threshold: 5_000_000,
+      statistic: 'Sum',
+      threshold: 100_000,
       comparison: 'GreaterThanThreshold',
       periodSeconds: 60,
       evaluationPeriods: 1,
       alarmActions: [policyArn],
     });
     cloud.clock.advanceTo(at('09:00:20'));
-    cloud.setAlarmState('payments-scorer-latency', 'ALARM', 'load test');
-    expect(activityLog(cloud)).toEqual(['09:00:20 2->3 Successful']);
+    cloud.setAlarmState('payments-scorer-invocations-test', 'ALARM', 'load test without data');
+    expect(cloud.scalingActivities).toEqual([]);
+    cloud.setAlarmState('payments-scorer-invocations-test', 'OK', 'reset');
+    cloud.clock.advanceTo(at('09:00:40'));
+    cloud.setAlarmState(
+      'payments-scorer-invocations-test',
+      'ALARM',
+      'load test',
+      '{"version":"1.0","recentDatapoints":[101500.0],"threshold":100000.0}',
+    );
+    // 1500 over the threshold: the +3 step, at once.
+    expect(activityLog(cloud)).toEqual(['09:00:40 2->5 Successful']);
+    // The next evaluation puts the alarm back to OK: nothing more.
     cloud.clock.advanceTo(at('09:10:00'));
     expect(activityLog(cloud)).toHaveLength(1);
   });
