@@ -136,9 +136,11 @@ export class TrafficSimulator {
           sampleSetOf(minute.overheads, true),
         );
         // "The number of invocations sent to a model, normalized by InstanceCount in each
-        // ProductionVariant. 1/numberOfInstances is sent as the value on each request" ("Amazon
-        // SageMaker AI metrics in Amazon CloudWatch", InvocationsPerInstance): its Sum per minute is
-        // what target tracking on SageMakerVariantInvocationsPerInstance follows.
+        // ProductionVariant. 1/numberOfInstances is sent as the value on each request, where
+        // numberOfInstances is the number of active instances for the ProductionVariant behind the
+        // endpoint at the time of the request" (SageMaker API reference, ScalingPolicyMetric). Its Sum
+        // per minute is what target tracking on SageMakerVariantInvocationsPerInstance follows. The
+        // sim divides by the variant's count at the end of the minute, not at each request.
         const instances = this.source.instanceCountOf(endpointName, variantName);
         if (instances !== undefined && instances > 0) {
           this.metrics.publish(endpointName, variantName, 'InvocationsPerInstance', minuteStart, {
