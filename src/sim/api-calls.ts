@@ -9,7 +9,7 @@ import type { SimClock } from './clock';
 import type { MetricAlarmInput, SimCloudWatch } from './cloudwatch';
 import type { FaultPlan } from './faults';
 import { SAGEMAKER_NAMESPACE, isPercentile } from './metrics';
-import type { SimSageMaker } from './sagemaker';
+import type { SimSageMaker, UpdateEndpointOptions } from './sagemaker';
 import type { SimCall } from './types';
 
 export class ApiGate {
@@ -135,8 +135,10 @@ export function createEndpointControl(sagemaker: SimSageMaker, gate: ApiGate): E
         () => sagemaker.createEndpointConfig(request),
         same,
       ),
-    updateEndpoint: async (endpointName, endpointConfigName, options) =>
-      gate.call(
+    updateEndpoint: async (endpointName, endpointConfigName, portOptions) => {
+      // Wider than the port's options today: ExcludeRetainedVariantProperties passes through once the port has it.
+      const options: UpdateEndpointOptions | undefined = portOptions;
+      return gate.call(
         'UpdateEndpoint',
         {
           EndpointName: endpointName,
@@ -144,10 +146,18 @@ export function createEndpointControl(sagemaker: SimSageMaker, gate: ApiGate): E
           ...(options?.retainAllVariantProperties === undefined
             ? {}
             : { RetainAllVariantProperties: options.retainAllVariantProperties }),
+          ...(options?.excludeRetainedVariantProperties === undefined
+            ? {}
+            : {
+                ExcludeRetainedVariantProperties: options.excludeRetainedVariantProperties.map((type) => ({
+                  VariantPropertyType: type,
+                })),
+              }),
         },
         () => sagemaker.updateEndpoint(endpointName, endpointConfigName, options),
         done,
-      ),
+      );
+    },
     updateWeights: async (endpointName, weights) =>
       gate.call(
         'UpdateEndpointWeightsAndCapacities',

@@ -178,7 +178,16 @@ export interface SimEndpointState {
 export interface RetainedVariant {
   variantName: string;
   desiredInstanceCount?: number;
-  weight: number;
+  weight?: number;
+}
+
+/**
+ * UpdateEndpoint's options. `excludeRetainedVariantProperties` (ExcludeRetainedVariantProperties) is
+ * not on the engine's port yet; the sim takes it so the port can gain it without a sim change.
+ */
+export interface UpdateEndpointOptions {
+  retainAllVariantProperties?: boolean;
+  excludeRetainedVariantProperties?: ReadonlyArray<'DesiredInstanceCount' | 'DesiredWeight'>;
 }
 
 /** What SageMaker asks Application Auto Scaling (wired by the cloud once both exist). */
@@ -537,13 +546,21 @@ export class SimSageMaker {
   updateEndpoint(
     endpointName: string,
     endpointConfigName: string,
-    options: { retainAllVariantProperties?: boolean } = {},
+    options: UpdateEndpointOptions = {},
   ): void {
     const { arns, clock, faults, timings } = this.deps;
     assertSageMakerName(endpointName, 'endpointName');
     assertSageMakerName(endpointConfigName, 'endpointConfigName');
     const endpoint = this.requireEndpoint(endpointName);
     assertUpdatable(endpoint);
+    for (const [index, property] of (options.excludeRetainedVariantProperties ?? []).entries()) {
+      // VariantPropertyType: DesiredInstanceCount, DesiredWeight, DataCaptureConfig "(Not currently supported.)".
+      if (property !== 'DesiredInstanceCount' && property !== 'DesiredWeight') {
+        throw validationException(
+          `1 validation error detected: Value '${String(property)}' at 'excludeRetainedVariantProperties.${index + 1}.member.variantPropertyType' failed to satisfy constraint: Member must satisfy enum value set: [DesiredInstanceCount, DesiredWeight]`,
+        );
+      }
+    }
     const config = this.configs.get(endpointConfigName);
     if (config === undefined || this.stillInvisible(config)) {
       throw referencedNotFound(
@@ -564,12 +581,17 @@ export class SimSageMaker {
     // RetainAllVariantProperties: "production variants with the same name will be updated with the most
     // recent DesiredInstanceCount from the response of DescribeEndpoint, regardless of the values of the
     // InitialInstanceCount field in the new EndpointConfig" ("Update endpoints that use auto scaling",
-    // step 6); the weights are variant properties it keeps too (UpdateEndpoint API reference).
+    // step 6); "such as the instance count or the variant weight" (UpdateEndpoint API reference,
+    // RetainAllVariantProperties), except those ExcludeRetainedVariantProperties names, which the new
+    // config's InitialInstanceCount / InitialVariantWeight set.
     if (options.retainAllVariantProperties === true) {
+      const excluded = new Set(options.excludeRetainedVariantProperties ?? []);
       endpoint.pendingRetained = endpoint.variants.map((v) => ({
         variantName: v.variantName,
-        ...(v.desiredInstanceCount === undefined ? {} : { desiredInstanceCount: v.desiredInstanceCount }),
-        weight: v.desiredWeight,
+        ...(v.desiredInstanceCount === undefined || excluded.has('DesiredInstanceCount')
+          ? {}
+          : { desiredInstanceCount: v.desiredInstanceCount }),
+        ...(excluded.has('DesiredWeight') ? {} : { weight: v.desiredWeight }),
       }));
     } else {
       delete endpoint.pendingRetained;
@@ -1095,10 +1117,11 @@ export class SimSageMaker {
         const kept = retained?.find((r) => r.variantName === variant.variantName);
         if (kept === undefined) return variant;
         const count = kept.desiredInstanceCount ?? variant.desiredInstanceCount;
+        const weight = kept.weight ?? variant.currentWeight;
         return {
           ...variant,
-          currentWeight: kept.weight,
-          desiredWeight: kept.weight,
+          currentWeight: weight,
+          desiredWeight: weight,
           ...(count === undefined || variant.desiredInstanceCount === undefined
             ? {}
             : { currentInstanceCount: count, desiredInstanceCount: count }),

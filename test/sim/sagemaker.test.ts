@@ -545,6 +545,57 @@ describe('simulated SageMaker: endpoints with auto scaling ("Update endpoints th
     });
   });
 
+  it("retaining all properties at a promotion keeps the weight 0 the variant had; ExcludeRetainedVariantProperties DesiredWeight takes the config's weight", async () => {
+    for (const exclude of [false, true]) {
+      const { cloud, candidatePackage } = await sceneWithScaledEndpoint();
+      // Transition: the scaled variant on the old model plus a candidate, then all traffic on the candidate.
+      const transition = await configWith(cloud, candidatePackage, 'transition', [
+        { variantName: SCALED_VARIANT, instanceType: SCALED_INSTANCE_TYPE, count: 2, model: 'baseline' },
+        { variantName: 'candidate-r1', instanceType: SCALED_INSTANCE_TYPE, count: 1 },
+      ]);
+      await cloud.sagemaker.updateEndpoint(SCALED_ENDPOINT, transition, { retainAllVariantProperties: true });
+      cloud.clock.advanceBy(10 * MINUTE);
+      await cloud.sagemaker.updateWeights(SCALED_ENDPOINT, [
+        { variantName: SCALED_VARIANT, weight: 0 },
+        { variantName: 'candidate-r1', weight: 1 },
+      ]);
+      cloud.clock.advanceBy(MINUTE);
+      // Promotion: the new model under the scaled variant's name, alone.
+      await cloud.sagemaker.createEndpointConfig({
+        endpointConfigName: 'promoted',
+        variants: [
+          {
+            variantName: SCALED_VARIANT,
+            modelName: 'transition-model',
+            instanceType: SCALED_INSTANCE_TYPE,
+            initialInstanceCount: 2,
+            initialVariantWeight: 1,
+          },
+        ],
+        tags: [],
+      });
+      const options = {
+        retainAllVariantProperties: true,
+        ...(exclude ? { excludeRetainedVariantProperties: ['DesiredWeight' as const] } : {}),
+      };
+      await cloud.sagemaker.updateEndpoint(SCALED_ENDPOINT, 'promoted', options);
+      cloud.clock.advanceBy(10 * MINUTE);
+      expect(cloud.endpoint(SCALED_ENDPOINT)?.variants).toEqual([
+        expect.objectContaining({
+          variantName: SCALED_VARIANT,
+          modelName: 'transition-model',
+          currentInstanceCount: 2,
+          currentWeight: exclude ? 1 : 0,
+        }),
+      ]);
+      expect(cloud.violations).toEqual(
+        exclude
+          ? []
+          : [expect.stringMatching(/is InService with all variant weights at 0: it serves no traffic$/)],
+      );
+    }
+  });
+
   it('records a violation when a target is left for a variant the endpoint no longer has', async () => {
     const { cloud, candidatePackage } = await sceneWithScaledEndpoint();
     const twoVariants = await configWith(cloud, candidatePackage, 'two-variants', [
