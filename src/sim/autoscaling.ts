@@ -714,7 +714,7 @@ export class SimAutoScaling {
     if (policy.policyType === 'StepScaling') return this.alarmsInvoking(policy).map((a) => a.alarmName);
     // The names Application Auto Scaling gives the alarms it manages for a target tracking policy; the
     // sim evaluates them itself rather than creating them in its CloudWatch (see BEHAVIOURS.md).
-    const suffix = policy.policyArn.split(':')[5] ?? '';
+    const suffix = policy.policyArn.split(':')[6] ?? '';
     const id = resourceIdOf(target.endpointName, target.variantName);
     return [`TargetTracking-${id}-AlarmHigh-${suffix}`, `TargetTracking-${id}-AlarmLow-${suffix}`];
   }

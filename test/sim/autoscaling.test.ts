@@ -87,8 +87,12 @@ describe('simulated Application Auto Scaling: scalable targets', () => {
           policyType: 'TargetTrackingScaling',
           configuration: INVOCATIONS_TARGET,
           alarmNames: [
-            expect.stringMatching(/^TargetTracking-endpoint\/payments-scorer\/variant\/primary-AlarmHigh-/),
-            expect.stringMatching(/^TargetTracking-endpoint\/payments-scorer\/variant\/primary-AlarmLow-/),
+            expect.stringMatching(
+              /^TargetTracking-endpoint\/payments-scorer\/variant\/primary-AlarmHigh-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+            ),
+            expect.stringMatching(
+              /^TargetTracking-endpoint\/payments-scorer\/variant\/primary-AlarmLow-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+            ),
           ],
         },
       ],
