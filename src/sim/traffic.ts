@@ -97,7 +97,15 @@ export class TrafficSimulator {
           if (share === 0) return;
           const minute = perVariant.get(variant.variantName) ?? { errors: [], latencies: [], overheads: [] };
           perVariant.set(variant.variantName, minute);
-          this.invoke(this.source.behaviourOf(variant.modelName), share, minute);
+          const behaviour = this.source.behaviourOf(variant.modelName);
+          const load = this.overload(
+            behaviour,
+            endpointName,
+            variant.variantName,
+            share,
+            segment.to - segment.from,
+          );
+          this.invoke(behaviour, share, minute, load);
         });
       }
       for (const [variantName, minute] of perVariant) {
@@ -154,8 +162,26 @@ export class TrafficSimulator {
     }
   }
 
-  private invoke(behaviour: ModelBehaviour, requests: number, minute: VariantMinute): void {
-    const typicalMicros = behaviour.latencyMs * 1000;
+  /**
+   * How much slower than usual an overloaded variant answers: its rate per instance over the model's
+   * capacity (1 when within it, when the model names no capacity, or for a serverless variant).
+   */
+  private overload(
+    behaviour: ModelBehaviour,
+    endpointName: string,
+    variantName: string,
+    requests: number,
+    durationMs: number,
+  ): number {
+    const capacity = behaviour.capacityPerInstancePerMinute;
+    const instances = this.source.instanceCountOf(endpointName, variantName);
+    if (capacity === undefined || capacity <= 0 || instances === undefined || instances < 1) return 1;
+    const perInstancePerMinute = (requests * MINUTE_MS) / durationMs / instances;
+    return Math.max(1, perInstancePerMinute / capacity);
+  }
+
+  private invoke(behaviour: ModelBehaviour, requests: number, minute: VariantMinute, load: number): void {
+    const typicalMicros = behaviour.latencyMs * 1000 * load;
     for (let i = 0; i < requests; i++) {
       minute.errors.push(this.random.next() < behaviour.errorRate ? 1 : 0);
       // exp(σz − σ²/2) has mean 1: the Average of ModelLatency stays near latencyMs.

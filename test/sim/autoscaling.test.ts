@@ -306,6 +306,22 @@ describe('simulated Application Auto Scaling: load and target tracking', () => {
     expect(variantOf(cloud).currentInstanceCount).toBe(1);
   });
 
+  it('an overloaded fleet answers slower until target tracking has added instances', async () => {
+    const { cloud, baselinePackage } = await sceneWithScaledEndpoint();
+    cloud.setBehaviour(baselinePackage, { errorRate: 0, latencyMs: 35, capacityPerInstancePerMinute: 300 });
+    await trackInvocations(cloud);
+    cloud.setRequestsPerMinute(SCALED_ENDPOINT, 1800); // 900 per instance: three times the capacity
+    cloud.clock.advanceTo(at('09:10:00'));
+    const latencyMs = (minute: string) =>
+      (cloud.metricData(SCALED_ENDPOINT, SCALED_VARIANT, 'ModelLatency', at(minute), at(minute) + MINUTE)[0]
+        ?.average ?? NaN) / 1000;
+    expect(latencyMs('09:01:00')).toBeGreaterThan(95);
+    expect(latencyMs('09:01:00')).toBeLessThan(115);
+    expect(variantOf(cloud).currentInstanceCount).toBe(6);
+    expect(latencyMs('09:08:00')).toBeGreaterThan(30);
+    expect(latencyMs('09:08:00')).toBeLessThan(40);
+  });
+
   it('never scales past the maximum, and DisableScaleIn keeps the capacity when load drops', async () => {
     const { cloud } = await sceneWithScaledEndpoint({ maxCapacity: 4 });
     await trackInvocations(cloud, { DisableScaleIn: true });
