@@ -309,7 +309,7 @@ export class SimAutoScaling {
     return policyArn;
   }
 
-  /** DeleteScalingPolicy; ObjectNotFoundException when there is no such policy. */
+  /** DeleteScalingPolicy; ObjectNotFoundException when there is no such policy (message approximated). */
   deleteScalingPolicy(endpointName: string, variantName: string, policyName: string): void {
     const target = this.requireTarget(endpointName, variantName);
     const index = target.policies.findIndex((p) => p.policyName === policyName);
@@ -356,7 +356,7 @@ export class SimAutoScaling {
     else target.scheduledActions[existing] = saved;
   }
 
-  /** DeleteScheduledAction; ObjectNotFoundException when there is no such action. */
+  /** DeleteScheduledAction; ObjectNotFoundException when there is no such action (message approximated). */
   deleteScheduledAction(endpointName: string, variantName: string, scheduledActionName: string): void {
     const target = this.requireTarget(endpointName, variantName);
     const index = target.scheduledActions.findIndex((a) => a.scheduledActionName === scheduledActionName);

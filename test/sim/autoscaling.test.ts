@@ -218,6 +218,21 @@ describe('simulated Application Auto Scaling: scalable targets', () => {
     expect(cloud.scalingActivities).toEqual([]);
   });
 
+  it('DeleteScalingPolicy stops that policy; deleting what is not there is ObjectNotFoundException', async () => {
+    const { cloud } = await sceneWithScaledEndpoint();
+    await trackInvocations(cloud);
+    cloud.deleteScalingPolicy(SCALED_ENDPOINT, SCALED_VARIANT, 'invocations-per-instance');
+    cloud.setRequestsPerMinute(SCALED_ENDPOINT, 1800);
+    cloud.clock.advanceTo(at('09:10:00'));
+    expect(cloud.scalingActivities).toEqual([]);
+    expect(() =>
+      cloud.deleteScalingPolicy(SCALED_ENDPOINT, SCALED_VARIANT, 'invocations-per-instance'),
+    ).toThrow(/No scaling policy found .* policy name: invocations-per-instance/);
+    expect(() => cloud.deleteScheduledAction(SCALED_ENDPOINT, SCALED_VARIANT, 'nightly')).toThrow(
+      expect.objectContaining({ name: 'ObjectNotFoundException' }),
+    );
+  });
+
   it('goes through the API gate: calls are logged and throttling applies', async () => {
     const { cloud } = await sceneWithScaledEndpoint();
     cloud.injectFault({ kind: 'throttle', operations: ['PutScalingPolicy'], count: 1 });
