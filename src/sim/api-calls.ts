@@ -1,13 +1,15 @@
-// The front door of the simulated cloud: the EndpointControl and AlarmControl ports. Every port call
-// meets any armed throttling, runs against simulated SageMaker or CloudWatch under its AWS API name,
-// and is written to the call log with its outcome.
-import type { AlarmControl, CandidateAlarmSpec, EndpointControl } from '../engine/ports';
+// The front door of the simulated cloud: the EndpointControl, AlarmControl and ScalingControl ports.
+// Every port call meets any armed throttling, runs against simulated SageMaker, CloudWatch or
+// Application Auto Scaling under its AWS API name, and is written to the call log with its outcome.
+import type { AlarmControl, CandidateAlarmSpec, EndpointControl, ScalingControl } from '../engine/ports';
 import { AwsServiceException, adapterError, throttlingException } from './aws-errors';
+import type { SimAutoScaling } from './autoscaling';
+import { SCALABLE_DIMENSION, SERVICE_NAMESPACE, resourceIdOf } from './autoscaling';
 import type { SimClock } from './clock';
 import type { MetricAlarmInput, SimCloudWatch } from './cloudwatch';
 import type { FaultPlan } from './faults';
 import { SAGEMAKER_NAMESPACE, isPercentile } from './metrics';
-import type { SimSageMaker } from './sagemaker';
+import type { SimSageMaker, UpdateEndpointOptions } from './sagemaker';
 import type { SimCall } from './types';
 
 export class ApiGate {
@@ -133,13 +135,29 @@ export function createEndpointControl(sagemaker: SimSageMaker, gate: ApiGate): E
         () => sagemaker.createEndpointConfig(request),
         same,
       ),
-    updateEndpoint: async (endpointName, endpointConfigName) =>
-      gate.call(
+    updateEndpoint: async (endpointName, endpointConfigName, portOptions) => {
+      // Wider than the port's options today: ExcludeRetainedVariantProperties passes through once the port has it.
+      const options: UpdateEndpointOptions | undefined = portOptions;
+      return gate.call(
         'UpdateEndpoint',
-        { EndpointName: endpointName, EndpointConfigName: endpointConfigName },
-        () => sagemaker.updateEndpoint(endpointName, endpointConfigName),
+        {
+          EndpointName: endpointName,
+          EndpointConfigName: endpointConfigName,
+          ...(options?.retainAllVariantProperties === undefined
+            ? {}
+            : { RetainAllVariantProperties: options.retainAllVariantProperties }),
+          ...(options?.excludeRetainedVariantProperties === undefined
+            ? {}
+            : {
+                ExcludeRetainedVariantProperties: options.excludeRetainedVariantProperties.map((type) => ({
+                  VariantPropertyType: type,
+                })),
+              }),
+        },
+        () => sagemaker.updateEndpoint(endpointName, endpointConfigName, options),
         done,
-      ),
+      );
+    },
     updateWeights: async (endpointName, weights) =>
       gate.call(
         'UpdateEndpointWeightsAndCapacities',
@@ -217,6 +235,116 @@ export function createAlarmControl(cloudwatch: SimCloudWatch, gate: ApiGate): Al
         { AlarmNames: [...alarmNames] },
         () => cloudwatch.deleteAlarms(alarmNames),
         () => 'ok',
+      ),
+  };
+}
+
+/**
+ * The ScalingControl port over the simulated Application Auto Scaling: each call is gated (throttling)
+ * and logged under its API name; describing a variant's scaling is the three Describe calls it takes.
+ * DeregisterScalableTarget's ObjectNotFoundException is the port's 'absent'.
+ */
+export function createScalingControl(autoscaling: SimAutoScaling, gate: ApiGate): ScalingControl {
+  const target = (endpointName: string, variantName: string) => ({
+    ServiceNamespace: SERVICE_NAMESPACE,
+    ResourceId: resourceIdOf(endpointName, variantName),
+    ScalableDimension: SCALABLE_DIMENSION,
+  });
+  const done = () => 'ok';
+  return {
+    describeVariantScaling: async (endpointName, variantName) => {
+      const { ResourceId, ...rest } = target(endpointName, variantName);
+      const found = await gate.call(
+        'DescribeScalableTargets',
+        { ...rest, ResourceIds: [ResourceId] },
+        () => autoscaling.describe(endpointName, variantName),
+        (view) => (view === undefined ? 'found 0' : 'found 1'),
+      );
+      if (found === undefined) return undefined;
+      const policies = await gate.call(
+        'DescribeScalingPolicies',
+        { ServiceNamespace: SERVICE_NAMESPACE, ResourceId, ScalableDimension: SCALABLE_DIMENSION },
+        () => autoscaling.describe(endpointName, variantName)?.policies ?? [],
+        (list) => `found ${list.length}`,
+      );
+      const scheduledActions = await gate.call(
+        'DescribeScheduledActions',
+        { ServiceNamespace: SERVICE_NAMESPACE, ResourceId, ScalableDimension: SCALABLE_DIMENSION },
+        () => autoscaling.describe(endpointName, variantName)?.scheduledActions ?? [],
+        (list) => `found ${list.length}`,
+      );
+      return {
+        target: found.target,
+        policies: policies.map(({ policyArn: _arn, ...policy }) => policy),
+        scheduledActions,
+      };
+    },
+    registerScalableTarget: async (endpointName, variantName, state) =>
+      gate.call(
+        'RegisterScalableTarget',
+        {
+          ...target(endpointName, variantName),
+          MinCapacity: state.minCapacity,
+          MaxCapacity: state.maxCapacity,
+          SuspendedState: {
+            DynamicScalingInSuspended: state.suspended.dynamicScalingInSuspended,
+            DynamicScalingOutSuspended: state.suspended.dynamicScalingOutSuspended,
+            ScheduledScalingSuspended: state.suspended.scheduledScalingSuspended,
+          },
+        },
+        () => autoscaling.registerScalableTarget(endpointName, variantName, state),
+        done,
+      ),
+    putScalingPolicy: async (endpointName, variantName, policy) => {
+      await gate.call(
+        'PutScalingPolicy',
+        {
+          PolicyName: policy.policyName,
+          ...target(endpointName, variantName),
+          PolicyType: policy.policyType,
+          [`${policy.policyType}PolicyConfiguration`]: policy.configuration,
+        },
+        () => autoscaling.putScalingPolicy(endpointName, variantName, policy),
+        done,
+      );
+    },
+    putScheduledAction: async (endpointName, variantName, action) =>
+      gate.call(
+        'PutScheduledAction',
+        {
+          ...target(endpointName, variantName),
+          ScheduledActionName: action.scheduledActionName,
+          Schedule: action.schedule,
+          ...(action.timezone === undefined ? {} : { Timezone: action.timezone }),
+          ...(action.startTime === undefined ? {} : { StartTime: new Date(action.startTime).toISOString() }),
+          ...(action.endTime === undefined ? {} : { EndTime: new Date(action.endTime).toISOString() }),
+          ScalableTargetAction: {
+            ...(action.scalableTargetAction.minCapacity === undefined
+              ? {}
+              : { MinCapacity: action.scalableTargetAction.minCapacity }),
+            ...(action.scalableTargetAction.maxCapacity === undefined
+              ? {}
+              : { MaxCapacity: action.scalableTargetAction.maxCapacity }),
+          },
+        },
+        () => autoscaling.putScheduledAction(endpointName, variantName, action),
+        done,
+      ),
+    deregisterScalableTarget: async (endpointName, variantName) =>
+      gate.call(
+        'DeregisterScalableTarget',
+        target(endpointName, variantName),
+        (): 'deregistered' | 'absent' => {
+          try {
+            autoscaling.deregisterScalableTarget(endpointName, variantName);
+            return 'deregistered';
+          } catch (error) {
+            if (error instanceof AwsServiceException && error.name === 'ObjectNotFoundException')
+              return 'absent';
+            throw error;
+          }
+        },
+        (outcome) => outcome,
       ),
   };
 }

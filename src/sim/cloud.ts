@@ -1,7 +1,16 @@
-// Assembles the simulated cloud: one clock, one seed, SageMaker and CloudWatch sharing an event
-// bus, the minute tick that sends traffic and evaluates alarms, and the observation surface tests use.
-import type { AlarmControl, AlarmStateValue, EndpointControl, ModelApprovalStatus } from '../engine/ports';
-import { ApiGate, createAlarmControl, createEndpointControl } from './api-calls';
+// Assembles the simulated cloud: one clock, one seed, SageMaker, CloudWatch and Application Auto
+// Scaling sharing an event bus, the minute tick that sends traffic, evaluates alarms and scales, and
+// the observation surface tests use.
+import type {
+  AlarmControl,
+  AlarmStateValue,
+  EndpointControl,
+  ModelApprovalStatus,
+  ScalingControl,
+} from '../engine/ports';
+import { ApiGate, createAlarmControl, createEndpointControl, createScalingControl } from './api-calls';
+import type { ScalingActivity, SimVariantScalingView } from './autoscaling';
+import { SimAutoScaling } from './autoscaling';
 import { Arns } from './aws-names';
 import type { ScheduledTask } from './clock';
 import { DEFAULT_START_TIME, SimClock } from './clock';
@@ -49,6 +58,8 @@ export interface SimCloud {
   readonly sagemaker: EndpointControl;
   /** The AlarmControl port (CloudWatch). */
   readonly cloudwatch: AlarmControl;
+  /** The ScalingControl port (Application Auto Scaling for SageMaker variants). */
+  readonly autoscaling: ScalingControl;
   readonly region: string;
   readonly accountId: string;
   readonly timings: SimTimings;
@@ -67,11 +78,20 @@ export interface SimCloud {
   deleteEndpoint(endpointName: string): void;
   /** PutMetricAlarm on an AWS/SageMaker metric (the same kind of alarm the port's putCandidateAlarm creates). */
   createMetricAlarm(input: MetricAlarmInput): void;
-  /** SetAlarmState: holds until the next evaluation, which may flip it back. */
-  setAlarmState(alarmName: string, state: AlarmStateValue, reason: string): void;
+  /**
+   * SetAlarmState: holds until the next evaluation, which may flip it back. `reasonData` is its
+   * StateReasonData (JSON): a scaling policy the alarm invokes needs its recentDatapoints.
+   */
+  setAlarmState(alarmName: string, state: AlarmStateValue, reason: string, reasonData?: string): void;
   injectFault(fault: SimFault): void;
   /** Changes a model's health from now on: a package ARN (and every model created from it) or a model name. */
   setBehaviour(modelPackageArnOrModelName: string, behaviour: ModelBehaviour): void;
+  /** From the minute in progress on, the endpoint receives `rpm` invocations per minute (load). */
+  setRequestsPerMinute(endpointName: string, rpm: number): void;
+  /** DeleteScalingPolicy, as the endpoint's owner would call it (ObjectNotFoundException when absent). */
+  deleteScalingPolicy(endpointName: string, variantName: string, policyName: string): void;
+  /** DeleteScheduledAction, as the endpoint's owner would call it. */
+  deleteScheduledAction(endpointName: string, variantName: string, scheduledActionName: string): void;
   /** Subscribes to the EventBridge events the cloud sends; returns the unsubscribe function. */
   onEvent(listener: SimEventListener): () => void;
 
@@ -88,7 +108,11 @@ export interface SimCloud {
   readonly calls: readonly SimCall[];
   /** Every change of what serves traffic. */
   readonly servingHistory: readonly ServingChange[];
-  /** Things SageMaker allows but a correct controller never does: an InService/Updating endpoint whose weights sum to 0, deleting a config or model a live endpoint uses or is updating to. */
+  /** The variant's scalable target, policies (with ARNs) and scheduled actions; undefined when not registered. */
+  scalingOf(endpointName: string, variantName: string): SimVariantScalingView | undefined;
+  /** Every scaling activity Application Auto Scaling tried, in order (DescribeScalingActivities). */
+  readonly scalingActivities: readonly ScalingActivity[];
+  /** Things SageMaker allows but a correct controller never does: an InService/Updating endpoint whose weights sum to 0, deleting a config or model a live endpoint uses or is updating to, a scalable target left for a variant that is gone. */
   readonly violations: readonly string[];
   /** One datapoint per minute with data in [fromMs, toMs); variantName undefined = all variants merged. */
   metricData(
@@ -171,13 +195,27 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     ids: random.alarmMetricIds,
   });
   const traffic = new TrafficSimulator(sagemaker, metrics, random.traffic, requestsPerMinute);
+  const autoscaling = new SimAutoScaling({
+    clock,
+    arns,
+    bus,
+    metrics,
+    sagemaker,
+    alarms: cloudwatch,
+    violations: sagemaker.violations,
+    seed,
+  });
+  sagemaker.attachScaling(autoscaling);
 
-  // Each minute boundary: the past minute's traffic is sent and published, then alarms are evaluated.
+  // Each minute boundary: the past minute's traffic is sent and published, then alarms are evaluated,
+  // then Application Auto Scaling acts on what they saw.
   let nextTick: ScheduledTask;
   const scheduleTick = (at: number) => {
     nextTick = clock.schedule(at, () => {
       traffic.runMinute(at - MINUTE_MS);
+      autoscaling.publishIdleMetrics(at - MINUTE_MS);
       cloudwatch.evaluateAll(at);
+      autoscaling.evaluate(at);
       scheduleTick(at + MINUTE_MS);
     });
   };
@@ -189,6 +227,8 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     cloudwatch.importState(saved.alarms);
     metrics.importState(saved.metrics.series);
     faults.importState(saved.faults);
+    autoscaling.importState(saved.autoscaling);
+    traffic.importRates(saved.requestRates);
     // Same order as saved: work due at the same moment runs as it would have.
     let ticks = 0;
     for (const work of saved.scheduled) {
@@ -216,7 +256,10 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     const metricsFrom = Math.min(
       Math.floor((clock.now() - METRIC_HISTORY_MS) / MINUTE_MS) * MINUTE_MS,
       cloudwatch.oldestPeriodNeeded(nextTick.at),
+      autoscaling.oldestMinuteNeeded(nextTick.at),
     );
+    const scaling = autoscaling.exportState();
+    const requestRates = traffic.exportRates();
     const state: SimCloudState = {
       version: SIM_STATE_VERSION,
       config: { seed, region, accountId, timings: { ...timings }, requestsPerMinute },
@@ -233,6 +276,9 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
       alarms: cloudwatch.exportState(),
       metrics: { from: metricsFrom, series: metrics.exportState(metricsFrom) },
       faults: faults.exportState(),
+      // Only when there is something: a cloud without scaling or set rates saves what it always did.
+      ...(scaling.targets.length === 0 && scaling.idsDrawn === 0 ? {} : { autoscaling: scaling }),
+      ...(Object.keys(requestRates).length === 0 ? {} : { requestRates }),
     };
     return state;
   };
@@ -241,6 +287,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     clock,
     sagemaker: createEndpointControl(sagemaker, gate),
     cloudwatch: createAlarmControl(cloudwatch, gate),
+    autoscaling: createScalingControl(autoscaling, gate),
     region,
     accountId,
     timings,
@@ -253,7 +300,8 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
       sagemaker.createCapacityReservation(name, instanceType),
     deleteEndpoint: (endpointName) => sagemaker.deleteEndpoint(endpointName),
     createMetricAlarm: (input) => cloudwatch.putMetricAlarm(input),
-    setAlarmState: (alarmName, state, reason) => cloudwatch.setAlarmState(alarmName, state, reason),
+    setAlarmState: (alarmName, state, reason, reasonData) =>
+      cloudwatch.setAlarmState(alarmName, state, reason, reasonData),
     injectFault: (fault) => {
       switch (fault.kind) {
         case 'updateFails':
@@ -285,6 +333,11 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
         throw new Error(`no model package or model named ${key} in the simulated cloud`);
       }
     },
+    setRequestsPerMinute: (endpointName, rpm) => traffic.setRequestsPerMinute(endpointName, rpm),
+    deleteScalingPolicy: (endpointName, variantName, policyName) =>
+      autoscaling.deleteScalingPolicy(endpointName, variantName, policyName),
+    deleteScheduledAction: (endpointName, variantName, name) =>
+      autoscaling.deleteScheduledAction(endpointName, variantName, name),
     onEvent: (listener) => bus.onEvent(listener),
 
     get events() {
@@ -303,6 +356,10 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     },
     get servingHistory() {
       return sagemaker.servingHistory;
+    },
+    scalingOf: (endpointName, variantName) => autoscaling.describe(endpointName, variantName),
+    get scalingActivities() {
+      return autoscaling.activities;
     },
     get violations() {
       return sagemaker.violations;

@@ -30,12 +30,14 @@ export interface MetricAlarmInput {
   datapointsToAlarm?: number;
   /** Defaults to missing, CloudWatch's default. */
   treatMissingData?: TreatMissingData;
+  /** AlarmActions: ARNs invoked on ALARM (the sim acts on Application Auto Scaling policy ARNs only). */
+  alarmActions?: string[];
 }
 
 /** An alarm as tests see it: its definition and its current state. */
 export interface SimAlarmView extends AlarmState {
-  definition: Required<Omit<MetricAlarmInput, 'variantName' | 'description'>> &
-    Pick<MetricAlarmInput, 'variantName' | 'description'>;
+  definition: Required<Omit<MetricAlarmInput, 'variantName' | 'description' | 'alarmActions'>> &
+    Pick<MetricAlarmInput, 'variantName' | 'description' | 'alarmActions'>;
 }
 
 interface SimAlarm {
@@ -186,6 +188,7 @@ export class SimCloudWatch {
       evaluationPeriods: input.evaluationPeriods,
       datapointsToAlarm,
       treatMissingData,
+      ...(input.alarmActions === undefined ? {} : { alarmActions: [...input.alarmActions] }),
     };
     const rule = ruleOf(definition);
     const existing = this.alarms.get(input.alarmName);

@@ -1,5 +1,6 @@
-// The simulated cloud: SageMaker's and CloudWatch's documented rules and timings on a virtual clock,
-// deterministic from a seed, implementing the engine's EndpointControl and AlarmControl ports. It
+// The simulated cloud: SageMaker's, CloudWatch's and Application Auto Scaling's documented rules and
+// timings on a virtual clock, deterministic from a seed, implementing the engine's EndpointControl,
+// AlarmControl and ScalingControl ports (BEHAVIOURS.md lists what is modelled, with sources). It
 // backs `demo`, `plan --simulate` and the scenario tests. This module is its whole public surface.
 export { DEFAULT_START_TIME, SimClock } from './clock';
 export type { ScheduledTask } from './clock';
@@ -8,6 +9,7 @@ export { METRIC_HISTORY_MS, SIM_STATE_VERSION } from './persistence';
 export type { ScheduledWorkState, SimCloudState } from './persistence';
 export type { SimCloud, SimCloudOptions } from './cloud';
 export type { MetricAlarmInput, SimAlarmView } from './cloudwatch';
+export type { ScalingActivity, SimVariantScalingView } from './autoscaling';
 export type { CreateEndpointInput, SimEndpointView, SimVariantView } from './sagemaker';
 export type { RegisterModelPackageInput } from './model-registry';
 export type { SimFault } from './faults';

@@ -10,6 +10,7 @@ export const SAGEMAKER_METRICS = [
   'Invocation4XXErrors',
   'ModelLatency',
   'OverheadLatency',
+  'InvocationsPerInstance',
 ] as const;
 
 export type SageMakerMetricName = (typeof SAGEMAKER_METRICS)[number];

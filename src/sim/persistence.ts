@@ -5,12 +5,16 @@
 // traffic, update durations and event ids as the original would have), model packages, models,
 // endpoint configs, endpoints with any update in progress (as data: kind, due time, fault drawn),
 // alarms with their state and evaluated periods, the recent metric minutes alarms need, the serving
-// timeline of the minute in progress, and armed faults.
+// timeline of the minute in progress, armed faults, Application Auto Scaling's targets with their
+// policies, scheduled actions and cooldown clocks (a scaling activity in flight is the endpoint's
+// pending weights update), and the request rates tests set per endpoint.
 //
-// Not preserved: the observation logs (events, deliveryFailures, calls, servingHistory, violations)
+// Not preserved: the observation logs (events, deliveryFailures, calls, servingHistory, violations,
+// scalingActivities)
 // start empty after a restore; event listeners; work other code scheduled on the clock; and metric
 // minutes older than the longest alarm evaluation range (at least METRIC_HISTORY_MS), so
 // metricData() only reaches back that far.
+import type { SimAutoScalingState } from './autoscaling';
 import type { FaultPlanState } from './faults';
 import type { MetricSeriesState } from './metrics';
 import type { SimModelPackage } from './model-registry';
@@ -54,6 +58,10 @@ export interface SimCloudState {
   /** Metric minutes from `from` on. */
   metrics: { from: number; series: MetricSeriesState[] };
   faults: FaultPlanState;
+  /** Absent in states saved before Application Auto Scaling was simulated (nothing registered). */
+  autoscaling?: SimAutoScalingState;
+  /** Request rates set per endpoint (setRequestsPerMinute); absent when none was set. */
+  requestRates?: Record<string, number>;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

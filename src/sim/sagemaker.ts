@@ -130,6 +130,8 @@ interface SimEndpoint {
   configName: string;
   /** The config an UpdateEndpoint is deploying, as read when the update started. */
   pendingConfig?: SimEndpointConfig;
+  /** RetainAllVariantProperties of the update in progress: the live counts and weights it keeps. */
+  pendingRetained?: RetainedVariant[];
   failureReason?: string;
   variants: SimVariant[];
   creationTime: number;
@@ -165,10 +167,33 @@ export interface SimEndpointState {
   status: EndpointStatus;
   configName: string;
   pendingConfig?: SimEndpointConfig;
+  pendingRetained?: RetainedVariant[];
   failureReason?: string;
   variants: SimVariant[];
   creationTime: number;
   lastModifiedTime: number;
+}
+
+/** A variant's live DesiredInstanceCount and weight, as UpdateEndpoint's RetainAllVariantProperties keeps them. */
+export interface RetainedVariant {
+  variantName: string;
+  desiredInstanceCount?: number;
+  weight?: number;
+}
+
+/**
+ * UpdateEndpoint's options. `excludeRetainedVariantProperties` (ExcludeRetainedVariantProperties) is
+ * not on the engine's port yet; the sim takes it so the port can gain it without a sim change.
+ */
+export interface UpdateEndpointOptions {
+  retainAllVariantProperties?: boolean;
+  excludeRetainedVariantProperties?: ReadonlyArray<'DesiredInstanceCount' | 'DesiredWeight'>;
+}
+
+/** What SageMaker asks Application Auto Scaling (wired by the cloud once both exist). */
+export interface ScalingRegistry {
+  registeredVariants(endpointName: string): string[];
+  endpointDeleted(endpointName: string): void;
 }
 
 /** SageMaker's saved state; `serving` keeps only what traffic still needs (from `servingFrom` on). */
@@ -244,8 +269,14 @@ export class SimSageMaker {
   private readonly endpoints = new Map<string, SimEndpoint>();
   private readonly servingByEndpoint = new Map<string, ServingChange[]>();
   private readonly reservations = new Map<string, SimCapacityReservation>();
+  private scaling: ScalingRegistry | undefined;
 
   constructor(private readonly deps: SimSageMakerDeps) {}
+
+  /** Connects Application Auto Scaling: its targets restrict UpdateEndpoint, DeleteEndpoint deregisters them. */
+  attachScaling(scaling: ScalingRegistry): void {
+    this.scaling = scaling;
+  }
 
   // --- setting the scene (not port calls) ---
 
@@ -512,12 +543,24 @@ export class SimSageMaker {
     return 'created';
   }
 
-  updateEndpoint(endpointName: string, endpointConfigName: string): void {
+  updateEndpoint(
+    endpointName: string,
+    endpointConfigName: string,
+    options: UpdateEndpointOptions = {},
+  ): void {
     const { arns, clock, faults, timings } = this.deps;
     assertSageMakerName(endpointName, 'endpointName');
     assertSageMakerName(endpointConfigName, 'endpointConfigName');
     const endpoint = this.requireEndpoint(endpointName);
     assertUpdatable(endpoint);
+    for (const [index, property] of (options.excludeRetainedVariantProperties ?? []).entries()) {
+      // VariantPropertyType: DesiredInstanceCount, DesiredWeight, DataCaptureConfig "(Not currently supported.)".
+      if (property !== 'DesiredInstanceCount' && property !== 'DesiredWeight') {
+        throw validationException(
+          `1 validation error detected: Value '${String(property)}' at 'excludeRetainedVariantProperties.${index + 1}.member.variantPropertyType' failed to satisfy constraint: Member must satisfy enum value set: [DesiredInstanceCount, DesiredWeight]`,
+        );
+      }
+    }
     const config = this.configs.get(endpointConfigName);
     if (config === undefined || this.stillInvisible(config)) {
       throw referencedNotFound(
@@ -529,11 +572,30 @@ export class SimSageMaker {
         throw validationException(`Could not find model "${arns.model(variant.modelName)}".`);
       }
     }
+    this.assertScalingAllows(endpoint, config);
     // The config is read now: deleting it during the update (a violation) does not stop the deployment.
     const target = clone(config);
     const fault = faults.takeUpdateFault(endpointName);
     endpoint.status = 'Updating';
     endpoint.pendingConfig = target;
+    // RetainAllVariantProperties: "production variants with the same name will be updated with the most
+    // recent DesiredInstanceCount from the response of DescribeEndpoint, regardless of the values of the
+    // InitialInstanceCount field in the new EndpointConfig" ("Update endpoints that use auto scaling",
+    // step 6); "such as the instance count or the variant weight" (UpdateEndpoint API reference,
+    // RetainAllVariantProperties), except those ExcludeRetainedVariantProperties names, which the new
+    // config's InitialInstanceCount / InitialVariantWeight set.
+    if (options.retainAllVariantProperties === true) {
+      const excluded = new Set(options.excludeRetainedVariantProperties ?? []);
+      endpoint.pendingRetained = endpoint.variants.map((v) => ({
+        variantName: v.variantName,
+        ...(v.desiredInstanceCount === undefined || excluded.has('DesiredInstanceCount')
+          ? {}
+          : { desiredInstanceCount: v.desiredInstanceCount }),
+        ...(excluded.has('DesiredWeight') ? {} : { weight: v.desiredWeight }),
+      }));
+    } else {
+      delete endpoint.pendingRetained;
+    }
     delete endpoint.failureReason;
     endpoint.lastModifiedTime = clock.now();
     endpoint.pendingWork = {
@@ -594,6 +656,39 @@ export class SimSageMaker {
       const weight = requested.get(variant.variantName);
       if (weight !== undefined) variant.desiredWeight = weight;
     }
+    endpoint.status = 'Updating';
+    endpoint.lastModifiedTime = clock.now();
+    endpoint.pendingWork = {
+      task: clock.schedule(clock.now() + this.jittered(timings.updateWeightsMs), () =>
+        this.finishUpdateWeights(endpoint),
+      ),
+      kind: 'finishUpdateWeights',
+    };
+    this.emitStateChange(endpoint);
+  }
+
+  /**
+   * UpdateEndpointWeightsAndCapacities with a DesiredInstanceCount on one variant: what Application
+   * Auto Scaling calls for a scaling activity. Like a weight change, the endpoint is Updating until it
+   * completes ("Update endpoints that use auto scaling": scaling is blocked during updates, and an
+   * update is refused while one runs), then CurrentInstanceCount becomes the desired count.
+   */
+  setDesiredInstanceCount(endpointName: string, variantName: string, count: number): void {
+    const { clock, timings } = this.deps;
+    const endpoint = this.requireEndpoint(endpointName);
+    assertUpdatable(endpoint);
+    const variant = endpoint.variants.find((v) => v.variantName === variantName);
+    if (variant === undefined) {
+      throw validationException(
+        `The variant(s) "[${variantName}]" is/are not present in the endpoint "${endpoint.arn}".`,
+      );
+    }
+    if (variant.desiredInstanceCount === undefined || !Number.isInteger(count) || count < 0) {
+      throw validationException(
+        `1 validation error detected: Value '${count}' at 'desiredWeightsAndCapacities.1.member.desiredInstanceCount' failed to satisfy constraint: Member must have value greater than or equal to 0`,
+      );
+    }
+    variant.desiredInstanceCount = count;
     endpoint.status = 'Updating';
     endpoint.lastModifiedTime = clock.now();
     endpoint.pendingWork = {
@@ -671,6 +766,8 @@ export class SimSageMaker {
     const { clock } = this.deps;
     endpoint.pendingWork?.task.cancel();
     delete endpoint.pendingConfig;
+    delete endpoint.pendingRetained;
+    this.scaling?.endpointDeleted(endpointName);
     endpoint.status = 'Deleting';
     endpoint.lastModifiedTime = clock.now();
     this.appendServing({ at: clock.now(), endpointName, configName: endpoint.configName, variants: [] });
@@ -692,6 +789,8 @@ export class SimSageMaker {
     endpoint.pendingWork?.task.cancel();
     delete endpoint.pendingWork;
     delete endpoint.pendingConfig;
+    delete endpoint.pendingRetained;
+    this.scaling?.endpointDeleted(endpointName);
     endpoint.status = 'Deleting';
     endpoint.lastModifiedTime = this.deps.clock.now();
     this.endpoints.delete(endpointName);
@@ -728,6 +827,12 @@ export class SimSageMaker {
       }
     }
     return count;
+  }
+
+  /** The variant's CurrentInstanceCount now (undefined for a serverless or vanished variant). */
+  instanceCountOf(endpointName: string, variantName: string): number | undefined {
+    return this.endpoints.get(endpointName)?.variants.find((v) => v.variantName === variantName)
+      ?.currentInstanceCount;
   }
 
   behaviourOf(modelName: string): ModelBehaviour {
@@ -965,13 +1070,34 @@ export class SimSageMaker {
     }
   }
 
+  /**
+   * "If the update would change the instance type for any model that is a target for auto scaling,
+   * the update fails", and a variant configured for auto scaling cannot be removed; "If you change the
+   * model for a variant that is configured for auto scaling, Amazon SageMaker AI auto scaling allows
+   * the update" ("Update endpoints that use auto scaling"). AWS does not publish the message text.
+   */
+  private assertScalingAllows(endpoint: SimEndpoint, config: SimEndpointConfig): void {
+    const registered = this.scaling?.registeredVariants(endpoint.name) ?? [];
+    const blocked = registered.filter((name) => {
+      const live = endpoint.variants.find((v) => v.variantName === name);
+      const next = config.variants.find((v) => v.variantName === name);
+      return next === undefined || (live !== undefined && live.instanceType !== next.instanceType);
+    });
+    if (blocked.length === 0) return;
+    throw validationException(
+      `The production variant(s) [${blocked.join(', ')}] of endpoint "${endpoint.arn}" are registered as scalable targets with Application Auto Scaling; an update cannot remove them or change their instance type. Deregister them (DeregisterScalableTarget) before the update and register them again after it.`,
+    );
+  }
+
   private finishUpdateEndpoint(
     endpoint: SimEndpoint,
     target: SimEndpointConfig,
     fault: UpdateFault | undefined,
   ): void {
+    const retained = endpoint.pendingRetained;
     delete endpoint.pendingWork;
     delete endpoint.pendingConfig;
+    delete endpoint.pendingRetained;
     endpoint.lastModifiedTime = this.deps.clock.now();
     const healthCheckFailure =
       `The primary container for production variant ${target.variants[target.variants.length - 1]?.variantName ?? 'AllTraffic'} ` +
@@ -987,7 +1113,20 @@ export class SimSageMaker {
     } else {
       endpoint.status = 'InService';
       endpoint.configName = target.name;
-      endpoint.variants = variantsFromConfig(target);
+      endpoint.variants = variantsFromConfig(target).map((variant) => {
+        const kept = retained?.find((r) => r.variantName === variant.variantName);
+        if (kept === undefined) return variant;
+        const count = kept.desiredInstanceCount ?? variant.desiredInstanceCount;
+        const weight = kept.weight ?? variant.currentWeight;
+        return {
+          ...variant,
+          currentWeight: weight,
+          desiredWeight: weight,
+          ...(count === undefined || variant.desiredInstanceCount === undefined
+            ? {}
+            : { currentInstanceCount: count, desiredInstanceCount: count }),
+        };
+      });
       this.recordServing(endpoint);
     }
     this.emitStateChange(endpoint);
@@ -1000,7 +1139,11 @@ export class SimSageMaker {
 
   private finishUpdateWeights(endpoint: SimEndpoint): void {
     delete endpoint.pendingWork;
-    for (const variant of endpoint.variants) variant.currentWeight = variant.desiredWeight;
+    for (const variant of endpoint.variants) {
+      variant.currentWeight = variant.desiredWeight;
+      if (variant.desiredInstanceCount !== undefined)
+        variant.currentInstanceCount = variant.desiredInstanceCount;
+    }
     endpoint.status = 'InService';
     endpoint.lastModifiedTime = this.deps.clock.now();
     this.recordServing(endpoint);

@@ -1,6 +1,7 @@
 // Simulated inference traffic: every minute each endpoint receives its requests, split across the
 // variants by the weights that were serving at each moment, and SageMaker's per-variant invocation
-// metrics are published from the serving models' error rates and latencies.
+// metrics are published from the serving models' error rates and latencies. Tests can change an
+// endpoint's request rate over time (load that auto scaling reacts to).
 import type { MetricStore } from './metrics';
 import { sampleSetOf } from './metrics';
 import type { SeededRandom } from './random';
@@ -11,6 +12,8 @@ export interface TrafficSource {
   servedEndpointNames(): string[];
   servingDuring(endpointName: string, from: number, to: number): ServingSegment[];
   behaviourOf(modelName: string): ModelBehaviour;
+  /** The variant's CurrentInstanceCount now (undefined: serverless, or the variant is gone). */
+  instanceCountOf(endpointName: string, variantName: string): number | undefined;
 }
 
 const MINUTE_MS = 60_000;
@@ -43,6 +46,9 @@ interface VariantMinute {
 }
 
 export class TrafficSimulator {
+  /** Endpoints whose rate a test set (setRequestsPerMinute); the others get the cloud's default. */
+  private readonly rates = new Map<string, number>();
+
   constructor(
     private readonly source: TrafficSource,
     private readonly metrics: MetricStore,
@@ -50,13 +56,35 @@ export class TrafficSimulator {
     private readonly requestsPerMinute: number,
   ) {}
 
+  /** From the minute in progress on, the endpoint receives `rpm` requests per minute. */
+  setRequestsPerMinute(endpointName: string, rpm: number): void {
+    if (!Number.isInteger(rpm) || rpm < 0) {
+      throw new Error(`requests per minute must be a non-negative integer, got ${rpm}`);
+    }
+    this.rates.set(endpointName, rpm);
+  }
+
+  requestsPerMinuteOf(endpointName: string): number {
+    return this.rates.get(endpointName) ?? this.requestsPerMinute;
+  }
+
+  /** The rates tests set, as saved with the simulated cloud. */
+  exportRates(): Record<string, number> {
+    return Object.fromEntries([...this.rates].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  importRates(rates: Record<string, number> | undefined): void {
+    for (const [endpointName, rpm] of Object.entries(rates ?? {})) this.rates.set(endpointName, rpm);
+  }
+
   /** Sends the minute [minuteStart, minuteStart + 1 min) of traffic and publishes its metrics. */
   runMinute(minuteStart: number): void {
     const minuteEnd = minuteStart + MINUTE_MS;
     // Requests arrive evenly: the number sent by time t is round(rate × elapsed), so segments of a
     // minute split by a weight change add up to exactly requestsPerMinute.
-    const sentBy = (t: number) => Math.round((this.requestsPerMinute * (t - minuteStart)) / MINUTE_MS);
     for (const endpointName of this.source.servedEndpointNames()) {
+      const rate = this.requestsPerMinuteOf(endpointName);
+      const sentBy = (t: number) => Math.round((rate * (t - minuteStart)) / MINUTE_MS);
       const perVariant = new Map<string, VariantMinute>();
       for (const segment of this.source.servingDuring(endpointName, minuteStart, minuteEnd)) {
         const requests = sentBy(segment.to) - sentBy(segment.from);
@@ -69,7 +97,15 @@ export class TrafficSimulator {
           if (share === 0) return;
           const minute = perVariant.get(variant.variantName) ?? { errors: [], latencies: [], overheads: [] };
           perVariant.set(variant.variantName, minute);
-          this.invoke(this.source.behaviourOf(variant.modelName), share, minute);
+          const behaviour = this.source.behaviourOf(variant.modelName);
+          const load = this.overload(
+            behaviour,
+            endpointName,
+            variant.variantName,
+            share,
+            segment.to - segment.from,
+          );
+          this.invoke(behaviour, share, minute, load);
         });
       }
       for (const [variantName, minute] of perVariant) {
@@ -107,12 +143,45 @@ export class TrafficSimulator {
           minuteStart,
           sampleSetOf(minute.overheads, true),
         );
+        // "The number of invocations sent to a model, normalized by InstanceCount in each
+        // ProductionVariant. 1/numberOfInstances is sent as the value on each request, where
+        // numberOfInstances is the number of active instances for the ProductionVariant behind the
+        // endpoint at the time of the request" (SageMaker API reference, ScalingPolicyMetric). Its Sum
+        // per minute is what target tracking on SageMakerVariantInvocationsPerInstance follows. The
+        // sim divides by the variant's count at the end of the minute, not at each request.
+        const instances = this.source.instanceCountOf(endpointName, variantName);
+        if (instances !== undefined && instances > 0) {
+          this.metrics.publish(endpointName, variantName, 'InvocationsPerInstance', minuteStart, {
+            sampleCount: count,
+            sum: count / instances,
+            minimum: 1 / instances,
+            maximum: 1 / instances,
+          });
+        }
       }
     }
   }
 
-  private invoke(behaviour: ModelBehaviour, requests: number, minute: VariantMinute): void {
-    const typicalMicros = behaviour.latencyMs * 1000;
+  /**
+   * How much slower than usual an overloaded variant answers: its rate per instance over the model's
+   * capacity (1 when within it, when the model names no capacity, or for a serverless variant).
+   */
+  private overload(
+    behaviour: ModelBehaviour,
+    endpointName: string,
+    variantName: string,
+    requests: number,
+    durationMs: number,
+  ): number {
+    const capacity = behaviour.capacityPerInstancePerMinute;
+    const instances = this.source.instanceCountOf(endpointName, variantName);
+    if (capacity === undefined || capacity <= 0 || instances === undefined || instances < 1) return 1;
+    const perInstancePerMinute = (requests * MINUTE_MS) / durationMs / instances;
+    return Math.max(1, perInstancePerMinute / capacity);
+  }
+
+  private invoke(behaviour: ModelBehaviour, requests: number, minute: VariantMinute, load: number): void {
+    const typicalMicros = behaviour.latencyMs * 1000 * load;
     for (let i = 0; i < requests; i++) {
       minute.errors.push(this.random.next() < behaviour.errorRate ? 1 : 0);
       // exp(σz − σ²/2) has mean 1: the Average of ModelLatency stays near latencyMs.

@@ -5,6 +5,11 @@
 export interface ModelBehaviour {
   errorRate: number;
   latencyMs: number;
+  /**
+   * Invocations per instance per minute the model serves at `latencyMs`; above that its latency grows
+   * in proportion (an overloaded fleet). Absent: no limit. The workload's property, not AWS's.
+   */
+  capacityPerInstancePerMinute?: number;
 }
 
 /** A healthy model: never errors, answers in about 40 ms. */

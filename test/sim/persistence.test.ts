@@ -18,9 +18,12 @@ import {
   CANDIDATE_VARIANT,
   ENDPOINT,
   MINUTE,
+  SCALED_ENDPOINT,
+  SCALED_VARIANT,
   createTransitionConfig,
   deployTransition,
   sceneWithEndpoint,
+  sceneWithScaledEndpoint,
 } from './scene';
 
 /** What a second process gets: the state through JSON text. */
@@ -332,5 +335,62 @@ describe('a rollout split across two processes', () => {
     expect(restored.endpoint(ENDPOINT)?.status).toBe('Deleting');
     restored.clock.advanceBy(restored.timings.deleteEndpointMs * (1 + restored.timings.jitter));
     expect(restored.endpoint(ENDPOINT)).toBeUndefined();
+  });
+});
+
+describe('saving and restoring Application Auto Scaling', () => {
+  it('keeps targets, policies, scheduled actions, cooldowns, request rates and a scaling activity in flight', async () => {
+    const { cloud } = await sceneWithScaledEndpoint({ seed: 8 });
+    await cloud.autoscaling.putScalingPolicy(SCALED_ENDPOINT, SCALED_VARIANT, {
+      policyName: 'invocations-per-instance',
+      policyType: 'TargetTrackingScaling',
+      configuration: {
+        TargetValue: 300,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
+        ScaleInCooldown: 1800,
+      },
+    });
+    await cloud.autoscaling.putScheduledAction(SCALED_ENDPOINT, SCALED_VARIANT, {
+      scheduledActionName: 'night',
+      schedule: 'cron(20 9 * * ? *)',
+      scalableTargetAction: { maxCapacity: 5 },
+    });
+    cloud.setRequestsPerMinute(SCALED_ENDPOINT, 1800);
+    // The scale out to 6 was accepted at 09:03; 10 s later the endpoint is still Updating to it.
+    cloud.clock.advanceBy(3 * MINUTE + 10_000);
+    expect(cloud.endpoint(SCALED_ENDPOINT)).toMatchObject({
+      status: 'Updating',
+      variants: [{ currentInstanceCount: 2, desiredInstanceCount: 6 }],
+    });
+    const savedAt = cloud.clock.now();
+    const restored = reload(cloud);
+    expect(restored.scalingOf(SCALED_ENDPOINT, SCALED_VARIANT)).toEqual(
+      cloud.scalingOf(SCALED_ENDPOINT, SCALED_VARIANT),
+    );
+    expect(restored.scalingActivities).toEqual([]);
+
+    for (const c of [cloud, restored]) {
+      c.clock.advanceBy(7 * MINUTE);
+      c.setRequestsPerMinute(SCALED_ENDPOINT, 600);
+      c.clock.advanceBy(40 * MINUTE);
+    }
+    const after = cloud.scalingActivities.filter((a) => a.at > savedAt);
+    // The 09:20 action lowered the maximum to 5 (6 -> 5); 15 minutes after load fell (09:10), in to 2.
+    expect(
+      after.map((a) => [new Date(a.at).toISOString().slice(11, 16), a.fromCapacity, a.toCapacity]),
+    ).toEqual([
+      ['09:20', 6, 5],
+      ['09:25', 5, 2],
+    ]);
+    expect(restored.scalingActivities).toEqual(after);
+    expect(restored.endpoint(SCALED_ENDPOINT)).toEqual(cloud.endpoint(SCALED_ENDPOINT));
+    expect(restored.exportState()).toEqual(cloud.exportState());
+  });
+
+  it('a cloud without scaling saves no autoscaling state', () => {
+    const { cloud } = sceneWithEndpoint();
+    const state = cloud.exportState();
+    expect(state.autoscaling).toBeUndefined();
+    expect(state.requestRates).toBeUndefined();
   });
 });

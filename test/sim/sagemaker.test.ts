@@ -1,7 +1,12 @@
 // Simulated SageMaker: endpoint updates, weights, SageMaker's validation rules, endpoint events, violations.
 import type { EndpointStateChangeEvent } from '../../src/sim';
 import { createSimCloud } from '../../src/sim';
+import type { SimCloud } from '../../src/sim';
 import {
+  SCALED_ENDPOINT,
+  SCALED_INSTANCE_TYPE,
+  SCALED_VARIANT,
+  sceneWithScaledEndpoint,
   BASELINE_VARIANT,
   CANDIDATE_VARIANT,
   ENDPOINT,
@@ -384,6 +389,238 @@ describe('simulated SageMaker: violations a correct controller never commits', (
     cloud.clock.advanceBy(10 * MINUTE);
     expect(cloud.violations).toEqual([
       expect.stringMatching(/endpoint "fraud-detector" is InService with all variant weights at 0/),
+    ]);
+  });
+});
+
+describe('simulated SageMaker: endpoints with auto scaling ("Update endpoints that use auto scaling")', () => {
+  const SCALED_ARN = `arn:aws:sagemaker:us-east-1:123456789012:endpoint/${SCALED_ENDPOINT}`;
+
+  /** A model from the candidate package and a config of `variants` (name, instance type, count). */
+  async function configWith(
+    cloud: SimCloud,
+    candidatePackage: string,
+    name: string,
+    variants: Array<{
+      variantName: string;
+      instanceType: string;
+      count: number;
+      model?: 'baseline' | 'candidate';
+    }>,
+  ): Promise<string> {
+    await cloud.sagemaker.createModel({
+      modelName: `${name}-model`,
+      modelPackageArn: candidatePackage,
+      executionRoleArn: ROLE_ARN,
+      vpcConfig: { SecurityGroupIds: ['sg-0a1b2c3d'], Subnets: ['subnet-1a', 'subnet-1b'] },
+      enableNetworkIsolation: true,
+      tags: [],
+    });
+    const original = await cloud.sagemaker.describeEndpointConfig(`${SCALED_ENDPOINT}-config-0`);
+    await cloud.sagemaker.createEndpointConfig({
+      endpointConfigName: name,
+      variants: variants.map((v) => ({
+        variantName: v.variantName,
+        modelName: v.model === 'baseline' ? `${SCALED_ENDPOINT}-model-0` : `${name}-model`,
+        instanceType: v.instanceType,
+        initialInstanceCount: v.count,
+        initialVariantWeight: 1,
+      })),
+      ...(original?.extra === undefined ? {} : { extra: original.extra }),
+      tags: [],
+    });
+    return name;
+  }
+
+  it('refuses an UpdateEndpoint that removes a registered variant or changes its instance type, changing nothing', async () => {
+    const { cloud, candidatePackage } = await sceneWithScaledEndpoint();
+    const renamed = await configWith(cloud, candidatePackage, 'renamed', [
+      { variantName: 'candidate-r1', instanceType: SCALED_INSTANCE_TYPE, count: 2 },
+    ]);
+    const bigger = await configWith(cloud, candidatePackage, 'bigger', [
+      { variantName: SCALED_VARIANT, instanceType: 'ml.c5.2xlarge', count: 2 },
+    ]);
+    const eventsBefore = cloud.events.length;
+    for (const config of [renamed, bigger]) {
+      const refused = await rejectionOf(cloud.sagemaker.updateEndpoint(SCALED_ENDPOINT, config));
+      expect(refused.code).toBe('AWS_ERROR');
+      expect(refused.message).toBe(
+        `UpdateEndpoint failed: ValidationException: The production variant(s) [${SCALED_VARIANT}] of endpoint "${SCALED_ARN}" are registered as scalable targets with Application Auto Scaling; an update cannot remove them or change their instance type. Deregister them (DeregisterScalableTarget) before the update and register them again after it.`,
+      );
+    }
+    expect(cloud.endpoint(SCALED_ENDPOINT)).toMatchObject({
+      status: 'InService',
+      endpointConfigName: `${SCALED_ENDPOINT}-config-0`,
+    });
+    expect(cloud.events).toHaveLength(eventsBefore);
+    // Once the variant is deregistered (as the guide says to do first), the same update is accepted.
+    await cloud.autoscaling.deregisterScalableTarget(SCALED_ENDPOINT, SCALED_VARIANT);
+    await cloud.sagemaker.updateEndpoint(SCALED_ENDPOINT, bigger);
+    expect(cloud.endpoint(SCALED_ENDPOINT)?.status).toBe('Updating');
+  });
+
+  it("accepts an update that only changes the registered variant's model, and one that adds a variant beside it", async () => {
+    const { cloud, candidatePackage } = await sceneWithScaledEndpoint();
+    const newModel = await configWith(cloud, candidatePackage, 'new-model', [
+      { variantName: SCALED_VARIANT, instanceType: SCALED_INSTANCE_TYPE, count: 2 },
+    ]);
+    await cloud.sagemaker.updateEndpoint(SCALED_ENDPOINT, newModel);
+    cloud.clock.advanceBy(10 * MINUTE);
+    expect(cloud.endpoint(SCALED_ENDPOINT)).toMatchObject({
+      status: 'InService',
+      endpointConfigName: newModel,
+      variants: [{ variantName: SCALED_VARIANT, modelName: 'new-model-model' }],
+    });
+    const beside = await configWith(cloud, candidatePackage, 'with-candidate', [
+      { variantName: SCALED_VARIANT, instanceType: SCALED_INSTANCE_TYPE, count: 2, model: 'baseline' },
+      { variantName: 'candidate-r2', instanceType: 'ml.c5.2xlarge', count: 1 },
+    ]);
+    await cloud.sagemaker.updateEndpoint(SCALED_ENDPOINT, beside);
+    expect(cloud.endpoint(SCALED_ENDPOINT)?.status).toBe('Updating');
+  });
+
+  it("RetainAllVariantProperties keeps same-named variants' live instance count and weight; without it the new config's counts apply", async () => {
+    const { cloud, candidatePackage } = await sceneWithScaledEndpoint();
+    await cloud.autoscaling.registerScalableTarget(SCALED_ENDPOINT, SCALED_VARIANT, {
+      minCapacity: 1,
+      maxCapacity: 8,
+      suspended: {
+        dynamicScalingInSuspended: false,
+        dynamicScalingOutSuspended: false,
+        scheduledScalingSuspended: false,
+      },
+    });
+    await cloud.autoscaling.putScheduledAction(SCALED_ENDPOINT, SCALED_VARIANT, {
+      scheduledActionName: 'peak',
+      schedule: 'at(2026-01-15T09:01:00)',
+      scalableTargetAction: { minCapacity: 5 },
+    });
+    cloud.clock.advanceBy(2 * MINUTE);
+    await cloud.sagemaker.updateWeights(SCALED_ENDPOINT, [{ variantName: SCALED_VARIANT, weight: 3 }]);
+    cloud.clock.advanceBy(MINUTE);
+    expect(cloud.endpoint(SCALED_ENDPOINT)?.variants[0]).toMatchObject({
+      currentInstanceCount: 5,
+      currentWeight: 3,
+    });
+    const retained = await configWith(cloud, candidatePackage, 'retained', [
+      { variantName: SCALED_VARIANT, instanceType: SCALED_INSTANCE_TYPE, count: 2 },
+    ]);
+    await cloud.sagemaker.updateEndpoint(SCALED_ENDPOINT, retained, { retainAllVariantProperties: true });
+    expect(cloud.calls.at(-1)?.input).toEqual({
+      EndpointName: SCALED_ENDPOINT,
+      EndpointConfigName: retained,
+      RetainAllVariantProperties: true,
+    });
+    cloud.clock.advanceBy(10 * MINUTE);
+    expect(cloud.endpoint(SCALED_ENDPOINT)?.variants[0]).toMatchObject({
+      modelName: 'retained-model',
+      currentInstanceCount: 5,
+      desiredInstanceCount: 5,
+      currentWeight: 3,
+      desiredWeight: 3,
+    });
+
+    // Without it: InitialInstanceCount 2 and weight 1 replace the live fleet, until auto scaling
+    // brings the count back into its bounds a minute later.
+    const reset = await configWith(cloud, candidatePackage, 'reset', [
+      { variantName: SCALED_VARIANT, instanceType: SCALED_INSTANCE_TYPE, count: 2 },
+    ]);
+    await cloud.sagemaker.updateEndpoint(SCALED_ENDPOINT, reset);
+    let finished: { count?: number; weight: number } | undefined;
+    cloud.onEvent((event) => {
+      if (
+        event['detail-type'] !== 'SageMaker Endpoint State Change' ||
+        event.detail.EndpointConfigName !== reset
+      )
+        return;
+      const variant = event.detail.ProductionVariants[0];
+      finished ??= { count: variant?.CurrentInstanceCount, weight: variant?.CurrentWeight ?? -1 };
+    });
+    cloud.clock.advanceBy(10 * MINUTE);
+    expect(finished).toEqual({ count: 2, weight: 1 });
+    expect(cloud.scalingActivities.at(-1)).toMatchObject({
+      fromCapacity: 2,
+      toCapacity: 5,
+      statusCode: 'Successful',
+    });
+  });
+
+  it("retaining all properties at a promotion keeps the weight 0 the variant had; ExcludeRetainedVariantProperties DesiredWeight takes the config's weight", async () => {
+    for (const exclude of [false, true]) {
+      const { cloud, candidatePackage } = await sceneWithScaledEndpoint();
+      // Transition: the scaled variant on the old model plus a candidate, then all traffic on the candidate.
+      const transition = await configWith(cloud, candidatePackage, 'transition', [
+        { variantName: SCALED_VARIANT, instanceType: SCALED_INSTANCE_TYPE, count: 2, model: 'baseline' },
+        { variantName: 'candidate-r1', instanceType: SCALED_INSTANCE_TYPE, count: 1 },
+      ]);
+      await cloud.sagemaker.updateEndpoint(SCALED_ENDPOINT, transition, { retainAllVariantProperties: true });
+      cloud.clock.advanceBy(10 * MINUTE);
+      await cloud.sagemaker.updateWeights(SCALED_ENDPOINT, [
+        { variantName: SCALED_VARIANT, weight: 0 },
+        { variantName: 'candidate-r1', weight: 1 },
+      ]);
+      cloud.clock.advanceBy(MINUTE);
+      // Promotion: the new model under the scaled variant's name, alone.
+      await cloud.sagemaker.createEndpointConfig({
+        endpointConfigName: 'promoted',
+        variants: [
+          {
+            variantName: SCALED_VARIANT,
+            modelName: 'transition-model',
+            instanceType: SCALED_INSTANCE_TYPE,
+            initialInstanceCount: 2,
+            initialVariantWeight: 1,
+          },
+        ],
+        tags: [],
+      });
+      const options = {
+        retainAllVariantProperties: true,
+        ...(exclude ? { excludeRetainedVariantProperties: ['DesiredWeight' as const] } : {}),
+      };
+      await cloud.sagemaker.updateEndpoint(SCALED_ENDPOINT, 'promoted', options);
+      cloud.clock.advanceBy(10 * MINUTE);
+      expect(cloud.endpoint(SCALED_ENDPOINT)?.variants).toEqual([
+        expect.objectContaining({
+          variantName: SCALED_VARIANT,
+          modelName: 'transition-model',
+          currentInstanceCount: 2,
+          currentWeight: exclude ? 1 : 0,
+        }),
+      ]);
+      expect(cloud.violations).toEqual(
+        exclude
+          ? []
+          : [expect.stringMatching(/is InService with all variant weights at 0: it serves no traffic$/)],
+      );
+    }
+  });
+
+  it('records a violation when a target is left for a variant the endpoint no longer has', async () => {
+    const { cloud, candidatePackage } = await sceneWithScaledEndpoint();
+    const twoVariants = await configWith(cloud, candidatePackage, 'two-variants', [
+      { variantName: SCALED_VARIANT, instanceType: SCALED_INSTANCE_TYPE, count: 2, model: 'baseline' },
+      { variantName: 'blue', instanceType: SCALED_INSTANCE_TYPE, count: 1 },
+    ]);
+    await cloud.sagemaker.updateEndpoint(SCALED_ENDPOINT, twoVariants);
+    cloud.clock.advanceBy(10 * MINUTE);
+    // Back to the original config (blue is not registered: allowed) and, while that update runs,
+    // someone registers blue: the check was made when UpdateEndpoint was called.
+    await cloud.sagemaker.updateEndpoint(SCALED_ENDPOINT, `${SCALED_ENDPOINT}-config-0`);
+    await cloud.autoscaling.registerScalableTarget(SCALED_ENDPOINT, 'blue', {
+      minCapacity: 1,
+      maxCapacity: 2,
+      suspended: {
+        dynamicScalingInSuspended: false,
+        dynamicScalingOutSuspended: false,
+        scheduledScalingSuspended: false,
+      },
+    });
+    cloud.clock.advanceBy(10 * MINUTE);
+    expect(cloud.violations).toEqual([
+      expect.stringMatching(
+        /scalable target endpoint\/payments-scorer\/variant\/blue is registered for a variant endpoint "payments-scorer" no longer has$/,
+      ),
     ]);
   });
 });

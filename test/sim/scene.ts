@@ -84,3 +84,62 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<{ code: st
   }
   throw new Error('expected the call to be rejected, but it succeeded');
 }
+
+export const SCALED_ENDPOINT = 'payments-scorer';
+export const SCALED_VARIANT = 'primary';
+export const SCALED_INSTANCE_TYPE = 'ml.c5.xlarge';
+
+/**
+ * A production-like endpoint with auto scaling: VPC model, data capture, KMS, tags, two instances of
+ * ml.c5.xlarge, registered as a scalable target (1 to 8 instances) with no policy yet. The clock
+ * stands at a minute boundary (09:00), so a rate set now applies to whole minutes.
+ */
+export async function sceneWithScaledEndpoint(
+  options: SimCloudOptions & { minCapacity?: number; maxCapacity?: number } = {},
+): Promise<Scene> {
+  const { minCapacity = 1, maxCapacity = 8, ...cloudOptions } = options;
+  const cloud = createSimCloud(cloudOptions);
+  const baselinePackage = cloud.registerModelPackage({
+    groupName: 'payments',
+    approvalStatus: 'Approved',
+    behaviour: { errorRate: 0, latencyMs: 35 },
+  });
+  const candidatePackage = cloud.registerModelPackage({
+    groupName: 'payments',
+    approvalStatus: 'PendingManualApproval',
+    behaviour: { errorRate: 0, latencyMs: 35 },
+  });
+  cloud.createEndpoint({
+    endpointName: SCALED_ENDPOINT,
+    modelPackageArn: baselinePackage,
+    variantName: SCALED_VARIANT,
+    instanceType: SCALED_INSTANCE_TYPE,
+    instanceCount: 2,
+    configExtra: {
+      KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/0d6a4b1e-4c5f-4a7e-9a63-3c1f8e2b7d10',
+      DataCaptureConfig: {
+        EnableCapture: true,
+        InitialSamplingPercentage: 20,
+        DestinationS3Uri: 's3://payments-capture/scorer',
+        CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+      },
+    },
+    variantExtra: { VolumeSizeInGB: 30 },
+    configTags: [{ key: 'team', value: 'payments' }],
+    model: {
+      vpcConfig: { SecurityGroupIds: ['sg-0a1b2c3d'], Subnets: ['subnet-1a', 'subnet-1b'] },
+      enableNetworkIsolation: true,
+      tags: [{ key: 'team', value: 'payments' }],
+    },
+  });
+  await cloud.autoscaling.registerScalableTarget(SCALED_ENDPOINT, SCALED_VARIANT, {
+    minCapacity,
+    maxCapacity,
+    suspended: {
+      dynamicScalingInSuspended: false,
+      dynamicScalingOutSuspended: false,
+      scheduledScalingSuspended: false,
+    },
+  });
+  return { cloud, baselinePackage, candidatePackage };
+}
