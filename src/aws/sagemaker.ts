@@ -171,14 +171,25 @@ export class SageMakerEndpointControl implements EndpointControl {
     );
   }
 
-  async updateEndpoint(endpointName: string, endpointConfigName: string): Promise<void> {
-    // Deliberately no RetainAllVariantProperties & co.: the new config is the whole truth, so what the
-    // endpoint serves is exactly what DescribeEndpointConfig of that config says.
+  async updateEndpoint(
+    endpointName: string,
+    endpointConfigName: string,
+    options: { retainAllVariantProperties?: boolean } = {},
+  ): Promise<void> {
+    // Without RetainAllVariantProperties the new config is the whole truth: what the endpoint serves is
+    // exactly what DescribeEndpointConfig of that config says. With it, variants present in both configs
+    // keep their live instance count and weight ("Update endpoints that use auto scaling", step 6: a
+    // rollback must not reset an auto-scaled fleet to the old config's InitialInstanceCount). It is sent
+    // only when asked, so every other update stays exactly as it was.
     await expectingVisible(
       () =>
         callAws('UpdateEndpoint', () =>
           this.client.send(
-            new UpdateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: endpointConfigName }),
+            new UpdateEndpointCommand({
+              EndpointName: endpointName,
+              EndpointConfigName: endpointConfigName,
+              ...(options.retainAllVariantProperties === true ? { RetainAllVariantProperties: true } : {}),
+            }),
           ),
         ),
       // The config the rollout created just before (a missing endpoint is another message).
