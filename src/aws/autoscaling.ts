@@ -55,7 +55,10 @@ const CONFIGURATION_MEMBER = {
 export class ApplicationAutoScalingScalingControl implements ScalingControl {
   constructor(private readonly client: ApplicationAutoScalingClient) {}
 
-  async describeVariantScaling(endpointName: string, variantName: string): Promise<VariantScaling | undefined> {
+  async describeVariantScaling(
+    endpointName: string,
+    variantName: string,
+  ): Promise<VariantScaling | undefined> {
     const resourceId = variantResourceId(endpointName, variantName);
     const target = await this.describeTarget(resourceId);
     if (target === undefined) return undefined;
@@ -136,7 +139,10 @@ export class ApplicationAutoScalingScalingControl implements ScalingControl {
     );
   }
 
-  async deregisterScalableTarget(endpointName: string, variantName: string): Promise<'deregistered' | 'absent'> {
+  async deregisterScalableTarget(
+    endpointName: string,
+    variantName: string,
+  ): Promise<'deregistered' | 'absent'> {
     return callAws(
       'DeregisterScalableTarget',
       async () => {
@@ -304,7 +310,11 @@ function toPolicyState(policy: ScalingPolicy): ScalingPolicyState {
 function toScheduledActionState(action: ScheduledAction): ScheduledActionState {
   const target = action.ScalableTargetAction;
   return definedOnly({
-    scheduledActionName: required('DescribeScheduledActions', 'ScheduledActionName', action.ScheduledActionName),
+    scheduledActionName: required(
+      'DescribeScheduledActions',
+      'ScheduledActionName',
+      action.ScheduledActionName,
+    ),
     schedule: required('DescribeScheduledActions', 'Schedule', action.Schedule),
     timezone: action.Timezone,
     startTime: action.StartTime?.getTime(),

@@ -5,12 +5,7 @@
 import { SmRolloutError } from '../errors';
 
 export type AwsErrorKind =
-  | 'not-found'
-  | 'already-exists'
-  | 'endpoint-busy'
-  | 'concurrent-update'
-  | 'throttled'
-  | 'other';
+  'not-found' | 'already-exists' | 'endpoint-busy' | 'concurrent-update' | 'throttled' | 'other';
 
 // SageMaker reports most of these as a plain ValidationException, so the message is the only signal. The
 // texts below are SageMaker's own, e.g. `Could not find endpoint "arn:aws:sagemaker:...:endpoint/x".`,
