@@ -323,6 +323,30 @@ describe('describeVariantScaling', () => {
   });
 });
 
+describe('a policy type sm-rollout does not know', () => {
+  it('is refused by name, saying what to do, rather than dropped', async () => {
+    autoscaling.on(DescribeScalableTargetsCommand).resolves({
+      ScalableTargets: [{ ...KEY, ...REGISTERED, MinCapacity: 1, MaxCapacity: 4 }],
+    });
+    autoscaling.on(DescribeScalingPoliciesCommand).resolves({
+      ScalingPolicies: [
+        {
+          ...targetTracking,
+          PolicyName: 'future',
+          PolicyType: 'SomeNewScaling' as ScalingPolicy['PolicyType'],
+        },
+      ],
+    });
+
+    await expect(control.describeVariantScaling('churn-prod', 'AllTraffic')).rejects.toMatchObject({
+      code: 'AWS_ERROR',
+      message:
+        'DescribeScalingPolicies returned policy future of type SomeNewScaling, which sm-rollout cannot ' +
+        'reproduce on a variant; remove it or upgrade sm-rollout',
+    });
+  });
+});
+
 describe('registerScalableTarget', () => {
   it('sends the bounds and all three suspension flags, and no role (the service-linked role is used)', async () => {
     autoscaling
