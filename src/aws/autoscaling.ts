@@ -31,6 +31,7 @@ import type {
 } from '../engine/ports';
 import { SmRolloutError, isSmRolloutError } from '../errors';
 import { callAws } from './classify-error';
+import { definedOnly, required } from './shapes';
 
 export const SAGEMAKER_NAMESPACE = 'sagemaker';
 export const VARIANT_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
@@ -251,19 +252,6 @@ async function justRegistered<T>(call: () => Promise<T>): Promise<T> {
     }
     throw error;
   }
-}
-
-/** A field AWS documents as always present; its absence means we cannot reason about the resource. */
-function required<T>(operation: string, field: string, value: T | undefined): T {
-  if (value === undefined) {
-    throw new SmRolloutError('AWS_ERROR', `${operation} failed: the response has no ${field}`);
-  }
-  return value;
-}
-
-/** Drops undefined members, so requests carry only what was set and states only what AWS reported. */
-function definedOnly<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function toTargetState(target: ScalableTarget): ScalableTargetState {

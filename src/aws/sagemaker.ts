@@ -34,6 +34,7 @@ import type {
 } from '../engine/ports';
 import { SmRolloutError, isSmRolloutError } from '../errors';
 import { callAws } from './classify-error';
+import { definedOnly, required } from './shapes';
 
 /**
  * Runs a call whose "Could not find <what>" (a ValidationException) names a resource the controller
@@ -232,19 +233,6 @@ export class SageMakerEndpointControl implements EndpointControl {
       { 'not-found': 'absent' as const },
     );
   }
-}
-
-/** A field AWS documents as always present; its absence means we cannot reason about the resource. */
-function required<T>(operation: string, field: string, value: T | undefined): T {
-  if (value === undefined) {
-    throw new SmRolloutError('AWS_ERROR', `${operation} failed: the response has no ${field}`);
-  }
-  return value;
-}
-
-/** Drops undefined members, so requests carry only what was set and states only what AWS reported. */
-function definedOnly<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function toAwsTags(tags: readonly Tag[]): { Key: string; Value: string }[] {
