@@ -31,12 +31,13 @@ const INFRA_OPTIONS: BuildOptions = {
 
 const FLOOR_ENTRY = `
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createActor, createMachine } from 'xstate';
-export const used = [SageMakerClient, CloudWatchClient, EventBridgeClient, DynamoDBClient, DynamoDBDocumentClient, createActor, createMachine];
+export const used = [SageMakerClient, ApplicationAutoScalingClient, CloudWatchClient, EventBridgeClient, DynamoDBClient, DynamoDBDocumentClient, createActor, createMachine];
 export const handler = async () => used.length;
 `;
 

@@ -18,6 +18,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SAGEMAKER_NAMESPACE, VARIANT_DIMENSION } from '../src/aws/autoscaling';
 import { LIFECYCLE_SOURCE } from '../src/aws/eventbridge';
 import { COMMAND_DETAIL_TYPE, COMMAND_SOURCE, CONTROLLER_EVENTS, NAME_PREFIX } from '../src/engine';
 import { loadPolicies, type Policy } from '../src/policy';
@@ -25,6 +26,9 @@ import { ACTIVE_INDEX, rolloutTableDefinition, TTL_ATTRIBUTE } from '../src/stor
 
 /** The repository root: the bundler's project root, and where relative policy paths start. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
+/** The service Application Auto Scaling's service-linked role for SageMaker endpoints is for. */
+const SCALING_SERVICE_PRINCIPAL = 'sagemaker.application-autoscaling.amazonaws.com';
+
 /** The name the policies file gets inside the bundle (next to index.mjs, in /var/task). */
 export const BUNDLED_POLICIES_FILE = 'policies.yaml';
 /** What the CLI puts on the command bus. */
@@ -266,6 +270,11 @@ export class SmRolloutController extends Construct {
     const ownConfigs = sm(`endpoint-config/${NAME_PREFIX}-*`);
     const ownModels = sm(`model/${NAME_PREFIX}-*`);
     const anyConfig = sm('endpoint-config/*');
+    const scalableTargets = `arn:${Aws.PARTITION}:application-autoscaling:${Aws.REGION}:${Aws.ACCOUNT_ID}:scalable-target/*`;
+    const targetTrackingAlarms = `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:TargetTracking-endpoint/*`;
+    const scalingServiceLinkedRole =
+      `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/aws-service-role/${SCALING_SERVICE_PRINCIPAL}/` +
+      'AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint';
     const policy = new iam.Policy(this, 'Permissions', {
       statements: [
         // Logs go to the function's own log group only (instead of AWSLambdaBasicExecutionRole).
@@ -360,6 +369,58 @@ export class SmRolloutController extends Construct {
             `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${NAME_PREFIX}-*`,
           ],
         }),
+        // Application Auto Scaling of the endpoints' variants: a rollout reads the baseline variant's scalable
+        // target, policies and scheduled actions, gives the candidate its own, and puts the baseline's back
+        // around updates SageMaker refuses for a registered variant. The Describe actions support no
+        // resource-level permissions and no condition keys (Service Authorization Reference, "Actions,
+        // resources, and condition keys for AWS Application Auto Scaling"), hence "*"; they are read-only.
+        new iam.PolicyStatement({
+          sid: 'ReadVariantScaling',
+          actions: [
+            'application-autoscaling:DescribeScalableTargets',
+            'application-autoscaling:DescribeScalingPolicies',
+            'application-autoscaling:DescribeScheduledActions',
+          ],
+          resources: ['*'],
+        }),
+        // The writes take the scalable-target resource type, but its ARN ends in an id Application Auto
+        // Scaling makes up (scalable-target/<id>), not the endpoint: no ARN can name a policy's endpoint. What
+        // the service does allow is its condition keys, so these writes are held to SageMaker variants'
+        // instance counts and nothing else Application Auto Scaling scales in the account.
+        new iam.PolicyStatement({
+          sid: 'ChangeVariantScaling',
+          actions: [
+            'application-autoscaling:RegisterScalableTarget',
+            'application-autoscaling:PutScalingPolicy',
+            'application-autoscaling:PutScheduledAction',
+            'application-autoscaling:DeregisterScalableTarget',
+          ],
+          resources: [scalableTargets],
+          conditions: {
+            StringEquals: {
+              'application-autoscaling:service-namespace': SAGEMAKER_NAMESPACE,
+              'application-autoscaling:scalable-dimension': VARIANT_DIMENSION,
+            },
+          },
+        }),
+        // A target tracking policy's alarms are created and deleted by Application Auto Scaling, which first
+        // checks that the caller may do so itself ("Permissions validation for Application Auto Scaling API
+        // calls on target resources"). It names them TargetTracking-<resource id>-AlarmHigh|Low-<id>, so the
+        // grant covers SageMaker variants' target tracking alarms only.
+        new iam.PolicyStatement({
+          sid: 'TargetTrackingAlarms',
+          actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],
+          resources: [targetTrackingAlarms],
+        }),
+        // RegisterScalableTarget creates Application Auto Scaling's service-linked role for SageMaker the first
+        // time anyone in the account registers a variant ("Service-linked roles for Application Auto
+        // Scaling"). Only that one role, for that one service.
+        new iam.PolicyStatement({
+          sid: 'ScalingServiceLinkedRole',
+          actions: ['iam:CreateServiceLinkedRole'],
+          resources: [scalingServiceLinkedRole],
+          conditions: { StringLike: { 'iam:AWSServiceName': SCALING_SERVICE_PRINCIPAL } },
+        }),
         new iam.PolicyStatement({
           sid: 'PublishLifecycleEvents',
           actions: ['events:PutEvents'],
@@ -426,8 +487,21 @@ export class SmRolloutController extends Construct {
     }
     nag(
       '*',
-      'cloudwatch:DescribeAlarms only: CloudWatch returns composite alarms (policies may name them) only ' +
-        'when DescribeAlarms is allowed on "*". Read-only.',
+      'Read-only, and only where the service takes nothing narrower: cloudwatch:DescribeAlarms (CloudWatch ' +
+        'returns composite alarms, which policies may name, only when DescribeAlarms is allowed on "*"), and ' +
+        "Application Auto Scaling's DescribeScalableTargets, DescribeScalingPolicies and " +
+        'DescribeScheduledActions (no resource-level permissions).',
+    );
+    nag(
+      nagArn('application-autoscaling', 'scalable-target/*'),
+      'A scalable target ARN ends in an id Application Auto Scaling generates, not the endpoint, so no ARN ' +
+        'names a policy endpoint; the writes are held to SageMaker variant instance counts by the ' +
+        'service-namespace and scalable-dimension condition keys.',
+    );
+    nag(
+      nagArn('cloudwatch', 'alarm:TargetTracking-endpoint/*'),
+      'Application Auto Scaling creates and deletes target tracking alarms named TargetTracking-endpoint/' +
+        '<endpoint>/variant/<variant>-AlarmHigh|Low-<generated id>, and checks the caller may do so.',
     );
     nag(
       nagArn('cloudwatch', `alarm:${NAME_PREFIX}-*`),

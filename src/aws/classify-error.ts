@@ -1,10 +1,11 @@
-// How an AWS failure is read: the one classification both adapters use, and the wrapper that turns it into
+// How an AWS failure is read: the one classification every adapter uses, and the wrapper that turns it into
 // the ports' conventions (not found and already exists are values; busy, throttled and the rest are
 // SmRolloutErrors carrying the operation and AWS's own error name and message).
 
 import { SmRolloutError } from '../errors';
 
-export type AwsErrorKind = 'not-found' | 'already-exists' | 'endpoint-busy' | 'throttled' | 'other';
+export type AwsErrorKind =
+  'not-found' | 'already-exists' | 'endpoint-busy' | 'concurrent-update' | 'throttled' | 'other';
 
 // SageMaker reports most of these as a plain ValidationException, so the message is the only signal. The
 // texts below are SageMaker's own, e.g. `Could not find endpoint "arn:aws:sagemaker:...:endpoint/x".`,
@@ -14,7 +15,13 @@ const NOT_FOUND_MESSAGE =
   /^Could not find (endpoint|endpoint configuration|model) |^ModelPackage .* does not exist\.?$/;
 const ALREADY_EXISTS_MESSAGE = /^Cannot create already existing /;
 const ENDPOINT_BUSY_MESSAGE = /^Cannot update in-progress endpoint/;
-const NOT_FOUND_NAMES = new Set(['ResourceNotFound', 'ResourceNotFoundException']);
+// ObjectNotFoundException is Application Auto Scaling's: "the scalable target with the specified service
+// namespace, resource ID, and scalable dimension does not exist" (or the object to delete is gone).
+const NOT_FOUND_NAMES = new Set(['ResourceNotFound', 'ResourceNotFoundException', 'ObjectNotFoundException']);
+// Application Auto Scaling's "request an update to an Application Auto Scaling resource that already has a
+// pending update" (API reference, Errors): the change in flight finishes on its own, so trying again shortly
+// succeeds. The SDK does not retry it.
+const CONCURRENT_UPDATE_NAMES = new Set(['ConcurrentUpdateException']);
 // The throttling codes SageMaker and CloudWatch answer with (a subset of the SDK's own retry list; quota
 // errors such as LimitExceededException are deliberately not here: waiting does not fix them).
 const THROTTLING_NAMES = new Set([
@@ -61,6 +68,7 @@ export function classifyAwsError(error: unknown): AwsErrorKind {
     return 'throttled';
   }
   if (ENDPOINT_BUSY_MESSAGE.test(message)) return 'endpoint-busy';
+  if (CONCURRENT_UPDATE_NAMES.has(name)) return 'concurrent-update';
   if (ALREADY_EXISTS_MESSAGE.test(message)) return 'already-exists';
   if (NOT_FOUND_NAMES.has(name) || NOT_FOUND_MESSAGE.test(message)) return 'not-found';
   return 'other';
@@ -74,6 +82,14 @@ export function toSmRolloutError(operation: string, error: unknown): SmRolloutEr
       return new SmRolloutError(
         'ENDPOINT_BUSY',
         `${operation} refused while the endpoint is updating (${aws}); retry once it is InService`,
+        { cause: error },
+      );
+    // The same code as a busy endpoint: the resource is in the middle of another change, and the engine
+    // retries it on a later tick; the message says which.
+    case 'concurrent-update':
+      return new SmRolloutError(
+        'ENDPOINT_BUSY',
+        `${operation} refused while another change to the same resource is pending (${aws}); retry shortly`,
         { cause: error },
       );
     case 'throttled': {

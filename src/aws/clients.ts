@@ -1,6 +1,7 @@
 // The one place AWS SDK clients are built: region, credentials, HTTP handler and retry policy are decided
 // here, so every adapter (and every test that fakes HTTP) gets the same behaviour.
 
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -28,6 +29,8 @@ export interface AwsClientOptions {
 export interface AwsClients {
   sagemaker: SageMakerClient;
   cloudwatch: CloudWatchClient;
+  /** Scaling of SageMaker variants (wrap it with ApplicationAutoScalingScalingControl). */
+  autoscaling: ApplicationAutoScalingClient;
   /** The rollout store's table (wrap it with DynamoRolloutStore). */
   dynamodb: DynamoDBClient;
   /** Lifecycle events out (wrap it with EventBridgeLifecyclePublisher). */
@@ -51,6 +54,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   return {
     sagemaker: new SageMakerClient(config),
     cloudwatch: new CloudWatchClient(config),
+    autoscaling: new ApplicationAutoScalingClient(config),
     dynamodb: new DynamoDBClient(config),
     eventbridge: new EventBridgeClient(config),
     cloudformation: new CloudFormationClient(config),

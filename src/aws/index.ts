@@ -1,8 +1,14 @@
-// The aws adapters' public surface: the client factory and the SageMaker, CloudWatch and EventBridge
-// implementations of the engine's ports (the DynamoDB store lives in src/store). Error classification is
-// shared only with the DynamoDB store (src/store/dynamodb.ts).
+// The aws adapters' public surface: the client factory and the SageMaker, CloudWatch, Application Auto
+// Scaling and EventBridge implementations of the engine's ports (the DynamoDB store lives in src/store).
+// Error classification is shared only with the DynamoDB store (src/store/dynamodb.ts).
 
 export { createAwsClients, DEFAULT_MAX_ATTEMPTS, type AwsClientOptions, type AwsClients } from './clients';
+export {
+  ApplicationAutoScalingScalingControl,
+  SAGEMAKER_NAMESPACE,
+  VARIANT_DIMENSION,
+  variantResourceId,
+} from './autoscaling';
 export { CloudWatchAlarmControl } from './cloudwatch';
 export { SageMakerEndpointControl } from './sagemaker';
 export {

@@ -34,6 +34,7 @@ import type {
 } from '../engine/ports';
 import { SmRolloutError, isSmRolloutError } from '../errors';
 import { callAws } from './classify-error';
+import { definedOnly, required } from './shapes';
 
 /**
  * Runs a call whose "Could not find <what>" (a ValidationException) names a resource the controller
@@ -171,14 +172,25 @@ export class SageMakerEndpointControl implements EndpointControl {
     );
   }
 
-  async updateEndpoint(endpointName: string, endpointConfigName: string): Promise<void> {
-    // Deliberately no RetainAllVariantProperties & co.: the new config is the whole truth, so what the
-    // endpoint serves is exactly what DescribeEndpointConfig of that config says.
+  async updateEndpoint(
+    endpointName: string,
+    endpointConfigName: string,
+    options: { retainAllVariantProperties?: boolean } = {},
+  ): Promise<void> {
+    // Without RetainAllVariantProperties the new config is the whole truth: what the endpoint serves is
+    // exactly what DescribeEndpointConfig of that config says. With it, variants present in both configs
+    // keep their live instance count and weight ("Update endpoints that use auto scaling", step 6: a
+    // rollback must not reset an auto-scaled fleet to the old config's InitialInstanceCount). It is sent
+    // only when asked, so every other update stays exactly as it was.
     await expectingVisible(
       () =>
         callAws('UpdateEndpoint', () =>
           this.client.send(
-            new UpdateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: endpointConfigName }),
+            new UpdateEndpointCommand({
+              EndpointName: endpointName,
+              EndpointConfigName: endpointConfigName,
+              ...(options.retainAllVariantProperties === true ? { RetainAllVariantProperties: true } : {}),
+            }),
           ),
         ),
       // The config the rollout created just before (a missing endpoint is another message).
@@ -221,19 +233,6 @@ export class SageMakerEndpointControl implements EndpointControl {
       { 'not-found': 'absent' as const },
     );
   }
-}
-
-/** A field AWS documents as always present; its absence means we cannot reason about the resource. */
-function required<T>(operation: string, field: string, value: T | undefined): T {
-  if (value === undefined) {
-    throw new SmRolloutError('AWS_ERROR', `${operation} failed: the response has no ${field}`);
-  }
-  return value;
-}
-
-/** Drops undefined members, so requests carry only what was set and states only what AWS reported. */
-function definedOnly<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function toAwsTags(tags: readonly Tag[]): { Key: string; Value: string }[] {

@@ -5,6 +5,7 @@
 // nothing is sent. After sending, the CLI waits until the controller has acted.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { ApplicationAutoScalingScalingControl } from '../aws/autoscaling';
 import { toSmRolloutError } from '../aws/classify-error';
 import { createAwsClients, type AwsClients } from '../aws/clients';
 import { CloudWatchAlarmControl } from '../aws/cloudwatch';
@@ -106,7 +107,7 @@ export class ControllerBackend implements RolloutBackend {
   /** The backend for a resolved configuration, over the one client factory's clients. */
   static fromConfig(
     config: ControllerConfig,
-    clients: Pick<AwsClients, 'eventbridge' | 'dynamodb' | 'sagemaker' | 'cloudwatch'>,
+    clients: Pick<AwsClients, 'eventbridge' | 'dynamodb' | 'sagemaker' | 'cloudwatch' | 'autoscaling'>,
     options: Pick<
       ControllerBackendDeps,
       'clock' | 'commandTimeoutMs' | 'commandPollMs' | 'followIntervalMs'
@@ -115,11 +116,13 @@ export class ControllerBackend implements RolloutBackend {
     const store = new DynamoRolloutStore(clients.dynamodb, config.tableName);
     const endpoints = new SageMakerEndpointControl(clients.sagemaker);
     const alarms = new CloudWatchAlarmControl(clients.cloudwatch);
+    const scaling = new ApplicationAutoScalingScalingControl(clients.autoscaling);
     // The controller's own checks, over the table and read-only AWS calls; it never acts here.
     const controller = new RolloutController({
       store,
       endpoints,
       alarms,
+      scaling,
       policies: DEPLOYED_POLICIES,
       events: { publish: async () => undefined },
       clock: systemClock,

@@ -1,7 +1,12 @@
 // The flags every rollout verb shares (which mode, where the controller or store is, output
 // format) and the one place that turns them into a backend.
 import path from 'node:path';
-import { CloudWatchAlarmControl, createAwsClients, SageMakerEndpointControl } from '../aws';
+import {
+  ApplicationAutoScalingScalingControl,
+  CloudWatchAlarmControl,
+  createAwsClients,
+  SageMakerEndpointControl,
+} from '../aws';
 import { systemClock } from '../engine';
 import { controllerHandler, createController } from '../handlers/controller';
 import { storeFromSetting } from '../handlers/environment';
@@ -107,6 +112,7 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
   const store = storeFromSetting(setting, () => clients.dynamodb, '--store');
   const endpoints = new SageMakerEndpointControl(clients.sagemaker);
   const alarms = new CloudWatchAlarmControl(clients.cloudwatch);
+  const scaling = new ApplicationAutoScalingScalingControl(clients.autoscaling);
   // The controller runs in this process: what it would log as a warning or an error in the Lambda
   // (a tick that failed, a refused command) is said on stderr, so a failing rollout is never silent.
   const say = (message: string) => void process.stderr.write(`sm-rollout controller: ${message}\n`);
@@ -117,6 +123,7 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
       policies: NO_POLICIES,
       endpoints,
       alarms,
+      scaling,
       events: { publish: async () => undefined },
       clock: systemClock,
       // Nobody delivers alarm events to a laptop: read alarm states more often instead.

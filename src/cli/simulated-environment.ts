@@ -149,6 +149,8 @@ export function createSimulatedEnvironment(
     store,
     endpoints: options.endpoints ? options.endpoints(sim) : sim.sagemaker,
     alarms: sim.cloudwatch,
+    // TODO(issue 10): `scaling: sim.autoscaling,` once the simulated cloud has its Application Auto
+    // Scaling port (SimCloud.autoscaling, written alongside); until then the simulated hosts give none.
     events: options.events ?? lifecycle,
     clock: sim.clock,
     settings: options.settings,

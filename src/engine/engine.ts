@@ -24,7 +24,14 @@ import { createRolloutActors } from './actors';
 import { subMinutePeriodProblem } from './alarm-rules';
 import { createRolloutEffects, type RolloutEffects } from './effects';
 import { candidateAlarmName, modelPackageVersionOf, newRolloutId, rolloutNames } from './names';
-import type { AlarmControl, Clock, EndpointControl, LifecycleEvent, LifecyclePublisher } from './ports';
+import type {
+  AlarmControl,
+  Clock,
+  EndpointControl,
+  LifecycleEvent,
+  LifecyclePublisher,
+  ScalingControl,
+} from './ports';
 import type { ValidStartRequest } from './start-request';
 
 export interface EngineSettings {
@@ -47,6 +54,11 @@ export interface EngineDeps {
   store: RolloutStore;
   endpoints: EndpointControl;
   alarms: AlarmControl;
+  /**
+   * Application Auto Scaling for the endpoints' variants. The AWS hosts always give it; without it the
+   * rollout effects cannot read or keep a variant's scaling.
+   */
+  scaling?: ScalingControl;
   events: LifecyclePublisher;
   clock: Clock;
   settings?: Partial<EngineSettings>;
@@ -103,6 +115,7 @@ export class RolloutEngine {
       endpoints: deps.endpoints,
       alarms: deps.alarms,
       ...(deps.wait ? { wait: deps.wait } : {}),
+      ...(deps.scaling ? { scaling: deps.scaling } : {}),
       rollouts: deps.store,
     });
     this.machine = rolloutMachine.provide({ actors: createRolloutActors(this.effects, deps.clock) });

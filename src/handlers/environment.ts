@@ -2,6 +2,7 @@
 // stored, which policies apply, and where lifecycle events go. A missing or wrong setting fails
 // the cold start with a message saying which variable and how to fix it.
 import {
+  ApplicationAutoScalingScalingControl,
   createAwsClients,
   CloudWatchAlarmControl,
   EventBridgeLifecyclePublisher,
@@ -90,6 +91,7 @@ export async function controllerDepsFromEnvironment(
     policies,
     endpoints: new SageMakerEndpointControl(clients.sagemaker),
     alarms: new CloudWatchAlarmControl(clients.cloudwatch),
+    scaling: new ApplicationAutoScalingScalingControl(clients.autoscaling),
     events: bus ? new EventBridgeLifecyclePublisher(clients.eventbridge, bus) : NO_EVENTS,
     clock: systemClock,
   };

@@ -1,4 +1,5 @@
-// The one classification of AWS failures, on the error texts SageMaker and CloudWatch really send.
+// The one classification of AWS failures, on the error texts SageMaker, CloudWatch and Application Auto
+// Scaling really send.
 
 import { classifyAwsError, type AwsErrorKind } from '../../src/aws/classify-error';
 
@@ -44,6 +45,27 @@ const cases: [string, unknown, AwsErrorKind][] = [
     'updating endpoint',
     error('ValidationException', `Cannot update in-progress endpoint "${ARN}:endpoint/x".`),
     'endpoint-busy',
+  ],
+  [
+    'Application Auto Scaling: no such scalable target',
+    error(
+      'ObjectNotFoundException',
+      'No scalable target registered for service namespace: sagemaker, resource ID: endpoint/x/variant/v',
+    ),
+    'not-found',
+  ],
+  [
+    'Application Auto Scaling: a pending update',
+    error(
+      'ConcurrentUpdateException',
+      'You already have a pending update to an Application Auto Scaling resource.',
+    ),
+    'concurrent-update',
+  ],
+  [
+    'Application Auto Scaling: a refused value',
+    error('ValidationException', 'Minimum capacity cannot be greater than maximum capacity'),
+    'other',
   ],
   ['SageMaker throttling', error('ThrottlingException', 'Rate exceeded'), 'throttled'],
   ['CloudWatch throttling', error('Throttling', 'Rate exceeded'), 'throttled'],

@@ -5,7 +5,12 @@ import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { HttpResponse } from '@smithy/core/protocols';
-import { createAwsClients, DEFAULT_MAX_ATTEMPTS, SageMakerEndpointControl } from '../../src/aws';
+import {
+  ApplicationAutoScalingScalingControl,
+  createAwsClients,
+  DEFAULT_MAX_ATTEMPTS,
+  SageMakerEndpointControl,
+} from '../../src/aws';
 import { isSmRolloutError } from '../../src/errors';
 
 interface SeenRequest {
@@ -163,9 +168,60 @@ describe('createAwsClients retries', () => {
     expect(handler.seen).toHaveLength(1);
   });
 
+  it('retries Application Auto Scaling throttling inside the SDK, but not a pending update of the target', async () => {
+    const pending = {
+      status: 400,
+      errorType: 'ConcurrentUpdateException',
+      body: {
+        __type: 'ConcurrentUpdateException',
+        message: 'You already have a pending update to an Application Auto Scaling resource.',
+      },
+    };
+    const handler = scriptedHandler((attempt) =>
+      attempt === 1 ? throttled : attempt === 2 ? { status: 200, body: {} } : pending,
+    );
+    const { autoscaling } = createAwsClients({ requestHandler: handler, region: 'eu-west-1' });
+    const scaling = new ApplicationAutoScalingScalingControl(autoscaling);
+    const target = {
+      minCapacity: 2,
+      maxCapacity: 12,
+      suspended: {
+        dynamicScalingInSuspended: false,
+        dynamicScalingOutSuspended: false,
+        scheduledScalingSuspended: false,
+      },
+    };
+
+    await settle(scaling.registerScalableTarget('churn-prod', 'AllTraffic', target));
+    const failure = await settle(scaling.registerScalableTarget('churn-prod', 'AllTraffic', target)).catch(
+      (error: unknown) => error,
+    );
+
+    expect(isSmRolloutError(failure, 'ENDPOINT_BUSY')).toBe(true);
+    expect(handler.seen).toHaveLength(3);
+    expect(handler.seen.map((request) => request.headers['x-amz-target'])).toEqual([
+      'AnyScaleFrontendService.RegisterScalableTarget',
+      'AnyScaleFrontendService.RegisterScalableTarget',
+      'AnyScaleFrontendService.RegisterScalableTarget',
+    ]);
+    expect(sentJson(handler.seen[0])).toEqual({
+      ServiceNamespace: 'sagemaker',
+      ResourceId: 'endpoint/churn-prod/variant/AllTraffic',
+      ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+      MinCapacity: 2,
+      MaxCapacity: 12,
+      SuspendedState: {
+        DynamicScalingInSuspended: false,
+        DynamicScalingOutSuspended: false,
+        ScheduledScalingSuspended: false,
+      },
+    });
+  });
+
   it('builds every client in the requested region with the same retry policy', async () => {
     const clients = createAwsClients({ region: 'us-east-2', maxAttempts: 4 });
     expect(Object.keys(clients).sort()).toEqual([
+      'autoscaling',
       'cloudformation',
       'cloudwatch',
       'dynamodb',

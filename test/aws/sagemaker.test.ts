@@ -575,6 +575,20 @@ describe('updateEndpoint', () => {
     ]);
   });
 
+  it('sends RetainAllVariantProperties only when asked (a rollback keeps the live instance counts)', async () => {
+    sagemaker.on(UpdateEndpointCommand).resolves({ EndpointArn: `${ARN}:endpoint/prod` });
+
+    await control.updateEndpoint('prod', 'prod-config-1', { retainAllVariantProperties: true });
+    await control.updateEndpoint('prod', 'prod-rollout-abc-final', { retainAllVariantProperties: false });
+    await control.updateEndpoint('prod', 'prod-rollout-abc-transition', {});
+
+    expect(inputsOf(UpdateEndpointCommand)).toStrictEqual([
+      { EndpointName: 'prod', EndpointConfigName: 'prod-config-1', RetainAllVariantProperties: true },
+      { EndpointName: 'prod', EndpointConfigName: 'prod-rollout-abc-final' },
+      { EndpointName: 'prod', EndpointConfigName: 'prod-rollout-abc-transition' },
+    ]);
+  });
+
   it('throws ENDPOINT_BUSY while the endpoint is updating', async () => {
     sagemaker
       .on(UpdateEndpointCommand)

@@ -4,6 +4,11 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ApplicationAutoScalingScalingControl,
+  CloudWatchAlarmControl,
+  SageMakerEndpointControl,
+} from '../../src/aws';
 import { SmRolloutError } from '../../src/errors';
 import {
   controllerDepsFromEnvironment,
@@ -135,6 +140,19 @@ describe('controllerDepsFromEnvironment', () => {
     expect(deps.store).toBeInstanceOf(MemoryRolloutStore);
     expect(deps.policies.forEndpoint('churn-prod')?.modelPackageGroup).toBe('churn-model');
     expect(log.warn).toHaveBeenCalledWith('ROLLOUT_EVENT_BUS is not set: lifecycle events are not published');
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+  it('gives the controller the AWS adapters, Application Auto Scaling included', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'smr-env-'));
+    const file = path.join(dir, 'policies.yaml');
+    await fs.writeFile(file, EXAMPLE_YAML);
+    const deps = await controllerDepsFromEnvironment(
+      { ROLLOUT_POLICIES_FILE: file, ROLLOUT_STORE: 'memory', ROLLOUT_EVENT_BUS: 'lifecycle' },
+      { warn: jest.fn() },
+    );
+    expect(deps.endpoints).toBeInstanceOf(SageMakerEndpointControl);
+    expect(deps.alarms).toBeInstanceOf(CloudWatchAlarmControl);
+    expect(deps.scaling).toBeInstanceOf(ApplicationAutoScalingScalingControl);
     await fs.rm(dir, { recursive: true, force: true });
   });
 });

@@ -1,6 +1,7 @@
 // SmRolloutController's options: command principals on the bus policy, a given lifecycle bus, an alarms
 // topic, the table's removal policy, reserved concurrency, and policies given in code, whose names
-// appear lower-cased in SageMaker ARNs. Both stacks are synthesized at once, with cdk-nag.
+// appear lower-cased in SageMaker ARNs; what its role may do on "*" and with Application Auto Scaling.
+// Both stacks are synthesized at once, with cdk-nag.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -161,6 +162,37 @@ describe('options', () => {
   it('the table can be made disposable; the log retention is configurable', () => {
     template().hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
     template().hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  });
+
+  it('what is granted on "*" only reads, and scaling writes are held to SageMaker variant instance counts', () => {
+    const permissions = logicalId(custom, 'AWS::IAM::Policy', 'ControllerPermissions');
+    const statements = (
+      render(custom.Resources[permissions]?.Properties?.PolicyDocument) as {
+        Statement: { Sid: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[];
+      }
+    ).Statement;
+    const actions = (s: { Action: string | string[] }) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+    const onEverything = statements.filter((s) => s.Resource === '*').flatMap(actions);
+    expect(onEverything.sort()).toEqual([
+      'application-autoscaling:DescribeScalableTargets',
+      'application-autoscaling:DescribeScalingPolicies',
+      'application-autoscaling:DescribeScheduledActions',
+      'cloudwatch:DescribeAlarms',
+    ]);
+    const scalingWrites = statements.filter((s) =>
+      actions(s).some((a) => a.startsWith('application-autoscaling:') && !a.includes(':Describe')),
+    );
+    expect(scalingWrites.map((s) => s.Condition)).toEqual([
+      {
+        StringEquals: {
+          'application-autoscaling:service-namespace': 'sagemaker',
+          'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount',
+        },
+      },
+    ]);
+    expect(statements.find((s) => s.Sid === 'ScalingServiceLinkedRole')?.Condition).toEqual({
+      StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' },
+    });
   });
 
   it('cdk-nag finds nothing unacknowledged here either', () => {

@@ -378,6 +378,51 @@ describe('IAM', () => {
         Resource: 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:smr-*',
       },
       {
+        Sid: 'ReadVariantScaling',
+        Effect: 'Allow',
+        Action: [
+          'application-autoscaling:DescribeScalableTargets',
+          'application-autoscaling:DescribeScalingPolicies',
+          'application-autoscaling:DescribeScheduledActions',
+        ],
+        Resource: '*',
+      },
+      {
+        Sid: 'ChangeVariantScaling',
+        Effect: 'Allow',
+        Action: [
+          'application-autoscaling:RegisterScalableTarget',
+          'application-autoscaling:PutScalingPolicy',
+          'application-autoscaling:PutScheduledAction',
+          'application-autoscaling:DeregisterScalableTarget',
+        ],
+        Resource:
+          'arn:${AWS::Partition}:application-autoscaling:${AWS::Region}:${AWS::AccountId}:scalable-target/*',
+        Condition: {
+          StringEquals: {
+            'application-autoscaling:service-namespace': 'sagemaker',
+            'application-autoscaling:scalable-dimension': 'sagemaker:variant:DesiredInstanceCount',
+          },
+        },
+      },
+      {
+        Sid: 'TargetTrackingAlarms',
+        Effect: 'Allow',
+        Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],
+        Resource:
+          'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:TargetTracking-endpoint/*',
+      },
+      {
+        Sid: 'ScalingServiceLinkedRole',
+        Effect: 'Allow',
+        Action: 'iam:CreateServiceLinkedRole',
+        Resource:
+          'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
+        Condition: {
+          StringLike: { 'iam:AWSServiceName': 'sagemaker.application-autoscaling.amazonaws.com' },
+        },
+      },
+      {
         Sid: 'PublishLifecycleEvents',
         Effect: 'Allow',
         Action: 'events:PutEvents',
@@ -438,7 +483,9 @@ describe('IAM', () => {
 
   it('no statement allows sagemaker:* or a service-wide action', () => {
     const text = JSON.stringify(json);
-    expect(text).not.toMatch(/"sagemaker:\*"|"cloudwatch:\*"|"dynamodb:\*"|"events:\*"/);
+    expect(text).not.toMatch(
+      /"sagemaker:\*"|"cloudwatch:\*"|"dynamodb:\*"|"events:\*"|"application-autoscaling:\*"|"iam:\*"/,
+    );
   });
 });
 
@@ -480,6 +527,8 @@ describe('cdk-nag (AwsSolutionsChecks)', () => {
         `AwsSolutions-IAM5[Resource::${arn('sagemaker', 'model-package/churn-model/*')}]`,
         `AwsSolutions-IAM5[Resource::${arn('sagemaker', 'model-package/fraud-model/*')}]`,
         `AwsSolutions-IAM5[Resource::${arn('cloudwatch', 'alarm:smr-*')}]`,
+        `AwsSolutions-IAM5[Resource::${arn('cloudwatch', 'alarm:TargetTracking-endpoint/*')}]`,
+        `AwsSolutions-IAM5[Resource::${arn('application-autoscaling', 'scalable-target/*')}]`,
         'AwsSolutions-IAM5[Resource::*]',
       ].sort(),
     );
