@@ -144,6 +144,7 @@ export class SimController {
         policies: policyLookup(policies),
         endpoints: options.endpoints ? options.endpoints(this.sim.sagemaker) : this.sim.sagemaker,
         alarms: options.alarms ? options.alarms(this.sim.cloudwatch) : this.sim.cloudwatch,
+        scaling: this.sim.autoscaling,
         events: new MemoryLifecyclePublisher(),
         clock: this.sim.clock,
         newId: () => `${prefix}${(++ids).toString(36).padStart(4, '0')}`,

@@ -149,8 +149,7 @@ export function createSimulatedEnvironment(
     store,
     endpoints: options.endpoints ? options.endpoints(sim) : sim.sagemaker,
     alarms: sim.cloudwatch,
-    // TODO(issue 10): `scaling: sim.autoscaling,` once the simulated cloud has its Application Auto
-    // Scaling port (SimCloud.autoscaling, written alongside); until then the simulated hosts give none.
+    scaling: sim.autoscaling,
     events: options.events ?? lifecycle,
     clock: sim.clock,
     settings: options.settings,

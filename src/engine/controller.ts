@@ -7,7 +7,7 @@ import { SmRolloutError, isSmRolloutError, summarizeError, type ErrorCode } from
 import { watchedAlarms } from '../../statemachines/contract';
 import { isTerminal } from '../../statemachines/describe';
 import { compilePlan, DEFAULT_STRATEGY } from '../plan';
-import type { RolloutRecord } from './ports';
+import type { PendingApproval, RolloutRecord } from './ports';
 import { parseAlarmReasonData } from './alarm-reason';
 import { RolloutEngine, type CommandRequest, type EngineDeps, type StepResult } from './engine';
 import type { AlarmControl, AlarmState } from './ports';
@@ -175,12 +175,35 @@ export class RolloutController {
       this.deps.log.warn('a pending approval has no policy any more; dropped', { ...pending });
       return { action: 'ignored', reason: `no policy for endpoint ${endpointName}`, endpointName };
     }
-    return this.start(
+    const outcome = await this.start(
       { endpointName, modelPackageArn: pending.modelPackageArn },
       () => policy.toStartRequest(pending.modelPackageArn, pending.requestedBy),
       'pending approval',
       'approval',
     );
+    // Still settling (an auto scaling activity, someone's update): it keeps waiting, quietly.
+    if (await this.waitsForSettling(outcome, pending)) return undefined;
+    return outcome;
+  }
+
+  /**
+   * An approval refused only because the endpoint is between states a moment (Updating for an auto
+   * scaling activity or someone's update, SystemUpdating, Creating, RollingBack) waits as the
+   * endpoint's pending approval: each schedule run tries it again until the endpoint is InService.
+   * Auto-scaled endpoints are Updating for minutes whenever they scale, so refusing would lose
+   * approvals that merely arrived at the wrong moment. True when it was put back to wait.
+   */
+  private async waitsForSettling(outcome: Outcome, approval: PendingApproval): Promise<boolean> {
+    if (outcome.action !== 'refused' || outcome.code !== 'ENDPOINT_NOT_IN_SERVICE') return false;
+    const endpoint = await this.deps.endpoints.describeEndpoint(approval.endpointName);
+    if (!endpoint || !SETTLING_STATUSES.has(endpoint.status)) return false;
+    // A newer approval that arrived meanwhile wins (one pending approval per endpoint, newest kept).
+    await this.deps.store.setPendingApproval(approval);
+    this.deps.log.info(`approval waits: endpoint ${approval.endpointName} is ${endpoint.status}`, {
+      endpointName: approval.endpointName,
+      modelPackageArn: approval.modelPackageArn,
+    });
+    return true;
   }
 
   /**
@@ -276,6 +299,20 @@ export class RolloutController {
     // Ignored (not newer than the serving version): nothing was done, so the claim goes back and a
     // later approval of this version is judged against what serves then.
     if (outcome.action === 'ignored') await this.deps.store.releaseEvent(key).catch(() => undefined);
+    const pending = {
+      endpointName,
+      modelPackageArn,
+      modelPackageVersion: versionOf(modelPackageArn),
+      requestedBy,
+      at: this.now(),
+    };
+    if (await this.waitsForSettling(outcome, pending)) {
+      return {
+        action: 'queued',
+        reason: `endpoint ${endpointName} is updating (an auto scaling activity or another update); the rollout starts when it is InService`,
+        endpointName,
+      };
+    }
     if (outcome.action === 'refused') {
       // A rollout started meanwhile by a duplicate delivery is not a refusal worth reporting.
       const now = await this.deps.store.activeForEndpoint(endpointName);
@@ -675,6 +712,14 @@ function deployedPolicyStandIn(event: Extract<CommandEvent, { command: 'start' }
 }
 
 /** A refused request as an outcome, keeping the error's code and field for the host that reports it. */
+/** Endpoint statuses that pass by themselves: an approval arriving during one waits for InService. */
+const SETTLING_STATUSES: ReadonlySet<string> = new Set([
+  'Creating',
+  'Updating',
+  'SystemUpdating',
+  'RollingBack',
+]);
+
 function refusal(error: SmRolloutError, endpointName?: string): Outcome {
   return {
     action: 'refused',

@@ -474,7 +474,8 @@ export function createRolloutEffects(deps: {
     if (!scaling) return;
     await scaling.registerScalableTarget(endpointName, wanted.variantName, wanted.target);
     for (const policy of wanted.policies)
-      await scaling.putScalingPolicy(endpointName, wanted.variantName, policy);
+      // A target registered a moment ago may not be visible yet (RegisterScalableTarget: eventually consistent).
+      await untilVisible(() => scaling.putScalingPolicy(endpointName, wanted.variantName, policy));
   }
 
   /**
@@ -500,10 +501,10 @@ export function createRolloutEffects(deps: {
     if (await scaling.describeVariantScaling(endpointName, variantName)) return [];
     await scaling.registerScalableTarget(endpointName, variantName, saved.target);
     for (const { alarmNames: _team, ...policy } of saved.policies) {
-      await scaling.putScalingPolicy(endpointName, variantName, policy);
+      await untilVisible(() => scaling.putScalingPolicy(endpointName, variantName, policy));
     }
     for (const action of saved.scheduledActions) {
-      await scaling.putScheduledAction(endpointName, variantName, action);
+      await untilVisible(() => scaling.putScheduledAction(endpointName, variantName, action));
     }
     return [`auto scaling of variant ${variantName} (${describeScaling(saved)})`];
   }

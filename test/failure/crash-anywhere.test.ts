@@ -3,7 +3,7 @@
 // the host killed there and a fresh engine (same store, same cloud) carrying the rollout to its end.
 // Every replay must end as the clean run does, with traffic served throughout and nothing left over.
 import { BAD_MODEL, DEMO_ENDPOINT, HEALTHY_MODEL } from '../../src/cli/simulated-environment';
-import { ROLLOUT_ID, runWorld, type CrashScenario, type WorldRun } from './crash-harness';
+import { AUTO_SCALING, ROLLOUT_ID, runWorld, type CrashScenario, type WorldRun } from './crash-harness';
 
 const ORIGINAL_CONFIG = `${DEMO_ENDPOINT}-config-0`;
 const ORIGINAL_MODEL = `${DEMO_ENDPOINT}-model-0`;
@@ -43,6 +43,21 @@ const SCENARIOS: CrashScenario[] = [
     earlier: 2,
   },
   {
+    name: 'auto-scaled, AllAtOnce onto another instance type (deregisters and restores the baseline’s scaling)',
+    strategy: 'AllAtOnce',
+    candidate: HEALTHY_MODEL,
+    expected: 'succeeded',
+    autoScaled: true,
+    instanceType: 'ml.c5.large',
+  },
+  {
+    name: 'auto-scaled, bad-model Canary10Percent5Minutes (the candidate’s own target, then roll back)',
+    strategy: 'Canary10Percent5Minutes',
+    candidate: BAD_MODEL,
+    expected: 'rolledBack',
+    autoScaled: true,
+  },
+  {
     name: 'Canary10Percent5Minutes, endpoint deleted mid-bake (ends failed, removes what it created)',
     strategy: 'Canary10Percent5Minutes',
     candidate: HEALTHY_MODEL,
@@ -50,6 +65,52 @@ const SCENARIOS: CrashScenario[] = [
     deleteEndpointMidBake: true,
   },
 ];
+
+/**
+ * The serving variant scales as the team set it up; nothing is registered for any other variant of
+ * the endpoint; no update SageMaker or Application Auto Scaling refused was sent.
+ */
+function scalingProblems(run: WorldRun, scenario: CrashScenario): string[] {
+  const { env, final } = run;
+  const problems: string[] = [];
+  const serving = env.sim.scalingOf(DEMO_ENDPOINT, AUTO_SCALING.variantName);
+  const seen = serving && {
+    target: serving.target,
+    policies: serving.policies.map(({ policyName, policyType, configuration }) => ({
+      policyName,
+      policyType,
+      configuration,
+    })),
+    scheduledActions: serving.scheduledActions.map(
+      ({ scheduledActionName, schedule, scalableTargetAction }) => ({
+        scheduledActionName,
+        schedule,
+        scalableTargetAction,
+      }),
+    ),
+  };
+  const wanted = {
+    target: AUTO_SCALING.target,
+    policies: [AUTO_SCALING.policy],
+    scheduledActions: [AUTO_SCALING.scheduledAction],
+  };
+  if (JSON.stringify(seen) !== JSON.stringify(wanted)) {
+    problems.push(`serving variant scales as ${JSON.stringify(seen)}, not ${JSON.stringify(wanted)}`);
+  }
+  if (
+    scenario.expected !== 'failed' &&
+    env.sim.scalingOf(DEMO_ENDPOINT, final.record.input.names.candidateVariant)
+  ) {
+    problems.push('the candidate variant is still registered');
+  }
+  const refused = env.sim.calls.filter(
+    (c) => /^(UpdateEndpoint|Register|Deregister|Put)/.test(c.operation) && c.outcome === 'error',
+  );
+  if (refused.length) {
+    problems.push(`refused: ${refused.map((c) => `${c.operation} ${c.error?.message ?? ''}`).join('; ')}`);
+  }
+  return problems;
+}
 
 /** Everything wrong with a finished world; empty when the rollout ended as it should. */
 async function problemsOf(run: WorldRun, scenario: CrashScenario): Promise<string[]> {
@@ -68,6 +129,7 @@ async function problemsOf(run: WorldRun, scenario: CrashScenario): Promise<strin
       c.endpointName === DEMO_ENDPOINT && c.variants.length > 0 && c.variants.every((v) => v.weight <= 0),
   );
   if (silent.length) problems.push(`served nothing at ${silent.map((c) => c.at).join(', ')}`);
+  if (scenario.autoScaled) problems.push(...scalingProblems(run, scenario));
   const busy = env.sim.calls.filter((c) => c.error?.code === 'ENDPOINT_BUSY');
   if (busy.length) problems.push(`update sent while Updating: ${busy.map((c) => c.operation).join(', ')}`);
   const leftovers = [

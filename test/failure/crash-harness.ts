@@ -4,7 +4,7 @@
 // call, so nothing it still has in flight can touch AWS or the store; the simulated EventBridge
 // retries the event it was handling (as Lambda retries an asynchronous invocation) on a fresh host
 // over the same store and cloud, and the schedule carries on.
-import type { AlarmControl, EndpointControl } from '../../src/engine/ports';
+import type { AlarmControl, EndpointControl, ScalingControl } from '../../src/engine/ports';
 import { createControllerHandler, type HandlerResult } from '../../src/handlers/controller';
 import { SimEventBridge } from '../../src/sim/eventbridge';
 import { TERMINAL_STATUSES } from '../../statemachines/describe';
@@ -46,6 +46,12 @@ export const MUTATING_ENDPOINT_CALLS = [
   'deleteModel',
 ] as const;
 export const MUTATING_ALARM_CALLS = ['putCandidateAlarm', 'deleteAlarms'] as const;
+export const MUTATING_SCALING_CALLS = [
+  'registerScalableTarget',
+  'putScalingPolicy',
+  'putScheduledAction',
+  'deregisterScalableTarget',
+] as const;
 
 /** Counts interruption points across host generations; crashes the host at point `crashAt` (1-based). */
 export class CrashPlan {
@@ -101,6 +107,7 @@ export class Host {
     };
     const endpoints = guard(env.sim.sagemaker, MUTATING_ENDPOINT_CALLS, 'sagemaker');
     const alarms = guard(env.sim.cloudwatch, MUTATING_ALARM_CALLS, 'cloudwatch');
+    const scaling = guard(env.sim.autoscaling, MUTATING_SCALING_CALLS, 'autoscaling');
     const inner = env.store;
     const store: RolloutStore = {
       create: async (record, timeline) => {
@@ -132,6 +139,7 @@ export class Host {
         policies: NO_POLICIES,
         endpoints: endpoints as EndpointControl,
         alarms: alarms as AlarmControl,
+        scaling: scaling as ScalingControl,
         events: env.lifecycle,
         clock: env.sim.clock,
         settings: CRASH_ENGINE_SETTINGS,
@@ -173,7 +181,36 @@ export interface CrashScenario {
   earlier?: number;
   /** Someone calls DeleteEndpoint as the rollout first bakes. */
   deleteEndpointMidBake?: boolean;
+  /** The serving variant is an Application Auto Scaling target (AUTO_SCALING) before the rollout starts. */
+  autoScaled?: boolean;
+  /** The candidate's instance type (`--instance-type`). */
+  instanceType?: string;
 }
+
+const NOT_SUSPENDED = {
+  dynamicScalingInSuspended: false,
+  dynamicScalingOutSuspended: false,
+  scheduledScalingSuspended: false,
+};
+
+/** The team's scaling on the serving variant: 2–6 instances, target tracking, one scheduled action. */
+export const AUTO_SCALING = {
+  variantName: 'AllTraffic',
+  target: { minCapacity: 2, maxCapacity: 6, suspended: NOT_SUSPENDED },
+  policy: {
+    policyName: 'invocations-per-instance',
+    policyType: 'TargetTrackingScaling' as const,
+    configuration: {
+      TargetValue: 50,
+      PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
+    },
+  },
+  scheduledAction: {
+    scheduledActionName: 'weekday-mornings',
+    schedule: 'cron(0 7 ? * MON-FRI *)',
+    scalableTargetAction: { minCapacity: 3 },
+  },
+};
 
 /** Runs `count` healthy AllAtOnce rollouts to success with the world's own engine (no crash points). */
 async function succeedEarlier(env: SimulatedEnvironment, count: number): Promise<RolloutRecord[]> {
@@ -223,6 +260,12 @@ export interface WorldRun {
 export async function runWorld(scenario: CrashScenario, crashAt?: number): Promise<WorldRun> {
   const env = createSimulatedEnvironment({ sim: { requestsPerMinute: 120 } });
   env.bridge.close();
+  if (scenario.autoScaled) {
+    const { variantName, target, policy, scheduledAction } = AUTO_SCALING;
+    await env.sim.autoscaling.registerScalableTarget(DEMO_ENDPOINT, variantName, target);
+    await env.sim.autoscaling.putScalingPolicy(DEMO_ENDPOINT, variantName, policy);
+    await env.sim.autoscaling.putScheduledAction(DEMO_ENDPOINT, variantName, scheduledAction);
+  }
   const earlier = await succeedEarlier(env, scenario.earlier ?? 0);
   const candidateArn = env.approveNewVersion(scenario.candidate);
   const plan = new CrashPlan(crashAt);
@@ -255,6 +298,7 @@ export async function runWorld(scenario: CrashScenario, crashAt?: number): Promi
       finalBake: '3m',
       candidateAlarms: DEMO_CANDIDATE_ALARMS,
       requestedBy: 'crash-test',
+      ...(scenario.instanceType ? { candidate: { instanceType: scenario.instanceType } } : {}),
     }),
   );
   let record: RolloutRecord | undefined;

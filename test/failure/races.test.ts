@@ -78,6 +78,7 @@ async function startRace(strategy: string): Promise<Race> {
         store,
         endpoints: env.sim.sagemaker,
         alarms: env.sim.cloudwatch,
+        scaling: env.sim.autoscaling,
         events: env.lifecycle,
         clock: env.sim.clock,
       }),

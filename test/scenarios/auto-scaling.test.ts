@@ -216,10 +216,11 @@ describe('a rollout on an auto-scaled endpoint', () => {
             policyType: 'TargetTrackingScaling',
             configuration: {
               TargetValue: 100,
+              // Keyed on the endpoint alone: there is no such metric for the candidate variant to track.
               CustomizedMetricSpecification: {
-                MetricName: 'ApproximateNumberOfMessagesVisible',
-                Namespace: 'AWS/SQS',
-                Dimensions: [{ Name: 'QueueName', Value: 'churn-requests' }],
+                MetricName: 'ModelLatency',
+                Namespace: 'AWS/SageMaker',
+                Dimensions: [{ Name: 'EndpointName', Value: ENDPOINT }],
                 Statistic: 'Average',
               },
             },
@@ -263,6 +264,11 @@ describe('rollouts in a row on the same auto-scaled endpoint', () => {
     expect(last.record.status).toBe('succeeded');
     for (let round = 2; round <= 3; round++) {
       const arn = s.env.approveNewVersion(HEALTHY_MODEL);
+      // Scaling in after the promotion keeps the endpoint Updating now and then: a person's start
+      // waits for InService (an approval would wait as the endpoint's pending approval).
+      for (let m = 0; m < 30 && s.env.sim.endpoint(ENDPOINT)!.status !== 'InService'; m++) {
+        await s.env.bridge.minute();
+      }
       await s.env.bridge.flush();
       const outcome = commandOutcome(
         await s.env.driver.send(
