@@ -479,9 +479,12 @@ export function createRolloutEffects(deps: {
   }
 
   /**
-   * Puts the baseline variant's scaling back as it was read at start when the variant is not
-   * registered any more (a promotion onto another instance type deregistered it). A variant still
-   * registered is left alone: its settings may have been changed by the team since.
+   * Puts back the baseline variant's scaling as it was read at start, where the rollout removed it: a
+   * promotion onto another instance type deregisters the variant (SageMaker rejects the update
+   * otherwise), which deletes its policies and scheduled actions. Whatever of it is missing is put
+   * back — all of it after the promotion, the rest after a crash part-way through. On the same
+   * instance type the rollout never deregisters the variant, so its scaling is left exactly as the
+   * team has it now.
    */
   async function restoreServingScaling(
     context: RolloutInputWithBaseline,
@@ -495,15 +498,21 @@ export function createRolloutEffects(deps: {
     // a variant that is not there cannot be registered.
     const serving = endpoint?.variants.some((v) => v.variantName === variantName);
     if (!endpoint || endpoint.status === 'Deleting' || !serving) return [];
-    // The candidate variant is gone (the update that removed it required deregistering it first); a
-    // deregistration a crash interrupted is finished here.
+    // The candidate variant is gone, and the update that removed it needed it deregistered first: this
+    // only makes sure (one call, 'absent' as a rule).
     await scaling.deregisterScalableTarget(endpointName, context.names.candidateVariant);
-    if (await scaling.describeVariantScaling(endpointName, variantName)) return [];
-    await scaling.registerScalableTarget(endpointName, variantName, saved.target);
-    for (const { alarmNames: _team, ...policy } of saved.policies) {
+    if (!changesInstanceType(context, context.baseline)) return [];
+    const current = await scaling.describeVariantScaling(endpointName, variantName);
+    const policies = new Set(current?.policies.map((p) => p.policyName));
+    const actions = new Set(current?.scheduledActions.map((a) => a.scheduledActionName));
+    const missingPolicies = saved.policies.filter((p) => !policies.has(p.policyName));
+    const missingActions = saved.scheduledActions.filter((a) => !actions.has(a.scheduledActionName));
+    if (current && missingPolicies.length === 0 && missingActions.length === 0) return [];
+    if (!current) await scaling.registerScalableTarget(endpointName, variantName, saved.target);
+    for (const { alarmNames: _team, ...policy } of missingPolicies) {
       await untilVisible(() => scaling.putScalingPolicy(endpointName, variantName, policy));
     }
-    for (const action of saved.scheduledActions) {
+    for (const action of missingActions) {
       await untilVisible(() => scaling.putScheduledAction(endpointName, variantName, action));
     }
     return [`auto scaling of variant ${variantName} (${describeScaling(saved)})`];

@@ -220,7 +220,7 @@ describe('a host crash at any interruption point, then a fresh engine over the s
     expect(points.length).toBeGreaterThan(20);
   });
 
-  it('interrupted all eight mutating AWS calls and both sides of the save, in some scenario', () => {
+  it('interrupted all twelve mutating AWS calls and both sides of the save, in some scenario', () => {
     expect(Object.keys(exercised)).toHaveLength(SCENARIOS.length);
     const calls = [
       'sagemaker.createModel',
@@ -231,6 +231,10 @@ describe('a host crash at any interruption point, then a fresh engine over the s
       'sagemaker.deleteModel',
       'cloudwatch.putCandidateAlarm',
       'cloudwatch.deleteAlarms',
+      'autoscaling.registerScalableTarget',
+      'autoscaling.putScalingPolicy',
+      'autoscaling.putScheduledAction',
+      'autoscaling.deregisterScalableTarget',
       'store.save',
     ];
     const wanted = calls.flatMap((c) => [`before ${c}`, `after ${c}`]);
