@@ -7,6 +7,7 @@ import type {
   EndpointControl,
   ModelApprovalStatus,
   ScalingControl,
+  VariantScaling,
 } from '../engine/ports';
 import { ApiGate, createAlarmControl, createEndpointControl, createScalingControl } from './api-calls';
 import type { ScalingActivity, SimVariantScalingView } from './autoscaling';
@@ -86,6 +87,11 @@ export interface SimCloud {
   injectFault(fault: SimFault): void;
   /** Changes a model's health from now on: a package ARN (and every model created from it) or a model name. */
   setBehaviour(modelPackageArnOrModelName: string, behaviour: ModelBehaviour): void;
+  /**
+   * The endpoint owner's own Application Auto Scaling set-up of a variant (RegisterScalableTarget,
+   * PutScalingPolicy, PutScheduledAction), as a scene would have it before any rollout; not a port call.
+   */
+  autoScaleVariant(endpointName: string, variantName: string, setup: VariantScaling): void;
   /** From the minute in progress on, the endpoint receives `rpm` invocations per minute (load). */
   setRequestsPerMinute(endpointName: string, rpm: number): void;
   /** DeleteScalingPolicy, as the endpoint's owner would call it (ObjectNotFoundException when absent). */
@@ -331,6 +337,15 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
       }
       if (!sagemaker.setModelBehaviour(key, behaviour)) {
         throw new Error(`no model package or model named ${key} in the simulated cloud`);
+      }
+    },
+    autoScaleVariant: (endpointName, variantName, setup) => {
+      autoscaling.registerScalableTarget(endpointName, variantName, setup.target);
+      for (const { alarmNames: _made, ...policy } of setup.policies) {
+        autoscaling.putScalingPolicy(endpointName, variantName, policy);
+      }
+      for (const action of setup.scheduledActions) {
+        autoscaling.putScheduledAction(endpointName, variantName, action);
       }
     },
     setRequestsPerMinute: (endpointName, rpm) => traffic.setRequestsPerMinute(endpointName, rpm),
