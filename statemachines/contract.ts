@@ -67,6 +67,11 @@ export interface Baseline {
    * host then reads the model again.
    */
   model?: BaselineModel;
+  /**
+   * What the start's alarm checks warned about (an alarm on another endpoint, a composite child that
+   * cannot fire, ...): recorded on the timeline; absent when there was nothing to say.
+   */
+  alarmWarnings?: string[];
 }
 
 /** The baseline model's settings a candidate model keeps (AWS's field shapes inside). */

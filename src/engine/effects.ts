@@ -17,6 +17,7 @@ import type {
 } from '../../statemachines/contract';
 import { DEFAULT_RETAIN_PREVIOUS } from '../../statemachines/contract';
 import { parseAlarmReasonData } from './alarm-reason';
+import { checkAlarmReach, unreachableAlarmsError } from './alarm-reach';
 import { acceleratorOf, hasLocalInstanceStorage } from './instance-types';
 import type {
   AlarmControl,
@@ -577,6 +578,7 @@ export function createRolloutEffects(deps: {
           { field: 'candidate.instanceType' },
         );
       }
+      const alarmWarnings: string[] = [];
       if (alarmNames.length > 0) {
         const states = await alarms.describeAlarms(alarmNames);
         const found = new Map(states.map((s) => [s.alarmName, s]));
@@ -589,6 +591,14 @@ export function createRolloutEffects(deps: {
             { field: 'alarms' },
           );
         }
+        const reach = await checkAlarmReach((names) => alarms.describeAlarms(names), states, {
+          watched: alarmNames,
+          endpointName,
+          variantNames: config.variants.map((v) => v.variantName),
+        });
+        const refusals = reach.filter((p) => p.severity === 'refuse');
+        if (refusals.length) throw unreachableAlarmsError(refusals);
+        alarmWarnings.push(...reach.map((p) => p.message));
         const firing = states.filter((s) => s.state === 'ALARM');
         if (firing.length) {
           throw new SmRolloutError(
@@ -620,6 +630,7 @@ export function createRolloutEffects(deps: {
         ...(config.extra ? { configExtra: config.extra } : {}),
         configTags,
         model,
+        ...(alarmWarnings.length ? { alarmWarnings } : {}),
       };
     },
 

@@ -190,6 +190,8 @@ export class RolloutEngine {
     const notes: StartNote[] = [];
     const older = this.checkVersion(valid, baseline);
     if (older) notes.push(older);
+    for (const warning of baseline.alarmWarnings ?? [])
+      notes.push({ kind: 'alarmWarning', message: warning });
     valid.candidateAlarms.forEach((template, i) => {
       const problem = subMinutePeriodProblem(
         template.periodSeconds,
