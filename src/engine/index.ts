@@ -57,6 +57,9 @@ export {
 } from './start-request';
 export {
   candidateAlarmProblems,
+  DEFAULT_CANDIDATE_ALARMS,
+  DEFAULT_CANDIDATE_ALARMS_TEXT,
+  defaultCandidateAlarms,
   isCloudWatchStatistic,
   STATISTIC_HELP,
   type AlarmRuleProblem,
