@@ -17,7 +17,14 @@
 import { SmRolloutError } from '../errors';
 import { evaluateAlarmRule, parseAlarmRule } from './composite-alarm-rule';
 import { ENDPOINT_INVOCATION_METRICS } from './alarm-rules';
-import type { AlarmDefinition, AlarmState, AlarmStateValue, WatchedMetric } from './ports';
+import type {
+  AlarmControl,
+  AlarmDefinition,
+  AlarmState,
+  AlarmStateValue,
+  EndpointControl,
+  WatchedMetric,
+} from './ports';
 
 export const SAGEMAKER_INVOCATION_NAMESPACE = 'AWS/SageMaker';
 export const SAGEMAKER_ENDPOINT_NAMESPACE = '/aws/sagemaker/Endpoints';
@@ -330,4 +337,68 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length] as number;
+}
+
+/** What `policy validate` learns about one policy's alarms from the account. */
+export interface PolicyAlarmReport {
+  /** False when the endpoint could not be read: then only missing alarms are reported. */
+  checkedVariants: boolean;
+  problems: AlarmReachProblem[];
+}
+
+/**
+ * Reads a policy's endpoint (DescribeEndpoint, DescribeEndpointConfig: its variants) and alarms
+ * (DescribeAlarms, and their composites' children) and returns what a start would refuse or warn
+ * about, a missing alarm included. Read-only.
+ */
+export async function readPolicyAlarmReach(
+  ports: {
+    endpoints: Pick<EndpointControl, 'describeEndpoint' | 'describeEndpointConfig'>;
+    alarms: Pick<AlarmControl, 'describeAlarms'>;
+  },
+  endpointName: string,
+  alarmNames: readonly string[],
+): Promise<PolicyAlarmReport> {
+  if (alarmNames.length === 0) return { checkedVariants: true, problems: [] };
+  const states = await ports.alarms.describeAlarms(alarmNames);
+  const found = new Set(states.map((s) => s.alarmName));
+  const missing: AlarmReachProblem[] = alarmNames
+    .filter((name) => !found.has(name))
+    .map((alarmName) => ({
+      alarmName,
+      severity: 'refuse',
+      message: `alarm ${alarmName} does not exist; a missing alarm cannot protect a rollout — create it or remove it from alarms`,
+    }));
+  const endpoint = await ports.endpoints.describeEndpoint(endpointName);
+  const config = endpoint
+    ? await ports.endpoints.describeEndpointConfig(endpoint.endpointConfigName)
+    : undefined;
+  if (!config) {
+    return {
+      checkedVariants: false,
+      problems: [
+        ...missing,
+        {
+          alarmName: alarmNames[0] as string,
+          severity: 'warn',
+          message:
+            `endpoint ${endpointName} ${endpoint ? `runs config ${endpoint.endpointConfigName}, which does not exist` : 'does not exist'}, ` +
+            'so the alarms were not checked against its variants',
+        },
+      ],
+    };
+  }
+  const reach = await checkAlarmReach((names) => ports.alarms.describeAlarms(names), states, {
+    watched: alarmNames,
+    endpointName,
+    variantNames: config.variants.map((v) => v.variantName),
+  });
+  const problems = [...missing, ...reach];
+  return {
+    checkedVariants: true,
+    problems: [
+      ...problems.filter((p) => p.severity === 'refuse'),
+      ...problems.filter((p) => p.severity === 'warn'),
+    ],
+  };
 }

@@ -64,6 +64,12 @@ export {
   STATISTIC_HELP,
   type AlarmRuleProblem,
 } from './alarm-rules';
+export {
+  alarmReachProblems,
+  readPolicyAlarmReach,
+  type AlarmReachProblem,
+  type PolicyAlarmReport,
+} from './alarm-reach';
 export { planUndo, UNDO_FINAL_BAKE, UNDO_STRATEGY } from './undo';
 export { NAME_PREFIX, SAGEMAKER_NAME, modelPackageVersionOf } from './names';
 export { systemClock } from './clock';
