@@ -290,7 +290,8 @@ describe('README walkthrough, human output (--simulate)', () => {
       expect(result.stdout).toMatch(new RegExp(`^ {2}Reason {4}alarm ${errorRateAlarmOf(bad)} fired`, 'm'));
       expect(result.stdout).toMatch(
         new RegExp(
-          `^ {2}Alarms {4}${errorRateAlarmOf(bad)} unknown · ${errorRateAlarmOf(bad).replace(/5xx-rate$/, 'p99-latency')} unknown$`,
+          // Two long names: one alarm a line.
+          `^ {2}Alarms {4}${errorRateAlarmOf(bad)} unknown\n {12}${errorRateAlarmOf(bad).replace(/5xx-rate$/, 'p99-latency')} unknown$`,
           'm',
         ),
       );
