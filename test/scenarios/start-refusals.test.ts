@@ -212,3 +212,34 @@ describe('a rollout is refused and nothing in AWS changes when', () => {
     );
   });
 });
+
+describe('a start that goes ahead with a warning on the timeline', () => {
+  it('an alarm on another endpoint cannot see this rollout: warned, not refused, and the rollout succeeds', async () => {
+    const s = await startScenario(
+      { strategy: 'AllAtOnce', finalBake: '1m', alarms: ['features-prod-5xx'] },
+      {
+        before: (env) =>
+          env.sim.createMetricAlarm({
+            alarmName: 'features-prod-5xx',
+            metricName: 'Invocation5XXErrors',
+            endpointName: 'features-prod',
+            variantName: 'AllTraffic',
+            statistic: 'Average',
+            threshold: 0.05,
+            comparison: 'GreaterThanThreshold',
+            periodSeconds: 60,
+            evaluationPeriods: 1,
+            treatMissingData: 'notBreaching',
+          }),
+      },
+    );
+    const final = await s.run();
+    expect(final.record.status).toBe('succeeded');
+    const warnings = (await s.env.store.timeline(s.id)).filter((e) => e.kind === 'alarmWarning');
+    expect(warnings.map((e) => e.message)).toEqual([
+      'alarm features-prod-5xx watches AWS/SageMaker Invocation5XXErrors {EndpointName=features-prod, VariantName=AllTraffic}: ' +
+        "endpoint features-prod, not churn-prod, so it cannot see this rollout's traffic (fine if that is deliberate; " +
+        'to guard churn-prod set EndpointName=churn-prod)',
+    ]);
+  });
+});
