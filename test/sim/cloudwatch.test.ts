@@ -335,6 +335,66 @@ describe('simulated CloudWatch alarms', () => {
     );
   });
 
+  it('math and composite alarms survive a save and restore, and keep evaluating', async () => {
+    const scene = sceneWithEndpoint({ candidate: { errorRate: 0.3, latencyMs: 40 } });
+    const { cloud } = scene;
+    await deployTransition(scene);
+    const candidate = [
+      { name: 'EndpointName', value: ENDPOINT },
+      { name: 'VariantName', value: CANDIDATE_VARIANT },
+    ];
+    const stat = (metricName: string) => ({
+      namespace: 'AWS/SageMaker',
+      metricName,
+      dimensions: candidate,
+      statistic: 'Sum',
+    });
+    cloud.createMetricAlarm({
+      alarmName: 'rate',
+      metrics: [
+        { id: 'e', metricStat: stat('Invocation5XXErrors') },
+        { id: 'n', metricStat: stat('Invocations') },
+        { id: 'r', expression: 'e/n', returnData: true },
+      ],
+      threshold: 0.05,
+      comparison: 'GreaterThanThreshold',
+      periodSeconds: 60,
+      evaluationPeriods: 1,
+    });
+    cloud.createCompositeAlarm({ alarmName: 'health', alarmRule: 'ALARM(rate)' });
+    const restored = createSimCloud({ state: JSON.parse(JSON.stringify(cloud.exportState())) as never });
+    expect(restored.alarm('rate')).toEqual(cloud.alarm('rate'));
+    expect(restored.alarm('health')).toEqual(cloud.alarm('health'));
+    await restored.sagemaker.updateWeights(ENDPOINT, [
+      { variantName: 'AllTraffic', weight: 50 },
+      { variantName: CANDIDATE_VARIANT, weight: 50 },
+    ]);
+    restored.clock.advanceBy(3 * MINUTE);
+    expect(restored.alarm('rate')?.state).toBe('ALARM');
+    expect(restored.alarm('health')?.state).toBe('ALARM');
+  });
+
+  it('restores an alarm saved before metrics had dimensions ({metricName, endpointName, variantName})', () => {
+    const { cloud } = sceneWithEndpoint();
+    errorRateAlarm(cloud, 'errors', 'AllTraffic');
+    const state = cloud.exportState() as unknown as { alarms: { definition: Record<string, unknown> }[] };
+    state.alarms[0]!.definition = {
+      alarmName: 'errors',
+      metricName: 'Invocation5XXErrors',
+      endpointName: ENDPOINT,
+      variantName: 'AllTraffic',
+      statistic: 'Average',
+      threshold: 0.05,
+      comparison: 'GreaterThanThreshold',
+      periodSeconds: 60,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: 'missing',
+    };
+    const restored = createSimCloud({ state: state as never });
+    expect(restored.alarm('errors')?.definition).toEqual(cloud.alarm('errors')?.definition);
+  });
+
   it('treats missing data as the alarm says: notBreaching goes OK, breaching goes ALARM', async () => {
     const scene = sceneWithEndpoint();
     const { cloud } = scene;
