@@ -68,6 +68,11 @@ export interface Baseline {
    */
   model?: BaselineModel;
   /**
+   * What the start's alarm checks warned about (an alarm on another endpoint, a composite child that
+   * cannot fire, ...): recorded on the timeline; absent when there was nothing to say.
+   */
+  alarmWarnings?: string[];
+  /**
    * The serving variant's Application Auto Scaling, read as the baseline is resolved; absent when the
    * variant is not a scalable target (or the snapshot predates it).
    */

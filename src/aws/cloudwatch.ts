@@ -1,5 +1,6 @@
-// AlarmControl over the CloudWatch API: reads the state of the alarms a rollout watches, and creates and
-// removes the metric alarm that watches the candidate variant alone.
+// AlarmControl over the CloudWatch API: reads the state and definition of the alarms a rollout watches
+// (metric, metric-math and composite), and creates and removes the metric alarm that watches the
+// candidate variant alone.
 
 import {
   DeleteAlarmsCommand,
@@ -7,10 +8,12 @@ import {
   PutMetricAlarmCommand,
   type CloudWatchClient,
   type CompositeAlarm,
+  type Dimension,
   type MetricAlarm,
   type Statistic,
 } from '@aws-sdk/client-cloudwatch';
-import type { AlarmControl, AlarmState, CandidateAlarmSpec } from '../engine/ports';
+import { alarmRuleChildren } from '../engine/composite-alarm-rule';
+import type { AlarmControl, AlarmDefinition, AlarmState, CandidateAlarmSpec } from '../engine/ports';
 import { callAws } from './classify-error';
 
 /** CloudWatch accepts at most 100 names per DescribeAlarms and per DeleteAlarms call. */
@@ -35,7 +38,8 @@ export class CloudWatchAlarmControl implements AlarmControl {
           this.client.send(
             new DescribeAlarmsCommand({
               AlarmNames: batch,
-              // A policy may name composite alarms; both kinds report state the same way.
+              // A policy may name composite alarms; both kinds report state the same way, and each
+              // its definition (MetricAlarms: metric or Metrics; CompositeAlarms: AlarmRule).
               AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
               // The default page is 50, so a full batch would otherwise always take two calls.
               MaxRecords: ALARM_NAMES_PER_CALL,
@@ -43,8 +47,12 @@ export class CloudWatchAlarmControl implements AlarmControl {
             }),
           ),
         );
-        for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
-          const state = toAlarmState(alarm);
+        for (const alarm of page.MetricAlarms ?? []) {
+          const state = toAlarmState(alarm, metricDefinition(alarm));
+          if (state) states.push(state);
+        }
+        for (const alarm of page.CompositeAlarms ?? []) {
+          const state = toAlarmState(alarm, compositeDefinition(alarm));
           if (state) states.push(state);
         }
         nextToken = page.NextToken;
@@ -115,10 +123,67 @@ function batchesOf(names: readonly string[]): string[][] {
   return batches;
 }
 
-function toAlarmState(alarm: MetricAlarm | CompositeAlarm): AlarmState | undefined {
+function dimensionsOf(dimensions: Dimension[] | undefined) {
+  return (dimensions ?? []).map((d) => ({ name: d.Name ?? '', value: d.Value ?? '' }));
+}
+
+/** A metric alarm's definition: its one metric, or its Metrics (metric math). */
+function metricDefinition(alarm: MetricAlarm): AlarmDefinition | undefined {
+  if (alarm.Metrics !== undefined && alarm.Metrics.length > 0) {
+    return {
+      kind: 'math',
+      metrics: alarm.Metrics.map((query) => {
+        const stat = query.MetricStat;
+        return {
+          id: query.Id ?? '',
+          // ReturnData "defaults to true" (MetricDataQuery, CloudWatch API Reference).
+          returnData: query.ReturnData ?? true,
+          ...(stat?.Metric === undefined
+            ? {}
+            : {
+                metric: {
+                  namespace: stat.Metric.Namespace ?? '',
+                  metricName: stat.Metric.MetricName ?? '',
+                  dimensions: dimensionsOf(stat.Metric.Dimensions),
+                  statistic: stat.Stat ?? '',
+                  periodSeconds: stat.Period ?? 0,
+                },
+              }),
+          ...(query.Expression === undefined ? {} : { expression: query.Expression }),
+        };
+      }),
+    };
+  }
+  if (alarm.MetricName === undefined) return undefined;
+  return {
+    kind: 'metric',
+    metric: {
+      namespace: alarm.Namespace ?? '',
+      metricName: alarm.MetricName,
+      dimensions: dimensionsOf(alarm.Dimensions),
+    },
+    statistic: alarm.ExtendedStatistic ?? alarm.Statistic ?? '',
+    periodSeconds: alarm.Period ?? 0,
+  };
+}
+
+function compositeDefinition(alarm: CompositeAlarm): AlarmDefinition | undefined {
+  if (alarm.AlarmRule === undefined) return undefined;
+  return {
+    kind: 'composite',
+    alarmRule: alarm.AlarmRule,
+    childAlarmNames: alarmRuleChildren(alarm.AlarmRule),
+  };
+}
+
+function toAlarmState(
+  alarm: MetricAlarm | CompositeAlarm,
+  definition: AlarmDefinition | undefined,
+): AlarmState | undefined {
   if (alarm.AlarmName === undefined || alarm.StateValue === undefined) return undefined;
   return {
     alarmName: alarm.AlarmName,
+    ...(definition === undefined ? {} : { definition }),
     state: alarm.StateValue,
     reason: alarm.StateReason ?? '',
     ...(alarm.StateReasonData === undefined ? {} : { reasonData: alarm.StateReasonData }),

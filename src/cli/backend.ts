@@ -11,6 +11,7 @@ import {
   type CommandEvent,
   type CommandRequest,
   type Outcome,
+  type PolicyAlarmReport,
   type StartCommandRequest,
 } from '../engine';
 import { SmRolloutError } from '../errors';
@@ -69,6 +70,11 @@ export interface RolloutBackend {
   follow(rolloutId: string, options: FollowOptions): Promise<FollowResult>;
   /** Current states of alarms, for status views; empty when they cannot be read. */
   alarmStates(alarmNames: string[]): Promise<AlarmState[]>;
+  /**
+   * Whether a policy's alarms can fire on its endpoint, as a start would check them (read-only: the
+   * endpoint's variants and the alarms' definitions); undefined when this backend reads no endpoints.
+   */
+  alarmReach(endpointName: string, alarmNames: string[]): Promise<PolicyAlarmReport | undefined>;
   /** Saves what must outlive the process (the simulated cloud's state) and releases resources. */
   close(): Promise<void>;
 }

@@ -25,6 +25,9 @@ import {
   steerCommandDetail,
   type StartCommandRequest,
   systemClock,
+  readPolicyAlarmReach,
+  type EndpointControl,
+  type PolicyAlarmReport,
 } from '../engine';
 import { SmRolloutError } from '../errors';
 import { formatDuration } from '../plan';
@@ -60,6 +63,8 @@ export interface ControllerBackendDeps {
   store: ControllerStore;
   /** Alarm reads for status views. */
   alarms: AlarmControl;
+  /** Endpoint reads for `policy validate`'s alarm checks (DescribeEndpoint, DescribeEndpointConfig). */
+  endpoints?: Pick<EndpointControl, 'describeEndpoint' | 'describeEndpointConfig'>;
   /** The controller's dry run of a command (RolloutController.check), asked before sending it. */
   check: (event: CommandEvent) => Promise<CheckVerdict>;
   clock?: ControllerClock;
@@ -134,6 +139,7 @@ export class ControllerBackend implements RolloutBackend {
       commandBusName: config.commandBusName,
       store,
       alarms,
+      endpoints,
       check: (event) => controller.check(event),
       ...(config.stack ? { controllerHint: `stack ${config.stack}` } : {}),
     });
@@ -233,6 +239,11 @@ export class ControllerBackend implements RolloutBackend {
     } catch {
       return [];
     }
+  }
+
+  async alarmReach(endpointName: string, alarmNames: string[]): Promise<PolicyAlarmReport | undefined> {
+    const { endpoints, alarms } = this.deps;
+    return endpoints ? readPolicyAlarmReach({ endpoints, alarms }, endpointName, alarmNames) : undefined;
   }
 
   async close(): Promise<void> {}

@@ -21,6 +21,9 @@ import {
   type EnvelopeContext,
   type Outcome,
   type StartCommandRequest,
+  readPolicyAlarmReach,
+  type EndpointControl,
+  type PolicyAlarmReport,
 } from '../engine';
 import type { HandlerResult } from '../handlers/controller';
 import type { ListFilter, RolloutRecord, RolloutStore, TimelineEntry } from '../store';
@@ -54,6 +57,8 @@ export interface LocalBackendOptions {
   check: (event: CommandEvent) => Promise<CheckVerdict>;
   store: RolloutStore;
   alarms: AlarmControl;
+  /** Endpoint reads for `policy validate`'s alarm checks (DescribeEndpoint, DescribeEndpointConfig). */
+  endpoints?: Pick<EndpointControl, 'describeEndpoint' | 'describeEndpointConfig'>;
   /** The time --timeout counts: real time locally, simulated time in simulate mode. */
   timeoutNow: () => number;
   /**
@@ -144,6 +149,11 @@ export class LocalBackend implements RolloutBackend {
     } catch {
       return [];
     }
+  }
+
+  async alarmReach(endpointName: string, alarmNames: string[]): Promise<PolicyAlarmReport | undefined> {
+    const { endpoints, alarms } = this.options;
+    return endpoints ? readPolicyAlarmReach({ endpoints, alarms }, endpointName, alarmNames) : undefined;
   }
 
   async close(): Promise<void> {

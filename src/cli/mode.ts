@@ -99,6 +99,7 @@ async function openSimulated(env: NodeJS.ProcessEnv, cwd: string, command: strin
     check: (event) => environment.controller.check(event),
     store: environment.store,
     alarms: environment.sim.cloudwatch,
+    endpoints: environment.sim.sagemaker,
     // --timeout counts simulated time: simulated minutes pass in milliseconds here.
     timeoutNow: () => environment.sim.clock.now(),
     afterStep: world.checkpoint,
@@ -143,6 +144,7 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
     }),
     store,
     alarms,
+    endpoints,
     timeoutNow: systemClock.now,
   });
 }

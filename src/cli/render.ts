@@ -228,13 +228,14 @@ export function renderStatus(
   const watched = watchedAlarmNames(record);
   if (watched.length) {
     const byName = new Map(alarms.map((a) => [a.alarmName, a]));
-    const text = watched
-      .map((name) => {
-        const state = byName.get(name)?.state ?? (alarms.length ? 'missing' : 'unknown');
-        return `${name} ${state === 'ALARM' ? paint(io, 'red', state) : state}`;
-      })
-      .join(' · ');
-    lines.push(`  Alarms    ${text}`);
+    const entries = watched.map((name) => {
+      const state = byName.get(name)?.state ?? (alarms.length ? 'missing' : 'unknown');
+      return `${name} ${state === 'ALARM' ? paint(io, 'red', state) : state}`;
+    });
+    const oneLine = `  Alarms    ${entries.join(' · ')}`;
+    // Candidate alarm names are long: when they do not fit on one line, one alarm a line.
+    if (visibleLength(oneLine) <= LINE_WIDTH) lines.push(oneLine);
+    else entries.forEach((entry, i) => lines.push(`${i === 0 ? '  Alarms    ' : ' '.repeat(12)}${entry}`));
     for (const alarm of alarms.filter((a) => a.state === 'ALARM')) {
       if (reason?.includes(alarm.reason)) continue;
       lines.push(...wrap(`            ${alarm.alarmName}: ${alarm.reason}`, LINE_WIDTH, ' '.repeat(14)));

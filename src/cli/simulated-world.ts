@@ -3,13 +3,14 @@
 // The world: three endpoints, each a way a team runs rollouts.
 // - churn-prod (group churn-model) has no policy: every start names its strategy and alarms (the
 //   README walkthrough). Versions: 1 serving, 2 approved and healthy, 3 approved but failing 20% of
-//   requests, 4 awaiting approval; an endpoint-wide alarm churn-prod-5xx.
+//   requests, 4 awaiting approval; the team's alarm churn-prod-5xx on the serving variant AllTraffic.
 // - fraud-prod (group fraud-model) has a policy and nothing else: `start` gives only the endpoint and
 //   the version, the policy decides the strategy (Canary10Percent5Minutes), the candidate alarms, the
 //   role — what the deployed controller does when a version is approved. Its endpoint is a realistic
 //   one: KMS-encrypted and capturing 20% of requests. Versions: 1 serving, 2 healthy, 3 bad.
 // - search-prod (group search-model) has a policy whose strategy has a manual gate (10% for 5m, then
-//   wait for `promote`), guarded by its endpoint alarm search-prod-5xx. Versions: 1 serving, 2 healthy.
+//   wait for `promote`), guarded by its alarm search-prod-5xx on the serving variant and the default
+//   candidate alarms. Versions: 1 serving, 2 healthy.
 // The world is created before the simulated EventBridge listens, so its seeded approvals start nothing.
 //
 // Saved state: the simulated cloud and the rollout store are ONE document (world.json), written to a
@@ -99,11 +100,18 @@ export function simulatedPackageArn(
   return `arn:aws:sagemaker:${sim.region}:${sim.accountId}:model-package/${group}/${version}`;
 }
 
-function endpointAlarm(sim: SimCloud, alarmName: string, endpointName: string) {
+/**
+ * The team's own error-rate alarm on the serving variant (AllTraffic). SageMaker publishes invocation
+ * metrics per EndpointName + VariantName only, so an alarm on the endpoint alone would get no data on
+ * AWS; and because a promotion keeps the baseline's variant name, this alarm keeps guarding the
+ * endpoint after every rollout. It does not see a candidate's traffic: candidate alarms do.
+ */
+function servingVariantAlarm(sim: SimCloud, alarmName: string, endpointName: string) {
   sim.createMetricAlarm({
     alarmName,
     metricName: 'Invocation5XXErrors',
     endpointName,
+    variantName: 'AllTraffic',
     statistic: 'Average',
     threshold: 0.05,
     comparison: 'GreaterThanThreshold',
@@ -132,7 +140,7 @@ export function createSimulatedWorld(): SimCloud {
   approved(sim, DEMO_GROUP, HEALTHY_MODEL);
   approved(sim, DEMO_GROUP, BAD_MODEL);
   sim.registerModelPackage({ groupName: DEMO_GROUP, behaviour: HEALTHY_MODEL });
-  endpointAlarm(sim, SIMULATED_WORLD.alarm, DEMO_ENDPOINT);
+  servingVariantAlarm(sim, SIMULATED_WORLD.alarm, DEMO_ENDPOINT);
 
   const fraud = SIMULATED_WORLD.policyOnly;
   sim.createEndpoint({
@@ -161,7 +169,7 @@ export function createSimulatedWorld(): SimCloud {
     instanceCount: 2,
   });
   approved(sim, search.group, HEALTHY_MODEL);
-  endpointAlarm(sim, search.alarm, search.endpoint);
+  servingVariantAlarm(sim, search.alarm, search.endpoint);
   return sim;
 }
 

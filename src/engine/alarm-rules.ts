@@ -66,6 +66,57 @@ export const ENDPOINT_INVOCATION_METRICS: readonly string[] = [
   'ConcurrentRequestsPerModel',
 ];
 
+/**
+ * The candidate alarms a rollout gets when its request or policy names none (and does not ask to run
+ * unguarded): the candidate variant's error rate and its p99 latency, each on EndpointName +
+ * VariantName of the candidate alone, so the baseline's traffic never dilutes them.
+ * - Error rate: Invocation5XXErrors Average above 5%. SageMaker sends 1 for each 5xx response and 0
+ *   otherwise, so the Average is the fraction of requests that failed (SageMaker Developer Guide,
+ *   "Amazon SageMaker AI metrics in Amazon CloudWatch"; the same wording in "Alarms and logs for
+ *   tracking metrics from asynchronous endpoints"). 2 of the last 3 minutes, so one unlucky minute at a
+ *   small canary share (a handful of requests) does not roll back a good model.
+ * - Latency: ModelLatency (microseconds) p99 above 1 s for 3 minutes in a row. A fixed guard against a
+ *   clear regression, not an SLO: reading the baseline's own latency would take a GetMetricData call
+ *   and an IAM permission the controller does not have, and a relative alarm (metric math against the
+ *   baseline variant) goes blind at 100%, when the baseline serves nothing. A team whose model's normal
+ *   p99 is near 1 s sets its own candidateAlarms.
+ * Missing data is not breaching: the candidate gets no traffic before the first shift.
+ */
+export const DEFAULT_CANDIDATE_ALARMS: readonly Readonly<CandidateAlarmTemplate>[] = [
+  {
+    suffix: '5xx-rate',
+    metricName: 'Invocation5XXErrors',
+    statistic: 'Average',
+    threshold: 0.05,
+    comparison: 'GreaterThanThreshold',
+    periodSeconds: 60,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    treatMissingData: 'notBreaching',
+  },
+  {
+    suffix: 'p99-latency',
+    metricName: 'ModelLatency',
+    statistic: 'p99',
+    threshold: 1_000_000,
+    comparison: 'GreaterThanThreshold',
+    periodSeconds: 60,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    treatMissingData: 'notBreaching',
+  },
+];
+
+/** Fresh copies of the default candidate alarms. */
+export function defaultCandidateAlarms(): CandidateAlarmTemplate[] {
+  return DEFAULT_CANDIDATE_ALARMS.map((template) => ({ ...template }));
+}
+
+/** The defaults in a person's words, for help texts and messages. */
+export const DEFAULT_CANDIDATE_ALARMS_TEXT =
+  'the candidate variant’s error rate (Invocation5XXErrors Average > 0.05, 2 of 3 minutes) and p99 latency ' +
+  '(ModelLatency p99 > 1 s, 3 minutes)';
+
 /** Every rule of PutMetricAlarm the template breaks; empty when CloudWatch would accept it. */
 export function candidateAlarmProblems(
   template: Pick<

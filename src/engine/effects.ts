@@ -19,6 +19,7 @@ import { DEFAULT_RETAIN_PREVIOUS } from '../../statemachines/contract';
 import type { BaselineScaling, CandidateScaling } from '../../statemachines/contract';
 import { changesInstanceType, describeScaling, scalingProblems } from '../../statemachines/scaling';
 import { parseAlarmReasonData } from './alarm-reason';
+import { checkAlarmReach, unreachableAlarmsError } from './alarm-reach';
 import { acceleratorOf, hasLocalInstanceStorage } from './instance-types';
 import type {
   AlarmControl,
@@ -683,6 +684,7 @@ export function createRolloutEffects(deps: {
           { field: 'candidate.instanceType' },
         );
       }
+      const alarmWarnings: string[] = [];
       if (alarmNames.length > 0) {
         const states = await alarms.describeAlarms(alarmNames);
         const found = new Map(states.map((s) => [s.alarmName, s]));
@@ -695,6 +697,14 @@ export function createRolloutEffects(deps: {
             { field: 'alarms' },
           );
         }
+        const reach = await checkAlarmReach((names) => alarms.describeAlarms(names), states, {
+          watched: alarmNames,
+          endpointName,
+          variantNames: config.variants.map((v) => v.variantName),
+        });
+        const refusals = reach.filter((p) => p.severity === 'refuse');
+        if (refusals.length) throw unreachableAlarmsError(refusals);
+        alarmWarnings.push(...reach.map((p) => p.message));
         const firing = states.filter((s) => s.state === 'ALARM');
         if (firing.length) {
           throw new SmRolloutError(
@@ -743,6 +753,7 @@ export function createRolloutEffects(deps: {
         configTags,
         model,
         ...(variantScaling ? { scaling: scalingOf(variantScaling) } : {}),
+        ...(alarmWarnings.length ? { alarmWarnings } : {}),
       };
     },
 

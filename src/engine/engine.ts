@@ -89,8 +89,9 @@ type StartNote = Pick<TimelineEntry, 'kind' | 'message' | 'detail'>;
 function unguardedError(valid: ValidStartRequest): SmRolloutError {
   return new SmRolloutError(
     'UNGUARDED',
-    `no alarm would watch the candidate on ${valid.endpointName}: the request names no alarm and no candidate alarm, ` +
-      "so nothing could roll it back; add one (--candidate-alarm 'Invocation5XXErrors>0.05' or --alarm <name>; " +
+    `no alarm would watch the candidate on ${valid.endpointName}: the request opts out of the default candidate ` +
+      'alarms (--no-candidate-alarms; candidateAlarms: [] in a policy) and names no alarm, so nothing could roll it ' +
+      "back; drop the opt-out, or add one (--candidate-alarm 'Invocation5XXErrors>0.05' or --alarm <name>; " +
       'alarms or candidateAlarms in a policy), or to roll out unguarded on purpose pass --no-guard ' +
       '(in a policy: allowUnguarded: true)',
     { field: 'alarms' },
@@ -203,6 +204,8 @@ export class RolloutEngine {
     const notes: StartNote[] = [];
     const older = this.checkVersion(valid, baseline);
     if (older) notes.push(older);
+    for (const warning of baseline.alarmWarnings ?? [])
+      notes.push({ kind: 'alarmWarning', message: warning });
     valid.candidateAlarms.forEach((template, i) => {
       const problem = subMinutePeriodProblem(
         template.periodSeconds,

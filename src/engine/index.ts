@@ -57,10 +57,19 @@ export {
 } from './start-request';
 export {
   candidateAlarmProblems,
+  DEFAULT_CANDIDATE_ALARMS,
+  DEFAULT_CANDIDATE_ALARMS_TEXT,
+  defaultCandidateAlarms,
   isCloudWatchStatistic,
   STATISTIC_HELP,
   type AlarmRuleProblem,
 } from './alarm-rules';
+export {
+  alarmReachProblems,
+  readPolicyAlarmReach,
+  type AlarmReachProblem,
+  type PolicyAlarmReport,
+} from './alarm-reach';
 export { planUndo, UNDO_FINAL_BAKE, UNDO_STRATEGY } from './undo';
 export { NAME_PREFIX, SAGEMAKER_NAME, modelPackageVersionOf } from './names';
 export { systemClock } from './clock';

@@ -279,7 +279,8 @@ export function startCommandDetail(request: StartCommandRequest): CommandDetail 
     ...(request.alarms !== undefined ? { alarms: request.alarms } : {}),
     ...(request.executionRoleArn !== undefined ? { executionRoleArn: request.executionRoleArn } : {}),
     ...(maxDuration !== undefined ? { maxDuration } : {}),
-    ...(request.candidateAlarms?.length ? { candidateAlarms: request.candidateAlarms } : {}),
+    // An empty list travels: it opts out of the default candidate alarms.
+    ...(request.candidateAlarms !== undefined ? { candidateAlarms: request.candidateAlarms } : {}),
     ...(request.candidate && Object.keys(request.candidate).length ? { candidate: request.candidate } : {}),
     ...(request.allowUnguarded ? { allowUnguarded: true } : {}),
     ...(request.force ? { force: true } : {}),

@@ -250,8 +250,43 @@ export interface ScalingControl {
 
 export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
+/** One dimension of a CloudWatch metric, as the API spells it (Name, Value). */
+export interface MetricDimension {
+  name: string;
+  value: string;
+}
+
+/**
+ * A metric exactly as CloudWatch identifies it: "CloudWatch treats each unique combination of
+ * dimensions as a separate metric" (CloudWatch User Guide, "Amazon CloudWatch concepts", Dimensions),
+ * so an alarm on EndpointName alone watches a different metric than one on EndpointName + VariantName.
+ */
+export interface WatchedMetric {
+  namespace: string;
+  metricName: string;
+  dimensions: MetricDimension[];
+}
+
+/** One entry of a metric-math alarm's Metrics: a metric it reads (MetricStat) or an expression. */
+export interface AlarmMetricQuery {
+  id: string;
+  metric?: WatchedMetric & { statistic: string; periodSeconds: number };
+  expression?: string;
+  /** The one entry whose values the alarm compares with its threshold. */
+  returnData: boolean;
+}
+
+/** What an alarm watches, as DescribeAlarms returns it. */
+export type AlarmDefinition =
+  | { kind: 'metric'; metric: WatchedMetric; statistic: string; periodSeconds: number }
+  | { kind: 'math'; metrics: AlarmMetricQuery[] }
+  /** `childAlarmNames`: the alarms AlarmRule references (by name, ARNs reduced to names). */
+  | { kind: 'composite'; alarmRule: string; childAlarmNames: string[] };
+
 export interface AlarmState {
   alarmName: string;
+  /** What the alarm watches (absent only where an alarm could not be read from DescribeAlarms' answer). */
+  definition?: AlarmDefinition;
   state: AlarmStateValue;
   /** CloudWatch's StateReason text, e.g. "Threshold Crossed: 1 datapoint [12.0 (...)] was greater ...". */
   reason: string;
@@ -287,7 +322,11 @@ export interface CandidateAlarmSpec {
 
 /** CloudWatch alarms (DescribeAlarms, PutMetricAlarm, DeleteAlarms). */
 export interface AlarmControl {
-  /** States of the named alarms that exist; names that do not exist are simply absent from the result. */
+  /**
+   * States and definitions of the named alarms that exist, metric and composite alike (one
+   * DescribeAlarms with AlarmTypes MetricAlarm and CompositeAlarm per 100 names); names that do not
+   * exist are simply absent from the result.
+   */
   describeAlarms(alarmNames: readonly string[]): Promise<AlarmState[]>;
   putCandidateAlarm(spec: CandidateAlarmSpec): Promise<void>;
   /** Deleting alarms that do not exist is not an error. */

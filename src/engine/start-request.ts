@@ -13,7 +13,12 @@ import {
   type Plan,
 } from '../plan';
 import type { CandidateAlarmTemplate } from '../../statemachines/contract';
-import { candidateAlarmProblems, isCloudWatchStatistic, STATISTIC_HELP } from './alarm-rules';
+import {
+  candidateAlarmProblems,
+  defaultCandidateAlarms,
+  isCloudWatchStatistic,
+  STATISTIC_HELP,
+} from './alarm-rules';
 import { isSageMakerName } from './names';
 
 const MODEL_PACKAGE_ARN =
@@ -63,7 +68,8 @@ const startRequestSchema = z.object({
   strategy: z.union([z.string().min(1), z.array(z.any())]).default(DEFAULT_STRATEGY),
   finalBake: z.union([z.string(), z.number()]).optional(),
   alarms: z.array(z.string().min(1).max(255)).max(100, 'at most 100 alarms').default([]),
-  candidateAlarms: z.array(candidateAlarmTemplateSchema).max(10).default([]),
+  // Absent: the default candidate alarms (none when the request asks to run unguarded); [] opts out.
+  candidateAlarms: z.array(candidateAlarmTemplateSchema).max(10).optional(),
   candidate: z
     .object({
       instanceType: z
@@ -201,7 +207,7 @@ export function validateStartRequest(request: StartRolloutRequest): ValidStartRe
       executionRoleArn: r.executionRoleArn,
       plan,
       alarms: [...new Set(r.alarms)],
-      candidateAlarms: r.candidateAlarms,
+      candidateAlarms: r.candidateAlarms ?? (r.allowUnguarded ? [] : defaultCandidateAlarms()),
       candidate: r.candidate,
       maxDurationMs,
       requestedBy: r.requestedBy,

@@ -8,6 +8,8 @@ import * as z from 'zod';
 import {
   candidateAlarmProblems,
   boundWords,
+  DEFAULT_CANDIDATE_ALARMS_TEXT,
+  defaultCandidateAlarms,
   candidateAlarmTemplateSchema,
   DEFAULT_MAX_DURATION,
   retainPreviousSchema,
@@ -90,8 +92,11 @@ export const policySchema = z.strictObject({
   candidateAlarms: z
     .array(candidateAlarmSchema)
     .max(10, 'at most 10 candidate alarms')
-    .default([])
-    .describe('alarms created per rollout on the candidate variant alone'),
+    .optional()
+    .describe(
+      'alarms created per rollout on the candidate variant alone; default (when absent, unless allowUnguarded): ' +
+        `${DEFAULT_CANDIDATE_ALARMS_TEXT}; [] opts out`,
+    ),
   executionRoleArn: z
     .string()
     .regex(
@@ -136,8 +141,15 @@ export const policyFileSchema = z
 /** A policy as written, before defaults. */
 export type PolicyInput = z.input<typeof policySchema>;
 
-/** A checked policy: defaults applied, its strategy compiled, its time limit parsed. */
-export type Policy = z.output<typeof policySchema> & { plan: Plan; maxDurationMs: number };
+/**
+ * A checked policy: defaults applied (candidateAlarms: the default candidate alarms when it names
+ * none and does not say allowUnguarded), its strategy compiled, its time limit parsed.
+ */
+export type Policy = Omit<z.output<typeof policySchema>, 'candidateAlarms'> & {
+  candidateAlarms: NonNullable<z.output<typeof policySchema>['candidateAlarms']>;
+  plan: Plan;
+  maxDurationMs: number;
+};
 
 /** One thing wrong with a policy file, at `path` (for pointing at a line). */
 export interface PolicyProblem {
@@ -308,18 +320,20 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
     }
     if (
       parsed.data.alarms.length === 0 &&
-      parsed.data.candidateAlarms.length === 0 &&
+      parsed.data.candidateAlarms?.length === 0 &&
       !parsed.data.allowUnguarded
     ) {
       at(
         ['candidateAlarms'],
-        'candidateAlarms: no alarm would watch the candidate (alarms and candidateAlarms are both empty), so nothing ' +
-          'could roll a bad version back; add candidateAlarms (e.g. [{ suffix: 5xx-rate, metricName: Invocation5XXErrors, ' +
-          'statistic: Average, threshold: 0.05 }]) or alarms, or set allowUnguarded: true to roll out unguarded on purpose',
+        'candidateAlarms: [] opts out of the default candidate alarms and alarms is empty, so no alarm would watch ' +
+          'the candidate and nothing could roll a bad version back; remove candidateAlarms: [] (the defaults watch ' +
+          "the candidate's error rate and p99 latency), add candidateAlarms (e.g. [{ suffix: 5xx-rate, metricName: " +
+          'Invocation5XXErrors, statistic: Average, threshold: 0.05 }]) or alarms, or set allowUnguarded: true to roll ' +
+          'out unguarded on purpose',
       );
     }
     const suffixes = new Map<string, number>();
-    parsed.data.candidateAlarms.forEach((template, i) => {
+    (parsed.data.candidateAlarms ?? []).forEach((template, i) => {
       const first = suffixes.get(template.suffix);
       if (first === undefined) suffixes.set(template.suffix, i);
       else
@@ -331,7 +345,9 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
     });
   }
   if (!parsed.success || !plan || maxDurationMs === undefined || problems.length > before) return undefined;
-  return { ...parsed.data, plan, maxDurationMs };
+  const candidateAlarms =
+    parsed.data.candidateAlarms ?? (parsed.data.allowUnguarded ? [] : defaultCandidateAlarms());
+  return { ...parsed.data, candidateAlarms, plan, maxDurationMs };
 }
 
 /** Two policies for one endpoint (or one group) would race; the later one is named with the first. */

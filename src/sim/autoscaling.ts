@@ -665,9 +665,11 @@ export class SimAutoScaling {
     aggregation: string,
     reasonData: string | undefined,
   ): number | undefined {
-    const { endpointName, variantName, metricName, statistic, periodSeconds, evaluationPeriods } =
-      alarm.definition;
-    let threshold = alarm.definition.threshold;
+    const definition = alarm.definition;
+    // Step policies are invoked by metric alarms; a math alarm's breach is not modelled (no datapoints).
+    if (definition.kind !== 'metric' || definition.metric === undefined) return undefined;
+    const { metric, periodSeconds, evaluationPeriods } = definition;
+    let threshold = definition.threshold;
     let points: number[] = [];
     if (reasonData !== undefined) {
       try {
@@ -682,14 +684,8 @@ export class SimAutoScaling {
       const lastEnd = Math.floor(this.deps.clock.now() / periodMs) * periodMs;
       for (let age = 0; age < evaluationPeriods; age++) {
         const start = lastEnd - (age + 1) * periodMs;
-        const set = this.deps.metrics.aggregate(
-          endpointName,
-          variantName,
-          metricName,
-          start,
-          start + periodMs,
-        );
-        if (set !== undefined) points.push(statisticValue(set, statistic));
+        const set = this.deps.metrics.samplesOf(metric, start, start + periodMs);
+        if (set !== undefined) points.push(statisticValue(set, metric.statistic));
       }
     }
     if (points.length === 0) return undefined;
@@ -707,7 +703,11 @@ export class SimAutoScaling {
     return alarms
       .alarmNames()
       .map((name) => alarms.alarmView(name) as SimAlarmView)
-      .filter((alarm) => alarm.definition.alarmActions?.includes(policy.policyArn) ?? false);
+      .filter(
+        (alarm) =>
+          (alarm.definition.kind === 'metric' && alarm.definition.alarmActions?.includes(policy.policyArn)) ??
+          false,
+      );
   }
 
   private alarmNamesOf(target: SimScalableTarget, policy: SimScalingPolicy): string[] {
@@ -723,7 +723,7 @@ export class SimAutoScaling {
     if (event['detail-type'] !== 'CloudWatch Alarm State Change') return;
     if (event.detail.state.value !== 'ALARM' || this.targets.size === 0) return;
     const alarm = this.deps.alarms.alarmView(event.detail.alarmName);
-    const actions = alarm?.definition.alarmActions;
+    const actions = alarm?.definition.kind === 'metric' ? alarm.definition.alarmActions : undefined;
     if (alarm === undefined || actions === undefined) return;
     for (const target of [...this.targets.values()]) {
       for (const policy of target.policies) {

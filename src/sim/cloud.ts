@@ -15,7 +15,7 @@ import { SimAutoScaling } from './autoscaling';
 import { Arns } from './aws-names';
 import type { ScheduledTask } from './clock';
 import { DEFAULT_START_TIME, SimClock } from './clock';
-import type { MetricAlarmInput, SimAlarmView } from './cloudwatch';
+import type { CompositeAlarmInput, MetricAlarmInput, SimAlarmView } from './cloudwatch';
 import { SimCloudWatch } from './cloudwatch';
 import type { DeliveryFailure, SimEvent, SimEventListener } from './events';
 import { EventBus } from './events';
@@ -77,8 +77,13 @@ export interface SimCloud {
   createCapacityReservation(name: string, instanceType: string): string;
   /** DeleteEndpoint by someone else: Deleting (event sent) for `timings.deleteEndpointMs`, then gone. */
   deleteEndpoint(endpointName: string): void;
-  /** PutMetricAlarm on an AWS/SageMaker metric (the same kind of alarm the port's putCandidateAlarm creates). */
+  /**
+   * PutMetricAlarm: one metric (AWS/SageMaker by default; endpointName/variantName are shorthand for
+   * its dimensions) or metric math. A dimension set SageMaker does not publish sees no data.
+   */
   createMetricAlarm(input: MetricAlarmInput): void;
+  /** PutCompositeAlarm: ALARM while its AlarmRule over other alarms is TRUE, OK while FALSE. */
+  createCompositeAlarm(input: CompositeAlarmInput): void;
   /**
    * SetAlarmState: holds until the next evaluation, which may flip it back. `reasonData` is its
    * StateReasonData (JSON): a scaling policy the alarm invokes needs its recentDatapoints.
@@ -306,6 +311,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
       sagemaker.createCapacityReservation(name, instanceType),
     deleteEndpoint: (endpointName) => sagemaker.deleteEndpoint(endpointName),
     createMetricAlarm: (input) => cloudwatch.putMetricAlarm(input),
+    createCompositeAlarm: (input) => cloudwatch.putCompositeAlarm(input),
     setAlarmState: (alarmName, state, reason, reasonData) =>
       cloudwatch.setAlarmState(alarmName, state, reason, reasonData),
     injectFault: (fault) => {

@@ -70,17 +70,20 @@ export interface AlarmStateChangeDetail {
   alarmName: string;
   state: AlarmStateDetail;
   previousState: AlarmStateDetail;
+  /** A metric alarm's `metrics` (a MetricStat, or a math alarm's queries), or a composite's `alarmRule`. */
   configuration: {
     description?: string;
-    metrics: Array<{
+    metrics?: Array<{
       id: string;
-      metricStat: {
+      metricStat?: {
         metric: { namespace: string; name: string; dimensions: Record<string, string> };
         period: number;
         stat: string;
       };
+      expression?: string;
       returnData: boolean;
     }>;
+    alarmRule?: string;
   };
 }
 

@@ -8,7 +8,13 @@ export { createSimCloud, restoreSimCloud } from './cloud';
 export { METRIC_HISTORY_MS, SIM_STATE_VERSION } from './persistence';
 export type { ScheduledWorkState, SimCloudState } from './persistence';
 export type { SimCloud, SimCloudOptions } from './cloud';
-export type { MetricAlarmInput, SimAlarmView } from './cloudwatch';
+export type {
+  CompositeAlarmInput,
+  MetricAlarmInput,
+  SimAlarmDefinition,
+  SimAlarmView,
+  SimMetricQuery,
+} from './cloudwatch';
 export type { ScalingActivity, SimVariantScalingView } from './autoscaling';
 export type { CreateEndpointInput, SimEndpointView, SimVariantView } from './sagemaker';
 export type { RegisterModelPackageInput } from './model-registry';

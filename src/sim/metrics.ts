@@ -1,5 +1,6 @@
 // The simulated CloudWatch metric store for the AWS/SageMaker namespace: one-minute statistic sets
-// per endpoint, variant and metric, aggregated into any period and statistic an alarm asks for.
+// per endpoint, variant and metric (the one dimension set SageMaker publishes them under), aggregated
+// into any period and statistic an alarm asks for.
 
 export const SAGEMAKER_NAMESPACE = 'AWS/SageMaker';
 
@@ -155,7 +156,8 @@ export class MetricStore {
 
   /**
    * All samples of the metric in [from, to); `variantName` undefined merges every variant of the
-   * endpoint (the sim's endpoint-wide metric). Undefined when there is no data: a missing datapoint.
+   * endpoint — an observation for tests only: CloudWatch has no such metric, and alarms read
+   * samplesOf. Undefined when there is no data: a missing datapoint.
    */
   aggregate(
     endpointName: string,
@@ -169,6 +171,27 @@ export class MetricStore {
       for (const minute of minutesWithin(minutes, from, to)) sets.push(minutes.get(minute) as SampleSet);
     }
     return merge(sets);
+  }
+
+  /**
+   * The samples CloudWatch would hold for exactly this metric in [from, to). SageMaker publishes its
+   * invocation metrics in AWS/SageMaker per EndpointName + VariantName only (SageMaker Developer Guide,
+   * "Amazon SageMaker AI metrics in Amazon CloudWatch", Endpoint invocation metrics: "Dimensions:
+   * EndpointName, VariantName"), and "CloudWatch treats each unique combination of dimensions as a
+   * separate metric" (CloudWatch User Guide, "Amazon CloudWatch concepts", Dimensions): any other
+   * namespace or dimension set — EndpointName alone, an extra dimension — is a metric nobody
+   * publishes, so it has no data, however bad the model.
+   */
+  samplesOf(
+    metric: { namespace: string; metricName: string; dimensions: readonly { name: string; value: string }[] },
+    from: number,
+    to: number,
+  ): SampleSet | undefined {
+    if (metric.namespace !== SAGEMAKER_NAMESPACE || metric.dimensions.length !== 2) return undefined;
+    const endpointName = metric.dimensions.find((d) => d.name === 'EndpointName')?.value;
+    const variantName = metric.dimensions.find((d) => d.name === 'VariantName')?.value;
+    if (endpointName === undefined || variantName === undefined) return undefined;
+    return this.aggregate(endpointName, variantName, metric.metricName, from, to);
   }
 
   /** One datapoint per minute with data in [from, to), oldest first. */

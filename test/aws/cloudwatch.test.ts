@@ -87,6 +87,130 @@ describe('describeAlarms', () => {
     ]);
   });
 
+  it('returns what each alarm watches: its metric and dimensions, math queries, a composite rule and its children', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        {
+          AlarmName: 'churn-prod-p99',
+          StateValue: 'OK',
+          StateReason: 'fine',
+          Namespace: 'AWS/SageMaker',
+          MetricName: 'ModelLatency',
+          Dimensions: [
+            { Name: 'EndpointName', Value: 'churn-prod' },
+            { Name: 'VariantName', Value: 'AllTraffic' },
+          ],
+          ExtendedStatistic: 'p99',
+          Period: 60,
+        },
+        {
+          AlarmName: 'churn-prod-cpu',
+          StateValue: 'OK',
+          StateReason: 'fine',
+          Namespace: '/aws/sagemaker/Endpoints',
+          MetricName: 'CPUUtilization',
+          Dimensions: [{ Name: 'EndpointName', Value: 'churn-prod' }],
+          Statistic: 'Average',
+          Period: 300,
+        },
+        {
+          AlarmName: 'churn-prod-error-rate',
+          StateValue: 'INSUFFICIENT_DATA',
+          StateReason: 'new',
+          Metrics: [
+            {
+              Id: 'errors',
+              ReturnData: false,
+              MetricStat: {
+                Metric: {
+                  Namespace: 'AWS/SageMaker',
+                  MetricName: 'Invocation5XXErrors',
+                  Dimensions: [
+                    { Name: 'EndpointName', Value: 'churn-prod' },
+                    { Name: 'VariantName', Value: 'AllTraffic' },
+                  ],
+                },
+                Period: 60,
+                Stat: 'Sum',
+              },
+            },
+            { Id: 'rate', Expression: '100*errors/invocations' },
+          ],
+        },
+      ],
+      CompositeAlarms: [
+        {
+          AlarmName: 'churn-prod-health',
+          StateValue: 'OK',
+          StateReason: 'fine',
+          AlarmRule:
+            'ALARM("churn-prod-p99") OR (ALARM(arn:aws:cloudwatch:eu-west-1:111122223333:alarm:churn-prod-cpu) AND NOT OK(churn-prod-p99))',
+        },
+      ],
+    });
+
+    const states = await control.describeAlarms([
+      'churn-prod-p99',
+      'churn-prod-cpu',
+      'churn-prod-error-rate',
+      'churn-prod-health',
+    ]);
+
+    expect(states.map((s) => s.definition)).toStrictEqual([
+      {
+        kind: 'metric',
+        metric: {
+          namespace: 'AWS/SageMaker',
+          metricName: 'ModelLatency',
+          dimensions: [
+            { name: 'EndpointName', value: 'churn-prod' },
+            { name: 'VariantName', value: 'AllTraffic' },
+          ],
+        },
+        statistic: 'p99',
+        periodSeconds: 60,
+      },
+      {
+        kind: 'metric',
+        metric: {
+          namespace: '/aws/sagemaker/Endpoints',
+          metricName: 'CPUUtilization',
+          dimensions: [{ name: 'EndpointName', value: 'churn-prod' }],
+        },
+        statistic: 'Average',
+        periodSeconds: 300,
+      },
+      {
+        kind: 'math',
+        metrics: [
+          {
+            id: 'errors',
+            returnData: false,
+            metric: {
+              namespace: 'AWS/SageMaker',
+              metricName: 'Invocation5XXErrors',
+              dimensions: [
+                { name: 'EndpointName', value: 'churn-prod' },
+                { name: 'VariantName', value: 'AllTraffic' },
+              ],
+              statistic: 'Sum',
+              periodSeconds: 60,
+            },
+          },
+          // ReturnData left out means true (MetricDataQuery).
+          { id: 'rate', returnData: true, expression: '100*errors/invocations' },
+        ],
+      },
+      {
+        kind: 'composite',
+        alarmRule:
+          'ALARM("churn-prod-p99") OR (ALARM(arn:aws:cloudwatch:eu-west-1:111122223333:alarm:churn-prod-cpu) AND NOT OK(churn-prod-p99))',
+        childAlarmNames: ['churn-prod-p99', 'churn-prod-cpu'],
+      },
+    ]);
+    expect(cloudwatch).toHaveReceivedCommandTimes(DescribeAlarmsCommand, 1);
+  });
+
   it('asks for at most 100 names per call: 250 names take 3 calls', async () => {
     cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
     const all = names(250);

@@ -1,11 +1,13 @@
 // `sm-rollout policy validate` as a person or a pipeline sees it: policyCommand(argv, io) with
 // captured output; errors thrown are printed by the CLI's reportError, as main does.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { POLICY_USAGE, policyCommand } from '../../src/cli/commands/policy';
 import { reportError, type CliIo } from '../../src/cli/io';
+import { createSimCloud, type MetricAlarmInput } from '../../src/sim';
 import { EXAMPLE_YAML, file, policy } from '../policy/fixtures';
+import { SimAccount, sim } from './verbs-helpers';
 
 interface Run {
   code: number;
@@ -57,6 +59,14 @@ describe('sm-rollout policy validate', () => {
     );
   });
 
+  it('without AWS access it says the alarms were not checked, and how to check them', async () => {
+    const result = await run('validate', write('offline.yaml', EXAMPLE_YAML));
+    expect(result.code).toBe(0);
+    expect(result.out.at(-1)).toBe(
+      'alarms not checked: no AWS access was asked for; add --stack <name> (or --local, --simulate) to check that each alarm can fire on its endpoint',
+    );
+  });
+
   it('an invalid file: every problem on its own line, exit 1', async () => {
     const target = write('invalid.json', INVALID);
     const result = await run('validate', target);
@@ -87,6 +97,7 @@ describe('sm-rollout policy validate', () => {
     const report = JSON.parse(result.out[0]!) as Record<string, unknown>;
     expect(report).toEqual({
       valid: true,
+      alarmsChecked: false,
       policies: [
         {
           modelPackageGroup: 'churn-model',
@@ -121,6 +132,7 @@ describe('sm-rollout policy validate', () => {
     expect(result.code).toBe(1);
     expect(JSON.parse(result.out[0]!)).toEqual({
       valid: false,
+      alarmsChecked: false,
       policies: [],
       errors: [`${missing}: no such file; check the path (it is read relative to the current directory)`],
     });
@@ -152,5 +164,83 @@ describe('sm-rollout policy validate', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toContain('run `sm-rollout policy --help`');
+  });
+});
+
+describe('sm-rollout policy validate --simulate: the alarms, read from the account as a start reads them', () => {
+  const account = new SimAccount();
+  beforeEach(() => account.open());
+  afterEach(() => account.restore());
+
+  /** Creates an alarm in the saved simulated account, as a team would have in CloudWatch. */
+  async function createAlarm(input: MetricAlarmInput): Promise<void> {
+    const listed = await sim('list');
+    if (listed.code !== 0) throw new Error(`list --simulate failed: ${listed.stderr}`);
+    const world = JSON.parse(await fs.readFile(account.cloudFile, 'utf8')) as { cloud: never };
+    const cloud = createSimCloud({ state: world.cloud });
+    cloud.createMetricAlarm(input);
+    await fs.writeFile(account.cloudFile, JSON.stringify({ ...world, cloud: cloud.exportState() }));
+  }
+
+  const endpointWide: MetricAlarmInput = {
+    alarmName: 'churn-prod-endpoint-5xx',
+    metricName: 'Invocation5XXErrors',
+    endpointName: 'churn-prod',
+    statistic: 'Average',
+    threshold: 0.05,
+    comparison: 'GreaterThanThreshold',
+    periodSeconds: 60,
+    evaluationPeriods: 1,
+  };
+
+  it('names an alarm on EndpointName alone and the fix, exit 1; nothing in the account changes', async () => {
+    await createAlarm(endpointWide);
+    const before = await fs.readFile(account.cloudFile, 'utf8');
+    const target = write(
+      'unreachable.yaml',
+      file(policy({ alarms: ['churn-prod-5xx', 'churn-prod-endpoint-5xx'] })),
+    );
+    const result = await run('validate', target, '--simulate');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('churn-model → churn-prod');
+    expect(result.stdout).toContain(
+      '  refused: alarm churn-prod-endpoint-5xx watches AWS/SageMaker Invocation5XXErrors {EndpointName=churn-prod}, ' +
+        'which gets no data on AWS: CloudWatch treats each dimension set as its own metric and SageMaker publishes ' +
+        'endpoint metrics per EndpointName + VariantName — add VariantName=AllTraffic (the serving variant)',
+    );
+    expect(result.stderr).toMatch(
+      /^error: .*unreachable\.yaml: an alarm would refuse a start:\n {2}policies\[0\] \(churn-model\): alarms: alarm churn-prod-endpoint-5xx watches /,
+    );
+    expect(result.stderr).toMatch(/\[ALARM_UNREACHABLE\]$/);
+    const after = JSON.parse(await fs.readFile(account.cloudFile, 'utf8')) as {
+      cloud: { sagemaker: unknown };
+    };
+    expect(after.cloud.sagemaker).toEqual(
+      (JSON.parse(before) as { cloud: { sagemaker: unknown } }).cloud.sagemaker,
+    );
+  });
+
+  it('a policy whose alarms can all fire: says so, exit 0; --output json carries each policy’s problems', async () => {
+    const target = write('reachable.yaml', file(policy({ alarms: ['churn-prod-5xx'] })));
+    const text = await run('validate', target, '--simulate');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('  alarms checked against churn-prod: each can fire');
+    expect(text.stdout).not.toContain('alarms not checked');
+    const json = await run(
+      'validate',
+      write('missing.yaml', file(policy({ alarms: ['churn-prod-gone'] }))),
+      '--simulate',
+      '--output',
+      'json',
+    );
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out[0]!)).toMatchObject({
+      valid: false,
+      alarmsChecked: true,
+      policies: [{ alarmProblems: [{ alarmName: 'churn-prod-gone', severity: 'refuse' }] }],
+      errors: [
+        expect.stringContaining('policies[0] (churn-model): alarms: alarm churn-prod-gone does not exist'),
+      ],
+    });
   });
 });

@@ -2,7 +2,10 @@
 // --no-guard (and the timeline says who asked); --candidate-alarm guards it from the command line;
 // the serving version → refused unless --force; an older version → rolled out, saying it rolls back.
 // And what Ctrl-C in --local says and does when nobody would watch a detached rollout.
+import { promises as fs } from 'node:fs';
 import { interruptChoice } from '../../src/cli/commands/start';
+import { createSimCloud, type SimCloud } from '../../src/sim';
+import type { RolloutRecord } from '../../src/store';
 import {
   ENDPOINT,
   GUARD,
@@ -22,22 +25,100 @@ async function noRollouts(): Promise<void> {
   expect(lastJson<RolloutDoc[]>(await simJson('list'))).toEqual([]);
 }
 
-describe('start with nothing watching the candidate', () => {
+/** The saved simulated account: the cloud (its alarms) and the rollout records, as the last command left them. */
+async function saved(account: SimAccount): Promise<{ cloud: SimCloud; records: RolloutRecord[] }> {
+  const world = JSON.parse(await fs.readFile(account.cloudFile, 'utf8')) as {
+    cloud: never;
+    store: { records: RolloutRecord[] };
+  };
+  return { cloud: createSimCloud({ state: world.cloud }), records: world.store.records };
+}
+
+describe('start with no alarm named', () => {
   const account = new SimAccount();
   beforeEach(() => account.open());
   afterEach(() => account.restore());
 
-  it('is refused (exit 1), naming --candidate-alarm, --alarm and --no-guard; nothing starts', async () => {
-    const result = await sim('start', '--endpoint', ENDPOINT, '--model-package', pkg(2), ...QUICK);
+  it("gets the default candidate alarms: the bad version's error rate on the candidate alone rolls it back, exit 2, and the alarms are removed", async () => {
+    const result = await simJson('start', '--endpoint', ENDPOINT, '--model-package', pkg(3), ...QUICK);
+    expect(result.code).toBe(2);
+    const doc = lastJson<RolloutDoc>(result);
+    expect(doc.status).toBe('rolledBack');
+    expect(doc.reason).toMatch(
+      /^alarm smr-churn-prod-[a-z0-9]+-5xx-rate fired: Threshold Crossed: 2 out of the last 3 datapoints/,
+    );
+    expect(doc.timeline!.map((e) => e.kind)).not.toContain('unguarded');
+    const { cloud, records } = await saved(account);
+    const created = records.find((r) => r.id === doc.id)!.input.candidateAlarms;
+    expect(
+      created.map((a) => [a.alarmName, a.template.metricName, a.template.statistic, a.template.threshold]),
+    ).toEqual([
+      [`smr-churn-prod-${doc.id.replace(/^r-/, '')}-5xx-rate`, 'Invocation5XXErrors', 'Average', 0.05],
+      [`smr-churn-prod-${doc.id.replace(/^r-/, '')}-p99-latency`, 'ModelLatency', 'p99', 1_000_000],
+    ]);
+    // Removed with the rollout.
+    expect(cloud.alarmNames().filter((name) => created.some((a) => a.alarmName === name))).toEqual([]);
+  });
+
+  it('--no-candidate-alarms with no --alarm is refused (exit 1), naming the opt-out and --no-guard; nothing starts', async () => {
+    const result = await sim(
+      'start',
+      '--endpoint',
+      ENDPOINT,
+      '--model-package',
+      pkg(2),
+      '--no-candidate-alarms',
+      ...QUICK,
+    );
     expect(result.code).toBe(1);
     expect(result.out).toEqual([]);
     expect(result.stderr).toBe(
-      `error: no alarm would watch the candidate on ${ENDPOINT}: the request names no alarm and no candidate alarm, ` +
-        "so nothing could roll it back; add one (--candidate-alarm 'Invocation5XXErrors>0.05' or --alarm <name>; " +
+      `error: no alarm would watch the candidate on ${ENDPOINT}: the request opts out of the default candidate ` +
+        'alarms (--no-candidate-alarms; candidateAlarms: [] in a policy) and names no alarm, so nothing could roll it ' +
+        "back; drop the opt-out, or add one (--candidate-alarm 'Invocation5XXErrors>0.05' or --alarm <name>; " +
         'alarms or candidateAlarms in a policy), or to roll out unguarded on purpose pass --no-guard ' +
         '(in a policy: allowUnguarded: true) [UNGUARDED]',
     );
     await noRollouts();
+  });
+
+  it('--no-candidate-alarms with --candidate-alarm is a usage error', async () => {
+    const result = await sim(
+      'start',
+      '--endpoint',
+      ENDPOINT,
+      '--model-package',
+      pkg(2),
+      '--no-candidate-alarms',
+      ...GUARD,
+    );
+    expect(result.code).toBe(1);
+    expect(result.err[0]).toMatch(
+      /^error: --no-candidate-alarms and --candidate-alarm contradict each other/,
+    );
+    await noRollouts();
+  });
+
+  it('--no-candidate-alarms with the team’s --alarm on the serving variant creates no alarm and watches that one', async () => {
+    const result = await simJson(
+      'start',
+      '--endpoint',
+      ENDPOINT,
+      '--model-package',
+      pkg(2),
+      '--no-candidate-alarms',
+      '--alarm',
+      'churn-prod-5xx',
+      ...QUICK,
+    );
+    expect(result.code).toBe(0);
+    expect(lastJson<RolloutDoc>(result).status).toBe('succeeded');
+    const doc = lastJson<RolloutDoc>(result);
+    const { records } = await saved(account);
+    expect(records.find((r) => r.id === doc.id)!.input).toMatchObject({
+      alarms: ['churn-prod-5xx'],
+      candidateAlarms: [],
+    });
   });
 
   it('--no-guard starts it, and the timeline records that it runs unguarded and who asked', async () => {

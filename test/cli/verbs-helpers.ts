@@ -188,12 +188,25 @@ export async function succeedThroughGate(): Promise<string> {
   return id;
 }
 
-/** `start` churn-model/3 watching ALARM, which fires; returns the id of the rolled-back rollout. */
+/**
+ * `start` churn-model/3 naming no alarm: its default candidate alarm on the candidate's error rate
+ * fires; returns the id of the rolled-back rollout.
+ */
 export async function rollBackOnAlarm(): Promise<string> {
-  const argv = ['start', '--endpoint', ENDPOINT, '--model-package', pkg(3), '--alarm', ALARM];
+  const argv = ['start', '--endpoint', ENDPOINT, '--model-package', pkg(3)];
   return (
-    await setupStep('start churn-model/3 with the alarm', [...argv, '--requested-by', WHO], 2, 'rolledBack')
+    await setupStep(
+      'start churn-model/3 with the default candidate alarms',
+      [...argv, '--requested-by', WHO],
+      2,
+      'rolledBack',
+    )
   ).id;
+}
+
+/** The name of a rollout's default candidate alarm on the error rate. */
+export function errorRateAlarmOf(rolloutId: string): string {
+  return `smr-${ENDPOINT}-${rolloutId.replace(/^r-/, '')}-5xx-rate`;
 }
 
 /** `undo --endpoint`: rolls the version before the last success back on; returns the undo's id. */
@@ -224,7 +237,7 @@ export async function abortAtGate(strategy = SHORT_GATE_PLAN): Promise<string> {
 export interface Walkthrough {
   /** churn-model/2 through the manual gate: succeeded. */
   first: string;
-  /** churn-model/3, rolled back when its alarm fired. */
+  /** churn-model/3, rolled back when its default candidate alarm on the error rate fired. */
   bad: string;
   /** the undo of `first`: churn-model/1 back on, succeeded. */
   undo: string;

@@ -88,7 +88,6 @@ describe('a start request through startCommandDetail → parseCommandDetail', ()
         endpointName: DEMO_ENDPOINT,
         modelPackageArn: PACKAGE,
         requestedBy: '',
-        candidateAlarms: [],
         candidate: {},
       }),
     ).toEqual({
@@ -97,6 +96,17 @@ describe('a start request through startCommandDetail → parseCommandDetail', ()
       modelPackageArn: PACKAGE,
       requestedBy: 'unknown',
     });
+  });
+
+  it('sends an empty candidate alarm list: it opts out of the default candidate alarms', () => {
+    expect(
+      startCommandDetail({
+        endpointName: DEMO_ENDPOINT,
+        modelPackageArn: PACKAGE,
+        requestedBy: 'bob',
+        candidateAlarms: [],
+      }),
+    ).toMatchObject({ candidateAlarms: [] });
   });
 });
 

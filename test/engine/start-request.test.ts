@@ -5,6 +5,7 @@ import {
   validateStartRequest,
   type StartRolloutRequest,
 } from '../../src/engine/start-request';
+import { DEFAULT_CANDIDATE_ALARMS } from '../../src/engine/alarm-rules';
 import { thrown } from '../plan/thrown';
 
 const VALID: StartRolloutRequest = {
@@ -31,12 +32,33 @@ describe('validateStartRequest', () => {
       modelPackageArn: VALID.modelPackageArn,
       executionRoleArn: VALID.executionRoleArn,
       alarms: [],
-      candidateAlarms: [],
+      candidateAlarms: DEFAULT_CANDIDATE_ALARMS,
       candidate: {},
       maxDurationMs: 4 * 3_600_000,
       requestedBy: 'unknown',
     });
     expect(valid.plan.strategy).toBe('Canary10Percent5Minutes');
+  });
+
+  it('names no candidate alarms: gets the defaults (error rate and p99 latency); [] opts out; unguarded gets none', () => {
+    expect(
+      validateStartRequest(VALID).candidateAlarms.map((a) => [
+        a.suffix,
+        a.metricName,
+        a.statistic,
+        a.threshold,
+      ]),
+    ).toEqual([
+      ['5xx-rate', 'Invocation5XXErrors', 'Average', 0.05],
+      ['p99-latency', 'ModelLatency', 'p99', 1_000_000],
+    ]);
+    expect(validateStartRequest({ ...VALID, candidateAlarms: [] }).candidateAlarms).toEqual([]);
+    expect(validateStartRequest({ ...VALID, allowUnguarded: true }).candidateAlarms).toEqual([]);
+    expect(validateStartRequest({ ...VALID, alarms: ['churn-5xx'] }).candidateAlarms).toHaveLength(2);
+    // Each request gets its own copies.
+    const first = validateStartRequest(VALID).candidateAlarms;
+    first[0]!.threshold = 0.5;
+    expect(validateStartRequest(VALID).candidateAlarms[0]!.threshold).toBe(0.05);
   });
 
   it('accepts GovCloud/China partitions, explicit step lists and de-duplicates alarms', () => {

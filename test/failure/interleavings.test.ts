@@ -107,6 +107,7 @@ class World {
       alarmName: POLICY_ALARM,
       metricName: 'Invocation5XXErrors',
       endpointName: ENDPOINT,
+      variantName: 'AllTraffic',
       statistic: 'Average',
       threshold: 0.5,
       comparison: 'GreaterThanThreshold',

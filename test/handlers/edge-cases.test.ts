@@ -174,6 +174,7 @@ describe('alarms that change nothing', () => {
       alarmName: 'billing-dashboard-5xx',
       metricName: 'Invocation5XXErrors',
       endpointName: ENDPOINT,
+      variantName: 'AllTraffic',
       statistic: 'Average',
       threshold: 0.05,
       comparison: 'GreaterThanThreshold',

@@ -1,5 +1,6 @@
 // Checking policy files: defaults, and for every kind of mistake a message that names the policy,
 // the field and the fix — all problems at once, not only the first.
+import { DEFAULT_CANDIDATE_ALARMS } from '../../src/engine';
 import { InvalidPolicyFileError, parsePolicies, policyStartRequest, type PolicySet } from '../../src/policy';
 import { EXAMPLE_YAML, file, policy } from './fixtures';
 
@@ -57,12 +58,12 @@ describe('a valid policy file', () => {
     ]);
   });
 
-  it('fills in the defaults: Canary10Percent5Minutes, no candidate alarms, queue, ignore older approvals, 4h', () => {
+  it('fills in the defaults: Canary10Percent5Minutes, the default candidate alarms, queue, ignore older approvals, 4h', () => {
     const p = parsePolicies(file(policy()), 'policies.json').policies[0]!;
     expect(p).toMatchObject({
       strategy: 'Canary10Percent5Minutes',
       alarms: ['churn-prod-5xx'],
-      candidateAlarms: [],
+      candidateAlarms: DEFAULT_CANDIDATE_ALARMS,
       candidate: {},
       onNewerApproval: 'queue',
       onOlderApproval: 'ignore',
@@ -309,19 +310,31 @@ describe('all problems at once', () => {
 });
 
 describe('no unguarded policies by accident', () => {
-  it('a policy with no alarms and no candidateAlarms is refused, naming allowUnguarded', () => {
-    expect(onlyProblem(file(policy({ alarms: undefined })))).toBe(
-      'policies.json:3: policies[0] (churn-model): candidateAlarms: no alarm would watch the candidate (alarms and ' +
-        'candidateAlarms are both empty), so nothing could roll a bad version back; add candidateAlarms (e.g. ' +
-        '[{ suffix: 5xx-rate, metricName: Invocation5XXErrors, statistic: Average, threshold: 0.05 }]) or alarms, ' +
-        'or set allowUnguarded: true to roll out unguarded on purpose',
+  it('a policy with no alarms and no candidateAlarms is guarded by the default candidate alarms', () => {
+    const p = parsePolicies(file(policy({ alarms: undefined })), 'policies.json').policies[0]!;
+    expect(p.candidateAlarms.map((a) => a.suffix)).toEqual(['5xx-rate', 'p99-latency']);
+  });
+
+  it('opting out with candidateAlarms: [] and no alarms is refused, naming the opt-out and allowUnguarded', () => {
+    expect(onlyProblem(file(policy({ alarms: undefined, candidateAlarms: [] })))).toBe(
+      'policies.json:7: policies[0] (churn-model): candidateAlarms: [] opts out of the default candidate alarms and ' +
+        'alarms is empty, so no alarm would watch the candidate and nothing could roll a bad version back; remove ' +
+        "candidateAlarms: [] (the defaults watch the candidate's error rate and p99 latency), add candidateAlarms " +
+        '(e.g. [{ suffix: 5xx-rate, metricName: Invocation5XXErrors, statistic: Average, threshold: 0.05 }]) or ' +
+        'alarms, or set allowUnguarded: true to roll out unguarded on purpose',
     );
   });
 
-  it('allowUnguarded: true accepts it, and the request it makes says so', () => {
+  it('candidateAlarms: [] with the team’s alarms keeps only those', () => {
+    const p = parsePolicies(file(policy({ candidateAlarms: [] })), 'policies.json').policies[0]!;
+    expect(p).toMatchObject({ alarms: ['churn-prod-5xx'], candidateAlarms: [] });
+  });
+
+  it('allowUnguarded: true accepts it (no default candidate alarms either), and the request it makes says so', () => {
     const p = parsePolicies(file(policy({ alarms: undefined, allowUnguarded: true })), 'policies.json')
       .policies[0]!;
     expect(p.allowUnguarded).toBe(true);
+    expect(p.candidateAlarms).toEqual([]);
     expect(problemsOf(file(policy({ alarms: undefined, allowUnguarded: 'yes' })))).toEqual([
       expect.stringContaining('allowUnguarded: "yes" is not valid here; use true or false'),
     ]);

@@ -19,7 +19,8 @@ describe('summarizePolicy', () => {
   it('with defaults: a newer approval queues and an older one is ignored', () => {
     expect(summaryOf({})).toBe(
       'When a new version of churn-model is approved, roll it onto endpoint churn-prod with Canary10Percent5Minutes ' +
-        '(4 steps, at least 15m), watching alarm churn-prod-5xx; a newer approval during a ' +
+        '(4 steps, at least 15m), watching alarm churn-prod-5xx and candidate alarms 5xx-rate (Invocation5XXErrors), ' +
+        'p99-latency (ModelLatency); a newer approval during a ' +
         'rollout waits for it to finish, then deploys the newer one; an approval of a version older than the ' +
         'serving one is ignored; give up after 4h.',
     );
@@ -44,7 +45,7 @@ describe('summarizePolicy', () => {
     expect(text).toContain(
       'with 10%,5m,pause,50%,10m (7 steps, 1 manual gate waiting for promote, at least 25m)',
     );
-    expect(text).toContain('watching alarm churn-prod-5xx;');
+    expect(text).toContain('watching alarm churn-prod-5xx and candidate alarms 5xx-rate');
     expect(text).toContain('a newer approval during a rollout is refused (the running rollout carries on)');
     expect(text).toContain('give up after 1d.');
   });

@@ -127,6 +127,7 @@ describe('an alarm during a bake rolls the rollout back', () => {
             alarmName: userAlarm,
             metricName: 'Invocation5XXErrors',
             endpointName: ENDPOINT,
+            variantName: 'AllTraffic',
             statistic: 'Average',
             threshold: 0.05,
             comparison: 'GreaterThanThreshold',

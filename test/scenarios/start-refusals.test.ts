@@ -104,6 +104,7 @@ describe('a rollout is refused and nothing in AWS changes when', () => {
       alarmName: 'churn-prod-errors',
       metricName: 'Invocation5XXErrors',
       endpointName: ENDPOINT,
+      variantName: 'AllTraffic',
       statistic: 'Average',
       threshold: 0.05,
       comparison: 'GreaterThanThreshold',
@@ -112,6 +113,63 @@ describe('a rollout is refused and nothing in AWS changes when', () => {
     });
     env.sim.setAlarmState('churn-prod-errors', 'ALARM', 'Threshold Crossed: manual');
     await expectRefused(env, { alarms: ['churn-prod-errors'] }, { code: 'ALARM_FIRING', field: 'alarms' });
+  });
+
+  it('a named alarm watches the endpoint without VariantName (it gets no data on AWS), naming it and the fix', async () => {
+    const env = createSimulatedEnvironment();
+    env.sim.createMetricAlarm({
+      alarmName: 'churn-prod-endpoint-5xx',
+      metricName: 'Invocation5XXErrors',
+      endpointName: ENDPOINT,
+      statistic: 'Average',
+      threshold: 0.05,
+      comparison: 'GreaterThanThreshold',
+      periodSeconds: 60,
+      evaluationPeriods: 1,
+    });
+    await expectRefused(
+      env,
+      { alarms: ['churn-prod-endpoint-5xx'] },
+      {
+        code: 'ALARM_UNREACHABLE',
+        field: 'alarms',
+        message:
+          /^alarm churn-prod-endpoint-5xx watches AWS\/SageMaker Invocation5XXErrors \{EndpointName=churn-prod\}, which gets no data on AWS: .* add VariantName=AllTraffic \(the serving variant\)\. An alarm that gets no data cannot roll a bad version back/,
+      },
+    );
+  });
+
+  it('a named composite alarm can never go to ALARM: its children watch a utilization metric in the wrong namespace', async () => {
+    const env = createSimulatedEnvironment();
+    env.sim.createMetricAlarm({
+      alarmName: 'churn-prod-cpu',
+      metricName: 'CPUUtilization',
+      endpointName: ENDPOINT,
+      variantName: 'AllTraffic',
+      statistic: 'Average',
+      threshold: 90,
+      comparison: 'GreaterThanThreshold',
+      periodSeconds: 60,
+      evaluationPeriods: 3,
+    });
+    env.sim.createCompositeAlarm({ alarmName: 'churn-prod-health', alarmRule: 'ALARM("churn-prod-cpu")' });
+    const before = env.sim.calls.length;
+    await expectRefused(
+      env,
+      { alarms: ['churn-prod-health'] },
+      {
+        code: 'ALARM_UNREACHABLE',
+        field: 'alarms',
+        message: /composite alarm churn-prod-health can never go to ALARM/,
+      },
+    );
+    // One DescribeAlarms for the named alarms, one more for the composite's children.
+    expect(
+      env.sim.calls
+        .slice(before)
+        .filter((c) => c.operation === 'DescribeAlarms')
+        .map((c) => c.input),
+    ).toEqual([{ AlarmNames: ['churn-prod-health'] }, { AlarmNames: ['churn-prod-cpu'] }]);
   });
 
   it.each([
@@ -152,5 +210,36 @@ describe('a rollout is refused and nothing in AWS changes when', () => {
           /candidate alarm 5xx-rate .*: a 10 s period needs invocation metrics .* published every 60 s; use a period of 60 s or more/,
       },
     );
+  });
+});
+
+describe('a start that goes ahead with a warning on the timeline', () => {
+  it('an alarm on another endpoint cannot see this rollout: warned, not refused, and the rollout succeeds', async () => {
+    const s = await startScenario(
+      { strategy: 'AllAtOnce', finalBake: '1m', alarms: ['features-prod-5xx'] },
+      {
+        before: (env) =>
+          env.sim.createMetricAlarm({
+            alarmName: 'features-prod-5xx',
+            metricName: 'Invocation5XXErrors',
+            endpointName: 'features-prod',
+            variantName: 'AllTraffic',
+            statistic: 'Average',
+            threshold: 0.05,
+            comparison: 'GreaterThanThreshold',
+            periodSeconds: 60,
+            evaluationPeriods: 1,
+            treatMissingData: 'notBreaching',
+          }),
+      },
+    );
+    const final = await s.run();
+    expect(final.record.status).toBe('succeeded');
+    const warnings = (await s.env.store.timeline(s.id)).filter((e) => e.kind === 'alarmWarning');
+    expect(warnings.map((e) => e.message)).toEqual([
+      'alarm features-prod-5xx watches AWS/SageMaker Invocation5XXErrors {EndpointName=features-prod, VariantName=AllTraffic}: ' +
+        "endpoint features-prod, not churn-prod, so it cannot see this rollout's traffic (fine if that is deliberate; " +
+        'to guard churn-prod set EndpointName=churn-prod)',
+    ]);
   });
 });

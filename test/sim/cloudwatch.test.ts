@@ -40,6 +40,16 @@ describe('simulated CloudWatch alarms', () => {
         state: 'INSUFFICIENT_DATA',
         reason: 'Unchecked: Initial alarm creation',
         updatedAt: Date.UTC(2026, 0, 15, 9, 0, 0),
+        definition: {
+          kind: 'metric',
+          metric: {
+            namespace: 'AWS/SageMaker',
+            metricName: 'Invocation5XXErrors',
+            dimensions: [{ name: 'EndpointName', value: ENDPOINT }],
+          },
+          statistic: 'Average',
+          periodSeconds: 60,
+        },
       },
     ]);
   });
@@ -136,19 +146,253 @@ describe('simulated CloudWatch alarms', () => {
     });
   });
 
-  it('sums the variants for an endpoint-wide alarm: a bad candidate at 10% is diluted by the baseline', async () => {
-    const scene = sceneWithEndpoint({ candidate: { errorRate: 0.3, latencyMs: 40 } });
+  it('an alarm on EndpointName alone sees no data, as on AWS, however bad the model; the same alarm with VariantName fires', async () => {
+    const scene = sceneWithEndpoint({
+      baseline: { errorRate: 0.5, latencyMs: 40 },
+      candidate: { errorRate: 0.5, latencyMs: 40 },
+    });
     const { cloud } = scene;
     await deployTransition(scene);
     errorRateAlarm(cloud, 'whole-endpoint');
+    errorRateAlarm(cloud, 'serving-variant', 'AllTraffic');
     errorRateAlarm(cloud, 'candidate-only', CANDIDATE_VARIANT);
     await cloud.sagemaker.updateWeights(ENDPOINT, [
       { variantName: 'AllTraffic', weight: 90 },
       { variantName: CANDIDATE_VARIANT, weight: 10 },
     ]);
-    cloud.clock.advanceBy(5 * MINUTE);
-    expect(cloud.alarm('whole-endpoint')?.state).toBe('OK');
+    cloud.clock.advanceBy(10 * MINUTE);
+    expect(cloud.alarm('whole-endpoint')).toMatchObject({
+      state: 'INSUFFICIENT_DATA',
+      reason: 'Unchecked: Initial alarm creation',
+    });
+    expect(cloud.alarm('serving-variant')?.state).toBe('ALARM');
     expect(cloud.alarm('candidate-only')?.state).toBe('ALARM');
+  });
+
+  it.each([
+    ['another namespace', { namespace: '/aws/sagemaker/Endpoints', variantName: 'AllTraffic' }],
+    [
+      'an extra dimension',
+      { variantName: 'AllTraffic', dimensions: [{ name: 'Region', value: 'us-east-1' }] },
+    ],
+    ['a variant the endpoint does not have', { variantName: 'Primary' }],
+  ])(
+    'an alarm on %s sees no data: TreatMissingData breaching goes ALARM on no data at all',
+    (_label, where) => {
+      const { cloud } = sceneWithEndpoint({ baseline: { errorRate: 0.5, latencyMs: 40 } });
+      cloud.createMetricAlarm({
+        alarmName: 'nowhere',
+        metricName: 'Invocation5XXErrors',
+        endpointName: ENDPOINT,
+        ...where,
+        statistic: 'Average',
+        threshold: 0.9,
+        comparison: 'GreaterThanThreshold',
+        periodSeconds: 60,
+        evaluationPeriods: 1,
+        treatMissingData: 'breaching',
+      });
+      cloud.clock.advanceBy(3 * MINUTE);
+      expect(cloud.alarm('nowhere')?.reason).toMatch(
+        /^Threshold Crossed: no datapoints were received for 1 period/,
+      );
+    },
+  );
+
+  it('a metric-math error rate (100*errors/invocations) on the candidate fires and reports its queries', async () => {
+    const scene = sceneWithEndpoint({ candidate: { errorRate: 0.3, latencyMs: 40 } });
+    const { cloud } = scene;
+    await deployTransition(scene);
+    const candidate = [
+      { name: 'EndpointName', value: ENDPOINT },
+      { name: 'VariantName', value: CANDIDATE_VARIANT },
+    ];
+    cloud.createMetricAlarm({
+      alarmName: 'candidate-error-percent',
+      metrics: [
+        {
+          id: 'errors',
+          metricStat: {
+            namespace: 'AWS/SageMaker',
+            metricName: 'Invocation5XXErrors',
+            dimensions: candidate,
+            statistic: 'Sum',
+          },
+        },
+        {
+          id: 'invocations',
+          metricStat: {
+            namespace: 'AWS/SageMaker',
+            metricName: 'Invocations',
+            dimensions: candidate,
+            statistic: 'Sum',
+          },
+        },
+        { id: 'rate', expression: '100*errors/invocations', returnData: true },
+      ],
+      threshold: 5,
+      comparison: 'GreaterThanThreshold',
+      periodSeconds: 60,
+      evaluationPeriods: 1,
+    });
+    cloud.clock.advanceBy(3 * MINUTE);
+    // No candidate traffic yet: 0/0 and missing inputs are no datapoint.
+    expect(cloud.alarm('candidate-error-percent')?.state).toBe('INSUFFICIENT_DATA');
+    await cloud.sagemaker.updateWeights(ENDPOINT, [
+      { variantName: 'AllTraffic', weight: 50 },
+      { variantName: CANDIDATE_VARIANT, weight: 50 },
+    ]);
+    cloud.clock.advanceBy(3 * MINUTE);
+    const alarm = cloud.alarm('candidate-error-percent');
+    expect(alarm?.state).toBe('ALARM');
+    const percent = JSON.parse(alarm?.reasonData ?? '{}') as { recentDatapoints: number[] };
+    expect(percent.recentDatapoints[0]).toBeGreaterThan(15);
+    expect(percent.recentDatapoints[0]).toBeLessThan(45);
+    const [described] = await cloud.cloudwatch.describeAlarms(['candidate-error-percent']);
+    expect(described?.definition).toEqual({
+      kind: 'math',
+      metrics: [
+        expect.objectContaining({
+          id: 'errors',
+          returnData: false,
+          metric: expect.objectContaining({
+            metricName: 'Invocation5XXErrors',
+            dimensions: candidate,
+            periodSeconds: 60,
+          }),
+        }),
+        expect.objectContaining({ id: 'invocations', returnData: false }),
+        { id: 'rate', expression: '100*errors/invocations', returnData: true },
+      ],
+    });
+    expect(
+      alarmEvents(cloud)
+        .at(-1)
+        ?.detail.configuration.metrics?.map((m) => m.id),
+    ).toEqual(['errors', 'invocations', 'rate']);
+  });
+
+  it.each([
+    [
+      'a function it does not evaluate',
+      [{ id: 'e1', expression: 'FILL(m1, 0)', returnData: true }],
+      /FILL is a metric math function/,
+    ],
+    [
+      'an unknown id',
+      [{ id: 'e1', expression: 'm1/m2', returnData: true }],
+      /refers to m1, which is not an id/,
+    ],
+    ['no query returning data', [{ id: 'e1', expression: '1' }], /Exactly one element/],
+  ])('refuses a math alarm with %s', (_label, metrics, message) => {
+    const { cloud } = sceneWithEndpoint();
+    expect(() =>
+      cloud.createMetricAlarm({
+        alarmName: 'bad-math',
+        metrics,
+        threshold: 1,
+        comparison: 'GreaterThanThreshold',
+        periodSeconds: 60,
+        evaluationPeriods: 1,
+      }),
+    ).toThrow(message);
+    expect(cloud.alarmNames()).toEqual([]);
+  });
+
+  it('a composite alarm follows its AlarmRule over its children, at once when a child changes', async () => {
+    const scene = sceneWithEndpoint({ candidate: { errorRate: 0.3, latencyMs: 40 } });
+    const { cloud } = scene;
+    await deployTransition(scene);
+    errorRateAlarm(cloud, 'candidate-5xx', CANDIDATE_VARIANT);
+    cloud.createCompositeAlarm({
+      alarmName: 'candidate-health',
+      alarmRule:
+        'ALARM("candidate-5xx") AND NOT ALARM(arn:aws:cloudwatch:us-east-1:123456789012:alarm:maintenance)',
+    });
+    expect(cloud.alarm('candidate-health')?.state).toBe('OK');
+    await cloud.sagemaker.updateWeights(ENDPOINT, [
+      { variantName: 'AllTraffic', weight: 50 },
+      { variantName: CANDIDATE_VARIANT, weight: 50 },
+    ]);
+    cloud.clock.advanceBy(3 * MINUTE);
+    expect(cloud.alarm('candidate-health')).toMatchObject({
+      state: 'ALARM',
+      reason: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:candidate-5xx transitioned to ALARM',
+    });
+    const [described] = await cloud.cloudwatch.describeAlarms(['candidate-health']);
+    expect(described?.definition).toEqual({
+      kind: 'composite',
+      alarmRule:
+        'ALARM("candidate-5xx") AND NOT ALARM(arn:aws:cloudwatch:us-east-1:123456789012:alarm:maintenance)',
+      childAlarmNames: ['candidate-5xx', 'maintenance'],
+    });
+    expect(alarmEvents(cloud).at(-1)?.detail).toMatchObject({
+      alarmName: 'candidate-health',
+      configuration: { alarmRule: expect.stringContaining('candidate-5xx') },
+    });
+    expect(() => cloud.createCompositeAlarm({ alarmName: 'broken', alarmRule: 'ALARM(a) AND' })).toThrow(
+      /AlarmRule/,
+    );
+  });
+
+  it('math and composite alarms survive a save and restore, and keep evaluating', async () => {
+    const scene = sceneWithEndpoint({ candidate: { errorRate: 0.3, latencyMs: 40 } });
+    const { cloud } = scene;
+    await deployTransition(scene);
+    const candidate = [
+      { name: 'EndpointName', value: ENDPOINT },
+      { name: 'VariantName', value: CANDIDATE_VARIANT },
+    ];
+    const stat = (metricName: string) => ({
+      namespace: 'AWS/SageMaker',
+      metricName,
+      dimensions: candidate,
+      statistic: 'Sum',
+    });
+    cloud.createMetricAlarm({
+      alarmName: 'rate',
+      metrics: [
+        { id: 'e', metricStat: stat('Invocation5XXErrors') },
+        { id: 'n', metricStat: stat('Invocations') },
+        { id: 'r', expression: 'e/n', returnData: true },
+      ],
+      threshold: 0.05,
+      comparison: 'GreaterThanThreshold',
+      periodSeconds: 60,
+      evaluationPeriods: 1,
+    });
+    cloud.createCompositeAlarm({ alarmName: 'health', alarmRule: 'ALARM(rate)' });
+    const restored = createSimCloud({ state: JSON.parse(JSON.stringify(cloud.exportState())) as never });
+    expect(restored.alarm('rate')).toEqual(cloud.alarm('rate'));
+    expect(restored.alarm('health')).toEqual(cloud.alarm('health'));
+    await restored.sagemaker.updateWeights(ENDPOINT, [
+      { variantName: 'AllTraffic', weight: 50 },
+      { variantName: CANDIDATE_VARIANT, weight: 50 },
+    ]);
+    restored.clock.advanceBy(3 * MINUTE);
+    expect(restored.alarm('rate')?.state).toBe('ALARM');
+    expect(restored.alarm('health')?.state).toBe('ALARM');
+  });
+
+  it('restores an alarm saved before metrics had dimensions ({metricName, endpointName, variantName})', () => {
+    const { cloud } = sceneWithEndpoint();
+    errorRateAlarm(cloud, 'errors', 'AllTraffic');
+    const state = cloud.exportState() as unknown as { alarms: { definition: Record<string, unknown> }[] };
+    state.alarms[0]!.definition = {
+      alarmName: 'errors',
+      metricName: 'Invocation5XXErrors',
+      endpointName: ENDPOINT,
+      variantName: 'AllTraffic',
+      statistic: 'Average',
+      threshold: 0.05,
+      comparison: 'GreaterThanThreshold',
+      periodSeconds: 60,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: 'missing',
+    };
+    const restored = createSimCloud({ state: state as never });
+    expect(restored.alarm('errors')?.definition).toEqual(cloud.alarm('errors')?.definition);
   });
 
   it('treats missing data as the alarm says: notBreaching goes OK, breaching goes ALARM', async () => {
@@ -193,6 +437,7 @@ describe('simulated CloudWatch alarms', () => {
         state: 'ALARM',
         reason: 'testing the rollback path',
         updatedAt: Date.UTC(2026, 0, 15, 9, 1, 10),
+        definition: expect.objectContaining({ kind: 'metric' }),
       },
     ]);
     cloud.clock.advanceBy(50_000);

@@ -88,6 +88,7 @@ describe('simulated EventBridge delivery', () => {
       alarmName: 'errors',
       metricName: 'Invocation5XXErrors',
       endpointName: ENDPOINT,
+      variantName: 'AllTraffic',
       statistic: 'Average',
       threshold: 0.05,
       comparison: 'GreaterThanThreshold',

@@ -69,6 +69,7 @@ describe('saving and restoring the simulated cloud', () => {
       alarmName: 'endpoint-latency',
       metricName: 'ModelLatency',
       endpointName: ENDPOINT,
+      variantName: BASELINE_VARIANT,
       statistic: 'p99',
       threshold: 1,
       comparison: 'GreaterThanThreshold',

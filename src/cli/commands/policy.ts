@@ -1,16 +1,27 @@
 // `sm-rollout policy validate`: checks a policy file (YAML or JSON) and says what each policy will
 // do, or lists every problem with its line, policy, field and fix.
-import { isSmRolloutError } from '../../errors';
-import { InvalidPolicyFileError, loadPolicies, summarizePolicy } from '../../policy';
+import type { AlarmReachProblem } from '../../engine';
+import { SmRolloutError, isSmRolloutError } from '../../errors';
+import { InvalidPolicyFileError, loadPolicies, summarizePolicy, type PolicySet } from '../../policy';
+import type { RolloutBackend } from '../backend';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { parseFlags } from '../flags';
+import { BACKEND_HELP, BACKEND_OPTIONS, type BackendFlags } from '../mode';
+import { withBackend } from './shared';
 
-export const POLICY_USAGE = `Usage: sm-rollout policy validate <file> [--output json]
+export const POLICY_USAGE = `Usage: sm-rollout policy validate <file> [--stack <name> | --local | --simulate] [--output json]
 
 Checks a policy file (YAML or JSON): every field, that each strategy compiles, that durations
 parse, one policy per endpoint and per model package group, and that maxDuration outlasts the
 plan's bakes. A valid file prints what each policy will do; an invalid one lists every problem
 with its line, the policy, the field and the fix, and exits 1.
+
+With AWS access (--stack, --table, --local or --simulate) it also reads each policy's endpoint and
+alarms, read-only, and checks every alarm as a start would: an alarm on a SageMaker metric without
+VariantName, on a variant the endpoint does not have, on a metric SageMaker does not publish in that
+namespace, or a composite that can never go to ALARM gets no data on AWS and would refuse the start
+(exit 1, naming the alarm and the fix); an alarm on another endpoint is a warning. Without those
+flags the alarms are not checked, and the output says so.
 
 A policy file looks like:
   policies:
@@ -24,16 +35,33 @@ A policy file looks like:
 Editors can check it as you type with the JSON Schema in docs/policy.schema.json.
 
 Options:
-  --output json   one JSON document: { valid, policies: [{ modelPackageGroup, endpoint, summary }], errors }
+  --output json   one JSON document: { valid, alarmsChecked, policies: [{ modelPackageGroup, endpoint,
+                  summary, alarmProblems? }], errors }
+${BACKEND_HELP}
 
 Examples:
   sm-rollout policy validate policies.yaml
+  sm-rollout policy validate policies.yaml --stack SmRolloutStack   # also checks each alarm can fire
   sm-rollout policy validate config/policies.json --output json
 `;
 
+/** The flags that give this command AWS access to check alarms with (not --region or --store alone). */
+const ACCESS_FLAGS = ['simulate', 'local', 'stack', 'table', 'command-bus'] as const;
+
+const NOT_CHECKED =
+  'alarms not checked: no AWS access was asked for; add --stack <name> (or --local, --simulate) to check that each alarm can fire on its endpoint';
+
 export interface PolicyValidation {
   valid: boolean;
-  policies: { modelPackageGroup: string; endpoint: string; summary: string }[];
+  /** Whether each policy's alarms were read and checked against its endpoint. */
+  alarmsChecked: boolean;
+  policies: {
+    modelPackageGroup: string;
+    endpoint: string;
+    summary: string;
+    /** With AWS access: what a start would refuse or warn about its alarms. */
+    alarmProblems?: AlarmReachProblem[];
+  }[];
   /** One line per problem: `file:line: policies[i] (group): field: what is wrong; the fix`. */
   errors: string[];
 }
@@ -44,6 +72,7 @@ export function validatePolicyFile(path: string): PolicyValidation {
     const set = loadPolicies(path);
     return {
       valid: true,
+      alarmsChecked: false,
       policies: set.policies.map((policy) => ({
         modelPackageGroup: policy.modelPackageGroup,
         endpoint: policy.endpoint,
@@ -53,15 +82,46 @@ export function validatePolicyFile(path: string): PolicyValidation {
     };
   } catch (error) {
     if (error instanceof InvalidPolicyFileError) {
-      return { valid: false, policies: [], errors: [...error.problems] };
+      return { valid: false, alarmsChecked: false, policies: [], errors: [...error.problems] };
     }
-    if (isSmRolloutError(error)) return { valid: false, policies: [], errors: [error.message] };
+    if (isSmRolloutError(error)) {
+      return { valid: false, alarmsChecked: false, policies: [], errors: [error.message] };
+    }
     throw error;
   }
 }
 
+/**
+ * Checks the alarms of every policy of a valid `report` through `backend` (read-only), adding each
+ * policy's problems; a refusal makes the report invalid, with an error naming the policy.
+ */
+export async function checkPolicyAlarms(
+  report: PolicyValidation,
+  set: PolicySet,
+  backend: Pick<RolloutBackend, 'alarmReach'>,
+): Promise<PolicyValidation> {
+  const errors: string[] = [];
+  const policies = [];
+  let checked = true;
+  for (const [index, entry] of report.policies.entries()) {
+    const policy = set.policies[index]!;
+    const reach = await backend.alarmReach(policy.endpoint, [...policy.alarms]);
+    if (reach === undefined) {
+      checked = false;
+      policies.push(entry);
+      continue;
+    }
+    policies.push({ ...entry, alarmProblems: reach.problems });
+    for (const problem of reach.problems.filter((p) => p.severity === 'refuse')) {
+      errors.push(`policies[${index}] (${policy.modelPackageGroup}): alarms: ${problem.message}`);
+    }
+  }
+  return { valid: errors.length === 0, alarmsChecked: checked, policies, errors };
+}
+
 export async function policyCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
+    ...BACKEND_OPTIONS,
     output: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -85,19 +145,49 @@ export async function policyCommand(argv: string[], io: CliIo): Promise<number> 
   if (values.output !== undefined && values.output !== 'json')
     throw new UsageError(`--output: "${values.output}" is not supported; use --output json`);
 
+  const access = ACCESS_FLAGS.some((flag) => values[flag] !== undefined && values[flag] !== false);
+  const withAlarms = <T>(work: (backend: RolloutBackend | undefined) => Promise<T>) =>
+    access ? withBackend(values as BackendFlags, work) : work(undefined);
+
   if (values.output === 'json') {
-    const report = validatePolicyFile(files[0]!);
+    const offline = validatePolicyFile(files[0]!);
+    const report =
+      offline.valid && access
+        ? await withAlarms((backend) => checkPolicyAlarms(offline, loadPolicies(files[0]!), backend!))
+        : offline;
     io.out(JSON.stringify(report, null, 2));
     return report.valid ? EXIT.succeeded : EXIT.usage;
   }
   // Text: an invalid file throws, and the CLI prints its message (every problem, one a line).
   const set = loadPolicies(files[0]!);
   const count = set.policies.length === 1 ? '1 policy' : `${set.policies.length} policies`;
+  const offline = validatePolicyFile(files[0]!);
+  const report = access ? await withAlarms((backend) => checkPolicyAlarms(offline, set, backend!)) : offline;
   io.out(`${set.source}: valid, ${count}`);
-  for (const policy of set.policies) {
+  for (const [index, policy] of set.policies.entries()) {
     io.out('');
     io.out(`${policy.modelPackageGroup} → ${policy.endpoint}`);
     io.out(`  ${summarizePolicy(policy)}`);
+    const problems = report.policies[index]?.alarmProblems;
+    if (problems === undefined) continue;
+    if (problems.length === 0 && policy.alarms.length > 0) {
+      io.out(`  alarms checked against ${policy.endpoint}: each can fire`);
+    }
+    for (const problem of problems) {
+      io.out(`  ${problem.severity === 'refuse' ? 'refused' : 'warning'}: ${problem.message}`);
+    }
+  }
+  if (!report.alarmsChecked) {
+    io.out('');
+    io.out(NOT_CHECKED);
+  }
+  if (!report.valid) {
+    throw new SmRolloutError(
+      'ALARM_UNREACHABLE',
+      `${set.source}: ${report.errors.length === 1 ? 'an alarm' : `${report.errors.length} alarms`} would refuse a start:\n` +
+        report.errors.map((e) => `  ${e}`).join('\n'),
+      { field: 'alarms' },
+    );
   }
   return EXIT.succeeded;
 }

@@ -30,9 +30,14 @@ export const START_USAGE = `Usage: sm-rollout start --endpoint <name> --model-pa
 
 Starts a rollout of a Model Registry version onto a real-time endpoint. Refuses, with the
 reason and nothing changed, when the endpoint already has an active rollout, is not InService,
-the package is not Approved, no alarm would watch the candidate (unless --no-guard), or the
+the package is not Approved, an --alarm could never fire (it watches a metric SageMaker does not
+publish, e.g. no VariantName), no alarm would watch the candidate (unless --no-guard), or the
 version already serves the endpoint (unless --force). A version older than the serving one is
 rolled out as you asked, and the output and timeline say it is a rollback.
+
+Unless you give --candidate-alarm (or the policy candidateAlarms), the rollout creates the default
+candidate alarms on the candidate variant alone: its error rate (Invocation5XXErrors Average > 0.05,
+2 of 3 minutes) and p99 latency (ModelLatency p99 > 1 s, 3 minutes).
 
 Options:
   --endpoint <name>         the endpoint to roll out onto
@@ -47,7 +52,10 @@ Options:
                             [,missing=notBreaching][,name=SUFFIX] (quote it: > is a shell
                             redirect), e.g. 'Invocation5XXErrors>0.05' (error rate > 5%),
                             'ModelLatency:p99>500000,datapoints=2/2' (ModelLatency is in µs)
-  --no-guard                start even though no alarm watches the candidate (recorded in the timeline)
+  --no-candidate-alarms     no candidate alarms, not even the default ones (then an --alarm must guard it)
+  --no-guard                roll out with only the alarms you name, even none: no default candidate
+                            alarms (a policy's own still apply), and no refusal when nothing watches
+                            (recorded in the timeline)
   --force                   roll out the version that already serves the endpoint again
   --execution-role <arn>    IAM role for the new SageMaker model (required unless --policy/--simulate)
   --instance-type <t>       candidate instance type (default: as the baseline)
@@ -89,6 +97,7 @@ export interface StartFlags extends BackendFlags {
   'max-duration'?: string;
   'requested-by'?: string;
   'candidate-alarm'?: string[];
+  'no-candidate-alarms'?: boolean;
   'no-guard'?: boolean;
   force?: boolean;
 }
@@ -135,9 +144,16 @@ export function startRequestFromFlags(
       allowUnguarded: policy.allowUnguarded,
     };
   }
+  if (flags['no-candidate-alarms'] && flags['candidate-alarm']?.length) {
+    throw new UsageError(
+      '--no-candidate-alarms and --candidate-alarm contradict each other: give the candidate alarms you want, or none',
+    );
+  }
   const candidateAlarms = flags['candidate-alarm']?.length
     ? parseCandidateAlarmFlags(flags['candidate-alarm'])
-    : undefined;
+    : flags['no-candidate-alarms']
+      ? []
+      : undefined;
   const count = flags['instance-count'];
   if (count !== undefined && !/^\d+$/.test(count)) {
     throw new UsageError(`--instance-count: "${count}" is not a whole number`);
@@ -318,6 +334,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     'final-bake': { type: 'string' },
     alarm: { type: 'string', multiple: true },
     'candidate-alarm': { type: 'string', multiple: true },
+    'no-candidate-alarms': { type: 'boolean' },
     'no-guard': { type: 'boolean' },
     force: { type: 'boolean' },
     'execution-role': { type: 'string' },
