@@ -1006,7 +1006,8 @@ describe('the requests a rollout sends for a rich baseline (effects over this ad
       {
         ...configLevel,
         EndpointConfigName: names.finalConfig,
-        ProductionVariants: [{ ...candidateVariant, InitialVariantWeight: 1 }],
+        // The new model under the baseline's variant name.
+        ProductionVariants: [{ ...candidateVariant, VariantName: 'AllTraffic', InitialVariantWeight: 1 }],
         Tags: tags,
       },
     ]);
@@ -1031,7 +1032,7 @@ describe('the requests a rollout sends for a rich baseline (effects over this ad
     expect(final!.ProductionVariants).toStrictEqual([
       {
         ...independent,
-        VariantName: names.candidateVariant,
+        VariantName: 'AllTraffic',
         ModelName: names.candidateModel,
         InstanceType: 'ml.g6.2xlarge',
         InitialInstanceCount: 1,
@@ -1049,7 +1050,7 @@ describe('the requests a rollout sends for a rich baseline (effects over this ad
     expect(final!.ProductionVariants).toStrictEqual([
       {
         ...independent,
-        VariantName: names.candidateVariant,
+        VariantName: 'AllTraffic',
         ModelName: names.candidateModel,
         InstanceType: 'ml.c5.2xlarge',
         InitialInstanceCount: 3,

@@ -159,7 +159,8 @@ class World {
       } else {
         expect(latest.status).toBe('succeeded');
         expect(endpoint.endpointConfigName).toBe(latest.input.names.finalConfig);
-        expect(only!.variantName).toBe(latest.input.names.candidateVariant);
+        // The new model serves under the baseline's variant name.
+        expect(only!.variantName).toBe(latest.input.baseline!.variantName);
         expect(only!.modelName).toBe(latest.input.names.candidateModel);
       }
     }

@@ -11,13 +11,16 @@ import {
   type Step,
 } from './harness';
 
-/** The candidate's share of traffic each time what serves the endpoint changed. */
-function candidateShares(s: Scenario, candidateVariant: string): number[] {
+/**
+ * The candidate model's share of traffic each time what serves the endpoint changed (by model: once
+ * promoted it serves under the baseline's variant name).
+ */
+function candidateShares(s: Scenario, candidateModel: string): number[] {
   const shares = s.env.sim.servingHistory
     .filter((c) => c.endpointName === ENDPOINT && c.variants.length > 0)
     .map((c) => {
       const total = c.variants.reduce((sum, v) => sum + v.weight, 0);
-      const candidate = c.variants.find((v) => v.variantName === candidateVariant)?.weight ?? 0;
+      const candidate = c.variants.find((v) => v.modelName === candidateModel)?.weight ?? 0;
       return Math.round((candidate / total) * 100);
     });
   return shares.filter((p, i) => i === 0 || p !== shares[i - 1]);
@@ -50,7 +53,7 @@ describe('a healthy model goes live', () => {
     const s = await startScenario({ strategy: 'AllAtOnce' });
     const final = await s.run();
     expectPromoted(s, final);
-    expect(candidateShares(s, final.record.input.names.candidateVariant)).toEqual([0, 100]);
+    expect(candidateShares(s, final.record.input.names.candidateModel)).toEqual([0, 100]);
     const kinds = (await s.timeline()).map((e) => e.kind);
     expect(kinds).toEqual(
       expect.arrayContaining(['started', 'shifted', 'bakeCompleted', 'finalLive', 'cleanedUp', 'succeeded']),
@@ -62,7 +65,7 @@ describe('a healthy model goes live', () => {
     const s = await startScenario({ strategy: 'Canary10Percent5Minutes' });
     const final = await s.run();
     expectPromoted(s, final);
-    expect(candidateShares(s, final.record.input.names.candidateVariant)).toEqual([0, 10, 100]);
+    expect(candidateShares(s, final.record.input.names.candidateModel)).toEqual([0, 10, 100]);
     const bakes = (await s.timeline()).filter((e) => e.kind === 'bakeStarted').map((e) => e.message);
     expect(bakes[0]).toMatch(/^Baking 5m at 10%/);
   });
@@ -71,7 +74,7 @@ describe('a healthy model goes live', () => {
     const s = await startScenario({ strategy: 'Linear10PercentEvery1Minute' });
     const final = await s.run();
     expectPromoted(s, final);
-    expect(candidateShares(s, final.record.input.names.candidateVariant)).toEqual([
+    expect(candidateShares(s, final.record.input.names.candidateModel)).toEqual([
       0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100,
     ]);
   });
@@ -93,7 +96,7 @@ describe('a healthy model goes live', () => {
     });
     expectPromoted(s, final);
     expect(promotedAt).toBeDefined();
-    const shares = candidateShares(s, final.record.input.names.candidateVariant);
+    const shares = candidateShares(s, final.record.input.names.candidateModel);
     expect(shares).toEqual([0, 10, 50, 100]);
     // Traffic went to 50% only after the promote.
     const to50 = s.env.sim.servingHistory.find((c) =>
