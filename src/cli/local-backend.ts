@@ -22,6 +22,7 @@ import {
   type Outcome,
   type StartCommandRequest,
   readPolicyAlarmReach,
+  refusedWhileSettling,
   type EndpointControl,
   type PolicyAlarmReport,
 } from '../engine';
@@ -67,7 +68,17 @@ export interface LocalBackendOptions {
    */
   afterStep?: () => Promise<void>;
   onClose?: () => Promise<void>;
+  /**
+   * Lets a little time pass while a start waits for an endpoint that is Updating (an auto scaling
+   * activity, someone's update): a simulated minute, or some real seconds locally. Absent: no wait.
+   */
+  waitForEndpoint?: () => Promise<void>;
+  /** Says why the command waits (stderr). */
+  onWait?: (message: string) => void;
 }
+
+/** How many waits a start makes for an endpoint that is settling before it gives up. */
+const SETTLING_WAITS = 30;
 
 export class LocalBackend implements RolloutBackend {
   readonly mode: 'local' | 'simulate';
@@ -161,6 +172,22 @@ export class LocalBackend implements RolloutBackend {
   }
 
   private async startWith(detail: CommandDetail): Promise<RolloutRecord> {
+    // Auto-scaled endpoints are Updating for minutes whenever they scale: a start waits that out
+    // (SageMaker refuses any update meanwhile) instead of refusing what a moment later is fine.
+    for (let waits = 0; ; waits++) {
+      try {
+        return await this.startOnce(detail);
+      } catch (error) {
+        const { waitForEndpoint, onWait } = this.options;
+        if (!waitForEndpoint || waits >= SETTLING_WAITS || !refusedWhileSettling(error)) throw error;
+        if (waits === 0)
+          onWait?.(`${(error as Error).message.split(';')[0]}; waiting for it to be InService`);
+        await waitForEndpoint();
+      }
+    }
+  }
+
+  private async startOnce(detail: CommandDetail): Promise<RolloutRecord> {
     const outcome = await this.send(detail);
     if (!outcome.rolloutId) {
       throw new SmRolloutError('AWS_ERROR', `the controller did not start a rollout: ${outcome.reason}`);

@@ -1,5 +1,6 @@
 // The flags every rollout verb shares (which mode, where the controller or store is, output
 // format) and the one place that turns them into a backend.
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import {
   ApplicationAutoScalingScalingControl,
@@ -100,6 +101,9 @@ async function openSimulated(env: NodeJS.ProcessEnv, cwd: string, command: strin
     store: environment.store,
     alarms: environment.sim.cloudwatch,
     endpoints: environment.sim.sagemaker,
+    // A start waits out an endpoint that is Updating (it scales): simulated minutes pass meanwhile.
+    waitForEndpoint: () => environment.bridge.minute(),
+    onWait: (message) => void process.stderr.write(`sm-rollout: ${message}\n`),
     // --timeout counts simulated time: simulated minutes pass in milliseconds here.
     timeoutNow: () => environment.sim.clock.now(),
     afterStep: world.checkpoint,
@@ -146,6 +150,9 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
     alarms,
     endpoints,
     timeoutNow: systemClock.now,
+    // A start waits out an endpoint that is Updating (it scales), looking again every 20 s.
+    waitForEndpoint: () => sleep(20_000).then(() => undefined),
+    onWait: (message) => void process.stderr.write(`sm-rollout: ${message}\n`),
   });
 }
 

@@ -11,6 +11,7 @@ import {
   type PolicyLookup,
   type RolloutController,
   RolloutEngine,
+  type VariantScaling,
 } from '../engine';
 import { controllerHandler, createController, type HandlerResult } from '../handlers/controller';
 import { createSimCloud, type SimCloud, type SimCloudOptions, type ModelBehaviour } from '../sim';
@@ -28,6 +29,50 @@ export const HEALTHY_MODEL: ModelBehaviour = { errorRate: 0.002, latencyMs: 45 }
 export const BAD_MODEL: ModelBehaviour = { errorRate: 0.2, latencyMs: 140 };
 
 /** The alarms the demo asks the controller to create on the candidate variant. */
+const NOT_SUSPENDED = {
+  dynamicScalingInSuspended: false,
+  dynamicScalingOutSuspended: false,
+  scheduledScalingSuspended: false,
+};
+
+/**
+ * A production team's Application Auto Scaling for a serving variant of `min`–`max` instances: target
+ * tracking on invocations per instance, and one more instance during weekday office hours (UTC).
+ */
+export function productionScaling(min: number, max: number, invocationsPerInstance: number): VariantScaling {
+  return {
+    target: { minCapacity: min, maxCapacity: max, suspended: NOT_SUSPENDED },
+    policies: [
+      {
+        policyName: 'invocations-per-instance',
+        policyType: 'TargetTrackingScaling',
+        configuration: {
+          TargetValue: invocationsPerInstance,
+          PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
+          ScaleInCooldown: 300,
+          ScaleOutCooldown: 60,
+        },
+        alarmNames: [],
+      },
+    ],
+    scheduledActions: [
+      {
+        scheduledActionName: 'weekday-mornings',
+        schedule: 'cron(0 7 ? * MON-FRI *)',
+        scalableTargetAction: { minCapacity: min + 1 },
+      },
+      {
+        scheduledActionName: 'weekday-evenings',
+        schedule: 'cron(0 19 ? * MON-FRI *)',
+        scalableTargetAction: { minCapacity: min },
+      },
+    ],
+  };
+}
+
+/** The demo endpoint's scaling: 2–6 instances, 400 invocations per instance a minute (600/min needs 2). */
+export const DEMO_SCALING = productionScaling(2, 6, 400);
+
 export const DEMO_CANDIDATE_ALARMS: CandidateAlarmTemplate[] = [
   {
     suffix: '5xx-rate',
@@ -101,6 +146,8 @@ export function createSimulatedEnvironment(
     settings?: Partial<EngineSettings>;
     store?: RolloutStore;
     instanceCount?: number;
+    /** The demo endpoint is auto-scaled (DEMO_SCALING), as production endpoints are; default false. */
+    autoScaling?: boolean;
     /** A cloud restored from an earlier CLI command; the demo world is not created again. */
     cloud?: SimCloud;
     /** Seeded rollout and event ids (the demo); off when rollouts outlive the process (`--simulate`). */
@@ -137,6 +184,7 @@ export function createSimulatedEnvironment(
       instanceType: 'ml.m5.large',
       instanceCount: options.instanceCount ?? 2,
     });
+    if (options.autoScaling) sim.autoScaleVariant(DEMO_ENDPOINT, 'AllTraffic', DEMO_SCALING);
   }
   const deterministic = options.deterministicIds !== false;
   // Rollout and event ids follow the seed too, so the same seed prints the same run.

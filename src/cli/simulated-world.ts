@@ -32,8 +32,10 @@ import {
   DEMO_CANDIDATE_ALARMS,
   DEMO_ENDPOINT,
   DEMO_GROUP,
+  DEMO_SCALING,
   HEALTHY_MODEL,
   createSimulatedEnvironment,
+  productionScaling,
   type SimulatedEnvironment,
 } from './simulated-environment';
 import { lockStateFolder, type HeldLock } from './state-lock';
@@ -137,6 +139,8 @@ export function createSimulatedWorld(): SimCloud {
     instanceType: 'ml.m5.large',
     instanceCount: 2,
   });
+  // Production endpoints scale with load: the rollouts must keep them so.
+  sim.autoScaleVariant(DEMO_ENDPOINT, 'AllTraffic', DEMO_SCALING);
   approved(sim, DEMO_GROUP, HEALTHY_MODEL);
   approved(sim, DEMO_GROUP, BAD_MODEL);
   sim.registerModelPackage({ groupName: DEMO_GROUP, behaviour: HEALTHY_MODEL });
@@ -158,6 +162,7 @@ export function createSimulatedWorld(): SimCloud {
       },
     },
   });
+  sim.autoScaleVariant(fraud.endpoint, 'AllTraffic', productionScaling(3, 8, 300));
   approved(sim, fraud.group, HEALTHY_MODEL);
   approved(sim, fraud.group, BAD_MODEL);
 

@@ -14,6 +14,7 @@ import type { AlarmControl, AlarmState } from './ports';
 import type { AlarmEvent, ApprovalEvent, CommandEvent } from './intake';
 import { mergeStartRequest, type ValidStartRequest } from './start-request';
 import { planUndo } from './undo';
+import { SETTLING_STATUSES } from './effects';
 import { modelPackageVersionOf } from './names';
 
 /** What the controller needs of a policy (src/policy implements it). */
@@ -712,14 +713,6 @@ function deployedPolicyStandIn(event: Extract<CommandEvent, { command: 'start' }
 }
 
 /** A refused request as an outcome, keeping the error's code and field for the host that reports it. */
-/** Endpoint statuses that pass by themselves: an approval arriving during one waits for InService. */
-const SETTLING_STATUSES: ReadonlySet<string> = new Set([
-  'Creating',
-  'Updating',
-  'SystemUpdating',
-  'RollingBack',
-]);
-
 function refusal(error: SmRolloutError, endpointName?: string): Outcome {
   return {
     action: 'refused',

@@ -49,6 +49,24 @@ export interface RolloutEffects {
   removeCandidate(context: RolloutInputWithBaseline): Promise<Unstamped<CleanupResult>>;
 }
 
+/**
+ * Statuses an endpoint leaves by itself, soon: an auto-scaled endpoint is Updating for minutes each
+ * time it scales. A start refused for one of them can simply wait and try again.
+ */
+export const SETTLING_STATUSES: ReadonlySet<string> = new Set([
+  'Creating',
+  'Updating',
+  'SystemUpdating',
+  'RollingBack',
+]);
+
+/** True for a start refused only because the endpoint is passing through a settling status. */
+export function refusedWhileSettling(error: unknown): boolean {
+  if (!isSmRolloutError(error, 'ENDPOINT_NOT_IN_SERVICE')) return false;
+  const status = / is (\w+), not InService/.exec(error.message)?.[1];
+  return status !== undefined && SETTLING_STATUSES.has(status);
+}
+
 /** Statuses from which SageMaker allows no update: only a human (or DeleteEndpoint) can help. */
 const BROKEN_STATUSES = new Set(['Failed', 'UpdateRollbackFailed', 'Deleting', 'OutOfService']);
 
@@ -521,9 +539,10 @@ export function createRolloutEffects(deps: {
 
   /**
    * The instance count of the promoted variant. Unscaled: the candidate's count (as before). Scaled: the
-   * fleet that serves all traffic now — both variants together on the same instance type, else the
-   * candidate's fleet grown from its share to the whole — within the baseline target's bounds, so the
-   * promotion starts with what the load needs and scaling takes over from there.
+   * fleet that serves all traffic now — the candidate's when it already serves all of it, else both
+   * variants together on the same instance type, else the candidate's fleet grown from its share to
+   * the whole — within the baseline target's bounds, so the promotion starts with what the load needs
+   * and scaling takes over from there.
    */
   async function promotedInstanceCount(context: RolloutInputWithBaseline): Promise<number | undefined> {
     const saved = context.baseline.scaling;
@@ -536,12 +555,16 @@ export function createRolloutEffects(deps: {
     const baseCount = base?.currentInstanceCount ?? base?.desiredInstanceCount ?? 0;
     let needed = context.baseline.instanceCount;
     if (candCount !== undefined) {
-      if (!changesInstanceType(context, context.baseline)) {
+      const total = (base?.currentWeight ?? 0) + (cand?.currentWeight ?? 0);
+      const share = total > 0 ? (cand?.currentWeight ?? 0) / total : 0;
+      if (share >= 1) {
+        // The candidate already serves everything: its fleet is what the load needs (the baseline
+        // sits at its minimum only because of its bounds).
+        needed = candCount;
+      } else if (!changesInstanceType(context, context.baseline)) {
         needed = baseCount + candCount;
-      } else {
-        const total = (base?.currentWeight ?? 0) + (cand?.currentWeight ?? 0);
-        const share = total > 0 ? (cand?.currentWeight ?? 0) / total : 0;
-        needed = share > 0 ? Math.ceil(candCount / share - 1e-9) : needed;
+      } else if (share > 0) {
+        needed = Math.ceil(candCount / share - 1e-9);
       }
     }
     return Math.min(saved.target.maxCapacity, Math.max(saved.target.minCapacity, needed));
@@ -563,7 +586,11 @@ export function createRolloutEffects(deps: {
       if (endpoint.status !== 'InService') {
         throw new SmRolloutError(
           'ENDPOINT_NOT_IN_SERVICE',
-          `endpoint ${endpointName} is ${endpoint.status}, not InService; wait until it is InService and try again`,
+          `endpoint ${endpointName} is ${endpoint.status}, not InService` +
+            (SETTLING_STATUSES.has(endpoint.status)
+              ? ` (${endpoint.status === 'Updating' ? 'an update or an auto scaling activity' : 'a change'} in progress)`
+              : '') +
+            '; wait until it is InService and try again',
           { field: 'endpoint' },
         );
       }

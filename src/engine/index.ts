@@ -74,3 +74,4 @@ export { planUndo, UNDO_FINAL_BAKE, UNDO_STRATEGY } from './undo';
 export { NAME_PREFIX, SAGEMAKER_NAME, modelPackageVersionOf } from './names';
 export { systemClock } from './clock';
 export type * from './ports';
+export { refusedWhileSettling } from './effects';

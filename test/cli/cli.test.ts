@@ -245,7 +245,9 @@ describe('sm-rollout demo', () => {
     const result = await run('demo', '--speed', 'max');
     expect(result.code).toBe(0);
     expect(result.out[0]).toMatch(/^Simulated endpoint churn-prod: serving /);
-    expect(result.stdout).toContain('Traffic shifted: baseline 90% / candidate 10% (step 1/4)');
+    expect(result.stdout).toContain(
+      "Traffic shifted: baseline 90% / candidate 10% (step 1/4; the candidate's auto",
+    );
     expect(result.stdout).toMatch(/\[#{2}\.{18}\] candidate 10%/);
   });
 

@@ -51,6 +51,46 @@ async function claimsIn(dir: string): Promise<string[]> {
   return fs.readdir(path.join(dir, 'events')).catch(() => []);
 }
 
+describe('a start while the endpoint is Updating (it scales, or someone updates it)', () => {
+  it('waits for InService, saying why once, then starts', async () => {
+    const { env, request } = open();
+    const said: string[] = [];
+    const backend = new LocalBackend({
+      mode: 'simulate',
+      driver: env.driver,
+      check: (event) => env.controller.check(event),
+      store: env.store,
+      alarms: env.sim.cloudwatch,
+      timeoutNow: Date.now,
+      waitForEndpoint: () => env.bridge.minute(),
+      onWait: (message) => said.push(message),
+    });
+    // Someone else's UpdateEndpointWeightsAndCapacities (what an auto scaling activity sends).
+    await env.sim.sagemaker.updateWeights(DEMO_ENDPOINT, [{ variantName: 'AllTraffic', weight: 1 }]);
+    expect(env.sim.endpoint(DEMO_ENDPOINT)!.status).toBe('Updating');
+    const before = env.sim.clock.now();
+
+    const started = await backend.start(request);
+
+    expect(started.status).not.toBe('failed');
+    expect(env.sim.clock.now()).toBeGreaterThan(before);
+    expect(said).toEqual([
+      `endpoint ${DEMO_ENDPOINT} is Updating, not InService (an update or an auto scaling activity in progress); waiting for it to be InService`,
+    ]);
+  });
+
+  it('without a way to wait (the deployed controller), refuses with what is happening and what to do', async () => {
+    const { env, backend, request } = open();
+    await env.sim.sagemaker.updateWeights(DEMO_ENDPOINT, [{ variantName: 'AllTraffic', weight: 1 }]);
+    const error = await refusal(backend.start(request));
+    expect(error.code).toBe('ENDPOINT_NOT_IN_SERVICE');
+    expect(error.message).toBe(
+      `endpoint ${DEMO_ENDPOINT} is Updating, not InService (an update or an auto scaling activity in progress); ` +
+        'wait until it is InService and try again',
+    );
+  });
+});
+
 describe('LocalBackend on the simulated cloud', () => {
   it('starts a rollout, stops at the manual gate, and finishes it on promote', async () => {
     const { backend, candidate, request } = open();

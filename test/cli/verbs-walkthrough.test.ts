@@ -91,7 +91,8 @@ describe('README walkthrough, human output (--simulate)', () => {
     expect(result.out[0]).toBe(`Started rollout ${first} of churn-model/2 onto ${ENDPOINT}`);
     expectInOrder(
       result,
-      'Traffic shifted: baseline 90% / candidate 10% (step 1/7)',
+      // The endpoint scales: the candidate gets its own bounds for its share.
+      "Traffic shifted: baseline 90% / candidate 10% (step 1/7; the candidate's auto",
       'Waiting at a manual gate (step 3/7, candidate at 10%)',
     );
     expect(result.stdout).not.toContain('step 4/7');
@@ -187,8 +188,8 @@ describe('README walkthrough, human output (--simulate)', () => {
       expectInOrder(
         result,
         `Manual gate (step 3/7) passed: promoted by ${WHO}`,
-        'Traffic shifted: baseline 50% / candidate 50% (step 4/7)',
-        'Traffic shifted: baseline 0% / candidate 100% (step 6/7)',
+        'Traffic shifted: baseline 50% / candidate 50% (step 4/7; the candidate scales',
+        'Traffic shifted: baseline 0% / candidate 100% (step 6/7; the candidate scales',
         `Rollout succeeded: ${pkg(2)} serves 100% of ${ENDPOINT}`,
       );
       expect(result.lines.at(-1)).toBe(`Rollout ${first}: succeeded`);

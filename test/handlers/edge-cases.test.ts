@@ -482,3 +482,37 @@ describe('a newer approval mid-rollout', () => {
     expect(await h.store.listPendingApprovals()).toEqual([]);
   });
 });
+
+describe('an approval while the endpoint is Updating (an auto scaling activity, someone’s update)', () => {
+  it('waits as the endpoint’s pending approval and starts on the first schedule run after InService', async () => {
+    const h = new Harness();
+    // What an auto scaling activity sends: the endpoint is Updating for a while.
+    await h.sim.sagemaker.updateWeights(ENDPOINT, [{ variantName: 'AllTraffic', weight: 1 }]);
+    const arn = h.approveNewVersion();
+    await h.flush();
+    const first = h.invocations.at(-1)!;
+    expect(first.result && actions(first.result)).toEqual(['queued']);
+    expect(await h.rolloutFor(arn)).toBeUndefined();
+    expect(await h.store.listPendingApprovals()).toEqual([
+      expect.objectContaining({ endpointName: ENDPOINT, modelPackageArn: arn }),
+    ]);
+    expect(h.logText()).toContain(`approval waits: endpoint ${ENDPOINT} is Updating`);
+
+    await h.runUntil(async () => (await h.rolloutFor(arn)) !== undefined, 10);
+    expect(h.sim.endpoint(ENDPOINT)!.status).not.toBe('Failed');
+    expect((await h.rolloutFor(arn))!.requestedBy).toContain('model-registry approval');
+    expect(await h.store.listPendingApprovals()).toEqual([]);
+  });
+
+  it('is refused, not kept, when the endpoint is broken rather than busy', async () => {
+    const h = new Harness();
+    h.sim.injectFault({ kind: 'updateFails', endpointName: ENDPOINT });
+    await h.sim.sagemaker.updateEndpoint(ENDPOINT, `${ENDPOINT}-config-0`);
+    await h.runUntil(() => h.sim.endpoint(ENDPOINT)!.status === 'Failed', 15);
+    h.approveNewVersion();
+    await h.flush();
+    const last = h.invocations.at(-1)!;
+    expect(last.result && actions(last.result)).toEqual(['refused']);
+    expect(await h.store.listPendingApprovals()).toEqual([]);
+  });
+});

@@ -41,7 +41,8 @@ function story(
 }
 
 async function viaLambdaHandler(): Promise<Line[]> {
-  const env = createSimulatedEnvironment({ policies: demoPolicies(STRATEGY, undefined) });
+  // Auto-scaled, as the demo's endpoint and the `--simulate` world are.
+  const env = createSimulatedEnvironment({ policies: demoPolicies(STRATEGY, undefined), autoScaling: true });
   const arn = env.approveNewVersion(HEALTHY_MODEL);
   const rollout = async () =>
     (await env.store.list({ endpointName: DEMO_ENDPOINT })).find((r) => r.modelPackageArn === arn);

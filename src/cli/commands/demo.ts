@@ -6,6 +6,7 @@ import { compilePlan, DEFAULT_STRATEGY, formatDuration } from '../../plan';
 import { parsePolicies } from '../../policy';
 import type { RolloutRecord } from '../../store';
 import {
+  DEMO_SCALING,
   BAD_MODEL,
   DEMO_CANDIDATE_ALARMS,
   DEMO_ENDPOINT,
@@ -114,12 +115,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     sim: { seed: options.seed },
     policies: demoPolicies(strategy, options.finalBake),
     speed: options.speed,
+    // Like a production endpoint: its variant scales with load, and the rollout must keep it so.
+    autoScaling: true,
   });
   const { sim, bridge, store } = env;
   const candidateBehaviour = options.scenario === 'bad-model' ? BAD_MODEL : HEALTHY_MODEL;
 
   print(
-    `Simulated endpoint ${DEMO_ENDPOINT}: serving ${packageLabel(env.baselinePackageArn)} (2 × ml.m5.large), 600 requests/min`,
+    `Simulated endpoint ${DEMO_ENDPOINT}: serving ${packageLabel(env.baselinePackageArn)} (2 × ml.m5.large, ` +
+      `auto scaling ${DEMO_SCALING.target.minCapacity}–${DEMO_SCALING.target.maxCapacity}), 600 requests/min`,
   );
   const packageArn = env.approveNewVersion(candidateBehaviour);
   print(
