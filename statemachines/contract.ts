@@ -241,6 +241,8 @@ export type EndpointChange =
       purpose: 'shift' | 'restore';
       /** The candidate's scalable target for this step's share, registered before the weights change. */
       candidateScaling?: CandidateScaling;
+      /** The baseline's scaling to put back before a rollback restores its traffic (see effects). */
+      restoreScaling?: { variantName: string; scaling: BaselineScaling };
     };
 
 export interface ApplyResult extends Stamped {

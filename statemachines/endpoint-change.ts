@@ -58,7 +58,7 @@ export function buildChange(context: RolloutContext, purpose: ChangePurpose): En
         ],
         ...(scaling
           ? {
-              candidateScaling: candidateScalingFor(scaling, baseline.variantName, names.candidateVariant, p),
+              candidateScaling: candidateScalingFor(scaling, baseline.variantName, names.candidateVariant, p, baseline.instanceCount),
             }
           : {}),
       };
@@ -73,6 +73,11 @@ export function buildChange(context: RolloutContext, purpose: ChangePurpose): En
           { variantName: baseline.variantName, weight: 1 },
           { variantName: names.candidateVariant, weight: 0 },
         ],
+        // A promotion onto another instance type deregistered the baseline before its update: if that
+        // update failed, the baseline takes the traffic back with its scaling restored first.
+        ...(scaling && changesInstanceType(context, baseline)
+          ? { restoreScaling: { variantName: baseline.variantName, scaling } }
+          : {}),
       };
   }
 }

@@ -124,6 +124,13 @@ export function formatMs(ms: number): string {
   return [h ? `${h}h` : '', m ? `${m}m` : '', r || (!h && !m) ? `${r}s` : ''].join('');
 }
 
+/** The candidate's scalable target bounds for a step, in words. */
+function capacityText({ minCapacity, maxCapacity }: { minCapacity: number; maxCapacity: number }): string {
+  return minCapacity === maxCapacity
+    ? `the candidate's auto scaling holds it at ${minCapacity} instance${minCapacity === 1 ? '' : 's'}`
+    : `the candidate scales within ${minCapacity}–${maxCapacity} instances`;
+}
+
 /** The timeline message for a fact; the CLI, the store and lifecycle events all show this text. */
 export function describeFact(fact: TimelineFact): string {
   switch (fact.kind) {
@@ -154,9 +161,7 @@ export function describeFact(fact: TimelineFact): string {
       return (
         `Traffic shifted: baseline ${fact.weights.baseline}% / candidate ${fact.weights.candidate}% ` +
         `(${stepLabel(fact.step)}` +
-        (fact.candidateCapacity
-          ? `; the candidate scales within ${fact.candidateCapacity.minCapacity}–${fact.candidateCapacity.maxCapacity} instances`
-          : '') +
+        (fact.candidateCapacity ? `; ${capacityText(fact.candidateCapacity)}` : '') +
         ')'
       );
     case 'bakeStarted':

@@ -354,12 +354,29 @@ export const rolloutMachine = rolloutSetup.createMachine({
         }),
       },
     },
+    // The new model serves: what is left is putting the serving variant's scaling back (when the
+    // promotion had to deregister it) and tidying up. A retryable failure is tried again — a variant
+    // left without its scaling is not a success to walk away from — anything else ends with a warning.
     cleaningUp: {
-      invoke: {
-        src: 'cleanupAfterPromotion',
-        input: ({ context }) => ({ context: { ...context, baseline: baselineOf(context) } }),
-        onDone: { target: 'succeeded', actions: ['observeTime', note('cleanedUp')] },
-        onError: { target: 'succeeded', actions: 'recordCleanupWarning' },
+      initial: 'cleaning',
+      entry: 'resetAttempts',
+      states: {
+        cleaning: {
+          invoke: {
+            src: 'cleanupAfterPromotion',
+            input: ({ context }) => ({ context: { ...context, baseline: baselineOf(context) } }),
+            onDone: { target: '#rollout.succeeded', actions: ['observeTime', note('cleanedUp')] },
+            onError: [
+              {
+                guard: { type: 'retryableError', params: { mode: 'rollback' } },
+                target: 'waiting',
+                actions: ['countRetry', 'scheduleWake'],
+              },
+              { target: '#rollout.succeeded', actions: 'recordCleanupWarning' },
+            ],
+          },
+        },
+        waiting: { tags: ['waiting'], on: { TICK: 'cleaning', ENDPOINT_CHANGED: 'cleaning' } },
       },
     },
     rollingBack: {

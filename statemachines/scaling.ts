@@ -26,15 +26,21 @@ import type {
   ScalingPolicySpec,
 } from './contract';
 
-/** Capacity for a variant serving `percent` of the traffic the baseline's bounds were chosen for. */
+/**
+ * Capacity for a variant serving `percent` of the traffic the baseline's bounds were chosen for: the
+ * bounds scaled by the share, and at least the share of the fleet the baseline ran at start
+ * (`baselineCount`), so a step never hands the candidate more traffic than its fleet can take while
+ * its scaling catches up.
+ */
 export function candidateBounds(
   scaling: BaselineScaling,
   percent: number,
+  baselineCount: number,
 ): { minCapacity: number; maxCapacity: number } {
   const share = Math.max(0, Math.min(100, percent));
   // Integer arithmetic first: 20 × 0.35 is 7.000000000000001 in floating point, which ceil makes 8.
   const scaled = (n: number) => Math.ceil(Math.round(n * share * 1e6) / 1e8 - 1e-9);
-  const minCapacity = Math.max(1, scaled(scaling.target.minCapacity));
+  const minCapacity = Math.max(1, scaled(scaling.target.minCapacity), scaled(baselineCount));
   const maxCapacity = Math.max(minCapacity, scaled(scaling.target.maxCapacity));
   return { minCapacity, maxCapacity };
 }
@@ -95,10 +101,14 @@ export function candidateScalingFor(
   baselineVariant: string,
   candidateVariant: string,
   percent: number,
+  baselineCount: number,
 ): CandidateScaling {
   return {
     variantName: candidateVariant,
-    target: { ...candidateBounds(scaling, percent), suspended: { ...scaling.target.suspended } },
+    target: {
+      ...candidateBounds(scaling, percent, baselineCount),
+      suspended: { ...scaling.target.suspended },
+    },
     policies: scaling.policies
       .filter((p) => p.policyType === 'TargetTrackingScaling')
       .map((p) => retargeted(p, baselineVariant, candidateVariant)),

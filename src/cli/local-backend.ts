@@ -97,8 +97,10 @@ export class LocalBackend implements RolloutBackend {
     requestedBy: string,
   ) {
     const detail: CommandDetail = { command: 'undo', endpoint: endpointName, requestedBy, ...overrides };
-    const verdict = await refuseUnlessAccepted(this.options.check, detail);
-    return { record: await this.startWith(detail), undoing: verdict.undoing ?? 'the last rollout' };
+    return this.whileSettling(async () => {
+      const verdict = await refuseUnlessAccepted(this.options.check, detail);
+      return { record: await this.startOnce(detail), undoing: verdict.undoing ?? 'the last rollout' };
+    });
   }
 
   async command(rolloutId: string, command: CommandRequest): Promise<RolloutRecord> {
@@ -171,12 +173,18 @@ export class LocalBackend implements RolloutBackend {
     await this.options.onClose?.();
   }
 
-  private async startWith(detail: CommandDetail): Promise<RolloutRecord> {
-    // Auto-scaled endpoints are Updating for minutes whenever they scale: a start waits that out
-    // (SageMaker refuses any update meanwhile) instead of refusing what a moment later is fine.
+  private startWith(detail: CommandDetail): Promise<RolloutRecord> {
+    return this.whileSettling(() => this.startOnce(detail));
+  }
+
+  /**
+   * Auto-scaled endpoints are Updating for minutes whenever they scale: a start (or undo) waits that
+   * out (SageMaker refuses any update meanwhile) instead of refusing what a moment later is fine.
+   */
+  private async whileSettling<T>(attempt: () => Promise<T>): Promise<T> {
     for (let waits = 0; ; waits++) {
       try {
-        return await this.startOnce(detail);
+        return await attempt();
       } catch (error) {
         const { waitForEndpoint, onWait } = this.options;
         if (!waitForEndpoint || waits >= SETTLING_WAITS || !refusedWhileSettling(error)) throw error;

@@ -42,6 +42,11 @@ const INVOCATION_NAMESPACE_METRICS: readonly string[] = [
   'ModelDownloadingTime',
   'ModelLoadingTime',
   'ModelCacheHit',
+  // Inference components ("Amazon SageMaker AI metrics in Amazon CloudWatch", inference component
+  // metrics), and the concurrency metric target tracking can use ("Define a scaling policy").
+  'InvocationsPerCopy',
+  'ConcurrentRequestsPerCopy',
+  'ConcurrentRequestsPerModelCopy',
 ];
 
 /** Instance metrics in /aws/sagemaker/Endpoints ("SageMaker AI endpoint metrics"). */

@@ -14,7 +14,7 @@ import type { AlarmControl, AlarmState } from './ports';
 import type { AlarmEvent, ApprovalEvent, CommandEvent } from './intake';
 import { mergeStartRequest, type ValidStartRequest } from './start-request';
 import { planUndo } from './undo';
-import { SETTLING_STATUSES } from './effects';
+import { settlingStatusIn } from './effects';
 import { modelPackageVersionOf } from './names';
 
 /** What the controller needs of a policy (src/policy implements it). */
@@ -176,12 +176,19 @@ export class RolloutController {
       this.deps.log.warn('a pending approval has no policy any more; dropped', { ...pending });
       return { action: 'ignored', reason: `no policy for endpoint ${endpointName}`, endpointName };
     }
-    const outcome = await this.start(
-      { endpointName, modelPackageArn: pending.modelPackageArn },
-      () => policy.toStartRequest(pending.modelPackageArn, pending.requestedBy),
-      'pending approval',
-      'approval',
-    );
+    let outcome: Outcome;
+    try {
+      outcome = await this.start(
+        { endpointName, modelPackageArn: pending.modelPackageArn },
+        () => policy.toStartRequest(pending.modelPackageArn, pending.requestedBy),
+        'pending approval',
+        'approval',
+      );
+    } catch (error) {
+      // Taken but not started (throttling, a store hiccup): it waits for the next schedule run.
+      await this.deps.store.setPendingApproval(pending);
+      throw error;
+    }
     // Still settling (an auto scaling activity, someone's update): it keeps waiting, quietly.
     if (await this.waitsForSettling(outcome, pending)) return undefined;
     return outcome;
@@ -195,12 +202,13 @@ export class RolloutController {
    * approvals that merely arrived at the wrong moment. True when it was put back to wait.
    */
   private async waitsForSettling(outcome: Outcome, approval: PendingApproval): Promise<boolean> {
-    if (outcome.action !== 'refused' || outcome.code !== 'ENDPOINT_NOT_IN_SERVICE') return false;
-    const endpoint = await this.deps.endpoints.describeEndpoint(approval.endpointName);
-    if (!endpoint || !SETTLING_STATUSES.has(endpoint.status)) return false;
+    // Decided from the refusal itself: the endpoint may be InService again a moment later, and the
+    // approval (already taken from the store, or claimed) must not be lost in between.
+    const status = outcome.action === 'refused' ? settlingStatusIn(outcome.code, outcome.reason) : undefined;
+    if (status === undefined) return false;
     // A newer approval that arrived meanwhile wins (one pending approval per endpoint, newest kept).
     await this.deps.store.setPendingApproval(approval);
-    this.deps.log.info(`approval waits: endpoint ${approval.endpointName} is ${endpoint.status}`, {
+    this.deps.log.info(`approval waits: endpoint ${approval.endpointName} is ${status}`, {
       endpointName: approval.endpointName,
       modelPackageArn: approval.modelPackageArn,
     });

@@ -60,11 +60,16 @@ export const SETTLING_STATUSES: ReadonlySet<string> = new Set([
   'RollingBack',
 ]);
 
+/** The settling status a refusal's message names (resolveBaseline's wording), if any. */
+export function settlingStatusIn(code: string | undefined, message: string): string | undefined {
+  if (code !== 'ENDPOINT_NOT_IN_SERVICE') return undefined;
+  const status = / is (\w+), not InService/.exec(message)?.[1];
+  return status !== undefined && SETTLING_STATUSES.has(status) ? status : undefined;
+}
+
 /** True for a start refused only because the endpoint is passing through a settling status. */
 export function refusedWhileSettling(error: unknown): boolean {
-  if (!isSmRolloutError(error, 'ENDPOINT_NOT_IN_SERVICE')) return false;
-  const status = / is (\w+), not InService/.exec(error.message)?.[1];
-  return status !== undefined && SETTLING_STATUSES.has(status);
+  return isSmRolloutError(error) && settlingStatusIn(error.code, error.message) !== undefined;
 }
 
 /** Statuses from which SageMaker allows no update: only a human (or DeleteEndpoint) can help. */
@@ -515,18 +520,26 @@ export function createRolloutEffects(deps: {
     const variantName = context.baseline.variantName;
     // A deleted endpoint's targets went with it ("Delete endpoints configured for auto scaling"), and
     // a variant that is not there cannot be registered.
+    // The candidate variant is gone, and the update that removed it needed it deregistered first: this
+    // only makes sure (one call, 'absent' as a rule), also when the endpoint went away or changed.
+    if (endpoint) await scaling.deregisterScalableTarget(endpointName, context.names.candidateVariant);
     const serving = endpoint?.variants.some((v) => v.variantName === variantName);
     if (!endpoint || endpoint.status === 'Deleting' || !serving) return [];
-    // The candidate variant is gone, and the update that removed it needed it deregistered first: this
-    // only makes sure (one call, 'absent' as a rule).
-    await scaling.deregisterScalableTarget(endpointName, context.names.candidateVariant);
     if (!changesInstanceType(context, context.baseline)) return [];
+    return (await putBackScaling(endpointName, variantName, saved))
+      ? [`auto scaling of variant ${variantName} (${describeScaling(saved)})`]
+      : [];
+  }
+
+  /** Registers what of `saved` the variant lacks (target, policies, scheduled actions); true if anything. */
+  async function putBackScaling(endpointName: string, variantName: string, saved: BaselineScaling) {
+    if (!scaling) return false;
     const current = await scaling.describeVariantScaling(endpointName, variantName);
     const policies = new Set(current?.policies.map((p) => p.policyName));
     const actions = new Set(current?.scheduledActions.map((a) => a.scheduledActionName));
     const missingPolicies = saved.policies.filter((p) => !policies.has(p.policyName));
     const missingActions = saved.scheduledActions.filter((a) => !actions.has(a.scheduledActionName));
-    if (current && missingPolicies.length === 0 && missingActions.length === 0) return [];
+    if (current && missingPolicies.length === 0 && missingActions.length === 0) return false;
     if (!current) await scaling.registerScalableTarget(endpointName, variantName, saved.target);
     for (const { alarmNames: _team, ...policy } of missingPolicies) {
       await untilVisible(() => scaling.putScalingPolicy(endpointName, variantName, policy));
@@ -534,7 +547,7 @@ export function createRolloutEffects(deps: {
     for (const action of missingActions) {
       await untilVisible(() => scaling.putScheduledAction(endpointName, variantName, action));
     }
-    return [`auto scaling of variant ${variantName} (${describeScaling(saved)})`];
+    return true;
   }
 
   /**
@@ -867,6 +880,18 @@ export function createRolloutEffects(deps: {
             change.retainAllVariantProperties ? { retainAllVariantProperties: true } : undefined,
           );
         } else {
+          // A rollback after a promotion onto another instance type failed: the baseline was
+          // deregistered for it and is about to take all the traffic back, so its scaling returns
+          // first. Only while the endpoint runs the transition config (the baseline on its own
+          // instance type): on the final config the revert itself changes the type, which SageMaker
+          // refuses for a registered variant; removeCandidate restores it after.
+          if (change.restoreScaling && endpoint.endpointConfigName === change.endpointConfigName) {
+            await putBackScaling(
+              change.endpointName,
+              change.restoreScaling.variantName,
+              change.restoreScaling.scaling,
+            );
+          }
           if (change.candidateScaling) {
             // Capacity first. Bounds that exclude the fleet's size make Application Auto Scaling resize
             // it (an UpdateEndpointWeightsAndCapacities of its own): when it has started, the shift waits
@@ -953,6 +978,8 @@ export function createRolloutEffects(deps: {
     async cleanupAfterPromotion(context) {
       const endpoint = await endpoints.describeEndpoint(context.endpointName);
       assertSettled(endpoint);
+      // Scaling first: the serving variant must not stay without it because a later step failed.
+      const restored = await restoreServingScaling(context, endpoint);
       const removed: string[] = [];
       await deleteConfigSafely(endpoint, context.names.transitionConfig, removed);
       const alarmNames = context.candidateAlarms.map((a) => a.alarmName);
@@ -960,7 +987,6 @@ export function createRolloutEffects(deps: {
         await alarms.deleteAlarms(alarmNames);
         removed.push(...alarmNames.map((n) => `alarm ${n}`));
       }
-      const restored = await restoreServingScaling(context, endpoint);
       const pruned = await prune(context, endpoint);
       return {
         removed: [...removed, ...pruned.removed],

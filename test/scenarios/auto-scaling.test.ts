@@ -107,6 +107,7 @@ describe('a rollout on an auto-scaled endpoint', () => {
       expectNothingRejected(s.env);
       expectTrafficAlwaysServed(s.env);
       // Bounds proportional to the share of the team's 2–10 (at least one instance).
+      // The baseline ran 2 instances at start, its bounds are 2–10.
       for (const { weight, min, max } of candidateBounds) {
         expect(min).toBe(Math.max(1, Math.ceil((2 * weight) / 100)));
         expect(max).toBe(Math.max(min!, Math.ceil((10 * weight) / 100)));

@@ -97,11 +97,20 @@ function context(overrides: Partial<RolloutContext> = {}): RolloutContext {
 describe('the candidate’s capacity follows its share of traffic', () => {
   it.each([
     [10, 1, 2],
-    [35, 1, 7],
-    [50, 1, 10],
-    [100, 2, 20],
-  ])('at %i%% of the traffic it scales within %i–%i instances (baseline 2–20)', (percent, min, max) => {
-    expect(candidateBounds(SCALING, percent)).toEqual({ minCapacity: min, maxCapacity: max });
+    [35, 2, 7],
+    [50, 2, 10],
+    [100, 4, 20],
+  ])(
+    'at %i%% of the traffic it scales within %i–%i instances (baseline 2–20, running 4 at start)',
+    (percent, min, max) => {
+      expect(candidateBounds(SCALING, percent, 4)).toEqual({ minCapacity: min, maxCapacity: max });
+    },
+  );
+
+  it('starts each step with at least its share of the fleet the baseline ran, not of its minimum', () => {
+    // 10 instances serve all the traffic now: at 50% the candidate starts with 5, not 1.
+    expect(candidateBounds(SCALING, 50, 10)).toEqual({ minCapacity: 5, maxCapacity: 10 });
+    expect(candidateBounds(SCALING, 10, 10)).toEqual({ minCapacity: 1, maxCapacity: 2 });
   });
 
   it('never gets fewer than one instance, nor a maximum below its minimum', () => {
@@ -109,11 +118,11 @@ describe('the candidate’s capacity follows its share of traffic', () => {
       ...SCALING,
       target: { ...SCALING.target, minCapacity: 1, maxCapacity: 1 },
     };
-    expect(candidateBounds(small, 1)).toEqual({ minCapacity: 1, maxCapacity: 1 });
+    expect(candidateBounds(small, 1, 1)).toEqual({ minCapacity: 1, maxCapacity: 1 });
   });
 
   it('copies the target-tracking policies, re-keyed to the candidate variant, and not the step policy', () => {
-    const candidate = candidateScalingFor(SCALING, 'AllTraffic', 'candidate-sc', 10);
+    const candidate = candidateScalingFor(SCALING, 'AllTraffic', 'candidate-sc', 10, 4);
     expect(candidate.variantName).toBe('candidate-sc');
     expect(candidate.target).toEqual({ minCapacity: 1, maxCapacity: 2, suspended: NOT_SUSPENDED });
     expect(candidate.policies.map((p) => p.policyName)).toEqual(['invocations-per-instance', 'cpu']);
@@ -158,7 +167,7 @@ describe('the candidate’s capacity follows its share of traffic', () => {
     };
     const scaling = { ...SCALING, policies: [math] };
     expect(scalingProblems(scaling, 'churn-prod', 'AllTraffic', false)).toEqual([]);
-    const copy = candidateScalingFor(scaling, 'AllTraffic', 'candidate-sc', 10).policies[0]!;
+    const copy = candidateScalingFor(scaling, 'AllTraffic', 'candidate-sc', 10, 4).policies[0]!;
     expect(JSON.stringify(copy.configuration)).toContain('"Value":"candidate-sc"');
     expect(JSON.stringify(copy.configuration)).not.toContain('"Value":"AllTraffic"');
   });
