@@ -513,6 +513,7 @@ export function createRolloutEffects(deps: {
   async function restoreServingScaling(
     context: RolloutInputWithBaseline,
     endpoint: EndpointState | undefined,
+    after: 'promotion' | 'rollback',
   ): Promise<string[]> {
     const saved: BaselineScaling | undefined = context.baseline.scaling;
     if (!scaling || !saved) return [];
@@ -526,7 +527,11 @@ export function createRolloutEffects(deps: {
     const serving = endpoint?.variants.some((v) => v.variantName === variantName);
     if (!endpoint || endpoint.status === 'Deleting' || !serving) return [];
     if (!changesInstanceType(context, context.baseline)) return [];
-    return (await putBackScaling(endpointName, variantName, saved))
+    // After a promotion it is reported also when an earlier attempt (cut short by a crash or a
+    // throttled call) put it back: the promotion deregistered it, so it was restored either way. A
+    // rollback reports only what it put back itself (the promotion may never have been tried).
+    const putBack = await putBackScaling(endpointName, variantName, saved);
+    return putBack || after === 'promotion'
       ? [`auto scaling of variant ${variantName} (${describeScaling(saved)})`]
       : [];
   }
@@ -979,7 +984,7 @@ export function createRolloutEffects(deps: {
       const endpoint = await endpoints.describeEndpoint(context.endpointName);
       assertSettled(endpoint);
       // Scaling first: the serving variant must not stay without it because a later step failed.
-      const restored = await restoreServingScaling(context, endpoint);
+      const restored = await restoreServingScaling(context, endpoint, 'promotion');
       const removed: string[] = [];
       await deleteConfigSafely(endpoint, context.names.transitionConfig, removed);
       const alarmNames = context.candidateAlarms.map((a) => a.alarmName);
@@ -1009,7 +1014,7 @@ export function createRolloutEffects(deps: {
         await alarms.deleteAlarms(alarmNames);
         removed.push(...alarmNames.map((n) => `alarm ${n}`));
       }
-      const restored = await restoreServingScaling(context, endpoint);
+      const restored = await restoreServingScaling(context, endpoint, 'rollback');
       return { removed, kept: [], ...(restored.length ? { restored } : {}) };
     },
   };

@@ -208,6 +208,65 @@ describe('a rollout on an auto-scaled endpoint', () => {
     expect(cleaned).toContain(`restored auto scaling of variant ${VARIANT}`);
   });
 
+  it('onto another instance type, a promotion SageMaker rolls back: the baseline gets its scaling back before its traffic', async () => {
+    const s = await startScenario(
+      { candidate: { instanceType: 'ml.c5.xlarge' }, strategy: 'AllAtOnce' },
+      { before: autoScale },
+    );
+    const { names } = s.started.record.input;
+    let armed = false;
+    const end = await s.run({
+      between: (step) => {
+        // Once the transition is live, the next UpdateEndpoint is the promotion: it fails silently.
+        if (!armed && step.view.phase.startsWith('baking')) {
+          s.env.sim.injectFault({ kind: 'silentRollback', endpointName: ENDPOINT });
+          armed = true;
+        }
+      },
+    });
+    expect(end.record.status).toBe('rolledBack');
+    expectScalingAsBefore(s.env, names.candidateVariant);
+    expectNothingRejected(s.env);
+    expectTrafficAlwaysServed(s.env);
+    const ops = s.env.sim.calls
+      .filter((c) => ['RegisterScalableTarget', 'UpdateEndpointWeightsAndCapacities'].includes(c.operation))
+      .filter(
+        (c) =>
+          c.operation !== 'RegisterScalableTarget' || String(c.input['ResourceId']).endsWith(`/${VARIANT}`),
+      )
+      .map((c) => c.operation);
+    // The last weights change is the rollback's restore: the baseline was registered again just before.
+    expect(ops.slice(-2)).toEqual(['RegisterScalableTarget', 'UpdateEndpointWeightsAndCapacities']);
+  });
+
+  it('a cleanup that is throttled after the promotion is tried again, and ends with the scaling in place', async () => {
+    const s = await startScenario(
+      { candidate: { instanceType: 'ml.c5.xlarge' }, strategy: 'AllAtOnce' },
+      { before: autoScale },
+    );
+    const { names } = s.started.record.input;
+    let armed = false;
+    const end = await s.run({
+      between: (step) => {
+        if (!armed && step.view.phase.startsWith('promoting')) {
+          // More throttling than the SDK's retries absorb: the cleanup fails with THROTTLED, twice.
+          s.env.sim.injectFault({ kind: 'throttle', operations: ['DeleteAlarms'], count: 2 });
+          armed = true;
+        }
+      },
+    });
+    expect(armed).toBe(true);
+    expect(end.record.status).toBe('succeeded');
+    expectScalingAsBefore(s.env, names.candidateVariant);
+    const messages = (await s.timeline()).map((e) => e.message);
+    const deletes = s.env.sim.calls.filter((c) => c.operation === 'DeleteAlarms').map((c) => c.outcome);
+    expect(deletes).toEqual(['error', 'error', 'ok']);
+    expect(messages.find((m) => m.startsWith('Removed'))).toContain(
+      `restored auto scaling of variant ${VARIANT}`,
+    );
+    expect(s.env.sim.alarmNames().filter((n) => n.startsWith('smr-'))).toEqual([]);
+  });
+
   it('refuses a scaling policy it cannot reproduce for the candidate, naming it and the fix, with nothing changed', async () => {
     let callsBefore = 0;
     let sim: SimulatedEnvironment['sim'] | undefined;
