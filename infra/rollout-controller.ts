@@ -3,7 +3,7 @@
 // commands), the DynamoDB table it stores rollouts in, the command and lifecycle buses, dead-letter
 // handling and alarms, and an IAM policy that allows exactly the AWS calls src/aws makes on exactly
 // the resources the policies file names.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -211,10 +211,8 @@ export class SmRolloutController extends Construct {
 
   private createFunction(policiesFile: string, reservedConcurrentExecutions?: number): nodejs.NodejsFunction {
     // Checked (every problem at its line) and converted now; bundling copies it next to index.mjs.
-    const policiesJson = path.join(
-      mkdtempSync(path.join(tmpdir(), 'sm-rollout-policies-')),
-      BUNDLED_POLICIES_FILE,
-    );
+    const policiesDir = mkdtempSync(path.join(tmpdir(), 'sm-rollout-policies-'));
+    const policiesJson = path.join(policiesDir, BUNDLED_POLICIES_FILE);
     writeFileSync(policiesJson, deployedPoliciesJson(policiesFile));
     const fn = new nodejs.NodejsFunction(this, 'Function', {
       description: 'sm-rollout controller: approvals, alarms, endpoint changes, schedule and CLI commands',
@@ -271,6 +269,8 @@ export class SmRolloutController extends Construct {
         'Node.js 22 is pinned on purpose: the bundle targets node22 and the code is tested on Node 20/22; ' +
         'a runtime upgrade is a deliberate change, not an automatic one.',
     });
+    // The function bundles (and copies the JSON) while it is constructed, so the file has served.
+    rmSync(policiesDir, { recursive: true, force: true });
     return fn;
   }
 
