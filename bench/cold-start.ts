@@ -232,7 +232,7 @@ export async function coldStart(): Promise<BenchResult> {
           'the process start-up itself is outside the measured span. In the same handler process the bench then calls ' +
           "the handler once with a Scheduled Event, in the stack's environment but with ROLLOUT_STORE=memory (nothing " +
           'calls AWS): that first event builds the controller (reads and checks the policies JSON synth ships, builds the ' +
-          'clients) and runs a tick with nothing due, the work Lambda init does after the import. It has no floor, so it ' +
+          'clients) and runs a tick with nothing due: what a cold function does after the import before it answers. It has no floor, so it ' +
           'is context, not a ratio; it is here so that work moved out of the import into the first event stays visible.',
         `What the handler bundle adds over the floor: zod ${kb(extra.zod)} (every boundary validates with it: events ` +
           `in, stored snapshots, start requests, the policies), the project's own code ${kb(extra.project)} (controller, ` +
@@ -242,7 +242,7 @@ export async function coldStart(): Promise<BenchResult> {
           'Lambda builds its clients with createControllerClients).',
         `Targets: load ≤ ${TARGET}× (${verdict(loadRatio, TARGET)}), size ≤ ${SIZE_TARGET}× (${verdict(sizeRatio, SIZE_TARGET)}` +
           `${overSizeTarget > 0 ? `: ${kb(overSizeTarget)} too many` : ''}). Why load follows size: Node compiles the whole ` +
-          'ES module before any of it runs (a CPU profile of the import is mostly compileSourceTextModule), so the time ' +
+          'ES module before any of it runs (compileSourceTextModule is about half of a CPU profile of the import), so the time ' +
           'goes with the bytes loaded more than with what the top level executes; deferring evaluation inside the one ' +
           'bundle does not shorten it (by hand on this machine, the floor plus Powertools Metrics imports as fast as the floor, so Metrics ' +
           'stays a static import). What would close the gap: fewer bytes in the file Lambda loads first — a smaller ' +
