@@ -3,6 +3,8 @@
 // commands), the DynamoDB table it stores rollouts in, the command and lifecycle buses, dead-letter
 // handling and alarms, and an IAM policy that allows exactly the AWS calls src/aws makes on exactly
 // the resources the policies file names.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -21,7 +23,7 @@ import { Construct } from 'constructs';
 import { SAGEMAKER_NAMESPACE, VARIANT_DIMENSION } from '../src/aws/autoscaling';
 import { LIFECYCLE_SOURCE } from '../src/aws/eventbridge';
 import { COMMAND_DETAIL_TYPE, COMMAND_SOURCE, CONTROLLER_EVENTS, NAME_PREFIX } from '../src/engine';
-import { loadPolicies, type Policy } from '../src/policy';
+import { deployedPoliciesJson, loadPolicies, type Policy } from '../src/policy';
 import { ACTIVE_INDEX, rolloutTableDefinition, TTL_ATTRIBUTE } from '../src/store/dynamodb';
 
 /** The repository root: the bundler's project root, and where relative policy paths start. */
@@ -29,8 +31,11 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..');
 /** The service Application Auto Scaling's service-linked role for SageMaker endpoints is for. */
 const SCALING_SERVICE_PRINCIPAL = 'sagemaker.application-autoscaling.amazonaws.com';
 
-/** The name the policies file gets inside the bundle (next to index.mjs, in /var/task). */
-export const BUNDLED_POLICIES_FILE = 'policies.yaml';
+/**
+ * The name the policies get inside the bundle (next to index.mjs, in /var/task): the policies file as
+ * JSON, written at synth, so the function bundles no YAML parser (src/policy/deployed.ts reads it).
+ */
+export const BUNDLED_POLICIES_FILE = 'policies.json';
 /** What the CLI puts on the command bus. */
 
 export interface SmRolloutControllerProps {
@@ -205,6 +210,10 @@ export class SmRolloutController extends Construct {
   }
 
   private createFunction(policiesFile: string, reservedConcurrentExecutions?: number): nodejs.NodejsFunction {
+    // Checked (every problem at its line) and converted now; bundling copies it next to index.mjs.
+    const policiesDir = mkdtempSync(path.join(tmpdir(), 'sm-rollout-policies-'));
+    const policiesJson = path.join(policiesDir, BUNDLED_POLICIES_FILE);
+    writeFileSync(policiesJson, deployedPoliciesJson(policiesFile));
     const fn = new nodejs.NodejsFunction(this, 'Function', {
       description: 'sm-rollout controller: approvals, alarms, endpoint changes, schedule and CLI commands',
       entry: path.join(PROJECT_ROOT, 'src/handlers/controller.ts'),
@@ -249,7 +258,7 @@ export class SmRolloutController extends Construct {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (_inputDir: string, outputDir: string) => [
-            `cp "${policiesFile}" "${path.posix.join(outputDir, BUNDLED_POLICIES_FILE)}"`,
+            `cp "${policiesJson}" "${path.posix.join(outputDir, BUNDLED_POLICIES_FILE)}"`,
           ],
         },
       },
@@ -260,6 +269,8 @@ export class SmRolloutController extends Construct {
         'Node.js 22 is pinned on purpose: the bundle targets node22 and the code is tested on Node 20/22; ' +
         'a runtime upgrade is a deliberate change, not an automatic one.',
     });
+    // The function bundles (and copies the JSON) while it is constructed, so the file has served.
+    rmSync(policiesDir, { recursive: true, force: true });
     return fn;
   }
 

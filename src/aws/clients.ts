@@ -26,6 +26,9 @@ export interface AwsClientOptions {
   maxAttempts?: number;
 }
 
+/** The clients the controller Lambda uses: no CloudFormation, so that SDK package stays out of its bundle. */
+export type ControllerClients = Omit<AwsClients, 'cloudformation'>;
+
 export interface AwsClients {
   sagemaker: SageMakerClient;
   cloudwatch: CloudWatchClient;
@@ -39,8 +42,8 @@ export interface AwsClients {
   cloudformation: CloudFormationClient;
 }
 
-export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
-  const config = {
+function clientConfig(options: AwsClientOptions) {
+  return {
     // Standard, not adaptive: adaptive mode adds a client-wide rate limiter that would also slow the
     // alarm reads of a rollback after some unrelated call was throttled. Throttling that outlives these
     // retries is handed to the engine as THROTTLED, which retries on its own schedule.
@@ -51,12 +54,24 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     ...(options.requestHandler === undefined ? {} : { requestHandler: options.requestHandler }),
   };
+}
+
+/** The controller's clients (the Lambda host): every client but CloudFormation, which only the CLI uses. */
+export function createControllerClients(options: AwsClientOptions = {}): ControllerClients {
+  const config = clientConfig(options);
   return {
     sagemaker: new SageMakerClient(config),
     cloudwatch: new CloudWatchClient(config),
     autoscaling: new ApplicationAutoScalingClient(config),
     dynamodb: new DynamoDBClient(config),
     eventbridge: new EventBridgeClient(config),
-    cloudformation: new CloudFormationClient(config),
+  };
+}
+
+/** Every client, CloudFormation included (the CLI reads the deployed stack's outputs with it). */
+export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+  return {
+    ...createControllerClients(options),
+    cloudformation: new CloudFormationClient(clientConfig(options)),
   };
 }

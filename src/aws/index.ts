@@ -2,7 +2,14 @@
 // Scaling and EventBridge implementations of the engine's ports (the DynamoDB store lives in src/store).
 // Error classification is shared only with the DynamoDB store (src/store/dynamodb.ts).
 
-export { createAwsClients, DEFAULT_MAX_ATTEMPTS, type AwsClientOptions, type AwsClients } from './clients';
+export {
+  createAwsClients,
+  createControllerClients,
+  DEFAULT_MAX_ATTEMPTS,
+  type AwsClientOptions,
+  type AwsClients,
+  type ControllerClients,
+} from './clients';
 export {
   ApplicationAutoScalingScalingControl,
   SAGEMAKER_NAMESPACE,

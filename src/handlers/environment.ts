@@ -3,7 +3,7 @@
 // the cold start with a message saying which variable and how to fix it.
 import {
   ApplicationAutoScalingScalingControl,
-  createAwsClients,
+  createControllerClients,
   CloudWatchAlarmControl,
   EventBridgeLifecyclePublisher,
   SageMakerEndpointControl,
@@ -16,7 +16,11 @@ import {
   type RolloutPolicy,
   systemClock,
 } from '../engine';
-import { loadPolicies, policyStartRequest, type Policy, type PolicySet } from '../policy';
+// Not the '../policy' barrel: it re-exports the YAML reader, and the yaml package (not free of side
+// effects) would then be bundled into the Lambda although the Lambda reads JSON only.
+import { loadDeployedPolicies } from '../policy/deployed';
+import { policyStartRequest, type PolicySet } from '../policy/policy-set';
+import type { Policy } from '../policy/schema';
 import { DynamoRolloutStore, FileRolloutStore, MemoryRolloutStore, type RolloutStore } from '../store';
 
 export interface Warn {
@@ -77,13 +81,13 @@ export async function controllerDepsFromEnvironment(
   if (!policiesFile) {
     throw new SmRolloutError(
       'INVALID_INPUT',
-      'ROLLOUT_POLICIES_FILE is not set; point it at the policies file shipped with the function (e.g. policies.yaml)',
+      'ROLLOUT_POLICIES_FILE is not set; point it at the policies JSON shipped with the function (e.g. /var/task/policies.json)',
       { field: 'ROLLOUT_POLICIES_FILE' },
     );
   }
-  const clients = createAwsClients({});
+  const clients = createControllerClients({});
   const store = storeFromSetting(env.ROLLOUT_STORE, () => clients.dynamodb);
-  const policies = policyLookup(loadPolicies(policiesFile));
+  const policies = policyLookup(loadDeployedPolicies(policiesFile));
   const bus = env.ROLLOUT_EVENT_BUS?.trim();
   if (!bus) log.warn('ROLLOUT_EVENT_BUS is not set: lifecycle events are not published');
   return {

@@ -12,7 +12,9 @@ export {
   policySchema,
 } from './schema';
 export type { OnNewerApproval, Policy, PolicyCheck, PolicyInput, PolicyProblem } from './schema';
-export { InvalidPolicyFileError, loadPolicies, parsePolicies, policySet, policyStartRequest } from './load';
-export type { PolicySet } from './load';
+export { deployedPoliciesJson, loadPolicies, parsePolicies } from './load';
+export { InvalidPolicyFileError, policySet, policyStartRequest } from './policy-set';
+export type { PolicySet } from './policy-set';
+export { loadDeployedPolicies } from './deployed';
 export { summarizePolicy } from './summary';
 export { renderPolicyJsonSchema } from './json-schema';

@@ -1,51 +1,12 @@
 // Reading policy files (YAML or JSON, told apart by content) into a checked PolicySet, with every
-// problem pointed at its line; and turning a policy plus an approved version into a validated start
-// request.
-import { readFileSync } from 'node:fs';
+// problem pointed at its line; and the JSON the CDK app ships to the controller Lambda in their place.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { mergeStartRequest, modelPackageVersionOf, type ValidStartRequest } from '../engine';
-import { SmRolloutError } from '../errors';
-import { checkPolicyDocument, type Policy } from './schema';
-
-export interface PolicySet {
-  /** Where the policies came from (a path, or a name given to parsePolicies). */
-  readonly source: string;
-  readonly policies: readonly Policy[];
-  /** The policy for a model package group, by its name (as in the approval event). */
-  forGroup(modelPackageGroup: string): Policy | undefined;
-  /** The policy for an endpoint, by its name. */
-  forEndpoint(endpointName: string): Policy | undefined;
-}
-
-/** A policy file with problems: `problems` holds one line per problem, as the message lists them. */
-export class InvalidPolicyFileError extends SmRolloutError {
-  readonly problems: readonly string[];
-
-  constructor(source: string, problems: readonly string[]) {
-    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    super('INVALID_INPUT', [`${source}: ${count}:`, ...problems.map((p) => `  ${p}`)].join('\n'), {
-      field: 'policies',
-    });
-    this.problems = problems;
-  }
-}
+import { InvalidPolicyFileError, policySet, readPolicyText, type PolicySet } from './policy-set';
+import { checkPolicyDocument } from './schema';
 
 /** Reads and checks a policy file; throws InvalidPolicyFileError listing every problem. */
 export function loadPolicies(path: string): PolicySet {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const problem =
-      code === 'ENOENT'
-        ? 'no such file; check the path (it is read relative to the current directory)'
-        : code === 'EISDIR'
-          ? 'is a directory; give the policy file inside it, e.g. policies.yaml'
-          : `cannot be read (${code ?? String(error)})`;
-    throw new InvalidPolicyFileError(path, [`${path}: ${problem}`]);
-  }
-  return parsePolicies(text, path);
+  return parsePolicies(readPolicyText(path), path);
 }
 
 /** Parses and checks policy text; `source` names it in messages (a path, or e.g. `inline`). */
@@ -64,53 +25,15 @@ export function parsePolicies(text: string, source: string): PolicySet {
   return policySet(source, check.policies);
 }
 
-export function policySet(source: string, policies: readonly Policy[]): PolicySet {
-  const byGroup = new Map(policies.map((p) => [p.modelPackageGroup, p]));
-  const byEndpoint = new Map(policies.map((p) => [p.endpoint, p]));
-  return {
-    source,
-    policies,
-    forGroup: (name) => byGroup.get(name),
-    forEndpoint: (name) => byEndpoint.get(name),
-  };
-}
-
 /**
- * The validated start request a policy makes for one approved version: the policy's plan and time
- * limit as checked with the policy file, so nothing is parsed twice. Refuses a version of another
- * group, so an approval can never roll the wrong model onto the policy's endpoint.
+ * A policy file (YAML or JSON) as the JSON the controller Lambda reads (src/policy/deployed.ts): checked
+ * here with every problem at its line, then the same document as JSON, so the Lambda bundles no YAML
+ * parser. (The values a policy may hold are JSON's: strings, finite numbers, booleans, lists, maps.)
  */
-export function policyStartRequest(
-  policy: Policy,
-  modelPackageArn: string,
-  requestedBy: string,
-): ValidStartRequest {
-  const group = modelPackageVersionOf(modelPackageArn)?.group;
-  if (group !== undefined && group !== policy.modelPackageGroup) {
-    throw new SmRolloutError(
-      'INVALID_INPUT',
-      `modelPackageArn: ${modelPackageArn} is a version of ${group}, but this policy rolls out ` +
-        `${policy.modelPackageGroup} onto ${policy.endpoint}; use the policy for ${group}`,
-      { field: 'modelPackageArn' },
-    );
-  }
-  const fromPolicy: ValidStartRequest = {
-    endpointName: policy.endpoint,
-    modelPackageArn,
-    executionRoleArn: policy.executionRoleArn,
-    plan: policy.plan,
-    alarms: [...new Set(policy.alarms)],
-    candidateAlarms: policy.candidateAlarms.map((template) => ({ ...template })),
-    candidate: { ...policy.candidate },
-    maxDurationMs: policy.maxDurationMs,
-    requestedBy,
-    allowUnguarded: policy.allowUnguarded,
-    // What an approval may deploy; a person's start through the controller sets its own.
-    versionGate: policy.onOlderApproval === 'deploy' ? 'notServing' : 'newerOnly',
-    ...(policy.retainPrevious !== undefined ? { retainPrevious: policy.retainPrevious } : {}),
-  };
-  // The policy's fields were checked with its file; what the approval brings is checked here.
-  return mergeStartRequest(fromPolicy, { modelPackageArn, requestedBy });
+export function deployedPoliciesJson(path: string): string {
+  const text = readPolicyText(path);
+  parsePolicies(text, path);
+  return `${JSON.stringify(readDocument(text, path).data, null, 2)}\n`;
 }
 
 interface ReadDocument {

@@ -8,6 +8,7 @@ import { HttpResponse } from '@smithy/core/protocols';
 import {
   ApplicationAutoScalingScalingControl,
   createAwsClients,
+  createControllerClients,
   DEFAULT_MAX_ATTEMPTS,
   SageMakerEndpointControl,
 } from '../../src/aws';
@@ -223,6 +224,21 @@ describe('createAwsClients retries', () => {
     expect(Object.keys(clients).sort()).toEqual([
       'autoscaling',
       'cloudformation',
+      'cloudwatch',
+      'dynamodb',
+      'eventbridge',
+      'sagemaker',
+    ]);
+    for (const client of Object.values(clients)) {
+      await expect(client.config.region()).resolves.toBe('us-east-2');
+      await expect(client.config.maxAttempts()).resolves.toBe(4);
+    }
+  });
+
+  it('gives the controller Lambda every client but CloudFormation, with the same policy', async () => {
+    const clients = createControllerClients({ region: 'us-east-2', maxAttempts: 4 });
+    expect(Object.keys(clients).sort()).toEqual([
+      'autoscaling',
       'cloudwatch',
       'dynamodb',
       'eventbridge',

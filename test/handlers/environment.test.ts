@@ -15,7 +15,7 @@ import {
   policyLookup,
   storeFromSetting,
 } from '../../src/handlers/environment';
-import { parsePolicies } from '../../src/policy';
+import { deployedPoliciesJson, InvalidPolicyFileError, parsePolicies } from '../../src/policy';
 import { DynamoRolloutStore, FileRolloutStore, MemoryRolloutStore } from '../../src/store';
 import { storedRecord } from '../store/records';
 import { EXAMPLE_YAML, ROLE } from '../policy/fixtures';
@@ -118,20 +118,30 @@ describe('policyLookup', () => {
   });
 });
 
+/** The policies JSON the CDK app ships, made as synth makes it (from a YAML file). */
+async function deployedPolicies(dir: string, yaml = EXAMPLE_YAML): Promise<string> {
+  const source = path.join(dir, 'policies.yaml');
+  await fs.writeFile(source, yaml);
+  const file = path.join(dir, 'policies.json');
+  await fs.writeFile(file, deployedPoliciesJson(source));
+  return file;
+}
+
 describe('controllerDepsFromEnvironment', () => {
   it('refuses to start without ROLLOUT_POLICIES_FILE, saying what to set', async () => {
     const log = { warn: jest.fn() };
     await expect(controllerDepsFromEnvironment({ ROLLOUT_STORE: 'memory' }, log)).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       field: 'ROLLOUT_POLICIES_FILE',
-      message: expect.stringMatching(/^ROLLOUT_POLICIES_FILE is not set; point it at the policies file/),
+      message: expect.stringMatching(
+        /^ROLLOUT_POLICIES_FILE is not set; point it at the policies JSON shipped with the function/,
+      ),
     });
   });
 
   it('warns that lifecycle events go nowhere without ROLLOUT_EVENT_BUS', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'smr-env-'));
-    const file = path.join(dir, 'policies.yaml');
-    await fs.writeFile(file, EXAMPLE_YAML);
+    const file = await deployedPolicies(dir);
     const log = { warn: jest.fn() };
     const deps = await controllerDepsFromEnvironment(
       { ROLLOUT_POLICIES_FILE: file, ROLLOUT_STORE: 'memory' },
@@ -144,8 +154,7 @@ describe('controllerDepsFromEnvironment', () => {
   });
   it('gives the controller the AWS adapters, Application Auto Scaling included', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'smr-env-'));
-    const file = path.join(dir, 'policies.yaml');
-    await fs.writeFile(file, EXAMPLE_YAML);
+    const file = await deployedPolicies(dir);
     const deps = await controllerDepsFromEnvironment(
       { ROLLOUT_POLICIES_FILE: file, ROLLOUT_STORE: 'memory', ROLLOUT_EVENT_BUS: 'lifecycle' },
       { warn: jest.fn() },
@@ -153,6 +162,60 @@ describe('controllerDepsFromEnvironment', () => {
     expect(deps.endpoints).toBeInstanceOf(SageMakerEndpointControl);
     expect(deps.alarms).toBeInstanceOf(CloudWatchAlarmControl);
     expect(deps.scaling).toBeInstanceOf(ApplicationAutoScalingScalingControl);
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads the policies as the JSON written at synth: the same policies as the YAML file', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'smr-env-'));
+    const file = await deployedPolicies(dir);
+    const deps = await controllerDepsFromEnvironment(
+      { ROLLOUT_POLICIES_FILE: file, ROLLOUT_STORE: 'memory', ROLLOUT_EVENT_BUS: 'lifecycle' },
+      { warn: jest.fn() },
+    );
+    const fromYaml = parsePolicies(EXAMPLE_YAML, 'policies.yaml');
+    for (const policy of fromYaml.policies) {
+      const arn = `arn:aws:sagemaker:eu-west-1:111122223333:model-package/${policy.modelPackageGroup}/3`;
+      expect(deps.policies.forGroup(policy.modelPackageGroup)?.toStartRequest(arn, 'approval')).toEqual(
+        policyLookup(fromYaml).forGroup(policy.modelPackageGroup)?.toStartRequest(arn, 'approval'),
+      );
+    }
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a YAML file in ROLLOUT_POLICIES_FILE, saying the function reads the JSON written at synth', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'smr-env-'));
+    const file = path.join(dir, 'policies.yaml');
+    await fs.writeFile(file, EXAMPLE_YAML);
+    const error = await controllerDepsFromEnvironment(
+      { ROLLOUT_POLICIES_FILE: file, ROLLOUT_STORE: 'memory' },
+      { warn: jest.fn() },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidPolicyFileError);
+    expect((error as InvalidPolicyFileError).problems).toEqual([
+      expect.stringMatching(
+        /policies\.yaml: is not JSON \(Unexpected token 'p'\); the controller reads the policies as JSON written at synth: deploy with `npx cdk deploy -c policies=<your policies file>`/,
+      ),
+    ]);
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('checks the JSON with the policy rules and lists every problem', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'smr-env-'));
+    const file = path.join(dir, 'policies.json');
+    await fs.writeFile(
+      file,
+      JSON.stringify({ policies: [{ modelPackageGroup: 'churn-model', stratgy: 'x' }] }),
+    );
+    const error = await controllerDepsFromEnvironment(
+      { ROLLOUT_POLICIES_FILE: file, ROLLOUT_STORE: 'memory' },
+      { warn: jest.fn() },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidPolicyFileError);
+    const problems = (error as InvalidPolicyFileError).problems;
+    expect(problems).toContain(
+      `${file}: policies[0] (churn-model): stratgy: is not a setting of a policy; did you mean strategy?`,
+    );
+    expect(problems.some((p) => p.includes('endpoint'))).toBe(true);
     await fs.rm(dir, { recursive: true, force: true });
   });
 });

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { buildApp, listSetting } from '../../infra/app';
 import { BUNDLED_POLICIES_FILE, PROJECT_ROOT } from '../../infra/rollout-controller';
-import { loadPolicies } from '../../src/policy';
+import { parse } from 'yaml';
+import { loadDeployedPolicies, loadPolicies } from '../../src/policy';
 import {
   EXAMPLE_POLICIES,
   functionAssetDir,
@@ -541,13 +542,22 @@ describe('the bundle', () => {
     const dir = functionAssetDir(synth.assembly, json, fnId);
     expect(existsSync(path.join(dir, 'index.mjs'))).toBe(true);
     expect(existsSync(path.join(dir, 'index.mjs.map'))).toBe(true);
-    expect(readFileSync(path.join(dir, BUNDLED_POLICIES_FILE), 'utf8')).toBe(
-      readFileSync(path.join(PROJECT_ROOT, EXAMPLE_POLICIES), 'utf8'),
+    // The policies as JSON (no YAML parser in the bundle): the same document, so the same policies.
+    expect(BUNDLED_POLICIES_FILE).toBe('policies.json');
+    const shipped = readFileSync(path.join(dir, BUNDLED_POLICIES_FILE), 'utf8');
+    expect(JSON.parse(shipped)).toEqual(
+      parse(readFileSync(path.join(PROJECT_ROOT, EXAMPLE_POLICIES), 'utf8')),
+    );
+    expect(loadDeployedPolicies(path.join(dir, BUNDLED_POLICIES_FILE)).policies).toEqual(
+      loadPolicies(path.join(PROJECT_ROOT, EXAMPLE_POLICIES)).policies,
     );
     const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
     expect(code.startsWith("import { createRequire } from 'node:module';")).toBe(true);
     // The SDK is bundled (externalModules: []), not imported from the runtime.
     expect(code).not.toMatch(/from\s*"@aws-sdk\//);
+    // Only the CLI reads stack outputs; only the CLI and synth read YAML.
+    expect(code).not.toContain('cloudformation');
+    expect(code).not.toContain('yaml.alias');
     expect(statSync(path.join(dir, 'index.mjs')).size).toBeLessThan(3 * 1024 * 1024);
   });
 });

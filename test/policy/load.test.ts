@@ -4,7 +4,14 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { validateStartRequest } from '../../src/engine/start-request';
-import { InvalidPolicyFileError, loadPolicies, parsePolicies, policyStartRequest } from '../../src/policy';
+import {
+  deployedPoliciesJson,
+  InvalidPolicyFileError,
+  loadDeployedPolicies,
+  loadPolicies,
+  parsePolicies,
+  policyStartRequest,
+} from '../../src/policy';
 import { thrown } from '../plan/thrown';
 import { EXAMPLE_YAML, file, policy } from './fixtures';
 
@@ -28,6 +35,22 @@ function problems(action: () => unknown): readonly string[] {
   expect(error.code).toBe('INVALID_INPUT');
   return (error as InvalidPolicyFileError).problems;
 }
+
+describe('deployedPoliciesJson (what synth ships to the controller Lambda)', () => {
+  it('is the YAML document as JSON, meaning the same policies', () => {
+    const source = write('deploy.yaml', EXAMPLE_YAML);
+    const json = write('deploy.json', deployedPoliciesJson(source));
+    expect(loadDeployedPolicies(json).policies).toEqual(loadPolicies(source).policies);
+  });
+
+  it('refuses a file with problems, each at its line, as loadPolicies does', () => {
+    const source = write(
+      'bad-deploy.yaml',
+      'policies:\n  - modelPackageGroup: churn-model\n    stratgy: x\n',
+    );
+    expect(problems(() => deployedPoliciesJson(source))).toEqual(problems(() => loadPolicies(source)));
+  });
+});
 
 describe('loadPolicies', () => {
   it('reads a YAML file', () => {
