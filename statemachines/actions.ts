@@ -78,7 +78,9 @@ const FACTS: {
     weights: { baseline: 100 - c.candidateWeight, candidate: c.candidateWeight },
     step: stepNumber({ ...c, stepIndex: c.stepIndex - 1 }),
     ...(c.baseline?.scaling
-      ? { candidateCapacity: candidateBounds(c.baseline.scaling, c.candidateWeight, c.baseline.instanceCount) }
+      ? {
+          candidateCapacity: candidateBounds(c.baseline.scaling, c.candidateWeight, c.baseline.instanceCount),
+        }
       : {}),
   }),
   bakeStarted: (c) => {

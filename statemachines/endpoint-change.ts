@@ -58,7 +58,13 @@ export function buildChange(context: RolloutContext, purpose: ChangePurpose): En
         ],
         ...(scaling
           ? {
-              candidateScaling: candidateScalingFor(scaling, baseline.variantName, names.candidateVariant, p, baseline.instanceCount),
+              candidateScaling: candidateScalingFor(
+                scaling,
+                baseline.variantName,
+                names.candidateVariant,
+                p,
+                baseline.instanceCount,
+              ),
             }
           : {}),
       };
