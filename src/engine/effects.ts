@@ -519,11 +519,11 @@ export function createRolloutEffects(deps: {
     if (!scaling || !saved) return [];
     const { endpointName } = context;
     const variantName = context.baseline.variantName;
+    // The candidate variant is gone, and the update that removed it needed it deregistered first: this
+    // only makes sure (one call, 'absent' as a rule), also when the endpoint changed meanwhile.
+    if (endpoint) await scaling.deregisterScalableTarget(endpointName, context.names.candidateVariant);
     // A deleted endpoint's targets went with it ("Delete endpoints configured for auto scaling"), and
     // a variant that is not there cannot be registered.
-    // The candidate variant is gone, and the update that removed it needed it deregistered first: this
-    // only makes sure (one call, 'absent' as a rule), also when the endpoint went away or changed.
-    if (endpoint) await scaling.deregisterScalableTarget(endpointName, context.names.candidateVariant);
     const serving = endpoint?.variants.some((v) => v.variantName === variantName);
     if (!endpoint || endpoint.status === 'Deleting' || !serving) return [];
     if (!changesInstanceType(context, context.baseline)) return [];
@@ -1003,6 +1003,8 @@ export function createRolloutEffects(deps: {
     async removeCandidate(context) {
       const endpoint = await endpoints.describeEndpoint(context.endpointName);
       assertSettled(endpoint);
+      // Scaling first, as after a promotion: the baseline serves everything again.
+      const restored = await restoreServingScaling(context, endpoint, 'rollback');
       const removed: string[] = [];
       await deleteConfigSafely(endpoint, context.names.transitionConfig, removed);
       await deleteConfigSafely(endpoint, context.names.finalConfig, removed);
@@ -1014,7 +1016,6 @@ export function createRolloutEffects(deps: {
         await alarms.deleteAlarms(alarmNames);
         removed.push(...alarmNames.map((n) => `alarm ${n}`));
       }
-      const restored = await restoreServingScaling(context, endpoint, 'rollback');
       return { removed, kept: [], ...(restored.length ? { restored } : {}) };
     },
   };
