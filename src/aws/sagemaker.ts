@@ -206,6 +206,7 @@ export class SageMakerEndpointControl implements EndpointControl {
           DesiredWeightsAndCapacities: weights.map((w) => ({
             VariantName: w.variantName,
             DesiredWeight: w.weight,
+            ...(w.desiredInstanceCount === undefined ? {} : { DesiredInstanceCount: w.desiredInstanceCount }),
           })),
         }),
       ),

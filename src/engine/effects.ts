@@ -189,11 +189,13 @@ function baselineVariantSpec(variant: ProductionVariantSpec): BaselineVariantSpe
   };
 }
 
-/** True when the variant's live instance count is outside the bounds about to be registered for it. */
-function outsideBounds(endpoint: EndpointState, wanted: CandidateScaling): boolean {
+/** The count inside `wanted`'s bounds for a variant whose live instance count is outside them. */
+function boundedCount(endpoint: EndpointState, wanted: CandidateScaling): number | undefined {
   const live = endpoint.variants.find((v) => v.variantName === wanted.variantName);
   const count = live?.desiredInstanceCount ?? live?.currentInstanceCount;
-  return count !== undefined && (count < wanted.target.minCapacity || count > wanted.target.maxCapacity);
+  if (count === undefined) return undefined;
+  const { minCapacity, maxCapacity } = wanted.target;
+  return count < minCapacity ? minCapacity : count > maxCapacity ? maxCapacity : undefined;
 }
 
 /** The port's view of a variant's scaling as the Baseline keeps it (plain data). */
@@ -897,18 +899,27 @@ export function createRolloutEffects(deps: {
               change.restoreScaling.scaling,
             );
           }
+          let weights = change.weights;
           if (change.candidateScaling) {
-            // Capacity first. Bounds that exclude the fleet's size make Application Auto Scaling resize
-            // it (an UpdateEndpointWeightsAndCapacities of its own): when it has started, the shift waits
-            // for it rather than collide (a collision would only be ENDPOINT_BUSY, retried, but costs a call).
+            // Capacity with the traffic: the candidate's target gets this step's bounds first, and a
+            // fleet outside them is resized in the same UpdateEndpointWeightsAndCapacities that shifts
+            // the weights (its DesiredInstanceCount), so the candidate never takes a share its fleet
+            // cannot serve while its scaling would catch up, and nothing races that scaling.
             await registerCandidateScaling(change.endpointName, change.candidateScaling);
-            if (outsideBounds(endpoint, change.candidateScaling)) {
-              const now = await describeOrThrow(change.endpointName);
-              if (now.status !== 'InService') return { outcome: 'busy' };
+            const resized = boundedCount(endpoint, change.candidateScaling);
+            if (resized !== undefined) {
+              weights = weights.map((w) =>
+                w.variantName === change.candidateScaling!.variantName
+                  ? { ...w, desiredInstanceCount: resized }
+                  : w,
+              );
+            } else if (weightsMatch(endpoint, weights)) {
+              return { outcome: 'satisfied' };
             }
+          } else if (weightsMatch(endpoint, weights)) {
+            return { outcome: 'satisfied' };
           }
-          if (weightsMatch(endpoint, change.weights)) return { outcome: 'satisfied' };
-          await endpoints.updateWeights(change.endpointName, change.weights);
+          await endpoints.updateWeights(change.endpointName, weights);
         }
       } catch (error) {
         if (error instanceof SmRolloutError && error.code === 'ENDPOINT_BUSY') return { outcome: 'busy' };

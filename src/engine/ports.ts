@@ -138,6 +138,8 @@ export interface CreateEndpointConfigRequest {
 export interface VariantWeight {
   variantName: string;
   weight: number;
+  /** UpdateEndpointWeightsAndCapacities' DesiredInstanceCount for the variant; absent: unchanged. */
+  desiredInstanceCount?: number;
 }
 
 /** SageMaker endpoint control (DescribeEndpoint, CreateModel, UpdateEndpoint, ...). */

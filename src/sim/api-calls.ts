@@ -166,6 +166,7 @@ export function createEndpointControl(sagemaker: SimSageMaker, gate: ApiGate): E
           DesiredWeightsAndCapacities: weights.map((w) => ({
             VariantName: w.variantName,
             DesiredWeight: w.weight,
+            ...(w.desiredInstanceCount === undefined ? {} : { DesiredInstanceCount: w.desiredInstanceCount }),
           })),
         },
         () => sagemaker.updateWeights(endpointName, weights),

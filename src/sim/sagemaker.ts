@@ -655,6 +655,17 @@ export class SimSageMaker {
     for (const variant of endpoint.variants) {
       const weight = requested.get(variant.variantName);
       if (weight !== undefined) variant.desiredWeight = weight;
+      // DesiredInstanceCount (UpdateEndpointWeightsAndCapacities API reference): the count when the
+      // update completes; an instance variant only.
+      const count = weights.find((w) => w.variantName === variant.variantName)?.desiredInstanceCount;
+      if (count !== undefined) {
+        if (variant.desiredInstanceCount === undefined || !Number.isInteger(count) || count < 0) {
+          throw validationException(
+            `1 validation error detected: Value '${count}' at 'desiredWeightsAndCapacities.member.desiredInstanceCount' failed to satisfy constraint: Member must have value greater than or equal to 0`,
+          );
+        }
+        variant.desiredInstanceCount = count;
+      }
     }
     endpoint.status = 'Updating';
     endpoint.lastModifiedTime = clock.now();

@@ -648,6 +648,25 @@ describe('updateWeights', () => {
     ]);
   });
 
+  it('sends a desired instance count only for the variant that names one', async () => {
+    sagemaker.on(UpdateEndpointWeightsAndCapacitiesCommand).resolves({ EndpointArn: `${ARN}:endpoint/prod` });
+
+    await control.updateWeights('prod', [
+      { variantName: 'AllTraffic', weight: 50 },
+      { variantName: 'candidate-1', weight: 50, desiredInstanceCount: 5 },
+    ]);
+
+    expect(inputsOf(UpdateEndpointWeightsAndCapacitiesCommand)).toStrictEqual([
+      {
+        EndpointName: 'prod',
+        DesiredWeightsAndCapacities: [
+          { VariantName: 'AllTraffic', DesiredWeight: 50 },
+          { VariantName: 'candidate-1', DesiredWeight: 50, DesiredInstanceCount: 5 },
+        ],
+      },
+    ]);
+  });
+
   it('throws ENDPOINT_BUSY while the endpoint is updating', async () => {
     sagemaker
       .on(UpdateEndpointWeightsAndCapacitiesCommand)

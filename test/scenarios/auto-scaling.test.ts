@@ -148,6 +148,44 @@ describe('a rollout on an auto-scaled endpoint', () => {
     expectTrafficAlwaysServed(s.env);
   });
 
+  it('a small candidate fleet is grown to its share of the baseline’s before it takes half the traffic', async () => {
+    // 6,000 requests a minute on 10 instances; the model answers in 60 ms up to 600 requests per
+    // instance a minute and slower in proportion beyond. The candidate is launched with 1 instance.
+    const capable = { errorRate: 0.002, latencyMs: 60, capacityPerInstancePerMinute: 600 };
+    const s = await startScenario(
+      { strategy: '50%,5m', candidate: { instanceCount: 1 } },
+      {
+        candidate: capable,
+        environment: { sim: { requestsPerMinute: 6_000 }, instanceCount: 10 },
+        before: async (env) => {
+          await env.sim.autoscaling.registerScalableTarget(ENDPOINT, VARIANT, {
+            ...TARGET,
+            maxCapacity: 20,
+          });
+          await env.sim.autoscaling.putScalingPolicy(ENDPOINT, VARIANT, {
+            ...INVOCATIONS_POLICY,
+            configuration: { ...INVOCATIONS_POLICY.configuration, TargetValue: 700 },
+          });
+        },
+      },
+    );
+    const { names } = s.started.record.input;
+    let atShift: number | undefined;
+    const end = await s.run({
+      between: (step) => {
+        if (atShift === undefined && step.view.weights.candidate === 50) {
+          atShift = variantCount(s.env, names.candidateVariant);
+        }
+      },
+    });
+    // Half of a 10-instance fleet's traffic: the candidate had 5 before it got it, and its p99
+    // latency alarm never fired (on one instance it would answer 5× slower).
+    expect(atShift).toBe(5);
+    expect(end.record.status).toBe('succeeded');
+    expectNothingRejected(s.env);
+    expectTrafficAlwaysServed(s.env);
+  });
+
   it('rolls back on an alarm: the baseline keeps the fleet it had when the rollback began, and its scaling', async () => {
     const s = await startScenario({}, { candidate: BAD_MODEL, before: autoScale });
     const { names } = s.started.record.input;

@@ -72,9 +72,11 @@ export async function startScenario(
   options: {
     candidate?: ModelBehaviour;
     before?: (env: SimulatedEnvironment) => void | Promise<void>;
+    /** The simulated world's options (load, the baseline's instance count, ...). */
+    environment?: Parameters<typeof createSimulatedEnvironment>[0];
   } = {},
 ): Promise<Scenario> {
-  const env = createSimulatedEnvironment();
+  const env = createSimulatedEnvironment(options.environment);
   const candidateArn = env.approveNewVersion(options.candidate ?? HEALTHY_MODEL);
   // The approval has no policy to act on here; the rollout starts from the command below.
   await env.bridge.flush();
