@@ -81,6 +81,12 @@ export async function apiEconomy(): Promise<BenchResult> {
     DeleteEndpointConfig: [1, 'the transition config after promotion (the baseline config is kept for undo)'],
     PutMetricAlarm: [1, 'the candidate alarm (policy candidateAlarms: one)'],
     DeleteAlarms: [1, 'the candidate alarm after promotion'],
+    DescribeScalableTargets: [
+      1,
+      "the serving variant's Application Auto Scaling, read once at start (here it is not a scalable target, so the " +
+        'policies and scheduled actions are not read); an auto-scaled variant adds DescribeScalingPolicies and ' +
+        'DescribeScheduledActions',
+    ],
     DescribeAlarms: [
       BAKE_MINUTES,
       `one read per minute while holding (5m canary bake + 10m final bake = ${BAKE_MINUTES}), so a lost alarm event ` +
@@ -136,9 +142,10 @@ export async function apiEconomy(): Promise<BenchResult> {
       `DescribeEndpointConfig calls: ${configsDescribed}.`,
       `DescribeAlarms calls at: ${at('DescribeAlarms')}. UpdateEndpoint at: ${at('UpdateEndpoint')}; ` +
         `UpdateEndpointWeightsAndCapacities at: ${at('UpdateEndpointWeightsAndCapacities')}.`,
-      'Where the DescribeAlarms excess comes from: schedule() reads the alarms of every due rollout before advancing ' +
-        'them, including a rollout that is only due to poll an endpoint update (deploying the transition or final config, ' +
-        'about 6 simulated minutes each) and whose step does not read alarms — those reads are unused.',
+      'DescribeAlarms: schedule() reads, in one batch, the alarms of the due rollouts that hold (a bake, a manual ' +
+        'gate, paused: the record says `watching`); a rollout due only to look at an endpoint update (deploying the ' +
+        'transition or final config) reads none, so there is one read per minute of holding, the minimum. Alarm ' +
+        'events still wake a rollout at once in every phase.',
       'A tick that finds a rollout due re-reads the endpoint (applyEndpointChange / checkEndpoint start with a ' +
         'DescribeEndpoint), and the endpoint change events and the minute tick each wake an updating rollout, so each ' +
         'endpoint change costs a describe before it (status check) plus one per wake while it is in progress.',

@@ -40,7 +40,7 @@ const rolloutSetup = setup({
     events: {} as RolloutEvent,
     input: {} as RolloutInput,
     emitted: {} as TimelineNote,
-    tags: {} as 'waiting',
+    tags: {} as 'waiting' | 'watching',
   },
   actors: {
     resolveBaseline: fromPromise<ResolveBaselineResult, { context: RolloutInput }>(async () =>
@@ -189,7 +189,8 @@ function holdWatchingAlarms(hold: 'bake' | 'gate' | 'pause'): StateConfig {
     initial: 'idle',
     states: {
       idle: {
-        tags: ['waiting'],
+        // watching: its next wake-up reads the alarms (the schedule reads them for it in one batch).
+        tags: ['waiting', 'watching'],
         entry: { type: 'scheduleAlarmRead', params: { untilBakeEnds: bake } },
         on: {
           TICK: [rollbackOnDeadline, { target: 'reading', actions: 'observeTime' }],

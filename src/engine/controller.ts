@@ -482,7 +482,9 @@ export class RolloutController {
   async schedule(): Promise<ScheduleReport> {
     const now = this.now();
     const due = await this.deps.store.listDue(now);
-    const names = [...new Set(due.flatMap(watchedAlarmsOf))];
+    // Only rollouts that hold read alarms on this wake-up: one due only to look at an endpoint update
+    // reads none (if it does after all, the engine reads what was not prefetched).
+    const names = [...new Set(due.filter((r) => r.progress?.watching !== false).flatMap(watchedAlarmsOf))];
     let describeAlarmsCalls = 0;
     const states = new Map<string, AlarmState>();
     if (names.length) {

@@ -418,6 +418,7 @@ export class RolloutEngine {
           weights: view.weights,
           ...(view.bakeUntil !== undefined ? { bakeUntil: view.bakeUntil } : {}),
           accepts: acceptedCommands(snapshot),
+          watching: snapshot.hasTag('watching'),
         },
         updatedAt: this.deps.clock.now(),
       };

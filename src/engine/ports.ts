@@ -412,6 +412,11 @@ export interface RolloutProgress {
   bakeUntil?: number;
   /** The commands the rollout takes now. */
   accepts: CommandName[];
+  /**
+   * It holds (a bake, a manual gate, paused) and its next wake-up reads the alarms; absent in records
+   * saved before it was kept (read as true).
+   */
+  watching?: boolean;
 }
 
 export interface TimelineEntry {

@@ -93,6 +93,7 @@ const rolloutRecordSchema = z.object({
       weights: z.object({ baseline: z.number(), candidate: z.number() }),
       bakeUntil: epochMs.optional(),
       accepts: z.array(z.enum(COMMAND_NAMES)),
+      watching: z.boolean().optional(),
     })
     .optional(),
   createdAt: epochMs,

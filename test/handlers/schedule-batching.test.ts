@@ -1,4 +1,4 @@
-// The schedule reads the alarms of every due rollout in one batched DescribeAlarms call, however
+// The schedule reads the alarms of every due rollout that holds in one batched DescribeAlarms call, however
 // many rollouts are running.
 import type { HandlerResult } from '../../src/handlers/controller';
 import { Harness } from './harness';
@@ -56,5 +56,28 @@ describe('schedule batching', () => {
       'succeeded',
     ]);
     expect(h.busyErrors()).toEqual([]);
+  });
+
+  it('reads no alarms for a rollout due only to look at an endpoint update', async () => {
+    const h = new Harness();
+    const arn = h.approveNewVersion();
+    await h.flush();
+    // Deploying the transition config: due every minute, holding nothing.
+    const deploying = await h.rolloutFor(arn);
+    expect(deploying!.phase).toMatch(/transition/);
+    expect(deploying!.progress?.watching).toBe(false);
+    await h.minute();
+    const tick = h.invocations.filter((i) => i.event['detail-type'] === 'Scheduled Event').at(-1)!;
+    expect(tick.result).toMatchObject({
+      ok: true,
+      schedule: { due: 1, alarmsRead: 0, describeAlarmsCalls: 0 },
+    });
+    expect(h.callsOf(tick).filter((c) => c.operation === 'DescribeAlarms')).toEqual([]);
+    // Once it bakes, each minute reads its alarms.
+    await h.runUntil(async () => /baking/.test((await h.rolloutFor(arn))!.phase));
+    expect((await h.rolloutFor(arn))!.progress?.watching).toBe(true);
+    await h.minute();
+    const baking = h.invocations.filter((i) => i.event['detail-type'] === 'Scheduled Event').at(-1)!;
+    expect(baking.result).toMatchObject({ ok: true, schedule: { describeAlarmsCalls: 1 } });
   });
 });
