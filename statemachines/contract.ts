@@ -86,27 +86,44 @@ export interface ScalingSuspension {
   scheduledScalingSuspended: boolean;
 }
 
-/** A scaling policy in plain data; `configuration` keeps AWS's field names. */
+/** A scalable target's bounds and suspension (RegisterScalableTarget). */
+export interface ScalableTargetSpec {
+  minCapacity: number;
+  maxCapacity: number;
+  suspended: ScalingSuspension;
+}
+
+/** A scaling policy in plain data. */
 export interface ScalingPolicySpec {
   policyName: string;
   policyType: 'TargetTrackingScaling' | 'StepScaling' | 'PredictiveScaling';
+  /**
+   * The policy's configuration with AWS's field names, exactly as DescribeScalingPolicies returns it:
+   * TargetTrackingScalingPolicyConfiguration, StepScalingPolicyConfiguration or
+   * PredictiveScalingPolicyConfiguration (whichever policyType says).
+   */
   configuration: Record<string, unknown>;
-  /** The CloudWatch alarms that trigger it (step scaling: the team's own). */
+  /** The CloudWatch alarms that trigger it (DescribeScalingPolicies' Alarms; step scaling: the team's own). */
   alarmNames: string[];
 }
 
 export interface ScheduledActionSpec {
   scheduledActionName: string;
+  /** `at(...)`, `rate(...)` or `cron(...)`, as AWS spells it. */
   schedule: string;
   timezone?: string;
+  /** Epoch ms. */
   startTime?: number;
   endTime?: number;
   scalableTargetAction: { minCapacity?: number; maxCapacity?: number };
 }
 
-/** A variant's scalable target (`endpoint/<e>/variant/<v>`) with its policies and scheduled actions. */
+/**
+ * A variant's scalable target (`endpoint/<e>/variant/<v>`) with its policies and scheduled actions:
+ * what the ScalingControl port reads, and what the Baseline keeps.
+ */
 export interface BaselineScaling {
-  target: { minCapacity: number; maxCapacity: number; suspended: ScalingSuspension };
+  target: ScalableTargetSpec;
   policies: ScalingPolicySpec[];
   scheduledActions: ScheduledActionSpec[];
 }
@@ -114,7 +131,7 @@ export interface BaselineScaling {
 /** The candidate variant's own scalable target for the share of traffic a step gives it. */
 export interface CandidateScaling {
   variantName: string;
-  target: { minCapacity: number; maxCapacity: number; suspended: ScalingSuspension };
+  target: ScalableTargetSpec;
   /** Copies of the baseline's target-tracking policies, re-keyed to the candidate variant. */
   policies: Omit<ScalingPolicySpec, 'alarmNames'>[];
 }

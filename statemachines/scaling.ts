@@ -91,7 +91,10 @@ function retargeted(
 }
 
 /** True when the rollout puts the candidate on another instance type than the baseline's. */
-export function changesInstanceType(input: Pick<RolloutInput, 'candidate'>, baseline: Baseline): boolean {
+export function changesInstanceType(
+  input: Pick<RolloutInput, 'candidate'>,
+  baseline: Pick<Baseline, 'instanceType'>,
+): boolean {
   return input.candidate.instanceType !== undefined && input.candidate.instanceType !== baseline.instanceType;
 }
 
@@ -116,40 +119,47 @@ export function candidateScalingFor(
 }
 
 /**
- * What in the baseline's scaling a rollout cannot carry, each naming the policy and the fix. Checked
- * as the baseline is resolved, so such a rollout is refused before anything changes.
+ * What in the baseline's scaling a rollout cannot carry, each naming the policy and the fix, and the
+ * field a person would change. Checked as the baseline is resolved, so such a rollout is refused
+ * before anything changes.
  */
 export function scalingProblems(
   scaling: BaselineScaling,
   endpointName: string,
   variantName: string,
   instanceTypeChanges: boolean,
-): string[] {
+): { message: string; field: 'endpoint' | 'candidate.instanceType' }[] {
   const resource = `endpoint/${endpointName}/variant/${variantName}`;
-  const problems: string[] = [];
+  const problems: { message: string; field: 'endpoint' | 'candidate.instanceType' }[] = [];
   for (const policy of scaling.policies) {
     if (policy.policyType === 'PredictiveScaling') {
-      problems.push(
-        `scaling policy ${policy.policyName} on ${resource} is predictive scaling, which the controller cannot ` +
+      problems.push({
+        field: 'endpoint',
+        message:
+          `scaling policy ${policy.policyName} on ${resource} is predictive scaling, which the controller cannot ` +
           'reproduce for the candidate variant — replace it with a target-tracking policy',
-      );
+      });
     }
     const custom = policy.policyType === 'TargetTrackingScaling' ? customizedMetric(policy) : undefined;
     if (custom && !keyedOnVariant(custom, variantName)) {
-      problems.push(
-        `target-tracking policy ${policy.policyName} on ${resource} tracks a customized metric without the ` +
+      problems.push({
+        field: 'endpoint',
+        message:
+          `target-tracking policy ${policy.policyName} on ${resource} tracks a customized metric without the ` +
           `dimension VariantName=${variantName}, so the controller cannot give the candidate variant an equivalent ` +
           'of its own — key the metric on VariantName (or use the predefined SageMakerVariantInvocationsPerInstance)',
-      );
+      });
     }
     if (policy.policyType === 'StepScaling' && instanceTypeChanges) {
-      problems.push(
-        `step scaling policy ${policy.policyName} on ${resource} is triggered by alarm` +
+      problems.push({
+        field: 'candidate.instanceType',
+        message:
+          `step scaling policy ${policy.policyName} on ${resource} is triggered by alarm` +
           `${policy.alarmNames.length === 1 ? '' : 's'} ${policy.alarmNames.join(', ') || '(none)'}; promoting onto another ` +
           'instance type means deregistering the variant (SageMaker rejects the update otherwise), which deletes the policy, ' +
           "and the recreated policy gets a new ARN that the alarm's actions do not name — roll out on " +
           "the same instance type (drop --instance-type, or the policy's candidate.instanceType), or use target tracking",
-      );
+      });
     }
   }
   return problems;

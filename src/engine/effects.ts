@@ -30,7 +30,6 @@ import type {
   ProductionVariantSpec,
   RolloutStore,
   ScalingControl,
-  VariantScaling,
   Tag,
 } from './ports';
 
@@ -196,19 +195,6 @@ function boundedCount(endpoint: EndpointState, wanted: CandidateScaling): number
   if (count === undefined) return undefined;
   const { minCapacity, maxCapacity } = wanted.target;
   return count < minCapacity ? minCapacity : count > maxCapacity ? maxCapacity : undefined;
-}
-
-/** The port's view of a variant's scaling as the Baseline keeps it (plain data). */
-function scalingOf(view: VariantScaling): BaselineScaling {
-  return {
-    target: {
-      minCapacity: view.target.minCapacity,
-      maxCapacity: view.target.maxCapacity,
-      suspended: { ...view.target.suspended },
-    },
-    policies: view.policies.map((p) => ({ ...p, alarmNames: [...p.alarmNames] })),
-    scheduledActions: view.scheduledActions.map((a) => ({ ...a })),
-  };
 }
 
 /** The real-time wait between retries, unless the host gives its own (the simulated cloud does). */
@@ -521,9 +507,8 @@ export function createRolloutEffects(deps: {
     if (!scaling || !saved) return [];
     const { endpointName } = context;
     const variantName = context.baseline.variantName;
-    // The candidate variant is gone, and the update that removed it needed it deregistered first: this
-    // only makes sure (one call, 'absent' as a rule), also when the endpoint changed meanwhile.
-    if (endpoint) await scaling.deregisterScalableTarget(endpointName, context.names.candidateVariant);
+    // The candidate's own target needs nothing here: no update can remove its variant while it is
+    // registered (SageMaker refuses it), so the change that removed it deregistered it first.
     // A deleted endpoint's targets went with it ("Delete endpoints configured for auto scaling"), and
     // a variant that is not there cannot be registered.
     const serving = endpoint?.variants.some((v) => v.variantName === variantName);
@@ -766,15 +751,15 @@ export function createRolloutEffects(deps: {
         ? await scaling.describeVariantScaling(endpointName, variant.variantName)
         : undefined;
       if (variantScaling) {
-        const typeChanges =
-          candidate.instanceType !== undefined && candidate.instanceType !== variant.instanceType;
+        const typeChanges = changesInstanceType({ candidate }, variant);
         const problems = scalingProblems(variantScaling, endpointName, variant.variantName, typeChanges);
         if (problems.length) {
-          throw new SmRolloutError('ENDPOINT_UNSUPPORTED', problems.join('; '), {
-            field:
-              typeChanges && problems.every((p) => p.startsWith('step'))
-                ? 'candidate.instanceType'
-                : 'endpoint',
+          // The field a person can change: the instance type only when that alone would fix it all.
+          const field = problems.every((p) => p.field === 'candidate.instanceType')
+            ? 'candidate.instanceType'
+            : 'endpoint';
+          throw new SmRolloutError('ENDPOINT_UNSUPPORTED', problems.map((p) => p.message).join('; '), {
+            field,
           });
         }
       }
@@ -799,7 +784,7 @@ export function createRolloutEffects(deps: {
         ...(config.extra ? { configExtra: config.extra } : {}),
         configTags,
         model,
-        ...(variantScaling ? { scaling: scalingOf(variantScaling) } : {}),
+        ...(variantScaling ? { scaling: variantScaling } : {}),
         ...(alarmWarnings.length ? { alarmWarnings } : {}),
       };
     },

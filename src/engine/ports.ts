@@ -5,13 +5,22 @@
 // Conventions every implementation follows:
 // - "not found" is a value (undefined / 'absent'), never an exception;
 // - creating something that already exists returns 'exists' (every step can be retried);
-// - an update attempted while the endpoint is updating throws SmRolloutError('ENDPOINT_BUSY');
+// - an update attempted while the endpoint is updating throws SmRolloutError('ENDPOINT_BUSY'), and so
+//   does a scaling change while another one on the same target is pending (ConcurrentUpdateException);
 // - throttling that survived the client's own retries throws SmRolloutError('THROTTLED');
 // - a resource the caller just created that SageMaker does not see yet (its reads are eventually
 //   consistent) throws SmRolloutError('NOT_YET_VISIBLE'): trying again shortly succeeds;
 // - any other AWS failure throws SmRolloutError('AWS_ERROR') with AWS's message in it.
 
-import type { LifecycleDetailType, RolloutInput } from '../../statemachines/contract';
+import type {
+  BaselineScaling as VariantScaling,
+  LifecycleDetailType,
+  RolloutInput,
+  ScalableTargetSpec as ScalableTargetState,
+  ScalingPolicySpec as ScalingPolicyState,
+  ScalingSuspension,
+  ScheduledActionSpec as ScheduledActionState,
+} from '../../statemachines/contract';
 import type { CommandName, RolloutStatus } from '../../statemachines/describe';
 
 /** Endpoint statuses exactly as the SageMaker API spells them (DescribeEndpoint). */
@@ -175,51 +184,18 @@ export interface EndpointControl {
 // `endpoint/<endpoint>/variant/<variant>` and ScalableDimension `sagemaker:variant:DesiredInstanceCount`.
 // The port speaks per variant; implementations build the resource id.
 
-/** Which scaling activities are suspended on a target (RegisterScalableTarget's SuspendedState). */
-export interface ScalingSuspension {
-  dynamicScalingInSuspended: boolean;
-  dynamicScalingOutSuspended: boolean;
-  scheduledScalingSuspended: boolean;
-}
+type ScalingPolicyType = ScalingPolicyState['policyType'];
 
-export interface ScalableTargetState {
-  minCapacity: number;
-  maxCapacity: number;
-  suspended: ScalingSuspension;
-}
-
-export type ScalingPolicyType = 'TargetTrackingScaling' | 'StepScaling' | 'PredictiveScaling';
-
-export interface ScalingPolicyState {
-  policyName: string;
-  policyType: ScalingPolicyType;
-  /**
-   * The policy's configuration with AWS's field names, exactly as DescribeScalingPolicies returns it:
-   * TargetTrackingScalingPolicyConfiguration, StepScalingPolicyConfiguration or
-   * PredictiveScalingPolicyConfiguration (whichever policyType says).
-   */
-  configuration: Record<string, unknown>;
-  /** The CloudWatch alarms that trigger it (DescribeScalingPolicies' Alarms). */
-  alarmNames: string[];
-}
-
-export interface ScheduledActionState {
-  scheduledActionName: string;
-  /** `at(...)`, `rate(...)` or `cron(...)`, as AWS spells it. */
-  schedule: string;
-  timezone?: string;
-  /** Epoch ms. */
-  startTime?: number;
-  endTime?: number;
-  scalableTargetAction: { minCapacity?: number; maxCapacity?: number };
-}
-
-/** Everything Application Auto Scaling holds for one variant. */
-export interface VariantScaling {
-  target: ScalableTargetState;
-  policies: ScalingPolicyState[];
-  scheduledActions: ScheduledActionState[];
-}
+// The shapes are the rollout contract's (statemachines/contract.ts): the Baseline keeps what the port
+// returns as it is.
+export type {
+  ScalingSuspension,
+  ScalableTargetState,
+  ScalingPolicyType,
+  ScalingPolicyState,
+  ScheduledActionState,
+  VariantScaling,
+};
 
 /** Application Auto Scaling for SageMaker variants (ServiceNamespace `sagemaker`). */
 export interface ScalingControl {

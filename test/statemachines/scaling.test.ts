@@ -199,23 +199,28 @@ describe('what a rollout refuses in the baseline’s scaling', () => {
       false,
     );
     expect(rest).toEqual([]);
-    expect(problem).toContain('target-tracking policy queue-depth on endpoint/churn-prod/variant/AllTraffic');
-    expect(problem).toContain('VariantName=AllTraffic');
-    expect(problem).toContain('SageMakerVariantInvocationsPerInstance');
+    expect(problem!.field).toBe('endpoint');
+    expect(problem!.message).toContain(
+      'target-tracking policy queue-depth on endpoint/churn-prod/variant/AllTraffic',
+    );
+    expect(problem!.message).toContain('VariantName=AllTraffic');
+    expect(problem!.message).toContain('SageMakerVariantInvocationsPerInstance');
   });
 
   it('refuses another instance type when a step policy would lose the alarm that triggers it', () => {
-    const [problem] = scalingProblems(SCALING, 'churn-prod', 'AllTraffic', true);
-    expect(problem).toContain('step scaling policy burst');
-    expect(problem).toContain('churn-prod-queue-depth');
-    expect(problem).toContain('drop --instance-type');
+    const problems = scalingProblems(SCALING, 'churn-prod', 'AllTraffic', true);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.field).toBe('candidate.instanceType');
+    expect(problems[0]!.message).toContain('step scaling policy burst');
+    expect(problems[0]!.message).toContain('churn-prod-queue-depth');
+    expect(problems[0]!.message).toContain('drop --instance-type');
   });
 
   it('refuses predictive scaling', () => {
     const predictive = { ...INVOCATIONS, policyName: 'forecast', policyType: 'PredictiveScaling' as const };
     expect(
-      scalingProblems({ ...SCALING, policies: [predictive] }, 'churn-prod', 'AllTraffic', false)[0],
-    ).toContain('forecast');
+      scalingProblems({ ...SCALING, policies: [predictive] }, 'churn-prod', 'AllTraffic', false)[0]?.message,
+    ).toContain('scaling policy forecast on endpoint/churn-prod/variant/AllTraffic is predictive scaling');
   });
 });
 
