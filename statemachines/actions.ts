@@ -16,6 +16,8 @@ import {
   timeOf,
   watchedAlarms,
   type ChangePurpose,
+  judgeReadingOf,
+  preTrafficResultOf,
   type MachineEvent,
   type RolloutContext,
 } from './context';
@@ -126,6 +128,23 @@ const FACTS: {
     return { kind: 'candidateRemoved', removed, ...(restored?.length ? { restored } : {}) };
   },
   endpointDeleted: (c) => ({ kind: 'endpointDeleted', endpointName: c.endpointName }),
+  // Placeholder readings until the judge and the pre-traffic check are wired into the chart.
+  judged: (c, e) => {
+    const reading = judgeReadingOf(e);
+    return {
+      kind: 'judged',
+      step: stepNumber(c),
+      verdicts: reading?.verdicts ?? [],
+      from: reading?.from ?? c.now,
+      to: reading?.to ?? c.now,
+      dryRun: c.judge?.dryRun ?? false,
+      decision: 'hold',
+    };
+  },
+  preTrafficChecked: (_c, e) => {
+    const { at: _at, ...result } = preTrafficResultOf(e) ?? { at: 0, sent: 0, failures: [], maxLatencyMs: 0 };
+    return { kind: 'preTrafficChecked', result, passed: result.failures.length === 0 };
+  },
   succeeded: (c) => ({
     kind: 'succeeded',
     modelPackageArn: c.modelPackageArn,

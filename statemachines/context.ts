@@ -10,6 +10,8 @@ import type {
   CleanupResult,
   CreateCandidateResult,
   EndpointChange,
+  JudgeReading,
+  PreTrafficResult,
   ResolveBaselineResult,
   RollbackReason,
   RolloutEvent,
@@ -60,7 +62,14 @@ export function retryLimit(mode: RetryMode): number {
 }
 
 export type EffectResult =
-  ResolveBaselineResult | CreateCandidateResult | ApplyResult | CheckResult | AlarmReading | CleanupResult;
+  | ResolveBaselineResult
+  | CreateCandidateResult
+  | ApplyResult
+  | CheckResult
+  | AlarmReading
+  | CleanupResult
+  | JudgeReading
+  | PreTrafficResult;
 
 /**
  * What guards and actions really receive: the events a host sends, or an invoked effect settling.
@@ -84,6 +93,16 @@ export function checkResultOf(event: MachineEvent): CheckResult | undefined {
 export function applyResultOf(event: MachineEvent): ApplyResult | undefined {
   const output = outputOf(event);
   return output && 'outcome' in output ? output : undefined;
+}
+
+export function judgeReadingOf(event: MachineEvent): JudgeReading | undefined {
+  const output = outputOf(event);
+  return output && 'verdicts' in output ? output : undefined;
+}
+
+export function preTrafficResultOf(event: MachineEvent): PreTrafficResult | undefined {
+  const output = outputOf(event);
+  return output && 'sent' in output && 'failures' in output ? output : undefined;
 }
 
 export function alarmReadingOf(event: MachineEvent): AlarmReading | undefined {

@@ -147,6 +147,89 @@ export interface BaselineModel {
   modelPackageArn?: string;
 }
 
+// ---- judgement: the canary-vs-baseline judge and the pre-traffic check ------------------------
+
+/**
+ * One metric the judge compares between the candidate and the baseline variant, over the same
+ * windows, as a rate of "bad" events per request (policy defaults applied by the host).
+ * - `rate`: `metricName`'s Sum counts bad events (e.g. Invocation5XXErrors), `exposureMetricName`'s Sum
+ *   counts requests (Invocations).
+ * - `tail`: the share of requests slower than the baseline's own `percentile` measured before the
+ *   candidate took traffic (CloudWatch's percentile-rank statistic PR on `metricName`, e.g. ModelLatency).
+ */
+export interface JudgeMetricSpec {
+  /** How people and the timeline name it: `errors`, `latency`, or the policy's own name. */
+  name: string;
+  kind: 'rate' | 'tail';
+  namespace: string;
+  metricName: string;
+  /** rate: the metric whose Sum is the number of requests (AWS/SageMaker Invocations). */
+  exposureMetricName?: string;
+  /** tail: the baseline percentile that sets the threshold, e.g. 99. */
+  percentile?: number;
+  /** Which way is worse for the candidate. */
+  direction: 'increase' | 'decrease';
+  /** Allowed relative change of the candidate's rate vs the baseline's: 0.5 = up to 1.5× (increase). */
+  tolerance: number;
+  /** A critical metric's `fail` rolls back at once; a non-critical one's is acted on when the step ends. */
+  critical: boolean;
+}
+
+export interface JudgeConfig {
+  metrics: JudgeMetricSpec[];
+  /** The rollout-wide false-rollback rate the judge is configured for (split across its metrics). */
+  alpha: number;
+  /** What an inconclusive (or non-critical fail) verdict does when the bake or analysis step ends. */
+  onInconclusive: 'pause' | 'proceed' | 'rollback';
+  /** Judge and record only, never act. */
+  dryRun: boolean;
+  /** The metrics' period: 10 s when the transition config publishes enhanced metrics, else 60 s. */
+  periodSeconds: number;
+  /** How often the judge looks while a step holds. */
+  intervalMs: number;
+}
+
+/** One metric's verdict, with the numbers a person checks it by. */
+export interface MetricVerdict {
+  metric: string;
+  verdict: 'pass' | 'fail' | 'inconclusive';
+  critical: boolean;
+  direction: 'increase' | 'decrease';
+  tolerance: number;
+  /** Candidate rate ÷ baseline rate, point estimate (null when the baseline saw no bad event). */
+  ratio: number | null;
+  /** The confidence sequence's interval for that ratio (null upper: unbounded so far). */
+  interval: [number, number | null];
+  candidate: { events: number; requests: number };
+  baseline: { events: number; requests: number };
+  /** tail metrics: the latency threshold (the baseline's percentile before the rollout), metric units. */
+  threshold?: number;
+}
+
+export interface JudgeReading extends Stamped {
+  /** The windows compared: from the candidate's first traffic to the last complete period. */
+  from: number;
+  to: number;
+  verdicts: MetricVerdict[];
+}
+
+/** Sample requests sent to the candidate variant alone (InvokeEndpoint with TargetVariant) before any shift. */
+export interface PreTrafficCheckSpec {
+  /** Inline bodies, or `s3://bucket/key` of a JSON Lines file with one request body per line. */
+  requests: { inline: string[] } | { s3Uri: string };
+  contentType: string;
+  accept?: string;
+  /** Every response must arrive within this bound (end to end, as the controller measures it). */
+  maxLatencyMs: number;
+}
+
+export interface PreTrafficResult extends Stamped {
+  sent: number;
+  failures: { index: number; reason: string }[];
+  /** Slowest response, ms. */
+  maxLatencyMs: number;
+}
+
 export interface RolloutInput {
   rolloutId: string;
   endpointName: string;
@@ -173,6 +256,10 @@ export interface RolloutInput {
    * this rollout succeeds (older controller-created ones are pruned). Absent: DEFAULT_RETAIN_PREVIOUS.
    */
   retainPrevious?: number;
+  /** The canary-vs-baseline judge (absent in older snapshots and when the policy turns it off). */
+  judge?: JudgeConfig;
+  /** The pre-traffic check of the candidate variant (absent: none). */
+  preTrafficCheck?: PreTrafficCheckSpec;
 }
 
 /** The failure code of a rollout whose endpoint was deleted under it (terminal `failed`). */
@@ -201,7 +288,11 @@ export type RollbackReason =
   | { kind: 'alarm'; alarmName: string; stateReason: string; datapoints?: number[]; threshold?: number }
   | { kind: 'abort'; by: string; note?: string }
   | { kind: 'failure'; code: string; message: string }
-  | { kind: 'timeout'; maxDurationMs: number };
+  | { kind: 'timeout'; maxDurationMs: number }
+  /** The judge found the candidate worse (a critical metric's fail, or the policy's rollback on inconclusive). */
+  | { kind: 'judge'; metric: string; verdict: MetricVerdict }
+  /** The pre-traffic check failed: no customer request reached the candidate. */
+  | { kind: 'preTrafficCheck'; failures: { index: number; reason: string }[]; sent: number };
 
 // ---- events ---------------------------------------------------------------------------------
 

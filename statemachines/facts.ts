@@ -1,6 +1,13 @@
 // What a rollout tells its timeline: one fact per thing that happened, carrying the data, and the
 // one place that turns facts (and rollback reasons) into the English people read.
-import { ENDPOINT_DELETED, type Baseline, type LifecycleDetailType, type RollbackReason } from './contract';
+import {
+  ENDPOINT_DELETED,
+  type Baseline,
+  type LifecycleDetailType,
+  type MetricVerdict,
+  type PreTrafficResult,
+  type RollbackReason,
+} from './contract';
 import { describeScaling } from './scaling';
 
 /** A step as a person names it: 1-based, out of the plan's total. */
@@ -57,6 +64,22 @@ export type TimelineFact =
   | { kind: 'reverted'; endpointName: string; originalConfig: string }
   | { kind: 'candidateRemoved'; removed: string[]; restored?: string[] }
   | { kind: 'endpointDeleted'; endpointName: string }
+  /**
+   * The judge's verdicts (recorded when one changes, when a step ends and when it acts). The stored
+   * timeline entry carries this fact in its detail (`detail.fact`): `report` draws the numbers.
+   */
+  | {
+      kind: 'judged';
+      step: StepNumber;
+      verdicts: MetricVerdict[];
+      from: number;
+      to: number;
+      dryRun: boolean;
+      /** What the verdicts made the rollout do: roll back, pass the step, pause, proceed anyway, or keep holding. */
+      decision: 'rollback' | 'pass' | 'pause' | 'proceed' | 'hold';
+    }
+  /** The pre-traffic check's outcome (stored with `detail.fact` too). */
+  | { kind: 'preTrafficChecked'; result: Omit<PreTrafficResult, 'at'>; passed: boolean }
   | { kind: 'succeeded'; modelPackageArn: string; endpointName: string; finalConfig: string }
   | { kind: 'rolledBack'; reason?: RollbackReason; endpointName: string; originalConfig?: string }
   | {
@@ -100,6 +123,10 @@ export function describeReason(reason: RollbackReason | undefined): string {
       return `${reason.message} [${reason.code}]`;
     case 'timeout':
       return `exceeded the maximum rollout duration (${Math.round(reason.maxDurationMs / 60000)} min)`;
+    case 'judge':
+      return `the judge found the candidate worse on ${reason.metric}`;
+    case 'preTrafficCheck':
+      return `the pre-traffic check failed (${reason.failures.length} of ${reason.sent} sample requests)`;
   }
 }
 
@@ -129,6 +156,21 @@ function capacityText({ minCapacity, maxCapacity }: { minCapacity: number; maxCa
   return minCapacity === maxCapacity
     ? `the candidate's auto scaling holds it at ${minCapacity} instance${minCapacity === 1 ? '' : 's'}`
     : `the candidate scales within ${minCapacity}–${maxCapacity} instances`;
+}
+
+/** The judge's verdicts in one line per metric (placeholder wording; the judge's issue refines it). */
+function describeJudged(fact: Extract<TimelineFact, { kind: 'judged' }>): string {
+  const metrics = fact.verdicts
+    .map((v) => {
+      const upper = v.interval[1] === null ? '∞' : v.interval[1].toFixed(2);
+      return (
+        `${v.metric} ${v.verdict} (candidate ${v.candidate.events}/${v.candidate.requests}, ` +
+        `baseline ${v.baseline.events}/${v.baseline.requests}, ratio ${v.ratio === null ? 'n/a' : v.ratio.toFixed(2)} ` +
+        `in [${v.interval[0].toFixed(2)}, ${upper}])`
+      );
+    })
+    .join('; ');
+  return `Judge${fact.dryRun ? ' (dry run)' : ''} at ${stepLabel(fact.step)}: ${metrics}; decision: ${fact.decision}`;
 }
 
 /** The timeline message for a fact; the CLI, the store and lifecycle events all show this text. */
@@ -210,6 +252,15 @@ export function describeFact(fact: TimelineFact): string {
         `Removed ${fact.removed.join(', ') || 'nothing (nothing had been created)'}` +
         (fact.restored?.length ? `; restored ${fact.restored.join(', ')}` : '')
       );
+    case 'judged':
+      return describeJudged(fact);
+    case 'preTrafficChecked':
+      return fact.passed
+        ? `Pre-traffic check passed: ${fact.result.sent} sample requests to the candidate variant, slowest ${Math.round(fact.result.maxLatencyMs)} ms`
+        : `Pre-traffic check failed: ${fact.result.failures.length} of ${fact.result.sent} sample requests failed (${fact.result.failures
+            .slice(0, 3)
+            .map((f) => `#${f.index + 1}: ${f.reason}`)
+            .join('; ')})`;
     case 'endpointDeleted':
       return (
         `Endpoint ${fact.endpointName} was deleted during the rollout: there is no traffic to restore; ` +

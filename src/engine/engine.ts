@@ -31,8 +31,15 @@ import type {
   LifecycleEvent,
   LifecyclePublisher,
   ScalingControl,
+  MetricReader,
+  EndpointInvoker,
+  ObjectReader,
+  WakeUpScheduler,
 } from './ports';
 import type { ValidStartRequest } from './start-request';
+
+/** Facts whose data the stored timeline keeps (`detail.fact`): what `report` draws from. */
+const FACTS_KEPT_IN_DETAIL: ReadonlySet<string> = new Set(['judged', 'preTrafficChecked', 'shifted']);
 
 export interface EngineSettings {
   pollIntervalMs: number;
@@ -59,6 +66,14 @@ export interface EngineDeps {
    * rollout effects cannot read or keep a variant's scaling.
    */
   scaling?: ScalingControl;
+  /** CloudWatch GetMetricData: what the judge compares the variants by (and `report` draws). */
+  metrics?: MetricReader;
+  /** SageMaker Runtime: the pre-traffic check invokes the candidate variant alone. */
+  invoker?: EndpointInvoker;
+  /** S3: sample requests a policy keeps in an object. */
+  objects?: ObjectReader;
+  /** Precise wake-ups (SQS message timers in AWS); without it only the one-minute schedule wakes rollouts. */
+  wakeUps?: WakeUpScheduler;
   events: LifecyclePublisher;
   clock: Clock;
   settings?: Partial<EngineSettings>;
@@ -401,7 +416,13 @@ export class RolloutEngine {
         at,
         kind: note.fact.kind,
         message: describeFact(note.fact),
-        ...(note.detail ? { detail: note.detail } : {}),
+        ...(note.detail
+          ? {
+              detail: FACTS_KEPT_IN_DETAIL.has(note.fact.kind)
+                ? { ...note.detail, fact: note.fact }
+                : note.detail,
+            }
+          : {}),
       }));
       const next: RolloutRecord = {
         ...record,

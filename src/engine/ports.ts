@@ -311,6 +311,56 @@ export interface AlarmControl {
   deleteAlarms(alarmNames: readonly string[]): Promise<void>;
 }
 
+/** One GetMetricData query: a MetricStat (no math), as the judge and `report` read per-variant metrics. */
+export interface MetricDataQuery {
+  /** GetMetricData's Id: starts with a lower-case letter, then letters, digits and underscores. */
+  id: string;
+  metric: WatchedMetric;
+  periodSeconds: number;
+  /** Sum, SampleCount, Average, Minimum, Maximum, a percentile (p99) or a percentile rank (PR(:250000)). */
+  statistic: string;
+}
+
+export interface MetricDataSeries {
+  id: string;
+  /** Ascending by timestamp (each period's start, epoch ms); periods with no data are absent. */
+  points: { timestamp: number; value: number }[];
+}
+
+/** CloudWatch GetMetricData, batched (500 queries per call) and paged (NextToken) by the adapter. */
+export interface MetricReader {
+  getMetricData(
+    queries: readonly MetricDataQuery[],
+    fromMs: number,
+    toMs: number,
+  ): Promise<MetricDataSeries[]>;
+}
+
+/** SageMaker Runtime InvokeEndpoint aimed at one variant (TargetVariant). */
+export interface EndpointInvoker {
+  invokeEndpoint(request: {
+    endpointName: string;
+    targetVariant: string;
+    body: string;
+    contentType: string;
+    accept?: string;
+  }): Promise<{ statusCode: number; body: string; invokedVariant?: string }>;
+}
+
+/** Reads an object a policy names (S3 GetObject), as text. */
+export interface ObjectReader {
+  getText(bucket: string, key: string): Promise<string>;
+}
+
+/**
+ * Precise wake-ups: asks the host's delayed-delivery mechanism to wake one rollout at `at` (SQS message
+ * timers in AWS). Best effort: the one-minute schedule still wakes every due rollout, so a lost or
+ * duplicated wake-up is harmless.
+ */
+export interface WakeUpScheduler {
+  wakeAt(rolloutId: string, at: number): Promise<void>;
+}
+
 export type { LifecycleDetailType };
 
 export interface LifecycleEvent {
