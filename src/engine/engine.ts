@@ -1,6 +1,7 @@
 // The engine runs one rollout step: load the snapshot, restore the machine, send the event, run
 // to a quiet point, save with an optimistic version check (on conflict: reload and re-apply),
-// append the timeline, publish lifecycle events, and report when the rollout next needs waking.
+// append the timeline, publish lifecycle events, and report when the rollout next needs waking —
+// and, for a rollout that holds, ask for a precise wake-up at that time (SQS message timers in AWS).
 import { createActor, waitFor, type Actor } from 'xstate';
 import { SmRolloutError, isSmRolloutError } from '../errors';
 import {
@@ -446,9 +447,36 @@ export class RolloutEngine {
       if (next.nextWakeAt === undefined) delete next.nextWakeAt;
       await this.deps.store.save(next, record.version, timeline);
       await this.publish(next, notes);
+      await this.scheduleWakeUp(record, next);
       return { record: next, view, timeline };
     } finally {
       actor.stop();
+    }
+  }
+
+  /**
+   * Asks for a precise wake-up at the saved record's next wake-up time, once per step result and only
+   * when that time changed (the wake-up for an unchanged time was asked for by the save that set it), so
+   * a duplicate or a no-op tick sends nothing. Only a rollout that holds asks: its deadlines start steps
+   * (a bake's end, an alarm read, the judge's looks). A poll of an updating endpoint stays on the
+   * one-minute schedule: the Endpoint State Change event wakes that rollout at once, and polling it
+   * precisely would only add DescribeEndpoint calls. Best effort, after the save: a crash or a failed
+   * send between the two leaves the schedule to wake the rollout (at most a minute late), never a lost one.
+   */
+  private async scheduleWakeUp(before: RolloutRecord, next: RolloutRecord): Promise<void> {
+    const at = next.nextWakeAt;
+    const wakeUps = this.deps.wakeUps;
+    if (!wakeUps || !next.active || at === undefined || next.progress?.watching !== true) return;
+    const asked = at === before.nextWakeAt && before.progress?.watching === true;
+    if (asked || at <= this.deps.clock.now()) return;
+    try {
+      await wakeUps.wakeAt(next.id, at);
+    } catch (error) {
+      this.deps.warn?.(
+        `could not schedule the wake-up of ${next.id} at ${new Date(at).toISOString()} (the one-minute schedule ` +
+          `wakes it instead): ${(error as Error).message}`,
+        { rolloutId: next.id, wakeAt: at },
+      );
     }
   }
 
