@@ -175,9 +175,10 @@ export async function planOverhead(): Promise<BenchResult> {
         'once it is available plus the modelled poll latency (1 s: AWS documents no figure), so each bake end costs ' +
         'up to about 2 s; with the schedule alone it is noticed by the next one-minute Scheduled Event, up to 60 s. ' +
         'The sim updates take 6 min (UpdateEndpoint) and 30 s (weights) ±20% jitter from the seed.',
-      'Wake-ups sent: one SendMessage per hold deadline that changed (each alarm read and bake end while a rollout ' +
-        'holds); endpoint-update polls stay on the schedule (the Endpoint State Change event wakes those at once). ' +
-        'They are SQS calls, not in the SageMaker/CloudWatch call counts of the API economy bench.',
+      'Wake-ups sent: one SendMessage per bake, for its end (the deadline that starts the next step); the alarm ' +
+        'reads during a bake stay on the schedule (one batched DescribeAlarms for every holding rollout) and ' +
+        'endpoint-update polls too (the Endpoint State Change event wakes those at once). They are SQS calls, not in ' +
+        'the SageMaker/CloudWatch call counts of the API economy bench.',
       'The manual-gate plan is promoted by the bench (a Rollout Command event) right after the invocation that ' +
         'reached the gate, so the gate adds no waiting of its own.',
     ],

@@ -10,7 +10,13 @@ import { isTerminal } from '../../statemachines/describe';
 import { compilePlan, DEFAULT_STRATEGY } from '../plan';
 import type { PendingApproval, RolloutRecord } from './ports';
 import { parseAlarmReasonData } from './alarm-reason';
-import { RolloutEngine, type CommandRequest, type EngineDeps, type StepResult } from './engine';
+import {
+  preciseWakeUpOf,
+  RolloutEngine,
+  type CommandRequest,
+  type EngineDeps,
+  type StepResult,
+} from './engine';
 import type { AlarmControl, AlarmState } from './ports';
 import type { AlarmEvent, ApprovalEvent, CommandEvent } from './intake';
 import { mergeStartRequest, type ValidStartRequest } from './start-request';
@@ -477,12 +483,12 @@ export class RolloutController {
   }
 
   /**
-   * A precise wake-up the engine asked for (an SQS message timer in AWS) has arrived: ticks the rollout
-   * if it is due now. Delivery is at least once and the schedule or an event may have advanced the
-   * rollout first, so a wake-up for a rollout that is not due (stale, or a duplicate of one already
-   * handled), has ended or is unknown does nothing. One that arrives before the time it is for — SQS
-   * holds a message 15 minutes at most, so a longer wait is sent in parts — is sent on for the rest,
-   * provided it is still the rollout's next wake-up.
+   * A precise wake-up the engine asked for (an SQS message timer in AWS, for the end of a bake) has
+   * arrived: ticks the rollout if it is due now. Delivery is at least once, and the schedule or an event
+   * may have advanced the rollout first, so a wake-up for a rollout that is not due (stale, or a duplicate
+   * of one already handled), has ended or is unknown does nothing. One that arrives before its time — SQS
+   * holds a message 15 minutes at most, so a longer bake is waited for in parts — is sent on for the
+   * rest, provided that bake still ends then; the schedule reads the alarms meanwhile.
    */
   async wake(rolloutId: string, at: number): Promise<Outcome> {
     const record = await this.deps.store.get(rolloutId);
@@ -490,15 +496,18 @@ export class RolloutController {
     if (!record) return ignore(`rollout ${rolloutId} not found`);
     if (!record.active) return ignore(`rollout ${rolloutId} has ended (${record.status})`);
     const now = this.now();
+    if (at > now) {
+      if (at !== preciseWakeUpOf(record) || !this.deps.wakeUps) {
+        return ignore(`its wake-up for ${new Date(at).toISOString()} is no longer wanted (stale)`);
+      }
+      await this.deps.wakeUps.wakeAt(rolloutId, at);
+      return ignore(`early: waits again until ${new Date(at).toISOString()}`);
+    }
     const due = record.nextWakeAt;
     if (due === undefined || due > now) {
-      if (due === at && this.deps.wakeUps) {
-        await this.deps.wakeUps.wakeAt(rolloutId, at);
-        return ignore(`early: waits again until ${new Date(at).toISOString()}`);
-      }
       return ignore(
         due === undefined
-          ? `rollout ${rolloutId} waits for no time`
+          ? `rollout ${rolloutId} waits for no time (a stale wake-up)`
           : `not due until ${new Date(due).toISOString()} (a stale or duplicate wake-up)`,
       );
     }
