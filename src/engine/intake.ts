@@ -259,11 +259,11 @@ function parseWakeUpRecord(raw: unknown, index: number): WakeUpRecord {
   } catch {
     return {
       messageId,
-      malformed: 'malformed wake-up message: body: not JSON; expected {"rolloutId","wakeAt"}',
+      malformed: 'malformed wake-up event: body: not JSON; expected {"rolloutId": "...", "wakeAt": <epoch ms>}',
     };
   }
   const wake = wakeUpBodySchema.safeParse(json);
-  if (!wake.success) return { messageId, malformed: malformed('wake-up message', wake.error).message };
+  if (!wake.success) return { messageId, malformed: malformed('wake-up', wake.error).message };
   return { messageId, rolloutId: wake.data.rolloutId, at: wake.data.wakeAt };
 }
 
