@@ -54,6 +54,20 @@ describe('a bake asks for a wake-up at its end', () => {
   });
 });
 
+describe('a paused bake', () => {
+  it('asks again when it resumes, for the end of the time it had left', async () => {
+    const s = await bakingAt10();
+    const first = (await s.current()).view.bakeUntil!;
+    s.env.sim.clock.advanceTo(first - 3 * MINUTE);
+    await s.command({ type: 'PAUSE', by: 'alice' });
+    expect(wakeUpsOf(s).map((w) => w.wakeAt)).toEqual([first]);
+    s.env.sim.clock.advanceTo(first + 10 * MINUTE);
+    const resumed = await s.command({ type: 'RESUME', by: 'alice' });
+    expect(resumed.view.bakeUntil).toBe(first + 10 * MINUTE + 3 * MINUTE);
+    expect(wakeUpsOf(s).map((w) => w.wakeAt)).toEqual([first, first + 13 * MINUTE]);
+  });
+});
+
 describe('RolloutController.wake', () => {
   it('due: ticks the rollout at the end of its bake, on to the next step at once', async () => {
     const s = await bakingAt10();
