@@ -458,7 +458,7 @@ export class SimAutoScaling {
    * emits metrics with a value of zero" ("Instructions for editing a scaling policy", Scale-in,
    * https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-edit.html).
    */
-  publishIdleMetrics(minuteStart: number): void {
+  publishIdleMetrics(minuteStart: number, ingestionDelayMs = 0): void {
     const { metrics } = this.deps;
     for (const target of this.targets.values()) {
       if (this.liveVariant(target) === undefined) continue;
@@ -470,12 +470,14 @@ export class SimAutoScaling {
         minuteStart + MINUTE_MS,
       );
       if (published !== undefined) continue;
-      metrics.publish(target.endpointName, target.variantName, INVOCATIONS_PER_INSTANCE, minuteStart, {
-        sampleCount: 1,
-        sum: 0,
-        minimum: 0,
-        maximum: 0,
-      });
+      metrics.publish(
+        target.endpointName,
+        target.variantName,
+        INVOCATIONS_PER_INSTANCE,
+        minuteStart,
+        { sampleCount: 1, sum: 0, minimum: 0, maximum: 0 },
+        { resolutionMs: MINUTE_MS, visibleAt: minuteStart + MINUTE_MS + ingestionDelayMs },
+      );
     }
   }
 
@@ -646,6 +648,7 @@ export class SimAutoScaling {
         metric.metricName,
         start,
         start + MINUTE_MS,
+        now,
       );
       return set === undefined ? undefined : statisticValue(set, metric.statistic);
     });
@@ -684,7 +687,7 @@ export class SimAutoScaling {
       const lastEnd = Math.floor(this.deps.clock.now() / periodMs) * periodMs;
       for (let age = 0; age < evaluationPeriods; age++) {
         const start = lastEnd - (age + 1) * periodMs;
-        const set = this.deps.metrics.samplesOf(metric, start, start + periodMs);
+        const set = this.deps.metrics.samplesOf(metric, start, start + periodMs, this.deps.clock.now());
         if (set !== undefined) points.push(statisticValue(set, metric.statistic));
       }
     }
