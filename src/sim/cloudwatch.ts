@@ -304,7 +304,9 @@ function upgradedDefinition(
 }
 
 function isAlarmPeriod(seconds: number): boolean {
-  return Number.isInteger(seconds) && ([10, 20, 30].includes(seconds) || (seconds >= 60 && seconds % 60 === 0));
+  return (
+    Number.isInteger(seconds) && ([10, 20, 30].includes(seconds) || (seconds >= 60 && seconds % 60 === 0))
+  );
 }
 
 function normalizedMetricAlarm(input: MetricAlarmInput): {
@@ -455,7 +457,9 @@ export class SimCloudWatch {
   /** How often CloudWatch evaluates an alarm of this period: every 10 s below a minute, else every minute. */
   private cadenceMs(rule: AlarmRule): number {
     const { timings } = this.deps;
-    return rule.periodSeconds < 60 ? timings.highResolutionAlarmEvaluationMs : timings.standardAlarmEvaluationMs;
+    return rule.periodSeconds < 60
+      ? timings.highResolutionAlarmEvaluationMs
+      : timings.standardAlarmEvaluationMs;
   }
 
   /** PutMetricAlarm: creates the alarm (INSUFFICIENT_DATA) or replaces its configuration, keeping its state. */

@@ -21,13 +21,18 @@ const QUERY_ID = /^[a-z][a-zA-Z0-9_]*$/;
  * (CloudWatch API Reference, MetricStat).
  */
 export function isQueryPeriod(seconds: number): boolean {
-  return Number.isInteger(seconds) && ([1, 5, 10, 20, 30].includes(seconds) || (seconds >= 60 && seconds % 60 === 0));
+  return (
+    Number.isInteger(seconds) &&
+    ([1, 5, 10, 20, 30].includes(seconds) || (seconds >= 60 && seconds % 60 === 0))
+  );
 }
 
 /** Refuses, before reading anything, what CloudWatch refuses (messages approximated, fields named). */
 function checkRequest(queries: readonly MetricDataQuery[], fromMs: number, toMs: number): void {
   if (queries.length === 0) {
-    throw validationException('The parameter MetricDataQueries is required and must name at least one query.');
+    throw validationException(
+      'The parameter MetricDataQueries is required and must name at least one query.',
+    );
   }
   if (queries.length > MAX_QUERIES_PER_CALL) {
     throw validationException(
@@ -46,7 +51,9 @@ function checkRequest(queries: readonly MetricDataQuery[], fromMs: number, toMs:
       );
     }
     if (ids.has(query.id)) {
-      throw validationException(`The value ${query.id} for parameter ${at}.Id is used by another query; Ids must be unique.`);
+      throw validationException(
+        `The value ${query.id} for parameter ${at}.Id is used by another query; Ids must be unique.`,
+      );
     }
     ids.add(query.id);
     if (!isQueryPeriod(query.periodSeconds)) {
@@ -93,10 +100,12 @@ export function getMetricData(
     const periodMs = query.periodSeconds * 1000;
     const points: MetricDataSeries['points'] = [];
     let start = alignedStart(fromMs, query.periodSeconds);
-    if (periodMs < MINUTE_MS) start = Math.max(start, alignedStart(now - HIGH_RESOLUTION_RETENTION_MS, query.periodSeconds));
+    if (periodMs < MINUTE_MS)
+      start = Math.max(start, alignedStart(now - HIGH_RESOLUTION_RETENTION_MS, query.periodSeconds));
     for (; start < toMs; start += periodMs) {
       const samples = store.samplesOf(query.metric, start, Math.min(start + periodMs, toMs), now);
-      if (samples !== undefined) points.push({ timestamp: start, value: statisticValue(samples, query.statistic) });
+      if (samples !== undefined)
+        points.push({ timestamp: start, value: statisticValue(samples, query.statistic) });
     }
     return { id: query.id, points };
   });

@@ -78,7 +78,9 @@ export function isSupportedStatistic(statistic: string): boolean {
 /** What GetMetricData computes: the alarm statistics plus the percentile rank PR(x:y). */
 export function isSupportedQueryStatistic(statistic: string): boolean {
   const rank = PERCENTILE_RANK.exec(statistic);
-  return isSupportedStatistic(statistic) || (rank !== null && (rank[1] !== undefined || rank[2] !== undefined));
+  return (
+    isSupportedStatistic(statistic) || (rank !== null && (rank[1] !== undefined || rank[2] !== undefined))
+  );
 }
 
 export function isPercentile(statistic: string): boolean {
@@ -279,7 +281,8 @@ export class MetricStore {
   ): MetricDatapoint[] {
     const minutes = new Set<number>();
     for (const series of this.series(endpointName, variantName, metricName)) {
-      for (const start of startsWithin(series, from, to)) minutes.add(Math.floor(start / MINUTE_MS) * MINUTE_MS);
+      for (const start of startsWithin(series, from, to))
+        minutes.add(Math.floor(start / MINUTE_MS) * MINUTE_MS);
     }
     const points: MetricDatapoint[] = [];
     for (const minute of [...minutes].sort((a, b) => a - b)) {

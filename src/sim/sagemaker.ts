@@ -909,8 +909,7 @@ export class SimSageMaker {
    */
   invocationMetricsFrequencyOf(configName: string): number {
     const metrics = this.configs.get(configName)?.extra?.['MetricsConfig'] as
-      | { EnableEnhancedMetrics?: boolean; MetricPublishFrequencyInSeconds?: number }
-      | undefined;
+      { EnableEnhancedMetrics?: boolean; MetricPublishFrequencyInSeconds?: number } | undefined;
     if (metrics?.EnableEnhancedMetrics !== true) return 60;
     return metrics.MetricPublishFrequencyInSeconds ?? 60;
   }
