@@ -3,8 +3,9 @@
 // a template CloudWatch would reject is refused before the rollout starts instead of rolling it back
 // when the alarm is created. Source: the CloudWatch API Reference, PutMetricAlarm (the Period,
 // EvaluationPeriods, DatapointsToAlarm, Statistic and ExtendedStatistic parameters). Whether a
-// sub-minute period can see data depends on the endpoint (its config's MetricsConfig), so that rule is
-// checked when a start reads the endpoint: subMinutePeriodProblem.
+// sub-minute period can see data depends on the transition config's MetricsConfig (10-second metrics
+// unless the rollout opts out, or the baseline's own), so that rule is checked when a start reads the
+// endpoint: subMinutePeriodProblem. Also the default candidate alarms, for either metrics setting.
 import type { CandidateAlarmTemplate } from '../../statemachines/contract';
 
 /** PutMetricAlarm's Statistic enum. */
@@ -68,18 +69,17 @@ export const ENDPOINT_INVOCATION_METRICS: readonly string[] = [
 
 /**
  * The candidate alarms a rollout gets when its request or policy names none (and does not ask to run
- * unguarded): the candidate variant's error rate and its p99 latency, each on EndpointName +
- * VariantName of the candidate alone, so the baseline's traffic never dilutes them.
+ * unguarded) and the policy opts out of 10-second metrics (enhancedMetrics: false): the candidate
+ * variant's error rate and its p99 latency, each on EndpointName + VariantName of the candidate alone,
+ * so the baseline's traffic never dilutes them.
  * - Error rate: Invocation5XXErrors Average above 5%. SageMaker sends 1 for each 5xx response and 0
  *   otherwise, so the Average is the fraction of requests that failed (SageMaker Developer Guide,
  *   "Amazon SageMaker AI metrics in Amazon CloudWatch"; the same wording in "Alarms and logs for
  *   tracking metrics from asynchronous endpoints"). 2 of the last 3 minutes, so one unlucky minute at a
  *   small canary share (a handful of requests) does not roll back a good model.
  * - Latency: ModelLatency (microseconds) p99 above 1 s for 3 minutes in a row. A fixed guard against a
- *   clear regression, not an SLO: reading the baseline's own latency would take a GetMetricData call
- *   and an IAM permission the controller does not have, and a relative alarm (metric math against the
- *   baseline variant) goes blind at 100%, when the baseline serves nothing. A team whose model's normal
- *   p99 is near 1 s sets its own candidateAlarms.
+ *   clear regression, not an SLO (the judge compares the candidate with the baseline). A team whose
+ *   model's normal p99 is near 1 s sets its own candidateAlarms.
  * Missing data is not breaching: the candidate gets no traffic before the first shift.
  */
 export const DEFAULT_CANDIDATE_ALARMS: readonly Readonly<CandidateAlarmTemplate>[] = [
@@ -107,15 +107,41 @@ export const DEFAULT_CANDIDATE_ALARMS: readonly Readonly<CandidateAlarmTemplate>
   },
 ];
 
-/** Fresh copies of the default candidate alarms. */
-export function defaultCandidateAlarms(): CandidateAlarmTemplate[] {
-  return DEFAULT_CANDIDATE_ALARMS.map((template) => ({ ...template }));
+/**
+ * The default candidate alarms when the transition config publishes 10-second metrics (the default):
+ * the same two guards on 30-second high-resolution periods, which CloudWatch evaluates every 10 s
+ * ("If the alarm period is 10 seconds or 30 seconds, the alarm is evaluated every 10 seconds").
+ * - Error rate > 5%, 2 of 3 periods of 30 s. Why not 10 s periods: at 10% of 600 requests/min a 10 s
+ *   period holds 10 requests, so one error is 10% — a healthy candidate at 0.2% errors breaches 2% of
+ *   10 s periods. A 30 s period holds 30 (breaching takes 2 errors: P ≈ 0.17% at 0.2%); the latest
+ *   period is only partly ingested at each evaluation (about 10 requests, P ≈ 2%), so 2 breaching of 3
+ *   comes to ≈ 7·10⁻⁵ per evaluation, ≈ 0.2% over a 5-minute bake at 10% (30 evaluations) and ≈ 0.6%
+ *   over 15 minutes; at larger shares more requests per period make it far smaller. A candidate failing
+ *   20% at 10% of 600/min breaches almost every period: the alarm fires at the evaluation that sees
+ *   its second breaching datapoint, about 40 s after the first 10 s of its traffic began (10 s of
+ *   traffic, 15 s ingestion, the next 10 s evaluation, a second datapoint).
+ * - p99 latency > 1 s, 3 of 3 periods of 30 s (about 90 s sustained).
+ */
+export const HIGH_RESOLUTION_CANDIDATE_ALARMS: readonly Readonly<CandidateAlarmTemplate>[] = [
+  { ...(DEFAULT_CANDIDATE_ALARMS[0] as CandidateAlarmTemplate), periodSeconds: 30 },
+  { ...(DEFAULT_CANDIDATE_ALARMS[1] as CandidateAlarmTemplate), periodSeconds: 30 },
+];
+
+/**
+ * Fresh copies of the default candidate alarms: high-resolution ones (the default) for a rollout
+ * whose transition config publishes 10-second metrics, one-minute ones otherwise.
+ */
+export function defaultCandidateAlarms(options: { highResolution?: boolean } = {}): CandidateAlarmTemplate[] {
+  const templates =
+    options.highResolution === false ? DEFAULT_CANDIDATE_ALARMS : HIGH_RESOLUTION_CANDIDATE_ALARMS;
+  return templates.map((template) => ({ ...template }));
 }
 
 /** The defaults in a person's words, for help texts and messages. */
 export const DEFAULT_CANDIDATE_ALARMS_TEXT =
-  'the candidate variant’s error rate (Invocation5XXErrors Average > 0.05, 2 of 3 minutes) and p99 latency ' +
-  '(ModelLatency p99 > 1 s, 3 minutes)';
+  'the candidate variant’s error rate (Invocation5XXErrors Average > 0.05, 2 of 3 periods) and p99 latency ' +
+  '(ModelLatency p99 > 1 s, 3 of 3 periods), on 30 s periods with the default 10-second metrics and ' +
+  'one-minute periods with enhancedMetrics: false';
 
 /** Every rule of PutMetricAlarm the template breaks; empty when CloudWatch would accept it. */
 export function candidateAlarmProblems(
@@ -194,6 +220,8 @@ export function subMinutePeriodProblem(
   periodSeconds: number,
   metricsConfig: unknown,
   endpointName: string,
+  /** The rollout was asked not to turn on 10-second metrics (enhancedMetrics: false). */
+  optedOut = false,
 ): string | undefined {
   if (periodSeconds >= 60) return undefined;
   const config = (metricsConfig ?? {}) as {
@@ -207,7 +235,10 @@ export function subMinutePeriodProblem(
     : "its config's MetricsConfig does not enable enhanced metrics, so they are published every 60 s";
   return (
     `a ${periodSeconds} s period needs invocation metrics at least that often, but on ${endpointName} ${now}; ` +
-    'use a period of 60 s or more, or enable enhanced metrics (MetricsConfig: EnableEnhancedMetrics, ' +
-    `MetricPublishFrequencyInSeconds ${periodSeconds === 30 ? '10 or 30' : '10'}) on the endpoint config first`
+    'use a period of 60 s or more, or ' +
+    (optedOut
+      ? 'let the rollout turn on 10-second metrics (remove enhancedMetrics: false from the policy or request)'
+      : 'enable enhanced metrics (MetricsConfig: EnableEnhancedMetrics, ' +
+        `MetricPublishFrequencyInSeconds ${periodSeconds === 30 ? '10 or 30' : '10'}) on the endpoint config first`)
   );
 }

@@ -1,6 +1,7 @@
 // The engine runs one rollout step: load the snapshot, restore the machine, send the event, run
 // to a quiet point, save with an optimistic version check (on conflict: reload and re-apply),
 // append the timeline, publish lifecycle events, and report when the rollout next needs waking.
+import { transitionMetricsConfig } from './candidate-metrics';
 import { createActor, waitFor, type Actor } from 'xstate';
 import { SmRolloutError, isSmRolloutError } from '../errors';
 import {
@@ -167,6 +168,7 @@ export class RolloutEngine {
       alarmPollIntervalMs: this.settings.alarmPollIntervalMs,
       baseline,
       ...(valid.retainPrevious !== undefined ? { retainPrevious: valid.retainPrevious } : {}),
+      enhancedMetrics: valid.enhancedMetrics !== false,
     };
     const record: RolloutRecord = {
       id,
@@ -222,10 +224,12 @@ export class RolloutEngine {
     for (const warning of baseline.alarmWarnings ?? [])
       notes.push({ kind: 'alarmWarning', message: warning });
     valid.candidateAlarms.forEach((template, i) => {
+      // Candidate alarms watch the transition config's metrics, 10-second ones unless the policy opts out.
       const problem = subMinutePeriodProblem(
         template.periodSeconds,
-        baseline.configExtra?.['MetricsConfig'],
+        transitionMetricsConfig(baseline.configExtra, valid.enhancedMetrics !== false),
         valid.endpointName,
+        valid.enhancedMetrics === false,
       );
       if (problem) {
         const which = `candidate alarm ${template.suffix} (--candidate-alarm, or candidateAlarms[${i}] in a policy)`;
