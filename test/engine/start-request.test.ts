@@ -49,7 +49,7 @@ describe('validateStartRequest', () => {
         a.threshold,
       ]),
     ).toEqual([
-      ['5xx-rate', 'Invocation5XXErrors', 'Average', 0.05],
+      ['5xx-rate', 'Invocation5XXErrors', 'Average', 0.1],
       ['p99-latency', 'ModelLatency', 'p99', 1_000_000],
     ]);
     expect(validateStartRequest({ ...VALID, candidateAlarms: [] }).candidateAlarms).toEqual([]);
@@ -58,7 +58,7 @@ describe('validateStartRequest', () => {
     // Each request gets its own copies.
     const first = validateStartRequest(VALID).candidateAlarms;
     first[0]!.threshold = 0.5;
-    expect(validateStartRequest(VALID).candidateAlarms[0]!.threshold).toBe(0.05);
+    expect(validateStartRequest(VALID).candidateAlarms[0]!.threshold).toBe(0.1);
   });
 
   it('enhancedMetrics: false gets the one-minute default alarms; overriding it swaps default alarms, never written ones', () => {
