@@ -5,6 +5,7 @@ import {
   ApplicationAutoScalingScalingControl,
   createControllerClients,
   CloudWatchAlarmControl,
+  CloudWatchMetricReader,
   EventBridgeLifecyclePublisher,
   SageMakerEndpointControl,
 } from '../aws';
@@ -95,6 +96,7 @@ export async function controllerDepsFromEnvironment(
     policies,
     endpoints: new SageMakerEndpointControl(clients.sagemaker),
     alarms: new CloudWatchAlarmControl(clients.cloudwatch),
+    metrics: new CloudWatchMetricReader(clients.cloudwatch),
     scaling: new ApplicationAutoScalingScalingControl(clients.autoscaling),
     events: bus ? new EventBridgeLifecyclePublisher(clients.eventbridge, bus) : NO_EVENTS,
     clock: systemClock,
