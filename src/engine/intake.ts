@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { SmRolloutError } from '../errors';
 import { formatDuration } from '../plan';
 import type { StartRolloutRequest } from './start-request';
+import type { PreTrafficCheckInput } from './pre-traffic-check';
 
 /** The EventBridge source and detail-type of each event the controller is wired to. */
 export const CONTROLLER_EVENTS = {
@@ -70,6 +71,8 @@ const startDetailSchema = z.object({
   allowUnguarded: z.boolean().optional(),
   /** Roll out the version already serving the endpoint (`--force`). */
   force: z.boolean().optional(),
+  // As written in a policy; checked by the start request's own rules (pre-traffic-check.ts).
+  preTrafficCheck: z.custom<PreTrafficCheckInput>().optional(),
 });
 
 /** The longest abort reason a command carries. */
@@ -284,6 +287,7 @@ export function startCommandDetail(request: StartCommandRequest): CommandDetail 
     ...(request.candidate && Object.keys(request.candidate).length ? { candidate: request.candidate } : {}),
     ...(request.allowUnguarded ? { allowUnguarded: true } : {}),
     ...(request.force ? { force: true } : {}),
+    ...(request.preTrafficCheck !== undefined ? { preTrafficCheck: request.preTrafficCheck } : {}),
   };
 }
 

@@ -12,7 +12,7 @@ import {
   type ExplicitStepInput,
   type Plan,
 } from '../plan';
-import type { CandidateAlarmTemplate } from '../../statemachines/contract';
+import type { CandidateAlarmTemplate, PreTrafficCheckSpec } from '../../statemachines/contract';
 import {
   candidateAlarmProblems,
   defaultCandidateAlarms,
@@ -20,6 +20,7 @@ import {
   STATISTIC_HELP,
 } from './alarm-rules';
 import { isSageMakerName } from './names';
+import { toPreTrafficCheckSpec, type PreTrafficCheckInput } from './pre-traffic-check';
 
 const MODEL_PACKAGE_ARN =
   /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\/\d+$/;
@@ -85,6 +86,8 @@ const startRequestSchema = z.object({
   allowUnguarded: z.boolean().optional(),
   versionGate: z.enum(['newerOnly', 'notServing', 'any']).optional(),
   retainPrevious: retainPreviousSchema.optional(),
+  // Checked by its own rules (pre-traffic-check.ts), which name the field and the fix.
+  preTrafficCheck: z.unknown().optional(),
 });
 
 /**
@@ -94,8 +97,10 @@ const startRequestSchema = z.object({
  */
 export type VersionGate = 'newerOnly' | 'notServing' | 'any';
 
-export type StartRolloutRequest = z.input<typeof startRequestSchema> & {
+export type StartRolloutRequest = Omit<z.input<typeof startRequestSchema>, 'preTrafficCheck'> & {
   strategy?: string | ExplicitStepInput[];
+  /** Sample requests sent to the candidate variant alone before any traffic shift. */
+  preTrafficCheck?: PreTrafficCheckInput;
 };
 
 export interface ValidStartRequest {
@@ -114,6 +119,8 @@ export interface ValidStartRequest {
   versionGate?: VersionGate;
   /** Earlier rollouts' configs and models kept when this one succeeds; absent: the default (1). */
   retainPrevious?: number;
+  /** The pre-traffic check of the candidate variant; absent: none. */
+  preTrafficCheck?: PreTrafficCheckSpec;
 }
 
 /** What a missing, empty or wrongly typed field should look like, in the words of its fix. */
@@ -214,6 +221,7 @@ export function validateStartRequest(request: StartRolloutRequest): ValidStartRe
       ...(r.allowUnguarded !== undefined ? { allowUnguarded: r.allowUnguarded } : {}),
       ...(r.versionGate !== undefined ? { versionGate: r.versionGate } : {}),
       ...retained(r.retainPrevious),
+      ...preTrafficChecked(r.preTrafficCheck),
     },
     r.maxDuration,
   );
@@ -273,6 +281,11 @@ export function mergeStartRequest(
         : {}),
       ...((o.versionGate ?? base.versionGate) ? { versionGate: o.versionGate ?? base.versionGate } : {}),
       ...retained(o.retainPrevious ?? base.retainPrevious),
+      ...(o.preTrafficCheck !== undefined
+        ? preTrafficChecked(o.preTrafficCheck)
+        : base.preTrafficCheck
+          ? { preTrafficCheck: base.preTrafficCheck }
+          : {}),
     },
     o.maxDuration ?? formatDuration(maxDurationMs),
   );
@@ -280,6 +293,10 @@ export function mergeStartRequest(
 
 function retained(retainPrevious: number | undefined): { retainPrevious?: number } {
   return retainPrevious === undefined ? {} : { retainPrevious };
+}
+
+function preTrafficChecked(written: unknown): { preTrafficCheck?: PreTrafficCheckSpec } {
+  return written === undefined ? {} : { preTrafficCheck: toPreTrafficCheckSpec(written) };
 }
 
 /** A plan always ends with setWeight(100) and the final bake (src/plan/types.ts). */

@@ -5,6 +5,7 @@ import { SmRolloutError } from '../errors';
 import type { RolloutRecord, RolloutStore } from './ports';
 import type { EndpointControl } from './ports';
 import { validateStartRequest, type ValidStartRequest } from './start-request';
+import { writtenPreTrafficCheck } from './pre-traffic-check';
 
 export const UNDO_STRATEGY = 'AllAtOnce';
 export const UNDO_FINAL_BAKE = '5m';
@@ -65,6 +66,8 @@ export async function planUndo(
       // The undone rollout ran unguarded by request (no alarm at all): so does its undo, and says so.
       ...(input.alarms.length === 0 && input.candidateAlarms.length === 0 ? { allowUnguarded: true } : {}),
       ...(input.retainPrevious !== undefined ? { retainPrevious: input.retainPrevious } : {}),
+      // The previous model meets the same sample requests before it takes traffic back.
+      ...(input.preTrafficCheck ? { preTrafficCheck: writtenPreTrafficCheck(input.preTrafficCheck) } : {}),
     }),
   };
 }
