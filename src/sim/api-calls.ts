@@ -1,7 +1,15 @@
-// The front door of the simulated cloud: the EndpointControl, AlarmControl and ScalingControl ports.
-// Every port call meets any armed throttling, runs against simulated SageMaker, CloudWatch or
-// Application Auto Scaling under its AWS API name, and is written to the call log with its outcome.
-import type { AlarmControl, CandidateAlarmSpec, EndpointControl, ScalingControl } from '../engine/ports';
+// The front door of the simulated cloud: the EndpointControl, AlarmControl, ScalingControl,
+// EndpointInvoker and ObjectReader ports. Every port call meets any armed throttling, runs against
+// simulated SageMaker (and its runtime), CloudWatch, Application Auto Scaling or S3 under its AWS
+// API name, and is written to the call log with its outcome.
+import type {
+  AlarmControl,
+  CandidateAlarmSpec,
+  EndpointControl,
+  EndpointInvoker,
+  ObjectReader,
+  ScalingControl,
+} from '../engine/ports';
 import { AwsServiceException, adapterError, throttlingException } from './aws-errors';
 import type { SimAutoScaling } from './autoscaling';
 import { SCALABLE_DIMENSION, SERVICE_NAMESPACE, resourceIdOf } from './autoscaling';
@@ -10,6 +18,9 @@ import type { MetricAlarmInput, SimCloudWatch } from './cloudwatch';
 import type { FaultPlan } from './faults';
 import { SAGEMAKER_NAMESPACE, isPercentile } from './metrics';
 import type { SimSageMaker, UpdateEndpointOptions } from './sagemaker';
+import type { InvokeEndpointInput, SimRuntime } from './runtime';
+import { ModelErrorException } from './runtime';
+import type { SimS3 } from './s3';
 import type { SimCall } from './types';
 
 export class ApiGate {
@@ -181,6 +192,68 @@ export function createEndpointControl(sagemaker: SimSageMaker, gate: ApiGate): E
       ),
     deleteModel: async (modelName) =>
       gate.call('DeleteModel', { ModelName: modelName }, () => sagemaker.deleteModel(modelName), same),
+  };
+}
+
+/**
+ * The EndpointInvoker port over the simulated SageMaker Runtime, gated and logged. A ModelError (the
+ * model's own 4xx/5xx) is the port's answer with the model's status, as the AWS adapter reads it.
+ */
+export function createEndpointInvoker(runtime: SimRuntime, gate: ApiGate): EndpointInvoker {
+  return {
+    invokeEndpoint: async (request) => {
+      const input: InvokeEndpointInput = {
+        EndpointName: request.endpointName,
+        TargetVariant: request.targetVariant,
+        Body: request.body,
+        ContentType: request.contentType,
+        ...(request.accept === undefined ? {} : { Accept: request.accept }),
+      };
+      return gate.call(
+        'InvokeEndpoint',
+        // The body stays out of the call log: it is the team's data, not what the controller did.
+        { ...input, Body: `(${Buffer.byteLength(request.body, 'utf8')} bytes)` },
+        () => {
+          try {
+            const out = runtime.invokeEndpoint(input);
+            return {
+              statusCode: 200,
+              body: out.Body,
+              invokedVariant: out.InvokedProductionVariant,
+              latencyMs: out.latencyMs,
+            };
+          } catch (error) {
+            if (!(error instanceof ModelErrorException)) throw error;
+            return {
+              statusCode: error.originalStatusCode,
+              body: error.originalMessage,
+              latencyMs: error.latencyMs,
+            };
+          }
+        },
+        (answer) => (answer.statusCode === 200 ? 'ok' : `ModelError ${answer.statusCode}`),
+      );
+    },
+  };
+}
+
+/** The ObjectReader port over the simulated S3: a missing key reads as undefined (NoSuchKey). */
+export function createObjectReader(s3: SimS3, gate: ApiGate): ObjectReader {
+  return {
+    getText: async (bucket, key) =>
+      gate.call(
+        'GetObject',
+        { Bucket: bucket, Key: key },
+        () => {
+          try {
+            return s3.getObject(bucket, key);
+          } catch (error) {
+            if (error instanceof AwsServiceException && error.name === 'NoSuchKey') return undefined;
+            throw error;
+          }
+        },
+        (text) => (text === undefined ? 'not found' : 'found'),
+      ),
   };
 }
 

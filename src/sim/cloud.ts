@@ -1,15 +1,24 @@
-// Assembles the simulated cloud: one clock, one seed, SageMaker, CloudWatch and Application Auto
-// Scaling sharing an event bus, the minute tick that sends traffic, evaluates alarms and scales, and
+// Assembles the simulated cloud: one clock, one seed, SageMaker (and its runtime), CloudWatch,
+// Application Auto Scaling and S3 sharing an event bus, the minute tick that sends traffic, evaluates alarms and scales, and
 // the observation surface tests use.
 import type {
   AlarmControl,
   AlarmStateValue,
   EndpointControl,
+  EndpointInvoker,
   ModelApprovalStatus,
+  ObjectReader,
   ScalingControl,
   VariantScaling,
 } from '../engine/ports';
-import { ApiGate, createAlarmControl, createEndpointControl, createScalingControl } from './api-calls';
+import {
+  ApiGate,
+  createAlarmControl,
+  createEndpointControl,
+  createEndpointInvoker,
+  createObjectReader,
+  createScalingControl,
+} from './api-calls';
 import type { ScalingActivity, SimVariantScalingView } from './autoscaling';
 import { SimAutoScaling } from './autoscaling';
 import { Arns } from './aws-names';
@@ -30,6 +39,8 @@ import { METRIC_HISTORY_MS, SIM_STATE_VERSION, assertSimCloudState } from './per
 import { SeededRandom, deriveSeed } from './random';
 import type { CreateEndpointInput, SimEndpointView } from './sagemaker';
 import { SimSageMaker } from './sagemaker';
+import { SimRuntime } from './runtime';
+import { SimS3 } from './s3';
 import { TrafficSimulator } from './traffic';
 import type { ModelBehaviour, ServingChange, SimCall, SimTimings } from './types';
 import { DEFAULT_TIMINGS } from './types';
@@ -61,6 +72,10 @@ export interface SimCloud {
   readonly cloudwatch: AlarmControl;
   /** The ScalingControl port (Application Auto Scaling for SageMaker variants). */
   readonly autoscaling: ScalingControl;
+  /** The EndpointInvoker port (SageMaker Runtime InvokeEndpoint, served from the variants' models). */
+  readonly runtime: EndpointInvoker;
+  /** The ObjectReader port (S3 GetObject of what putObject stored). */
+  readonly s3: ObjectReader;
   readonly region: string;
   readonly accountId: string;
   readonly timings: SimTimings;
@@ -103,6 +118,8 @@ export interface SimCloud {
   deleteScalingPolicy(endpointName: string, variantName: string, policyName: string): void;
   /** DeleteScheduledAction, as the endpoint's owner would call it. */
   deleteScheduledAction(endpointName: string, variantName: string, scheduledActionName: string): void;
+  /** PutObject, as the team would upload a file (sample requests for a pre-traffic check); not a port call. */
+  putObject(bucket: string, key: string, text: string): void;
   /** Subscribes to the EventBridge events the cloud sends; returns the unsubscribe function. */
   onEvent(listener: SimEventListener): () => void;
 
@@ -183,7 +200,10 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     updateDurations: stream('update-durations', saved?.random.updateDurations),
     alarmMetricIds: stream('alarm-metric-ids', saved?.random.alarmMetricIds),
     traffic: stream('traffic', saved?.random.traffic),
+    invocations: stream('invocations', saved?.random.invocations),
   };
+  // Saved only once drawn from (or when the saved state had it): a cloud nobody invoked saves what it always did.
+  const invocationsSaved = saved?.random.invocations !== undefined;
   const bus = new EventBus(clock, random.eventIds, accountId, region);
   const faults = new FaultPlan();
   const gate = new ApiGate(clock, faults);
@@ -217,6 +237,8 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     seed,
   });
   sagemaker.attachScaling(autoscaling);
+  const runtime = new SimRuntime({ sagemaker, metrics, clock, arns, random: random.invocations });
+  const s3 = new SimS3();
 
   // Each minute boundary: the past minute's traffic is sent and published, then alarms are evaluated,
   // then Application Auto Scaling acts on what they saw.
@@ -240,6 +262,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     faults.importState(saved.faults);
     autoscaling.importState(saved.autoscaling);
     traffic.importRates(saved.requestRates);
+    s3.importState(saved.objects);
     // Same order as saved: work due at the same moment runs as it would have.
     let ticks = 0;
     for (const work of saved.scheduled) {
@@ -271,6 +294,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     );
     const scaling = autoscaling.exportState();
     const requestRates = traffic.exportRates();
+    const objects = s3.exportState();
     const state: SimCloudState = {
       version: SIM_STATE_VERSION,
       config: { seed, region, accountId, timings: { ...timings }, requestsPerMinute },
@@ -280,6 +304,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
         updateDurations: random.updateDurations.snapshot(),
         alarmMetricIds: random.alarmMetricIds.snapshot(),
         traffic: random.traffic.snapshot(),
+        ...(invocationsSaved || runtime.invoked ? { invocations: random.invocations.snapshot() } : {}),
       },
       scheduled: scheduled.map(({ sequence: _order, ...work }) => work),
       modelPackages: registry.exportState(),
@@ -290,6 +315,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
       // Only when there is something: a cloud without scaling or set rates saves what it always did.
       ...(scaling.targets.length === 0 && scaling.idsDrawn === 0 ? {} : { autoscaling: scaling }),
       ...(Object.keys(requestRates).length === 0 ? {} : { requestRates }),
+      ...(objects.length === 0 ? {} : { objects }),
     };
     return state;
   };
@@ -299,6 +325,8 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     sagemaker: createEndpointControl(sagemaker, gate),
     cloudwatch: createAlarmControl(cloudwatch, gate),
     autoscaling: createScalingControl(autoscaling, gate),
+    runtime: createEndpointInvoker(runtime, gate),
+    s3: createObjectReader(s3, gate),
     region,
     accountId,
     timings,
@@ -359,6 +387,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
       autoscaling.deleteScalingPolicy(endpointName, variantName, policyName),
     deleteScheduledAction: (endpointName, variantName, name) =>
       autoscaling.deleteScheduledAction(endpointName, variantName, name),
+    putObject: (bucket, key, text) => s3.putObject(bucket, key, text),
     onEvent: (listener) => bus.onEvent(listener),
 
     get events() {

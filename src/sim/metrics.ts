@@ -155,6 +155,22 @@ export class MetricStore {
   }
 
   /**
+   * Adds samples to the minute's set instead of replacing it: a request sent outside the minute's
+   * traffic (a pre-traffic InvokeEndpoint with TargetVariant) counts next to what is already there.
+   */
+  add(
+    endpointName: string,
+    variantName: string,
+    metricName: string,
+    minuteStart: number,
+    samples: SampleSet,
+  ): void {
+    const existing = this.data.get(endpointName)?.get(variantName)?.get(metricName)?.get(minuteStart);
+    const merged = existing === undefined ? samples : merge([existing, samples]);
+    if (merged !== undefined) this.publish(endpointName, variantName, metricName, minuteStart, merged);
+  }
+
+  /**
    * All samples of the metric in [from, to); `variantName` undefined merges every variant of the
    * endpoint — an observation for tests only: CloudWatch has no such metric, and alarms read
    * samplesOf. Undefined when there is no data: a missing datapoint.

@@ -7,7 +7,7 @@
 // alarms with their state and evaluated periods, the recent metric minutes alarms need, the serving
 // timeline of the minute in progress, armed faults, Application Auto Scaling's targets with their
 // policies, scheduled actions and cooldown clocks (a scaling activity in flight is the endpoint's
-// pending weights update), and the request rates tests set per endpoint.
+// pending weights update), the request rates tests set per endpoint, and the objects put in S3.
 //
 // Not preserved: the observation logs (events, deliveryFailures, calls, servingHistory, violations,
 // scalingActivities)
@@ -21,6 +21,7 @@ import type { SimModelPackage } from './model-registry';
 import type { RandomState } from './random';
 import type { PendingUpdateState, SimSageMakerState } from './sagemaker';
 import type { SimAlarmState } from './cloudwatch';
+import type { SimObject } from './s3';
 import type { SimTimings } from './types';
 
 export const SIM_STATE_VERSION = 'sim-state/1';
@@ -49,6 +50,8 @@ export interface SimCloudState {
     updateDurations: RandomState;
     alarmMetricIds: RandomState;
     traffic: RandomState;
+    /** The pre-traffic InvokeEndpoint draws; absent until the cloud was first invoked. */
+    invocations?: RandomState;
   };
   /** Due work in run order (time, then scheduling order). */
   scheduled: ScheduledWorkState[];
@@ -62,6 +65,8 @@ export interface SimCloudState {
   autoscaling?: SimAutoScalingState;
   /** Request rates set per endpoint (setRequestsPerMinute); absent when none was set. */
   requestRates?: Record<string, number>;
+  /** Objects put in the simulated S3 (putObject); absent when there are none. */
+  objects?: SimObject[];
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
