@@ -198,6 +198,8 @@ export function createSimulatedEnvironment(
     endpoints: options.endpoints ? options.endpoints(sim) : sim.sagemaker,
     alarms: sim.cloudwatch,
     scaling: sim.autoscaling,
+    invoker: sim.runtime,
+    objects: sim.s3,
     events: options.events ?? lifecycle,
     clock: sim.clock,
     settings: options.settings,
