@@ -1,5 +1,6 @@
-// The aws adapters' public surface: the client factory and the SageMaker, CloudWatch, Application Auto
-// Scaling and EventBridge implementations of the engine's ports (the DynamoDB store lives in src/store).
+// The aws adapters' public surface: the client factory and the SageMaker, SageMaker Runtime,
+// CloudWatch, Application Auto Scaling, EventBridge and S3 implementations of the engine's ports (the
+// DynamoDB store lives in src/store).
 // Error classification is shared only with the DynamoDB store (src/store/dynamodb.ts).
 
 export {
@@ -18,6 +19,8 @@ export {
 } from './autoscaling';
 export { CloudWatchAlarmControl } from './cloudwatch';
 export { SageMakerEndpointControl } from './sagemaker';
+export { SageMakerRuntimeInvoker } from './runtime';
+export { S3ObjectReader } from './s3';
 export {
   EventBridgeLifecyclePublisher,
   LIFECYCLE_SOURCE,

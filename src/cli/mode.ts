@@ -6,7 +6,9 @@ import {
   ApplicationAutoScalingScalingControl,
   CloudWatchAlarmControl,
   createAwsClients,
+  S3ObjectReader,
   SageMakerEndpointControl,
+  SageMakerRuntimeInvoker,
 } from '../aws';
 import { systemClock } from '../engine';
 import { controllerHandler, createController } from '../handlers/controller';
@@ -129,6 +131,8 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
       endpoints,
       alarms,
       scaling,
+      invoker: new SageMakerRuntimeInvoker(clients.runtime),
+      objects: new S3ObjectReader(clients.s3),
       events: { publish: async () => undefined },
       clock: systemClock,
       // Nobody delivers alarm events to a laptop: read alarm states more often instead.

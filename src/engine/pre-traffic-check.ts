@@ -205,7 +205,12 @@ export async function loadSampleRequests(
     text = await objects.getText(location.bucket, location.key);
   } catch (error) {
     if (isSmRolloutError(error) && error.retryable) throw error;
-    const why = `cannot be read (${error instanceof Error ? error.message : String(error)}); check the URI and that the controller may s3:GetObject it`;
+    const aws = error instanceof Error ? error.message : String(error);
+    // S3 answers AccessDenied, not NoSuchKey, for a missing key to a reader without s3:ListBucket.
+    const why = /AccessDenied/.test(aws)
+      ? `cannot be read (${aws}); it may not exist (S3 says AccessDenied for a missing object to a reader without ` +
+        "s3:ListBucket), or the controller's role may not s3:GetObject it — check the URI and deploy the stack with this policy"
+      : `cannot be read (${aws}); check the URI and that the controller may s3:GetObject it`;
     throw refusal(uri, why, error);
   }
   if (text === undefined) {

@@ -6,7 +6,9 @@ import {
   createControllerClients,
   CloudWatchAlarmControl,
   EventBridgeLifecyclePublisher,
+  S3ObjectReader,
   SageMakerEndpointControl,
+  SageMakerRuntimeInvoker,
 } from '../aws';
 import { SmRolloutError } from '../errors';
 import {
@@ -96,6 +98,8 @@ export async function controllerDepsFromEnvironment(
     endpoints: new SageMakerEndpointControl(clients.sagemaker),
     alarms: new CloudWatchAlarmControl(clients.cloudwatch),
     scaling: new ApplicationAutoScalingScalingControl(clients.autoscaling),
+    invoker: new SageMakerRuntimeInvoker(clients.runtime),
+    objects: new S3ObjectReader(clients.s3),
     events: bus ? new EventBridgeLifecyclePublisher(clients.eventbridge, bus) : NO_EVENTS,
     clock: systemClock,
   };

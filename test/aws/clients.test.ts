@@ -227,6 +227,8 @@ describe('createAwsClients retries', () => {
       'cloudwatch',
       'dynamodb',
       'eventbridge',
+      'runtime',
+      's3',
       'sagemaker',
     ]);
     for (const client of Object.values(clients)) {
@@ -242,6 +244,8 @@ describe('createAwsClients retries', () => {
       'cloudwatch',
       'dynamodb',
       'eventbridge',
+      'runtime',
+      's3',
       'sagemaker',
     ]);
     for (const client of Object.values(clients)) {
