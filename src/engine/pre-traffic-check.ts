@@ -65,84 +65,109 @@ export function parseS3Uri(uri: string): { bucket: string; key: string } | undef
   return { bucket: match[1]!, key: match[2]! };
 }
 
+const FIELD_HELP: Record<string, string> = {
+  requests: 'give a list of request bodies, e.g. [\'{"features": [1, 2]}\'], or s3://bucket/samples.jsonl',
+  contentType: 'give the Content-Type of the bodies, e.g. application/json',
+  accept: 'give the Accept header, e.g. application/json',
+  maxLatency: 'give a duration such as 2s',
+};
+
 /** Every problem of a written check, each naming its field (`preTrafficCheck.requests`, ...) and the fix. */
 export function preTrafficCheckProblems(input: unknown): SmRolloutError[] {
-  const parsed = preTrafficCheckInputSchema.safeParse(input);
-  if (!parsed.success) {
-    return parsed.error.issues.map((issue) => {
-      const field = issue.path.map(String).join('.') || '';
-      if (issue.code === 'unrecognized_keys') {
-        return invalid(
-          issue.keys.join(', '),
-          `is not a setting of preTrafficCheck; the settings are ${Object.keys(preTrafficCheckInputSchema.shape).join(', ')}`,
-        );
-      }
-      const help: Record<string, string> = {
-        requests:
-          'give a list of request bodies, e.g. [\'{"features": [1, 2]}\'], or s3://bucket/samples.jsonl',
-        contentType: 'give the Content-Type of the bodies, e.g. application/json',
-        accept: 'give the Accept header, e.g. application/json',
-        maxLatency: 'give a duration such as 2s',
-      };
-      const missing = issue.code === 'invalid_type' && issue.input === undefined;
-      return invalid(field || 'requests', `${missing ? 'is required; ' : ''}${help[field] ?? issue.message}`);
-    });
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return [
+      new SmRolloutError(
+        'INVALID_INPUT',
+        `${PRE_TRAFFIC_FIELD}: must be a mapping, e.g. { requests: [...], contentType: application/json, maxLatency: 2s }`,
+        { field: PRE_TRAFFIC_FIELD },
+      ),
+    ];
   }
   const problems: SmRolloutError[] = [];
-  const { requests, contentType, accept, maxLatency } = parsed.data;
-  if (Array.isArray(requests)) {
-    if (requests.length === 0) {
-      problems.push(invalid('requests', 'is an empty list; give at least one sample request body'));
-    } else if (requests.length > MAX_SAMPLE_REQUESTS) {
-      problems.push(
-        invalid(
-          'requests',
-          `has ${requests.length} bodies; give at most ${MAX_SAMPLE_REQUESTS} (a smoke test, run before any ` +
-            'traffic shift within one controller invocation)',
-        ),
-      );
+  // The schema's issues first (a missing or wrongly typed field, an unknown key); the rules below then
+  // run on every field the schema did not flag, so all problems are reported at once.
+  const flagged = new Set<string>();
+  const parsed = preTrafficCheckInputSchema.safeParse(input);
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        problems.push(
+          invalid(
+            key,
+            `is not a setting of preTrafficCheck; the settings are ${Object.keys(preTrafficCheckInputSchema.shape).join(', ')}`,
+          ),
+        );
+      }
+      continue;
     }
-    requests.forEach((body, i) => {
-      const problem = bodyProblem(body);
-      if (problem) problems.push(invalid(`requests[${i}]`, problem));
-    });
-  } else if (!parseS3Uri(requests)) {
-    problems.push(
-      invalid(
-        'requests',
-        `${JSON.stringify(requests)} is neither a list of bodies nor an S3 URI; use s3://bucket/key ` +
-          '(e.g. s3://ml-samples/churn/pre-traffic.jsonl) or a list of bodies',
-      ),
-    );
+    const field = String(issue.path[0] ?? 'requests');
+    flagged.add(field);
+    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    problems.push(invalid(field, `${missing ? 'is required; ' : ''}${FIELD_HELP[field] ?? issue.message}`));
   }
-  if (!HEADER_VALUE.test(contentType)) {
+  const { requests, contentType, accept, maxLatency } = input as PreTrafficCheckInput;
+  if (!flagged.has('requests')) problems.push(...requestsProblems(requests));
+  if (!flagged.has('contentType') && !HEADER_VALUE.test(contentType)) {
     problems.push(
       invalid('contentType', `${JSON.stringify(contentType)} is not a MIME type; use e.g. application/json`),
     );
   }
-  if (accept !== undefined && !HEADER_VALUE.test(accept)) {
+  if (!flagged.has('accept') && accept !== undefined && !HEADER_VALUE.test(accept)) {
     problems.push(
       invalid('accept', `${JSON.stringify(accept)} is not a MIME type; use e.g. application/json`),
     );
   }
-  try {
-    const ms = toDurationMs(maxLatency, `${PRE_TRAFFIC_FIELD}.maxLatency`);
-    if (ms <= 0 || ms > MAX_LATENCY_BOUND_MS) {
-      problems.push(
-        invalid(
-          'maxLatency',
-          `${formatDuration(ms)} is out of range; use more than 0 and at most 60s (InvokeEndpoint gives a model ` +
-            '60 seconds to answer, so a longer bound could never fail a request)',
-        ),
-      );
-    }
-  } catch (error) {
-    if (!isSmRolloutError(error)) throw error;
-    problems.push(
-      invalid('maxLatency', `${JSON.stringify(maxLatency)} is not a duration; use e.g. 2s or 500ms`),
-    );
+  if (!flagged.has('maxLatency')) {
+    const problem = maxLatencyProblem(maxLatency);
+    if (problem) problems.push(problem);
   }
   return problems;
+}
+
+function requestsProblems(requests: PreTrafficCheckInput['requests']): SmRolloutError[] {
+  if (!Array.isArray(requests)) {
+    return parseS3Uri(requests)
+      ? []
+      : [
+          invalid(
+            'requests',
+            `${JSON.stringify(requests)} is neither a list of bodies nor an S3 URI; use s3://bucket/key ` +
+              '(e.g. s3://ml-samples/churn/pre-traffic.jsonl) or a list of bodies',
+          ),
+        ];
+  }
+  if (requests.length === 0) {
+    return [invalid('requests', 'is an empty list; give at least one sample request body')];
+  }
+  if (requests.length > MAX_SAMPLE_REQUESTS) {
+    return [
+      invalid(
+        'requests',
+        `has ${requests.length} bodies; give at most ${MAX_SAMPLE_REQUESTS} (a smoke test, run before any ` +
+          'traffic shift within one controller invocation)',
+      ),
+    ];
+  }
+  return requests.flatMap((body, i) => {
+    const problem = bodyProblem(body);
+    return problem ? [invalid(`requests[${i}]`, problem)] : [];
+  });
+}
+
+function maxLatencyProblem(maxLatency: string | number): SmRolloutError | undefined {
+  let ms: number;
+  try {
+    ms = toDurationMs(maxLatency, `${PRE_TRAFFIC_FIELD}.maxLatency`);
+  } catch (error) {
+    if (!isSmRolloutError(error)) throw error;
+    return invalid('maxLatency', `${JSON.stringify(maxLatency)} is not a duration; use e.g. 2s or 500ms`);
+  }
+  if (ms > 0 && ms <= MAX_LATENCY_BOUND_MS) return undefined;
+  return invalid(
+    'maxLatency',
+    `${formatDuration(ms)} is out of range; use more than 0 and at most 60s (InvokeEndpoint gives a model ` +
+      '60 seconds to answer, so a longer bound could never fail a request)',
+  );
 }
 
 function bodyProblem(body: string): string | undefined {
