@@ -8,7 +8,13 @@ import {
   type SageMakerRuntimeClient,
 } from '@aws-sdk/client-sagemaker-runtime';
 import type { EndpointInvoker } from '../engine/ports';
+import { SmRolloutError } from '../errors';
 import { toSmRolloutError } from './classify-error';
+
+function isAbort(error: unknown): boolean {
+  const name = error instanceof Error ? error.name : '';
+  return name === 'AbortError' || name === 'TimeoutError';
+}
 
 type InvokeRequest = Parameters<EndpointInvoker['invokeEndpoint']>[0];
 type InvokeAnswer = Awaited<ReturnType<EndpointInvoker['invokeEndpoint']>>;
@@ -34,6 +40,7 @@ export class SageMakerRuntimeInvoker implements EndpointInvoker {
           ContentType: request.contentType,
           ...(request.accept === undefined ? {} : { Accept: request.accept }),
         }),
+        request.timeoutMs === undefined ? {} : { abortSignal: AbortSignal.timeout(request.timeoutMs) },
       );
       return {
         statusCode: 200,
@@ -51,6 +58,14 @@ export class SageMakerRuntimeInvoker implements EndpointInvoker {
           body: error.OriginalMessage ?? error.message,
           latencyMs: latency(),
         };
+      }
+      // The wait the caller allowed ran out (AbortSignal.timeout aborts with a TimeoutError).
+      if (request.timeoutMs !== undefined && isAbort(error)) {
+        throw new SmRolloutError(
+          'AWS_ERROR',
+          `InvokeEndpoint got no answer within ${request.timeoutMs} ms (maxLatency); the request was cancelled`,
+          { cause: error },
+        );
       }
       // ModelNotReadyException is HTTP 429 ("Wait and try your request again"), so it is read as
       // throttling and retried like it; ValidationError (a variant or endpoint that cannot answer),

@@ -344,6 +344,8 @@ export interface EndpointInvoker {
     body: string;
     contentType: string;
     accept?: string;
+    /** Give up on the answer after this long (reported as an error naming the wait); absent: the SDK's own. */
+    timeoutMs?: number;
   }): Promise<{
     /**
      * 200 for an answer; a model's own 4xx/5xx (which the runtime reports as ModelError, with the

@@ -10,12 +10,19 @@ import type { PreTrafficCheckSpec, PreTrafficResult } from '../../statemachines/
 import type { EndpointInvoker, ObjectReader } from './ports';
 
 /**
- * At most this many sample requests. They run one after another inside one effect (a Lambda
- * invocation in AWS): 100 × the 60 s InvokeEndpoint ceiling would already outlast Lambda's 15-minute
- * limit if every one were slow, and a smoke test that 100 representative requests pass says what a
- * thousand would; the judge and the alarms see the candidate's real traffic after this.
+ * At most this many sample requests: a smoke test that 100 representative requests pass says what a
+ * thousand would (the judge and the alarms see the candidate's real traffic after it), and each is a
+ * request the team's model serves for nothing.
  */
 export const MAX_SAMPLE_REQUESTS = 100;
+
+/**
+ * The requests run one after another inside one effect, and each may take up to its bound (the
+ * invoker gives up on it there): requests × maxLatency must fit in 5 minutes, half the engine's
+ * 10-minute quiescence timeout and well inside Lambda's 15-minute limit, so a slow model fails the
+ * check instead of the controller invocation. With a 2 s bound that is 100 requests; with 60 s, 5.
+ */
+export const CHECK_BUDGET_MS = 5 * 60_000;
 
 /**
  * "A customer's model containers must respond to requests within 60 seconds" (SageMaker Runtime API
@@ -120,6 +127,10 @@ export function preTrafficCheckProblems(input: unknown): SmRolloutError[] {
   if (!flagged.has('maxLatency')) {
     const problem = maxLatencyProblem(maxLatency);
     if (problem) problems.push(problem);
+    else if (!flagged.has('requests') && Array.isArray(requests)) {
+      const budget = budgetProblem(requests.length, toDurationMs(maxLatency, 'maxLatency'));
+      if (budget) problems.push(invalid('requests', budget));
+    }
   }
   return problems;
 }
@@ -152,6 +163,16 @@ function requestsProblems(requests: PreTrafficCheckInput['requests']): SmRollout
     const problem = bodyProblem(body);
     return problem ? [invalid(`requests[${i}]`, problem)] : [];
   });
+}
+
+/** Whether `count` requests, each allowed `boundMs`, fit in the check's budget (the fix if not). */
+function budgetProblem(count: number, boundMs: number): string | undefined {
+  if (count * boundMs <= CHECK_BUDGET_MS) return undefined;
+  const fits = Math.max(1, Math.floor(CHECK_BUDGET_MS / boundMs));
+  return (
+    `${count} requests × maxLatency ${formatDuration(boundMs)} could take ${formatDuration(count * boundMs)}, more than ` +
+    `the check's ${formatDuration(CHECK_BUDGET_MS)}; send at most ${fits} requests at this bound, or lower maxLatency`
+  );
 }
 
 function maxLatencyProblem(maxLatency: string | number): SmRolloutError | undefined {
@@ -254,6 +275,8 @@ export async function loadSampleRequests(
       `has ${bodies.length} lines; keep at most ${MAX_SAMPLE_REQUESTS} sample requests in it`,
     );
   }
+  const budget = budgetProblem(bodies.length, spec.maxLatencyMs);
+  if (budget) throw refusal(uri, `has ${budget}`);
   bodies.forEach((body, i) => {
     const problem = bodyProblem(body);
     if (problem) throw refusal(uri, `line ${i + 1} ${problem}`);
@@ -297,6 +320,8 @@ export async function runPreTrafficCheck(params: {
         body,
         contentType: spec.contentType,
         ...(spec.accept !== undefined ? { accept: spec.accept } : {}),
+        // An answer later than the bound fails anyway: waiting longer only spends the check's budget.
+        timeoutMs: bound,
       });
     } catch (error) {
       if (isSmRolloutError(error) && error.retryable) throw error;

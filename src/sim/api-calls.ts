@@ -10,6 +10,7 @@ import type {
   ObjectReader,
   ScalingControl,
 } from '../engine/ports';
+import { SmRolloutError } from '../errors';
 import { AwsServiceException, adapterError, throttlingException } from './aws-errors';
 import type { SimAutoScaling } from './autoscaling';
 import { SCALABLE_DIMENSION, SERVICE_NAMESPACE, resourceIdOf } from './autoscaling';
@@ -209,30 +210,48 @@ export function createEndpointInvoker(runtime: SimRuntime, gate: ApiGate): Endpo
         ContentType: request.contentType,
         ...(request.accept === undefined ? {} : { Accept: request.accept }),
       };
-      return gate.call(
-        'InvokeEndpoint',
-        // The body stays out of the call log: it is the team's data, not what the controller did.
-        { ...input, Body: `(${Buffer.byteLength(request.body, 'utf8')} bytes)` },
-        () => {
-          try {
-            const out = runtime.invokeEndpoint(input);
-            return {
-              statusCode: 200,
-              body: out.Body,
-              invokedVariant: out.InvokedProductionVariant,
-              latencyMs: out.latencyMs,
-            };
-          } catch (error) {
-            if (!(error instanceof ModelErrorException)) throw error;
-            return {
-              statusCode: error.originalStatusCode,
-              body: error.originalMessage,
-              latencyMs: error.latencyMs,
-            };
-          }
-        },
-        (answer) => (answer.statusCode === 200 ? 'ok' : `ModelError ${answer.statusCode}`),
-      );
+      return gate
+        .call(
+          'InvokeEndpoint',
+          // The body stays out of the call log: it is the team's data, not what the controller did.
+          { ...input, Body: `(${Buffer.byteLength(request.body, 'utf8')} bytes)` },
+          () => {
+            try {
+              const out = runtime.invokeEndpoint(input);
+              // The caller gives up at its timeout, as the AWS adapter's abort signal does; the model
+              // still served the request (it counted in the variant's metrics).
+              if (request.timeoutMs !== undefined && out.latencyMs > request.timeoutMs) {
+                return { cancelledAfterMs: request.timeoutMs };
+              }
+              return {
+                statusCode: 200,
+                body: out.Body,
+                invokedVariant: out.InvokedProductionVariant,
+                latencyMs: out.latencyMs,
+              };
+            } catch (error) {
+              if (!(error instanceof ModelErrorException)) throw error;
+              return {
+                statusCode: error.originalStatusCode,
+                body: error.originalMessage,
+                latencyMs: error.latencyMs,
+              };
+            }
+          },
+          (answer) =>
+            'cancelledAfterMs' in answer
+              ? 'cancelled'
+              : answer.statusCode === 200
+                ? 'ok'
+                : `ModelError ${answer.statusCode}`,
+        )
+        .then((answer) => {
+          if (!('cancelledAfterMs' in answer)) return answer;
+          throw new SmRolloutError(
+            'AWS_ERROR',
+            `InvokeEndpoint got no answer within ${answer.cancelledAfterMs} ms (maxLatency); the request was cancelled`,
+          );
+        });
     },
   };
 }

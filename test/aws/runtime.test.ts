@@ -70,6 +70,22 @@ describe('SageMakerRuntimeInvoker', () => {
     expect(runtime.commandCalls(InvokeEndpointCommand)[0]!.args[0].input).not.toHaveProperty('Accept');
   });
 
+  it('gives up at the timeout it is given, saying how long it waited', async () => {
+    runtime
+      .on(InvokeEndpointCommand)
+      .rejects(
+        Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }),
+      );
+    await expect(invoker().invokeEndpoint({ ...REQUEST, timeoutMs: 2_000 })).rejects.toMatchObject({
+      code: 'AWS_ERROR',
+      message: 'InvokeEndpoint got no answer within 2000 ms (maxLatency); the request was cancelled',
+    });
+    // The SDK's send(command, options): the mock records both, its types only the command.
+    const args = runtime.commandCalls(InvokeEndpointCommand)[0]!.args as unknown[];
+    const options = args[1] as { abortSignal?: AbortSignal };
+    expect(options.abortSignal).toBeInstanceOf(AbortSignal);
+  });
+
   it("returns a ModelError as the model's own status and message", async () => {
     runtime.on(InvokeEndpointCommand).rejects(
       new ModelError({

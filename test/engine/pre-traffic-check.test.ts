@@ -70,6 +70,7 @@ describe('running the check', () => {
         body,
         contentType: 'application/json',
         accept: 'application/json',
+        timeoutMs: 2_000,
       })),
     );
   });
@@ -144,6 +145,16 @@ describe('sample requests in S3', () => {
       code: 'INVALID_INPUT',
       field: 'preTrafficCheck.requests',
       message: `preTrafficCheck.requests: s3://ml-samples/churn/pre.jsonl ${why}`,
+    });
+  });
+
+  it("more lines than fit in the check's 5 minutes at the bound are refused", async () => {
+    const slow = { ...spec, maxLatencyMs: 30_000 };
+    await expect(
+      loadSampleRequests(slow, objectsWith({ 'ml-samples/churn/pre.jsonl': '{}\n'.repeat(11) })),
+    ).rejects.toMatchObject({
+      message:
+        "preTrafficCheck.requests: s3://ml-samples/churn/pre.jsonl has 11 requests × maxLatency 30s could take 5m30s, more than the check's 5m; send at most 10 requests at this bound, or lower maxLatency",
     });
   });
 

@@ -107,6 +107,17 @@ describe('a preTrafficCheck mistake names the field and the fix', () => {
     expect(problemsOf({ ...VALID, maxLatency: 0 })).toHaveLength(1);
   });
 
+  it("more requests than fit in the check's 5 minutes at their bound", () => {
+    expect(
+      problemsOf({ ...VALID, requests: Array.from({ length: 6 }, () => '{}'), maxLatency: '60s' }),
+    ).toEqual([
+      `${label}: preTrafficCheck.requests: 6 requests × maxLatency 1m could take 6m, more than the check's 5m; ` +
+        'send at most 5 requests at this bound, or lower maxLatency',
+    ]);
+    const fits = { ...VALID, requests: Array.from({ length: 5 }, () => '{}'), maxLatency: '60s' };
+    expect(() => parsePolicies(file(policy({ preTrafficCheck: fits })), 'p.json')).not.toThrow();
+  });
+
   it('an unknown setting, with the settings there are', () => {
     expect(problemsOf({ ...VALID, timeout: '2s' })).toEqual([
       `${label}: preTrafficCheck.timeout: is not a setting of preTrafficCheck; the settings are requests, ` +

@@ -48,6 +48,26 @@ describe('simulated InvokeEndpoint with TargetVariant', () => {
     expect(call.input.Body).toBe('(20 bytes)');
   });
 
+  it('a caller that gives up at its timeout gets no answer, though the model still served it', async () => {
+    const scene = sceneWithEndpoint({ candidate: { errorRate: 0, latencyMs: 3_000 } });
+    await deployTransition(scene);
+    const from = scene.cloud.clock.now();
+    const error = await rejectionOf(scene.cloud.runtime.invokeEndpoint({ ...request(), timeoutMs: 500 }));
+    expect(error.message).toBe(
+      'InvokeEndpoint got no answer within 500 ms (maxLatency); the request was cancelled',
+    );
+    expect(scene.cloud.calls.at(-1)?.outcome).toBe('cancelled');
+    scene.cloud.clock.advanceBy(2 * MINUTE);
+    const served = scene.cloud.metricData(
+      ENDPOINT,
+      CANDIDATE_VARIANT,
+      'Invocations',
+      from - MINUTE,
+      from + MINUTE,
+    );
+    expect(served.reduce((n, p) => n + p.sum, 0)).toBe(1);
+  });
+
   it('the baseline variant still answers from the baseline model', async () => {
     const scene = sceneWithEndpoint({ candidate: { errorRate: 1, latencyMs: 40 } });
     await deployTransition(scene);
