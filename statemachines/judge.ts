@@ -116,7 +116,7 @@ export function sequentialTest(periods: readonly PeriodCounts[], alpha: number):
   const cut = logMixture - Math.log(1 / alpha);
   const inside = (t: number) => logLikelihood(data, t) > cut;
   // The likelihood's peak on the prior grid is inside: M_t there is Σ_j w_j·e^(L_j − L_peak) ≤ 1 < 1/α.
-  const peak = PRIOR_LOG_THETAS[onGrid.indexOf(Math.max(...onGrid))];
+  const peak = PRIOR_LOG_THETAS[onGrid.indexOf(Math.max(...onGrid))] ?? 0;
   const edge = (outside: number): number => {
     let inner = peak;
     let outer = outside;

@@ -8,6 +8,8 @@ import type {
   CleanupResult,
   CreateCandidateResult,
   EndpointChange,
+  JudgeInput,
+  JudgeReading,
   ResolveBaselineResult,
   RolloutInput,
   RolloutInputWithBaseline,
@@ -35,6 +37,9 @@ export function createRolloutActors(effects: RolloutEffects, clock: Clock) {
     ),
     readAlarms: fromPromise<AlarmReading, { alarmNames: string[] }>(({ input }) =>
       stamp(effects.readAlarms(input.alarmNames)),
+    ),
+    judgeCandidate: fromPromise<JudgeReading, JudgeInput>(({ input }) =>
+      stamp(effects.judgeCandidate(input)),
     ),
     createFinalConfig: fromPromise<CreateCandidateResult, { context: RolloutInputWithBaseline }>(
       ({ input }) => stamp(effects.createFinalConfig(input.context)),

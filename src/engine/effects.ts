@@ -12,6 +12,8 @@ import type {
   CleanupResult,
   CreateCandidateResult,
   EndpointChange,
+  JudgeInput,
+  JudgeReading,
   RolloutInput,
   RolloutInputWithBaseline,
 } from '../../statemachines/contract';
@@ -21,10 +23,12 @@ import { changesInstanceType, describeScaling, scalingProblems } from '../../sta
 import { parseAlarmReasonData } from './alarm-reason';
 import { checkAlarmReach, unreachableAlarmsError } from './alarm-reach';
 import { acceleratorOf, hasLocalInstanceStorage } from './instance-types';
+import { judgeCandidate } from './judge-candidate';
 import type {
   AlarmControl,
   EndpointControl,
   EndpointState,
+  MetricReader,
   ModelPackageState,
   ModelState,
   ProductionVariantSpec,
@@ -43,6 +47,8 @@ export interface RolloutEffects {
   applyEndpointChange(change: EndpointChange): Promise<Unstamped<ApplyResult>>;
   checkEndpoint(change: EndpointChange): Promise<Unstamped<CheckResult>>;
   readAlarms(alarmNames: string[]): Promise<Unstamped<AlarmReading>>;
+  /** One batched GetMetricData for both variants, judged (judge-candidate.ts). */
+  judgeCandidate(input: JudgeInput): Promise<Unstamped<JudgeReading>>;
   createFinalConfig(context: RolloutInputWithBaseline): Promise<Unstamped<CreateCandidateResult>>;
   cleanupAfterPromotion(context: RolloutInputWithBaseline): Promise<Unstamped<CleanupResult>>;
   removeCandidate(context: RolloutInputWithBaseline): Promise<Unstamped<CleanupResult>>;
@@ -212,6 +218,10 @@ export function createRolloutEffects(deps: {
    * as unscaled (the simulated cloud and the AWS hosts always give it).
    */
   scaling?: ScalingControl;
+  /** CloudWatch GetMetricData for the judge. Absent: every look fails with an error the timeline shows. */
+  metrics?: MetricReader;
+  /** How long a period's datapoint takes to be complete in GetMetricData (judge-candidate.ts). */
+  metricVisibilityDelayMs?: number;
 }): RolloutEffects {
   const { endpoints, alarms, rollouts, scaling } = deps;
   const wait = deps.wait ?? realTimeWait;
@@ -940,6 +950,8 @@ export function createRolloutEffects(deps: {
       }
       return { phase: weightsMatch(endpoint, change.weights) ? 'ready' : 'idle', ...seen };
     },
+
+    judgeCandidate: (input) => judgeCandidate(deps.metrics, input, deps.metricVisibilityDelayMs),
 
     async readAlarms(alarmNames) {
       const states = alarmNames.length ? await alarms.describeAlarms(alarmNames) : [];

@@ -132,6 +132,7 @@ export class RolloutEngine {
       alarms: deps.alarms,
       ...(deps.wait ? { wait: deps.wait } : {}),
       ...(deps.scaling ? { scaling: deps.scaling } : {}),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
       rollouts: deps.store,
     });
     this.machine = rolloutMachine.provide({ actors: createRolloutActors(this.effects, deps.clock) });
