@@ -48,6 +48,11 @@ export interface EngineSettings {
   quiescenceTimeoutMs: number;
   /** Reload-and-reapply attempts when another writer saved first. */
   conflictRetries: number;
+  /**
+   * The judge's metric period, s: 10 when the transition config publishes 10-second metrics, else 60
+   * (SageMaker's standard one-minute metrics). The judge looks once per period.
+   */
+  judgePeriodSeconds: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -55,6 +60,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   alarmPollIntervalMs: 60_000,
   quiescenceTimeoutMs: 10 * 60_000,
   conflictRetries: 8,
+  judgePeriodSeconds: 60,
 };
 
 export interface EngineDeps {
@@ -168,6 +174,15 @@ export class RolloutEngine {
       alarmPollIntervalMs: this.settings.alarmPollIntervalMs,
       baseline,
       ...(valid.retainPrevious !== undefined ? { retainPrevious: valid.retainPrevious } : {}),
+      ...(valid.judge
+        ? {
+            judge: {
+              ...valid.judge,
+              periodSeconds: this.settings.judgePeriodSeconds,
+              intervalMs: this.settings.judgePeriodSeconds * 1000,
+            },
+          }
+        : {}),
     };
     const record: RolloutRecord = {
       id,

@@ -70,6 +70,15 @@ export {
   type AlarmReachProblem,
   type PolicyAlarmReport,
 } from './alarm-reach';
+export {
+  BUILT_IN_JUDGE_METRICS,
+  JUDGE_DEFAULTS_TEXT,
+  judgeProblems,
+  judgeSettingsSchema,
+  resolveJudge,
+  type JudgeSettings,
+  type JudgeSettingsInput,
+} from './judge-settings';
 export { planUndo, UNDO_FINAL_BAKE, UNDO_STRATEGY } from './undo';
 export { NAME_PREFIX, SAGEMAKER_NAME, modelPackageVersionOf } from './names';
 export { systemClock } from './clock';

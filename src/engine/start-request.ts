@@ -19,6 +19,13 @@ import {
   isCloudWatchStatistic,
   STATISTIC_HELP,
 } from './alarm-rules';
+import {
+  judgeProblems,
+  judgeSettingsSchema,
+  resolveJudge,
+  type JudgeSettings,
+  type JudgeSettingsInput,
+} from './judge-settings';
 import { isSageMakerName } from './names';
 
 const MODEL_PACKAGE_ARN =
@@ -85,6 +92,8 @@ const startRequestSchema = z.object({
   allowUnguarded: z.boolean().optional(),
   versionGate: z.enum(['newerOnly', 'notServing', 'any']).optional(),
   retainPrevious: retainPreviousSchema.optional(),
+  // Absent: the default judge (judge-settings.ts); false turns it off.
+  judge: judgeSettingsSchema.optional(),
 });
 
 /**
@@ -114,6 +123,8 @@ export interface ValidStartRequest {
   versionGate?: VersionGate;
   /** Earlier rollouts' configs and models kept when this one succeeds; absent: the default (1). */
   retainPrevious?: number;
+  /** The canary-vs-baseline judge, defaults applied; absent: no judge (`judge: false`, `--no-judge`). */
+  judge?: JudgeSettings;
 }
 
 /** What a missing, empty or wrongly typed field should look like, in the words of its fix. */
@@ -194,7 +205,26 @@ export function zodToError(
   return new SmRolloutError('INVALID_INPUT', `${field || 'input'}: ${message}`, { field });
 }
 
+/** The judge a request asks for, its problems reported as one clear error naming the field. */
+function checkedJudge(raw: unknown): JudgeSettings | undefined {
+  const problems = judgeProblems(raw);
+  if (problems.length > 0) {
+    const field = problems[0]!.field ? `judge.${problems[0]!.field}` : 'judge';
+    throw new SmRolloutError(
+      'INVALID_INPUT',
+      problems.map((p) => `judge${p.field ? `.${p.field}` : ''}: ${p.message}`).join('; '),
+      { field },
+    );
+  }
+  return resolveJudge(raw as JudgeSettingsInput | undefined);
+}
+
+function judged(judge: JudgeSettings | undefined): { judge?: JudgeSettings } {
+  return judge ? { judge } : {};
+}
+
 export function validateStartRequest(request: StartRolloutRequest): ValidStartRequest {
+  const judge = checkedJudge(request.judge);
   const parsed = startRequestSchema.safeParse(request);
   if (!parsed.success) throw zodToError(parsed.error, '', FIELD_HELP, request);
   const r = parsed.data;
@@ -214,6 +244,7 @@ export function validateStartRequest(request: StartRolloutRequest): ValidStartRe
       ...(r.allowUnguarded !== undefined ? { allowUnguarded: r.allowUnguarded } : {}),
       ...(r.versionGate !== undefined ? { versionGate: r.versionGate } : {}),
       ...retained(r.retainPrevious),
+      ...judged(judge),
     },
     r.maxDuration,
   );
@@ -238,6 +269,7 @@ export function mergeStartRequest(
     Object.entries(overrides).filter(([, value]) => value !== undefined),
   ) as StartRequestOverrides;
   if (!base) return validateStartRequest(given as StartRolloutRequest);
+  const judge = given.judge !== undefined ? checkedJudge(given.judge) : base.judge;
   const mask = Object.fromEntries(
     Object.keys(given)
       .filter((key) => key in startRequestSchema.shape)
@@ -273,6 +305,7 @@ export function mergeStartRequest(
         : {}),
       ...((o.versionGate ?? base.versionGate) ? { versionGate: o.versionGate ?? base.versionGate } : {}),
       ...retained(o.retainPrevious ?? base.retainPrevious),
+      ...judged(judge),
     },
     o.maxDuration ?? formatDuration(maxDurationMs),
   );

@@ -12,6 +12,10 @@ import {
   defaultCandidateAlarms,
   candidateAlarmTemplateSchema,
   DEFAULT_MAX_DURATION,
+  judgeProblems,
+  judgeSettingsSchema,
+  resolveJudge,
+  type JudgeSettings,
   retainPreviousSchema,
   ROLE_ARN,
   SAGEMAKER_NAME,
@@ -130,6 +134,7 @@ export const policySchema = z.strictObject({
       "retention: how many earlier rollouts' final configs and models to keep besides the live one " +
         '(default 1, what undo needs); older ones the controller created are deleted as each rollout succeeds',
     ),
+  judge: judgeSettingsSchema.optional(),
 });
 
 export const policyFileSchema = z
@@ -147,6 +152,8 @@ export type PolicyInput = z.input<typeof policySchema>;
  */
 export type Policy = Omit<z.output<typeof policySchema>, 'candidateAlarms'> & {
   candidateAlarms: NonNullable<z.output<typeof policySchema>['candidateAlarms']>;
+  /** The judge with its defaults applied; absent for `judge: false`. */
+  judgeSettings?: JudgeSettings;
   plan: Plan;
   maxDurationMs: number;
 };
@@ -269,7 +276,8 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
   const parsed = policySchema.safeParse(raw);
   for (const issue of parsed.success ? [] : parsed.error.issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-    if (replaced.has(String(path[0]))) continue;
+    // The judge section's own checks (below) say what is wrong in its words, field by field.
+    if (replaced.has(String(path[0])) || path[0] === 'judge') continue;
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeys(path);
       for (const key of issue.keys) {
@@ -306,6 +314,20 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
         );
       }
     });
+  }
+
+  for (const problem of judgeProblems(raw.judge)) {
+    const field = problem.field ? `judge.${problem.field}` : 'judge';
+    at(
+      [
+        'judge',
+        ...problem.field
+          .split(/[.[\]]+/)
+          .filter(Boolean)
+          .map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+      ],
+      `${field}: ${problem.message}`,
+    );
   }
 
   if (parsed.success && plan && maxDurationMs !== undefined) {
@@ -347,7 +369,14 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
   if (!parsed.success || !plan || maxDurationMs === undefined || problems.length > before) return undefined;
   const candidateAlarms =
     parsed.data.candidateAlarms ?? (parsed.data.allowUnguarded ? [] : defaultCandidateAlarms());
-  return { ...parsed.data, candidateAlarms, plan, maxDurationMs };
+  const judgeSettings = resolveJudge(parsed.data.judge);
+  return {
+    ...parsed.data,
+    candidateAlarms,
+    plan,
+    maxDurationMs,
+    ...(judgeSettings ? { judgeSettings } : {}),
+  };
 }
 
 /** Two policies for one endpoint (or one group) would race; the later one is named with the first. */

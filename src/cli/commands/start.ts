@@ -142,6 +142,7 @@ export function startRequestFromFlags(
       maxDuration: policy.maxDuration,
       requestedBy,
       allowUnguarded: policy.allowUnguarded,
+      ...(policy.judge !== undefined ? { judge: policy.judge } : {}),
     };
   }
   if (flags['no-candidate-alarms'] && flags['candidate-alarm']?.length) {
