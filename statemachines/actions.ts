@@ -91,7 +91,7 @@ const FACTS: {
     const step = currentStep(c);
     return {
       kind: 'bakeStarted',
-      durationMs: step?.kind === 'bake' ? step.durationMs : 0,
+      durationMs: step?.kind === 'bake' || step?.kind === 'analysis' ? step.durationMs : 0,
       candidateWeight: c.candidateWeight,
       step: stepNumber(c),
       bakeUntil: c.bakeUntil ?? c.now,
@@ -243,7 +243,8 @@ export const rolloutActions = {
 
   startBake: update(({ context, event }) => {
     const step = currentStep(context);
-    return { bakeUntil: timeOf(event, context) + (step?.kind === 'bake' ? step.durationMs : 0) };
+    const durationMs = step?.kind === 'bake' || step?.kind === 'analysis' ? step.durationMs : 0;
+    return { bakeUntil: timeOf(event, context) + durationMs };
   }),
   completeShift: update(({ context, event }) => ({
     candidateWeight: shiftTarget(context),

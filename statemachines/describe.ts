@@ -120,6 +120,9 @@ function phaseOf(snapshot: RolloutSnapshot, status: RolloutStatus): string {
   if (snapshot.matches({ live: { flow: 'baking' } })) {
     return `baking ${step} at ${c.candidateWeight}%${c.bakeUntil !== undefined ? ` until ${iso(c.bakeUntil)}` : ''}`;
   }
+  if (snapshot.matches({ live: { flow: 'analysing' } })) {
+    return `analysing ${step} at ${c.candidateWeight}%${c.bakeUntil !== undefined ? ` until ${iso(c.bakeUntil)} at the latest` : ''}`;
+  }
   if (snapshot.matches('promoting')) return `promoting: deploying the final config ${c.names.finalConfig}`;
   if (snapshot.matches('cleaningUp')) return 'cleaning up after promotion';
   if (snapshot.matches('endpointDeleted'))

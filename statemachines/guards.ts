@@ -120,7 +120,7 @@ export const GUARD_MEANINGS: Record<keyof typeof rolloutGuards, string> = {
   baselineKnown: 'the host resolved the baseline variant before starting',
   pastDeadline: 'the rollout has run longer than its maximum duration',
   planDone: 'every step of the plan has run',
-  stepIs: 'the current plan step is of this kind (setWeight, bake; anything else is a manual gate)',
+  stepIs: 'the current plan step is of this kind (setWeight, bake, analysis; anything else is a manual gate)',
   fullPromotion: 'the promote command asked to skip the remaining steps (`promote --full`)',
   candidateMayBeLive:
     'the endpoint may run a config with the candidate, so traffic and config must be restored',

@@ -418,6 +418,11 @@ export const rolloutMachine = rolloutSetup.createMachine({
                   target: 'baking',
                   actions: ['observeTime', 'startBake', note('bakeStarted')],
                 },
+                {
+                  guard: { type: 'stepIs', params: { kind: 'analysis' } },
+                  target: 'analysing',
+                  actions: ['observeTime', 'startBake', note('bakeStarted')],
+                },
                 { target: 'gate', actions: note('gate') },
               ],
             },
@@ -426,6 +431,7 @@ export const rolloutMachine = rolloutSetup.createMachine({
               actions: ['observeTime', 'completeShift', note('shifted')],
             }),
             baking: holdWatchingAlarms('bake'),
+            analysing: holdWatchingAlarms('analysis'),
             gate: {
               ...holdWatchingAlarms('gate'),
               on: {

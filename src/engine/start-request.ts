@@ -330,7 +330,10 @@ function withFinalBake(plan: Plan, finalBakeMs: number): Plan {
 /** The rules over the whole request; `maxDuration` is how the request spelt it, for the message. */
 function checkedWhole(request: ValidStartRequest, maxDuration: string | number): ValidStartRequest {
   const { plan, maxDurationMs } = request;
-  const minimum = plan.steps.reduce((sum, s) => sum + (s.kind === 'bake' ? s.durationMs : 0), 0);
+  const minimum = plan.steps.reduce(
+    (sum, s) => sum + (s.kind === 'bake' || s.kind === 'analysis' ? s.durationMs : 0),
+    0,
+  );
   if (maxDurationMs <= minimum) {
     throw new SmRolloutError(
       'INVALID_INPUT',

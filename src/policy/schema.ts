@@ -57,6 +57,9 @@ const duration = (description: string) =>
 const explicitStepSchema = z.union([
   z.strictObject({ setWeight: z.number().min(0).max(100).describe("the candidate's share of traffic, %") }),
   z.strictObject({ bake: duration('how long to hold while alarms are watched') }),
+  z.strictObject({
+    analysis: duration('hold while the judge compares the variants; ends early when every metric passes'),
+  }),
   z.strictObject({ pause: z.literal(true).describe('a manual gate: waits for `sm-rollout promote`') }),
 ]);
 

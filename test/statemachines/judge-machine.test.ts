@@ -255,3 +255,32 @@ describe('when the judge cannot judge', () => {
     expect(cloud.calls.some((c) => c.effect === 'judge')).toBe(false);
   });
 });
+
+describe('an analysis step', () => {
+  const analysing = (s: Snapshot) => s.matches({ live: { flow: 'analysing' } } as never);
+
+  it('ends as soon as every metric passes, long before its time', async () => {
+    const cloud = new FakeCloud();
+    const { r, judged } = await start('10%,analysis(30m),50%,5m', {}, cloud);
+    const holding = await r.tickUntil(analysing);
+    const until = holding.context.bakeUntil!;
+    expect(until - holding.context.now).toBe(30 * MINUTE);
+    await r.tick();
+    await r.tick();
+    cloud.judge = () => ({
+      from: 0,
+      to: 0,
+      verdicts: [verdict('errors', 'pass'), verdict('latency', 'pass')],
+    });
+    const next = await r.tickUntil((s) => s.context.candidateWeight === 50);
+    expect(next.context.now).toBeLessThan(until - 25 * MINUTE);
+    expect(judged().some((n) => n.fact.kind === 'judged' && n.fact.decision === 'pass')).toBe(true);
+  });
+
+  it('inconclusive at its end follows onInconclusive like a bake', async () => {
+    const { r } = await start('10%,analysis(10m)', { onInconclusive: 'pause' });
+    const paused = await r.tickUntil((s) => s.matches({ live: 'paused' } as never));
+    expect(paused.context.pausedBy).toBe('judge');
+    expect(paused.context.candidateWeight).toBe(10);
+  });
+});

@@ -227,7 +227,8 @@ const JUDGE_GUARDS = new Set([
 
 function judgeTransitionLabels(): Set<string> {
   const labels = new Set<string>();
-  const judgeOnly = (id: string) => id.endsWith('.judging') || id.endsWith('.judgedChanged');
+  const judgeOnly = (id: string) =>
+    id.endsWith('.judging') || id.endsWith('.judgedChanged') || id.includes('.analysing');
   const guardName = (t: { guard?: unknown }) =>
     typeof t.guard === 'string' ? t.guard : (t.guard as { type?: string } | undefined)?.type;
   const walk = (node: AnyStateNode) => {
@@ -373,9 +374,10 @@ describe('every reachable state of the rollout machine', () => {
     const total = getStateNodes(rolloutMachine.root).filter((n) => n.type === 'atomic' || n.type === 'final');
     const reached = total.filter((n) => seenLeaves.has(n.id));
     // Transient states (choosing, routing) pass within a microstep and never show in a snapshot.
-    // The judge's states are reached only by a rollout with a judge (INPUT has none, to keep this walk
-    // bounded); test/statemachines/judge-machine.test.ts walks them.
-    const judgeOnly = (id: string) => id.endsWith('.judging') || id.endsWith('.judgedChanged');
+    // The judge's states (and analysis steps) are reached only by a rollout with a judge (INPUT has none,
+    // to keep this walk bounded); test/statemachines/judge-machine.test.ts walks them.
+    const judgeOnly = (id: string) =>
+      id.endsWith('.judging') || id.endsWith('.judgedChanged') || id.includes('.analysing');
     const transient = [
       'rollout.live.flow.choosing',
       'rollout.rollingBack.routing',
