@@ -46,6 +46,17 @@ export interface RolloutView {
   wakeAt?: number;
   /** For terminal rollouts: why it ended. */
   reason?: string;
+  /** The judge's latest verdict per metric (absent before its first look, or without a judge). */
+  judge?: JudgeSummary[];
+}
+
+/** One metric's latest verdict as `watch` and `status` show it. */
+export interface JudgeSummary {
+  metric: string;
+  verdict: 'pass' | 'fail' | 'inconclusive';
+  ratio: number | null;
+  interval: [number, number | null];
+  dryRun?: boolean;
 }
 
 function statePath(snapshot: RolloutSnapshot): string {
@@ -142,6 +153,17 @@ export function viewRollout(snapshot: RolloutSnapshot): RolloutView {
     bakeUntil: c.bakeUntil,
     wakeAt: isTerminal(status) ? undefined : c.wakeAt,
     reason: outcomeReason(c, status),
+    ...(c.judgeReading
+      ? {
+          judge: c.judgeReading.verdicts.map((v) => ({
+            metric: v.metric,
+            verdict: v.verdict,
+            ratio: v.ratio,
+            interval: v.interval,
+            ...(c.judge?.dryRun ? { dryRun: true } : {}),
+          })),
+        }
+      : {}),
   };
 }
 

@@ -456,6 +456,7 @@ export class RolloutEngine {
           ...(view.bakeUntil !== undefined ? { bakeUntil: view.bakeUntil } : {}),
           accepts: acceptedCommands(snapshot),
           watching: snapshot.hasTag('watching'),
+          ...(view.judge ? { judge: view.judge } : {}),
         },
         updatedAt: this.deps.clock.now(),
       };
