@@ -70,6 +70,8 @@ const startDetailSchema = z.object({
   allowUnguarded: z.boolean().optional(),
   /** Roll out the version already serving the endpoint (`--force`). */
   force: z.boolean().optional(),
+  /** The judge (`false`: `--no-judge`); checked by the start request's own schema (judge-settings.ts). */
+  judge: z.any().optional(),
 });
 
 /** The longest abort reason a command carries. */
@@ -284,6 +286,7 @@ export function startCommandDetail(request: StartCommandRequest): CommandDetail 
     ...(request.candidate && Object.keys(request.candidate).length ? { candidate: request.candidate } : {}),
     ...(request.allowUnguarded ? { allowUnguarded: true } : {}),
     ...(request.force ? { force: true } : {}),
+    ...(request.judge !== undefined ? { judge: request.judge } : {}),
   };
 }
 
