@@ -95,11 +95,11 @@ export const rolloutGuards = {
   judgeFailsCritical: ({ context, event }: GuardArgs) =>
     !context.judge?.dryRun &&
     (judgeReadingOf(event)?.verdicts.some((v) => v.critical && v.verdict === 'fail') ?? false),
-  /** Some metric's verdict differs from the last look's (or this is the first look). */
+  /** Some metric's verdict differs from the last look's (before the first, every metric counts as inconclusive). */
   judgeVerdictChanged: ({ context, event }: GuardArgs) => {
     const before = new Map((context.judgeReading?.verdicts ?? []).map((v) => [v.metric, v.verdict]));
     const now = judgeReadingOf(event)?.verdicts ?? [];
-    return context.judgeReading === undefined || now.some((v) => before.get(v.metric) !== v.verdict);
+    return now.some((v) => (before.get(v.metric) ?? 'inconclusive') !== v.verdict);
   },
   /** Every metric passes: an analysis step may end before its time. */
   judgeAllPass: ({ event }: GuardArgs) => {

@@ -167,12 +167,8 @@ describe('the judge while a bake holds', () => {
     });
     expect((await r.tickUntil()).value).toBe('succeeded');
     expect(cloud.calls.filter((c) => c.effect === 'judge').length).toBeGreaterThan(25);
-    // First look (inconclusive), the change to pass, and the bake's end (pass).
-    expect(judged().map((n) => (n.fact.kind === 'judged' ? n.fact.decision : ''))).toEqual([
-      'hold',
-      'hold',
-      'pass',
-    ]);
+    // The change from inconclusive to pass, and the bake's end (pass); not the 25-odd looks between.
+    expect(judged().map((n) => (n.fact.kind === 'judged' ? n.fact.decision : ''))).toEqual(['hold', 'pass']);
   });
 });
 
