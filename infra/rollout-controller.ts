@@ -421,14 +421,6 @@ export class SmRolloutController extends Construct {
           actions: ['cloudwatch:DescribeAlarms'],
           resources: ['*'],
         }),
-        // The judge reads both variants' metrics. GetMetricData takes no resource-level permissions
-        // (CloudWatch permissions reference: actions are granted with "a wildcard (*) as the resource
-        // value"). It is read-only.
-        new iam.PolicyStatement({
-          sid: 'ReadVariantMetrics',
-          actions: ['cloudwatch:GetMetricData'],
-          resources: ['*'],
-        }),
         new iam.PolicyStatement({
           sid: 'OwnCandidateAlarms',
           actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
@@ -570,8 +562,7 @@ export class SmRolloutController extends Construct {
     nag(
       '*',
       'Read-only, and only where the service takes nothing narrower: cloudwatch:DescribeAlarms (CloudWatch ' +
-        'returns composite alarms, which policies may name, only when DescribeAlarms is allowed on "*"), ' +
-        'cloudwatch:GetMetricData (the judge; no resource-level permissions), and ' +
+        'returns composite alarms, which policies may name, only when DescribeAlarms is allowed on "*"), and ' +
         "Application Auto Scaling's DescribeScalableTargets, DescribeScalingPolicies and " +
         'DescribeScheduledActions (no resource-level permissions).',
     );

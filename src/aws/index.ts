@@ -17,7 +17,6 @@ export {
   variantResourceId,
 } from './autoscaling';
 export { CloudWatchAlarmControl } from './cloudwatch';
-export { CloudWatchMetricReader } from './cloudwatch-metrics';
 export { SageMakerEndpointControl } from './sagemaker';
 export { SqsWakeUpScheduler } from './sqs';
 export {
