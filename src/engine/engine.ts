@@ -2,6 +2,7 @@
 // to a quiet point, save with an optimistic version check (on conflict: reload and re-apply),
 // append the timeline, publish lifecycle events, and report when the rollout next needs waking —
 // and, for a bake, ask for a precise wake-up at its end (SQS message timers in AWS).
+import { transitionMetricsConfig } from './candidate-metrics';
 import { createActor, waitFor, type Actor } from 'xstate';
 import { SmRolloutError, isSmRolloutError } from '../errors';
 import {
@@ -49,11 +50,6 @@ export interface EngineSettings {
   quiescenceTimeoutMs: number;
   /** Reload-and-reapply attempts when another writer saved first. */
   conflictRetries: number;
-  /**
-   * The judge's metric period, s: 10 when the transition config publishes 10-second metrics, else 60
-   * (SageMaker's standard one-minute metrics). The judge looks once per period.
-   */
-  judgePeriodSeconds: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -61,7 +57,6 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   alarmPollIntervalMs: 60_000,
   quiescenceTimeoutMs: 10 * 60_000,
   conflictRetries: 8,
-  judgePeriodSeconds: 60,
 };
 
 export interface EngineDeps {
@@ -137,6 +132,14 @@ export type CommandRequest = RolloutCommand extends infer C
     : never
   : never;
 
+/**
+ * The judge's metric period, s: 10 when the transition config publishes 10-second enhanced metrics
+ * (the default), else SageMaker's standard 60. The judge looks once per period.
+ */
+function judgePeriodSeconds(valid: ValidStartRequest): number {
+  return valid.enhancedMetrics !== false ? 10 : 60;
+}
+
 export class RolloutEngine {
   private readonly settings: EngineSettings;
   private readonly effects: RolloutEffects;
@@ -185,12 +188,13 @@ export class RolloutEngine {
       alarmPollIntervalMs: this.settings.alarmPollIntervalMs,
       baseline,
       ...(valid.retainPrevious !== undefined ? { retainPrevious: valid.retainPrevious } : {}),
+      enhancedMetrics: valid.enhancedMetrics !== false,
       ...(valid.judge
         ? {
             judge: {
               ...valid.judge,
-              periodSeconds: this.settings.judgePeriodSeconds,
-              intervalMs: this.settings.judgePeriodSeconds * 1000,
+              periodSeconds: judgePeriodSeconds(valid),
+              intervalMs: judgePeriodSeconds(valid) * 1000,
             },
           }
         : {}),
@@ -249,10 +253,12 @@ export class RolloutEngine {
     for (const warning of baseline.alarmWarnings ?? [])
       notes.push({ kind: 'alarmWarning', message: warning });
     valid.candidateAlarms.forEach((template, i) => {
+      // Candidate alarms watch the transition config's metrics, 10-second ones unless the policy opts out.
       const problem = subMinutePeriodProblem(
         template.periodSeconds,
-        baseline.configExtra?.['MetricsConfig'],
+        transitionMetricsConfig(baseline.configExtra, valid.enhancedMetrics !== false),
         valid.endpointName,
+        valid.enhancedMetrics === false,
       );
       if (problem) {
         const which = `candidate alarm ${template.suffix} (--candidate-alarm, or candidateAlarms[${i}] in a policy)`;

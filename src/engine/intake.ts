@@ -75,6 +75,8 @@ const startDetailSchema = z.object({
   force: z.boolean().optional(),
   /** The judge (`false`: `--no-judge`); checked by the start request's own schema (judge-settings.ts). */
   judge: z.any().optional(),
+  /** false: keep one-minute metrics (no 10-second enhanced metrics on the transition config). */
+  enhancedMetrics: z.boolean().optional(),
 });
 
 /** The longest abort reason a command carries. */
@@ -261,7 +263,8 @@ function parseWakeUpRecord(raw: unknown, index: number): WakeUpRecord {
   } catch {
     return {
       messageId,
-      malformed: 'malformed wake-up event: body: not JSON; expected {"rolloutId": "...", "wakeAt": <epoch ms>}',
+      malformed:
+        'malformed wake-up event: body: not JSON; expected {"rolloutId": "...", "wakeAt": <epoch ms>}',
     };
   }
   const wake = wakeUpBodySchema.safeParse(json);
@@ -389,6 +392,7 @@ export function startCommandDetail(request: StartCommandRequest): CommandDetail 
     ...(request.allowUnguarded ? { allowUnguarded: true } : {}),
     ...(request.force ? { force: true } : {}),
     ...(request.judge !== undefined ? { judge: request.judge } : {}),
+    ...(request.enhancedMetrics !== undefined ? { enhancedMetrics: request.enhancedMetrics } : {}),
   };
 }
 

@@ -11,11 +11,13 @@ import type { MetricDataQuery, MetricDataSeries, MetricReader } from './ports';
 export const THRESHOLD_LOOKBACK_MS = 15 * 60_000;
 
 /**
- * How long after a period ends its datapoint is complete in GetMetricData. SageMaker publishes
- * endpoint metrics at its publish frequency and CloudWatch ingests them shortly after; a period read
- * too early shows part of its requests, so the judge only reads periods at least this old.
+ * How long after a period ends its datapoint is complete in GetMetricData. AWS publishes no figure for
+ * SageMaker's metrics; an AWS answer on re:Post says data may take "a few seconds delay ... to become
+ * available" (the simulated cloud models 15 s, src/sim/types.ts). A period read before all its metrics
+ * are in could show the requests without their errors, so the judge reads only periods that ended at
+ * least twice that long ago.
  */
-export const DEFAULT_METRIC_VISIBILITY_DELAY_MS = 60_000;
+export const DEFAULT_METRIC_VISIBILITY_DELAY_MS = 30_000;
 
 type Variant = 'c' | 'b';
 

@@ -94,6 +94,8 @@ const startRequestSchema = z.object({
   retainPrevious: retainPreviousSchema.optional(),
   // Absent: the default judge (judge-settings.ts); false turns it off.
   judge: judgeSettingsSchema.optional(),
+  // Absent means true: the transition config publishes 10-second metrics (candidate-metrics.ts).
+  enhancedMetrics: z.boolean().optional(),
 });
 
 /**
@@ -125,6 +127,11 @@ export interface ValidStartRequest {
   retainPrevious?: number;
   /** The canary-vs-baseline judge, defaults applied; absent: no judge (`judge: false`, `--no-judge`). */
   judge?: JudgeSettings;
+  /**
+   * The transition config turns on 10-second enhanced metrics (policy `enhancedMetrics`); absent: true.
+   * The default candidate alarms follow it (10–30 s periods with it, minutes without).
+   */
+  enhancedMetrics?: boolean;
 }
 
 /** What a missing, empty or wrongly typed field should look like, in the words of its fix. */
@@ -237,7 +244,9 @@ export function validateStartRequest(request: StartRolloutRequest): ValidStartRe
       executionRoleArn: r.executionRoleArn,
       plan,
       alarms: [...new Set(r.alarms)],
-      candidateAlarms: r.candidateAlarms ?? (r.allowUnguarded ? [] : defaultCandidateAlarms()),
+      candidateAlarms:
+        r.candidateAlarms ??
+        (r.allowUnguarded ? [] : defaultCandidateAlarms({ highResolution: r.enhancedMetrics !== false })),
       candidate: r.candidate,
       maxDurationMs,
       requestedBy: r.requestedBy,
@@ -245,6 +254,7 @@ export function validateStartRequest(request: StartRolloutRequest): ValidStartRe
       ...(r.versionGate !== undefined ? { versionGate: r.versionGate } : {}),
       ...retained(r.retainPrevious),
       ...judged(judge),
+      ...(r.enhancedMetrics !== undefined ? { enhancedMetrics: r.enhancedMetrics } : {}),
     },
     r.maxDuration,
   );
@@ -296,7 +306,7 @@ export function mergeStartRequest(
       executionRoleArn: o.executionRoleArn ?? base.executionRoleArn,
       plan,
       alarms: o.alarms ? [...new Set(o.alarms)] : base.alarms,
-      candidateAlarms: o.candidateAlarms ?? base.candidateAlarms,
+      candidateAlarms: o.candidateAlarms ?? followingMetrics(base, o.enhancedMetrics),
       candidate: { ...base.candidate, ...o.candidate },
       maxDurationMs,
       requestedBy: o.requestedBy ?? base.requestedBy,
@@ -306,9 +316,27 @@ export function mergeStartRequest(
       ...((o.versionGate ?? base.versionGate) ? { versionGate: o.versionGate ?? base.versionGate } : {}),
       ...retained(o.retainPrevious ?? base.retainPrevious),
       ...judged(judge),
+      ...((o.enhancedMetrics ?? base.enhancedMetrics) !== undefined
+        ? { enhancedMetrics: o.enhancedMetrics ?? base.enhancedMetrics }
+        : {}),
     },
     o.maxDuration ?? formatDuration(maxDurationMs),
   );
+}
+
+/**
+ * The base's candidate alarms under an override of enhancedMetrics: the default alarms of one metrics
+ * setting become the other's (high-resolution periods cannot see one-minute metrics); alarms a person
+ * or policy wrote stay as written (start checks their periods against the metrics).
+ */
+function followingMetrics(base: ValidStartRequest, enhanced: boolean | undefined): CandidateAlarmTemplate[] {
+  if (enhanced === undefined) return base.candidateAlarms;
+  const same = (a: readonly CandidateAlarmTemplate[], b: readonly CandidateAlarmTemplate[]) =>
+    JSON.stringify(a) === JSON.stringify(b);
+  const other = defaultCandidateAlarms({ highResolution: !enhanced });
+  return same(base.candidateAlarms, other)
+    ? defaultCandidateAlarms({ highResolution: enhanced })
+    : base.candidateAlarms;
 }
 
 function retained(retainPrevious: number | undefined): { retainPrevious?: number } {

@@ -74,6 +74,8 @@ export async function planUndo(
             dryRun: input.judge.dryRun,
           }
         : false,
+      // Its candidate alarms were chosen for the undone rollout's metrics: watch with the same ones.
+      ...(input.enhancedMetrics === true ? {} : { enhancedMetrics: false }),
     }),
   };
 }

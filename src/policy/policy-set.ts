@@ -91,6 +91,7 @@ export function policyStartRequest(
     versionGate: policy.onOlderApproval === 'deploy' ? 'notServing' : 'newerOnly',
     ...(policy.retainPrevious !== undefined ? { retainPrevious: policy.retainPrevious } : {}),
     ...(policy.judgeSettings ? { judge: policy.judgeSettings } : {}),
+    enhancedMetrics: policy.enhancedMetrics,
   };
   // The policy's fields were checked with its file; what the approval brings is checked here.
   return mergeStartRequest(fromPolicy, { modelPackageArn, requestedBy });

@@ -132,6 +132,7 @@ describe('policyStartRequest', () => {
       versionGate: 'newerOnly',
       // No judge section: the default judge.
       judge: p.judgeSettings,
+      enhancedMetrics: true,
     });
     expect(request.judge?.metrics.map((m) => m.name)).toEqual(['errors', 'latency']);
     expect(request.plan.strategy).toBe('Canary10Percent5Minutes');
@@ -148,6 +149,7 @@ describe('policyStartRequest', () => {
         candidateAlarms: p.candidateAlarms,
         candidate: p.candidate,
         maxDuration: p.maxDuration,
+        enhancedMetrics: p.enhancedMetrics,
         requestedBy: 'approval:churn-model/7',
         allowUnguarded: false,
         versionGate: 'newerOnly',
