@@ -217,11 +217,16 @@ export const rolloutActions = {
   scheduleWake: update(({ context, event }) => ({ wakeAt: timeOf(event, context) + context.pollIntervalMs })),
   /** While holding, wake for the next alarm read, the rollout's deadline, or (baking) the bake's end. */
   scheduleAlarmRead: update(({ context }, params: { untilBakeEnds: boolean }) => {
-    const nextAlarmRead = (context.alarmsReadAt ?? context.now) + context.alarmPollIntervalMs;
-    const candidates = [Math.max(context.now, nextAlarmRead), context.startedAt + context.maxDurationMs];
+    const judging = judgeApplies(context);
+    // With the judge, idle is also entered between alarm reads (after a look): alarms are next due a
+    // poll interval after they were last read. Without it, idle follows every read.
+    const nextAlarmRead = judging
+      ? Math.max(context.now, (context.alarmsReadAt ?? context.now) + context.alarmPollIntervalMs)
+      : context.now + context.alarmPollIntervalMs;
+    const candidates = [nextAlarmRead, context.startedAt + context.maxDurationMs];
     if (params.untilBakeEnds && context.bakeUntil !== undefined) candidates.push(context.bakeUntil);
     // The judge looks more often than alarms are read (every 10 s with 10-second metrics).
-    if (judgeApplies(context)) candidates.push(Math.max(context.now, context.judgeAt ?? context.now));
+    if (judging) candidates.push(Math.max(context.now, context.judgeAt ?? context.now));
     return { wakeAt: Math.min(...candidates) };
   }),
   recordBaseline: update(({ context, event }) => ({
