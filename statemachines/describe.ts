@@ -2,7 +2,7 @@
 // the weights, and why a command does not apply right now.
 import type { SnapshotFrom } from 'xstate';
 import { ENDPOINT_DELETED, type RolloutCommand } from './contract';
-import type { RolloutContext } from './context';
+import { judgeApplies, type RolloutContext } from './context';
 import { describeReason, formatMs, isoTime as iso } from './facts';
 import type { rolloutMachine } from './rollout';
 
@@ -48,6 +48,8 @@ export interface RolloutView {
   reason?: string;
   /** The judge's latest verdict per metric (absent before its first look, or without a judge). */
   judge?: JudgeSummary[];
+  /** It holds and the judge looks at each wake-up (its looks, every period, are what wake it). */
+  judging?: boolean;
 }
 
 /** One metric's latest verdict as `watch` and `status` show it. */
@@ -155,6 +157,7 @@ export function viewRollout(snapshot: RolloutSnapshot): RolloutView {
     bakeUntil: c.bakeUntil,
     wakeAt: isTerminal(status) ? undefined : c.wakeAt,
     reason: outcomeReason(c, status),
+    ...(snapshot.hasTag('watching') && judgeApplies(c) ? { judging: true } : {}),
     ...(c.judgeReading
       ? {
           judge: c.judgeReading.verdicts.map((v) => ({

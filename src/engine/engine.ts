@@ -94,12 +94,17 @@ export interface EngineDeps {
 
 /**
  * The time a precise wake-up is for: the end of the bake of an active rollout that holds (the deadline that
- * starts its next step); undefined when it has none. RolloutController.wake sends on a wake-up that arrives
- * before it.
+ * starts its next step), or the judge's next look when the judge watches that step (every metric period,
+ * so a bad candidate is caught between two schedule runs); undefined when it has none.
+ * RolloutController.wake sends on a wake-up that arrives before it.
  */
 export function preciseWakeUpOf(record: RolloutRecord): number | undefined {
   if (!record.active || record.progress?.watching !== true) return undefined;
-  return record.progress.bakeUntil;
+  const { bakeUntil, judging } = record.progress;
+  if (judging && record.nextWakeAt !== undefined) {
+    return bakeUntil === undefined ? record.nextWakeAt : Math.min(bakeUntil, record.nextWakeAt);
+  }
+  return bakeUntil;
 }
 
 export interface StepResult {
@@ -501,6 +506,7 @@ export class RolloutEngine {
           accepts: acceptedCommands(snapshot),
           watching: snapshot.hasTag('watching'),
           ...(view.judge ? { judge: view.judge } : {}),
+          ...(view.judging ? { judging: true } : {}),
         },
         updatedAt: this.deps.clock.now(),
       };

@@ -464,6 +464,8 @@ export interface RolloutProgress {
     interval: [number, number | null];
     dryRun?: boolean;
   }[];
+  /** The judge watches the step it holds: each of its looks is a precise wake-up (engine preciseWakeUpOf). */
+  judging?: boolean;
 }
 
 export interface TimelineEntry {

@@ -106,6 +106,7 @@ const rolloutRecordSchema = z.object({
       bakeUntil: epochMs.optional(),
       accepts: z.array(z.enum(COMMAND_NAMES)),
       watching: z.boolean().optional(),
+      judging: z.boolean().optional(),
       judge: z
         .array(
           z.object({

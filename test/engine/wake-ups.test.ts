@@ -1,4 +1,5 @@
-// Precise wake-ups from the controller's side: a bake asks for one wake-up, at its end; the wake-up that
+// Precise wake-ups from the controller's side (these rollouts run without the judge, whose looks are
+// wake-ups too: the last test): a bake asks for one wake-up, at its end; the wake-up that
 // arrives when the rollout is due ticks it on, and one that finds it not due (a duplicate, or the schedule
 // got there first), ended or unknown does nothing; one that arrives early is sent on while that bake still
 // ends then. Lost or failed sends (a crash between the save and SendMessage) leave the one-minute schedule
@@ -9,7 +10,7 @@ import { startScenario, isBakingAt, type Scenario } from '../scenarios/harness';
 const MINUTE = 60_000;
 
 async function bakingAt10(): Promise<Scenario> {
-  const s = await startScenario({ strategy: 'Canary10Percent5Minutes' });
+  const s = await startScenario({ strategy: 'Canary10Percent5Minutes', judge: false });
   await s.env.bridge.runUntil(async () => isBakingAt(await s.current(), 10), 30);
   return s;
 }
@@ -28,7 +29,7 @@ const weightCalls = (s: Scenario) =>
 
 describe('a bake asks for a wake-up at its end', () => {
   it('once, when the bake begins, with the whole seconds until then; the endpoint update before it asked for none', async () => {
-    const s = await startScenario({ strategy: 'Canary10Percent5Minutes' });
+    const s = await startScenario({ strategy: 'Canary10Percent5Minutes', judge: false });
     // Deploying the transition config, then shifting to 10%: polls and events, no wake-up.
     await s.env.bridge.runUntil(async () => (await s.current()).record.progress?.watching === true, 30);
     const baking = await s.current();
@@ -109,7 +110,7 @@ describe('RolloutController.wake', () => {
   });
 
   it('an unknown rollout and an ended one are ignored', async () => {
-    const s = await startScenario({ strategy: 'AllAtOnce', finalBake: '1m' });
+    const s = await startScenario({ strategy: 'AllAtOnce', finalBake: '1m', judge: false });
     expect(await s.env.controller.wake('r-nosuchrollout', s.env.sim.clock.now())).toEqual({
       action: 'ignored',
       reason: 'rollout r-nosuchrollout not found',
@@ -148,7 +149,7 @@ describe('RolloutController.wake', () => {
 
 describe('crash safety', () => {
   it('every send lost (a crash between the save and SendMessage): the schedule still ends each bake within a minute', async () => {
-    const s = await startScenario({ strategy: 'Canary10Percent5Minutes', finalBake: '2m' });
+    const s = await startScenario({ strategy: 'Canary10Percent5Minutes', finalBake: '2m', judge: false });
     s.env.wakeUpQueue!.drop = () => true;
     const bakesEndingAt = new Set<number>();
     const final = await s.run({
@@ -168,7 +169,7 @@ describe('crash safety', () => {
   });
 
   it('a failed send is a warning, not a failed step; the schedule wakes the rollout instead', async () => {
-    const s = await startScenario({ strategy: 'Canary10Percent5Minutes', finalBake: '2m' });
+    const s = await startScenario({ strategy: 'Canary10Percent5Minutes', finalBake: '2m', judge: false });
     s.env.wakeUpQueue!.scheduler.wakeAt = async () => {
       throw new Error('SendMessage was throttled by AWS; retry later');
     };
@@ -182,5 +183,23 @@ describe('crash safety', () => {
       ),
       expect.stringMatching(/^could not schedule the wake-up of /),
     ]);
+  });
+});
+
+describe('with the judge on (the default)', () => {
+  it('each look of the judge while the canary bakes is a precise wake-up, one period apart; none at 100%', async () => {
+    const s = await startScenario({ strategy: 'Canary10Percent5Minutes', finalBake: '2m' });
+    const end = await s.run();
+    expect(end.record.status).toBe('succeeded');
+    const wakeUps = wakeUpsOf(s);
+    const bakeStart = (await s.timeline()).find((e) => e.kind === 'bakeStarted')!.at;
+    const inCanary = wakeUps.filter((w) => w.at >= bakeStart && w.at < bakeStart + 5 * MINUTE);
+    // One a look (every 10 s with the 10-second metrics the transition config turns on), never a storm.
+    expect(inCanary.length).toBeGreaterThanOrEqual(25);
+    expect(inCanary.length).toBeLessThanOrEqual(31);
+    expect(inCanary.every((w) => w.delaySeconds <= 10)).toBe(true);
+    // The final bake at 100% has no baseline traffic to judge by: one wake-up, at its end.
+    const finalBakeStart = (await s.timeline()).filter((e) => e.kind === 'bakeStarted')[1]!.at;
+    expect(wakeUps.filter((w) => w.at >= finalBakeStart).map((w) => w.delaySeconds)).toEqual([120]);
   });
 });

@@ -16,7 +16,8 @@ describe('the judge on the simulated cloud', () => {
   it('rolls back a model failing 20% of requests at a 10% canary, saying why with the numbers', async () => {
     const s = await startScenario(
       { ...JUDGE_ONLY, strategy: 'Canary10Percent30Minutes' },
-      { candidate: BAD_MODEL },
+      // Errors alone: BAD_MODEL is slower too, and its latency can fail first.
+      { candidate: { ...HEALTHY_MODEL, errorRate: BAD_MODEL.errorRate } },
     );
     const end = await s.run();
     expect(end.record.status).toBe('rolledBack');
