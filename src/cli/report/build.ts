@@ -1,0 +1,31 @@
+// A rollout's report from what the CLI can read: its record and timeline from the store, its
+// variants' metrics through the MetricReader port (when this mode has one), over the rollout's span.
+import type { MetricReader } from '../../engine/ports';
+import type { RolloutRecord, TimelineEntry } from '../../store';
+import { renderReportPage } from './page';
+import { rolloutStory } from './rollout-story';
+import { readReportMetrics } from './variant-metrics';
+
+/** GetMetricData's period when the rollout had no judge (SageMaker's standard one-minute metrics). */
+const DEFAULT_PERIOD_SECONDS = 60;
+
+export async function buildReportPage(options: {
+  record: RolloutRecord;
+  timeline: readonly TimelineEntry[];
+  metrics: MetricReader | undefined;
+  /** Now, in the time the rollout runs on (simulated time in --simulate). */
+  now: number;
+  generatedAt: number;
+}): Promise<string> {
+  const { record, timeline } = options;
+  const story = rolloutStory(record, timeline, options.now);
+  const metrics = await readReportMetrics(options.metrics, {
+    endpointName: record.endpointName,
+    candidateVariant: story.candidateVariant,
+    ...(story.baselineVariant ? { baselineVariant: story.baselineVariant } : {}),
+    from: story.from,
+    to: story.to,
+    periodSeconds: record.input.judge?.periodSeconds ?? DEFAULT_PERIOD_SECONDS,
+  });
+  return renderReportPage({ record, timeline, story, metrics, generatedAt: options.generatedAt });
+}
