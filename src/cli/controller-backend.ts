@@ -29,6 +29,7 @@ import {
   type EndpointControl,
   type PolicyAlarmReport,
 } from '../engine';
+import type { MetricReader } from '../engine/ports';
 import { SmRolloutError } from '../errors';
 import { formatDuration } from '../plan';
 import {
@@ -63,6 +64,8 @@ export interface ControllerBackendDeps {
   store: ControllerStore;
   /** Alarm reads for status views. */
   alarms: AlarmControl;
+  /** Per-variant metrics for `report` (CloudWatch GetMetricData with the caller's credentials). */
+  metrics?: MetricReader;
   /** Endpoint reads for `policy validate`'s alarm checks (DescribeEndpoint, DescribeEndpointConfig). */
   endpoints?: Pick<EndpointControl, 'describeEndpoint' | 'describeEndpointConfig'>;
   /** The controller's dry run of a command (RolloutController.check), asked before sending it. */
@@ -101,8 +104,10 @@ export class ControllerBackend implements RolloutBackend {
   private readonly commandTimeoutMs: number;
   private readonly commandPollMs: number;
   private readonly followIntervalMs: number;
+  readonly metrics?: MetricReader;
 
   constructor(private readonly deps: ControllerBackendDeps) {
+    if (deps.metrics) this.metrics = deps.metrics;
     this.clock = deps.clock ?? realClock;
     this.commandTimeoutMs = deps.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.commandPollMs = deps.commandPollMs ?? DEFAULT_COMMAND_POLL_MS;

@@ -16,7 +16,7 @@ export async function buildReportPage(options: {
   /** Now, in the time the rollout runs on (simulated time in --simulate). */
   now: number;
   generatedAt: number;
-}): Promise<string> {
+}): Promise<{ html: string; missing: string[] }> {
   const { record, timeline } = options;
   const story = rolloutStory(record, timeline, options.now);
   const metrics = await readReportMetrics(options.metrics, {
@@ -27,5 +27,12 @@ export async function buildReportPage(options: {
     to: story.to,
     periodSeconds: record.input.judge?.periodSeconds ?? DEFAULT_PERIOD_SECONDS,
   });
-  return renderReportPage({ record, timeline, story, metrics, generatedAt: options.generatedAt });
+  const html = renderReportPage({ record, timeline, story, metrics, generatedAt: options.generatedAt });
+  // What the page says it could not draw, for the verb to repeat at the terminal.
+  const missing = [
+    ...(metrics.available ? [] : [`error rate and latency: ${metrics.missing}`]),
+    ...(story.baselineVariant ? [] : ['the baseline variant: the rollout never resolved it']),
+    ...(story.judged.length ? [] : ['judge verdicts: the timeline has none']),
+  ];
+  return { html, missing };
 }

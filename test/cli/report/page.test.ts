@@ -6,20 +6,21 @@ import { T0, fabricatedMetrics, fabricatedRecord, fabricatedTimeline } from './f
 
 const NOW = T0 + 20 * 60_000;
 
-function page(
+async function page(
   options: {
     metrics?: MetricReader;
     timeline?: ReturnType<typeof fabricatedTimeline>;
     record?: ReturnType<typeof fabricatedRecord>;
   } = {},
 ) {
-  return buildReportPage({
+  const { html } = await buildReportPage({
     record: options.record ?? fabricatedRecord(),
     timeline: options.timeline ?? fabricatedTimeline(),
     metrics: 'metrics' in options ? options.metrics : fabricatedMetrics(),
     now: NOW,
     generatedAt: NOW,
   });
+  return html;
 }
 
 /** The page's visible text, roughly as a reader sees it (tags dropped, entities decoded). */
