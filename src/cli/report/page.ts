@@ -37,7 +37,8 @@ dl.header dt { font-weight: bold; } dl.header dd { margin: 0; word-break: break-
 .legend { font-size: 12px; margin: 2px 0 8px; }
 .legend span { display: inline-block; margin-right: 18px; }
 svg { display: block; max-width: 100%; height: auto; }
-svg text { font: 11px system-ui, Helvetica, Arial, sans-serif; fill: #111; }
+svg text { font: 11px system-ui, Helvetica, Arial, sans-serif; }
+svg text:not([fill]) { fill: #111; }
 svg text.marker-label { font-weight: bold; }
 svg text.marker-label.bad, svg text.verdict-label { font-weight: bold; }
 svg text.axis-label { font-size: 12px; }
@@ -232,9 +233,6 @@ export function renderReportPage(input: ReportPageInput): string {
     : '';
   const body =
     headerSection(record, story) +
-    (record.reason && record.status !== 'succeeded'
-      ? `<p><strong>Why it ended:</strong> ${escapeHtml(record.reason)}</p>`
-      : '') +
     `<h2>Traffic split: candidate share over time</h2>` +
     MARKER_LEGEND +
     rollback +

@@ -172,7 +172,7 @@ describe('report page', () => {
     expect(story.rollback).toBeUndefined();
     const text = textOf(await page({ record, timeline }));
     expect(text).toContain('SUCCEEDED');
-    expect(text).not.toContain('Why it ended');
+    expect(text).not.toContain('Reason');
   });
 
   it('escapes what the rollout recorded, so a message cannot become markup', async () => {
