@@ -4,7 +4,7 @@ import type { MetricReader } from '../../engine/ports';
 import type { RolloutRecord, TimelineEntry } from '../../store';
 import { renderReportPage } from './page';
 import { rolloutStory } from './rollout-story';
-import { readReportMetrics } from './variant-metrics';
+import { CANDIDATE_UNSEEN, candidateUnseen, periodFor, readReportMetrics } from './variant-metrics';
 
 /** GetMetricData's period when the rollout had no judge (SageMaker's standard one-minute metrics). */
 const DEFAULT_PERIOD_SECONDS = 60;
@@ -25,12 +25,19 @@ export async function buildReportPage(options: {
     ...(story.baselineVariant ? { baselineVariant: story.baselineVariant } : {}),
     from: story.from,
     to: story.to,
-    periodSeconds: record.input.judge?.periodSeconds ?? DEFAULT_PERIOD_SECONDS,
+    periodSeconds: periodFor(
+      record.input.judge?.periodSeconds ?? DEFAULT_PERIOD_SECONDS,
+      story.from,
+      options.now,
+    ),
   });
   const html = renderReportPage({ record, timeline, story, metrics, generatedAt: options.generatedAt });
   // What the page says it could not draw, for the verb to repeat at the terminal.
   const missing = [
     ...(metrics.available ? [] : [`error rate and latency: ${metrics.missing}`]),
+    ...(metrics.available && candidateUnseen(story, metrics.candidate)
+      ? [`the candidate's metrics: ${CANDIDATE_UNSEEN}`]
+      : []),
     ...(story.baselineVariant ? [] : ['the baseline variant: the rollout never resolved it']),
     ...(story.judged.length ? [] : ['judge verdicts: the timeline has none']),
   ];

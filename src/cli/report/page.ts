@@ -14,7 +14,7 @@ import {
   type VerdictMark,
 } from './charts';
 import type { RolloutStory } from './rollout-story';
-import { errorRate, type ReportMetrics } from './variant-metrics';
+import { CANDIDATE_UNSEEN, candidateUnseen, errorRate, type ReportMetrics } from './variant-metrics';
 
 export interface ReportPageInput {
   record: RolloutRecord;
@@ -119,9 +119,14 @@ function metricSections(input: ReportPageInput, scale: ReturnType<typeof timeSca
     { role: 'candidate' as const, series: metrics.candidate },
     ...(metrics.baseline ? [{ role: 'baseline' as const, series: metrics.baseline }] : []),
   ];
-  const noBaseline = metrics.baseline
-    ? ''
-    : '<p class="missing"><strong>Missing:</strong> the baseline variant is not known for this rollout: only the candidate is drawn.</p>';
+  const unseen = candidateUnseen(story, metrics.candidate)
+    ? `<p class="missing" id="candidate-unseen"><strong>Missing:</strong> ${escapeHtml(CANDIDATE_UNSEEN)}.</p>`
+    : '';
+  const notes =
+    unseen +
+    (metrics.baseline
+      ? ''
+      : '<p class="missing"><strong>Missing:</strong> the baseline variant is not known for this rollout: only the candidate is drawn.</p>');
   const errors = comparisonChart({
     id: 'error-rate-chart',
     title: `Error rate (Invocation5XXErrors ÷ Invocations), ${period}`,
@@ -148,7 +153,7 @@ function metricSections(input: ReportPageInput, scale: ReturnType<typeof timeSca
   return (
     `<h2>Error rate: candidate vs baseline</h2><p class="legend">Invocation5XXErrors Sum ÷ Invocations Sum per variant (${escapeHtml(period)}; CloudWatch AWS/SageMaker).</p>` +
     SERIES_LEGEND +
-    noBaseline +
+    notes +
     errors +
     `<h2>Latency: candidate vs baseline</h2><p class="legend">ModelLatency p99 per variant (${escapeHtml(period)}).</p>` +
     SERIES_LEGEND +

@@ -3,6 +3,7 @@
 // GetMetricData through the MetricReader port. A read that fails (no cloudwatch:GetMetricData
 // permission, throttling) is not an error of the report: the page says what is missing instead.
 import type { MetricDataQuery, MetricDataSeries, MetricReader } from '../../engine/ports';
+import type { RolloutStory } from './rollout-story';
 
 export interface Point {
   t: number;
@@ -69,6 +70,23 @@ function seriesOf(result: readonly MetricDataSeries[], role: 'c' | 'b', variantN
   };
 }
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * The period to ask for a rollout that started at `fromMs`: its own (10 s with enhanced metrics) while
+ * CloudWatch still answers it. GetMetricData, MetricStat Period: "If the StartTime parameter specifies
+ * a time stamp that is greater than 3 hours ago, you must specify the period as follows or no data
+ * points in that time range is returned: Start time between 3 hours and 15 days ago - Use a multiple
+ * of 60 seconds (1 minute). Start time between 15 and 63 days ago - Use a multiple of 300 seconds
+ * (5 minutes). Start time greater than 63 days ago - Use a multiple of 3600 seconds (1 hour)."
+ */
+export function periodFor(preferredSeconds: number, fromMs: number, nowMs: number): number {
+  const age = nowMs - fromMs;
+  const multipleOf = age > 63 * DAY_MS ? 3600 : age > 15 * DAY_MS ? 300 : age > 3 * HOUR_MS ? 60 : 1;
+  return Math.max(multipleOf, Math.ceil(preferredSeconds / multipleOf) * multipleOf);
+}
+
 /** Reads both variants' series over the rollout's span (whole periods around it). */
 export async function readReportMetrics(
   reader: MetricReader | undefined,
@@ -111,4 +129,13 @@ export function errorRate(series: VariantSeries): Point[] {
   return series.invocations
     .filter((p) => p.v > 0)
     .map((p) => ({ t: p.t, v: (errorsAt.get(p.t) ?? 0) / p.v }));
+}
+
+/** Why a candidate that took traffic can have no datapoints (the page says it, and so does the verb). */
+export const CANDIDATE_UNSEEN =
+  'CloudWatch returned no datapoints for the candidate variant although it took traffic ' +
+  '(older than CloudWatch keeps them at this period, or not yet published)';
+
+export function candidateUnseen(story: Pick<RolloutStory, 'traffic'>, candidate: VariantSeries): boolean {
+  return candidate.invocations.length === 0 && story.traffic.some((s) => s.candidate > 0);
 }

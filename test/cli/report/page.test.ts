@@ -1,6 +1,7 @@
 // The report page from fabricated data: what a person reading it (on screen or printed in black and
 // white) finds, and that it needs nothing from a network.
 import { buildReportPage, rolloutStory } from '../../../src/cli/report';
+import { periodFor } from '../../../src/cli/report/variant-metrics';
 import type { MetricReader } from '../../../src/engine/ports';
 import { T0, fabricatedMetrics, fabricatedRecord, fabricatedTimeline } from './fabricated-rollout';
 
@@ -181,5 +182,35 @@ describe('report page', () => {
     const html = await page({ timeline });
     expect(html).not.toContain('<script>');
     expect(textOf(html)).toContain('started by <script>alert(1)</script> & co');
+  });
+
+  it('says so when CloudWatch has no datapoints for a candidate that took traffic', async () => {
+    const empty: MetricReader = {
+      getMetricData: async (queries) => queries.map((q) => ({ id: q.id, points: [] })),
+    };
+    const built = await buildReportPage({
+      record: fabricatedRecord(),
+      timeline: fabricatedTimeline(),
+      metrics: empty,
+      now: NOW,
+      generatedAt: NOW,
+    });
+    expect(textOf(built.html)).toContain(
+      'Missing: CloudWatch returned no datapoints for the candidate variant although it took traffic',
+    );
+    expect(built.missing).toEqual([
+      "the candidate's metrics: CloudWatch returned no datapoints for the candidate variant although it " +
+        'took traffic (older than CloudWatch keeps them at this period, or not yet published)',
+    ]);
+  });
+});
+
+describe('the period a report asks GetMetricData for', () => {
+  const hour = 3_600_000;
+  it("keeps the judge's 10 s for a rollout of the last 3 hours, then the coarser periods CloudWatch answers", () => {
+    expect(periodFor(10, T0, T0 + 2 * hour)).toBe(10);
+    expect(periodFor(10, T0, T0 + 4 * hour)).toBe(60);
+    expect(periodFor(60, T0, T0 + 20 * 24 * hour)).toBe(300);
+    expect(periodFor(60, T0, T0 + 70 * 24 * hour)).toBe(3600);
   });
 });
