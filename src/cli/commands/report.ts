@@ -30,6 +30,8 @@ ${BACKEND_HELP}
 Examples:
   sm-rollout report r-0t8wec0kqi7 --out rollout.html --simulate
   sm-rollout report --endpoint churn-prod --out churn-prod.html --stack SmRolloutStack
+  SM_ROLLOUT_SIM_DIR=.sm-rollout/demo sm-rollout report --endpoint churn-prod --simulate --out demo.html
+                      # the last \`sm-rollout demo\`'s rollout
 `;
 
 /** Refuses an --out the page cannot be written to, before anything is read. */
