@@ -13,8 +13,12 @@ export interface CompletedRollout {
 }
 
 /** Runs one rollout of a new healthy version to its end; promotes at manual gates when asked. */
-export async function completeRollout(strategy: string, autoPromote = false): Promise<CompletedRollout> {
-  const c = new SimController({ strategy });
+export async function completeRollout(
+  strategy: string,
+  autoPromote = false,
+  options: { wakeUps?: boolean } = {},
+): Promise<CompletedRollout> {
+  const c = new SimController({ strategy, ...options });
   const approvedAt = c.now();
   const arn = c.approveNewVersion();
   const promoted = new Set<string>();

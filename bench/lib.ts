@@ -6,7 +6,7 @@ import type { AlarmControl, CommandDetail, EndpointControl } from '../src/engine
 import { createControllerHandler, type HandlerResult } from '../src/handlers/controller';
 import { policyLookup } from '../src/handlers/environment';
 import { parsePolicies } from '../src/policy';
-import { createSimCloud, type ModelBehaviour, type SimCloud } from '../src/sim';
+import { createSimCloud, SimWakeUpQueue, type ModelBehaviour, type SimCloud } from '../src/sim';
 import { SimEventBridge } from '../src/sim/eventbridge';
 import { MemoryRolloutStore, type RolloutStore } from '../src/store';
 import { MemoryLifecyclePublisher } from '../src/cli/simulated-environment';
@@ -105,6 +105,8 @@ export interface SimControllerOptions {
   endpoints?: (sim: EndpointControl) => EndpointControl;
   alarms?: (sim: AlarmControl) => AlarmControl;
   idPrefix?: string;
+  /** Precise wake-ups through the simulated SQS queue, as deployed (default true); false: the schedule alone. */
+  wakeUps?: boolean;
 }
 
 /** The controller handler on a simulated cloud, driven by the simulated EventBridge (src/sim/eventbridge.ts). */
@@ -113,6 +115,7 @@ export class SimController {
   readonly store: RolloutStore;
   readonly handler: (event: unknown) => Promise<HandlerResult>;
   readonly bridge: SimEventBridge<HandlerResult>;
+  readonly wakeUpQueue?: SimWakeUpQueue;
   readonly baselineArn: string;
   /** Real time spent inside the handler. */
   handlerMs = 0;
@@ -138,6 +141,12 @@ export class SimController {
     );
     let ids = 0;
     const prefix = options.idPrefix ?? 'r-b';
+    if (options.wakeUps !== false) {
+      this.wakeUpQueue = new SimWakeUpQueue(this.sim.clock, {
+        region: this.sim.region,
+        accountId: this.sim.accountId,
+      });
+    }
     const handler = createControllerHandler(
       {
         store: this.store,
@@ -147,6 +156,7 @@ export class SimController {
         scaling: this.sim.autoscaling,
         events: new MemoryLifecyclePublisher(),
         clock: this.sim.clock,
+        ...(this.wakeUpQueue ? { wakeUps: this.wakeUpQueue.scheduler } : {}),
         newId: () => `${prefix}${(++ids).toString(36).padStart(4, '0')}`,
       },
       { logger: silent },
@@ -162,7 +172,11 @@ export class SimController {
         this.invocations += 1;
       }
     };
-    this.bridge = new SimEventBridge(this.sim, { target: this.handler, onError: 'throw' });
+    this.bridge = new SimEventBridge(this.sim, {
+      target: this.handler,
+      onError: 'throw',
+      ...(this.wakeUpQueue ? { wakeUpQueue: this.wakeUpQueue } : {}),
+    });
   }
 
   now(): number {

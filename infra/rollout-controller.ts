@@ -1,6 +1,7 @@
 // The controller as a reusable CDK construct: one Lambda function that receives every event the
 // controller is wired to (approvals, alarm and endpoint state changes, the one-minute schedule and CLI
-// commands), the DynamoDB table it stores rollouts in, the command and lifecycle buses, dead-letter
+// commands) and the wake-ups it sends itself (an SQS queue with message timers and its event source
+// mapping), the DynamoDB table it stores rollouts in, the command and lifecycle buses, dead-letter
 // handling and alarms, and an IAM policy that allows exactly the AWS calls src/aws makes on exactly
 // the resources the policies file names.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,7 +37,10 @@ const SCALING_SERVICE_PRINCIPAL = 'sagemaker.application-autoscaling.amazonaws.c
  * JSON, written at synth, so the function bundles no YAML parser (src/policy/deployed.ts reads it).
  */
 export const BUNDLED_POLICIES_FILE = 'policies.json';
-/** What the CLI puts on the command bus. */
+/** One invocation's limit; the wake-up queue's visibility timeout is six times it. */
+const FUNCTION_TIMEOUT = Duration.minutes(5);
+/** Receives of a wake-up before it goes to the dead-letter queue (the schedule wakes the rollout anyway). */
+const WAKE_UP_MAX_RECEIVE_COUNT = 3;
 
 export interface SmRolloutControllerProps {
   /** The policies file to ship with the function (absolute, or relative to the repository root). */
@@ -81,8 +85,13 @@ export class SmRolloutController extends Construct {
   readonly function: nodejs.NodejsFunction;
   readonly commandBus: events.EventBus;
   readonly lifecycleBus: events.IEventBus;
-  /** Events EventBridge could not deliver and invocations that failed after Lambda's retries. */
+  /**
+   * Events EventBridge could not deliver, invocations that failed after Lambda's retries, and wake-ups
+   * that failed maxReceiveCount times.
+   */
   readonly deadLetterQueue: sqs.Queue;
+  /** Precise wake-ups: the controller sends itself a message timed for a rollout's next deadline. */
+  readonly wakeUpQueue: sqs.Queue;
   readonly logGroup: logs.LogGroup;
   readonly role: iam.Role;
   readonly policies: readonly Policy[];
@@ -133,12 +142,9 @@ export class SmRolloutController extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason:
-        "This queue is itself the dead-letter queue, of the EventBridge rule targets and of the function's " +
-        'asynchronous invocations (cdk-nag only recognises SQS redrive policies); an alarm fires on its first message.',
-    });
+    // It is also the wake-up queue's redrive target, which is how cdk-nag (AwsSolutions-SQS3) tells a
+    // dead-letter queue from a queue that lacks one; an alarm fires on its first message.
+    this.wakeUpQueue = this.createWakeUpQueue();
 
     // --- Function --------------------------------------------------------------------------------------
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
@@ -150,10 +156,12 @@ export class SmRolloutController extends Construct {
       description: 'sm-rollout controller: rolls out Model Registry versions onto the policy endpoints',
     });
     this.function = this.createFunction(policiesFile, props.reservedConcurrentExecutions);
-    this.addPermissions({ groups, endpoints, executionRoles });
+    this.function.addEnvironment('ROLLOUT_WAKE_UP_QUEUE_URL', this.wakeUpQueue.queueUrl);
+    const permissions = this.addPermissions({ groups, endpoints, executionRoles });
 
     // --- Events in ---------------------------------------------------------------------------------------
     this.wireEvents({ groups, endpoints, alarmNames });
+    this.wireWakeUps(permissions);
 
     // --- Alarms on the controller itself -------------------------------------------------------------------
     this.createAlarms(props.alarmsTopic);
@@ -162,6 +170,42 @@ export class SmRolloutController extends Construct {
   /** Allows `grantee` (an identity of this account) to put commands on the command bus. */
   grantPutCommands(grantee: iam.IGrantable): iam.Grant {
     return this.commandBus.grantPutEventsTo(grantee);
+  }
+
+  /**
+   * The wake-up queue. Standard, not FIFO: "When you set FifoQueue, you can't set DelaySeconds per message"
+   * (SendMessage API reference), and the controller needs a timer per message. A wake-up is worth nothing
+   * once the schedule has done its work, so messages are kept a day; one that failed three receives goes to
+   * the dead-letter queue. The visibility timeout is six times the function timeout: "set the source queue's
+   * visibility timeout to at least six times the configuration timeout on your function" (Lambda developer
+   * guide, "Creating and configuring an Amazon SQS event source mapping").
+   */
+  private createWakeUpQueue(): sqs.Queue {
+    return new sqs.Queue(this, 'WakeUpQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(1),
+      visibilityTimeout: Duration.seconds(FUNCTION_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: WAKE_UP_MAX_RECEIVE_COUNT },
+    });
+  }
+
+  /**
+   * The event source mapping that hands the wake-up queue's messages to the function: BatchSize 10 (the SQS
+   * default), MaximumBatchingWindowInSeconds 0 ("the default batching window is 0 seconds": invoke with what is
+   * there, no waiting to fill a batch), and ReportBatchItemFailures so that only the wake-ups the handler names
+   * in batchItemFailures return to the queue. Lambda checks the role's permissions when it creates the
+   * mapping, so it waits for the policy.
+   */
+  private wireWakeUps(permissions: iam.Policy): void {
+    const mapping = new lambda.EventSourceMapping(this, 'WakeUpMapping', {
+      target: this.function,
+      eventSourceArn: this.wakeUpQueue.queueArn,
+      batchSize: 10,
+      maxBatchingWindow: Duration.seconds(0),
+      reportBatchItemFailures: true,
+    });
+    mapping.node.addDependency(permissions);
   }
 
   private createTable(removalPolicy: RemovalPolicy): dynamodb.Table {
@@ -224,7 +268,7 @@ export class SmRolloutController extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
       // One invocation runs an engine step, which waits for its effects (AWS calls with retries).
-      timeout: Duration.minutes(5),
+      timeout: FUNCTION_TIMEOUT,
       reservedConcurrentExecutions,
       role: this.role,
       logGroup: this.logGroup,
@@ -274,7 +318,11 @@ export class SmRolloutController extends Construct {
     return fn;
   }
 
-  private addPermissions(names: { groups: string[]; endpoints: string[]; executionRoles: string[] }): void {
+  private addPermissions(names: {
+    groups: string[];
+    endpoints: string[];
+    executionRoles: string[];
+  }): iam.Policy {
     const sm = (resourceAndName: string) =>
       `arn:${Aws.PARTITION}:sagemaker:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resourceAndName}`;
     const endpointArns = names.endpoints.map((e) => sm(`endpoint/${sagemakerArnName(e)}`));
@@ -456,6 +504,21 @@ export class SmRolloutController extends Construct {
           actions: ['dynamodb:Query'],
           resources: [`${this.table.tableArn}/index/${ACTIVE_INDEX}`],
         }),
+        // SqsWakeUpScheduler's one call, on the one queue.
+        new iam.PolicyStatement({
+          sid: 'SendWakeUps',
+          actions: ['sqs:SendMessage'],
+          resources: [this.wakeUpQueue.queueArn],
+        }),
+        // What the event source mapping does with the function's role: "Lambda needs the following permissions
+        // to manage messages in your Amazon SQS queue" — ReceiveMessage, DeleteMessage, GetQueueAttributes
+        // (Lambda developer guide, "Using Lambda with Amazon SQS", execution role permissions; the managed
+        // AWSLambdaSQSQueueExecutionRole grants these three), on this queue only.
+        new iam.PolicyStatement({
+          sid: 'ConsumeWakeUps',
+          actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+          resources: [this.wakeUpQueue.queueArn],
+        }),
       ],
     });
     policy.attachToRole(this.role);
@@ -519,6 +582,7 @@ export class SmRolloutController extends Construct {
       `Candidate alarms are named ${NAME_PREFIX}-<endpoint>-<rollout id>-<suffix> (src/engine/names.ts); ` +
         'the rollout id is only known at run time.',
     );
+    return policy;
   }
 
   private wireEvents(names: { groups: string[]; endpoints: string[]; alarmNames: string[] }): void {

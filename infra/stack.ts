@@ -36,5 +36,6 @@ export class SmRolloutStack extends Stack {
     new CfnOutput(this, 'LifecycleBusArn', { value: c.lifecycleBus.eventBusArn });
     new CfnOutput(this, 'FunctionName', { value: c.function.functionName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: c.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'WakeUpQueueUrl', { value: c.wakeUpQueue.queueUrl });
   }
 }

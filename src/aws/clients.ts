@@ -7,6 +7,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SageMakerClient, type SageMakerClientConfig } from '@aws-sdk/client-sagemaker';
+import { SQSClient } from '@aws-sdk/client-sqs';
 
 /**
  * How many HTTP requests one SDK call may make. SageMaker's control plane throttles bursts (a schedule tick
@@ -38,6 +39,8 @@ export interface AwsClients {
   dynamodb: DynamoDBClient;
   /** Lifecycle events out (wrap it with EventBridgeLifecyclePublisher). */
   eventbridge: EventBridgeClient;
+  /** The controller's wake-up queue (wrap it with SqsWakeUpScheduler). */
+  sqs: SQSClient;
   /** The CLI reads the deployed controller's stack outputs (table, command bus) with it. */
   cloudformation: CloudFormationClient;
 }
@@ -65,6 +68,7 @@ export function createControllerClients(options: AwsClientOptions = {}): Control
     autoscaling: new ApplicationAutoScalingClient(config),
     dynamodb: new DynamoDBClient(config),
     eventbridge: new EventBridgeClient(config),
+    sqs: new SQSClient(config),
   };
 }
 

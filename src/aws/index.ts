@@ -1,5 +1,5 @@
 // The aws adapters' public surface: the client factory and the SageMaker, CloudWatch, Application Auto
-// Scaling and EventBridge implementations of the engine's ports (the DynamoDB store lives in src/store).
+// Scaling, EventBridge and SQS (wake-up) implementations of the engine's ports (the DynamoDB store lives in src/store).
 // Error classification is shared only with the DynamoDB store (src/store/dynamodb.ts).
 
 export {
@@ -18,6 +18,7 @@ export {
 } from './autoscaling';
 export { CloudWatchAlarmControl } from './cloudwatch';
 export { SageMakerEndpointControl } from './sagemaker';
+export { SqsWakeUpScheduler } from './sqs';
 export {
   EventBridgeLifecyclePublisher,
   LIFECYCLE_SOURCE,

@@ -1,7 +1,7 @@
 // A complete sm-rollout installation on the simulated cloud — endpoint, model registry, alarms,
-// the controller the Lambda runs (behind its handler), a store and a simulated EventBridge that
-// delivers the cloud's events and a Scheduled Event every simulated minute — for the demo,
-// `--simulate` and the tests.
+// the controller the Lambda runs (behind its handler), a store, the controller's wake-up queue and a
+// simulated EventBridge that delivers the cloud's events, the queue's wake-ups and a Scheduled Event
+// every simulated minute — for the demo, `--simulate` and the tests.
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type EndpointControl,
@@ -14,7 +14,13 @@ import {
   type VariantScaling,
 } from '../engine';
 import { controllerHandler, createController, type HandlerResult } from '../handlers/controller';
-import { createSimCloud, type SimCloud, type SimCloudOptions, type ModelBehaviour } from '../sim';
+import {
+  createSimCloud,
+  SimWakeUpQueue,
+  type SimCloud,
+  type SimCloudOptions,
+  type ModelBehaviour,
+} from '../sim';
 import { SimEventBridge } from '../sim/eventbridge';
 import { MemoryRolloutStore } from '../store';
 import type { RolloutStore } from '../store';
@@ -122,8 +128,10 @@ export interface SimulatedEnvironment {
   controller: RolloutController;
   /** The controller Lambda's handler, over the simulated cloud. */
   handler: (event: unknown) => Promise<HandlerResult>;
-  /** Delivers the cloud's events to the handler, and a Scheduled Event every simulated minute. */
+  /** Delivers the cloud's events and the wake-ups to the handler, and a Scheduled Event every simulated minute. */
   bridge: SimEventBridge<HandlerResult>;
+  /** The controller's wake-up queue (absent with `wakeUps: false`: the schedule alone wakes rollouts). */
+  wakeUpQueue?: SimWakeUpQueue;
   /**
    * An engine over the same store and cloud, for tests of the engine itself (crash safety, races);
    * hosts go through the handler.
@@ -163,6 +171,8 @@ export function createSimulatedEnvironment(
     idPrefix?: string;
     /** How the simulated EventBridge treats a handler error (default: Lambda's retries, then dead-letter). */
     onError?: 'retry' | 'throw';
+    /** Precise wake-ups through the simulated SQS queue, as the stack deploys them (default true). */
+    wakeUps?: boolean;
   } = {},
 ): SimulatedEnvironment {
   const sim = options.cloud ?? createSimCloud({ seed: 7, ...options.sim });
@@ -193,8 +203,13 @@ export function createSimulatedEnvironment(
   let eventIds = 0;
   const prefix = options.idPrefix ?? `r-sim${seed.toString(36)}`;
   const newId = deterministic ? () => `${prefix}${(++rollouts).toString(36).padStart(4, '0')}` : undefined;
+  const wakeUpQueue =
+    options.wakeUps === false
+      ? undefined
+      : new SimWakeUpQueue(sim.clock, { region: sim.region, accountId: sim.accountId });
   const deps = {
     store,
+    ...(wakeUpQueue ? { wakeUps: wakeUpQueue.scheduler } : {}),
     endpoints: options.endpoints ? options.endpoints(sim) : sim.sagemaker,
     alarms: sim.cloudwatch,
     scaling: sim.autoscaling,
@@ -223,6 +238,7 @@ export function createSimulatedEnvironment(
   const speed = options.speed;
   const bridge = new SimEventBridge<HandlerResult>(sim, {
     target: handler,
+    ...(wakeUpQueue ? { wakeUpQueue } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
     ...(deterministic ? { newId: () => `evt-sim${seed.toString(36)}-${++eventIds}` } : {}),
     ...(speed && Number.isFinite(speed)
@@ -247,6 +263,7 @@ export function createSimulatedEnvironment(
     controller,
     handler,
     bridge,
+    ...(wakeUpQueue ? { wakeUpQueue } : {}),
     engine: new RolloutEngine({ ...deps, warn: (message) => warnings.push(message) }),
     logs,
     baselinePackageArn,

@@ -1,5 +1,6 @@
 // The controller: what sm-rollout does with each thing that happens in AWS — a model version
-// approved, an alarm firing, an endpoint changing, the one-minute schedule, a CLI command — and its
+// approved, an alarm firing, an endpoint changing, the one-minute schedule, a precise wake-up it
+// asked for itself (the wake-up queue), a CLI command — and its
 // dry run of a command (`check`). It decides which rollout an event concerns and hands it to the
 // engine. Every host runs it: the Lambda handler, and the CLI's local and simulate modes (behind
 // the same handler); hosts only parse events and call it.
@@ -9,7 +10,13 @@ import { isTerminal } from '../../statemachines/describe';
 import { compilePlan, DEFAULT_STRATEGY } from '../plan';
 import type { PendingApproval, RolloutRecord } from './ports';
 import { parseAlarmReasonData } from './alarm-reason';
-import { RolloutEngine, type CommandRequest, type EngineDeps, type StepResult } from './engine';
+import {
+  preciseWakeUpOf,
+  RolloutEngine,
+  type CommandRequest,
+  type EngineDeps,
+  type StepResult,
+} from './engine';
 import type { AlarmControl, AlarmState } from './ports';
 import type { AlarmEvent, ApprovalEvent, CommandEvent } from './intake';
 import { mergeStartRequest, type ValidStartRequest } from './start-request';
@@ -472,6 +479,43 @@ export class RolloutController {
       rolloutId: result.record.id,
       endpointName: result.record.endpointName,
       status: result.record.status,
+    };
+  }
+
+  /**
+   * A precise wake-up the engine asked for (an SQS message timer in AWS, for the end of a bake) has
+   * arrived: ticks the rollout if it is due now. Delivery is at least once, and the schedule or an event
+   * may have advanced the rollout first, so a wake-up for a rollout that is not due (stale, or a duplicate
+   * of one already handled), has ended or is unknown does nothing. One that arrives before its time — SQS
+   * holds a message 15 minutes at most, so a longer bake is waited for in parts — is sent on for the
+   * rest, provided that bake still ends then; the schedule reads the alarms meanwhile.
+   */
+  async wake(rolloutId: string, at: number): Promise<Outcome> {
+    const record = await this.deps.store.get(rolloutId);
+    const ignore = (reason: string): Outcome => ({ action: 'ignored', reason, rolloutId });
+    if (!record) return ignore(`rollout ${rolloutId} not found`);
+    if (!record.active) return ignore(`rollout ${rolloutId} has ended (${record.status})`);
+    const now = this.now();
+    if (at > now) {
+      if (at !== preciseWakeUpOf(record) || !this.deps.wakeUps) {
+        return ignore(`its wake-up for ${new Date(at).toISOString()} is no longer wanted (stale)`);
+      }
+      await this.deps.wakeUps.wakeAt(rolloutId, at);
+      return ignore(`early: waits again until ${new Date(at).toISOString()}`);
+    }
+    const due = record.nextWakeAt;
+    if (due === undefined || due > now) {
+      return ignore(
+        due === undefined
+          ? `rollout ${rolloutId} waits for no time (a stale wake-up)`
+          : `not due until ${new Date(due).toISOString()} (a stale or duplicate wake-up)`,
+      );
+    }
+    const result = await this.engine.tick(record.id, record);
+    const extra = await this.afterStep(result, record.status);
+    return {
+      ...this.advanced(result),
+      ...(extra.length ? { reason: `${result.view.phase}; then ${extra[0]!.reason}` } : {}),
     };
   }
 

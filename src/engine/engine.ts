@@ -1,6 +1,7 @@
 // The engine runs one rollout step: load the snapshot, restore the machine, send the event, run
 // to a quiet point, save with an optimistic version check (on conflict: reload and re-apply),
-// append the timeline, publish lifecycle events, and report when the rollout next needs waking.
+// append the timeline, publish lifecycle events, and report when the rollout next needs waking —
+// and, for a bake, ask for a precise wake-up at its end (SQS message timers in AWS).
 import { createActor, waitFor, type Actor } from 'xstate';
 import { SmRolloutError, isSmRolloutError } from '../errors';
 import {
@@ -93,6 +94,16 @@ export interface EngineDeps {
    * default; the simulated cloud's hosts pass one that does not wait, its fault counts calls).
    */
   wait?: (ms: number) => Promise<void>;
+}
+
+/**
+ * The time a precise wake-up is for: the end of the bake of an active rollout that holds (the deadline that
+ * starts its next step); undefined when it has none. RolloutController.wake sends on a wake-up that arrives
+ * before it.
+ */
+export function preciseWakeUpOf(record: RolloutRecord): number | undefined {
+  if (!record.active || record.progress?.watching !== true) return undefined;
+  return record.progress.bakeUntil;
 }
 
 export interface StepResult {
@@ -454,9 +465,34 @@ export class RolloutEngine {
       if (next.nextWakeAt === undefined) delete next.nextWakeAt;
       await this.deps.store.save(next, record.version, timeline);
       await this.publish(next, notes);
+      await this.scheduleWakeUp(record, next);
       return { record: next, view, timeline };
     } finally {
       actor.stop();
+    }
+  }
+
+  /**
+   * Asks for a precise wake-up at the end of a hold's bake, once per bake (when the record's bakeUntil
+   * changed), so a duplicate, a no-op tick or an alarm read sends nothing. The end of a bake is the one
+   * deadline that starts a step; the alarm reads in between stay on the one-minute schedule, which reads the
+   * alarms of every holding rollout in one batched DescribeAlarms call (and an alarm's own event wakes a
+   * rollout at once), as do the polls of an updating endpoint (its Endpoint State Change event wakes it).
+   * Best effort, after the save: a crash or a failed send between the two leaves the schedule to wake the
+   * rollout (at most a minute late), never a lost one.
+   */
+  private async scheduleWakeUp(before: RolloutRecord, next: RolloutRecord): Promise<void> {
+    const wakeUps = this.deps.wakeUps;
+    const at = preciseWakeUpOf(next);
+    if (!wakeUps || at === undefined || at === preciseWakeUpOf(before) || at <= this.deps.clock.now()) return;
+    try {
+      await wakeUps.wakeAt(next.id, at);
+    } catch (error) {
+      this.deps.warn?.(
+        `could not schedule the wake-up of ${next.id} at ${new Date(at).toISOString()} (the one-minute schedule ` +
+          `wakes it instead): ${(error as Error).message}`,
+        { rolloutId: next.id, wakeAt: at },
+      );
     }
   }
 

@@ -1,8 +1,11 @@
 // The one intake: every event the controller takes — its source and detail-type, the schema of its
-// detail exactly as AWS (or the CLI) sends it, and what it becomes for the controller. The Lambda
-// handler parses with it, the CDK rules match its constants, and the CLI and the simulated
-// EventBridge build their envelopes with it, so a field renamed here is renamed everywhere.
+// detail exactly as AWS (or the CLI) sends it, and what it becomes for the controller; and the
+// wake-up queue's contract (the message body the controller sends itself, the delay it asks SQS for,
+// and the SQS batch the event source mapping hands the Lambda). The Lambda handler parses with it,
+// the CDK rules match its constants, and the CLI, the simulated EventBridge and the simulated queue
+// build their envelopes with it, so a field renamed here is renamed everywhere.
 // A namespace import (not `{ z }`) lets the bundler drop the parts of zod we never use (all its locales).
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { SmRolloutError } from '../errors';
 import { formatDuration } from '../plan';
@@ -149,7 +152,12 @@ export type CommandEvent =
       finalBake?: string;
     };
 
+/** One record of an SQS batch: a wake-up, or why its body is not one (a retry would not fix it). */
+export type WakeUpRecord =
+  { messageId: string; rolloutId: string; at: number } | { messageId: string; malformed: string };
+
 export type ControllerInput =
+  | { kind: 'wakeUps'; records: WakeUpRecord[] }
   | { kind: 'approval'; event: ApprovalEvent }
   | { kind: 'alarm'; event: AlarmEvent }
   | { kind: 'endpoint'; endpointName: string; status: string }
@@ -197,8 +205,102 @@ export function parseCommandDetail(detail: unknown, eventId: string): CommandEve
   return { eventId, ...c };
 }
 
-/** Validates an EventBridge event the controller is wired to and says what it means. */
+// ---- the wake-up queue ---------------------------------------------------------------------------
+
+/**
+ * SendMessage's DelaySeconds: "Valid values: 0 to 900. Maximum: 15 minutes. Messages with a positive
+ * DelaySeconds value become available for processing after the delay period is finished" (SQS API
+ * reference, SendMessage). A wake-up further away is sent with the maximum and sent on again when it
+ * arrives early (RolloutController.wake).
+ */
+export const MAX_SQS_DELAY_SECONDS = 900;
+
+/** The whole seconds SQS holds a wake-up for `at`: never early (rounded up), at most 15 minutes. */
+export function wakeUpDelaySeconds(at: number, now: number): number {
+  return Math.min(MAX_SQS_DELAY_SECONDS, Math.max(0, Math.ceil((at - now) / 1000)));
+}
+
+const wakeUpBodySchema = z.object({ rolloutId: z.string().min(1), wakeAt: z.number().int().nonnegative() });
+
+/** The body of a wake-up message, as the controller sends it to its own queue. */
+export function wakeUpBody(rolloutId: string, at: number): string {
+  return JSON.stringify({ rolloutId, wakeAt: at });
+}
+
+// What Lambda's SQS event source mapping passes the function: `{ Records: [...] }`, each record with
+// `eventSource: 'aws:sqs'`, its `messageId` (what a partial batch response names) and the `body` as sent.
+const sqsRecordSchema = z.object({
+  messageId: z.string().min(1),
+  eventSource: z.literal('aws:sqs'),
+  body: z.string(),
+});
+const sqsEventSchema = z.object({ Records: z.array(z.unknown()).min(1) });
+
+function isSqsEvent(raw: unknown): raw is { Records: unknown[] } {
+  const records = (raw as { Records?: unknown } | null)?.Records;
+  return (
+    Array.isArray(records) && (records[0] as { eventSource?: unknown } | undefined)?.eventSource === 'aws:sqs'
+  );
+}
+
+function parseWakeUpRecord(raw: unknown, index: number): WakeUpRecord {
+  const record = sqsRecordSchema.safeParse(raw);
+  if (!record.success) {
+    const id = (raw as { messageId?: unknown } | null)?.messageId;
+    return {
+      messageId: typeof id === 'string' ? id : `#${index}`,
+      malformed: malformed('SQS', record.error).message,
+    };
+  }
+  const { messageId, body } = record.data;
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return {
+      messageId,
+      malformed: 'malformed wake-up event: body: not JSON; expected {"rolloutId": "...", "wakeAt": <epoch ms>}',
+    };
+  }
+  const wake = wakeUpBodySchema.safeParse(json);
+  if (!wake.success) return { messageId, malformed: malformed('wake-up', wake.error).message };
+  return { messageId, rolloutId: wake.data.rolloutId, at: wake.data.wakeAt };
+}
+
+/** One SQS record as the event source mapping delivers it (the simulated queue builds its batches with it). */
+export function sqsRecord(message: {
+  messageId: string;
+  body: string;
+  sentAt: number;
+  firstReceivedAt: number;
+  receiveCount: number;
+  queueArn: string;
+  region: string;
+}) {
+  return {
+    messageId: message.messageId,
+    receiptHandle: `${message.messageId}#${message.receiveCount}`,
+    body: message.body,
+    attributes: {
+      ApproximateReceiveCount: String(message.receiveCount),
+      SentTimestamp: String(message.sentAt),
+      SenderId: 'sm-rollout-controller',
+      ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt),
+    },
+    messageAttributes: {},
+    md5OfBody: createHash('md5').update(message.body).digest('hex'),
+    eventSource: 'aws:sqs',
+    eventSourceARN: message.queueArn,
+    awsRegion: message.region,
+  };
+}
+
+/** Validates an event the controller is wired to (EventBridge, or its wake-up queue) and says what it means. */
 export function parseControllerEvent(raw: unknown): ControllerInput {
+  if (isSqsEvent(raw)) {
+    const batch = sqsEventSchema.parse(raw);
+    return { kind: 'wakeUps', records: batch.Records.map(parseWakeUpRecord) };
+  }
   const env = envelopeSchema.safeParse(raw);
   if (!env.success) throw malformed('EventBridge', env.error);
   const { source, 'detail-type': detailType, detail, id } = env.data;

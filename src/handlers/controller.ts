@@ -1,7 +1,9 @@
-// The controller Lambda: every EventBridge event the controller is wired to arrives here. It
-// parses the event, hands it to the controller, logs the outcome and flushes metrics — nothing
-// else. Malformed events are logged and dropped (a retry would not fix them); unexpected errors
-// are thrown so Lambda retries and, in the end, the dead-letter queue keeps the event.
+// The controller Lambda: every EventBridge event the controller is wired to arrives here, and the
+// batches of its wake-up queue (SQS event source mapping). It parses the event, hands it to the
+// controller, logs the outcome and flushes metrics — nothing else. Malformed events are logged and
+// dropped (a retry would not fix them); unexpected errors are thrown so Lambda retries and, in the
+// end, the dead-letter queue keeps the event. A wake-up that fails is named in the partial batch
+// response (`batchItemFailures`, ReportBatchItemFailures), so only it returns to the queue.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { isSmRolloutError } from '../errors';
@@ -14,8 +16,20 @@ import {
 } from '../engine';
 import { controllerDepsFromEnvironment } from './environment';
 
+/** Lambda's partial batch response for SQS: the messages to return to the queue. */
+export interface BatchItemFailure {
+  itemIdentifier: string;
+}
+
 export type HandlerResult =
-  | { ok: true; kind: string; outcomes: Outcome[]; schedule?: Omit<ScheduleReport, 'outcomes'> }
+  | {
+      ok: true;
+      kind: string;
+      outcomes: Outcome[];
+      schedule?: Omit<ScheduleReport, 'outcomes'>;
+      /** For a wake-up batch (always present then, empty when every record was handled). */
+      batchItemFailures?: BatchItemFailure[];
+    }
   | { ok: false; error: string };
 
 export interface HandlerTools {
@@ -65,6 +79,29 @@ export function controllerHandler(
     }
     try {
       switch (input.kind) {
+        case 'wakeUps': {
+          const outcomes: Outcome[] = [];
+          const batchItemFailures: BatchItemFailure[] = [];
+          for (const record of input.records) {
+            if ('malformed' in record) {
+              logger.error(record.malformed, { messageId: record.messageId });
+              continue;
+            }
+            try {
+              outcomes.push(await controller.wake(record.rolloutId, record.at));
+            } catch (error) {
+              // Only this message returns to the queue (after its visibility timeout); the schedule
+              // wakes the rollout meanwhile if it is due.
+              logger.error(`wake-up failed: ${(error as Error).message}`, {
+                messageId: record.messageId,
+                rolloutId: record.rolloutId,
+                code: isSmRolloutError(error) ? error.code : undefined,
+              });
+              batchItemFailures.push({ itemIdentifier: record.messageId });
+            }
+          }
+          return { ok: true, kind: input.kind, outcomes, batchItemFailures };
+        }
         case 'approval':
           return { ok: true, kind: input.kind, outcomes: [await controller.approval(input.event)] };
         case 'alarm':

@@ -1,5 +1,5 @@
 // The controller's configuration, read once from the Lambda environment: where rollouts are
-// stored, which policies apply, and where lifecycle events go. A missing or wrong setting fails
+// stored, which policies apply, where lifecycle events go and which queue wakes rollouts precisely. A missing or wrong setting fails
 // the cold start with a message saying which variable and how to fix it.
 import {
   ApplicationAutoScalingScalingControl,
@@ -7,6 +7,7 @@ import {
   CloudWatchAlarmControl,
   EventBridgeLifecyclePublisher,
   SageMakerEndpointControl,
+  SqsWakeUpScheduler,
 } from '../aws';
 import { SmRolloutError } from '../errors';
 import {
@@ -73,6 +74,21 @@ export function policyLookup(set: PolicySet): PolicyLookup {
 
 const NO_EVENTS: LifecyclePublisher = { publish: async () => undefined };
 
+/** The wake-up queue's URL from ROLLOUT_WAKE_UP_QUEUE_URL; undefined (schedule only) when unset. */
+export function wakeUpQueueUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.ROLLOUT_WAKE_UP_QUEUE_URL?.trim();
+  if (!value) return undefined;
+  if (!/^https:\/\/\S+\/\d{12}\/[\w-]{1,80}$/.test(value)) {
+    throw new SmRolloutError(
+      'INVALID_INPUT',
+      `ROLLOUT_WAKE_UP_QUEUE_URL: "${value}" is not an SQS queue URL; set it to the queue's URL ` +
+        '(https://sqs.<region>.amazonaws.com/<account>/<queue>), as the stack does, or unset it to wake rollouts by the schedule alone',
+      { field: 'ROLLOUT_WAKE_UP_QUEUE_URL' },
+    );
+  }
+  return value;
+}
+
 export async function controllerDepsFromEnvironment(
   env: NodeJS.ProcessEnv,
   log: Warn,
@@ -90,6 +106,10 @@ export async function controllerDepsFromEnvironment(
   const policies = policyLookup(loadDeployedPolicies(policiesFile));
   const bus = env.ROLLOUT_EVENT_BUS?.trim();
   if (!bus) log.warn('ROLLOUT_EVENT_BUS is not set: lifecycle events are not published');
+  const queueUrl = wakeUpQueueUrl(env);
+  if (!queueUrl) {
+    log.warn('ROLLOUT_WAKE_UP_QUEUE_URL is not set: rollouts are woken by the one-minute schedule alone');
+  }
   return {
     store,
     policies,
@@ -97,6 +117,7 @@ export async function controllerDepsFromEnvironment(
     alarms: new CloudWatchAlarmControl(clients.cloudwatch),
     scaling: new ApplicationAutoScalingScalingControl(clients.autoscaling),
     events: bus ? new EventBridgeLifecyclePublisher(clients.eventbridge, bus) : NO_EVENTS,
+    ...(queueUrl ? { wakeUps: new SqsWakeUpScheduler(clients.sqs, queueUrl, systemClock) } : {}),
     clock: systemClock,
   };
 }

@@ -4,12 +4,14 @@
 // Hooks drop, duplicate, delay, hold back and reorder the cloud's events (EventBridge delivers at
 // least once and does not promise order); an event a host puts on the bus (`put`) is reordered
 // with them, one it delivers itself (`deliver`, a CLI command) is not. A target that throws is retried as Lambda retries an
-// asynchronous invocation, then dead-lettered. The demo, `--simulate`, the tests and the bench
-// drive the controller through it.
+// asynchronous invocation, then dead-lettered. Given the simulated wake-up queue (src/sim/sqs.ts), it
+// also delivers the queue's batches to the same target when they are due, as the event source mapping
+// invokes the function. The demo, `--simulate`, the tests and the bench drive the controller through it.
 import { randomUUID } from 'node:crypto';
 import { commandEvent, scheduledEvent, type CommandDetail } from '../engine/intake';
 import type { SimCloud } from './cloud';
 import type { SimEvent } from './events';
+import type { SimWakeUpQueue } from './sqs';
 
 const MINUTE_MS = 60_000;
 
@@ -46,6 +48,8 @@ export interface SimEventBridgeOptions<R = unknown> {
   onError?: 'retry' | 'throw';
   /** Called before simulated time moves to `t` (the demo paces simulated time to real time). */
   beforeAdvance?: (t: number) => Promise<void> | void;
+  /** The controller's wake-up queue: its batches are delivered to `target` as they become due. */
+  wakeUpQueue?: SimWakeUpQueue;
 }
 
 interface Queued {
@@ -151,7 +155,10 @@ export class SimEventBridge<R = unknown> {
   async flush(): Promise<void> {
     for (;;) {
       const due = this.takeDue();
-      if (due.length === 0) return;
+      if (due.length === 0) {
+        if (!(await this.deliverWakeUps())) return;
+        continue;
+      }
       const byEvent = new Map(due.map((q) => [q.event, q]));
       const order = this.reorder(due.map((q) => q.event));
       if (order.length !== due.length || order.some((event) => !byEvent.has(event))) {
@@ -232,10 +239,32 @@ export class SimEventBridge<R = unknown> {
     return due;
   }
 
+  /** Delivers the wake-up queue's due batches, one invocation each; false when none was due. */
+  private async deliverWakeUps(): Promise<boolean> {
+    const queue = this.options.wakeUpQueue;
+    let delivered = false;
+    for (let batch = queue?.takeDueBatch(); queue && batch; batch = queue.takeDueBatch()) {
+      delivered = true;
+      let result: unknown;
+      try {
+        result = await this.deliver(batch.event);
+      } catch (error) {
+        queue.settle(batch, { threw: true });
+        if (this.options.onError === 'throw') throw error;
+        continue;
+      }
+      queue.settle(batch, { threw: false, result });
+      await this.between?.();
+    }
+    return delivered;
+  }
+
   private nextMoment(): number | undefined {
-    const times = [this.sim.clock.nextScheduledAt(), this.queue[0]?.dueAt].filter(
-      (t): t is number => t !== undefined,
-    );
+    const times = [
+      this.sim.clock.nextScheduledAt(),
+      this.queue[0]?.dueAt,
+      this.options.wakeUpQueue?.nextDeliveryAt(),
+    ].filter((t): t is number => t !== undefined);
     return times.length ? Math.max(this.now(), Math.min(...times)) : undefined;
   }
 

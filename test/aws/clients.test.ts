@@ -228,6 +228,7 @@ describe('createAwsClients retries', () => {
       'dynamodb',
       'eventbridge',
       'sagemaker',
+      'sqs',
     ]);
     for (const client of Object.values(clients)) {
       await expect(client.config.region()).resolves.toBe('us-east-2');
@@ -243,6 +244,7 @@ describe('createAwsClients retries', () => {
       'dynamodb',
       'eventbridge',
       'sagemaker',
+      'sqs',
     ]);
     for (const client of Object.values(clients)) {
       await expect(client.config.region()).resolves.toBe('us-east-2');

@@ -1,5 +1,6 @@
 // The controller's configuration from the Lambda environment: the store a ROLLOUT_STORE setting
-// names, the controller's view of a policy file, and the cold start refusing a missing setting.
+// names, the controller's view of a policy file, the wake-up queue, and the cold start refusing a
+// missing or wrong setting.
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import {
   ApplicationAutoScalingScalingControl,
   CloudWatchAlarmControl,
   SageMakerEndpointControl,
+  SqsWakeUpScheduler,
 } from '../../src/aws';
 import { SmRolloutError } from '../../src/errors';
 import {
@@ -162,6 +164,45 @@ describe('controllerDepsFromEnvironment', () => {
     expect(deps.endpoints).toBeInstanceOf(SageMakerEndpointControl);
     expect(deps.alarms).toBeInstanceOf(CloudWatchAlarmControl);
     expect(deps.scaling).toBeInstanceOf(ApplicationAutoScalingScalingControl);
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('sends precise wake-ups to the queue ROLLOUT_WAKE_UP_QUEUE_URL names; without it, the schedule alone wakes rollouts', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'smr-env-'));
+    const file = await deployedPolicies(dir);
+    const base = { ROLLOUT_POLICIES_FILE: file, ROLLOUT_STORE: 'memory', ROLLOUT_EVENT_BUS: 'lifecycle' };
+    const queued = await controllerDepsFromEnvironment(
+      {
+        ...base,
+        ROLLOUT_WAKE_UP_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/smr-WakeUpQueue-x1',
+      },
+      { warn: jest.fn() },
+    );
+    expect(queued.wakeUps).toBeInstanceOf(SqsWakeUpScheduler);
+    const log = { warn: jest.fn() };
+    const unqueued = await controllerDepsFromEnvironment(base, log);
+    expect(unqueued.wakeUps).toBeUndefined();
+    expect(log.warn).toHaveBeenCalledWith(
+      'ROLLOUT_WAKE_UP_QUEUE_URL is not set: rollouts are woken by the one-minute schedule alone',
+    );
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a ROLLOUT_WAKE_UP_QUEUE_URL that is not a queue URL, saying what to set', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'smr-env-'));
+    const file = await deployedPolicies(dir);
+    await expect(
+      controllerDepsFromEnvironment(
+        { ROLLOUT_POLICIES_FILE: file, ROLLOUT_STORE: 'memory', ROLLOUT_WAKE_UP_QUEUE_URL: 'smr-wake-ups' },
+        { warn: jest.fn() },
+      ),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'ROLLOUT_WAKE_UP_QUEUE_URL',
+      message: expect.stringMatching(
+        /^ROLLOUT_WAKE_UP_QUEUE_URL: "smr-wake-ups" is not an SQS queue URL; set it to the queue's URL/,
+      ),
+    });
     await fs.rm(dir, { recursive: true, force: true });
   });
 

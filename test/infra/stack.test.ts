@@ -1,5 +1,6 @@
 // SmRolloutStack as `npx cdk synth` builds it from examples/policies.yaml: the event rules, the function,
-// the table, failure handling, the exact IAM policy, the outputs, cdk-nag's verdict and the bundle.
+// the table, failure handling, the wake-up queue and its event source mapping, the exact IAM policy, the
+// outputs, cdk-nag's verdict and the bundle.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
@@ -25,6 +26,7 @@ let json: CfnTemplate;
 let fnId: string;
 let tableId: string;
 let dlqId: string;
+let wakeUpQueueId: string;
 let lifecycleBusId: string;
 let commandBusId: string;
 let logGroupId: string;
@@ -36,6 +38,7 @@ beforeAll(() => {
   fnId = logicalId(json, 'AWS::Lambda::Function', 'ControllerFunction');
   tableId = logicalId(json, 'AWS::DynamoDB::Table', 'ControllerTable');
   dlqId = logicalId(json, 'AWS::SQS::Queue', 'ControllerDeadLetterQueue');
+  wakeUpQueueId = logicalId(json, 'AWS::SQS::Queue', 'ControllerWakeUpQueue');
   lifecycleBusId = logicalId(json, 'AWS::Events::EventBus', 'ControllerLifecycleBus');
   commandBusId = logicalId(json, 'AWS::Events::EventBus', 'ControllerCommandBus');
   logGroupId = logicalId(json, 'AWS::Logs::LogGroup', 'ControllerLogGroup');
@@ -154,12 +157,13 @@ describe('the function', () => {
     expect(json.Resources[fnId]?.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
   });
 
-  it('environment: the DynamoDB store, the bundled policies file, the lifecycle bus', () => {
+  it('environment: the DynamoDB store, the bundled policies file, the lifecycle bus, the wake-up queue', () => {
     expect(render(json.Resources[fnId]?.Properties?.Environment)).toEqual({
       Variables: {
         ROLLOUT_STORE: `dynamodb:\${${tableId}}`,
         ROLLOUT_POLICIES_FILE: `/var/task/${BUNDLED_POLICIES_FILE}`,
         ROLLOUT_EVENT_BUS: `\${${lifecycleBusId}}`,
+        ROLLOUT_WAKE_UP_QUEUE_URL: `\${${wakeUpQueueId}}`,
         POWERTOOLS_SERVICE_NAME: 'sm-rollout',
         POWERTOOLS_METRICS_NAMESPACE: 'sm-rollout',
         NODE_OPTIONS: '--enable-source-maps',
@@ -219,26 +223,32 @@ describe('the table', () => {
 
 describe('failure handling', () => {
   it('one dead-letter queue: SQS-managed encryption, 14 days, TLS only', () => {
-    expect(resourcesOfType(json, 'AWS::SQS::Queue')).toHaveLength(1);
-    synth.template.hasResourceProperties('AWS::SQS::Queue', {
+    expect(resourcesOfType(json, 'AWS::SQS::Queue').map(([id]) => id)).toEqual([dlqId, wakeUpQueueId]);
+    expect(json.Resources[dlqId]?.Properties).toEqual({
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 1209600,
     });
-    synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Deny',
-            Action: 'sqs:*',
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          }),
-        ]),
-      },
-    });
+    expect(dlqPolicy().PolicyDocument.Statement).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 'sqs:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      ]),
+    );
   });
 
+  function dlqPolicy() {
+    const found = resourcesOfType(json, 'AWS::SQS::QueuePolicy')
+      .map(([, p]) => render(p.Properties) as { Queues: unknown[]; PolicyDocument: { Statement: unknown[] } })
+      .find((p) => JSON.stringify(p.Queues) === JSON.stringify([`\${${dlqId}}`]));
+    if (!found) throw new Error('no queue policy on the DLQ');
+    return found as { PolicyDocument: { Statement: { Principal?: unknown; Condition?: unknown }[] } };
+  }
+
   it('each rule may send to the DLQ, and only that rule', () => {
-    const policy = render(resourcesOfType(json, 'AWS::SQS::QueuePolicy')[0]?.[1].Properties) as {
+    const policy = dlqPolicy() as {
       PolicyDocument: { Statement: { Principal?: unknown; Condition?: unknown }[] };
     };
     const fromRules = policy.PolicyDocument.Statement.filter(
@@ -282,6 +292,46 @@ describe('failure handling', () => {
         Dimensions: [{ Name: 'QueueName', Value: `\${${dlqId}.QueueName}` }],
       }),
     ]);
+  });
+});
+
+describe('precise wake-ups', () => {
+  it('a standard queue: SQS-managed encryption, kept a day, visible again after 6 × the function timeout, 3 receives then the DLQ', () => {
+    expect(render(json.Resources[wakeUpQueueId]?.Properties)).toEqual({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 86400,
+      VisibilityTimeout: 6 * 300,
+      RedrivePolicy: { deadLetterTargetArn: `\${${dlqId}.Arn}`, maxReceiveCount: 3 },
+    });
+  });
+
+  it('TLS only', () => {
+    const policy = resourcesOfType(json, 'AWS::SQS::QueuePolicy')
+      .map(([, p]) => render(p.Properties) as { Queues: unknown[]; PolicyDocument: { Statement: unknown[] } })
+      .find((p) => JSON.stringify(p.Queues) === JSON.stringify([`\${${wakeUpQueueId}}`]));
+    expect(policy?.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 'sqs:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    ]);
+  });
+
+  it('one event source mapping: batches of 10, no batching window, partial batch responses, after the permissions', () => {
+    const mappings = resourcesOfType(json, 'AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(1);
+    const [, mapping] = mappings[0]!;
+    expect(render(mapping.Properties)).toEqual({
+      FunctionName: `\${${fnId}}`,
+      EventSourceArn: `\${${wakeUpQueueId}.Arn}`,
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 0,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(mapping['DependsOn']).toEqual(
+      expect.arrayContaining([logicalId(json, 'AWS::IAM::Policy', 'ControllerPermissions')]),
+    );
   });
 });
 
@@ -449,6 +499,18 @@ describe('IAM', () => {
         Action: 'dynamodb:Query',
         Resource: `\${${tableId}.Arn}/index/active`,
       },
+      {
+        Sid: 'SendWakeUps',
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: `\${${wakeUpQueueId}.Arn}`,
+      },
+      {
+        Sid: 'ConsumeWakeUps',
+        Effect: 'Allow',
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        Resource: `\${${wakeUpQueueId}.Arn}`,
+      },
     ]);
   });
 
@@ -491,7 +553,7 @@ describe('IAM', () => {
 });
 
 describe('outputs', () => {
-  it('table, buses, function and DLQ', () => {
+  it('table, buses, function, DLQ and wake-up queue', () => {
     expect(render(json.Outputs)).toEqual({
       TableName: { Value: `\${${tableId}}` },
       CommandBusName: { Value: `\${${commandBusId}}` },
@@ -500,6 +562,7 @@ describe('outputs', () => {
       LifecycleBusArn: { Value: `\${${lifecycleBusId}.Arn}` },
       FunctionName: { Value: `\${${fnId}}` },
       DeadLetterQueueUrl: { Value: `\${${dlqId}}` },
+      WakeUpQueueUrl: { Value: `\${${wakeUpQueueId}}` },
     });
   });
 });
@@ -520,7 +583,6 @@ describe('cdk-nag (AwsSolutionsChecks)', () => {
     expect(suppressed.map((s) => s.ruleName).sort()).toEqual(
       [
         'AwsSolutions-L1',
-        'AwsSolutions-SQS3',
         `AwsSolutions-IAM5[Resource::${arn('sagemaker', 'endpoint-config/*')}]`,
         `AwsSolutions-IAM5[Resource::${arn('sagemaker', 'endpoint-config/smr-*')}]`,
         `AwsSolutions-IAM5[Resource::${arn('sagemaker', 'model/smr-*')}]`,
