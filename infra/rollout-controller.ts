@@ -421,6 +421,14 @@ export class SmRolloutController extends Construct {
           actions: ['cloudwatch:DescribeAlarms'],
           resources: ['*'],
         }),
+        // GetMetricData reads the candidate and baseline variants' invocation metrics for the judge and
+        // `report`. It takes no resource: the Service Authorization Reference lists no resource type for
+        // it (metrics are not IAM resources), so "*". It is read-only.
+        new iam.PolicyStatement({
+          sid: 'ReadVariantMetrics',
+          actions: ['cloudwatch:GetMetricData'],
+          resources: ['*'],
+        }),
         new iam.PolicyStatement({
           sid: 'OwnCandidateAlarms',
           actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
@@ -562,7 +570,8 @@ export class SmRolloutController extends Construct {
     nag(
       '*',
       'Read-only, and only where the service takes nothing narrower: cloudwatch:DescribeAlarms (CloudWatch ' +
-        'returns composite alarms, which policies may name, only when DescribeAlarms is allowed on "*"), and ' +
+        'returns composite alarms, which policies may name, only when DescribeAlarms is allowed on "*"), ' +
+        'cloudwatch:GetMetricData (no resource type: metrics are not IAM resources), and ' +
         "Application Auto Scaling's DescribeScalableTargets, DescribeScalingPolicies and " +
         'DescribeScheduledActions (no resource-level permissions).',
     );

@@ -260,6 +260,12 @@ export interface RolloutInput {
   judge?: JudgeConfig;
   /** The pre-traffic check of the candidate variant (absent: none). */
   preTrafficCheck?: PreTrafficCheckSpec;
+  /**
+   * The transition config turns on enhanced metrics at 10 s (MetricsConfig), so candidate alarms and
+   * the judge can read 10-second invocation metrics; the final config keeps the baseline's own.
+   * Absent (older snapshots) or false: the transition config copies the baseline's MetricsConfig.
+   */
+  enhancedMetrics?: boolean;
 }
 
 /** The failure code of a rollout whose endpoint was deleted under it (terminal `failed`). */

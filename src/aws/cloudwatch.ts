@@ -1,10 +1,12 @@
 // AlarmControl over the CloudWatch API: reads the state and definition of the alarms a rollout watches
 // (metric, metric-math and composite), and creates and removes the metric alarm that watches the
-// candidate variant alone.
+// candidate variant alone. MetricReader over GetMetricData: per-variant metrics for the judge and
+// `report`, 500 queries a call, every page read and merged per query Id.
 
 import {
   DeleteAlarmsCommand,
   DescribeAlarmsCommand,
+  GetMetricDataCommand,
   PutMetricAlarmCommand,
   type CloudWatchClient,
   type CompositeAlarm,
@@ -13,7 +15,16 @@ import {
   type Statistic,
 } from '@aws-sdk/client-cloudwatch';
 import { alarmRuleChildren } from '../engine/composite-alarm-rule';
-import type { AlarmControl, AlarmDefinition, AlarmState, CandidateAlarmSpec } from '../engine/ports';
+import { SmRolloutError } from '../errors';
+import type {
+  AlarmControl,
+  AlarmDefinition,
+  AlarmState,
+  CandidateAlarmSpec,
+  MetricDataQuery,
+  MetricDataSeries,
+  MetricReader,
+} from '../engine/ports';
 import { callAws } from './classify-error';
 
 /** CloudWatch accepts at most 100 names per DescribeAlarms and per DeleteAlarms call. */
@@ -25,6 +36,85 @@ const STANDARD_STATISTICS: ReadonlySet<string> = new Set<Statistic>([
   'Maximum',
   'SampleCount',
 ]);
+
+/** "A single GetMetricData call can include as many as 500 MetricDataQuery structures" (API reference). */
+export const METRIC_QUERIES_PER_CALL = 500;
+
+/**
+ * GetMetricData, batched and paged. Each batch of 500 queries is read to its last page (NextToken:
+ * a series longer than MaxDatapoints continues on the next page under the same Id), oldest first
+ * (ScanBy TimestampAscending; the default is newest first), and the points of each Id are merged in
+ * time order. A query CloudWatch answers with StatusCode InternalError or Forbidden fails the read: a
+ * judge must not mistake an unreadable metric for a quiet one.
+ */
+export class CloudWatchMetricReader implements MetricReader {
+  constructor(private readonly client: CloudWatchClient) {}
+
+  async getMetricData(
+    queries: readonly MetricDataQuery[],
+    fromMs: number,
+    toMs: number,
+  ): Promise<MetricDataSeries[]> {
+    const points = new Map<string, Map<number, number>>(queries.map((q) => [q.id, new Map()]));
+    for (let i = 0; i < queries.length; i += METRIC_QUERIES_PER_CALL) {
+      const batch = queries.slice(i, i + METRIC_QUERIES_PER_CALL);
+      let nextToken: string | undefined;
+      do {
+        const page = await callAws('GetMetricData', () =>
+          this.client.send(
+            new GetMetricDataCommand({
+              MetricDataQueries: batch.map((q) => ({
+                Id: q.id,
+                MetricStat: {
+                  Metric: {
+                    Namespace: q.metric.namespace,
+                    MetricName: q.metric.metricName,
+                    Dimensions: q.metric.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
+                  },
+                  Period: q.periodSeconds,
+                  Stat: q.statistic,
+                },
+                ReturnData: true,
+              })),
+              StartTime: new Date(fromMs),
+              EndTime: new Date(toMs),
+              ScanBy: 'TimestampAscending',
+              ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+            }),
+          ),
+        );
+        for (const result of page.MetricDataResults ?? []) {
+          if (result.StatusCode === 'InternalError' || result.StatusCode === 'Forbidden') {
+            const said = (result.Messages ?? [])
+              .map((m) => m.Value)
+              .filter(Boolean)
+              .join('; ');
+            throw new SmRolloutError(
+              'AWS_ERROR',
+              `GetMetricData could not read query ${result.Id ?? '?'}: ${result.StatusCode}${said ? ` (${said})` : ''}` +
+                (result.StatusCode === 'Forbidden' ? '; the controller needs cloudwatch:GetMetricData' : ''),
+            );
+          }
+          const series = result.Id === undefined ? undefined : points.get(result.Id);
+          if (series === undefined) continue;
+          const timestamps = result.Timestamps ?? [];
+          const values = result.Values ?? [];
+          timestamps.forEach((t, k) => {
+            const value = values[k];
+            if (value !== undefined) series.set(t.getTime(), value);
+          });
+        }
+        nextToken = page.NextToken;
+      } while (nextToken);
+    }
+    return queries.map((q) => ({
+      id: q.id,
+      points: [...(points.get(q.id) ?? new Map<number, number>())]
+        .sort(([a], [b]) => a - b)
+        .map(([timestamp, value]) => ({ timestamp, value })),
+    }));
+  }
+}
 
 export class CloudWatchAlarmControl implements AlarmControl {
   constructor(private readonly client: CloudWatchClient) {}

@@ -1,5 +1,6 @@
-// The aws adapters' public surface: the client factory and the SageMaker, CloudWatch, Application Auto
-// Scaling, EventBridge and SQS (wake-up) implementations of the engine's ports (the DynamoDB store lives in src/store).
+// The aws adapters' public surface: the client factory and the SageMaker, CloudWatch (alarms and
+// GetMetricData), Application Auto Scaling, EventBridge and SQS (wake-up) implementations of the engine's
+// ports (the DynamoDB store lives in src/store).
 // Error classification is shared only with the DynamoDB store (src/store/dynamodb.ts).
 
 export {
@@ -16,7 +17,7 @@ export {
   VARIANT_DIMENSION,
   variantResourceId,
 } from './autoscaling';
-export { CloudWatchAlarmControl } from './cloudwatch';
+export { CloudWatchAlarmControl, CloudWatchMetricReader, METRIC_QUERIES_PER_CALL } from './cloudwatch';
 export { SageMakerEndpointControl } from './sagemaker';
 export { SqsWakeUpScheduler } from './sqs';
 export {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import {
   ApplicationAutoScalingScalingControl,
   CloudWatchAlarmControl,
+  CloudWatchMetricReader,
   createAwsClients,
   SageMakerEndpointControl,
 } from '../aws';
@@ -129,6 +130,7 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
       endpoints,
       alarms,
       scaling,
+      metrics: new CloudWatchMetricReader(clients.cloudwatch),
       events: { publish: async () => undefined },
       clock: systemClock,
       // Nobody delivers alarm events to a laptop: read alarm states more often instead.

@@ -213,6 +213,7 @@ export function createSimulatedEnvironment(
     endpoints: options.endpoints ? options.endpoints(sim) : sim.sagemaker,
     alarms: sim.cloudwatch,
     scaling: sim.autoscaling,
+    metrics: sim.metrics,
     events: options.events ?? lifecycle,
     clock: sim.clock,
     settings: options.settings,

@@ -1,6 +1,7 @@
 // The rollout's effects: the AWS work behind each machine actor, written once over the ports so
 // the AWS adapters and the simulated cloud behave alike. Every effect is idempotent — it looks
 // before it acts — because an effect in flight when a host crashed simply runs again.
+import { transitionConfigExtra } from './candidate-metrics';
 import { SmRolloutError, isSmRolloutError } from '../errors';
 import type {
   AlarmReading,
@@ -813,7 +814,8 @@ export function createRolloutEffects(deps: {
             { ...baselineVariant, initialInstanceCount: baseline.instanceCount, initialVariantWeight: 1 },
             candidateSpec(context, 0, baselineVariant),
           ],
-          ...(configExtra ? { extra: configExtra } : {}),
+          // 10-second enhanced metrics while the candidate is watched; the final config keeps the baseline's.
+          ...withExtra(transitionConfigExtra(configExtra, context.enhancedMetrics === true)),
           tags: mergedTags(context, configTags),
         }),
       );
@@ -1015,4 +1017,8 @@ export function createRolloutEffects(deps: {
       return { removed, kept: [], ...(restored.length ? { restored } : {}) };
     },
   };
+}
+
+function withExtra(extra: Record<string, unknown> | undefined): { extra?: Record<string, unknown> } {
+  return extra ? { extra } : {};
 }

@@ -2,6 +2,7 @@
 // to a quiet point, save with an optimistic version check (on conflict: reload and re-apply),
 // append the timeline, publish lifecycle events, and report when the rollout next needs waking —
 // and, for a bake, ask for a precise wake-up at its end (SQS message timers in AWS).
+import { transitionMetricsConfig } from './candidate-metrics';
 import { createActor, waitFor, type Actor } from 'xstate';
 import { SmRolloutError, isSmRolloutError } from '../errors';
 import {
@@ -186,6 +187,7 @@ export class RolloutEngine {
       alarmPollIntervalMs: this.settings.alarmPollIntervalMs,
       baseline,
       ...(valid.retainPrevious !== undefined ? { retainPrevious: valid.retainPrevious } : {}),
+      enhancedMetrics: valid.enhancedMetrics !== false,
     };
     const record: RolloutRecord = {
       id,
@@ -241,10 +243,12 @@ export class RolloutEngine {
     for (const warning of baseline.alarmWarnings ?? [])
       notes.push({ kind: 'alarmWarning', message: warning });
     valid.candidateAlarms.forEach((template, i) => {
+      // Candidate alarms watch the transition config's metrics, 10-second ones unless the policy opts out.
       const problem = subMinutePeriodProblem(
         template.periodSeconds,
-        baseline.configExtra?.['MetricsConfig'],
+        transitionMetricsConfig(baseline.configExtra, valid.enhancedMetrics !== false),
         valid.endpointName,
+        valid.enhancedMetrics === false,
       );
       if (problem) {
         const which = `candidate alarm ${template.suffix} (--candidate-alarm, or candidateAlarms[${i}] in a policy)`;

@@ -65,6 +65,7 @@ export {
   DEFAULT_CANDIDATE_ALARMS,
   DEFAULT_CANDIDATE_ALARMS_TEXT,
   defaultCandidateAlarms,
+  HIGH_RESOLUTION_CANDIDATE_ALARMS,
   isCloudWatchStatistic,
   STATISTIC_HELP,
   type AlarmRuleProblem,

@@ -73,6 +73,8 @@ const startDetailSchema = z.object({
   allowUnguarded: z.boolean().optional(),
   /** Roll out the version already serving the endpoint (`--force`). */
   force: z.boolean().optional(),
+  /** false: keep one-minute metrics (no 10-second enhanced metrics on the transition config). */
+  enhancedMetrics: z.boolean().optional(),
 });
 
 /** The longest abort reason a command carries. */
@@ -386,6 +388,7 @@ export function startCommandDetail(request: StartCommandRequest): CommandDetail 
     ...(request.candidate && Object.keys(request.candidate).length ? { candidate: request.candidate } : {}),
     ...(request.allowUnguarded ? { allowUnguarded: true } : {}),
     ...(request.force ? { force: true } : {}),
+    ...(request.enhancedMetrics !== undefined ? { enhancedMetrics: request.enhancedMetrics } : {}),
   };
 }
 

@@ -85,6 +85,8 @@ const startRequestSchema = z.object({
   allowUnguarded: z.boolean().optional(),
   versionGate: z.enum(['newerOnly', 'notServing', 'any']).optional(),
   retainPrevious: retainPreviousSchema.optional(),
+  // Absent means true: the transition config publishes 10-second metrics (candidate-metrics.ts).
+  enhancedMetrics: z.boolean().optional(),
 });
 
 /**
@@ -114,6 +116,11 @@ export interface ValidStartRequest {
   versionGate?: VersionGate;
   /** Earlier rollouts' configs and models kept when this one succeeds; absent: the default (1). */
   retainPrevious?: number;
+  /**
+   * The transition config turns on 10-second enhanced metrics (policy `enhancedMetrics`); absent: true.
+   * The default candidate alarms follow it (10–30 s periods with it, minutes without).
+   */
+  enhancedMetrics?: boolean;
 }
 
 /** What a missing, empty or wrongly typed field should look like, in the words of its fix. */
@@ -207,13 +214,16 @@ export function validateStartRequest(request: StartRolloutRequest): ValidStartRe
       executionRoleArn: r.executionRoleArn,
       plan,
       alarms: [...new Set(r.alarms)],
-      candidateAlarms: r.candidateAlarms ?? (r.allowUnguarded ? [] : defaultCandidateAlarms()),
+      candidateAlarms:
+        r.candidateAlarms ??
+        (r.allowUnguarded ? [] : defaultCandidateAlarms({ highResolution: r.enhancedMetrics !== false })),
       candidate: r.candidate,
       maxDurationMs,
       requestedBy: r.requestedBy,
       ...(r.allowUnguarded !== undefined ? { allowUnguarded: r.allowUnguarded } : {}),
       ...(r.versionGate !== undefined ? { versionGate: r.versionGate } : {}),
       ...retained(r.retainPrevious),
+      ...(r.enhancedMetrics !== undefined ? { enhancedMetrics: r.enhancedMetrics } : {}),
     },
     r.maxDuration,
   );
@@ -264,7 +274,7 @@ export function mergeStartRequest(
       executionRoleArn: o.executionRoleArn ?? base.executionRoleArn,
       plan,
       alarms: o.alarms ? [...new Set(o.alarms)] : base.alarms,
-      candidateAlarms: o.candidateAlarms ?? base.candidateAlarms,
+      candidateAlarms: o.candidateAlarms ?? followingMetrics(base, o.enhancedMetrics),
       candidate: { ...base.candidate, ...o.candidate },
       maxDurationMs,
       requestedBy: o.requestedBy ?? base.requestedBy,
@@ -273,9 +283,27 @@ export function mergeStartRequest(
         : {}),
       ...((o.versionGate ?? base.versionGate) ? { versionGate: o.versionGate ?? base.versionGate } : {}),
       ...retained(o.retainPrevious ?? base.retainPrevious),
+      ...((o.enhancedMetrics ?? base.enhancedMetrics) !== undefined
+        ? { enhancedMetrics: o.enhancedMetrics ?? base.enhancedMetrics }
+        : {}),
     },
     o.maxDuration ?? formatDuration(maxDurationMs),
   );
+}
+
+/**
+ * The base's candidate alarms under an override of enhancedMetrics: the default alarms of one metrics
+ * setting become the other's (high-resolution periods cannot see one-minute metrics); alarms a person
+ * or policy wrote stay as written (start checks their periods against the metrics).
+ */
+function followingMetrics(base: ValidStartRequest, enhanced: boolean | undefined): CandidateAlarmTemplate[] {
+  if (enhanced === undefined) return base.candidateAlarms;
+  const same = (a: readonly CandidateAlarmTemplate[], b: readonly CandidateAlarmTemplate[]) =>
+    JSON.stringify(a) === JSON.stringify(b);
+  const other = defaultCandidateAlarms({ highResolution: !enhanced });
+  return same(base.candidateAlarms, other)
+    ? defaultCandidateAlarms({ highResolution: enhanced })
+    : base.candidateAlarms;
 }
 
 function retained(retainPrevious: number | undefined): { retainPrevious?: number } {

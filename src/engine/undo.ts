@@ -65,6 +65,8 @@ export async function planUndo(
       // The undone rollout ran unguarded by request (no alarm at all): so does its undo, and says so.
       ...(input.alarms.length === 0 && input.candidateAlarms.length === 0 ? { allowUnguarded: true } : {}),
       ...(input.retainPrevious !== undefined ? { retainPrevious: input.retainPrevious } : {}),
+      // Its candidate alarms were chosen for the undone rollout's metrics: watch with the same ones.
+      ...(input.enhancedMetrics === true ? {} : { enhancedMetrics: false }),
     }),
   };
 }

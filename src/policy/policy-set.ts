@@ -90,6 +90,7 @@ export function policyStartRequest(
     // What an approval may deploy; a person's start through the controller sets its own.
     versionGate: policy.onOlderApproval === 'deploy' ? 'notServing' : 'newerOnly',
     ...(policy.retainPrevious !== undefined ? { retainPrevious: policy.retainPrevious } : {}),
+    enhancedMetrics: policy.enhancedMetrics,
   };
   // The policy's fields were checked with its file; what the approval brings is checked here.
   return mergeStartRequest(fromPolicy, { modelPackageArn, requestedBy });

@@ -124,6 +124,14 @@ export const policySchema = z.strictObject({
       'roll out even with no alarms and no candidateAlarms (nothing could roll a bad version back); the timeline records it',
     ),
   maxDuration: duration('give up (roll back) after this long').default(DEFAULT_MAX_DURATION),
+  enhancedMetrics: z
+    .boolean()
+    .default(true)
+    .describe(
+      'the transition config turns on SageMaker enhanced metrics at 10 s (MetricsConfig) so the candidate is ' +
+        "judged on 10-second metrics; the promoted config keeps the baseline's own; false keeps one-minute " +
+        'metrics (and one-minute default candidate alarms). Costs: see README, enhanced metrics',
+    ),
   retainPrevious: retainPreviousSchema
     .optional()
     .describe(
@@ -346,7 +354,10 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
   }
   if (!parsed.success || !plan || maxDurationMs === undefined || problems.length > before) return undefined;
   const candidateAlarms =
-    parsed.data.candidateAlarms ?? (parsed.data.allowUnguarded ? [] : defaultCandidateAlarms());
+    parsed.data.candidateAlarms ??
+    (parsed.data.allowUnguarded
+      ? []
+      : defaultCandidateAlarms({ highResolution: parsed.data.enhancedMetrics }));
   return { ...parsed.data, candidateAlarms, plan, maxDurationMs };
 }
 

@@ -1,13 +1,23 @@
-// The front door of the simulated cloud: the EndpointControl, AlarmControl and ScalingControl ports.
+// The front door of the simulated cloud: the EndpointControl, AlarmControl, ScalingControl and
+// MetricReader ports.
 // Every port call meets any armed throttling, runs against simulated SageMaker, CloudWatch or
 // Application Auto Scaling under its AWS API name, and is written to the call log with its outcome.
-import type { AlarmControl, CandidateAlarmSpec, EndpointControl, ScalingControl } from '../engine/ports';
+import type {
+  AlarmControl,
+  CandidateAlarmSpec,
+  EndpointControl,
+  MetricDataSeries,
+  MetricReader,
+  ScalingControl,
+} from '../engine/ports';
 import { AwsServiceException, adapterError, throttlingException } from './aws-errors';
 import type { SimAutoScaling } from './autoscaling';
 import { SCALABLE_DIMENSION, SERVICE_NAMESPACE, resourceIdOf } from './autoscaling';
 import type { SimClock } from './clock';
 import type { MetricAlarmInput, SimCloudWatch } from './cloudwatch';
 import type { FaultPlan } from './faults';
+import { MAX_QUERIES_PER_CALL, getMetricData } from './metric-data';
+import type { MetricStore } from './metrics';
 import { SAGEMAKER_NAMESPACE, isPercentile } from './metrics';
 import type { SimSageMaker, UpdateEndpointOptions } from './sagemaker';
 import type { SimCall } from './types';
@@ -198,6 +208,46 @@ function candidateAlarmInput(spec: CandidateAlarmSpec): MetricAlarmInput {
     evaluationPeriods: spec.evaluationPeriods,
     datapointsToAlarm: spec.datapointsToAlarm,
     treatMissingData: spec.treatMissingData,
+  };
+}
+
+/**
+ * The MetricReader port over the simulated CloudWatch: one GetMetricData call per 500 queries (the
+ * adapter's batches), each gated (throttling) and logged. Answers are never paged: the sim's series
+ * are far below MaxDatapoints' default of 100,800.
+ */
+export function createMetricReader(metrics: MetricStore, gate: ApiGate, clock: SimClock): MetricReader {
+  return {
+    getMetricData: async (queries, fromMs, toMs) => {
+      const out: MetricDataSeries[] = [];
+      for (let i = 0; i < Math.max(1, queries.length); i += MAX_QUERIES_PER_CALL) {
+        const batch = queries.slice(i, i + MAX_QUERIES_PER_CALL);
+        const series = await gate.call(
+          'GetMetricData',
+          {
+            MetricDataQueries: batch.map((q) => ({
+              Id: q.id,
+              MetricStat: {
+                Metric: {
+                  Namespace: q.metric.namespace,
+                  MetricName: q.metric.metricName,
+                  Dimensions: q.metric.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
+                },
+                Period: q.periodSeconds,
+                Stat: q.statistic,
+              },
+            })),
+            StartTime: fromMs,
+            EndTime: toMs,
+            ScanBy: 'TimestampAscending',
+          },
+          () => getMetricData(metrics, batch, fromMs, toMs, clock.now()),
+          (result) => `found ${result.reduce((n, s) => n + s.points.length, 0)}`,
+        );
+        out.push(...series);
+      }
+      return out;
+    },
   };
 }
 

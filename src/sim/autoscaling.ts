@@ -458,7 +458,7 @@ export class SimAutoScaling {
    * emits metrics with a value of zero" ("Instructions for editing a scaling policy", Scale-in,
    * https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-edit.html).
    */
-  publishIdleMetrics(minuteStart: number): void {
+  publishIdleMetrics(minuteStart: number, ingestionDelayMs = 0): void {
     const { metrics } = this.deps;
     for (const target of this.targets.values()) {
       if (this.liveVariant(target) === undefined) continue;
@@ -470,18 +470,20 @@ export class SimAutoScaling {
         minuteStart + MINUTE_MS,
       );
       if (published !== undefined) continue;
-      metrics.publish(target.endpointName, target.variantName, INVOCATIONS_PER_INSTANCE, minuteStart, {
-        sampleCount: 1,
-        sum: 0,
-        minimum: 0,
-        maximum: 0,
-      });
+      metrics.publish(
+        target.endpointName,
+        target.variantName,
+        INVOCATIONS_PER_INSTANCE,
+        minuteStart,
+        { sampleCount: 1, sum: 0, minimum: 0, maximum: 0 },
+        { resolutionMs: MINUTE_MS, visibleAt: minuteStart + MINUTE_MS + ingestionDelayMs },
+      );
     }
   }
 
   /** The oldest metric minute target tracking reads at `now` (Infinity when nothing is registered). */
   oldestMinuteNeeded(now: number): number {
-    return this.targets.size === 0 ? Infinity : now - LOW_DATAPOINTS * MINUTE_MS;
+    return this.targets.size === 0 ? Infinity : now - (LOW_DATAPOINTS + 2) * MINUTE_MS;
   }
 
   // --- saving and restoring ---
@@ -571,8 +573,14 @@ export class SimAutoScaling {
       const latest = values[0];
       const high = values.slice(0, HIGH_DATAPOINTS);
       const low = values.slice(0, LOW_DATAPOINTS);
+      // "While the scale-out cooldown period is in effect, the capacity added by the scale-out activity
+      // that initiated the cooldown is calculated as part of the desired capacity for the next scale
+      // out" ("Define cooldown periods"): the metric, ingested a minute or two late, may still reflect
+      // the capacity before that scale out, so it is scaled from that capacity.
+      const outCooldown = (policy.cooldown.scaleOutUntil ?? -Infinity) > now;
+      const base = outCooldown ? (policy.cooldown.scaleOutBase ?? current) : current;
       const needed = (value: number) =>
-        targetValue > 0 ? Math.ceil(Math.max(current, 1) * (value / targetValue) - 1e-9) : current;
+        targetValue > 0 ? Math.ceil(Math.max(base, 1) * (value / targetValue) - 1e-9) : current;
       if (
         latest !== undefined &&
         high.length === HIGH_DATAPOINTS &&
@@ -636,9 +644,14 @@ export class SimAutoScaling {
     };
   }
 
-  /** One value per minute ending at `now`, most recent first (undefined: no datapoint). */
+  /**
+   * One value per minute ending at `now`, most recent first (undefined: no datapoint), from the data
+   * ingested by `now`. Target tracking's alarms are CloudWatch alarms, which read N + 2 periods so that
+   * the latest one or two, not yet ingested, do not count ("Using Amazon CloudWatch alarms"): up to two
+   * leading missing minutes are skipped.
+   */
   private trackedValues(metric: TrackedMetric, now: number): Array<number | undefined> {
-    return Array.from({ length: LOW_DATAPOINTS }, (_, age) => {
+    const values = Array.from({ length: LOW_DATAPOINTS + 2 }, (_, age) => {
       const start = now - (age + 1) * MINUTE_MS;
       const set = this.deps.metrics.aggregate(
         metric.endpointName,
@@ -646,9 +659,13 @@ export class SimAutoScaling {
         metric.metricName,
         start,
         start + MINUTE_MS,
+        now,
       );
       return set === undefined ? undefined : statisticValue(set, metric.statistic);
     });
+    let skip = 0;
+    while (skip < 2 && values[skip] === undefined) skip++;
+    return values.slice(skip, skip + LOW_DATAPOINTS);
   }
 
   /**
@@ -682,9 +699,10 @@ export class SimAutoScaling {
     } else {
       const periodMs = periodSeconds * 1000;
       const lastEnd = Math.floor(this.deps.clock.now() / periodMs) * periodMs;
-      for (let age = 0; age < evaluationPeriods; age++) {
+      // The latest ingested periods, as the alarm reads them (N + 2 periods, the N most recent real ones).
+      for (let age = 0; age < evaluationPeriods + 2 && points.length < evaluationPeriods; age++) {
         const start = lastEnd - (age + 1) * periodMs;
-        const set = this.deps.metrics.samplesOf(metric, start, start + periodMs);
+        const set = this.deps.metrics.samplesOf(metric, start, start + periodMs, this.deps.clock.now());
         if (set !== undefined) points.push(statisticValue(set, metric.statistic));
       }
     }

@@ -1,15 +1,22 @@
 // Assembles the simulated cloud: one clock, one seed, SageMaker, CloudWatch and Application Auto
-// Scaling sharing an event bus, the minute tick that sends traffic, evaluates alarms and scales, and
-// the observation surface tests use.
+// Scaling sharing an event bus, the 10-second tick that sends traffic, publishes metrics, evaluates
+// alarms on their cadence and (each minute) scales, and the observation surface tests use.
 import type {
   AlarmControl,
   AlarmStateValue,
   EndpointControl,
+  MetricReader,
   ModelApprovalStatus,
   ScalingControl,
   VariantScaling,
 } from '../engine/ports';
-import { ApiGate, createAlarmControl, createEndpointControl, createScalingControl } from './api-calls';
+import {
+  ApiGate,
+  createAlarmControl,
+  createEndpointControl,
+  createMetricReader,
+  createScalingControl,
+} from './api-calls';
 import type { ScalingActivity, SimVariantScalingView } from './autoscaling';
 import { SimAutoScaling } from './autoscaling';
 import { Arns } from './aws-names';
@@ -22,7 +29,7 @@ import { EventBus } from './events';
 import type { SimFault } from './faults';
 import { FaultPlan } from './faults';
 import type { MetricDatapoint } from './metrics';
-import { MetricStore } from './metrics';
+import { METRIC_GRID_MS, MetricStore } from './metrics';
 import type { RegisterModelPackageInput } from './model-registry';
 import { ModelRegistry } from './model-registry';
 import type { ScheduledWorkState, SimCloudState } from './persistence';
@@ -61,6 +68,8 @@ export interface SimCloud {
   readonly cloudwatch: AlarmControl;
   /** The ScalingControl port (Application Auto Scaling for SageMaker variants). */
   readonly autoscaling: ScalingControl;
+  /** The MetricReader port (CloudWatch GetMetricData): data ingested so far, AWS's periods and statistics. */
+  readonly metrics: MetricReader;
   readonly region: string;
   readonly accountId: string;
   readonly timings: SimTimings;
@@ -125,7 +134,10 @@ export interface SimCloud {
   readonly scalingActivities: readonly ScalingActivity[];
   /** Things SageMaker allows but a correct controller never does: an InService/Updating endpoint whose weights sum to 0, deleting a config or model a live endpoint uses or is updating to, a scalable target left for a variant that is gone. */
   readonly violations: readonly string[];
-  /** One datapoint per minute with data in [fromMs, toMs); variantName undefined = all variants merged. */
+  /**
+   * One datapoint per minute with data in [fromMs, toMs), whether CloudWatch readers can see it yet or
+   * not (an observation); variantName undefined = all variants merged.
+   */
   metricData(
     endpointName: string,
     variantName: string | undefined,
@@ -204,8 +216,15 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     bus,
     arns,
     ids: random.alarmMetricIds,
+    timings,
   });
-  const traffic = new TrafficSimulator(sagemaker, metrics, random.traffic, requestsPerMinute);
+  const traffic = new TrafficSimulator(
+    sagemaker,
+    metrics,
+    random.traffic,
+    requestsPerMinute,
+    timings.metricIngestionDelayMs,
+  );
   const autoscaling = new SimAutoScaling({
     clock,
     arns,
@@ -218,20 +237,22 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
   });
   sagemaker.attachScaling(autoscaling);
 
-  // Each minute boundary: the past minute's traffic is sent and published, then alarms are evaluated,
-  // then Application Auto Scaling acts on what they saw.
+  // Each 10-second boundary: the past slice's traffic is sent and the publish periods it completes are
+  // published (visible after the ingestion delay), then the alarms due on their cadence are evaluated;
+  // at each minute boundary also idle variants' zero datapoints and Application Auto Scaling.
   let nextTick: ScheduledTask;
   const scheduleTick = (at: number) => {
     nextTick = clock.schedule(at, () => {
-      traffic.runMinute(at - MINUTE_MS);
-      autoscaling.publishIdleMetrics(at - MINUTE_MS);
+      traffic.runSlice(at - METRIC_GRID_MS);
+      const minuteBoundary = at % MINUTE_MS === 0;
+      if (minuteBoundary) autoscaling.publishIdleMetrics(at - MINUTE_MS, timings.metricIngestionDelayMs);
       cloudwatch.evaluateAll(at);
-      autoscaling.evaluate(at);
-      scheduleTick(at + MINUTE_MS);
+      if (minuteBoundary) autoscaling.evaluate(at);
+      scheduleTick(at + METRIC_GRID_MS);
     });
   };
   if (saved === undefined) {
-    scheduleTick(Math.floor(clock.now() / MINUTE_MS) * MINUTE_MS + MINUTE_MS);
+    scheduleTick(Math.floor(clock.now() / METRIC_GRID_MS) * METRIC_GRID_MS + METRIC_GRID_MS);
   } else {
     registry.importState(saved.modelPackages);
     sagemaker.importState(saved.sagemaker);
@@ -240,17 +261,18 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     faults.importState(saved.faults);
     autoscaling.importState(saved.autoscaling);
     traffic.importRates(saved.requestRates);
+    traffic.importOpenPeriods(saved.openPeriods);
     // Same order as saved: work due at the same moment runs as it would have.
     let ticks = 0;
     for (const work of saved.scheduled) {
-      if (work.kind === 'minuteTick') {
+      if (work.kind === 'trafficTick') {
         scheduleTick(work.at);
         ticks++;
       } else {
         sagemaker.resumeUpdate(work);
       }
     }
-    if (ticks !== 1) throw new Error(`simulated cloud state must schedule one minute tick, found ${ticks}`);
+    if (ticks !== 1) throw new Error(`simulated cloud state must schedule one traffic tick, found ${ticks}`);
   }
 
   const exportState = (): SimCloudState => {
@@ -258,12 +280,12 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
       throw new Error('the simulated cloud cannot be saved from inside scheduled work or an event listener');
     }
     const scheduled: Array<ScheduledWorkState & { sequence: number }> = [
-      { kind: 'minuteTick', at: nextTick.at, sequence: nextTick.sequence },
+      { kind: 'trafficTick', at: nextTick.at, sequence: nextTick.sequence },
       ...sagemaker.pendingUpdates(),
     ];
     scheduled.sort((a, b) => a.at - b.at || a.sequence - b.sequence);
-    // The next tick sends the minute before it; alarms read back their whole evaluation range.
-    const minuteInProgress = nextTick.at - MINUTE_MS;
+    // The next tick sends the slice before it; alarms read back their whole evaluation range.
+    const sliceInProgress = nextTick.at - METRIC_GRID_MS;
     const metricsFrom = Math.min(
       Math.floor((clock.now() - METRIC_HISTORY_MS) / MINUTE_MS) * MINUTE_MS,
       cloudwatch.oldestPeriodNeeded(nextTick.at),
@@ -271,6 +293,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     );
     const scaling = autoscaling.exportState();
     const requestRates = traffic.exportRates();
+    const openPeriods = traffic.exportOpenPeriods();
     const state: SimCloudState = {
       version: SIM_STATE_VERSION,
       config: { seed, region, accountId, timings: { ...timings }, requestsPerMinute },
@@ -283,13 +306,14 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
       },
       scheduled: scheduled.map(({ sequence: _order, ...work }) => work),
       modelPackages: registry.exportState(),
-      sagemaker: sagemaker.exportState(minuteInProgress),
+      sagemaker: sagemaker.exportState(sliceInProgress),
       alarms: cloudwatch.exportState(),
       metrics: { from: metricsFrom, series: metrics.exportState(metricsFrom) },
       faults: faults.exportState(),
       // Only when there is something: a cloud without scaling or set rates saves what it always did.
       ...(scaling.targets.length === 0 && scaling.idsDrawn === 0 ? {} : { autoscaling: scaling }),
       ...(Object.keys(requestRates).length === 0 ? {} : { requestRates }),
+      ...(openPeriods.length === 0 ? {} : { openPeriods }),
     };
     return state;
   };
@@ -299,6 +323,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     sagemaker: createEndpointControl(sagemaker, gate),
     cloudwatch: createAlarmControl(cloudwatch, gate),
     autoscaling: createScalingControl(autoscaling, gate),
+    metrics: createMetricReader(metrics, gate, clock),
     region,
     accountId,
     timings,

@@ -1,6 +1,7 @@
-// Simulated CloudWatch alarms: PutMetricAlarm (one metric, or metric math) and PutCompositeAlarm with
-// their validation, a state machine evaluated every minute right after metrics are published,
-// SetAlarmState, and the "CloudWatch Alarm State Change" events. A metric is an exact namespace, name
+// Simulated CloudWatch alarms and metric reads: PutMetricAlarm (one metric, or metric math) and
+// PutCompositeAlarm with their validation, a state machine evaluated on CloudWatch's cadence (every
+// minute; every 10 s for a high-resolution alarm) over the data ingested so far, SetAlarmState, the
+// "CloudWatch Alarm State Change" events, and GetMetricData. A metric is an exact namespace, name
 // and dimension set ("CloudWatch treats each unique combination of dimensions as a separate metric",
 // CloudWatch User Guide, "Amazon CloudWatch concepts", Dimensions): an alarm on a dimension set
 // SageMaker does not publish sees no data, as on AWS. The port over it lives in api-calls.ts.
@@ -25,6 +26,7 @@ import { MathExpressionError, evaluateMath, mathIds, parseMathExpression } from 
 import type { MetricStore } from './metrics';
 import { SAGEMAKER_NAMESPACE, isSupportedStatistic, statisticValue } from './metrics';
 import type { SeededRandom } from './random';
+import type { SimTimings } from './types';
 
 /** A metric and the statistic an alarm (or one of a math alarm's queries) reads of it. */
 export interface SimMetricStat {
@@ -301,6 +303,12 @@ function upgradedDefinition(
   return normalizedMetricAlarm(saved).definition;
 }
 
+function isAlarmPeriod(seconds: number): boolean {
+  return (
+    Number.isInteger(seconds) && ([10, 20, 30].includes(seconds) || (seconds >= 60 && seconds % 60 === 0))
+  );
+}
+
 function normalizedMetricAlarm(input: MetricAlarmInput): {
   definition: SimMetricAlarmDefinition;
   expressions?: Map<string, MathNode>;
@@ -327,10 +335,13 @@ function normalizedMetricAlarm(input: MetricAlarmInput): {
   }
   if (!Number.isFinite(input.threshold))
     throw constraint(input.threshold, 'threshold', 'Member must be a number');
-  // The sim's metrics have one-minute resolution, so only multiples of 60 s make sense here.
-  if (!Number.isInteger(input.periodSeconds) || input.periodSeconds < 60 || input.periodSeconds % 60 !== 0) {
+  // "Valid values are 10, 20, 30, and any multiple of 60" (PutMetricAlarm API reference, Period). A
+  // sub-minute period on a metric published each minute is accepted: "the alarm still attempts to
+  // gather data at the period rate that you specify ... it does not receive data for the attempts
+  // that do not correspond to a one-minute data resolution". Message approximated.
+  if (!isAlarmPeriod(input.periodSeconds)) {
     throw validationException(
-      `The parameter Period must be a multiple of 60 for the AWS/SageMaker metrics (got ${input.periodSeconds}).`,
+      `The parameter Period must be 10, 20, 30 or a multiple of 60 (got ${input.periodSeconds}).`,
     );
   }
   if (!Number.isInteger(input.evaluationPeriods) || input.evaluationPeriods < 1) {
@@ -436,8 +447,20 @@ export class SimCloudWatch {
       bus: EventBus;
       arns: Arns;
       ids: SeededRandom;
+      timings: Pick<
+        SimTimings,
+        'metricIngestionDelayMs' | 'standardAlarmEvaluationMs' | 'highResolutionAlarmEvaluationMs'
+      >;
     },
   ) {}
+
+  /** How often CloudWatch evaluates an alarm of this period: every 10 s below a minute, else every minute. */
+  private cadenceMs(rule: AlarmRule): number {
+    const { timings } = this.deps;
+    return rule.periodSeconds < 60
+      ? timings.highResolutionAlarmEvaluationMs
+      : timings.standardAlarmEvaluationMs;
+  }
 
   /** PutMetricAlarm: creates the alarm (INSUFFICIENT_DATA) or replaces its configuration, keeping its state. */
   putMetricAlarm(input: MetricAlarmInput): void {
@@ -524,15 +547,24 @@ export class SimCloudWatch {
       this.evaluateComposites(new Map([[alarmName, state]]));
   }
 
-  /** Evaluates every alarm at `now` (a minute boundary, right after the minute's metrics were published). */
+  /**
+   * Evaluates every alarm due at `now` (a 10-second boundary, right after that slice's metrics were
+   * published): one whose cadence divides `now`. Its evaluation range ends at the evaluation time and
+   * slides with it (a five-minute alarm evaluated each minute reads five-minute windows offset by a
+   * minute: CloudWatch User Guide, "Limits" of alarms on connected data sources), and it reads only
+   * datapoints already ingested, so the latest period is usually still missing. That is why CloudWatch
+   * "attempts to retrieve a higher number of data points than specified by Evaluation Periods" ("Using
+   * Amazon CloudWatch alarms", evaluating an alarm): with N real datapoints among the N + 2 periods,
+   * the missing latest one does not count ("How alarm state is evaluated when data is missing").
+   */
   evaluateAll(now: number): void {
     const changed = new Map<string, AlarmStateValue>();
     for (const name of [...this.alarms.keys()].sort()) {
       const alarm = this.alarms.get(name) as SimAlarm;
       if (alarm.rule === undefined) continue;
-      const periodMs = alarm.rule.periodSeconds * 1000;
-      const lastEnd = Math.floor(now / periodMs) * periodMs;
-      if (alarm.evaluatedThrough === lastEnd) continue;
+      const cadence = this.cadenceMs(alarm.rule);
+      const lastEnd = Math.floor(now / cadence) * cadence;
+      if (lastEnd !== now || alarm.evaluatedThrough === lastEnd) continue;
       alarm.evaluatedThrough = lastEnd;
       const verdict = evaluateAlarm(alarm.rule, this.evaluationRange(alarm, alarm.rule, lastEnd), now);
       if (verdict !== undefined && verdict.state !== alarm.state) {
@@ -596,7 +628,8 @@ export class SimCloudWatch {
     for (const alarm of this.alarms.values()) {
       if (alarm.rule === undefined) continue;
       const periodMs = alarm.rule.periodSeconds * 1000;
-      const lastEnd = Math.floor(now / periodMs) * periodMs;
+      const cadence = this.cadenceMs(alarm.rule);
+      const lastEnd = Math.floor(now / cadence) * cadence;
       oldest = Math.min(oldest, lastEnd - evaluationRangeLength(alarm.rule) * periodMs);
     }
     return oldest;
@@ -658,15 +691,20 @@ export class SimCloudWatch {
     }
   }
 
-  /** The complete periods ending at `lastEnd`, most recent first. */
+  /**
+   * The periods ending at `lastEnd` (the evaluation time), most recent first, from the data ingested by
+   * then. A period's datapoint is kept once no more data can arrive for it (its end plus the longest
+   * publish period plus the ingestion delay has passed); until then it is read afresh.
+   */
   private evaluationRange(alarm: SimAlarm, rule: AlarmRule, lastEnd: number): PeriodDatapoint[] {
     const periodMs = rule.periodSeconds * 1000;
+    const settleMs = this.deps.metrics.coarsestResolutionMs() + this.deps.timings.metricIngestionDelayMs;
     const range = Array.from({ length: evaluationRangeLength(rule) }, (_, age): PeriodDatapoint => {
       const start = lastEnd - (age + 1) * periodMs;
       const known = alarm.periods.get(start);
       if (known !== undefined) return known;
-      const point = this.datapoint(alarm, start, start + periodMs);
-      alarm.periods.set(start, point);
+      const point = this.datapoint(alarm, start, start + periodMs, lastEnd);
+      if (start + periodMs + settleMs <= lastEnd) alarm.periods.set(start, point);
       return point;
     });
     const oldest = lastEnd - range.length * periodMs;
@@ -675,11 +713,11 @@ export class SimCloudWatch {
   }
 
   /** The alarm's datapoint for one period: its metric's statistic, or its returned math expression. */
-  private datapoint(alarm: SimAlarm, from: number, to: number): PeriodDatapoint {
+  private datapoint(alarm: SimAlarm, from: number, to: number, asOf: number): PeriodDatapoint {
     const { metrics } = this.deps;
     const definition = alarm.definition as SimMetricAlarmDefinition;
     const valueOf = (stat: SimMetricStat): { value: number; sampleCount: number } | undefined => {
-      const samples = metrics.samplesOf(stat, from, to);
+      const samples = metrics.samplesOf(stat, from, to, asOf);
       return samples === undefined
         ? undefined
         : { value: statisticValue(samples, stat.statistic), sampleCount: samples.sampleCount };

@@ -4,15 +4,16 @@
 // Preserved: the clock, every random stream's exact position (so a restored cloud draws the same
 // traffic, update durations and event ids as the original would have), model packages, models,
 // endpoint configs, endpoints with any update in progress (as data: kind, due time, fault drawn),
-// alarms with their state and evaluated periods, the recent metric minutes alarms need, the serving
-// timeline of the minute in progress, armed faults, Application Auto Scaling's targets with their
+// alarms with their state and evaluated periods, the recent metric datapoints (with when each becomes
+// visible) alarms and the judge need, each variant's publish period in progress, the serving
+// timeline of the 10-second slice in progress, armed faults, Application Auto Scaling's targets with their
 // policies, scheduled actions and cooldown clocks (a scaling activity in flight is the endpoint's
 // pending weights update), and the request rates tests set per endpoint.
 //
 // Not preserved: the observation logs (events, deliveryFailures, calls, servingHistory, violations,
 // scalingActivities)
 // start empty after a restore; event listeners; work other code scheduled on the clock; and metric
-// minutes older than the longest alarm evaluation range (at least METRIC_HISTORY_MS), so
+// datapoints older than the longest alarm evaluation range (at least METRIC_HISTORY_MS), so
 // metricData() only reaches back that far.
 import type { SimAutoScalingState } from './autoscaling';
 import type { FaultPlanState } from './faults';
@@ -21,15 +22,18 @@ import type { SimModelPackage } from './model-registry';
 import type { RandomState } from './random';
 import type { PendingUpdateState, SimSageMakerState } from './sagemaker';
 import type { SimAlarmState } from './cloudwatch';
+import type { OpenPeriodState } from './traffic';
 import type { SimTimings } from './types';
 
-export const SIM_STATE_VERSION = 'sim-state/1';
+// 2: metric datapoints carry their resolution and visibility; traffic ticks every 10 s and the publish
+// periods in progress are saved.
+export const SIM_STATE_VERSION = 'sim-state/2';
 
-/** Metric history kept at least, whatever the alarms need. */
-export const METRIC_HISTORY_MS = 15 * 60_000;
+/** Metric history kept at least, whatever the alarms need: the longest bake a judge reads back over. */
+export const METRIC_HISTORY_MS = 60 * 60_000;
 
-/** Work due on the clock, in the order it will run: the minute tick and updates completing. */
-export type ScheduledWorkState = { kind: 'minuteTick'; at: number } | PendingUpdateState;
+/** Work due on the clock, in the order it will run: the 10-second traffic tick and updates completing. */
+export type ScheduledWorkState = { kind: 'trafficTick'; at: number } | PendingUpdateState;
 
 export interface SimCloudState {
   version: typeof SIM_STATE_VERSION;
@@ -55,13 +59,15 @@ export interface SimCloudState {
   modelPackages: SimModelPackage[];
   sagemaker: SimSageMakerState;
   alarms: SimAlarmState[];
-  /** Metric minutes from `from` on. */
+  /** Metric datapoints starting from `from` on. */
   metrics: { from: number; series: MetricSeriesState[] };
   faults: FaultPlanState;
   /** Absent in states saved before Application Auto Scaling was simulated (nothing registered). */
   autoscaling?: SimAutoScalingState;
   /** Request rates set per endpoint (setRequestsPerMinute); absent when none was set. */
   requestRates?: Record<string, number>;
+  /** Each variant's metric publish period in progress (the requests served in it so far). */
+  openPeriods?: OpenPeriodState[];
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

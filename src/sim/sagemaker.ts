@@ -222,6 +222,8 @@ export interface SimSageMakerDeps {
 export interface ServingSegment {
   from: number;
   to: number;
+  /** The endpoint config serving (its MetricsConfig sets how often the variants' metrics are published). */
+  configName: string;
   variants: ServingVariant[];
 }
 
@@ -893,9 +895,23 @@ export class SimSageMaker {
       const start = Math.max(change.at, from);
       const end = Math.min(changes[index + 1]?.at ?? Infinity, to);
       if (end > start && change.variants.length > 0)
-        segments.push({ from: start, to: end, variants: change.variants });
+        segments.push({ from: start, to: end, configName: change.configName, variants: change.variants });
     });
     return segments;
+  }
+
+  /**
+   * How often, in seconds, SageMaker publishes the invocation metrics of an endpoint serving this
+   * config: "When EnableEnhancedMetrics is set to False, this interval applies to utilization metrics
+   * only; invocation metrics continue to be published at the default 60-second interval. When
+   * EnableEnhancedMetrics is set to True, this interval applies to both utilization and invocation
+   * metrics" (SageMaker API reference, MetricsConfig, MetricPublishFrequencyInSeconds; "Defaults to 60").
+   */
+  invocationMetricsFrequencyOf(configName: string): number {
+    const metrics = this.configs.get(configName)?.extra?.['MetricsConfig'] as
+      { EnableEnhancedMetrics?: boolean; MetricPublishFrequencyInSeconds?: number } | undefined;
+    if (metrics?.EnableEnhancedMetrics !== true) return 60;
+    return metrics.MetricPublishFrequencyInSeconds ?? 60;
   }
 
   // --- saving and restoring ---

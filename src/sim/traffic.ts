@@ -1,17 +1,22 @@
-// Simulated inference traffic: every minute each endpoint receives its requests, split across the
+// Simulated inference traffic: every 10 seconds each endpoint receives its requests, split across the
 // variants by the weights that were serving at each moment, and SageMaker's per-variant invocation
-// metrics are published from the serving models' error rates and latencies. Tests can change an
-// endpoint's request rate over time (load that auto scaling reacts to).
+// metrics are published from the serving models' error rates and latencies — one datapoint per publish
+// period of the serving config's MetricsConfig (60 s, or 10 s with enhanced metrics), visible to
+// CloudWatch readers an ingestion delay after the period ends. Tests can change an endpoint's request
+// rate over time (load that auto scaling reacts to).
 import type { MetricStore } from './metrics';
 import { sampleSetOf } from './metrics';
 import type { SeededRandom } from './random';
 import type { ServingSegment } from './sagemaker';
+import { METRIC_GRID_MS } from './metrics';
 import type { ModelBehaviour } from './types';
 
 export interface TrafficSource {
   servedEndpointNames(): string[];
   servingDuring(endpointName: string, from: number, to: number): ServingSegment[];
   behaviourOf(modelName: string): ModelBehaviour;
+  /** The publish frequency, in seconds, of the invocation metrics of an endpoint serving this config. */
+  invocationMetricsFrequencyOf(configName: string): number;
   /** The variant's CurrentInstanceCount now (undefined: serverless, or the variant is gone). */
   instanceCountOf(endpointName: string, variantName: string): number | undefined;
 }
@@ -45,6 +50,14 @@ interface VariantMinute {
   overheads: number[];
 }
 
+/** One variant's publish period in progress: the requests it served so far. */
+export interface OpenPeriodState extends VariantMinute {
+  endpointName: string;
+  variantName: string;
+  start: number;
+  resolutionMs: number;
+}
+
 export class TrafficSimulator {
   /** Endpoints whose rate a test set (setRequestsPerMinute); the others get the cloud's default. */
   private readonly rates = new Map<string, number>();
@@ -54,9 +67,13 @@ export class TrafficSimulator {
     private readonly metrics: MetricStore,
     private readonly random: SeededRandom,
     private readonly requestsPerMinute: number,
+    private readonly ingestionDelayMs: number,
   ) {}
 
-  /** From the minute in progress on, the endpoint receives `rpm` requests per minute. */
+  /** Publish periods in progress by endpoint + variant: sent at the end of their period. */
+  private readonly open = new Map<string, OpenPeriodState>();
+
+  /** From the 10-second slice in progress on, the endpoint receives `rpm` requests per minute. */
   setRequestsPerMinute(endpointName: string, rpm: number): void {
     if (!Number.isInteger(rpm) || rpm < 0) {
       throw new Error(`requests per minute must be a non-negative integer, got ${rpm}`);
@@ -77,26 +94,50 @@ export class TrafficSimulator {
     for (const [endpointName, rpm] of Object.entries(rates ?? {})) this.rates.set(endpointName, rpm);
   }
 
-  /** Sends the minute [minuteStart, minuteStart + 1 min) of traffic and publishes its metrics. */
-  runMinute(minuteStart: number): void {
-    const minuteEnd = minuteStart + MINUTE_MS;
-    // Requests arrive evenly: the number sent by time t is round(rate × elapsed), so segments of a
-    // minute split by a weight change add up to exactly requestsPerMinute.
+  /** The publish periods in progress, as saved with the simulated cloud. */
+  exportOpenPeriods(): OpenPeriodState[] {
+    return [...this.open.values()].map((p) => ({
+      ...p,
+      errors: [...p.errors],
+      latencies: [...p.latencies],
+      overheads: [...p.overheads],
+    }));
+  }
+
+  importOpenPeriods(periods: readonly OpenPeriodState[] | undefined): void {
+    for (const p of periods ?? []) {
+      this.open.set(`${p.endpointName}\u0000${p.variantName}`, {
+        ...p,
+        errors: [...p.errors],
+        latencies: [...p.latencies],
+        overheads: [...p.overheads],
+      });
+    }
+  }
+
+  /**
+   * Sends the slice [sliceStart, sliceStart + 10 s) of traffic into each variant's publish period, then
+   * publishes every period that ends with the slice. A slice never crosses a minute boundary, and
+   * requests arrive evenly: the number sent by time t of a minute is round(rate × elapsed), so the
+   * slices and segments of a minute add up to exactly requestsPerMinute.
+   */
+  runSlice(sliceStart: number): void {
+    const sliceEnd = sliceStart + METRIC_GRID_MS;
+    const minuteStart = Math.floor(sliceStart / MINUTE_MS) * MINUTE_MS;
     for (const endpointName of this.source.servedEndpointNames()) {
       const rate = this.requestsPerMinuteOf(endpointName);
       const sentBy = (t: number) => Math.round((rate * (t - minuteStart)) / MINUTE_MS);
-      const perVariant = new Map<string, VariantMinute>();
-      for (const segment of this.source.servingDuring(endpointName, minuteStart, minuteEnd)) {
+      for (const segment of this.source.servingDuring(endpointName, sliceStart, sliceEnd)) {
         const requests = sentBy(segment.to) - sentBy(segment.from);
         const shares = splitByWeight(
           requests,
           segment.variants.map((v) => v.weight),
         );
+        const resolutionMs = this.source.invocationMetricsFrequencyOf(segment.configName) * 1000;
         segment.variants.forEach((variant, index) => {
           const share = shares[index] ?? 0;
           if (share === 0) return;
-          const minute = perVariant.get(variant.variantName) ?? { errors: [], latencies: [], overheads: [] };
-          perVariant.set(variant.variantName, minute);
+          const period = this.periodFor(endpointName, variant.variantName, sliceStart, resolutionMs);
           const behaviour = this.source.behaviourOf(variant.modelName);
           const load = this.overload(
             behaviour,
@@ -105,60 +146,108 @@ export class TrafficSimulator {
             share,
             segment.to - segment.from,
           );
-          this.invoke(behaviour, share, minute, load);
+          this.invoke(behaviour, share, period, load);
         });
       }
-      for (const [variantName, minute] of perVariant) {
-        const count = minute.errors.length;
-        this.metrics.publish(endpointName, variantName, 'Invocations', minuteStart, {
-          sampleCount: count,
-          sum: count,
-          minimum: 1,
-          maximum: 1,
-        });
-        this.metrics.publish(
-          endpointName,
-          variantName,
-          'Invocation5XXErrors',
-          minuteStart,
-          sampleSetOf(minute.errors, false),
-        );
-        this.metrics.publish(endpointName, variantName, 'Invocation4XXErrors', minuteStart, {
-          sampleCount: count,
-          sum: 0,
-          minimum: 0,
-          maximum: 0,
-        });
-        this.metrics.publish(
-          endpointName,
-          variantName,
-          'ModelLatency',
-          minuteStart,
-          sampleSetOf(minute.latencies, true),
-        );
-        this.metrics.publish(
-          endpointName,
-          variantName,
-          'OverheadLatency',
-          minuteStart,
-          sampleSetOf(minute.overheads, true),
-        );
-        // "The number of invocations sent to a model, normalized by InstanceCount in each
-        // ProductionVariant. 1/numberOfInstances is sent as the value on each request, where
-        // numberOfInstances is the number of active instances for the ProductionVariant behind the
-        // endpoint at the time of the request" (SageMaker API reference, ScalingPolicyMetric). Its Sum
-        // per minute is what target tracking on SageMakerVariantInvocationsPerInstance follows. The
-        // sim divides by the variant's count at the end of the minute, not at each request.
-        const instances = this.source.instanceCountOf(endpointName, variantName);
-        if (instances !== undefined && instances > 0) {
-          this.metrics.publish(endpointName, variantName, 'InvocationsPerInstance', minuteStart, {
-            sampleCount: count,
-            sum: count / instances,
-            minimum: 1 / instances,
-            maximum: 1 / instances,
-          });
-        }
-      }
+    }
+    for (const [key, period] of [...this.open]) {
+      if (period.start + period.resolutionMs > sliceEnd) continue;
+      this.open.delete(key);
+      this.publish(period);
+    }
+  }
+
+  /**
+   * The variant's open publish period for a slice: the one in progress, or a new one aligned to the
+   * frequency (a period cut short by a change of frequency is published as it stands).
+   */
+  private periodFor(
+    endpointName: string,
+    variantName: string,
+    sliceStart: number,
+    resolutionMs: number,
+  ): OpenPeriodState {
+    const key = `${endpointName}\u0000${variantName}`;
+    const start = Math.floor(sliceStart / resolutionMs) * resolutionMs;
+    const current = this.open.get(key);
+    if (current !== undefined && current.start === start && current.resolutionMs === resolutionMs) {
+      return current;
+    }
+    if (current !== undefined) this.publish(current);
+    const fresh: OpenPeriodState = {
+      endpointName,
+      variantName,
+      start,
+      resolutionMs,
+      errors: [],
+      latencies: [],
+      overheads: [],
+    };
+    this.open.set(key, fresh);
+    return fresh;
+  }
+
+  /** Publishes one variant's period: SageMaker's invocation metrics, visible after the ingestion delay. */
+  private publish(period: OpenPeriodState): void {
+    const { endpointName, variantName, start, resolutionMs } = period;
+    const timing = { resolutionMs, visibleAt: start + resolutionMs + this.ingestionDelayMs };
+    const count = period.errors.length;
+    this.metrics.publish(
+      endpointName,
+      variantName,
+      'Invocations',
+      start,
+      { sampleCount: count, sum: count, minimum: 1, maximum: 1 },
+      timing,
+    );
+    this.metrics.publish(
+      endpointName,
+      variantName,
+      'Invocation5XXErrors',
+      start,
+      sampleSetOf(period.errors, false),
+      timing,
+    );
+    this.metrics.publish(
+      endpointName,
+      variantName,
+      'Invocation4XXErrors',
+      start,
+      { sampleCount: count, sum: 0, minimum: 0, maximum: 0 },
+      timing,
+    );
+    this.metrics.publish(
+      endpointName,
+      variantName,
+      'ModelLatency',
+      start,
+      sampleSetOf(period.latencies, true),
+      timing,
+    );
+    this.metrics.publish(
+      endpointName,
+      variantName,
+      'OverheadLatency',
+      start,
+      sampleSetOf(period.overheads, true),
+      timing,
+    );
+    // "The number of invocations sent to a model, normalized by InstanceCount in each
+    // ProductionVariant. 1/numberOfInstances is sent as the value on each request, where
+    // numberOfInstances is the number of active instances for the ProductionVariant behind the
+    // endpoint at the time of the request" (SageMaker API reference, ScalingPolicyMetric). Its Sum
+    // per minute is what target tracking on SageMakerVariantInvocationsPerInstance follows. The
+    // sim divides by the variant's count at the end of the period, not at each request.
+    const instances = this.source.instanceCountOf(endpointName, variantName);
+    if (instances !== undefined && instances > 0) {
+      this.metrics.publish(
+        endpointName,
+        variantName,
+        'InvocationsPerInstance',
+        start,
+        { sampleCount: count, sum: count / instances, minimum: 1 / instances, maximum: 1 / instances },
+        timing,
+      );
     }
   }
 

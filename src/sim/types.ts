@@ -27,6 +27,27 @@ export interface SimTimings {
   deleteEndpointMs: number;
   /** Relative spread applied to each duration (0.2 = ±20%), drawn from the seed. */
   jitter: number;
+  /**
+   * How long after its period ends a datapoint becomes visible to alarms and GetMetricData (CloudWatch
+   * ingestion). AWS publishes no figure for SageMaker's metrics; an AWS answer on re:Post ("can we
+   * trigger cloudwatch alarm immediately ...") says that besides the 10 s evaluation "you may also
+   * incur a few seconds delay for the data to become available to the alarm". The sim's default, 15 s,
+   * is a choice inside "a few seconds" on the slow side, applied to every publish frequency.
+   */
+  metricIngestionDelayMs: number;
+  /**
+   * How often an alarm with a period of a minute or more is evaluated: every minute ("When CloudWatch
+   * evaluates an alarm, it does so every minute, even if the period for the alarm is longer than one
+   * minute", CloudWatch User Guide, "Limits" of alarms on connected data sources; the five-minute
+   * example there slides its window by a minute at each evaluation).
+   */
+  standardAlarmEvaluationMs: number;
+  /**
+   * How often a high-resolution alarm (period 10, 20 or 30 s) is evaluated: "If the alarm period is 10
+   * seconds or 30 seconds, the alarm is evaluated every 10 seconds" (CloudWatch User Guide, "Using
+   * Amazon CloudWatch alarms").
+   */
+  highResolutionAlarmEvaluationMs: number;
 }
 
 export const DEFAULT_TIMINGS: SimTimings = {
@@ -34,6 +55,9 @@ export const DEFAULT_TIMINGS: SimTimings = {
   updateWeightsMs: 30_000,
   deleteEndpointMs: 2 * 60_000,
   jitter: 0.2,
+  metricIngestionDelayMs: 15_000,
+  standardAlarmEvaluationMs: 60_000,
+  highResolutionAlarmEvaluationMs: 10_000,
 };
 
 /** One port call as the sim saw it: the AWS operation, a summary of its input and what came of it. */

@@ -1,18 +1,20 @@
 // CloudWatchAlarmControl: batching and paging of DescribeAlarms and DeleteAlarms, the exact PutMetricAlarm
-// for a candidate alarm, and how alarm states and failures come back.
+// for a candidate alarm, and how alarm states and failures come back. CloudWatchMetricReader: the exact
+// GetMetricData request, 500 queries a call, NextToken paging with points merged per Id.
 
 import {
   CloudWatchClient,
   CloudWatchServiceException,
   DeleteAlarmsCommand,
   DescribeAlarmsCommand,
+  GetMetricDataCommand,
   PutMetricAlarmCommand,
   ResourceNotFound,
 } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { CloudWatchAlarmControl } from '../../src/aws';
-import type { CandidateAlarmSpec } from '../../src/engine/ports';
+import { CloudWatchAlarmControl, CloudWatchMetricReader } from '../../src/aws';
+import type { CandidateAlarmSpec, MetricDataQuery } from '../../src/engine/ports';
 
 const cloudwatch = mockClient(CloudWatchClient);
 const control = new CloudWatchAlarmControl(new CloudWatchClient({}));
@@ -430,6 +432,187 @@ describe('deleteAlarms', () => {
       code: 'AWS_ERROR',
       message:
         'DeleteAlarms failed: ValidationError: Cannot delete a as there are composite alarm(s) depending on it.',
+    });
+  });
+});
+
+describe('CloudWatchMetricReader.getMetricData', () => {
+  const reader = new CloudWatchMetricReader(new CloudWatchClient({}));
+  const FROM = Date.UTC(2026, 0, 15, 9, 0, 0);
+  const TO = FROM + 5 * 60_000;
+  const at = (seconds: number) => new Date(FROM + seconds * 1000);
+  const query = (id: string, statistic = 'Sum', metricName = 'Invocation5XXErrors'): MetricDataQuery => ({
+    id,
+    metric: {
+      namespace: 'AWS/SageMaker',
+      metricName,
+      dimensions: [
+        { name: 'EndpointName', value: 'churn-prod' },
+        { name: 'VariantName', value: 'candidate-abc' },
+      ],
+    },
+    periodSeconds: 10,
+    statistic,
+  });
+
+  it('sends the exact request: MetricStat per query, the time range, oldest first', async () => {
+    cloudwatch.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: 'errors', StatusCode: 'Complete', Timestamps: [at(0), at(10)], Values: [1, 0] },
+        { Id: 'slow', StatusCode: 'Complete', Timestamps: [at(0)], Values: [12.5] },
+      ],
+    });
+
+    const series = await reader.getMetricData(
+      [query('errors'), query('slow', 'PR(250000:)', 'ModelLatency')],
+      FROM,
+      TO,
+    );
+
+    expect(inputsOf(GetMetricDataCommand)).toEqual([
+      {
+        MetricDataQueries: [
+          {
+            Id: 'errors',
+            MetricStat: {
+              Metric: {
+                Namespace: 'AWS/SageMaker',
+                MetricName: 'Invocation5XXErrors',
+                Dimensions: [
+                  { Name: 'EndpointName', Value: 'churn-prod' },
+                  { Name: 'VariantName', Value: 'candidate-abc' },
+                ],
+              },
+              Period: 10,
+              Stat: 'Sum',
+            },
+            ReturnData: true,
+          },
+          {
+            Id: 'slow',
+            MetricStat: {
+              Metric: {
+                Namespace: 'AWS/SageMaker',
+                MetricName: 'ModelLatency',
+                Dimensions: [
+                  { Name: 'EndpointName', Value: 'churn-prod' },
+                  { Name: 'VariantName', Value: 'candidate-abc' },
+                ],
+              },
+              Period: 10,
+              Stat: 'PR(250000:)',
+            },
+            ReturnData: true,
+          },
+        ],
+        StartTime: new Date(FROM),
+        EndTime: new Date(TO),
+        ScanBy: 'TimestampAscending',
+      },
+    ]);
+    expect(series).toEqual([
+      {
+        id: 'errors',
+        points: [
+          { timestamp: FROM, value: 1 },
+          { timestamp: FROM + 10_000, value: 0 },
+        ],
+      },
+      { id: 'slow', points: [{ timestamp: FROM, value: 12.5 }] },
+    ]);
+  });
+
+  it('sends at most 500 queries a call and answers every query, in the order asked', async () => {
+    cloudwatch.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries: { Id: string }[] }) => ({
+      MetricDataResults: input.MetricDataQueries.map((q) => ({
+        Id: q.Id,
+        StatusCode: 'Complete',
+        Timestamps: [at(0)],
+        Values: [Number(q.Id.slice(1))],
+      })),
+    }));
+    const queries = Array.from({ length: 1001 }, (_, i) => query(`q${i}`));
+
+    const series = await reader.getMetricData(queries, FROM, TO);
+
+    expect(
+      inputsOf(GetMetricDataCommand).map(
+        (i) => (i as { MetricDataQueries: unknown[] }).MetricDataQueries.length,
+      ),
+    ).toEqual([500, 500, 1]);
+    expect(series.map((s) => s.id)).toEqual(queries.map((q) => q.id));
+    expect(series[1000]).toEqual({ id: 'q1000', points: [{ timestamp: FROM, value: 1000 }] });
+  });
+
+  it('follows NextToken and merges a series continued on the next page', async () => {
+    cloudwatch
+      .on(GetMetricDataCommand)
+      .resolvesOnce({
+        MetricDataResults: [
+          { Id: 'errors', StatusCode: 'PartialData', Timestamps: [at(0), at(10)], Values: [0, 1] },
+          { Id: 'calls', StatusCode: 'Complete', Timestamps: [at(0)], Values: [10] },
+        ],
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({
+        MetricDataResults: [{ Id: 'errors', StatusCode: 'Complete', Timestamps: [at(20)], Values: [2] }],
+      });
+
+    const series = await reader.getMetricData([query('errors'), query('calls', 'SampleCount')], FROM, TO);
+
+    const inputs = inputsOf(GetMetricDataCommand) as { NextToken?: string }[];
+    expect(inputs.map((i) => i.NextToken)).toEqual([undefined, 'page-2']);
+    expect(series).toEqual([
+      {
+        id: 'errors',
+        points: [
+          { timestamp: FROM, value: 0 },
+          { timestamp: FROM + 10_000, value: 1 },
+          { timestamp: FROM + 20_000, value: 2 },
+        ],
+      },
+      { id: 'calls', points: [{ timestamp: FROM, value: 10 }] },
+    ]);
+  });
+
+  it('makes no call for no queries', async () => {
+    await expect(reader.getMetricData([], FROM, TO)).resolves.toEqual([]);
+    expect(cloudwatch).toHaveReceivedCommandTimes(GetMetricDataCommand, 0);
+  });
+
+  it('fails when CloudWatch cannot read a query (Forbidden), naming the permission', async () => {
+    cloudwatch.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        {
+          Id: 'errors',
+          StatusCode: 'Forbidden',
+          Timestamps: [],
+          Values: [],
+          Messages: [{ Code: 'Forbidden', Value: 'Access denied' }],
+        },
+      ],
+    });
+
+    await expect(reader.getMetricData([query('errors')], FROM, TO)).rejects.toMatchObject({
+      code: 'AWS_ERROR',
+      message: expect.stringMatching(
+        /query errors: Forbidden \(Access denied\); the controller needs cloudwatch:GetMetricData/,
+      ),
+    });
+  });
+
+  it('reports throttling that outlasted the SDK retries as THROTTLED', async () => {
+    cloudwatch.on(GetMetricDataCommand).rejects(
+      new CloudWatchServiceException({
+        name: 'Throttling',
+        message: 'Rate exceeded',
+        $fault: 'client',
+        $metadata: {},
+      }),
+    );
+
+    await expect(reader.getMetricData([query('errors')], FROM, TO)).rejects.toMatchObject({
+      code: 'THROTTLED',
     });
   });
 });

@@ -53,7 +53,7 @@ describe('start with no alarm named', () => {
     expect(
       created.map((a) => [a.alarmName, a.template.metricName, a.template.statistic, a.template.threshold]),
     ).toEqual([
-      [`smr-churn-prod-${doc.id.replace(/^r-/, '')}-5xx-rate`, 'Invocation5XXErrors', 'Average', 0.05],
+      [`smr-churn-prod-${doc.id.replace(/^r-/, '')}-5xx-rate`, 'Invocation5XXErrors', 'Average', 0.1],
       [`smr-churn-prod-${doc.id.replace(/^r-/, '')}-p99-latency`, 'ModelLatency', 'p99', 1_000_000],
     ]);
     // Removed with the rollout.

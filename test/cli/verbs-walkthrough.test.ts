@@ -30,9 +30,12 @@ import {
   GUARD,
 } from './verbs-helpers';
 
-/** The datapoints that tripped an error-rate alarm, as CloudWatch's StateReason lists them. */
+/**
+ * The datapoints that tripped an error-rate alarm, as CloudWatch's StateReason lists them: shares of
+ * requests that failed, 0.0 to 1.0 (a 30 s period holding one failed request reads 1.0).
+ */
 const DATAPOINT =
-  /\[0\.\d+ \(\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\)(, 0\.\d+ \(\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\))*\] (was|were) greater than the threshold \(0\.05\)/;
+  /\[(0\.\d+|1\.0) \(\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\)(, (0\.\d+|1\.0) \(\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d\))*\] (was|were) greater than the threshold \(0\.1\)/;
 
 function expectHuman(result: Run): void {
   expect(result.stdout).not.toMatch(ANSI);

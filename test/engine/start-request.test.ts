@@ -5,7 +5,7 @@ import {
   validateStartRequest,
   type StartRolloutRequest,
 } from '../../src/engine/start-request';
-import { DEFAULT_CANDIDATE_ALARMS } from '../../src/engine/alarm-rules';
+import { DEFAULT_CANDIDATE_ALARMS, HIGH_RESOLUTION_CANDIDATE_ALARMS } from '../../src/engine/alarm-rules';
 import { thrown } from '../plan/thrown';
 
 const VALID: StartRolloutRequest = {
@@ -32,7 +32,7 @@ describe('validateStartRequest', () => {
       modelPackageArn: VALID.modelPackageArn,
       executionRoleArn: VALID.executionRoleArn,
       alarms: [],
-      candidateAlarms: DEFAULT_CANDIDATE_ALARMS,
+      candidateAlarms: HIGH_RESOLUTION_CANDIDATE_ALARMS,
       candidate: {},
       maxDurationMs: 4 * 3_600_000,
       requestedBy: 'unknown',
@@ -49,7 +49,7 @@ describe('validateStartRequest', () => {
         a.threshold,
       ]),
     ).toEqual([
-      ['5xx-rate', 'Invocation5XXErrors', 'Average', 0.05],
+      ['5xx-rate', 'Invocation5XXErrors', 'Average', 0.1],
       ['p99-latency', 'ModelLatency', 'p99', 1_000_000],
     ]);
     expect(validateStartRequest({ ...VALID, candidateAlarms: [] }).candidateAlarms).toEqual([]);
@@ -58,7 +58,23 @@ describe('validateStartRequest', () => {
     // Each request gets its own copies.
     const first = validateStartRequest(VALID).candidateAlarms;
     first[0]!.threshold = 0.5;
-    expect(validateStartRequest(VALID).candidateAlarms[0]!.threshold).toBe(0.05);
+    expect(validateStartRequest(VALID).candidateAlarms[0]!.threshold).toBe(0.1);
+  });
+
+  it('enhancedMetrics: false gets the one-minute default alarms; overriding it swaps default alarms, never written ones', () => {
+    const oneMinute = validateStartRequest({ ...VALID, enhancedMetrics: false });
+    expect(oneMinute).toMatchObject({ enhancedMetrics: false, candidateAlarms: DEFAULT_CANDIDATE_ALARMS });
+    expect(validateStartRequest(VALID).candidateAlarms.map((a) => a.periodSeconds)).toEqual([30, 30]);
+    expect(mergeStartRequest(validateStartRequest(VALID), { enhancedMetrics: false })).toMatchObject({
+      enhancedMetrics: false,
+      candidateAlarms: DEFAULT_CANDIDATE_ALARMS,
+    });
+    expect(mergeStartRequest(oneMinute, { enhancedMetrics: true }).candidateAlarms).toEqual(
+      HIGH_RESOLUTION_CANDIDATE_ALARMS,
+    );
+    const written = [{ ...HIGH_RESOLUTION_CANDIDATE_ALARMS[0]!, threshold: 0.1 }];
+    const own = validateStartRequest({ ...VALID, candidateAlarms: written });
+    expect(mergeStartRequest(own, { enhancedMetrics: false }).candidateAlarms).toEqual(written);
   });
 
   it('accepts GovCloud/China partitions, explicit step lists and de-duplicates alarms', () => {

@@ -126,7 +126,18 @@ describe('planUndo', () => {
       candidate: {},
       maxDurationMs: 4 * 3_600_000,
       requestedBy: 'alice, undoing r-3',
+      // The undone rollout's snapshot predates 10-second metrics: its one-minute alarms keep theirs.
+      enhancedMetrics: false,
     });
+  });
+
+  it('keeps the 10-second metrics of an undone rollout that had them (the default, so not written)', async () => {
+    const done = rollout('r-1', 3, 'succeeded', 1_000, 'model-1');
+    const store = await storeWith({ ...done, input: { ...done.input, enhancedMetrics: true } });
+    const endpoints = models({ 'model-1': { modelName: 'model-1', modelPackageArn: pkg(2) } });
+    const { request } = await planUndo({ store, endpoints }, ENDPOINT, {}, 'alice');
+    expect(request.enhancedMetrics).toBeUndefined();
+    expect(request.candidateAlarms).toEqual([TEMPLATE]);
   });
 
   it("falls back to the store's history when the previous model is gone", async () => {

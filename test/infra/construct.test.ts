@@ -178,6 +178,7 @@ describe('options', () => {
       'application-autoscaling:DescribeScalingPolicies',
       'application-autoscaling:DescribeScheduledActions',
       'cloudwatch:DescribeAlarms',
+      'cloudwatch:GetMetricData',
     ]);
     const scalingWrites = statements.filter((s) =>
       actions(s).some((a) => a.startsWith('application-autoscaling:') && !a.includes(':Describe')),

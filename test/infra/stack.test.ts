@@ -422,6 +422,7 @@ describe('IAM', () => {
         Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
       },
       { Sid: 'ReadAlarmStates', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' },
+      { Sid: 'ReadVariantMetrics', Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' },
       {
         Sid: 'OwnCandidateAlarms',
         Effect: 'Allow',

@@ -130,6 +130,7 @@ describe('policyStartRequest', () => {
       allowUnguarded: false,
       // onOlderApproval: ignore (the default) — an approval deploys only a version newer than the serving one.
       versionGate: 'newerOnly',
+      enhancedMetrics: true,
     });
     expect(request.plan.strategy).toBe('Canary10Percent5Minutes');
     expect(request.plan.steps.at(-1)).toEqual({ kind: 'bake', durationMs: 10 * 60_000 });
@@ -145,6 +146,7 @@ describe('policyStartRequest', () => {
         candidateAlarms: p.candidateAlarms,
         candidate: p.candidate,
         maxDuration: p.maxDuration,
+        enhancedMetrics: p.enhancedMetrics,
         requestedBy: 'approval:churn-model/7',
         allowUnguarded: false,
         versionGate: 'newerOnly',

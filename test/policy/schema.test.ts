@@ -1,6 +1,6 @@
 // Checking policy files: defaults, and for every kind of mistake a message that names the policy,
 // the field and the fix — all problems at once, not only the first.
-import { DEFAULT_CANDIDATE_ALARMS } from '../../src/engine';
+import { DEFAULT_CANDIDATE_ALARMS, HIGH_RESOLUTION_CANDIDATE_ALARMS } from '../../src/engine';
 import { InvalidPolicyFileError, parsePolicies, policyStartRequest, type PolicySet } from '../../src/policy';
 import { EXAMPLE_YAML, file, policy } from './fixtures';
 
@@ -58,12 +58,13 @@ describe('a valid policy file', () => {
     ]);
   });
 
-  it('fills in the defaults: Canary10Percent5Minutes, the default candidate alarms, queue, ignore older approvals, 4h', () => {
+  it('fills in the defaults: Canary10Percent5Minutes, 10-second metrics with the high-resolution candidate alarms, queue, ignore older approvals, 4h', () => {
     const p = parsePolicies(file(policy()), 'policies.json').policies[0]!;
     expect(p).toMatchObject({
       strategy: 'Canary10Percent5Minutes',
       alarms: ['churn-prod-5xx'],
-      candidateAlarms: DEFAULT_CANDIDATE_ALARMS,
+      enhancedMetrics: true,
+      candidateAlarms: HIGH_RESOLUTION_CANDIDATE_ALARMS,
       candidate: {},
       onNewerApproval: 'queue',
       onOlderApproval: 'ignore',
@@ -71,6 +72,17 @@ describe('a valid policy file', () => {
       maxDuration: '4h',
     });
     expect(p.finalBake).toBeUndefined();
+  });
+
+  it('enhancedMetrics: false keeps one-minute metrics, and the default candidate alarms use one-minute periods', () => {
+    const p = parsePolicies(file(policy({ enhancedMetrics: false })), 'policies.json').policies[0]!;
+    expect(p).toMatchObject({ enhancedMetrics: false, candidateAlarms: DEFAULT_CANDIDATE_ALARMS });
+    expect(
+      policyStartRequest(p, 'arn:aws:sagemaker:us-east-1:111122223333:model-package/churn-model/7', 'ci'),
+    ).toMatchObject({
+      enhancedMetrics: false,
+      candidateAlarms: DEFAULT_CANDIDATE_ALARMS,
+    });
   });
 
   it('accepts a strategy as a list of steps and durations as milliseconds', () => {

@@ -198,16 +198,16 @@ describe('a rollout is refused and nothing in AWS changes when', () => {
     );
   });
 
-  it('a candidate alarm period under a minute on an endpoint publishing one-minute invocation metrics', async () => {
+  it('a candidate alarm period under a minute when the rollout keeps one-minute invocation metrics (enhancedMetrics: false)', async () => {
     const env = createSimulatedEnvironment();
     await expectRefused(
       env,
-      { candidateAlarms: [{ ...DEMO_CANDIDATE_ALARMS[0]!, periodSeconds: 10 }] },
+      { candidateAlarms: [{ ...DEMO_CANDIDATE_ALARMS[0]!, periodSeconds: 10 }], enhancedMetrics: false },
       {
         code: 'INVALID_INPUT',
         field: 'candidateAlarms[0].periodSeconds',
         message:
-          /candidate alarm 5xx-rate .*: a 10 s period needs invocation metrics .* published every 60 s; use a period of 60 s or more/,
+          /candidate alarm 5xx-rate .*: a 10 s period needs invocation metrics .* published every 60 s; use a period of 60 s or more, or let the rollout turn on 10-second metrics \(remove enhancedMetrics: false/,
       },
     );
   });

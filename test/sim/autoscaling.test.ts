@@ -296,28 +296,29 @@ describe('simulated Application Auto Scaling: load and target tracking', () => {
     await trackInvocations(cloud);
     expect(cloud.clock.now()).toBe(DEFAULT_START_TIME);
     cloud.setRequestsPerMinute(SCALED_ENDPOINT, 1800); // 900 per instance on 2 instances
-    cloud.clock.advanceTo(at('09:02:59'));
+    // Three minutes above the target, the third ingested after 09:03: the scale out comes at 09:04.
+    cloud.clock.advanceTo(at('09:03:59'));
     expect(cloud.scalingActivities).toEqual([]);
     cloud.clock.advanceTo(at('09:09:00'));
     // 2 × 900 / 300 = 6 instances; at 6, 1800 / 6 = 300 is on target: no further scale out.
-    expect(activityLog(cloud)).toEqual(['09:03:00 2->6 Successful']);
+    expect(activityLog(cloud)).toEqual(['09:04:00 2->6 Successful']);
     expect(variantOf(cloud).currentInstanceCount).toBe(6);
     expect(cloud.scalingActivities[0]?.cause).toContain('invocations-per-instance');
 
     cloud.clock.advanceTo(at('09:10:00'));
     cloud.setRequestsPerMinute(SCALED_ENDPOINT, 600); // 100 per instance, under 90% of 300
-    cloud.clock.advanceTo(at('09:24:59'));
+    cloud.clock.advanceTo(at('09:25:59'));
     expect(activityLog(cloud)).toHaveLength(1);
-    cloud.clock.advanceTo(at('09:26:00'));
+    cloud.clock.advanceTo(at('09:27:00'));
     // ceil(6 × 100 / 300) = 2: the fewest instances that keep the metric at or under the target.
-    expect(activityLog(cloud)).toEqual(['09:03:00 2->6 Successful', '09:25:00 6->2 Successful']);
+    expect(activityLog(cloud)).toEqual(['09:04:00 2->6 Successful', '09:26:00 6->2 Successful']);
 
-    // Less load again: 15 low minutes pass by 09:41, but the 30-minute scale-in cooldown holds until 09:55.
+    // Less load again: 15 low minutes pass by 09:43, but the 30-minute scale-in cooldown holds until 09:56.
     cloud.setRequestsPerMinute(SCALED_ENDPOINT, 150);
-    cloud.clock.advanceTo(at('09:54:59'));
+    cloud.clock.advanceTo(at('09:55:59'));
     expect(activityLog(cloud)).toHaveLength(2);
-    cloud.clock.advanceTo(at('09:56:00'));
-    expect(activityLog(cloud).at(-1)).toBe('09:55:00 2->1 Successful');
+    cloud.clock.advanceTo(at('09:57:00'));
+    expect(activityLog(cloud).at(-1)).toBe('09:56:00 2->1 Successful');
     expect(variantOf(cloud).currentInstanceCount).toBe(1);
   });
 
@@ -342,7 +343,7 @@ describe('simulated Application Auto Scaling: load and target tracking', () => {
     await trackInvocations(cloud, { DisableScaleIn: true });
     cloud.setRequestsPerMinute(SCALED_ENDPOINT, 6000);
     cloud.clock.advanceTo(at('09:10:00'));
-    expect(activityLog(cloud)).toEqual(['09:03:00 2->4 Successful']);
+    expect(activityLog(cloud)).toEqual(['09:04:00 2->4 Successful']);
     cloud.setRequestsPerMinute(SCALED_ENDPOINT, 60);
     cloud.clock.advanceTo(at('10:00:00'));
     expect(activityLog(cloud)).toHaveLength(1);
@@ -353,8 +354,8 @@ describe('simulated Application Auto Scaling: load and target tracking', () => {
     const { cloud } = await sceneWithScaledEndpoint();
     await trackInvocations(cloud);
     cloud.setRequestsPerMinute(SCALED_ENDPOINT, 0);
-    cloud.clock.advanceTo(at('09:16:00'));
-    expect(activityLog(cloud)).toEqual(['09:15:00 2->1 Successful']);
+    cloud.clock.advanceTo(at('09:17:00'));
+    expect(activityLog(cloud)).toEqual(['09:16:00 2->1 Successful']);
   });
 
   it('does not scale out while DynamicScalingOutSuspended, and does at the next minute once resumed', async () => {
@@ -397,12 +398,12 @@ describe('simulated Application Auto Scaling: load and target tracking', () => {
     const failed = cloud.scalingActivities.filter((a) => a.statusCode === 'Failed');
     const succeeded = cloud.scalingActivities.filter((a) => a.statusCode === 'Successful');
     expect(failed.length).toBeGreaterThanOrEqual(4);
-    expect(failed[0]?.at).toBe(at('09:03:00'));
+    expect(failed[0]?.at).toBe(at('09:04:00'));
     expect(failed[0]?.statusMessage).toMatch(
       /^Failed to set desired instance count to 6\. Reason: Cannot update in-progress endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint\/payments-scorer"\.$/,
     );
     // Tried every minute until the update was over, then accepted at the first minute after it.
-    expect(failed.map((a) => a.at)).toEqual(failed.map((_, index) => at('09:03:00') + index * MINUTE));
+    expect(failed.map((a) => a.at)).toEqual(failed.map((_, index) => at('09:04:00') + index * MINUTE));
     expect(finishedAt).toBeDefined();
     expect(succeeded.map((a) => [a.at, a.toCapacity])).toEqual([
       [Math.ceil((finishedAt as number) / MINUTE) * MINUTE, 6],
@@ -453,17 +454,19 @@ describe('simulated Application Auto Scaling: step scaling from an alarm', () =>
       'payments-scorer-invocations-high',
     ]);
     cloud.setRequestsPerMinute(SCALED_ENDPOINT, 1500); // 500 over the threshold: the +1 step
-    cloud.clock.advanceTo(at('09:12:00'));
-    // +1 at once; in the 300 s cooldown the same step adds nothing; +1 again when it ends.
+    cloud.clock.advanceTo(at('09:13:00'));
+    // +1 once the first minute is ingested and the alarm sees it (09:02); in the 300 s cooldown the
+    // same step adds nothing; +1 again when it ends.
     expect(activityLog(cloud)).toEqual([
-      '09:01:00 2->3 Successful',
-      '09:06:00 3->4 Successful',
-      '09:11:00 4->5 Successful',
+      '09:02:00 2->3 Successful',
+      '09:07:00 3->4 Successful',
+      '09:12:00 4->5 Successful',
     ]);
     cloud.setRequestsPerMinute(SCALED_ENDPOINT, 2500); // 1500 over: the +3 step, during the cooldown
-    cloud.clock.advanceTo(at('09:14:00'));
-    // The capacity before the activity that started the cooldown was 4: 4 + 3 = 7, not 5 + 3.
-    expect(activityLog(cloud).at(-1)).toBe('09:13:00 5->7 Successful');
+    cloud.clock.advanceTo(at('09:16:00'));
+    // The capacity before the activity that started the cooldown was 4: 4 + 3 = 7, not 5 + 3. The
+    // minute at 2500 (09:13) is ingested after 09:14 and read by the policy at 09:15.
+    expect(activityLog(cloud).at(-1)).toBe('09:15:00 5->7 Successful');
   });
 
   it('acts on SetAlarmState between ticks only when it carries StateReasonData datapoints, as AWS requires', async () => {

@@ -78,7 +78,7 @@ describe('simulated CloudWatch alarms', () => {
       'detail-type': 'CloudWatch Alarm State Change',
       source: 'aws.cloudwatch',
       account: '123456789012',
-      time: '2026-01-15T09:01:00Z',
+      time: '2026-01-15T09:02:00Z',
       region: 'us-east-1',
       resources: ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:fraud-detector-5xx'],
       detail: {
@@ -87,7 +87,7 @@ describe('simulated CloudWatch alarms', () => {
           value: 'ALARM',
           reason: state?.reason,
           reasonData: state?.reasonData,
-          timestamp: '2026-01-15T09:01:00.000+0000',
+          timestamp: '2026-01-15T09:02:00.000+0000',
         },
         previousState: { value: 'INSUFFICIENT_DATA', reason: 'Unchecked: Initial alarm creation' },
         configuration: {
@@ -427,7 +427,8 @@ describe('simulated CloudWatch alarms', () => {
   it('lets SetAlarmState force a state that the next evaluation flips back', async () => {
     const { cloud } = sceneWithEndpoint();
     errorRateAlarm(cloud, 'errors', 'AllTraffic');
-    cloud.clock.advanceBy(MINUTE);
+    // The first minute's datapoint is ingested after 09:01; the alarm first sees it at 09:02.
+    cloud.clock.advanceBy(2 * MINUTE);
     expect(cloud.alarm('errors')?.state).toBe('OK');
     cloud.clock.advanceBy(10_000);
     cloud.setAlarmState('errors', 'ALARM', 'testing the rollback path');
@@ -436,7 +437,7 @@ describe('simulated CloudWatch alarms', () => {
         alarmName: 'errors',
         state: 'ALARM',
         reason: 'testing the rollback path',
-        updatedAt: Date.UTC(2026, 0, 15, 9, 1, 10),
+        updatedAt: Date.UTC(2026, 0, 15, 9, 2, 10),
         definition: expect.objectContaining({ kind: 'metric' }),
       },
     ]);
@@ -445,13 +446,13 @@ describe('simulated CloudWatch alarms', () => {
     expect(
       alarmEvents(cloud).map((e) => [e.time, e.detail.previousState.value, e.detail.state.value]),
     ).toEqual([
-      ['2026-01-15T09:01:00Z', 'INSUFFICIENT_DATA', 'OK'],
-      ['2026-01-15T09:01:10Z', 'OK', 'ALARM'],
-      ['2026-01-15T09:02:00Z', 'ALARM', 'OK'],
+      ['2026-01-15T09:02:00Z', 'INSUFFICIENT_DATA', 'OK'],
+      ['2026-01-15T09:02:10Z', 'OK', 'ALARM'],
+      ['2026-01-15T09:03:00Z', 'ALARM', 'OK'],
     ]);
   });
 
-  it('re-evaluates a 5-minute alarm the minute after SetAlarmState, not at the end of the period', () => {
+  it('re-evaluates a 5-minute alarm the minute after SetAlarmState, over a window that slides by the minute', () => {
     const { cloud } = sceneWithEndpoint();
     cloud.createMetricAlarm({
       alarmName: 'five-minute',
@@ -468,9 +469,11 @@ describe('simulated CloudWatch alarms', () => {
     expect(cloud.alarm('five-minute')?.state).toBe('OK');
     cloud.setAlarmState('five-minute', 'ALARM', 'drill');
     cloud.clock.advanceBy(MINUTE);
+    // Evaluated at 09:07 over [09:02, 09:07): CloudWatch's windows end at the evaluation, not on
+    // multiples of the period.
     expect(cloud.alarm('five-minute')).toMatchObject({
       state: 'OK',
-      reason: expect.stringContaining('[0.0 (15/01/26 09:00:00)]'),
+      reason: expect.stringContaining('[0.0 (15/01/26 09:02:00)]'),
     });
   });
 
@@ -496,7 +499,8 @@ describe('simulated CloudWatch alarms', () => {
     cloud.clock.advanceBy(3 * MINUTE);
     expect(cloud.alarm('p99-latency')?.state).toBe('OK');
     cloud.setBehaviour(slow, { errorRate: 0, latencyMs: 200 });
-    cloud.clock.advanceBy(MINUTE);
+    // 09:03's slow minute is visible from 09:04:15 on: at 09:05 one of the last 3 datapoints breaches.
+    cloud.clock.advanceBy(2 * MINUTE);
     expect(cloud.alarm('p99-latency')?.state).toBe('OK');
     cloud.clock.advanceBy(MINUTE);
     expect(cloud.alarm('p99-latency')?.reason).toMatch(

@@ -490,9 +490,14 @@ describe('SimEventBridge', () => {
       const arn = cloud.registerModelPackage({ groupName: 'fraud' });
       at(cloud, 20, () => cloud.setModelPackageApproval(arn, 'Approved'));
       await bridge.minute();
+      // The cloud's own work is due every 10 s (its traffic tick), so the clock moves in those steps.
       expect(calls).toEqual([
-        { to: 20, nowBefore: 0, nowAfter: 0, deliveredSoFar: 1 },
-        { to: 60, nowBefore: 20, nowAfter: 20, deliveredSoFar: 2 },
+        { to: 10, nowBefore: 0, nowAfter: 0, deliveredSoFar: 1 },
+        { to: 20, nowBefore: 10, nowAfter: 10, deliveredSoFar: 1 },
+        { to: 30, nowBefore: 20, nowAfter: 20, deliveredSoFar: 2 },
+        { to: 40, nowBefore: 30, nowAfter: 30, deliveredSoFar: 2 },
+        { to: 50, nowBefore: 40, nowAfter: 40, deliveredSoFar: 2 },
+        { to: 60, nowBefore: 50, nowAfter: 50, deliveredSoFar: 2 },
       ]);
       expect(timeline(received)).toEqual([
         ['PendingManualApproval', 0],
@@ -501,7 +506,7 @@ describe('SimEventBridge', () => {
       ]);
 
       await bridge.flush(); // flushing never moves time
-      expect(calls).toHaveLength(2);
+      expect(calls).toHaveLength(6);
     });
 
     it('close() stops listening: events the cloud sends afterwards are not queued', async () => {

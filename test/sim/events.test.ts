@@ -95,7 +95,8 @@ describe('simulated EventBridge delivery', () => {
       periodSeconds: 60,
       evaluationPeriods: 1,
     });
-    cloud.clock.advanceBy(MINUTE);
+    // The first minute is visible after its ingestion delay: the alarm leaves INSUFFICIENT_DATA at 09:02.
+    cloud.clock.advanceBy(2 * MINUTE);
     await Promise.resolve();
     expect(calls).toBe(1);
     expect(cloud.deliveryFailures.map((f) => String(f.error))).toEqual([

@@ -204,7 +204,7 @@ describe('saving and restoring the simulated cloud', () => {
   it('rejects an unknown state version, a damaged state, and a state mixed with other options', () => {
     const state = createSimCloud().exportState();
     expect(() => restoreSimCloud({ ...state, version: 'sim-state/99' } as unknown as SimCloudState)).toThrow(
-      /unsupported simulated cloud state version "sim-state\/99".*sim-state\/1/,
+      /unsupported simulated cloud state version "sim-state\/99".*sim-state\/2/,
     );
     expect(() => restoreSimCloud({} as unknown as SimCloudState)).toThrow(
       /unsupported simulated cloud state version undefined/,
@@ -357,8 +357,9 @@ describe('saving and restoring Application Auto Scaling', () => {
       scalableTargetAction: { maxCapacity: 5 },
     });
     cloud.setRequestsPerMinute(SCALED_ENDPOINT, 1800);
-    // The scale out to 6 was accepted at 09:03; 10 s later the endpoint is still Updating to it.
-    cloud.clock.advanceBy(3 * MINUTE + 10_000);
+    // The scale out to 6 was accepted at 09:04 (the third busy minute is ingested after 09:03); 10 s
+    // later the endpoint is still Updating to it.
+    cloud.clock.advanceBy(4 * MINUTE + 10_000);
     expect(cloud.endpoint(SCALED_ENDPOINT)).toMatchObject({
       status: 'Updating',
       variants: [{ currentInstanceCount: 2, desiredInstanceCount: 6 }],
@@ -371,17 +372,18 @@ describe('saving and restoring Application Auto Scaling', () => {
     expect(restored.scalingActivities).toEqual([]);
 
     for (const c of [cloud, restored]) {
-      c.clock.advanceBy(7 * MINUTE);
+      c.clock.advanceBy(6 * MINUTE);
       c.setRequestsPerMinute(SCALED_ENDPOINT, 600);
       c.clock.advanceBy(40 * MINUTE);
     }
     const after = cloud.scalingActivities.filter((a) => a.at > savedAt);
-    // The 09:20 action lowered the maximum to 5 (6 -> 5); 15 minutes after load fell (09:10), in to 2.
+    // The 09:20 action lowered the maximum to 5 (6 -> 5); once the 15th low minute after load fell
+    // (09:10) is ingested, in to 2.
     expect(
       after.map((a) => [new Date(a.at).toISOString().slice(11, 16), a.fromCapacity, a.toCapacity]),
     ).toEqual([
       ['09:20', 6, 5],
-      ['09:25', 5, 2],
+      ['09:26', 5, 2],
     ]);
     expect(restored.scalingActivities).toEqual(after);
     expect(restored.endpoint(SCALED_ENDPOINT)).toEqual(cloud.endpoint(SCALED_ENDPOINT));

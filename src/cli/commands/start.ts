@@ -36,8 +36,10 @@ version already serves the endpoint (unless --force). A version older than the s
 rolled out as you asked, and the output and timeline say it is a rollback.
 
 Unless you give --candidate-alarm (or the policy candidateAlarms), the rollout creates the default
-candidate alarms on the candidate variant alone: its error rate (Invocation5XXErrors Average > 0.05,
-2 of 3 minutes) and p99 latency (ModelLatency p99 > 1 s, 3 minutes).
+candidate alarms on the candidate variant alone: its error rate (Invocation5XXErrors Average > 0.1,
+2 of 3 periods of 30 s) and p99 latency (ModelLatency p99 > 1 s, 3 periods of 30 s), on the 10-second
+metrics the rollout turns on for its transition config (a policy's enhancedMetrics: false keeps
+one-minute metrics and alarms: Average > 0.05 in 2 of 3 minutes, p99 > 1 s for 3 minutes).
 
 Options:
   --endpoint <name>         the endpoint to roll out onto
