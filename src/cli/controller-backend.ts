@@ -8,7 +8,7 @@ import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventb
 import { ApplicationAutoScalingScalingControl } from '../aws/autoscaling';
 import { toSmRolloutError } from '../aws/classify-error';
 import { createAwsClients, type AwsClients } from '../aws/clients';
-import { CloudWatchAlarmControl } from '../aws/cloudwatch';
+import { CloudWatchAlarmControl, CloudWatchMetricReader } from '../aws/cloudwatch';
 import { SageMakerEndpointControl } from '../aws/sagemaker';
 import {
   type AlarmControl,
@@ -144,6 +144,8 @@ export class ControllerBackend implements RolloutBackend {
       commandBusName: config.commandBusName,
       store,
       alarms,
+      // GetMetricData with the CLI's own credentials: `report` draws what the caller may read.
+      metrics: new CloudWatchMetricReader(clients.cloudwatch),
       endpoints,
       check: (event) => controller.check(event),
       ...(config.stack ? { controllerHint: `stack ${config.stack}` } : {}),

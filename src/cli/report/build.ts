@@ -6,8 +6,10 @@ import { renderReportPage } from './page';
 import { rolloutStory } from './rollout-story';
 import { CANDIDATE_UNSEEN, candidateUnseen, periodFor, readReportMetrics } from './variant-metrics';
 
-/** GetMetricData's period when the rollout had no judge (SageMaker's standard one-minute metrics). */
-const DEFAULT_PERIOD_SECONDS = 60;
+/** GetMetricData's period without a judge: 10 s when the transition config published enhanced metrics. */
+function ownPeriodSeconds(record: RolloutRecord): number {
+  return record.input.judge?.periodSeconds ?? (record.input.enhancedMetrics ? 10 : 60);
+}
 
 export async function buildReportPage(options: {
   record: RolloutRecord;
@@ -25,11 +27,7 @@ export async function buildReportPage(options: {
     ...(story.baselineVariant ? { baselineVariant: story.baselineVariant } : {}),
     from: story.from,
     to: story.to,
-    periodSeconds: periodFor(
-      record.input.judge?.periodSeconds ?? DEFAULT_PERIOD_SECONDS,
-      story.from,
-      options.now,
-    ),
+    periodSeconds: periodFor(ownPeriodSeconds(record), story.from, options.now),
   });
   const html = renderReportPage({ record, timeline, story, metrics, generatedAt: options.generatedAt });
   // What the page says it could not draw, for the verb to repeat at the terminal.

@@ -81,7 +81,10 @@ interface YAxis {
 
 function linearY(max: number, top: number, bottom: number, format: (v: number) => string): YAxis {
   const niceMax = niceCeiling(max);
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ value: f * niceMax, label: format(f * niceMax) }));
+  // Round steps: quarters of 2.5 × 10^k, fifths of 1, 2, 5 × 10^k (a 50% axis reads 10%, 20%, ...).
+  const leading = niceMax / 10 ** Math.floor(Math.log10(niceMax));
+  const fractions = leading === 2.5 ? [0, 0.25, 0.5, 0.75, 1] : [0, 0.2, 0.4, 0.6, 0.8, 1];
+  const ticks = fractions.map((f) => ({ value: f * niceMax, label: format(f * niceMax) }));
   return { y: (v) => bottom - (Math.min(Math.max(v, 0), niceMax) / niceMax) * (bottom - top), ticks };
 }
 

@@ -118,6 +118,12 @@ async function render(file: string): Promise<{ measured: Measured; screenshot: I
 }
 
 type Rgb = [number, number, number];
+const grown = (r: Rect, by: number): Rect => ({
+  x: r.x - by,
+  y: r.y - by,
+  width: r.width + 2 * by,
+  height: r.height + 2 * by,
+});
 const near =
   (target: Rgb, tolerance = 24) =>
   (rgb: Rgb) =>
@@ -195,6 +201,20 @@ describe('the report page in headless Chromium', () => {
         expect(countPixels(screenshot, labels[kind]!.rect, reddish)).toBeGreaterThan(20);
         expect(labels[kind]!.rect.y + labels[kind]!.rect.height).toBeLessThanOrEqual(band.y + 2);
       }
+      // The simulated cloud's per-variant metrics are drawn: the candidate's errors and the baseline's.
+      for (const role of ['candidate', 'baseline'] as const) {
+        const series = measured.series.find((s) => s.chart === 'error-rate-chart' && s.role === role);
+        expect(series).toBeDefined();
+        const box = grown(series!.rect, 3);
+        expect(
+          countPixels(screenshot, box, near(role === 'candidate' ? CANDIDATE : BASELINE)),
+        ).toBeGreaterThan(30);
+      }
+      // The candidate failed a fifth of its requests: its line rises well above the baseline's.
+      const [candidateLine, baselineLine] = ['candidate', 'baseline'].map(
+        (role) => measured.series.find((s) => s.chart === 'error-rate-chart' && s.role === role)!.rect,
+      );
+      expect(candidateLine!.y).toBeLessThan(baselineLine!.y - 50);
       // The timeline is there to read, every entry.
       expect(measured.text).toMatch(/Traffic shifted: baseline 90% \/ candidate 10%/);
       expect(measured.text).toMatch(/All traffic is back on the baseline variant AllTraffic/);

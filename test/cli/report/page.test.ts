@@ -124,6 +124,14 @@ describe('report page', () => {
     ).toBe(true);
   });
 
+  it('asks for 10 s periods when the transition config published enhanced metrics (within 3 hours)', async () => {
+    const metrics = fabricatedMetrics();
+    const record = fabricatedRecord();
+    record.input = { ...record.input, enhancedMetrics: true };
+    await page({ metrics, record });
+    expect(new Set(metrics.queries.map((q) => q.periodSeconds))).toEqual(new Set([10]));
+  });
+
   it('draws candidate vs baseline error rate and latency, labelled at the lines’ ends', async () => {
     const text = textOf(await page());
     // 12 of 60 candidate requests failed in its last minute; 1 of 540 for the baseline.
