@@ -2,7 +2,7 @@
 // that rolled back, and the CLI's usual refusals (exit 1, the flag named) before anything is read.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { ENDPOINT, SimAccount, lastJson, rollBackOnAlarm, sim, simJson } from '../verbs-helpers';
+import { ENDPOINT, SimAccount, lastJson, rollBackOnAlarm, run, sim, simJson } from '../verbs-helpers';
 
 describe('sm-rollout report', () => {
   const account = new SimAccount();
@@ -65,5 +65,32 @@ describe('sm-rollout report', () => {
       'error: report: which rollout? give its id (see `sm-rollout list --simulate`) or --endpoint <name>',
     );
     await expect(fs.stat(out)).rejects.toThrow('ENOENT');
+  });
+
+  it('the bad-model demo ends with the command that draws it, and that command works', async () => {
+    const demoDir = path.join(account.dir, 'demo');
+    const previous = process.env.SM_ROLLOUT_DEMO_DIR;
+    process.env.SM_ROLLOUT_DEMO_DIR = demoDir;
+    try {
+      const demo = await run(['demo', '--scenario', 'bad-model', '--speed', 'max']);
+      expect(demo.code).toBe(2);
+      expect(demo.out.slice(-2)).toEqual([
+        'Draw it as a page:',
+        `  SM_ROLLOUT_SIM_DIR=${demoDir} sm-rollout report r-sim70001 --simulate --out r-sim70001.html`,
+      ]);
+    } finally {
+      if (previous === undefined) delete process.env.SM_ROLLOUT_DEMO_DIR;
+      else process.env.SM_ROLLOUT_DEMO_DIR = previous;
+    }
+    // What the pasted line does: that account, that rollout (the browser test pastes it into bash).
+    process.env.SM_ROLLOUT_SIM_DIR = demoDir;
+    const out = path.join(account.dir, 'r-sim70001.html');
+    const drawn = await sim('report', 'r-sim70001', '--out', out);
+    expect(drawn.code).toBe(0);
+    // The simulated cloud's metrics are drawn (a note would name them otherwise).
+    expect(drawn.stderr).not.toContain('error rate and latency');
+    const html = await fs.readFile(out, 'utf8');
+    expect(html).toContain('id="error-rate-chart"');
+    expect(html).toMatch(/class="series" data-role="candidate"/);
   });
 });
