@@ -23,7 +23,13 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SAGEMAKER_NAMESPACE, VARIANT_DIMENSION } from '../src/aws/autoscaling';
 import { LIFECYCLE_SOURCE } from '../src/aws/eventbridge';
-import { COMMAND_DETAIL_TYPE, COMMAND_SOURCE, CONTROLLER_EVENTS, NAME_PREFIX } from '../src/engine';
+import {
+  COMMAND_DETAIL_TYPE,
+  COMMAND_SOURCE,
+  CONTROLLER_EVENTS,
+  NAME_PREFIX,
+  parseS3Uri,
+} from '../src/engine';
 import { deployedPoliciesJson, loadPolicies, type Policy } from '../src/policy';
 import { ACTIVE_INDEX, rolloutTableDefinition, TTL_ATTRIBUTE } from '../src/store/dynamodb';
 
@@ -80,6 +86,30 @@ function unique<T>(values: Iterable<T>): T[] {
   return [...new Set(values)];
 }
 
+/** The endpoints the policies check before traffic, and the S3 objects their sample requests are in. */
+function preTrafficChecksOf(policies: readonly Policy[]): {
+  checkedEndpoints: string[];
+  sampleObjects: { bucket: string; key: string }[];
+} {
+  const checked = policies.filter((p) => p.preTrafficCheck !== undefined);
+  const objects = new Map<string, { bucket: string; key: string }>();
+  for (const p of checked) {
+    const requests = p.preTrafficCheck!.requests;
+    const location = typeof requests === 'string' ? parseS3Uri(requests) : undefined;
+    if (location) objects.set(`${location.bucket}/${location.key}`, location);
+  }
+  return { checkedEndpoints: unique(checked.map((p) => p.endpoint)), sampleObjects: [...objects.values()] };
+}
+
+/**
+ * An S3 key as a literal in an IAM resource ARN: `*`, `?` and `$` would otherwise be wildcards or a
+ * policy variable; IAM spells them literally as `${*}`, `${?}` and `${$}` (IAM User Guide, "IAM policy
+ * elements: Variables and tags", Special characters).
+ */
+function literalInIamArn(key: string): string {
+  return key.replace(/[*?$]/g, (c) => `\${${c}}`);
+}
+
 export class SmRolloutController extends Construct {
   readonly table: dynamodb.Table;
   readonly function: nodejs.NodejsFunction;
@@ -107,6 +137,7 @@ export class SmRolloutController extends Construct {
     const endpoints = unique(this.policies.map((p) => p.endpoint));
     const alarmNames = unique(this.policies.flatMap((p) => p.alarms));
     const executionRoles = unique(this.policies.map((p) => p.executionRoleArn));
+    const checks = preTrafficChecksOf(this.policies);
 
     // --- Store -------------------------------------------------------------------------------------
     this.table = this.createTable(props.tableRemovalPolicy ?? RemovalPolicy.RETAIN);
@@ -157,7 +188,7 @@ export class SmRolloutController extends Construct {
     });
     this.function = this.createFunction(policiesFile, props.reservedConcurrentExecutions);
     this.function.addEnvironment('ROLLOUT_WAKE_UP_QUEUE_URL', this.wakeUpQueue.queueUrl);
-    const permissions = this.addPermissions({ groups, endpoints, executionRoles });
+    const permissions = this.addPermissions({ groups, endpoints, executionRoles, ...checks });
 
     // --- Events in ---------------------------------------------------------------------------------------
     this.wireEvents({ groups, endpoints, alarmNames });
@@ -322,6 +353,10 @@ export class SmRolloutController extends Construct {
     groups: string[];
     endpoints: string[];
     executionRoles: string[];
+    /** Endpoints whose policy has a pre-traffic check (InvokeEndpoint on them). */
+    checkedEndpoints: string[];
+    /** The S3 objects those checks read their sample requests from. */
+    sampleObjects: { bucket: string; key: string }[];
   }): iam.Policy {
     const sm = (resourceAndName: string) =>
       `arn:${Aws.PARTITION}:sagemaker:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resourceAndName}`;
@@ -413,6 +448,30 @@ export class SmRolloutController extends Construct {
           resources: names.executionRoles,
           conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
         }),
+        // The pre-traffic check invokes the candidate variant of a policy's endpoint (InvokeEndpoint with
+        // TargetVariant): only endpoints whose policy has a check, and nothing else of SageMaker Runtime.
+        ...(names.checkedEndpoints.length === 0
+          ? []
+          : [
+              new iam.PolicyStatement({
+                sid: 'PreTrafficInvoke',
+                actions: ['sagemaker:InvokeEndpoint'],
+                resources: names.checkedEndpoints.map((e) => sm(`endpoint/${sagemakerArnName(e)}`)),
+              }),
+            ]),
+        // Its sample requests, when a policy keeps them in S3: exactly the objects the policies name (no
+        // s3:ListBucket, so S3 answers AccessDenied rather than NoSuchKey for a missing one; the check says so).
+        ...(names.sampleObjects.length === 0
+          ? []
+          : [
+              new iam.PolicyStatement({
+                sid: 'PreTrafficSampleRequests',
+                actions: ['s3:GetObject'],
+                resources: names.sampleObjects.map(
+                  (o) => `arn:${Aws.PARTITION}:s3:::${o.bucket}/${literalInIamArn(o.key)}`,
+                ),
+              }),
+            ]),
         // DescribeAlarms reads the policies' alarms, which may be composite alarms: CloudWatch returns
         // composite alarms only to a cloudwatch:DescribeAlarms permission scoped to "*" (DescribeAlarms
         // API reference), so this one action is not resource-scoped. It is read-only.
@@ -586,6 +645,14 @@ export class SmRolloutController extends Construct {
       'Application Auto Scaling creates and deletes target tracking alarms named TargetTracking-endpoint/' +
         '<endpoint>/variant/<variant>-AlarmHigh|Low-<generated id>, and checks the caller may do so.',
     );
+    // cdk-nag reads the literal spellings ${*} and ${?} as wildcards: such a key still names one object.
+    for (const o of names.sampleObjects.filter((o) => /[*?]/.test(o.key))) {
+      nag(
+        `arn:<AWS::Partition>:s3:::${o.bucket}/${literalInIamArn(o.key).replace(/\$\{(.)\}/g, '<$1>')}`,
+        `The one object s3://${o.bucket}/${o.key} a policy keeps its pre-traffic sample requests in: its key ` +
+          'contains * or ?, which the resource spells literally (${*}, ${?}), not as wildcards.',
+      );
+    }
     nag(
       nagArn('cloudwatch', `alarm:${NAME_PREFIX}-*`),
       `Candidate alarms are named ${NAME_PREFIX}-<endpoint>-<rollout id>-<suffix> (src/engine/names.ts); ` +

@@ -141,9 +141,15 @@ const FACTS: {
       decision: 'hold',
     };
   },
-  preTrafficChecked: (_c, e) => {
+  preTrafficChecked: (c, e) => {
     const { at: _at, ...result } = preTrafficResultOf(e) ?? { at: 0, sent: 0, failures: [], maxLatencyMs: 0 };
-    return { kind: 'preTrafficChecked', result, passed: result.failures.length === 0 };
+    return {
+      kind: 'preTrafficChecked',
+      result,
+      passed: result.failures.length === 0,
+      candidateVariant: c.names.candidateVariant,
+      maxLatencyBoundMs: c.preTrafficCheck?.maxLatencyMs ?? 0,
+    };
   },
   succeeded: (c) => ({
     kind: 'succeeded',
@@ -271,6 +277,17 @@ export const rolloutActions = {
       message: `endpoint ${context.endpointName} became ${event.type === 'ENDPOINT_CHANGED' ? event.status : 'unusable'} during the rollout`,
     },
   })),
+  /** The pre-traffic check failed: the sample requests that did are why the rollout rolls back. */
+  recordPreTrafficFailure: update(({ event }) => {
+    const result = preTrafficResultOf(event);
+    return {
+      rollbackReason: {
+        kind: 'preTrafficCheck',
+        failures: result?.failures ?? [],
+        sent: result?.sent ?? 0,
+      },
+    };
+  }),
   recordTimeout: update(({ context }) => ({
     rollbackReason: { kind: 'timeout', maxDurationMs: context.maxDurationMs },
   })),

@@ -113,6 +113,8 @@ function phaseOf(snapshot: RolloutSnapshot, status: RolloutStatus): string {
   if (snapshot.matches('creatingCandidate')) return 'creating the candidate model and transition config';
   if (snapshot.matches('deployingTransition'))
     return `deploying the transition config ${c.names.transitionConfig}`;
+  if (snapshot.matches('checkingCandidate'))
+    return `checking the candidate variant ${c.names.candidateVariant} with the pre-traffic sample requests`;
   if (snapshot.matches({ live: { flow: 'shifting' } })) {
     const target = c.plan.steps[c.stepIndex];
     return `shifting traffic (${step}) to ${target?.kind === 'setWeight' ? target.percent : '?'}%`;

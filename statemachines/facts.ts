@@ -79,7 +79,14 @@ export type TimelineFact =
       decision: 'rollback' | 'pass' | 'pause' | 'proceed' | 'hold';
     }
   /** The pre-traffic check's outcome (stored with `detail.fact` too). */
-  | { kind: 'preTrafficChecked'; result: Omit<PreTrafficResult, 'at'>; passed: boolean }
+  | {
+      kind: 'preTrafficChecked';
+      result: Omit<PreTrafficResult, 'at'>;
+      passed: boolean;
+      candidateVariant: string;
+      /** The policy's maxLatency, ms. */
+      maxLatencyBoundMs: number;
+    }
   | { kind: 'succeeded'; modelPackageArn: string; endpointName: string; finalConfig: string }
   | { kind: 'rolledBack'; reason?: RollbackReason; endpointName: string; originalConfig?: string }
   | {
@@ -125,8 +132,13 @@ export function describeReason(reason: RollbackReason | undefined): string {
       return `exceeded the maximum rollout duration (${Math.round(reason.maxDurationMs / 60000)} min)`;
     case 'judge':
       return `the judge found the candidate worse on ${reason.metric}`;
-    case 'preTrafficCheck':
-      return `the pre-traffic check failed (${reason.failures.length} of ${reason.sent} sample requests)`;
+    case 'preTrafficCheck': {
+      const first = reason.failures[0];
+      return (
+        `the pre-traffic check failed: ${reason.failures.length} of ${reason.sent} sample requests to the candidate ` +
+        `failed before any customer traffic reached it${first ? ` (first, #${first.index + 1}: ${first.reason})` : ''}`
+      );
+    }
   }
 }
 
@@ -171,6 +183,33 @@ function describeJudged(fact: Extract<TimelineFact, { kind: 'judged' }>): string
     })
     .join('; ');
   return `Judge${fact.dryRun ? ' (dry run)' : ''} at ${stepLabel(fact.step)}: ${metrics}; decision: ${fact.decision}`;
+}
+
+/** How many failed sample requests a timeline line spells out (all of them stay in the fact). */
+const FAILURES_SPELT_OUT = 3;
+
+/** The pre-traffic check in one line: what was sent where, within which bound, and each failure. */
+function describePreTrafficCheck(fact: Extract<TimelineFact, { kind: 'preTrafficChecked' }>): string {
+  const { sent, failures, maxLatencyMs } = fact.result;
+  const ms = fact.maxLatencyBoundMs;
+  const bound = ms % 1000 === 0 ? formatMs(ms) : `${ms} ms`;
+  const sample = `sample request${sent === 1 ? '' : 's'}`;
+  if (fact.passed) {
+    return (
+      `Pre-traffic check passed: ${sent} ${sample} to candidate variant ${fact.candidateVariant} all answered 2xx ` +
+      `within ${bound} (slowest ${Math.round(maxLatencyMs)} ms); the candidate may take traffic`
+    );
+  }
+  const spelt = failures
+    .slice(0, FAILURES_SPELT_OUT)
+    .map((f) => `#${f.index + 1}: ${f.reason}`)
+    .join('; ');
+  const more =
+    failures.length > FAILURES_SPELT_OUT ? `; and ${failures.length - FAILURES_SPELT_OUT} more` : '';
+  return (
+    `Pre-traffic check failed: ${failures.length} of ${sent} ${sample} to candidate variant ${fact.candidateVariant} ` +
+    `failed (bound ${bound}), and no customer request reached it — ${spelt}${more}`
+  );
 }
 
 /** The timeline message for a fact; the CLI, the store and lifecycle events all show this text. */
@@ -255,12 +294,7 @@ export function describeFact(fact: TimelineFact): string {
     case 'judged':
       return describeJudged(fact);
     case 'preTrafficChecked':
-      return fact.passed
-        ? `Pre-traffic check passed: ${fact.result.sent} sample requests to the candidate variant, slowest ${Math.round(fact.result.maxLatencyMs)} ms`
-        : `Pre-traffic check failed: ${fact.result.failures.length} of ${fact.result.sent} sample requests failed (${fact.result.failures
-            .slice(0, 3)
-            .map((f) => `#${f.index + 1}: ${f.reason}`)
-            .join('; ')})`;
+      return describePreTrafficCheck(fact);
     case 'endpointDeleted':
       return (
         `Endpoint ${fact.endpointName} was deleted during the rollout: there is no traffic to restore; ` +

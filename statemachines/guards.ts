@@ -9,6 +9,7 @@ import {
   checkResultOf,
   currentStep,
   errorOf,
+  preTrafficResultOf,
   retryLimit,
   timeOf,
   type MachineEvent,
@@ -60,6 +61,11 @@ export const rolloutGuards = {
   retryableError: ({ context, event }: GuardArgs, params: { mode: RetryMode }) =>
     errorOf(event).retryable && context.attempts < retryLimit(params.mode),
   alarmFiring: ({ event }: GuardArgs) => (alarmReadingOf(event)?.firing.length ?? 0) > 0,
+  preTrafficCheckWanted: ({ context }: GuardArgs) => context.preTrafficCheck !== undefined,
+  preTrafficCheckPassed: ({ event }: GuardArgs) => {
+    const result = preTrafficResultOf(event);
+    return result !== undefined && result.failures.length === 0;
+  },
   /** Judged by the read's own clock: the bake is over once alarms were read quiet at or after its end. */
   bakeOver: ({ context, event }: GuardArgs) => {
     const reading = alarmReadingOf(event);
@@ -89,5 +95,8 @@ export const GUARD_MEANINGS: Record<keyof typeof rolloutGuards, string> = {
   retryableError:
     'the effect failed with a retryable error (throttling, busy endpoint) within the retry limit',
   alarmFiring: 'an alarm the rollout watches is in ALARM',
+  preTrafficCheckWanted: 'the rollout has a pre-traffic check (policy preTrafficCheck)',
+  preTrafficCheckPassed:
+    'every sample request to the candidate variant answered 2xx within the latency bound',
   bakeOver: 'alarms were read quiet at or after the end of the bake',
 };

@@ -11,6 +11,7 @@ import type {
   CleanupResult,
   CreateCandidateResult,
   EndpointChange,
+  PreTrafficResult,
   ResolveBaselineResult,
   RolloutEvent,
   RolloutInput,
@@ -64,6 +65,9 @@ const rolloutSetup = setup({
     ),
     removeCandidate: fromPromise<CleanupResult, { context: RolloutInputWithBaseline }>(async () =>
       notProvided('removeCandidate'),
+    ),
+    checkCandidate: fromPromise<PreTrafficResult, { context: RolloutInputWithBaseline }>(async () =>
+      notProvided('checkCandidate'),
     ),
   },
   guards: rolloutGuards,
@@ -270,10 +274,57 @@ export const rolloutMachine = rolloutSetup.createMachine({
     },
     deployingTransition: {
       ...awaitEndpoint('transition', 'forward', {
-        target: '#rollout.live',
+        target: '#rollout.checkingCandidate',
         actions: ['observeTime', note('transitionLive')],
       }),
       on: { ABORT: rollbackOnAbort, ALARM_FIRED: rollbackOnAlarm },
+    },
+    // The transition config is live with the candidate at weight 0. Before a customer request can
+    // reach it, the policy's sample requests go to the candidate variant alone (InvokeEndpoint with
+    // TargetVariant); any failure rolls back with no traffic to restore. Without a check: straight on.
+    checkingCandidate: {
+      initial: 'routing',
+      entry: 'resetAttempts',
+      on: { ABORT: rollbackOnAbort, ALARM_FIRED: rollbackOnAlarm },
+      states: {
+        routing: {
+          always: [{ guard: 'preTrafficCheckWanted', target: 'checking' }, { target: '#rollout.live' }],
+        },
+        checking: {
+          invoke: {
+            src: 'checkCandidate',
+            input: ({ context }) => ({ context: { ...context, baseline: baselineOf(context) } }),
+            onDone: [
+              {
+                guard: 'preTrafficCheckPassed',
+                target: '#rollout.live',
+                actions: ['observeTime', note('preTrafficChecked')],
+              },
+              {
+                target: '#rollout.rollingBack',
+                actions: ['observeTime', note('preTrafficChecked'), 'recordPreTrafficFailure'],
+              },
+            ],
+            onError: [
+              endpointWasDeleted,
+              {
+                guard: { type: 'retryableError', params: { mode: 'forward' } },
+                target: 'waiting',
+                actions: ['countRetry', 'scheduleWake', note('retry')],
+              },
+              {
+                target: '#rollout.rollingBack',
+                actions: { type: 'recordFailure', params: { prefix: 'the pre-traffic check could not run' } },
+              },
+            ],
+          },
+        },
+        // Throttled (or the model not ready yet): send the whole check again on the next wake-up.
+        waiting: {
+          tags: ['waiting'],
+          on: { TICK: [rollbackOnDeadline, { target: 'checking', actions: 'observeTime' }] },
+        },
+      },
     },
     live: {
       initial: 'flow',

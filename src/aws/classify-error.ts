@@ -17,7 +17,15 @@ const ALREADY_EXISTS_MESSAGE = /^Cannot create already existing /;
 const ENDPOINT_BUSY_MESSAGE = /^Cannot update in-progress endpoint/;
 // ObjectNotFoundException is Application Auto Scaling's: "the scalable target with the specified service
 // namespace, resource ID, and scalable dimension does not exist" (or the object to delete is gone).
-const NOT_FOUND_NAMES = new Set(['ResourceNotFound', 'ResourceNotFoundException', 'ObjectNotFoundException']);
+// NoSuchKey and NoSuchBucket are S3's ("The specified key does not exist.", "The specified bucket does
+// not exist.", S3 API reference, Error responses).
+const NOT_FOUND_NAMES = new Set([
+  'ResourceNotFound',
+  'ResourceNotFoundException',
+  'ObjectNotFoundException',
+  'NoSuchKey',
+  'NoSuchBucket',
+]);
 // Application Auto Scaling's "request an update to an Application Auto Scaling resource that already has a
 // pending update" (API reference, Errors): the change in flight finishes on its own, so trying again shortly
 // succeeds. The SDK does not retry it.

@@ -6,8 +6,10 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient, type SageMakerClientConfig } from '@aws-sdk/client-sagemaker';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 
 /**
  * How many HTTP requests one SDK call may make. SageMaker's control plane throttles bursts (a schedule tick
@@ -41,6 +43,10 @@ export interface AwsClients {
   eventbridge: EventBridgeClient;
   /** The controller's wake-up queue (wrap it with SqsWakeUpScheduler). */
   sqs: SQSClient;
+  /** InvokeEndpoint for the pre-traffic check (wrap it with SageMakerRuntimeInvoker). */
+  runtime: SageMakerRuntimeClient;
+  /** Pre-traffic sample requests kept in S3 (wrap it with S3ObjectReader). */
+  s3: S3Client;
   /** The CLI reads the deployed controller's stack outputs (table, command bus) with it. */
   cloudformation: CloudFormationClient;
 }
@@ -69,6 +75,8 @@ export function createControllerClients(options: AwsClientOptions = {}): Control
     dynamodb: new DynamoDBClient(config),
     eventbridge: new EventBridgeClient(config),
     sqs: new SQSClient(config),
+    runtime: new SageMakerRuntimeClient(config),
+    s3: new S3Client(config),
   };
 }
 

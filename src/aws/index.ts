@@ -1,6 +1,6 @@
-// The aws adapters' public surface: the client factory and the SageMaker, CloudWatch (alarms and
-// GetMetricData), Application Auto Scaling, EventBridge and SQS (wake-up) implementations of the engine's
-// ports (the DynamoDB store lives in src/store).
+// The aws adapters' public surface: the client factory and the SageMaker, SageMaker Runtime,
+// CloudWatch (alarms and GetMetricData), Application Auto Scaling, EventBridge, SQS (wake-ups) and S3
+// implementations of the engine's ports (the DynamoDB store lives in src/store).
 // Error classification is shared only with the DynamoDB store (src/store/dynamodb.ts).
 
 export {
@@ -20,6 +20,8 @@ export {
 export { CloudWatchAlarmControl, CloudWatchMetricReader, METRIC_QUERIES_PER_CALL } from './cloudwatch';
 export { SageMakerEndpointControl } from './sagemaker';
 export { SqsWakeUpScheduler } from './sqs';
+export { SageMakerRuntimeInvoker } from './runtime';
+export { S3ObjectReader } from './s3';
 export {
   EventBridgeLifecyclePublisher,
   LIFECYCLE_SOURCE,

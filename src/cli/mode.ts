@@ -7,7 +7,9 @@ import {
   CloudWatchAlarmControl,
   CloudWatchMetricReader,
   createAwsClients,
+  S3ObjectReader,
   SageMakerEndpointControl,
+  SageMakerRuntimeInvoker,
 } from '../aws';
 import { systemClock } from '../engine';
 import { controllerHandler, createController } from '../handlers/controller';
@@ -132,6 +134,8 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
       alarms,
       scaling,
       metrics: new CloudWatchMetricReader(clients.cloudwatch),
+      invoker: new SageMakerRuntimeInvoker(clients.runtime),
+      objects: new S3ObjectReader(clients.s3),
       events: { publish: async () => undefined },
       clock: systemClock,
       // Nobody delivers alarm events to a laptop: read alarm states more often instead.

@@ -214,6 +214,8 @@ export function createSimulatedEnvironment(
     alarms: sim.cloudwatch,
     scaling: sim.autoscaling,
     metrics: sim.metrics,
+    invoker: sim.runtime,
+    objects: sim.s3,
     events: options.events ?? lifecycle,
     clock: sim.clock,
     settings: options.settings,

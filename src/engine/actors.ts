@@ -8,6 +8,7 @@ import type {
   CleanupResult,
   CreateCandidateResult,
   EndpointChange,
+  PreTrafficResult,
   ResolveBaselineResult,
   RolloutInput,
   RolloutInputWithBaseline,
@@ -44,6 +45,9 @@ export function createRolloutActors(effects: RolloutEffects, clock: Clock) {
     ),
     removeCandidate: fromPromise<CleanupResult, { context: RolloutInputWithBaseline }>(({ input }) =>
       stamp(effects.removeCandidate(input.context)),
+    ),
+    checkCandidate: fromPromise<PreTrafficResult, { context: RolloutInputWithBaseline }>(({ input }) =>
+      stamp(effects.checkCandidate(input.context)),
     ),
   };
 }

@@ -13,6 +13,7 @@ import type {
   CleanupResult,
   CreateCandidateResult,
   EndpointChange,
+  PreTrafficResult,
   RolloutInput,
   RolloutInputWithBaseline,
 } from '../../statemachines/contract';
@@ -22,10 +23,13 @@ import { changesInstanceType, describeScaling, scalingProblems } from '../../sta
 import { parseAlarmReasonData } from './alarm-reason';
 import { checkAlarmReach, unreachableAlarmsError } from './alarm-reach';
 import { acceleratorOf, hasLocalInstanceStorage } from './instance-types';
+import { runPreTrafficCheck } from './pre-traffic-check';
 import type {
   AlarmControl,
   EndpointControl,
+  EndpointInvoker,
   EndpointState,
+  ObjectReader,
   ModelPackageState,
   ModelState,
   ProductionVariantSpec,
@@ -47,6 +51,8 @@ export interface RolloutEffects {
   createFinalConfig(context: RolloutInputWithBaseline): Promise<Unstamped<CreateCandidateResult>>;
   cleanupAfterPromotion(context: RolloutInputWithBaseline): Promise<Unstamped<CleanupResult>>;
   removeCandidate(context: RolloutInputWithBaseline): Promise<Unstamped<CleanupResult>>;
+  /** The pre-traffic check: the policy's sample requests to the candidate variant alone. */
+  checkCandidate(context: RolloutInputWithBaseline): Promise<Unstamped<PreTrafficResult>>;
 }
 
 /**
@@ -213,8 +219,12 @@ export function createRolloutEffects(deps: {
    * as unscaled (the simulated cloud and the AWS hosts always give it).
    */
   scaling?: ScalingControl;
+  /** SageMaker Runtime, for the pre-traffic check (absent: a rollout with a check fails it, saying why). */
+  invoker?: EndpointInvoker;
+  /** S3, for sample requests a policy keeps in an object. */
+  objects?: ObjectReader;
 }): RolloutEffects {
-  const { endpoints, alarms, rollouts, scaling } = deps;
+  const { endpoints, alarms, rollouts, scaling, invoker, objects } = deps;
   const wait = deps.wait ?? realTimeWait;
 
   /** Runs `call`, retrying while SageMaker does not see a resource just created (bounded, with backoff). */
@@ -941,6 +951,25 @@ export function createRolloutEffects(deps: {
         return { phase: change.purpose === 'restore' ? 'ready' : 'idle', ...seen };
       }
       return { phase: weightsMatch(endpoint, change.weights) ? 'ready' : 'idle', ...seen };
+    },
+
+    async checkCandidate(context) {
+      const spec = context.preTrafficCheck;
+      if (!spec) return { sent: 0, failures: [], maxLatencyMs: 0 };
+      if (!invoker) {
+        throw new SmRolloutError(
+          'INVALID_INPUT',
+          'the pre-traffic check cannot run: this host has no SageMaker Runtime client to invoke the candidate',
+          { field: 'preTrafficCheck' },
+        );
+      }
+      return runPreTrafficCheck({
+        spec,
+        endpointName: context.endpointName,
+        candidateVariant: context.names.candidateVariant,
+        invoker,
+        objects,
+      });
     },
 
     async readAlarms(alarmNames) {

@@ -10,6 +10,7 @@ import {
   type RolloutCommand,
   type RolloutEvent,
   type Baseline,
+  type PreTrafficCheckSpec,
   type RolloutInput,
 } from '../../statemachines/contract';
 import {
@@ -38,6 +39,7 @@ import type {
   ObjectReader,
   WakeUpScheduler,
 } from './ports';
+import { loadSampleRequests } from './pre-traffic-check';
 import type { ValidStartRequest } from './start-request';
 
 /**
@@ -152,6 +154,8 @@ export class RolloutEngine {
       alarms: deps.alarms,
       ...(deps.wait ? { wait: deps.wait } : {}),
       ...(deps.scaling ? { scaling: deps.scaling } : {}),
+      ...(deps.invoker ? { invoker: deps.invoker } : {}),
+      ...(deps.objects ? { objects: deps.objects } : {}),
       rollouts: deps.store,
     });
     this.machine = rolloutMachine.provide({ actors: createRolloutActors(this.effects, deps.clock) });
@@ -188,6 +192,7 @@ export class RolloutEngine {
       baseline,
       ...(valid.retainPrevious !== undefined ? { retainPrevious: valid.retainPrevious } : {}),
       enhancedMetrics: valid.enhancedMetrics !== false,
+      ...(valid.preTrafficCheck ? { preTrafficCheck: valid.preTrafficCheck } : {}),
     };
     const record: RolloutRecord = {
       id,
@@ -257,6 +262,7 @@ export class RolloutEngine {
         });
       }
     });
+    if (valid.preTrafficCheck) await this.checkPreTrafficCheck(valid.preTrafficCheck);
     // Last, so a start that cannot happen anyway (endpoint busy, package not approved) says that first.
     const unguarded = valid.alarms.length === 0 && valid.candidateAlarms.length === 0;
     if (unguarded && !valid.allowUnguarded) throw unguardedError(valid);
@@ -267,6 +273,23 @@ export class RolloutEngine {
       });
     }
     return { baseline, notes };
+  }
+
+  /**
+   * The pre-traffic check can run: this host can invoke the candidate, and the sample requests an S3
+   * object holds exist and are well formed (read here, before anything is created, and again when
+   * the check runs: a refusal at start beats a rollback after a new fleet was provisioned).
+   */
+  private async checkPreTrafficCheck(spec: PreTrafficCheckSpec): Promise<void> {
+    if (!this.deps.invoker) {
+      throw new SmRolloutError(
+        'INVALID_INPUT',
+        'preTrafficCheck: this host cannot invoke endpoints (no SageMaker Runtime client), so the check could ' +
+          'not run; start the rollout through the controller, or remove preTrafficCheck',
+        { field: 'preTrafficCheck' },
+      );
+    }
+    await loadSampleRequests(spec, this.deps.objects);
   }
 
   /**

@@ -76,6 +76,15 @@ export {
   type AlarmReachProblem,
   type PolicyAlarmReport,
 } from './alarm-reach';
+export {
+  MAX_SAMPLE_REQUESTS,
+  parseS3Uri,
+  preTrafficCheckInputSchema,
+  preTrafficCheckProblems,
+  toPreTrafficCheckSpec,
+  writtenPreTrafficCheck,
+  type PreTrafficCheckInput,
+} from './pre-traffic-check';
 export { planUndo, UNDO_FINAL_BAKE, UNDO_STRATEGY } from './undo';
 export { NAME_PREFIX, SAGEMAKER_NAME, modelPackageVersionOf } from './names';
 export { systemClock } from './clock';

@@ -10,6 +10,7 @@ import * as z from 'zod';
 import { SmRolloutError } from '../errors';
 import { formatDuration } from '../plan';
 import type { StartRolloutRequest } from './start-request';
+import type { PreTrafficCheckInput } from './pre-traffic-check';
 
 /** The EventBridge source and detail-type of each event the controller is wired to. */
 export const CONTROLLER_EVENTS = {
@@ -75,6 +76,8 @@ const startDetailSchema = z.object({
   force: z.boolean().optional(),
   /** false: keep one-minute metrics (no 10-second enhanced metrics on the transition config). */
   enhancedMetrics: z.boolean().optional(),
+  // As written in a policy; checked by the start request's own rules (pre-traffic-check.ts).
+  preTrafficCheck: z.custom<PreTrafficCheckInput>().optional(),
 });
 
 /** The longest abort reason a command carries. */
@@ -389,6 +392,7 @@ export function startCommandDetail(request: StartCommandRequest): CommandDetail 
     ...(request.allowUnguarded ? { allowUnguarded: true } : {}),
     ...(request.force ? { force: true } : {}),
     ...(request.enhancedMetrics !== undefined ? { enhancedMetrics: request.enhancedMetrics } : {}),
+    ...(request.preTrafficCheck !== undefined ? { preTrafficCheck: request.preTrafficCheck } : {}),
   };
 }
 

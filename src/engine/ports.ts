@@ -344,12 +344,25 @@ export interface EndpointInvoker {
     body: string;
     contentType: string;
     accept?: string;
-  }): Promise<{ statusCode: number; body: string; invokedVariant?: string }>;
+    /** Give up on the answer after this long (reported as an error naming the wait); absent: the SDK's own. */
+    timeoutMs?: number;
+  }): Promise<{
+    /**
+     * 200 for an answer; a model's own 4xx/5xx (which the runtime reports as ModelError, with the
+     * model's OriginalStatusCode and OriginalMessage) is returned as that status and message, not thrown.
+     */
+    statusCode: number;
+    body: string;
+    invokedVariant?: string;
+    /** How long the call took end to end, as the caller measured it (the simulated cloud: the model's latency). */
+    latencyMs: number;
+  }>;
 }
 
 /** Reads an object a policy names (S3 GetObject), as text. */
 export interface ObjectReader {
-  getText(bucket: string, key: string): Promise<string>;
+  /** The object's content as UTF-8 text; undefined when there is no such object (NoSuchKey). */
+  getText(bucket: string, key: string): Promise<string | undefined>;
 }
 
 /**

@@ -59,6 +59,18 @@ const rolloutInputSchema = z.looseObject({
       instanceCount: count,
     })
     .optional(),
+  /** Absent in records stored before the pre-traffic check, and when the rollout has none. */
+  preTrafficCheck: z
+    .looseObject({
+      requests: z.union([
+        z.looseObject({ inline: z.array(z.string()).min(1) }),
+        z.looseObject({ s3Uri: text }),
+      ]),
+      contentType: text,
+      accept: text.optional(),
+      maxLatencyMs: amount,
+    })
+    .optional(),
 });
 
 const timelineEntrySchema = z.object({

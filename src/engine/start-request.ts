@@ -12,7 +12,7 @@ import {
   type ExplicitStepInput,
   type Plan,
 } from '../plan';
-import type { CandidateAlarmTemplate } from '../../statemachines/contract';
+import type { CandidateAlarmTemplate, PreTrafficCheckSpec } from '../../statemachines/contract';
 import {
   candidateAlarmProblems,
   defaultCandidateAlarms,
@@ -20,6 +20,7 @@ import {
   STATISTIC_HELP,
 } from './alarm-rules';
 import { isSageMakerName } from './names';
+import { toPreTrafficCheckSpec, type PreTrafficCheckInput } from './pre-traffic-check';
 
 const MODEL_PACKAGE_ARN =
   /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\/\d+$/;
@@ -87,6 +88,8 @@ const startRequestSchema = z.object({
   retainPrevious: retainPreviousSchema.optional(),
   // Absent means true: the transition config publishes 10-second metrics (candidate-metrics.ts).
   enhancedMetrics: z.boolean().optional(),
+  // Checked by its own rules (pre-traffic-check.ts), which name the field and the fix.
+  preTrafficCheck: z.unknown().optional(),
 });
 
 /**
@@ -96,8 +99,10 @@ const startRequestSchema = z.object({
  */
 export type VersionGate = 'newerOnly' | 'notServing' | 'any';
 
-export type StartRolloutRequest = z.input<typeof startRequestSchema> & {
+export type StartRolloutRequest = Omit<z.input<typeof startRequestSchema>, 'preTrafficCheck'> & {
   strategy?: string | ExplicitStepInput[];
+  /** Sample requests sent to the candidate variant alone before any traffic shift. */
+  preTrafficCheck?: PreTrafficCheckInput;
 };
 
 export interface ValidStartRequest {
@@ -121,6 +126,8 @@ export interface ValidStartRequest {
    * The default candidate alarms follow it (10–30 s periods with it, minutes without).
    */
   enhancedMetrics?: boolean;
+  /** The pre-traffic check of the candidate variant; absent: none. */
+  preTrafficCheck?: PreTrafficCheckSpec;
 }
 
 /** What a missing, empty or wrongly typed field should look like, in the words of its fix. */
@@ -224,6 +231,7 @@ export function validateStartRequest(request: StartRolloutRequest): ValidStartRe
       ...(r.versionGate !== undefined ? { versionGate: r.versionGate } : {}),
       ...retained(r.retainPrevious),
       ...(r.enhancedMetrics !== undefined ? { enhancedMetrics: r.enhancedMetrics } : {}),
+      ...preTrafficChecked(r.preTrafficCheck),
     },
     r.maxDuration,
   );
@@ -286,6 +294,11 @@ export function mergeStartRequest(
       ...((o.enhancedMetrics ?? base.enhancedMetrics) !== undefined
         ? { enhancedMetrics: o.enhancedMetrics ?? base.enhancedMetrics }
         : {}),
+      ...(o.preTrafficCheck !== undefined
+        ? preTrafficChecked(o.preTrafficCheck)
+        : base.preTrafficCheck
+          ? { preTrafficCheck: base.preTrafficCheck }
+          : {}),
     },
     o.maxDuration ?? formatDuration(maxDurationMs),
   );
@@ -308,6 +321,10 @@ function followingMetrics(base: ValidStartRequest, enhanced: boolean | undefined
 
 function retained(retainPrevious: number | undefined): { retainPrevious?: number } {
   return retainPrevious === undefined ? {} : { retainPrevious };
+}
+
+function preTrafficChecked(written: unknown): { preTrafficCheck?: PreTrafficCheckSpec } {
+  return written === undefined ? {} : { preTrafficCheck: toPreTrafficCheckSpec(written) };
 }
 
 /** A plan always ends with setWeight(100) and the final bake (src/plan/types.ts). */

@@ -5,6 +5,7 @@ import { SmRolloutError } from '../errors';
 import type { RolloutRecord, RolloutStore } from './ports';
 import type { EndpointControl } from './ports';
 import { validateStartRequest, type ValidStartRequest } from './start-request';
+import { writtenPreTrafficCheck } from './pre-traffic-check';
 
 export const UNDO_STRATEGY = 'AllAtOnce';
 export const UNDO_FINAL_BAKE = '5m';
@@ -67,6 +68,8 @@ export async function planUndo(
       ...(input.retainPrevious !== undefined ? { retainPrevious: input.retainPrevious } : {}),
       // Its candidate alarms were chosen for the undone rollout's metrics: watch with the same ones.
       ...(input.enhancedMetrics === true ? {} : { enhancedMetrics: false }),
+      // The previous model meets the same sample requests before it takes traffic back.
+      ...(input.preTrafficCheck ? { preTrafficCheck: writtenPreTrafficCheck(input.preTrafficCheck) } : {}),
     }),
   };
 }

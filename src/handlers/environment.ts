@@ -7,8 +7,10 @@ import {
   CloudWatchAlarmControl,
   CloudWatchMetricReader,
   EventBridgeLifecyclePublisher,
+  S3ObjectReader,
   SageMakerEndpointControl,
   SqsWakeUpScheduler,
+  SageMakerRuntimeInvoker,
 } from '../aws';
 import { SmRolloutError } from '../errors';
 import {
@@ -118,6 +120,8 @@ export async function controllerDepsFromEnvironment(
     alarms: new CloudWatchAlarmControl(clients.cloudwatch),
     metrics: new CloudWatchMetricReader(clients.cloudwatch),
     scaling: new ApplicationAutoScalingScalingControl(clients.autoscaling),
+    invoker: new SageMakerRuntimeInvoker(clients.runtime),
+    objects: new S3ObjectReader(clients.s3),
     events: bus ? new EventBridgeLifecyclePublisher(clients.eventbridge, bus) : NO_EVENTS,
     ...(queueUrl ? { wakeUps: new SqsWakeUpScheduler(clients.sqs, queueUrl, systemClock) } : {}),
     clock: systemClock,

@@ -3,7 +3,12 @@
 // a policy makes for an approved version. Kept apart from the YAML reader (load.ts) so the controller
 // Lambda, which reads the JSON written at synth (deployed.ts), does not bundle the yaml package.
 import { readFileSync } from 'node:fs';
-import { mergeStartRequest, modelPackageVersionOf, type ValidStartRequest } from '../engine';
+import {
+  mergeStartRequest,
+  modelPackageVersionOf,
+  toPreTrafficCheckSpec,
+  type ValidStartRequest,
+} from '../engine';
 import { SmRolloutError } from '../errors';
 import type { Policy } from './schema';
 
@@ -91,6 +96,7 @@ export function policyStartRequest(
     versionGate: policy.onOlderApproval === 'deploy' ? 'notServing' : 'newerOnly',
     ...(policy.retainPrevious !== undefined ? { retainPrevious: policy.retainPrevious } : {}),
     enhancedMetrics: policy.enhancedMetrics,
+    ...(policy.preTrafficCheck ? { preTrafficCheck: toPreTrafficCheckSpec(policy.preTrafficCheck) } : {}),
   };
   // The policy's fields were checked with its file; what the approval brings is checked here.
   return mergeStartRequest(fromPolicy, { modelPackageArn, requestedBy });

@@ -12,6 +12,8 @@ import {
   defaultCandidateAlarms,
   candidateAlarmTemplateSchema,
   DEFAULT_MAX_DURATION,
+  preTrafficCheckInputSchema,
+  preTrafficCheckProblems,
   retainPreviousSchema,
   ROLE_ARN,
   SAGEMAKER_NAME,
@@ -137,6 +139,13 @@ export const policySchema = z.strictObject({
     .describe(
       "retention: how many earlier rollouts' final configs and models to keep besides the live one " +
         '(default 1, what undo needs); older ones the controller created are deleted as each rollout succeeds',
+    ),
+  preTrafficCheck: preTrafficCheckInputSchema
+    .optional()
+    .describe(
+      'before the first traffic shift, send these sample requests to the candidate variant alone (InvokeEndpoint ' +
+        'with TargetVariant); any error or an answer slower than maxLatency rolls back before a customer request ' +
+        'reaches the new model. Absent: no check',
     ),
 });
 
@@ -264,6 +273,14 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
       return undefined;
     }
   };
+  // The pre-traffic check's own rules name its fields and fixes (and read the S3 URI and the bound).
+  if (raw.preTrafficCheck !== undefined) {
+    replaced.add('preTrafficCheck');
+    for (const problem of preTrafficCheckProblems(raw.preTrafficCheck)) {
+      const path = (problem.field ?? 'preTrafficCheck').split('.');
+      at(path, problem.message);
+    }
+  }
   const finalBake = raw.finalBake as string | number | undefined;
   const finalBakeOk =
     finalBake === undefined || attempt('finalBake', () => toDurationMs(finalBake, 'finalBake')) !== undefined;
@@ -400,6 +417,7 @@ function objectName(path: (string | number)[]): string {
   const last = path.filter((p): p is string => typeof p === 'string').at(-1);
   if (last === 'candidate') return 'candidate';
   if (last === 'candidateAlarms') return 'a candidate alarm';
+  if (last === 'preTrafficCheck') return 'preTrafficCheck';
   return 'a policy';
 }
 
@@ -409,6 +427,7 @@ function knownKeys(path: (string | number)[]): string[] {
   const last = named.at(-1);
   if (last === 'candidate') return Object.keys(candidateSchema.shape);
   if (last === 'candidateAlarms') return Object.keys(candidateAlarmSchema.shape);
+  if (last === 'preTrafficCheck') return Object.keys(preTrafficCheckInputSchema.shape);
   return Object.keys(policySchema.shape);
 }
 

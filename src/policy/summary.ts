@@ -21,11 +21,22 @@ export function summarizePolicy(policy: Policy): string {
       : '';
   return (
     `When a new version of ${policy.modelPackageGroup} is approved, roll it onto endpoint ${policy.endpoint}` +
-    `${instances} with ${policy.plan.strategy} (${shape}), ${watching(policy)}; ` +
+    `${instances} with ${policy.plan.strategy} (${shape})${preTrafficCheck(policy)}, ${watching(policy)}; ` +
     `a newer approval during a rollout ${ON_NEWER_APPROVAL[policy.onNewerApproval]}; ` +
     `an approval of a version older than the serving one ${policy.onOlderApproval === 'deploy' ? 'is deployed (a rollback)' : 'is ignored'}; ` +
     `give up after ${formatDuration(policy.maxDurationMs)}.`
   );
+}
+
+/** The pre-traffic check in words: how many sample requests, from where, within which bound. */
+function preTrafficCheck(policy: Policy): string {
+  const check = policy.preTrafficCheck;
+  if (!check) return '';
+  const requests = Array.isArray(check.requests)
+    ? `${check.requests.length} sample request${check.requests.length === 1 ? '' : 's'}`
+    : `the sample requests in ${check.requests}`;
+  const bound = typeof check.maxLatency === 'number' ? formatDuration(check.maxLatency) : check.maxLatency;
+  return `, after checking the candidate variant alone with ${requests} (each answered within ${bound}) before any traffic`;
 }
 
 function watching(policy: Policy): string {

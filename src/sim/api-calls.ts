@@ -1,15 +1,18 @@
-// The front door of the simulated cloud: the EndpointControl, AlarmControl, ScalingControl and
-// MetricReader ports.
-// Every port call meets any armed throttling, runs against simulated SageMaker, CloudWatch or
-// Application Auto Scaling under its AWS API name, and is written to the call log with its outcome.
+// The front door of the simulated cloud: the EndpointControl, AlarmControl, ScalingControl,
+// MetricReader, EndpointInvoker and ObjectReader ports. Every port call meets any armed throttling,
+// runs against simulated SageMaker (and its runtime), CloudWatch, Application Auto Scaling or S3 under
+// its AWS API name, and is written to the call log with its outcome.
 import type {
   AlarmControl,
   CandidateAlarmSpec,
   EndpointControl,
+  EndpointInvoker,
   MetricDataSeries,
   MetricReader,
+  ObjectReader,
   ScalingControl,
 } from '../engine/ports';
+import { SmRolloutError } from '../errors';
 import { AwsServiceException, adapterError, throttlingException } from './aws-errors';
 import type { SimAutoScaling } from './autoscaling';
 import { SCALABLE_DIMENSION, SERVICE_NAMESPACE, resourceIdOf } from './autoscaling';
@@ -20,6 +23,9 @@ import { MAX_QUERIES_PER_CALL, getMetricData } from './metric-data';
 import type { MetricStore } from './metrics';
 import { SAGEMAKER_NAMESPACE, isPercentile } from './metrics';
 import type { SimSageMaker, UpdateEndpointOptions } from './sagemaker';
+import type { InvokeEndpointInput, SimRuntime } from './runtime';
+import { ModelErrorException } from './runtime';
+import type { SimS3 } from './s3';
 import type { SimCall } from './types';
 
 export class ApiGate {
@@ -191,6 +197,86 @@ export function createEndpointControl(sagemaker: SimSageMaker, gate: ApiGate): E
       ),
     deleteModel: async (modelName) =>
       gate.call('DeleteModel', { ModelName: modelName }, () => sagemaker.deleteModel(modelName), same),
+  };
+}
+
+/**
+ * The EndpointInvoker port over the simulated SageMaker Runtime, gated and logged. A ModelError (the
+ * model's own 4xx/5xx) is the port's answer with the model's status, as the AWS adapter reads it.
+ */
+export function createEndpointInvoker(runtime: SimRuntime, gate: ApiGate): EndpointInvoker {
+  return {
+    invokeEndpoint: async (request) => {
+      const input: InvokeEndpointInput = {
+        EndpointName: request.endpointName,
+        TargetVariant: request.targetVariant,
+        Body: request.body,
+        ContentType: request.contentType,
+        ...(request.accept === undefined ? {} : { Accept: request.accept }),
+      };
+      return gate
+        .call(
+          'InvokeEndpoint',
+          // The body stays out of the call log: it is the team's data, not what the controller did.
+          { ...input, Body: `(${Buffer.byteLength(request.body, 'utf8')} bytes)` },
+          () => {
+            try {
+              const out = runtime.invokeEndpoint(input);
+              // The caller gives up at its timeout, as the AWS adapter's abort signal does; the model
+              // still served the request (it counted in the variant's metrics).
+              if (request.timeoutMs !== undefined && out.latencyMs > request.timeoutMs) {
+                return { cancelledAfterMs: request.timeoutMs };
+              }
+              return {
+                statusCode: 200,
+                body: out.Body,
+                invokedVariant: out.InvokedProductionVariant,
+                latencyMs: out.latencyMs,
+              };
+            } catch (error) {
+              if (!(error instanceof ModelErrorException)) throw error;
+              return {
+                statusCode: error.originalStatusCode,
+                body: error.originalMessage,
+                latencyMs: error.latencyMs,
+              };
+            }
+          },
+          (answer) =>
+            'cancelledAfterMs' in answer
+              ? 'cancelled'
+              : answer.statusCode === 200
+                ? 'ok'
+                : `ModelError ${answer.statusCode}`,
+        )
+        .then((answer) => {
+          if (!('cancelledAfterMs' in answer)) return answer;
+          throw new SmRolloutError(
+            'AWS_ERROR',
+            `InvokeEndpoint got no answer within ${answer.cancelledAfterMs} ms (maxLatency); the request was cancelled`,
+          );
+        });
+    },
+  };
+}
+
+/** The ObjectReader port over the simulated S3: a missing key reads as undefined (NoSuchKey). */
+export function createObjectReader(s3: SimS3, gate: ApiGate): ObjectReader {
+  return {
+    getText: async (bucket, key) =>
+      gate.call(
+        'GetObject',
+        { Bucket: bucket, Key: key },
+        () => {
+          try {
+            return s3.getObject(bucket, key);
+          } catch (error) {
+            if (error instanceof AwsServiceException && error.name === 'NoSuchKey') return undefined;
+            throw error;
+          }
+        },
+        (text) => (text === undefined ? 'not found' : 'found'),
+      ),
   };
 }
 

@@ -1,12 +1,15 @@
-// Assembles the simulated cloud: one clock, one seed, SageMaker, CloudWatch and Application Auto
-// Scaling sharing an event bus, the 10-second tick that sends traffic, publishes metrics, evaluates
-// alarms on their cadence and (each minute) scales, and the observation surface tests use.
+// Assembles the simulated cloud: one clock, one seed, SageMaker (and its runtime), CloudWatch,
+// Application Auto Scaling and S3 sharing an event bus, the 10-second tick that sends traffic,
+// publishes metrics, evaluates alarms on their cadence and (each minute) scales, and the observation
+// surface tests use.
 import type {
   AlarmControl,
   AlarmStateValue,
   EndpointControl,
   MetricReader,
+  EndpointInvoker,
   ModelApprovalStatus,
+  ObjectReader,
   ScalingControl,
   VariantScaling,
 } from '../engine/ports';
@@ -15,6 +18,8 @@ import {
   createAlarmControl,
   createEndpointControl,
   createMetricReader,
+  createEndpointInvoker,
+  createObjectReader,
   createScalingControl,
 } from './api-calls';
 import type { ScalingActivity, SimVariantScalingView } from './autoscaling';
@@ -37,6 +42,8 @@ import { METRIC_HISTORY_MS, SIM_STATE_VERSION, assertSimCloudState } from './per
 import { SeededRandom, deriveSeed } from './random';
 import type { CreateEndpointInput, SimEndpointView } from './sagemaker';
 import { SimSageMaker } from './sagemaker';
+import { SimRuntime } from './runtime';
+import { SimS3 } from './s3';
 import { TrafficSimulator } from './traffic';
 import type { ModelBehaviour, ServingChange, SimCall, SimTimings } from './types';
 import { DEFAULT_TIMINGS } from './types';
@@ -70,6 +77,10 @@ export interface SimCloud {
   readonly autoscaling: ScalingControl;
   /** The MetricReader port (CloudWatch GetMetricData): data ingested so far, AWS's periods and statistics. */
   readonly metrics: MetricReader;
+  /** The EndpointInvoker port (SageMaker Runtime InvokeEndpoint, served from the variants' models). */
+  readonly runtime: EndpointInvoker;
+  /** The ObjectReader port (S3 GetObject of what putObject stored). */
+  readonly s3: ObjectReader;
   readonly region: string;
   readonly accountId: string;
   readonly timings: SimTimings;
@@ -112,6 +123,8 @@ export interface SimCloud {
   deleteScalingPolicy(endpointName: string, variantName: string, policyName: string): void;
   /** DeleteScheduledAction, as the endpoint's owner would call it. */
   deleteScheduledAction(endpointName: string, variantName: string, scheduledActionName: string): void;
+  /** PutObject, as the team would upload a file (sample requests for a pre-traffic check); not a port call. */
+  putObject(bucket: string, key: string, text: string): void;
   /** Subscribes to the EventBridge events the cloud sends; returns the unsubscribe function. */
   onEvent(listener: SimEventListener): () => void;
 
@@ -134,6 +147,11 @@ export interface SimCloud {
   readonly scalingActivities: readonly ScalingActivity[];
   /** Things SageMaker allows but a correct controller never does: an InService/Updating endpoint whose weights sum to 0, deleting a config or model a live endpoint uses or is updating to, a scalable target left for a variant that is gone. */
   readonly violations: readonly string[];
+  /**
+   * When the variant served its first failed (5xx) request of the traffic (an observation: requests
+   * arrive evenly within each 10-second slice); undefined if it has not, or since the cloud was restored.
+   */
+  firstFailedRequestAt(endpointName: string, variantName: string): number | undefined;
   /**
    * One datapoint per minute with data in [fromMs, toMs), whether CloudWatch readers can see it yet or
    * not (an observation); variantName undefined = all variants merged.
@@ -195,7 +213,10 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     updateDurations: stream('update-durations', saved?.random.updateDurations),
     alarmMetricIds: stream('alarm-metric-ids', saved?.random.alarmMetricIds),
     traffic: stream('traffic', saved?.random.traffic),
+    invocations: stream('invocations', saved?.random.invocations),
   };
+  // Saved only once drawn from (or when the saved state had it): a cloud nobody invoked saves what it always did.
+  const invocationsSaved = saved?.random.invocations !== undefined;
   const bus = new EventBus(clock, random.eventIds, accountId, region);
   const faults = new FaultPlan();
   const gate = new ApiGate(clock, faults);
@@ -236,6 +257,15 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     seed,
   });
   sagemaker.attachScaling(autoscaling);
+  const runtime = new SimRuntime({
+    sagemaker,
+    recordInvocation: (endpointName, variantName, at, sample) =>
+      traffic.recordInvocation(endpointName, variantName, at, sample),
+    clock,
+    arns,
+    random: random.invocations,
+  });
+  const s3 = new SimS3();
 
   // Each 10-second boundary: the past slice's traffic is sent and the publish periods it completes are
   // published (visible after the ingestion delay), then the alarms due on their cadence are evaluated;
@@ -262,6 +292,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     autoscaling.importState(saved.autoscaling);
     traffic.importRates(saved.requestRates);
     traffic.importOpenPeriods(saved.openPeriods);
+    s3.importState(saved.objects);
     // Same order as saved: work due at the same moment runs as it would have.
     let ticks = 0;
     for (const work of saved.scheduled) {
@@ -294,6 +325,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     const scaling = autoscaling.exportState();
     const requestRates = traffic.exportRates();
     const openPeriods = traffic.exportOpenPeriods();
+    const objects = s3.exportState();
     const state: SimCloudState = {
       version: SIM_STATE_VERSION,
       config: { seed, region, accountId, timings: { ...timings }, requestsPerMinute },
@@ -303,6 +335,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
         updateDurations: random.updateDurations.snapshot(),
         alarmMetricIds: random.alarmMetricIds.snapshot(),
         traffic: random.traffic.snapshot(),
+        ...(invocationsSaved || runtime.invoked ? { invocations: random.invocations.snapshot() } : {}),
       },
       scheduled: scheduled.map(({ sequence: _order, ...work }) => work),
       modelPackages: registry.exportState(),
@@ -314,6 +347,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
       ...(scaling.targets.length === 0 && scaling.idsDrawn === 0 ? {} : { autoscaling: scaling }),
       ...(Object.keys(requestRates).length === 0 ? {} : { requestRates }),
       ...(openPeriods.length === 0 ? {} : { openPeriods }),
+      ...(objects.length === 0 ? {} : { objects }),
     };
     return state;
   };
@@ -324,6 +358,8 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     cloudwatch: createAlarmControl(cloudwatch, gate),
     autoscaling: createScalingControl(autoscaling, gate),
     metrics: createMetricReader(metrics, gate, clock),
+    runtime: createEndpointInvoker(runtime, gate),
+    s3: createObjectReader(s3, gate),
     region,
     accountId,
     timings,
@@ -384,6 +420,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
       autoscaling.deleteScalingPolicy(endpointName, variantName, policyName),
     deleteScheduledAction: (endpointName, variantName, name) =>
       autoscaling.deleteScheduledAction(endpointName, variantName, name),
+    putObject: (bucket, key, text) => s3.putObject(bucket, key, text),
     onEvent: (listener) => bus.onEvent(listener),
 
     get events() {
@@ -412,6 +449,8 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     },
     metricData: (endpointName, variantName, metricName, fromMs, toMs) =>
       metrics.datapoints(endpointName, variantName, metricName, fromMs, toMs),
+    firstFailedRequestAt: (endpointName, variantName) =>
+      traffic.firstFailedRequestAt(endpointName, variantName),
     exportState,
   };
 }

@@ -8,7 +8,7 @@
 // visible) alarms and the judge need, each variant's publish period in progress, the serving
 // timeline of the 10-second slice in progress, armed faults, Application Auto Scaling's targets with their
 // policies, scheduled actions and cooldown clocks (a scaling activity in flight is the endpoint's
-// pending weights update), and the request rates tests set per endpoint.
+// pending weights update), the request rates tests set per endpoint, and the objects put in S3.
 //
 // Not preserved: the observation logs (events, deliveryFailures, calls, servingHistory, violations,
 // scalingActivities)
@@ -23,6 +23,7 @@ import type { RandomState } from './random';
 import type { PendingUpdateState, SimSageMakerState } from './sagemaker';
 import type { SimAlarmState } from './cloudwatch';
 import type { OpenPeriodState } from './traffic';
+import type { SimObject } from './s3';
 import type { SimTimings } from './types';
 
 // 2: metric datapoints carry their resolution and visibility; traffic ticks every 10 s and the publish
@@ -53,6 +54,8 @@ export interface SimCloudState {
     updateDurations: RandomState;
     alarmMetricIds: RandomState;
     traffic: RandomState;
+    /** The pre-traffic InvokeEndpoint draws; absent until the cloud was first invoked. */
+    invocations?: RandomState;
   };
   /** Due work in run order (time, then scheduling order). */
   scheduled: ScheduledWorkState[];
@@ -68,6 +71,8 @@ export interface SimCloudState {
   requestRates?: Record<string, number>;
   /** Each variant's metric publish period in progress (the requests served in it so far). */
   openPeriods?: OpenPeriodState[];
+  /** Objects put in the simulated S3 (putObject); absent when there are none. */
+  objects?: SimObject[];
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

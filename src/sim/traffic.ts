@@ -147,6 +147,7 @@ export class TrafficSimulator {
             segment.to - segment.from,
           );
           this.invoke(behaviour, share, period, load);
+          this.noteFirstFailure(endpointName, variant.variantName, period, share, segment.from, segment.to);
         });
       }
     }
@@ -267,6 +268,58 @@ export class TrafficSimulator {
     if (capacity === undefined || capacity <= 0 || instances === undefined || instances < 1) return 1;
     const perInstancePerMinute = (requests * MINUTE_MS) / durationMs / instances;
     return Math.max(1, perInstancePerMinute / capacity);
+  }
+
+  /** The first failed request each variant served (an observation for tests and the bench). */
+  private readonly firstFailures = new Map<string, number>();
+
+  /** When the variant served its first failed request (5xx), if it did. */
+  firstFailedRequestAt(endpointName: string, variantName: string): number | undefined {
+    return this.firstFailures.get(`${endpointName}\u0000${variantName}`);
+  }
+
+  /**
+   * Notes the first failure among the `share` requests just invoked into `period` (its last `share`
+   * samples), which arrived evenly over [from, to).
+   */
+  private noteFirstFailure(
+    endpointName: string,
+    variantName: string,
+    period: OpenPeriodState,
+    share: number,
+    from: number,
+    to: number,
+  ): void {
+    const key = `${endpointName}\u0000${variantName}`;
+    if (this.firstFailures.has(key)) return;
+    const first = period.errors.length - share;
+    for (let i = 0; i < share; i++) {
+      if (period.errors[first + i] === 1) {
+        this.firstFailures.set(key, from + ((i + 0.5) * (to - from)) / share);
+        return;
+      }
+    }
+  }
+
+  /**
+   * One request sent outside the endpoint's traffic (InvokeEndpoint with TargetVariant, the pre-traffic
+   * check): it is an invocation of that variant like any other, so it counts in the variant's publish
+   * period in progress and is published with it.
+   */
+  recordInvocation(
+    endpointName: string,
+    variantName: string,
+    at: number,
+    sample: { error: boolean; latencyMicros: number; overheadMicros: number },
+  ): void {
+    const sliceStart = Math.floor(at / METRIC_GRID_MS) * METRIC_GRID_MS;
+    const configName = this.source.servingDuring(endpointName, at, at + 1)[0]?.configName;
+    if (configName === undefined) return;
+    const resolutionMs = this.source.invocationMetricsFrequencyOf(configName) * 1000;
+    const period = this.periodFor(endpointName, variantName, sliceStart, resolutionMs);
+    period.errors.push(sample.error ? 1 : 0);
+    period.latencies.push(sample.latencyMicros);
+    period.overheads.push(sample.overheadMicros);
   }
 
   private invoke(behaviour: ModelBehaviour, requests: number, minute: VariantMinute, load: number): void {

@@ -227,6 +227,8 @@ describe('createAwsClients retries', () => {
       'cloudwatch',
       'dynamodb',
       'eventbridge',
+      'runtime',
+      's3',
       'sagemaker',
       'sqs',
     ]);
@@ -243,6 +245,8 @@ describe('createAwsClients retries', () => {
       'cloudwatch',
       'dynamodb',
       'eventbridge',
+      'runtime',
+      's3',
       'sagemaker',
       'sqs',
     ]);

@@ -104,6 +104,32 @@ describe('restoreRolloutRecord', () => {
     expect(alarms.message).toMatch(/input\.alarms\[0\]: .*expected string/);
   });
 
+  it('keeps a pre-traffic check as stored, and refuses one without its latency bound', () => {
+    const check = {
+      requests: { s3Uri: 's3://ml-samples/churn/pre.jsonl' },
+      contentType: 'application/json',
+      maxLatencyMs: 2_000,
+    };
+    const restored = restoreRolloutRecord(
+      stored((raw) => ((raw.input as { preTrafficCheck: unknown }).preTrafficCheck = check)),
+      WHERE,
+    );
+    expect(restored.input.preTrafficCheck).toEqual(check);
+    const error = corrupt(() =>
+      restoreRolloutRecord(
+        stored(
+          (raw) =>
+            ((raw.input as { preTrafficCheck: unknown }).preTrafficCheck = {
+              ...check,
+              maxLatencyMs: 'soon',
+            }),
+        ),
+        WHERE,
+      ),
+    );
+    expect(error.message).toMatch(/input\.preTrafficCheck\.maxLatencyMs: .*expected number/);
+  });
+
   it('an unknown status, a missing snapshot and a record that is not an object all fail', () => {
     expect(
       corrupt(() =>

@@ -9,6 +9,7 @@ import type {
   CleanupResult,
   CreateCandidateResult,
   EndpointChange,
+  PreTrafficResult,
   ResolveBaselineResult,
   RolloutEvent,
   RolloutInput,
@@ -97,6 +98,15 @@ export class FakeCloud {
     removed: ['model'],
     kept: [],
   });
+  /** The pre-traffic check: by default every sample request answers in 40 ms. */
+  checkCandidate: Behaviour<RolloutInputWithBaseline, PreTrafficResult> = (context) => ({
+    sent:
+      context.preTrafficCheck && 'inline' in context.preTrafficCheck.requests
+        ? context.preTrafficCheck.requests.inline.length
+        : 1,
+    failures: [],
+    maxLatencyMs: 40,
+  });
 
   private run<I, O>(effect: string, behaviour: () => Behaviour<I, O>, purpose?: (input: I) => string) {
     return fromPromise<O, I>(async ({ input }) => {
@@ -144,6 +154,10 @@ export class FakeCloud {
         removeCandidate: this.run(
           'removeCandidate',
           () => (i: { context: RolloutInputWithBaseline }, n) => this.removeCandidate(i.context, n),
+        ),
+        checkCandidate: this.run(
+          'checkCandidate',
+          () => (i: { context: RolloutInputWithBaseline }, n) => this.checkCandidate(i.context, n),
         ),
       },
     });

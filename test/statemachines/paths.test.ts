@@ -14,6 +14,7 @@ import { FakeCloud, isQuiet, MINUTE, rolloutInput, type Snapshot } from './fake-
 const INPUT = rolloutInput(compilePlan('10%,2m,pause', { finalBake: '2m' }), {
   maxDurationMs: 60 * MINUTE,
   candidateAlarms: [],
+  preTrafficCheck: { requests: { inline: ['{}'] }, contentType: 'application/json', maxLatencyMs: 1000 },
 });
 const DEADLINE = INPUT.startedAt + INPUT.maxDurationMs;
 const MAX_STATES = 1500;
@@ -77,6 +78,7 @@ function cloudFor(world: World, now: number, outcome: Outcome): FakeCloud {
     cloud.createFinalConfig = thrower;
     cloud.cleanupAfterPromotion = thrower;
     cloud.removeCandidate = thrower;
+    cloud.checkCandidate = thrower;
     return cloud;
   }
   if (world === 'writesFlaky' || world === 'writesFail') {
@@ -86,6 +88,8 @@ function cloudFor(world: World, now: number, outcome: Outcome): FakeCloud {
     cloud.createFinalConfig = thrower;
     cloud.cleanupAfterPromotion = thrower;
     cloud.removeCandidate = thrower;
+    // Sample requests to the candidate are calls that change nothing but fail the same way.
+    cloud.checkCandidate = thrower;
   }
   if (world === 'endpointDeleted') {
     // Someone deleted the endpoint: a change finds no endpoint, a check sees it gone.
@@ -97,6 +101,9 @@ function cloudFor(world: World, now: number, outcome: Outcome): FakeCloud {
       status: 'Deleted',
       failureReason: 'endpoint churn no longer exists',
     });
+    cloud.checkCandidate = () => {
+      throw { code: 'ENDPOINT_NOT_FOUND', message: 'endpoint churn does not exist', retryable: false };
+    };
     return cloud;
   }
   if (world !== 'writesFlaky' && world !== 'writesFail')
@@ -122,6 +129,12 @@ function cloudFor(world: World, now: number, outcome: Outcome): FakeCloud {
     }
   };
   if (world === 'alarm') {
+    // A bad candidate: its sample requests fail too.
+    cloud.checkCandidate = () => ({
+      sent: 1,
+      failures: [{ index: 0, reason: 'status 500' }],
+      maxLatencyMs: 5,
+    });
     cloud.readAlarms = () => ({
       firing: [{ alarmName: 'churn-5xx', stateReason: 'Threshold Crossed' }],
       states: [],
@@ -341,7 +354,11 @@ describe('every reachable state of the rollout machine', () => {
     const total = getStateNodes(rolloutMachine.root).filter((n) => n.type === 'atomic' || n.type === 'final');
     const reached = total.filter((n) => seenLeaves.has(n.id));
     // Transient states (choosing, routing) pass within a microstep and never show in a snapshot.
-    const transient = ['rollout.live.flow.choosing', 'rollout.rollingBack.routing'];
+    const transient = [
+      'rollout.live.flow.choosing',
+      'rollout.rollingBack.routing',
+      'rollout.checkingCandidate.routing',
+    ];
     const transitions = allTransitionLabels();
     const covered = transitions.filter((t) => takenTransitions.has(t));
     console.log(
@@ -358,7 +375,9 @@ describe('every reachable state of the rollout machine', () => {
     );
     // Not walkable here: ABORT while resolvingBaseline / creatingCandidate (never quiet, so never
     // sent an event), the weights-only retry branch of a config change (its guard is false), and
-    // a failing apply of the final config (a cloud that fails writes fails createFinalConfig first).
+    // a failing apply of the final config (a cloud that fails writes fails createFinalConfig first),
+    // and a rollout without a pre-traffic check (the walk's input has one; pre-traffic-check.test.ts
+    // covers the other way).
     expect(covered.length / transitions.length).toBeGreaterThan(0.93);
   });
 

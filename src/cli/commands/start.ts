@@ -144,6 +144,7 @@ export function startRequestFromFlags(
       maxDuration: policy.maxDuration,
       requestedBy,
       allowUnguarded: policy.allowUnguarded,
+      ...(policy.preTrafficCheck ? { preTrafficCheck: policy.preTrafficCheck } : {}),
     };
   }
   if (flags['no-candidate-alarms'] && flags['candidate-alarm']?.length) {
