@@ -91,6 +91,45 @@ describe('report page', () => {
     expect(textOf(html)).toContain('ROLLBACK (alarm smr-churn-prod-sim70001-5xx-rate)');
   });
 
+  it('marks a failed pre-traffic check and the rollback it started, before any shift', () => {
+    const [started, baseline, created, live] = fabricatedTimeline();
+    const at = live!.at + 5_000;
+    const result = { sent: 3, failures: [{ index: 1, reason: 'HTTP 500' }], maxLatencyMs: 120 };
+    const timeline = [
+      started!,
+      baseline!,
+      created!,
+      live!,
+      {
+        rolloutId: 'r-sim70001',
+        seq: 4,
+        at,
+        kind: 'preTrafficChecked',
+        message: 'Pre-traffic check failed',
+        detail: { fact: { kind: 'preTrafficChecked', result, passed: false } },
+      },
+      {
+        rolloutId: 'r-sim70001',
+        seq: 5,
+        at,
+        kind: 'rollbackStarted',
+        message: 'Rolling back',
+        detail: {
+          fact: {
+            kind: 'rollbackStarted',
+            reason: { kind: 'preTrafficCheck', failures: result.failures, sent: 3 },
+          },
+        },
+      },
+    ];
+    const story = rolloutStory(fabricatedRecord(), timeline, NOW);
+    expect(story.markers.map((m) => [m.label, m.bad])).toEqual([
+      ['pre-traffic check failed', true],
+      ['ROLLBACK (pre-traffic check failed)', true],
+    ]);
+    expect(story.traffic.map((s) => s.candidate)).toEqual([0]);
+  });
+
   it("prints the judge's numbers: ratio, interval and counts of every look", async () => {
     const html = await page();
     const table = textOf(/<table id="verdicts">[\s\S]*?<\/table>/.exec(html)![0]);
