@@ -19,7 +19,7 @@ describe('sm-rollout report', () => {
     );
     const html = await fs.readFile(out, 'utf8');
     expect(html).toContain(`<title>Rollout ${id} on ${ENDPOINT}: rolled back</title>`);
-    expect(html).toMatch(/class="marker-label bad">ROLLBACK \((alarm|judge): /);
+    expect(html).toMatch(/class="marker-label bad">ROLLBACK \((alarm |judge: )/);
     expect(html).toContain('class="rollback-band"');
 
     const byEndpoint = path.join(account.dir, 'by-endpoint.html');
