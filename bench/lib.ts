@@ -105,6 +105,10 @@ export interface SimControllerOptions {
   endpoints?: (sim: EndpointControl) => EndpointControl;
   alarms?: (sim: AlarmControl) => AlarmControl;
   idPrefix?: string;
+  /** The policies file (YAML) instead of policyYaml(strategy). */
+  policiesYaml?: string;
+  /** The simulated cloud's default requests per minute per endpoint (600 unless set). */
+  requestsPerMinute?: number;
   /** Precise wake-ups through the simulated SQS queue, as deployed (default true); false: the schedule alone. */
   wakeUps?: boolean;
 }
@@ -122,7 +126,10 @@ export class SimController {
   invocations = 0;
 
   constructor(options: SimControllerOptions = {}) {
-    this.sim = createSimCloud({ seed: options.seed ?? 7 });
+    this.sim = createSimCloud({
+      seed: options.seed ?? 7,
+      ...(options.requestsPerMinute !== undefined ? { requestsPerMinute: options.requestsPerMinute } : {}),
+    });
     this.store = options.store ?? new MemoryRolloutStore();
     this.baselineArn = this.sim.registerModelPackage({
       groupName: GROUP,
@@ -136,7 +143,7 @@ export class SimController {
       instanceCount: 2,
     });
     const policies = parsePolicies(
-      policyYaml(options.strategy ?? 'Canary10Percent5Minutes'),
+      options.policiesYaml ?? policyYaml(options.strategy ?? 'Canary10Percent5Minutes'),
       'bench-policies.yaml',
     );
     let ids = 0;
@@ -154,6 +161,9 @@ export class SimController {
         endpoints: options.endpoints ? options.endpoints(this.sim.sagemaker) : this.sim.sagemaker,
         alarms: options.alarms ? options.alarms(this.sim.cloudwatch) : this.sim.cloudwatch,
         scaling: this.sim.autoscaling,
+        metrics: this.sim.metrics,
+        invoker: this.sim.runtime,
+        objects: this.sim.s3,
         events: new MemoryLifecyclePublisher(),
         clock: this.sim.clock,
         ...(this.wakeUpQueue ? { wakeUps: this.wakeUpQueue.scheduler } : {}),

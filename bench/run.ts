@@ -6,6 +6,7 @@ import path from 'node:path';
 import { alarmReaction } from './alarm-reaction';
 import { apiEconomy } from './api-economy';
 import { coldStart } from './cold-start';
+import { detection } from './detection';
 import { planOverhead } from './plan-overhead';
 import { tickScale } from './tick-scale';
 import { markdownTable, type BenchResult } from './lib';
@@ -16,6 +17,7 @@ const BENCHMARKS: { name: string; run: () => Promise<BenchResult> }[] = [
   { name: 'Tick at scale', run: tickScale },
   { name: 'API economy', run: apiEconomy },
   { name: 'Plan overhead', run: planOverhead },
+  { name: 'Catching a bad candidate', run: detection },
 ];
 
 async function main(): Promise<void> {

@@ -16,7 +16,9 @@ import {
   timeOf,
   watchedAlarms,
   type ChangePurpose,
+  judgeApplies,
   judgeReadingOf,
+  judgeSilence,
   preTrafficResultOf,
   type MachineEvent,
   type RolloutContext,
@@ -89,7 +91,7 @@ const FACTS: {
     const step = currentStep(c);
     return {
       kind: 'bakeStarted',
-      durationMs: step?.kind === 'bake' ? step.durationMs : 0,
+      durationMs: step?.kind === 'bake' || step?.kind === 'analysis' ? step.durationMs : 0,
       candidateWeight: c.candidateWeight,
       step: stepNumber(c),
       bakeUntil: c.bakeUntil ?? c.now,
@@ -105,7 +107,11 @@ const FACTS: {
   }),
   promoted: (c, e) => ({ kind: 'promoted', step: stepNumber(c), by: byOf(e) }),
   promotedFull: (_c, e) => ({ kind: 'promotedFull', by: byOf(e) }),
-  paused: (c, e) => ({ kind: 'paused', step: stepNumber(c), by: byOf(e) }),
+  paused: (c, e) => ({
+    kind: 'paused',
+    step: stepNumber(c),
+    by: 'by' in e ? e.by : (c.pausedBy ?? 'unknown'),
+  }),
   resumed: (c, e) => ({ kind: 'resumed', step: stepNumber(c), by: byOf(e) }),
   retry: (_c, e) => ({ kind: 'retry', error: errorOf(e).message }),
   alarmReadFailed: (_c, e) => ({ kind: 'alarmReadFailed', error: errorOf(e).message }),
@@ -128,9 +134,9 @@ const FACTS: {
     return { kind: 'candidateRemoved', removed, ...(restored?.length ? { restored } : {}) };
   },
   endpointDeleted: (c) => ({ kind: 'endpointDeleted', endpointName: c.endpointName }),
-  // Placeholder readings until the judge and the pre-traffic check are wired into the chart.
+  // Told after recordJudgeReading / decideJudge: the latest verdicts and what they made the rollout do.
   judged: (c, e) => {
-    const reading = judgeReadingOf(e);
+    const reading = judgeReadingOf(e) ?? c.judgeReading;
     return {
       kind: 'judged',
       step: stepNumber(c),
@@ -138,9 +144,13 @@ const FACTS: {
       from: reading?.from ?? c.now,
       to: reading?.to ?? c.now,
       dryRun: c.judge?.dryRun ?? false,
-      decision: 'hold',
+      decision: c.judgeDecision ?? 'hold',
     };
   },
+  judgeSkipped: (c, e) => ({
+    kind: 'judgeSkipped',
+    reason: 'error' in e ? errorOf(e).message : (judgeSilence(c) ?? 'unknown'),
+  }),
   preTrafficChecked: (c, e) => {
     const { at: _at, ...result } = preTrafficResultOf(e) ?? { at: 0, sent: 0, failures: [], maxLatencyMs: 0 };
     return {
@@ -213,8 +223,16 @@ export const rolloutActions = {
   scheduleWake: update(({ context, event }) => ({ wakeAt: timeOf(event, context) + context.pollIntervalMs })),
   /** While holding, wake for the next alarm read, the rollout's deadline, or (baking) the bake's end. */
   scheduleAlarmRead: update(({ context }, params: { untilBakeEnds: boolean }) => {
-    const candidates = [context.now + context.alarmPollIntervalMs, context.startedAt + context.maxDurationMs];
+    const judging = judgeApplies(context);
+    // With the judge, idle is also entered between alarm reads (after a look): alarms are next due a
+    // poll interval after they were last read. Without it, idle follows every read.
+    const nextAlarmRead = judging
+      ? Math.max(context.now, (context.alarmsReadAt ?? context.now) + context.alarmPollIntervalMs)
+      : context.now + context.alarmPollIntervalMs;
+    const candidates = [nextAlarmRead, context.startedAt + context.maxDurationMs];
     if (params.untilBakeEnds && context.bakeUntil !== undefined) candidates.push(context.bakeUntil);
+    // The judge looks more often than alarms are read (every 10 s with 10-second metrics).
+    if (judging) candidates.push(Math.max(context.now, context.judgeAt ?? context.now));
     return { wakeAt: Math.min(...candidates) };
   }),
   recordBaseline: update(({ context, event }) => ({
@@ -236,17 +254,68 @@ export const rolloutActions = {
 
   startBake: update(({ context, event }) => {
     const step = currentStep(context);
-    return { bakeUntil: timeOf(event, context) + (step?.kind === 'bake' ? step.durationMs : 0) };
+    const durationMs = step?.kind === 'bake' || step?.kind === 'analysis' ? step.durationMs : 0;
+    return { bakeUntil: timeOf(event, context) + durationMs };
   }),
-  completeShift: update(({ context }) => ({
+  completeShift: update(({ context, event }) => ({
     candidateWeight: shiftTarget(context),
     stepIndex: context.stepIndex + 1,
+    ...(context.firstTrafficAt === undefined && shiftTarget(context) > 0
+      ? { firstTrafficAt: timeOf(event, context) }
+      : {}),
   })),
   completeBake: update(({ context }) => ({ stepIndex: context.stepIndex + 1, bakeUntil: undefined })),
   passGate: update(({ context }) => ({ stepIndex: context.stepIndex + 1 })),
   setCandidateWeight: update((_args, params: { percent: number }) => ({ candidateWeight: params.percent })),
   recordAlarmStates: update(({ context, event }) => ({
     alarmStates: alarmReadingOf(event)?.states ?? context.alarmStates,
+    alarmsReadAt: timeOf(event, context),
+  })),
+
+  /** The judge's look: its verdicts, the thresholds it read, and when it looks next. */
+  recordJudgeReading: update(({ context, event }) => {
+    const reading = judgeReadingOf(event);
+    if (!reading) return {};
+    const thresholds = { ...context.judgeThresholds };
+    for (const v of reading.verdicts) if (v.threshold !== undefined) thresholds[v.metric] = v.threshold;
+    return {
+      judgeReading: reading,
+      judgeThresholds: thresholds,
+      judgeAt: reading.at + (context.judge?.intervalMs ?? context.alarmPollIntervalMs),
+      judgeDecision: 'hold',
+      judgeSkippedBecause: undefined,
+    };
+  }),
+  decideJudge: update((_args, params: { decision: NonNullable<RolloutContext['judgeDecision']> }) => ({
+    judgeDecision: params.decision,
+  })),
+  /** The judge could not look: say why once, and look again at the next interval. */
+  recordJudgeSkipped: update(({ context, event }) => ({
+    judgeSkippedBecause: 'error' in event ? errorOf(event).message : judgeSilence(context),
+    ...('error' in event
+      ? { judgeAt: context.now + (context.judge?.intervalMs ?? context.alarmPollIntervalMs) }
+      : {}),
+  })),
+  /** The judge rolls back: on the metric that failed (or, at a step's end, the first one that did not pass). */
+  recordJudgeRollback: update(({ context, event }) => {
+    const verdicts = (judgeReadingOf(event) ?? context.judgeReading)?.verdicts ?? [];
+    const worst =
+      verdicts.find((v) => v.critical && v.verdict === 'fail') ??
+      verdicts.find((v) => v.verdict === 'fail') ??
+      verdicts.find((v) => v.verdict !== 'pass') ??
+      verdicts[0];
+    return {
+      rollbackReason: worst
+        ? { kind: 'judge', metric: worst.metric, verdict: worst }
+        : { kind: 'failure', code: 'JUDGE', message: 'the judge had no verdict at the end of the step' },
+    };
+  }),
+  /** The judge pauses an inconclusive step as a person's PAUSE would; `resume` then proceeds past it. */
+  pauseForJudge: update(({ context }) => ({
+    pausedBy: 'judge',
+    bakeRemainingMs: 0,
+    bakeUntil: undefined,
+    judgePausedStep: context.stepIndex,
   })),
 
   /** A paused bake keeps the time it had left, not its deadline: the pause must not eat the bake. */

@@ -47,6 +47,23 @@ export interface RolloutContext extends RolloutInput {
   /** Non-fatal problems worth a human's attention (cleanup that could not finish, ...). */
   warnings: string[];
   alarmStates: { alarmName: string; state: string }[];
+  /** When alarms were last read while holding: they are read every alarmPollIntervalMs, not at every judge look. */
+  alarmsReadAt?: number;
+  // ---- the judge (absent in older snapshots and when the rollout has no judge) ----
+  /** When the candidate first took traffic: the judge's windows start here. */
+  firstTrafficAt?: number;
+  /** The judge's next look while holding. */
+  judgeAt?: number;
+  /** Its latest verdicts. */
+  judgeReading?: JudgeReading;
+  /** tail metrics' thresholds, read once (metric name → value). */
+  judgeThresholds?: Record<string, number>;
+  /** What the judge's latest `judged` fact says the rollout did. */
+  judgeDecision?: 'rollback' | 'pass' | 'pause' | 'proceed' | 'hold';
+  /** Why the judge last could not look, so the timeline says each reason once. */
+  judgeSkippedBecause?: string;
+  /** The step at which the judge paused the rollout: once a person resumes, that step's inconclusive proceeds. */
+  judgePausedStep?: number;
 }
 
 export type ChangePurpose = 'transition' | 'final' | 'shift' | 'restore' | 'revert';
@@ -158,3 +175,33 @@ export function shiftTarget(context: RolloutContext): number {
 }
 
 export { watchedAlarms } from './contract';
+
+/** The judge looks only while both variants take traffic (and the rollout has a judge). */
+export function judgeApplies(context: RolloutContext): boolean {
+  return (
+    context.judge !== undefined &&
+    context.judge.metrics.length > 0 &&
+    context.firstTrafficAt !== undefined &&
+    context.candidateWeight > 0 &&
+    context.candidateWeight < 100
+  );
+}
+
+/** Why the judge stays silent while the rollout holds, when it has one; undefined when it may look. */
+export function judgeSilence(context: RolloutContext): string | undefined {
+  if (!context.judge || context.judge.metrics.length === 0 || judgeApplies(context)) return undefined;
+  if (context.candidateWeight >= 100)
+    return 'the baseline takes no traffic at 100%, so there is nothing to compare the candidate with (alarms still watch)';
+  return undefined;
+}
+
+/** What the judge's verdicts make of a step that ends (bake or analysis) — 'none' when it did not judge. */
+export function judgeDecisionAtStepEnd(
+  context: RolloutContext,
+): 'none' | 'pass' | 'proceed' | 'pause' | 'rollback' {
+  if (!context.judge || !judgeApplies(context)) return 'none';
+  const verdicts = context.judgeReading?.verdicts ?? [];
+  if (verdicts.length > 0 && verdicts.every((v) => v.verdict === 'pass')) return 'pass';
+  if (context.judge.dryRun || context.judgePausedStep === context.stepIndex) return 'proceed';
+  return context.judge.onInconclusive;
+}

@@ -213,6 +213,20 @@ export interface JudgeReading extends Stamped {
   verdicts: MetricVerdict[];
 }
 
+/** What the judgeCandidate effect needs: both variants, the windows' start and the thresholds already read. */
+export interface JudgeInput {
+  endpointName: string;
+  candidateVariant: string;
+  baselineVariant: string;
+  judge: JudgeConfig;
+  /** When the candidate first took traffic: the judge compares from here. */
+  firstTrafficAt: number;
+  /** tail metrics' thresholds by metric name, once read (the baseline's percentile before the first shift). */
+  thresholds: Record<string, number>;
+  /** The look's time (the machine's clock): the windows end a visibility delay before it. */
+  now: number;
+}
+
 /** Sample requests sent to the candidate variant alone (InvokeEndpoint with TargetVariant) before any shift. */
 export interface PreTrafficCheckSpec {
   /** Inline bodies, or `s3://bucket/key` of a JSON Lines file with one request body per line. */

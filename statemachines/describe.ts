@@ -46,6 +46,17 @@ export interface RolloutView {
   wakeAt?: number;
   /** For terminal rollouts: why it ended. */
   reason?: string;
+  /** The judge's latest verdict per metric (absent before its first look, or without a judge). */
+  judge?: JudgeSummary[];
+}
+
+/** One metric's latest verdict as `watch` and `status` show it. */
+export interface JudgeSummary {
+  metric: string;
+  verdict: 'pass' | 'fail' | 'inconclusive';
+  ratio: number | null;
+  interval: [number, number | null];
+  dryRun?: boolean;
 }
 
 function statePath(snapshot: RolloutSnapshot): string {
@@ -122,6 +133,9 @@ function phaseOf(snapshot: RolloutSnapshot, status: RolloutStatus): string {
   if (snapshot.matches({ live: { flow: 'baking' } })) {
     return `baking ${step} at ${c.candidateWeight}%${c.bakeUntil !== undefined ? ` until ${iso(c.bakeUntil)}` : ''}`;
   }
+  if (snapshot.matches({ live: { flow: 'analysing' } })) {
+    return `analysing ${step} at ${c.candidateWeight}%${c.bakeUntil !== undefined ? ` until ${iso(c.bakeUntil)} at the latest` : ''}`;
+  }
   if (snapshot.matches('promoting')) return `promoting: deploying the final config ${c.names.finalConfig}`;
   if (snapshot.matches('cleaningUp')) return 'cleaning up after promotion';
   if (snapshot.matches('endpointDeleted'))
@@ -141,6 +155,17 @@ export function viewRollout(snapshot: RolloutSnapshot): RolloutView {
     bakeUntil: c.bakeUntil,
     wakeAt: isTerminal(status) ? undefined : c.wakeAt,
     reason: outcomeReason(c, status),
+    ...(c.judgeReading
+      ? {
+          judge: c.judgeReading.verdicts.map((v) => ({
+            metric: v.metric,
+            verdict: v.verdict,
+            ratio: v.ratio,
+            interval: v.interval,
+            ...(c.judge?.dryRun ? { dryRun: true } : {}),
+          })),
+        }
+      : {}),
   };
 }
 

@@ -56,6 +56,8 @@ export type TimelineFact =
   | { kind: 'resumed'; step: StepNumber; by: string }
   | { kind: 'retry'; error: string }
   | { kind: 'alarmReadFailed'; error: string }
+  /** The judge could not look (no baseline traffic to compare with, no metric reader, a failed read); told once per reason. */
+  | { kind: 'judgeSkipped'; reason: string }
   | { kind: 'promoting'; finalConfig: string; variantName?: string }
   | { kind: 'finalLive'; endpointName: string; finalConfig: string }
   | { kind: 'cleanedUp'; removed: string[]; kept: string[]; restored?: string[] }
@@ -131,7 +133,9 @@ export function describeReason(reason: RollbackReason | undefined): string {
     case 'timeout':
       return `exceeded the maximum rollout duration (${Math.round(reason.maxDurationMs / 60000)} min)`;
     case 'judge':
-      return `the judge found the candidate worse on ${reason.metric}`;
+      return reason.verdict.verdict === 'fail'
+        ? `the judge found the candidate worse on ${describeVerdict(reason.verdict)}`
+        : `the judge could not clear the candidate by the end of the step and the policy rolls back: ${describeVerdict(reason.verdict)}`;
     case 'preTrafficCheck': {
       const first = reason.failures[0];
       return (
@@ -170,19 +174,56 @@ function capacityText({ minCapacity, maxCapacity }: { minCapacity: number; maxCa
     : `the candidate scales within ${minCapacity}–${maxCapacity} instances`;
 }
 
-/** The judge's verdicts in one line per metric (placeholder wording; the judge's issue refines it). */
+function percentOf(events: number, requests: number): string {
+  if (requests === 0) return 'no requests';
+  const p = (100 * events) / requests;
+  return `${p >= 10 ? p.toFixed(1) : p >= 1 ? p.toFixed(2) : p.toPrecision(2)}%`;
+}
+
+function times(x: number): string {
+  return `${x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toPrecision(2)}×`;
+}
+
+/**
+ * One metric's verdict as a person checks it: both variants' counts and rates, the ratio with its
+ * interval, and the tolerance it was judged against.
+ */
+export function describeVerdict(v: MetricVerdict): string {
+  const what =
+    v.threshold !== undefined
+      ? ` (requests slower than ${+v.threshold.toPrecision(4)}, the baseline's own percentile)`
+      : '';
+  const limit = v.direction === 'increase' ? 1 + v.tolerance : 1 - v.tolerance;
+  const upper = v.interval[1] === null ? '∞' : times(v.interval[1]);
+  const ratio = v.ratio === null ? 'the baseline had none' : `${times(v.ratio)} the baseline`;
+  return (
+    `${v.metric}${what} ${v.verdict.toUpperCase()}: candidate ${v.candidate.events} of ${v.candidate.requests} ` +
+    `requests (${percentOf(v.candidate.events, v.candidate.requests)}) vs baseline ${v.baseline.events} of ` +
+    `${v.baseline.requests} (${percentOf(v.baseline.events, v.baseline.requests)}): ${ratio}, interval ` +
+    `${times(v.interval[0])}–${upper}, ${v.direction === 'increase' ? 'tolerated up to' : 'tolerated down to'} ${times(limit)}`
+  );
+}
+
+const JUDGE_DECISIONS = {
+  rollback: 'rolling back',
+  pass: 'the step passes',
+  pause: 'pausing for a person: `resume` proceeds, `abort` rolls back',
+  proceed: 'proceeding (the policy proceeds when the judge cannot tell)',
+  hold: 'holding',
+} as const;
+
+/** The judge's verdicts, one clause per metric, and what they made the rollout do. */
 function describeJudged(fact: Extract<TimelineFact, { kind: 'judged' }>): string {
-  const metrics = fact.verdicts
-    .map((v) => {
-      const upper = v.interval[1] === null ? '∞' : v.interval[1].toFixed(2);
-      return (
-        `${v.metric} ${v.verdict} (candidate ${v.candidate.events}/${v.candidate.requests}, ` +
-        `baseline ${v.baseline.events}/${v.baseline.requests}, ratio ${v.ratio === null ? 'n/a' : v.ratio.toFixed(2)} ` +
-        `in [${v.interval[0].toFixed(2)}, ${upper}])`
-      );
-    })
-    .join('; ');
-  return `Judge${fact.dryRun ? ' (dry run)' : ''} at ${stepLabel(fact.step)}: ${metrics}; decision: ${fact.decision}`;
+  const minutes = Math.max(0, Math.round((fact.to - fact.from) / 60000));
+  const wouldRollBack = fact.verdicts.some((v) => v.critical && v.verdict === 'fail');
+  const decision =
+    fact.dryRun && wouldRollBack && fact.decision !== 'rollback'
+      ? `dry run: would roll back, ${JUDGE_DECISIONS[fact.decision]}`
+      : JUDGE_DECISIONS[fact.decision];
+  return (
+    `Judge${fact.dryRun ? ' (dry run)' : ''} at ${stepLabel(fact.step)}, ${minutes} min of candidate traffic: ` +
+    `${fact.verdicts.map(describeVerdict).join('; ') || 'no metric could be read'} — ${decision}`
+  );
 }
 
 /** How many failed sample requests a timeline line spells out (all of them stay in the fact). */
@@ -267,6 +308,8 @@ export function describeFact(fact: TimelineFact): string {
       return `Resumed by ${fact.by} at ${stepLabel(fact.step)}`;
     case 'retry':
       return `Retrying later: ${fact.error}`;
+    case 'judgeSkipped':
+      return `The judge is not judging: ${fact.reason}`;
     case 'alarmReadFailed':
       return `Could not read alarm states: ${fact.error}`;
     case 'promoting':

@@ -10,6 +10,10 @@ import {
   currentStep,
   errorOf,
   preTrafficResultOf,
+  judgeApplies,
+  judgeDecisionAtStepEnd,
+  judgeReadingOf,
+  judgeSilence,
   retryLimit,
   timeOf,
   type MachineEvent,
@@ -67,18 +71,62 @@ export const rolloutGuards = {
     return result !== undefined && result.failures.length === 0;
   },
   /** Judged by the read's own clock: the bake is over once alarms were read quiet at or after its end. */
-  bakeOver: ({ context, event }: GuardArgs) => {
-    const reading = alarmReadingOf(event);
-    return reading !== undefined && context.bakeUntil !== undefined && reading.at >= context.bakeUntil;
+  bakeOver: ({ context, event }: GuardArgs) => bakeOver(context, event),
+  /** The bake is over and the judge's verdicts make this of it. */
+  bakeEndsWith: (
+    { context, event }: GuardArgs,
+    params: { decision: ReturnType<typeof judgeDecisionAtStepEnd> },
+  ) => bakeOver(context, event) && judgeDecisionAtStepEnd(context) === params.decision,
+  /** Time for the judge's next look (or the step's end, which it always judges). */
+  judgeDue: ({ context, event }: GuardArgs) => {
+    if (!judgeApplies(context)) return false;
+    const now = timeOf(event, context);
+    return now >= (context.judgeAt ?? 0) || (context.bakeUntil !== undefined && now >= context.bakeUntil);
   },
+  /** The judge cannot look for a reason the timeline has not told yet. */
+  judgeSilentUntold: ({ context }: GuardArgs) => {
+    const silence = judgeSilence(context);
+    return silence !== undefined && silence !== context.judgeSkippedBecause;
+  },
+  /** Alarms are read every alarmPollIntervalMs (and at a bake's end), not at every judge look. */
+  alarmReadDue: ({ context, event }: GuardArgs) => {
+    const now = timeOf(event, context);
+    return (
+      context.alarmsReadAt === undefined ||
+      now >= context.alarmsReadAt + context.alarmPollIntervalMs ||
+      (context.bakeUntil !== undefined && now >= context.bakeUntil)
+    );
+  },
+  /** A critical metric failed and the judge may act (not a dry run). */
+  judgeFailsCritical: ({ context, event }: GuardArgs) =>
+    !context.judge?.dryRun &&
+    (judgeReadingOf(event)?.verdicts.some((v) => v.critical && v.verdict === 'fail') ?? false),
+  /** Some metric's verdict differs from the last look's (before the first, every metric counts as inconclusive). */
+  judgeVerdictChanged: ({ context, event }: GuardArgs) => {
+    const before = new Map((context.judgeReading?.verdicts ?? []).map((v) => [v.metric, v.verdict]));
+    const now = judgeReadingOf(event)?.verdicts ?? [];
+    return now.some((v) => (before.get(v.metric) ?? 'inconclusive') !== v.verdict);
+  },
+  /** Every metric passes: an analysis step may end before its time. */
+  judgeAllPass: ({ event }: GuardArgs) => {
+    const verdicts = judgeReadingOf(event)?.verdicts ?? [];
+    return verdicts.length > 0 && verdicts.every((v) => v.verdict === 'pass');
+  },
+  /** The judge's look failed with a reason the timeline has not told yet. */
+  judgeErrorUntold: ({ context, event }: GuardArgs) => errorOf(event).message !== context.judgeSkippedBecause,
 };
+
+function bakeOver(context: RolloutContext, event: MachineEvent): boolean {
+  const reading = alarmReadingOf(event);
+  return reading !== undefined && context.bakeUntil !== undefined && reading.at >= context.bakeUntil;
+}
 
 /** Each guard in words: the legend of the generated diagram, for readers who skip the code. */
 export const GUARD_MEANINGS: Record<keyof typeof rolloutGuards, string> = {
   baselineKnown: 'the host resolved the baseline variant before starting',
   pastDeadline: 'the rollout has run longer than its maximum duration',
   planDone: 'every step of the plan has run',
-  stepIs: 'the current plan step is of this kind (setWeight, bake; anything else is a manual gate)',
+  stepIs: 'the current plan step is of this kind (setWeight, bake, analysis; anything else is a manual gate)',
   fullPromotion: 'the promote command asked to skip the remaining steps (`promote --full`)',
   candidateMayBeLive:
     'the endpoint may run a config with the candidate, so traffic and config must be restored',
@@ -99,4 +147,13 @@ export const GUARD_MEANINGS: Record<keyof typeof rolloutGuards, string> = {
   preTrafficCheckPassed:
     'every sample request to the candidate variant answered 2xx within the latency bound',
   bakeOver: 'alarms were read quiet at or after the end of the bake',
+  bakeEndsWith:
+    "the bake is over and the judge's verdicts decide this (pass: all pass; otherwise the policy's onInconclusive)",
+  judgeDue: "time for the judge's next look (every judge.intervalMs, and at the step's end)",
+  judgeSilentUntold: 'the judge cannot look (no baseline traffic at 100%) and the timeline has not said so',
+  alarmReadDue: 'alarms are due to be read (every alarmPollIntervalMs, and at the end of a bake)',
+  judgeFailsCritical: 'the judge found a critical metric worse than its tolerance (and is not a dry run)',
+  judgeVerdictChanged: "a metric's verdict changed since the judge's last look",
+  judgeAllPass: 'the judge finds every metric no worse than its tolerance',
+  judgeErrorUntold: "the judge's look failed for a reason the timeline has not told yet",
 };

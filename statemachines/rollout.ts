@@ -12,6 +12,8 @@ import type {
   CreateCandidateResult,
   EndpointChange,
   PreTrafficResult,
+  JudgeInput,
+  JudgeReading,
   ResolveBaselineResult,
   RolloutEvent,
   RolloutInput,
@@ -57,6 +59,7 @@ const rolloutSetup = setup({
       notProvided('checkEndpoint'),
     ),
     readAlarms: fromPromise<AlarmReading, { alarmNames: string[] }>(async () => notProvided('readAlarms')),
+    judgeCandidate: fromPromise<JudgeReading, JudgeInput>(async () => notProvided('judgeCandidate')),
     createFinalConfig: fromPromise<CreateCandidateResult, { context: RolloutInputWithBaseline }>(async () =>
       notProvided('createFinalConfig'),
     ),
@@ -186,18 +189,62 @@ function awaitEndpoint(
   });
 }
 
-/** Hold while watching alarms: each TICK reads them; a bake also ends when its time is up. */
-function holdWatchingAlarms(hold: 'bake' | 'gate' | 'pause'): StateConfig {
-  const bake = hold === 'bake';
+/** The judge's look when it rolls back: the verdict on the timeline, then the rollback. */
+const judgeRollsBack = {
+  guard: 'judgeFailsCritical',
+  target: '#rollout.rollingBack',
+  actions: [
+    'observeTime',
+    'recordJudgeReading',
+    { type: 'decideJudge', params: { decision: 'rollback' } },
+    note('judged'),
+    'recordJudgeRollback',
+  ],
+} as const;
+
+/**
+ * Hold while watching alarms and, when the rollout has a judge and both variants take traffic, judging
+ * the candidate against the baseline: each TICK reads alarms (every alarmPollIntervalMs once the judge
+ * looks more often) and the judge looks every judge.intervalMs; a bake also ends when its time is up,
+ * with what the judge's verdicts make of it; an analysis step also ends as soon as every metric passes.
+ */
+function holdWatchingAlarms(hold: 'bake' | 'analysis' | 'gate' | 'pause'): StateConfig {
+  const timed = hold === 'bake' || hold === 'analysis';
+  const afterLook = (actions: readonly ActionRef[]) =>
+    [
+      { guard: 'alarmReadDue', target: 'reading', actions },
+      { target: 'idle', actions },
+    ] as const;
+  const endOfStep = (decision: 'pass' | 'proceed', facts: readonly ActionRef[]) =>
+    ({
+      guard: { type: 'bakeEndsWith', params: { decision } },
+      target: '#rollout.live.flow.choosing',
+      actions: [
+        'observeTime',
+        { type: 'decideJudge', params: { decision } },
+        note('judged'),
+        ...facts,
+        'completeBake',
+      ],
+    }) as const;
   return rolloutSetup.createStateConfig({
     initial: 'idle',
     states: {
       idle: {
         // watching: its next wake-up reads the alarms (the schedule reads them for it in one batch).
         tags: ['waiting', 'watching'],
-        entry: { type: 'scheduleAlarmRead', params: { untilBakeEnds: bake } },
+        entry: { type: 'scheduleAlarmRead', params: { untilBakeEnds: timed } },
         on: {
-          TICK: [rollbackOnDeadline, { target: 'reading', actions: 'observeTime' }],
+          TICK: [
+            rollbackOnDeadline,
+            { guard: 'judgeDue', target: 'judging', actions: 'observeTime' },
+            {
+              guard: 'judgeSilentUntold',
+              target: 'reading',
+              actions: ['observeTime', note('judgeSkipped'), 'recordJudgeSkipped'],
+            },
+            { target: 'reading', actions: 'observeTime' },
+          ],
           // Someone deleted or broke the endpoint mid-bake: no reason to wait for the bake to end.
           ENDPOINT_CHANGED: [
             endpointWasDeleted,
@@ -205,14 +252,87 @@ function holdWatchingAlarms(hold: 'bake' | 'gate' | 'pause'): StateConfig {
           ],
         },
       },
+      judging: {
+        invoke: {
+          src: 'judgeCandidate',
+          input: ({ context }) => ({
+            endpointName: context.endpointName,
+            candidateVariant: context.names.candidateVariant,
+            baselineVariant: baselineOf(context).variantName,
+            judge: context.judge!,
+            firstTrafficAt: context.firstTrafficAt ?? context.now,
+            thresholds: context.judgeThresholds ?? {},
+            now: context.now,
+          }),
+          onDone: [
+            judgeRollsBack,
+            ...(hold === 'analysis'
+              ? [
+                  {
+                    guard: 'judgeAllPass',
+                    target: '#rollout.live.flow.choosing',
+                    actions: [
+                      'observeTime',
+                      'recordJudgeReading',
+                      { type: 'decideJudge', params: { decision: 'pass' } },
+                      note('judged'),
+                      note('bakeCompleted'),
+                      'completeBake',
+                    ],
+                  } as const,
+                ]
+              : []),
+            {
+              guard: 'judgeVerdictChanged',
+              target: 'judgedChanged',
+              actions: ['observeTime', 'recordJudgeReading', note('judged')],
+            },
+            ...afterLook(['observeTime', 'recordJudgeReading']),
+          ],
+          // A failed look is not a verdict: say so (once per reason), keep holding, look again later.
+          onError: [
+            {
+              guard: 'judgeErrorUntold',
+              target: 'judgedChanged',
+              actions: [note('judgeSkipped'), 'recordJudgeSkipped'],
+            },
+            ...afterLook(['recordJudgeSkipped']),
+          ],
+        },
+      },
+      // Routes on after a look the timeline was told about (guards read the context it left).
+      judgedChanged: { always: afterLook([]) },
       reading: {
         invoke: {
           src: 'readAlarms',
           input: ({ context }) => ({ alarmNames: watchedAlarms(context) }),
           onDone: [
             { guard: 'alarmFiring', target: '#rollout.rollingBack', actions: 'recordAlarm' },
-            ...(bake
+            ...(timed
               ? [
+                  {
+                    guard: { type: 'bakeEndsWith', params: { decision: 'rollback' } },
+                    target: '#rollout.rollingBack',
+                    actions: [
+                      'observeTime',
+                      { type: 'decideJudge', params: { decision: 'rollback' } },
+                      note('judged'),
+                      'recordJudgeRollback',
+                    ],
+                  } as const,
+                  {
+                    guard: { type: 'bakeEndsWith', params: { decision: 'pause' } },
+                    target: '#rollout.live.paused',
+                    actions: [
+                      'observeTime',
+                      { type: 'decideJudge', params: { decision: 'pause' } },
+                      note('judged'),
+                      'pauseForJudge',
+                      note('paused'),
+                    ],
+                  } as const,
+                  endOfStep('pass', [note('bakeCompleted')]),
+                  endOfStep('proceed', [note('bakeCompleted')]),
                   {
                     guard: 'bakeOver',
                     target: '#rollout.live.flow.choosing',
@@ -349,6 +469,11 @@ export const rolloutMachine = rolloutSetup.createMachine({
                   target: 'baking',
                   actions: ['observeTime', 'startBake', note('bakeStarted')],
                 },
+                {
+                  guard: { type: 'stepIs', params: { kind: 'analysis' } },
+                  target: 'analysing',
+                  actions: ['observeTime', 'startBake', note('bakeStarted')],
+                },
                 { target: 'gate', actions: note('gate') },
               ],
             },
@@ -357,6 +482,7 @@ export const rolloutMachine = rolloutSetup.createMachine({
               actions: ['observeTime', 'completeShift', note('shifted')],
             }),
             baking: holdWatchingAlarms('bake'),
+            analysing: holdWatchingAlarms('analysis'),
             gate: {
               ...holdWatchingAlarms('gate'),
               on: {

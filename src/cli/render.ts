@@ -241,6 +241,8 @@ export function renderStatus(
       lines.push(...wrap(`            ${alarm.alarmName}: ${alarm.reason}`, LINE_WIDTH, ' '.repeat(14)));
     }
   }
+  const judge = judgeSummary(io, record, true);
+  if (judge) lines.push(...wrap(`  Judge     ${judge}`, LINE_WIDTH, ' '.repeat(12)));
   const tail = timeline.slice(-recent);
   if (tail.length) {
     lines.push('  Recent');
@@ -302,6 +304,27 @@ function alarmSummary(io: CliIo, record: RolloutRecord, alarms: AlarmState[]): s
     .join(' · ');
 }
 
+function times(x: number): string {
+  return `${x >= 10 ? x.toFixed(0) : x.toFixed(2)}×`;
+}
+
+/** The judge's latest verdicts in one short line: `errors pass 1.02× (0.61–1.38×) · latency inconclusive`. */
+export function judgeSummary(io: CliIo, record: RolloutRecord, detailed = false): string | undefined {
+  const verdicts = record.progress?.judge;
+  if (!verdicts?.length) return undefined;
+  const text = verdicts
+    .map((v) => {
+      const word = v.verdict === 'fail' ? paint(io, 'red', 'FAIL') : v.verdict;
+      const numbers =
+        detailed && v.ratio !== null
+          ? ` ${times(v.ratio)} (${times(v.interval[0])}–${v.interval[1] === null ? '∞' : times(v.interval[1])})`
+          : '';
+      return `${v.metric} ${word}${numbers}`;
+    })
+    .join(' · ');
+  return verdicts.some((v) => v.dryRun) ? `${text} (dry run)` : text;
+}
+
 function bakeLeft(record: RolloutRecord, now: number): string | undefined {
   const bakeUntil = record.progress?.bakeUntil;
   if (bakeUntil === undefined || record.status !== 'running') return undefined;
@@ -332,6 +355,8 @@ export function liveBlock(
     );
   }
   lines.push(`  alarms   ${alarmSummary(io, record, alarms)}`);
+  const judge = judgeSummary(io, record);
+  if (judge && !isTerminal(record.status)) lines.push(`  judge    ${judge}`);
   return lines.map((line) => fit(line, width));
 }
 
@@ -350,12 +375,18 @@ export function progressLine(
   const weights = view ? `${weightBar(view.weights.candidate)} candidate ${view.weights.candidate}%` : '';
   const left = bakeLeft(record, now);
   const alarmsText = alarmSummary(io, record, alarms);
+  const judge = isTerminal(record.status) ? undefined : judgeSummary(io, record);
   const line = fit(
-    [`  ${weights || statusWords(record.status)}`, left && `bake ${left}`, `alarms: ${alarmsText}`]
+    [
+      `  ${weights || statusWords(record.status)}`,
+      left && `bake ${left}`,
+      `alarms: ${alarmsText}`,
+      judge && `judge: ${judge}`,
+    ]
       .filter(Boolean)
       .join(' · '),
     width,
   );
-  const key = JSON.stringify([record.status, view?.step, view?.weights, alarmsText]);
+  const key = JSON.stringify([record.status, view?.step, view?.weights, alarmsText, judge]);
   return { line, key };
 }

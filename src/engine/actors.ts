@@ -9,6 +9,8 @@ import type {
   CreateCandidateResult,
   EndpointChange,
   PreTrafficResult,
+  JudgeInput,
+  JudgeReading,
   ResolveBaselineResult,
   RolloutInput,
   RolloutInputWithBaseline,
@@ -36,6 +38,9 @@ export function createRolloutActors(effects: RolloutEffects, clock: Clock) {
     ),
     readAlarms: fromPromise<AlarmReading, { alarmNames: string[] }>(({ input }) =>
       stamp(effects.readAlarms(input.alarmNames)),
+    ),
+    judgeCandidate: fromPromise<JudgeReading, JudgeInput>(({ input }) =>
+      stamp(effects.judgeCandidate(input)),
     ),
     createFinalConfig: fromPromise<CreateCandidateResult, { context: RolloutInputWithBaseline }>(
       ({ input }) => stamp(effects.createFinalConfig(input.context)),

@@ -14,6 +14,8 @@ import type {
   CreateCandidateResult,
   EndpointChange,
   PreTrafficResult,
+  JudgeInput,
+  JudgeReading,
   RolloutInput,
   RolloutInputWithBaseline,
 } from '../../statemachines/contract';
@@ -24,12 +26,14 @@ import { parseAlarmReasonData } from './alarm-reason';
 import { checkAlarmReach, unreachableAlarmsError } from './alarm-reach';
 import { acceleratorOf, hasLocalInstanceStorage } from './instance-types';
 import { runPreTrafficCheck } from './pre-traffic-check';
+import { judgeCandidate } from './judge-candidate';
 import type {
   AlarmControl,
   EndpointControl,
   EndpointInvoker,
   EndpointState,
   ObjectReader,
+  MetricReader,
   ModelPackageState,
   ModelState,
   ProductionVariantSpec,
@@ -48,6 +52,8 @@ export interface RolloutEffects {
   applyEndpointChange(change: EndpointChange): Promise<Unstamped<ApplyResult>>;
   checkEndpoint(change: EndpointChange): Promise<Unstamped<CheckResult>>;
   readAlarms(alarmNames: string[]): Promise<Unstamped<AlarmReading>>;
+  /** One batched GetMetricData for both variants, judged (judge-candidate.ts). */
+  judgeCandidate(input: JudgeInput): Promise<Unstamped<JudgeReading>>;
   createFinalConfig(context: RolloutInputWithBaseline): Promise<Unstamped<CreateCandidateResult>>;
   cleanupAfterPromotion(context: RolloutInputWithBaseline): Promise<Unstamped<CleanupResult>>;
   removeCandidate(context: RolloutInputWithBaseline): Promise<Unstamped<CleanupResult>>;
@@ -223,6 +229,10 @@ export function createRolloutEffects(deps: {
   invoker?: EndpointInvoker;
   /** S3, for sample requests a policy keeps in an object. */
   objects?: ObjectReader;
+  /** CloudWatch GetMetricData for the judge. Absent: every look fails with an error the timeline shows. */
+  metrics?: MetricReader;
+  /** How long a period's datapoint takes to be complete in GetMetricData (judge-candidate.ts). */
+  metricVisibilityDelayMs?: number;
 }): RolloutEffects {
   const { endpoints, alarms, rollouts, scaling, invoker, objects } = deps;
   const wait = deps.wait ?? realTimeWait;
@@ -971,6 +981,7 @@ export function createRolloutEffects(deps: {
         objects,
       });
     },
+    judgeCandidate: (input) => judgeCandidate(deps.metrics, input, deps.metricVisibilityDelayMs),
 
     async readAlarms(alarmNames) {
       const states = alarmNames.length ? await alarms.describeAlarms(alarmNames) : [];

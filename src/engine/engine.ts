@@ -39,6 +39,7 @@ import type {
   ObjectReader,
   WakeUpScheduler,
 } from './ports';
+import { judgeGuards } from './judge-settings';
 import { loadSampleRequests } from './pre-traffic-check';
 import type { ValidStartRequest } from './start-request';
 
@@ -127,7 +128,8 @@ function unguardedError(valid: ValidStartRequest): SmRolloutError {
   return new SmRolloutError(
     'UNGUARDED',
     `no alarm would watch the candidate on ${valid.endpointName}: the request opts out of the default candidate ` +
-      'alarms (--no-candidate-alarms; candidateAlarms: [] in a policy) and names no alarm, so nothing could roll it ' +
+      'alarms (--no-candidate-alarms; candidateAlarms: [] in a policy), names no alarm and has no judge that acts ' +
+      '(--no-judge, judge: false, or a dry run), so nothing could roll it ' +
       "back; drop the opt-out, or add one (--candidate-alarm 'Invocation5XXErrors>0.05' or --alarm <name>; " +
       'alarms or candidateAlarms in a policy), or to roll out unguarded on purpose pass --no-guard ' +
       '(in a policy: allowUnguarded: true)',
@@ -141,6 +143,14 @@ export type CommandRequest = RolloutCommand extends infer C
     ? Omit<C, 'now'>
     : never
   : never;
+
+/**
+ * The judge's metric period, s: 10 when the transition config publishes 10-second enhanced metrics
+ * (the default), else SageMaker's standard 60. The judge looks once per period.
+ */
+function judgePeriodSeconds(valid: ValidStartRequest): number {
+  return valid.enhancedMetrics !== false ? 10 : 60;
+}
 
 export class RolloutEngine {
   private readonly settings: EngineSettings;
@@ -156,6 +166,7 @@ export class RolloutEngine {
       ...(deps.scaling ? { scaling: deps.scaling } : {}),
       ...(deps.invoker ? { invoker: deps.invoker } : {}),
       ...(deps.objects ? { objects: deps.objects } : {}),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
       rollouts: deps.store,
     });
     this.machine = rolloutMachine.provide({ actors: createRolloutActors(this.effects, deps.clock) });
@@ -193,6 +204,15 @@ export class RolloutEngine {
       ...(valid.retainPrevious !== undefined ? { retainPrevious: valid.retainPrevious } : {}),
       enhancedMetrics: valid.enhancedMetrics !== false,
       ...(valid.preTrafficCheck ? { preTrafficCheck: valid.preTrafficCheck } : {}),
+      ...(valid.judge
+        ? {
+            judge: {
+              ...valid.judge,
+              periodSeconds: judgePeriodSeconds(valid),
+              intervalMs: judgePeriodSeconds(valid) * 1000,
+            },
+          }
+        : {}),
     };
     const record: RolloutRecord = {
       id,
@@ -264,7 +284,9 @@ export class RolloutEngine {
     });
     if (valid.preTrafficCheck) await this.checkPreTrafficCheck(valid.preTrafficCheck);
     // Last, so a start that cannot happen anyway (endpoint busy, package not approved) says that first.
-    const unguarded = valid.alarms.length === 0 && valid.candidateAlarms.length === 0;
+    // The judge guards too when it acts on a critical metric (judge-settings.ts judgeGuards).
+    const unguarded =
+      valid.alarms.length === 0 && valid.candidateAlarms.length === 0 && !judgeGuards(valid.judge);
     if (unguarded && !valid.allowUnguarded) throw unguardedError(valid);
     if (unguarded) {
       notes.push({
@@ -486,6 +508,7 @@ export class RolloutEngine {
           ...(view.bakeUntil !== undefined ? { bakeUntil: view.bakeUntil } : {}),
           accepts: acceptedCommands(snapshot),
           watching: snapshot.hasTag('watching'),
+          ...(view.judge ? { judge: view.judge } : {}),
         },
         updatedAt: this.deps.clock.now(),
       };

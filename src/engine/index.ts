@@ -85,6 +85,16 @@ export {
   writtenPreTrafficCheck,
   type PreTrafficCheckInput,
 } from './pre-traffic-check';
+export {
+  BUILT_IN_JUDGE_METRICS,
+  JUDGE_DEFAULTS_TEXT,
+  judgeGuards,
+  judgeProblems,
+  judgeSettingsSchema,
+  resolveJudge,
+  type JudgeSettings,
+  type JudgeSettingsInput,
+} from './judge-settings';
 export { planUndo, UNDO_FINAL_BAKE, UNDO_STRATEGY } from './undo';
 export { NAME_PREFIX, SAGEMAKER_NAME, modelPackageVersionOf } from './names';
 export { systemClock } from './clock';

@@ -74,6 +74,8 @@ const startDetailSchema = z.object({
   allowUnguarded: z.boolean().optional(),
   /** Roll out the version already serving the endpoint (`--force`). */
   force: z.boolean().optional(),
+  /** The judge (`false`: `--no-judge`); checked by the start request's own schema (judge-settings.ts). */
+  judge: z.any().optional(),
   /** false: keep one-minute metrics (no 10-second enhanced metrics on the transition config). */
   enhancedMetrics: z.boolean().optional(),
   // As written in a policy; checked by the start request's own rules (pre-traffic-check.ts).
@@ -264,7 +266,8 @@ function parseWakeUpRecord(raw: unknown, index: number): WakeUpRecord {
   } catch {
     return {
       messageId,
-      malformed: 'malformed wake-up event: body: not JSON; expected {"rolloutId": "...", "wakeAt": <epoch ms>}',
+      malformed:
+        'malformed wake-up event: body: not JSON; expected {"rolloutId": "...", "wakeAt": <epoch ms>}',
     };
   }
   const wake = wakeUpBodySchema.safeParse(json);
@@ -391,6 +394,7 @@ export function startCommandDetail(request: StartCommandRequest): CommandDetail 
     ...(request.candidate && Object.keys(request.candidate).length ? { candidate: request.candidate } : {}),
     ...(request.allowUnguarded ? { allowUnguarded: true } : {}),
     ...(request.force ? { force: true } : {}),
+    ...(request.judge !== undefined ? { judge: request.judge } : {}),
     ...(request.enhancedMetrics !== undefined ? { enhancedMetrics: request.enhancedMetrics } : {}),
     ...(request.preTrafficCheck !== undefined ? { preTrafficCheck: request.preTrafficCheck } : {}),
   };

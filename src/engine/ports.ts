@@ -456,6 +456,14 @@ export interface RolloutProgress {
    * saved before it was kept (read as true).
    */
   watching?: boolean;
+  /** The judge's latest verdict per metric (absent before its first look, and without a judge). */
+  judge?: {
+    metric: string;
+    verdict: 'pass' | 'fail' | 'inconclusive';
+    ratio: number | null;
+    interval: [number, number | null];
+    dryRun?: boolean;
+  }[];
 }
 
 export interface TimelineEntry {

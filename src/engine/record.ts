@@ -106,6 +106,17 @@ const rolloutRecordSchema = z.object({
       bakeUntil: epochMs.optional(),
       accepts: z.array(z.enum(COMMAND_NAMES)),
       watching: z.boolean().optional(),
+      judge: z
+        .array(
+          z.object({
+            metric: z.string(),
+            verdict: z.enum(['pass', 'fail', 'inconclusive']),
+            ratio: z.number().nullable(),
+            interval: z.tuple([z.number(), z.number().nullable()]),
+            dryRun: z.boolean().optional(),
+          }),
+        )
+        .optional(),
     })
     .optional(),
   createdAt: epochMs,

@@ -19,6 +19,13 @@ import {
   isCloudWatchStatistic,
   STATISTIC_HELP,
 } from './alarm-rules';
+import {
+  judgeProblems,
+  judgeSettingsSchema,
+  resolveJudge,
+  type JudgeSettings,
+  type JudgeSettingsInput,
+} from './judge-settings';
 import { isSageMakerName } from './names';
 import { toPreTrafficCheckSpec, type PreTrafficCheckInput } from './pre-traffic-check';
 
@@ -86,6 +93,8 @@ const startRequestSchema = z.object({
   allowUnguarded: z.boolean().optional(),
   versionGate: z.enum(['newerOnly', 'notServing', 'any']).optional(),
   retainPrevious: retainPreviousSchema.optional(),
+  // Absent: the default judge (judge-settings.ts); false turns it off.
+  judge: judgeSettingsSchema.optional(),
   // Absent means true: the transition config publishes 10-second metrics (candidate-metrics.ts).
   enhancedMetrics: z.boolean().optional(),
   // Checked by its own rules (pre-traffic-check.ts), which name the field and the fix.
@@ -121,6 +130,8 @@ export interface ValidStartRequest {
   versionGate?: VersionGate;
   /** Earlier rollouts' configs and models kept when this one succeeds; absent: the default (1). */
   retainPrevious?: number;
+  /** The canary-vs-baseline judge, defaults applied; absent: no judge (`judge: false`, `--no-judge`). */
+  judge?: JudgeSettings;
   /**
    * The transition config turns on 10-second enhanced metrics (policy `enhancedMetrics`); absent: true.
    * The default candidate alarms follow it (10–30 s periods with it, minutes without).
@@ -208,7 +219,26 @@ export function zodToError(
   return new SmRolloutError('INVALID_INPUT', `${field || 'input'}: ${message}`, { field });
 }
 
+/** The judge a request asks for, its problems reported as one clear error naming the field. */
+function checkedJudge(raw: unknown): JudgeSettings | undefined {
+  const problems = judgeProblems(raw);
+  if (problems.length > 0) {
+    const field = problems[0]!.field ? `judge.${problems[0]!.field}` : 'judge';
+    throw new SmRolloutError(
+      'INVALID_INPUT',
+      problems.map((p) => `judge${p.field ? `.${p.field}` : ''}: ${p.message}`).join('; '),
+      { field },
+    );
+  }
+  return resolveJudge(raw as JudgeSettingsInput | undefined);
+}
+
+function judged(judge: JudgeSettings | undefined): { judge?: JudgeSettings } {
+  return judge ? { judge } : {};
+}
+
 export function validateStartRequest(request: StartRolloutRequest): ValidStartRequest {
+  const judge = checkedJudge(request.judge);
   const parsed = startRequestSchema.safeParse(request);
   if (!parsed.success) throw zodToError(parsed.error, '', FIELD_HELP, request);
   const r = parsed.data;
@@ -230,6 +260,7 @@ export function validateStartRequest(request: StartRolloutRequest): ValidStartRe
       ...(r.allowUnguarded !== undefined ? { allowUnguarded: r.allowUnguarded } : {}),
       ...(r.versionGate !== undefined ? { versionGate: r.versionGate } : {}),
       ...retained(r.retainPrevious),
+      ...judged(judge),
       ...(r.enhancedMetrics !== undefined ? { enhancedMetrics: r.enhancedMetrics } : {}),
       ...preTrafficChecked(r.preTrafficCheck),
     },
@@ -256,6 +287,7 @@ export function mergeStartRequest(
     Object.entries(overrides).filter(([, value]) => value !== undefined),
   ) as StartRequestOverrides;
   if (!base) return validateStartRequest(given as StartRolloutRequest);
+  const judge = given.judge !== undefined ? checkedJudge(given.judge) : base.judge;
   const mask = Object.fromEntries(
     Object.keys(given)
       .filter((key) => key in startRequestSchema.shape)
@@ -291,6 +323,7 @@ export function mergeStartRequest(
         : {}),
       ...((o.versionGate ?? base.versionGate) ? { versionGate: o.versionGate ?? base.versionGate } : {}),
       ...retained(o.retainPrevious ?? base.retainPrevious),
+      ...judged(judge),
       ...((o.enhancedMetrics ?? base.enhancedMetrics) !== undefined
         ? { enhancedMetrics: o.enhancedMetrics ?? base.enhancedMetrics }
         : {}),
@@ -342,7 +375,10 @@ function withFinalBake(plan: Plan, finalBakeMs: number): Plan {
 /** The rules over the whole request; `maxDuration` is how the request spelt it, for the message. */
 function checkedWhole(request: ValidStartRequest, maxDuration: string | number): ValidStartRequest {
   const { plan, maxDurationMs } = request;
-  const minimum = plan.steps.reduce((sum, s) => sum + (s.kind === 'bake' ? s.durationMs : 0), 0);
+  const minimum = plan.steps.reduce(
+    (sum, s) => sum + (s.kind === 'bake' || s.kind === 'analysis' ? s.durationMs : 0),
+    0,
+  );
   if (maxDurationMs <= minimum) {
     throw new SmRolloutError(
       'INVALID_INPUT',

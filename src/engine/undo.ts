@@ -66,6 +66,15 @@ export async function planUndo(
       // The undone rollout ran unguarded by request (no alarm at all): so does its undo, and says so.
       ...(input.alarms.length === 0 && input.candidateAlarms.length === 0 ? { allowUnguarded: true } : {}),
       ...(input.retainPrevious !== undefined ? { retainPrevious: input.retainPrevious } : {}),
+      // The undo is judged as the undone rollout was (or not at all).
+      judge: input.judge
+        ? {
+            metrics: input.judge.metrics.map((m) => ({ ...m })),
+            alpha: input.judge.alpha,
+            onInconclusive: input.judge.onInconclusive,
+            dryRun: input.judge.dryRun,
+          }
+        : false,
       // Its candidate alarms were chosen for the undone rollout's metrics: watch with the same ones.
       ...(input.enhancedMetrics === true ? {} : { enhancedMetrics: false }),
       // The previous model meets the same sample requests before it takes traffic back.

@@ -7,10 +7,15 @@ import { invalidPlan, quote } from './invalid-plan';
 import type { DurationMs, Percent, Step } from './types';
 
 /** One step of an explicit list given as data, e.g. from a policy file. */
-export type ExplicitStepInput = { setWeight: Percent } | { bake: string | DurationMs } | { pause: true };
+export type ExplicitStepInput =
+  | { setWeight: Percent }
+  | { bake: string | DurationMs }
+  | { analysis: string | DurationMs }
+  | { pause: true };
 
 export const STEP_LIST_EXAMPLE = '10%,5m,pause,50%,10m';
-const STEP_HELP = 'use a weight like 10%, a bake like 5m, or pause';
+const STEP_HELP = 'use a weight like 10%, a bake like 5m, an analysis like analysis(10m), or pause';
+const ANALYSIS_TOKEN = /^analysis\((.*)\)$/i;
 const NUMBER_PATTERN = /^-?\d+(?:\.\d+)?$/;
 
 interface PlacedStep {
@@ -47,6 +52,8 @@ function formatStepToken(step: Step): string {
       return `${step.percent}%`;
     case 'bake':
       return formatDuration(step.durationMs);
+    case 'analysis':
+      return `analysis(${formatDuration(step.durationMs)})`;
     case 'pause':
       return 'pause';
   }
@@ -54,6 +61,8 @@ function formatStepToken(step: Step): string {
 
 function parseStepToken(token: string, field: string): Step {
   if (token.toLowerCase() === 'pause') return { kind: 'pause' };
+  const analysis = ANALYSIS_TOKEN.exec(token);
+  if (analysis) return { kind: 'analysis', durationMs: parseDuration(analysis[1]!.trim(), field) };
   if (token.endsWith('%')) {
     const number = token.slice(0, -1).trim();
     const percent = NUMBER_PATTERN.test(number) ? Number(number) : NaN;
@@ -69,7 +78,7 @@ function stepFromInput(input: unknown, field: string): Step {
   const notAStep = () =>
     invalidPlan(
       field,
-      `${quote(input)} is not a step; use { setWeight: 10 }, { bake: '5m' } or { pause: true }`,
+      `${quote(input)} is not a step; use { setWeight: 10 }, { bake: '5m' }, { analysis: '10m' } or { pause: true }`,
     );
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw notAStep();
   const record = input as Record<string, unknown>;
@@ -80,6 +89,8 @@ function stepFromInput(input: unknown, field: string): Step {
       return { kind: 'setWeight', percent: checkWeight(record.setWeight, record.setWeight, field) };
     case 'bake':
       return { kind: 'bake', durationMs: toDurationMs(record.bake as string | number, field) };
+    case 'analysis':
+      return { kind: 'analysis', durationMs: toDurationMs(record.analysis as string | number, field) };
     case 'pause':
       if (record.pause !== true) throw invalidPlan(field, `pause must be true, got ${quote(record.pause)}`);
       return { kind: 'pause' };

@@ -26,7 +26,8 @@ export function summarizePlan(plan: Plan): PlanSummary {
   let manualGates = 0;
   for (const step of plan.steps) {
     if (step.kind === 'setWeight') weights.push(step.percent);
-    else if (step.kind === 'bake') bakeTotalMs += step.durationMs;
+    // An analysis counts at its longest: it may end early, never late.
+    else if (step.kind === 'bake' || step.kind === 'analysis') bakeTotalMs += step.durationMs;
     else manualGates += 1;
   }
   return { trafficSteps: weights.length, bakeTotalMs, manualGates, minimumDurationMs: bakeTotalMs, weights };
@@ -39,6 +40,8 @@ export function describeStep(step: Step): string {
       return `set weight ${step.percent}%`;
     case 'bake':
       return `bake ${formatDuration(step.durationMs)}`;
+    case 'analysis':
+      return `analysis ${formatDuration(step.durationMs)} (the judge compares the variants; ends early when all pass)`;
     case 'pause':
       return 'pause (manual gate: waits for promote)';
   }

@@ -6,7 +6,11 @@ export type Percent = number;
 export type DurationMs = number;
 
 export type Step =
-  { kind: 'setWeight'; percent: Percent } | { kind: 'bake'; durationMs: DurationMs } | { kind: 'pause' };
+  | { kind: 'setWeight'; percent: Percent }
+  | { kind: 'bake'; durationMs: DurationMs }
+  /** Holds like a bake while the judge compares the variants; ends early once every metric passes. */
+  | { kind: 'analysis'; durationMs: DurationMs }
+  | { kind: 'pause' };
 
 export interface Plan {
   /** The strategy as the user wrote it (preset name, parametric form or step list). */

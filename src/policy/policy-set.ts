@@ -95,6 +95,7 @@ export function policyStartRequest(
     // What an approval may deploy; a person's start through the controller sets its own.
     versionGate: policy.onOlderApproval === 'deploy' ? 'notServing' : 'newerOnly',
     ...(policy.retainPrevious !== undefined ? { retainPrevious: policy.retainPrevious } : {}),
+    ...(policy.judgeSettings ? { judge: policy.judgeSettings } : {}),
     enhancedMetrics: policy.enhancedMetrics,
     ...(policy.preTrafficCheck ? { preTrafficCheck: toPreTrafficCheckSpec(policy.preTrafficCheck) } : {}),
   };

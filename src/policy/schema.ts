@@ -14,6 +14,11 @@ import {
   DEFAULT_MAX_DURATION,
   preTrafficCheckInputSchema,
   preTrafficCheckProblems,
+  judgeGuards,
+  judgeProblems,
+  judgeSettingsSchema,
+  resolveJudge,
+  type JudgeSettings,
   retainPreviousSchema,
   ROLE_ARN,
   SAGEMAKER_NAME,
@@ -55,6 +60,9 @@ const duration = (description: string) =>
 const explicitStepSchema = z.union([
   z.strictObject({ setWeight: z.number().min(0).max(100).describe("the candidate's share of traffic, %") }),
   z.strictObject({ bake: duration('how long to hold while alarms are watched') }),
+  z.strictObject({
+    analysis: duration('hold while the judge compares the variants; ends early when every metric passes'),
+  }),
   z.strictObject({ pause: z.literal(true).describe('a manual gate: waits for `sm-rollout promote`') }),
 ]);
 
@@ -147,6 +155,7 @@ export const policySchema = z.strictObject({
         'with TargetVariant); any error or an answer slower than maxLatency rolls back before a customer request ' +
         'reaches the new model. Absent: no check',
     ),
+  judge: judgeSettingsSchema.optional(),
 });
 
 export const policyFileSchema = z
@@ -164,6 +173,8 @@ export type PolicyInput = z.input<typeof policySchema>;
  */
 export type Policy = Omit<z.output<typeof policySchema>, 'candidateAlarms'> & {
   candidateAlarms: NonNullable<z.output<typeof policySchema>['candidateAlarms']>;
+  /** The judge with its defaults applied; absent for `judge: false`. */
+  judgeSettings?: JudgeSettings;
   plan: Plan;
   maxDurationMs: number;
 };
@@ -294,7 +305,8 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
   const parsed = policySchema.safeParse(raw);
   for (const issue of parsed.success ? [] : parsed.error.issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-    if (replaced.has(String(path[0]))) continue;
+    // The judge section's own checks (below) say what is wrong in its words, field by field.
+    if (replaced.has(String(path[0])) || path[0] === 'judge') continue;
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeys(path);
       for (const key of issue.keys) {
@@ -333,6 +345,20 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
     });
   }
 
+  for (const problem of judgeProblems(raw.judge)) {
+    const field = problem.field ? `judge.${problem.field}` : 'judge';
+    at(
+      [
+        'judge',
+        ...problem.field
+          .split(/[.[\]]+/)
+          .filter(Boolean)
+          .map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+      ],
+      `${field}: ${problem.message}`,
+    );
+  }
+
   if (parsed.success && plan && maxDurationMs !== undefined) {
     const bakesMs = summarizePlan(plan).bakeTotalMs;
     if (maxDurationMs <= bakesMs) {
@@ -346,12 +372,13 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
     if (
       parsed.data.alarms.length === 0 &&
       parsed.data.candidateAlarms?.length === 0 &&
-      !parsed.data.allowUnguarded
+      !parsed.data.allowUnguarded &&
+      !judgeGuards(resolveJudge(parsed.data.judge))
     ) {
       at(
         ['candidateAlarms'],
-        'candidateAlarms: [] opts out of the default candidate alarms and alarms is empty, so no alarm would watch ' +
-          'the candidate and nothing could roll a bad version back; remove candidateAlarms: [] (the defaults watch ' +
+        'candidateAlarms: [] opts out of the default candidate alarms, alarms is empty and the judge is off (or a dry ' +
+          'run, or has no critical metric), so nothing could roll a bad version back; remove candidateAlarms: [] (the defaults watch ' +
           "the candidate's error rate and p99 latency), add candidateAlarms (e.g. [{ suffix: 5xx-rate, metricName: " +
           'Invocation5XXErrors, statistic: Average, threshold: 0.05 }]) or alarms, or set allowUnguarded: true to roll ' +
           'out unguarded on purpose',
@@ -375,7 +402,14 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
     (parsed.data.allowUnguarded
       ? []
       : defaultCandidateAlarms({ highResolution: parsed.data.enhancedMetrics }));
-  return { ...parsed.data, candidateAlarms, plan, maxDurationMs };
+  const judgeSettings = resolveJudge(parsed.data.judge);
+  return {
+    ...parsed.data,
+    candidateAlarms,
+    plan,
+    maxDurationMs,
+    ...(judgeSettings ? { judgeSettings } : {}),
+  };
 }
 
 /** Two policies for one endpoint (or one group) would race; the later one is named with the first. */

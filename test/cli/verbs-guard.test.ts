@@ -60,7 +60,7 @@ describe('start with no alarm named', () => {
     expect(cloud.alarmNames().filter((name) => created.some((a) => a.alarmName === name))).toEqual([]);
   });
 
-  it('--no-candidate-alarms with no --alarm is refused (exit 1), naming the opt-out and --no-guard; nothing starts', async () => {
+  it('--no-candidate-alarms --no-judge with no --alarm is refused (exit 1), naming the opt-out and --no-guard; nothing starts', async () => {
     const result = await sim(
       'start',
       '--endpoint',
@@ -68,13 +68,15 @@ describe('start with no alarm named', () => {
       '--model-package',
       pkg(2),
       '--no-candidate-alarms',
+      '--no-judge',
       ...QUICK,
     );
     expect(result.code).toBe(1);
     expect(result.out).toEqual([]);
     expect(result.stderr).toBe(
       `error: no alarm would watch the candidate on ${ENDPOINT}: the request opts out of the default candidate ` +
-        'alarms (--no-candidate-alarms; candidateAlarms: [] in a policy) and names no alarm, so nothing could roll it ' +
+        'alarms (--no-candidate-alarms; candidateAlarms: [] in a policy), names no alarm and has no judge that acts ' +
+        '(--no-judge, judge: false, or a dry run), so nothing could roll it ' +
         "back; drop the opt-out, or add one (--candidate-alarm 'Invocation5XXErrors>0.05' or --alarm <name>; " +
         'alarms or candidateAlarms in a policy), or to roll out unguarded on purpose pass --no-guard ' +
         '(in a policy: allowUnguarded: true) [UNGUARDED]',
@@ -121,7 +123,7 @@ describe('start with no alarm named', () => {
     });
   });
 
-  it('--no-guard starts it, and the timeline records that it runs unguarded and who asked', async () => {
+  it('--no-guard --no-judge starts it, and the timeline records that it runs unguarded and who asked', async () => {
     const result = await sim(
       'start',
       '--endpoint',
@@ -129,6 +131,7 @@ describe('start with no alarm named', () => {
       '--model-package',
       pkg(2),
       '--no-guard',
+      '--no-judge',
       ...QUICK,
     );
     expect(result.code).toBe(0);

@@ -580,19 +580,19 @@ describe('check of what would be rolled out against what serves, and of the guar
     });
   });
 
-  it('no alarm at all: refused alike, naming --no-guard; with allowUnguarded, accepted with its note', async () => {
+  it('no alarm and no judge at all: refused alike, naming --no-guard; with allowUnguarded, accepted with its note', async () => {
     const w = await world('memory');
-    await expectRefusedAlike(w, startDetail(w.env, { candidateAlarms: [] }), {
+    await expectRefusedAlike(w, startDetail(w.env, { candidateAlarms: [], judge: false }), {
       code: 'UNGUARDED',
       field: 'alarms',
       reason: /^no alarm would watch the candidate on churn-prod: .* pass --no-guard/,
     });
-    expect(await checked(w, startDetail(w.env, { candidateAlarms: [], allowUnguarded: true }))).toMatchObject(
-      {
-        accepted: true,
-        notes: ['started unguarded: no alarm watches the candidate, by request of check-test'],
-      },
-    );
+    expect(
+      await checked(w, startDetail(w.env, { candidateAlarms: [], judge: false, allowUnguarded: true })),
+    ).toMatchObject({
+      accepted: true,
+      notes: ['started unguarded: no alarm watches the candidate, by request of check-test'],
+    });
   });
 
   it('a candidate alarm CloudWatch would reject: refused alike, naming the field', async () => {

@@ -115,6 +115,9 @@ async function startRollout(
       strategy: 'Canary10Percent5Minutes',
       candidateAlarms: DEMO_CANDIDATE_ALARMS,
       requestedBy: 'tests',
+      // These tests are about alarms, the timeline and lifecycle events: the judge (which would often
+      // catch a bad model first) has its own, test/scenarios/judge.test.ts.
+      judge: false,
     }),
   );
 }

@@ -33,6 +33,7 @@ export interface PolicyOptions {
   strategy?: string;
   onNewerApproval?: OnNewerApproval;
   onOlderApproval?: 'ignore' | 'deploy';
+  judge?: false;
 }
 
 export function policyYaml(policies: PolicyOptions[]): string {
@@ -51,6 +52,7 @@ export function policyYaml(policies: PolicyOptions[]): string {
       `    executionRoleArn: ${ROLE}`,
       `    onNewerApproval: ${p.onNewerApproval ?? 'supersede'}`,
       ...(p.onOlderApproval ? [`    onOlderApproval: ${p.onOlderApproval}`] : []),
+      ...(p.judge === false ? ['    judge: false'] : []),
     );
   }
   return `${lines.join('\n')}\n`;
@@ -72,6 +74,8 @@ export interface HarnessOptions {
   extra?: { group: string; endpoint: string }[];
   store?: RolloutStore;
   seed?: number;
+  /** false: the policy turns the judge off (a test of alarms alone). */
+  judge?: false;
 }
 
 /**
@@ -97,6 +101,7 @@ export class Harness {
           ...(options.strategy ? { strategy: options.strategy } : {}),
           ...(options.onNewerApproval ? { onNewerApproval: options.onNewerApproval } : {}),
           ...(options.onOlderApproval ? { onOlderApproval: options.onOlderApproval } : {}),
+          ...(options.judge === false ? { judge: false as const } : {}),
         })),
       ),
       'inline-policies.yaml',

@@ -91,6 +91,20 @@ describe('explicit step lists given as data', () => {
   });
 });
 
+describe('analysis steps', () => {
+  it('{ analysis: 10m } holds while the judge compares the variants, as data or as text', () => {
+    const plan = compilePlan([{ setWeight: 10 }, { analysis: '10m' }, { setWeight: 50 }, { bake: '5m' }]);
+    expect(plan.steps[1]).toEqual({ kind: 'analysis', durationMs: 600_000 });
+    expect(stepsOf(plan)[1]).toBe('analysis 10m (the judge compares the variants; ends early when all pass)');
+    expect(plan.strategy).toBe('10%,analysis(10m),50%,5m,100%');
+    expect(compilePlan(plan.strategy).steps).toEqual(plan.steps);
+  });
+
+  it('a bad duration names the step', () => {
+    expect(thrown(() => compilePlan('10%,analysis(ten minutes)')).message).toMatch(/strategy\[1\]/);
+  });
+});
+
 describe('explicit step lists that cannot be compiled', () => {
   it.each([
     [

@@ -130,8 +130,11 @@ describe('policyStartRequest', () => {
       allowUnguarded: false,
       // onOlderApproval: ignore (the default) — an approval deploys only a version newer than the serving one.
       versionGate: 'newerOnly',
+      // No judge section: the default judge.
+      judge: p.judgeSettings,
       enhancedMetrics: true,
     });
+    expect(request.judge?.metrics.map((m) => m.name)).toEqual(['errors', 'latency']);
     expect(request.plan.strategy).toBe('Canary10Percent5Minutes');
     expect(request.plan.steps.at(-1)).toEqual({ kind: 'bake', durationMs: 10 * 60_000 });
     // The same request as the policy's fields written out and validated from scratch.

@@ -327,13 +327,25 @@ describe('no unguarded policies by accident', () => {
     expect(p.candidateAlarms.map((a) => a.suffix)).toEqual(['5xx-rate', 'p99-latency']);
   });
 
-  it('opting out with candidateAlarms: [] and no alarms is refused, naming the opt-out and allowUnguarded', () => {
-    expect(onlyProblem(file(policy({ alarms: undefined, candidateAlarms: [] })))).toBe(
-      'policies.json:7: policies[0] (churn-model): candidateAlarms: [] opts out of the default candidate alarms and ' +
-        'alarms is empty, so no alarm would watch the candidate and nothing could roll a bad version back; remove ' +
+  it('opting out with candidateAlarms: [], no alarms and judge: false is refused, naming the opt-out and allowUnguarded', () => {
+    expect(onlyProblem(file(policy({ alarms: undefined, candidateAlarms: [], judge: false })))).toBe(
+      'policies.json:7: policies[0] (churn-model): candidateAlarms: [] opts out of the default candidate alarms, ' +
+        'alarms is empty and the judge is off (or a dry run, or has no critical metric), so nothing could roll a ' +
+        'bad version back; remove ' +
         "candidateAlarms: [] (the defaults watch the candidate's error rate and p99 latency), add candidateAlarms " +
         '(e.g. [{ suffix: 5xx-rate, metricName: Invocation5XXErrors, statistic: Average, threshold: 0.05 }]) or ' +
         'alarms, or set allowUnguarded: true to roll out unguarded on purpose',
+    );
+  });
+
+  it('candidateAlarms: [] with no alarms is guarded by the judge when it acts (not with a dry run)', () => {
+    const p = parsePolicies(file(policy({ alarms: undefined, candidateAlarms: [] })), 'policies.json')
+      .policies[0]!;
+    expect(p.candidateAlarms).toEqual([]);
+    expect(
+      onlyProblem(file(policy({ alarms: undefined, candidateAlarms: [], judge: { dryRun: true } }))),
+    ).toMatch(
+      /candidateAlarms: \[\] opts out of the default candidate alarms, alarms is empty and the judge is off \(or a dry run/,
     );
   });
 

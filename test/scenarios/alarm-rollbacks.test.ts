@@ -1,5 +1,6 @@
 // A bad model version is caught by an alarm during a bake: traffic goes back to the old model, the
-// endpoint returns to its original config, and everything the rollout created is removed.
+// endpoint returns to its original config, and everything the rollout created is removed. The judge is
+// off here (it would often catch the bad model first): judge.test.ts has it.
 import { BAD_MODEL } from '../../src/cli/simulated-environment';
 import type { SimEvent } from '../../src/sim';
 import {
@@ -66,7 +67,7 @@ function turnBadWhenBakingAt(s: Scenario, percent: number) {
 
 describe('an alarm during a bake rolls the rollout back', () => {
   it('in the first bake (canary at 10%): the candidate 5xx alarm fires and traffic returns to the old model', async () => {
-    const s = await startScenario({ strategy: 'Canary10Percent5Minutes' });
+    const s = await startScenario({ judge: false, strategy: 'Canary10Percent5Minutes' });
     const bad = turnBadWhenBakingAt(s, 10);
     const final = await s.run({ between: bad.between });
     expect(bad.state.at).toBeDefined();
@@ -83,7 +84,7 @@ describe('an alarm during a bake rolls the rollout back', () => {
   });
 
   it('in a middle bake (linear at 50%)', async () => {
-    const s = await startScenario({ strategy: 'Linear10PercentEvery1Minute' });
+    const s = await startScenario({ judge: false, strategy: 'Linear10PercentEvery1Minute' });
     const bad = turnBadWhenBakingAt(s, 50);
     const final = await s.run({ between: bad.between });
     expect(bad.state.at).toBeDefined();
@@ -99,7 +100,7 @@ describe('an alarm during a bake rolls the rollout back', () => {
   });
 
   it('in the final bake at 100%, before promotion: the baseline is still warm and takes the traffic back', async () => {
-    const s = await startScenario({ strategy: 'Canary10Percent5Minutes' });
+    const s = await startScenario({ judge: false, strategy: 'Canary10Percent5Minutes' });
     const bad = turnBadWhenBakingAt(s, 100);
     const final = await s.run({ between: bad.between });
     expect(bad.state.at).toBeDefined();
@@ -120,7 +121,7 @@ describe('an alarm during a bake rolls the rollout back', () => {
   it("when the user's own alarm (passed in `alarms`) enters ALARM during a middle bake", async () => {
     const userAlarm = 'churn-prod-invocation-errors';
     const s = await startScenario(
-      { strategy: 'Linear10PercentEvery1Minute', alarms: [userAlarm], candidateAlarms: [] },
+      { judge: false, strategy: 'Linear10PercentEvery1Minute', alarms: [userAlarm], candidateAlarms: [] },
       {
         before: (env) =>
           env.sim.createMetricAlarm({
@@ -156,7 +157,7 @@ describe('an alarm during a bake rolls the rollout back', () => {
   });
 
   it('when a candidate alarm is set to ALARM (SetAlarmState) during the first bake', async () => {
-    const s = await startScenario({ strategy: 'Canary10Percent5Minutes' });
+    const s = await startScenario({ judge: false, strategy: 'Canary10Percent5Minutes' });
     let alarm: string | undefined;
     const final = await s.run({
       between: (result) => {
@@ -176,7 +177,7 @@ describe('an alarm during a bake rolls the rollout back', () => {
   });
 
   it('even when the alarm event is lost: each tick reads the alarm states', async () => {
-    const s = await startScenario({ strategy: 'Canary10Percent5Minutes' });
+    const s = await startScenario({ judge: false, strategy: 'Canary10Percent5Minutes' });
     const bad = turnBadWhenBakingAt(s, 10);
     const dropped: SimEvent[] = [];
     const final = await s.run({

@@ -10,6 +10,8 @@ import type {
   CreateCandidateResult,
   EndpointChange,
   PreTrafficResult,
+  JudgeInput,
+  JudgeReading,
   ResolveBaselineResult,
   RolloutEvent,
   RolloutInput,
@@ -87,6 +89,22 @@ export class FakeCloud {
     firing: [],
     states: names.map((alarmName) => ({ alarmName, state: 'OK' })),
   });
+  /** The judge's look; by default every metric is inconclusive (nothing proven either way). */
+  judge: Behaviour<JudgeInput, JudgeReading> = (input) => ({
+    from: input.firstTrafficAt,
+    to: input.now,
+    verdicts: input.judge.metrics.map((m) => ({
+      metric: m.name,
+      verdict: 'inconclusive' as const,
+      critical: m.critical,
+      direction: m.direction,
+      tolerance: m.tolerance,
+      ratio: null,
+      interval: [0, null] as [number, null],
+      candidate: { events: 0, requests: 0 },
+      baseline: { events: 0, requests: 0 },
+    })),
+  });
   createFinalConfig: Behaviour<RolloutInputWithBaseline, CreateCandidateResult> = () => ({
     created: ['final'],
   });
@@ -143,6 +161,7 @@ export class FakeCloud {
           'readAlarms',
           () => (i: { alarmNames: string[] }, n) => this.readAlarms(i.alarmNames, n),
         ),
+        judgeCandidate: this.run('judge', () => (i: JudgeInput, n) => this.judge(i, n)),
         createFinalConfig: this.run(
           'createFinalConfig',
           () => (i: { context: RolloutInputWithBaseline }, n) => this.createFinalConfig(i.context, n),

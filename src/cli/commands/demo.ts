@@ -99,7 +99,10 @@ export function demoPolicies(strategy: string, finalBake: string | undefined) {
   // The flags are checked as a start request would check them, so an error names --strategy or
   // --final-bake, not the policy built from them; the rollout may take its bakes plus two hours.
   const plan = compilePlan(strategy, { finalBake });
-  const bakesMs = plan.steps.reduce((sum, s) => sum + (s.kind === 'bake' ? s.durationMs : 0), 0);
+  const bakesMs = plan.steps.reduce(
+    (sum, s) => sum + (s.kind === 'bake' || s.kind === 'analysis' ? s.durationMs : 0),
+    0,
+  );
   const document = {
     policies: [
       {

@@ -58,6 +58,9 @@ Options:
   --no-guard                roll out with only the alarms you name, even none: no default candidate
                             alarms (a policy's own still apply), and no refusal when nothing watches
                             (recorded in the timeline)
+  --no-judge                no canary-vs-baseline judge for this rollout (alarms alone guard it);
+                            by default it compares the candidate's errors and p99 latency with the
+                            baseline's (the policy's judge section, if any, says how)
   --force                   roll out the version that already serves the endpoint again
   --execution-role <arn>    IAM role for the new SageMaker model (required unless --policy/--simulate)
   --instance-type <t>       candidate instance type (default: as the baseline)
@@ -101,6 +104,7 @@ export interface StartFlags extends BackendFlags {
   'candidate-alarm'?: string[];
   'no-candidate-alarms'?: boolean;
   'no-guard'?: boolean;
+  'no-judge'?: boolean;
   force?: boolean;
 }
 
@@ -145,6 +149,7 @@ export function startRequestFromFlags(
       requestedBy,
       allowUnguarded: policy.allowUnguarded,
       ...(policy.preTrafficCheck ? { preTrafficCheck: policy.preTrafficCheck } : {}),
+      ...(policy.judge !== undefined ? { judge: policy.judge } : {}),
     };
   }
   if (flags['no-candidate-alarms'] && flags['candidate-alarm']?.length) {
@@ -185,6 +190,7 @@ export function startRequestFromFlags(
     ...(flags['max-duration'] ? { maxDuration: flags['max-duration'] } : {}),
     ...(Object.keys(candidate).length ? { candidate } : {}),
     ...(flags['no-guard'] ? { allowUnguarded: true } : {}),
+    ...(flags['no-judge'] ? { judge: false as const } : {}),
     ...(flags.force ? { force: true } : {}),
     requestedBy,
   };
@@ -339,6 +345,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     'candidate-alarm': { type: 'string', multiple: true },
     'no-candidate-alarms': { type: 'boolean' },
     'no-guard': { type: 'boolean' },
+    'no-judge': { type: 'boolean' },
     force: { type: 'boolean' },
     'execution-role': { type: 'string' },
     'instance-type': { type: 'string' },
