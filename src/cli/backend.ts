@@ -14,6 +14,7 @@ import {
   type PolicyAlarmReport,
   type StartCommandRequest,
 } from '../engine';
+import type { MetricReader } from '../engine/ports';
 import { SmRolloutError } from '../errors';
 import type { HandlerResult } from '../handlers/controller';
 import type { ListFilter, RolloutRecord, TimelineEntry } from '../store';
@@ -47,6 +48,8 @@ export type StartRequest = StartCommandRequest;
 
 export interface RolloutBackend {
   readonly mode: BackendMode;
+  /** CloudWatch GetMetricData, for `report`'s per-variant charts; absent where this mode reads no metrics. */
+  readonly metrics?: MetricReader;
   /**
    * Starts a rollout; refuses (SmRolloutError, nothing changed in AWS) when the endpoint has an
    * active rollout, is not InService, or the package is not approved.

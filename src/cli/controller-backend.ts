@@ -8,7 +8,7 @@ import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventb
 import { ApplicationAutoScalingScalingControl } from '../aws/autoscaling';
 import { toSmRolloutError } from '../aws/classify-error';
 import { createAwsClients, type AwsClients } from '../aws/clients';
-import { CloudWatchAlarmControl } from '../aws/cloudwatch';
+import { CloudWatchAlarmControl, CloudWatchMetricReader } from '../aws/cloudwatch';
 import { SageMakerEndpointControl } from '../aws/sagemaker';
 import {
   type AlarmControl,
@@ -29,6 +29,7 @@ import {
   type EndpointControl,
   type PolicyAlarmReport,
 } from '../engine';
+import type { MetricReader } from '../engine/ports';
 import { SmRolloutError } from '../errors';
 import { formatDuration } from '../plan';
 import {
@@ -63,6 +64,8 @@ export interface ControllerBackendDeps {
   store: ControllerStore;
   /** Alarm reads for status views. */
   alarms: AlarmControl;
+  /** Per-variant metrics for `report` (CloudWatch GetMetricData with the caller's credentials). */
+  metrics?: MetricReader;
   /** Endpoint reads for `policy validate`'s alarm checks (DescribeEndpoint, DescribeEndpointConfig). */
   endpoints?: Pick<EndpointControl, 'describeEndpoint' | 'describeEndpointConfig'>;
   /** The controller's dry run of a command (RolloutController.check), asked before sending it. */
@@ -101,8 +104,10 @@ export class ControllerBackend implements RolloutBackend {
   private readonly commandTimeoutMs: number;
   private readonly commandPollMs: number;
   private readonly followIntervalMs: number;
+  readonly metrics?: MetricReader;
 
   constructor(private readonly deps: ControllerBackendDeps) {
+    if (deps.metrics) this.metrics = deps.metrics;
     this.clock = deps.clock ?? realClock;
     this.commandTimeoutMs = deps.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.commandPollMs = deps.commandPollMs ?? DEFAULT_COMMAND_POLL_MS;
@@ -139,6 +144,8 @@ export class ControllerBackend implements RolloutBackend {
       commandBusName: config.commandBusName,
       store,
       alarms,
+      // GetMetricData with the CLI's own credentials: `report` draws what the caller may read.
+      metrics: new CloudWatchMetricReader(clients.cloudwatch),
       endpoints,
       check: (event) => controller.check(event),
       ...(config.stack ? { controllerHint: `stack ${config.stack}` } : {}),

@@ -26,6 +26,7 @@ import {
   type EndpointControl,
   type PolicyAlarmReport,
 } from '../engine';
+import type { MetricReader } from '../engine/ports';
 import type { HandlerResult } from '../handlers/controller';
 import type { ListFilter, RolloutRecord, RolloutStore, TimelineEntry } from '../store';
 import {
@@ -58,6 +59,8 @@ export interface LocalBackendOptions {
   check: (event: CommandEvent) => Promise<CheckVerdict>;
   store: RolloutStore;
   alarms: AlarmControl;
+  /** Per-variant metrics for `report` (CloudWatch GetMetricData, or the simulated cloud's). */
+  metrics?: MetricReader;
   /** Endpoint reads for `policy validate`'s alarm checks (DescribeEndpoint, DescribeEndpointConfig). */
   endpoints?: Pick<EndpointControl, 'describeEndpoint' | 'describeEndpointConfig'>;
   /** The time --timeout counts: real time locally, simulated time in simulate mode. */
@@ -82,9 +85,11 @@ const SETTLING_WAITS = 30;
 
 export class LocalBackend implements RolloutBackend {
   readonly mode: 'local' | 'simulate';
+  readonly metrics?: MetricReader;
 
   constructor(private readonly options: LocalBackendOptions) {
     this.mode = options.mode;
+    if (options.metrics) this.metrics = options.metrics;
   }
 
   async start(request: StartCommandRequest): Promise<RolloutRecord> {

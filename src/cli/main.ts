@@ -8,6 +8,7 @@ import { historyCommand } from './commands/history';
 import { listCommand } from './commands/list';
 import { pauseCommand } from './commands/pause';
 import { promoteCommand } from './commands/promote';
+import { reportCommand } from './commands/report';
 import { resumeCommand } from './commands/resume';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
@@ -30,6 +31,7 @@ Rollouts:
   watch     follow a rollout until it ends (exit code says how)
   list      rollouts as a table
   history   a rollout's whole timeline
+  report    a rollout as one HTML page: traffic, error rate, latency, verdicts, events
   pause     hold a rollout where it is
   resume    continue a paused rollout
   promote   pass a manual gate (--full: skip the remaining steps)
@@ -63,6 +65,7 @@ const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   watch: watchCommand,
   list: listCommand,
   history: historyCommand,
+  report: reportCommand,
   pause: pauseCommand,
   resume: resumeCommand,
   promote: promoteCommand,

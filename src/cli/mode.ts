@@ -103,6 +103,7 @@ async function openSimulated(env: NodeJS.ProcessEnv, cwd: string, command: strin
     check: (event) => environment.controller.check(event),
     store: environment.store,
     alarms: environment.sim.cloudwatch,
+    metrics: environment.sim.metrics,
     endpoints: environment.sim.sagemaker,
     // A start waits out an endpoint that is Updating (it scales): simulated minutes pass meanwhile.
     waitForEndpoint: () => environment.bridge.minute(),
@@ -154,6 +155,7 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
     }),
     store,
     alarms,
+    metrics: new CloudWatchMetricReader(clients.cloudwatch),
     endpoints,
     timeoutNow: systemClock.now,
     // A start waits out an endpoint that is Updating (it scales), looking again every 20 s.

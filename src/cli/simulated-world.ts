@@ -20,6 +20,8 @@
 // endpoint "changed by something else" and roll back). Saves happen after every step a command drives
 // (a delivered command, a simulated minute; at most every 200 ms of real time) and when it closes. Nothing outside this process sees the
 // world between saves, because each command holds the folder's lock (state-lock.ts) from load to last save.
+// The demo's account (one endpoint, in this process only) is saved the same way in a folder of its own
+// (saveSimulatedWorld), so `SM_ROLLOUT_SIM_DIR=<it> sm-rollout report --simulate` can draw its rollout.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SmRolloutError } from '../errors';
@@ -212,6 +214,33 @@ function restoreWorld(text: string, file: string): { cloud: SimCloud; store: Mem
     };
   } catch (error) {
     throw damaged(file, (error as Error).message);
+  }
+}
+
+/**
+ * Saves an account that lived in one process (the demo's) as a world `--simulate` commands open
+ * (`SM_ROLLOUT_SIM_DIR=<dir>`), under the folder's lock like any command's save: `report` and
+ * `history` can then read its rollout. Replaces what the folder held.
+ */
+export async function saveSimulatedWorld(
+  dir: string,
+  world: { sim: SimCloud; store: MemoryRolloutStore },
+  command: string,
+): Promise<void> {
+  await fs.mkdir(dir, { recursive: true });
+  const lock = await lockStateFolder(dir, { what: 'the demo account', command });
+  try {
+    const file = path.join(dir, WORLD_FILE_NAME);
+    const state: WorldState = {
+      version: WORLD_STATE_VERSION,
+      cloud: world.sim.exportState(),
+      store: world.store.exportState(),
+    };
+    const tmp = `${file}.${process.pid}.tmp`;
+    await fs.writeFile(tmp, JSON.stringify(state));
+    await fs.rename(tmp, file);
+  } finally {
+    await lock.release();
   }
 }
 

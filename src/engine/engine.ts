@@ -43,8 +43,16 @@ import { judgeGuards } from './judge-settings';
 import { loadSampleRequests } from './pre-traffic-check';
 import type { ValidStartRequest } from './start-request';
 
-/** Facts whose data the stored timeline keeps (`detail.fact`): what `report` draws from. */
-const FACTS_KEPT_IN_DETAIL: ReadonlySet<string> = new Set(['judged', 'preTrafficChecked', 'shifted']);
+/**
+ * Facts whose data the stored timeline keeps (`detail.fact`): what `report` draws from (a rollback's
+ * reason tells it whether an alarm fired).
+ */
+const FACTS_KEPT_IN_DETAIL: ReadonlySet<string> = new Set([
+  'judged',
+  'preTrafficChecked',
+  'shifted',
+  'rollbackStarted',
+]);
 
 export interface EngineSettings {
   pollIntervalMs: number;

@@ -237,7 +237,7 @@ describe('sm-rollout demo', () => {
     const result = await run('demo', '--scenario', 'manual-gate', '--speed', 'max');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/operator checks the dashboards and runs: sm-rollout promote r-/);
-    expect(result.out.at(-1)).toMatch(/^Rollout r-\S+ succeeded/);
+    expect(result.out.at(-3)).toMatch(/^Rollout r-\S+ succeeded/);
     expect(result.stdout).not.toContain('\u001b[');
   });
 

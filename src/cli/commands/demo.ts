@@ -1,10 +1,11 @@
 // `sm-rollout demo`: a whole rollout on the simulated cloud, faster than real time, printed as it
 // happens — the quickest way to see what sm-rollout does, with no AWS account.
+import path from 'node:path';
 import { isTerminal } from '../../../statemachines/describe';
 import { policyLookup } from '../../handlers/environment';
 import { compilePlan, DEFAULT_STRATEGY, formatDuration } from '../../plan';
 import { parsePolicies } from '../../policy';
-import type { RolloutRecord } from '../../store';
+import type { MemoryRolloutStore, RolloutRecord } from '../../store';
 import {
   DEMO_SCALING,
   BAD_MODEL,
@@ -15,6 +16,8 @@ import {
   HEALTHY_MODEL,
   createSimulatedEnvironment,
 } from '../simulated-environment';
+import { saveSimulatedWorld } from '../simulated-world';
+import { shellQuote } from '../mode';
 import { EXIT, UsageError, exitCodeForStatus, paint, type CliIo } from '../io';
 import { LiveView } from '../live';
 import { LINE_WIDTH, packageLabel, statusColour, statusWords, watchedAlarmNames, wrap } from '../render';
@@ -41,13 +44,25 @@ Options:
   --seed <n>          seed of the simulated cloud (default 7): same seed, same run
   --output json       print one JSON document at the end: {id, endpoint, status, reason, timeline}
 
+The demo's account is saved when it ends (in .sm-rollout/demo, or SM_ROLLOUT_DEMO_DIR), so its
+rollout can be drawn afterwards: the demo prints the \`sm-rollout report\` command that does it.
+
 Exit codes: 0 succeeded, 2 rolled back, 3 failed, 1 bad usage, 5 sm-rollout itself failed.
 
 Examples:
   sm-rollout demo
   sm-rollout demo --scenario bad-model
   sm-rollout demo --strategy Linear10PercentEvery1Minute --speed max --output json
+  SM_ROLLOUT_SIM_DIR=.sm-rollout/demo sm-rollout report --endpoint churn-prod --simulate --out demo.html
 `;
+
+/** Where the demo saves its account: a folder of its own, never the \`--simulate\` account's. */
+export const DEMO_STATE_DIR = '.sm-rollout/demo';
+
+/** The command that draws the demo's rollout from its saved account, pasteable in the same folder. */
+export function reportHint(id: string, stateDir: string): string {
+  return `SM_ROLLOUT_SIM_DIR=${shellQuote(stateDir)} sm-rollout report ${id} --simulate --out ${id}.html`;
+}
 
 export type DemoScenario = 'healthy' | 'bad-model' | 'manual-gate';
 
@@ -62,6 +77,8 @@ export interface DemoOptions {
   print?: (line: string) => void;
   /** The live view (a status block redrawn on a terminal); lines go through it instead of `print`. */
   view?: LiveView;
+  /** Saves the demo's account here when the rollout has ended, as a world `--simulate` opens. */
+  saveTo?: string;
 }
 
 export interface DemoResult {
@@ -188,6 +205,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
   const final = record;
   const timeline = await store.timeline(id);
+  if (options.saveTo) {
+    await saveSimulatedWorld(options.saveTo, { sim, store: store as MemoryRolloutStore }, 'sm-rollout demo');
+  }
   const endpoint = sim.endpoint(DEMO_ENDPOINT);
   if (endpoint) {
     print(
@@ -234,8 +254,10 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.output !== undefined && values.output !== 'json')
     throw new UsageError(`--output: "${values.output}" is not supported; use --output json`);
   const json = values.output === 'json';
-  // No mode flag: the demo's account lives only in this process, so its timeline's commands are narration.
+  // No mode flag: the demo's account lives in this process, so its timeline's commands are narration;
+  // it is saved at the end (in its own folder) only so `report` can draw it.
   const view = new LiveView(io, io.columns);
+  const stateDir = process.env.SM_ROLLOUT_DEMO_DIR ?? DEMO_STATE_DIR;
   const result = await namingFlags(() =>
     runDemo({
       scenario: values.scenario as DemoScenario,
@@ -243,6 +265,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
       finalBake: values['final-bake'],
       speed,
       seed,
+      saveTo: path.resolve(stateDir),
       ...(json ? {} : { view }),
     }),
   );
@@ -251,7 +274,12 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   } else {
     const colour = statusColour(result.status);
     const summary = `Rollout ${result.id} ${statusWords(result.status)}${result.reason ? `: ${result.reason}` : ''}`;
-    view.finish(wrap(summary, LINE_WIDTH, '  ').map((line) => paint(io, colour, line)));
+    view.finish([
+      ...wrap(summary, LINE_WIDTH, '  ').map((line) => paint(io, colour, line)),
+      // Never wrapped: the command must paste as one line.
+      'Draw it as a page:',
+      `  ${reportHint(result.id, stateDir)}`,
+    ]);
   }
   return exitCodeForStatus(result.status);
 }
