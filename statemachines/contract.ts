@@ -204,6 +204,10 @@ export interface MetricVerdict {
   baseline: { events: number; requests: number };
   /** tail metrics: the latency threshold (the baseline's percentile before the rollout), metric units. */
   threshold?: number;
+  /** tail metrics: the baseline percentile the threshold is (99 for p99). */
+  percentile?: number;
+  /** tail metrics: the threshold's unit, when people read it in another (SageMaker latencies are in µs). */
+  thresholdUnit?: 'microseconds';
 }
 
 export interface JudgeReading extends Stamped {

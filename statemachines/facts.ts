@@ -189,9 +189,15 @@ function times(x: number): string {
  * interval, and the tolerance it was judged against.
  */
 export function describeVerdict(v: MetricVerdict): string {
+  const threshold =
+    v.threshold === undefined
+      ? ''
+      : v.thresholdUnit === 'microseconds'
+        ? `${+(v.threshold / 1000).toPrecision(3)} ms`
+        : `${+v.threshold.toPrecision(4)}`;
   const what =
     v.threshold !== undefined
-      ? ` (requests slower than ${+v.threshold.toPrecision(4)}, the baseline's own percentile)`
+      ? ` (requests slower than ${threshold}, the baseline's ${v.percentile !== undefined ? `p${v.percentile}` : 'own percentile'} before the rollout)`
       : '';
   const limit = v.direction === 'increase' ? 1 + v.tolerance : 1 - v.tolerance;
   const upper = v.interval[1] === null ? '∞' : times(v.interval[1]);
@@ -214,14 +220,14 @@ const JUDGE_DECISIONS = {
 
 /** The judge's verdicts, one clause per metric, and what they made the rollout do. */
 function describeJudged(fact: Extract<TimelineFact, { kind: 'judged' }>): string {
-  const minutes = Math.max(0, Math.round((fact.to - fact.from) / 60000));
+  const span = formatMs(Math.max(0, fact.to - fact.from));
   const wouldRollBack = fact.verdicts.some((v) => v.critical && v.verdict === 'fail');
   const decision =
     fact.dryRun && wouldRollBack && fact.decision !== 'rollback'
       ? `dry run: would roll back, ${JUDGE_DECISIONS[fact.decision]}`
       : JUDGE_DECISIONS[fact.decision];
   return (
-    `Judge${fact.dryRun ? ' (dry run)' : ''} at ${stepLabel(fact.step)}, ${minutes} min of candidate traffic: ` +
+    `Judge${fact.dryRun ? ' (dry run)' : ''} at ${stepLabel(fact.step)}, over ${span} of candidate traffic: ` +
     `${fact.verdicts.map(describeVerdict).join('; ') || 'no metric could be read'} — ${decision}`
   );
 }

@@ -154,8 +154,17 @@ export async function judgeCandidate(
     (to > from && queries.length ? await metrics.getMetricData(queries, from, to) : []).map((s) => [s.id, s]),
   );
   const alpha = alphaPerMetric(input.judge.alpha, input.judge.metrics.length);
-  const verdicts: MetricVerdict[] = input.judge.metrics.map((spec, index) =>
-    judgeMetric(spec, periodsOf(spec, index, series), alpha, thresholds[spec.name]),
-  );
+  const verdicts: MetricVerdict[] = input.judge.metrics.map((spec, index) => {
+    const verdict = judgeMetric(spec, periodsOf(spec, index, series), alpha, thresholds[spec.name]);
+    if (spec.kind !== 'tail' || verdict.threshold === undefined) return verdict;
+    return {
+      ...verdict,
+      ...(spec.percentile !== undefined ? { percentile: spec.percentile } : {}),
+      // ModelLatency and OverheadLatency are published in microseconds (SageMaker invocation metrics).
+      ...(spec.namespace === 'AWS/SageMaker' && /Latency$/.test(spec.metricName)
+        ? { thresholdUnit: 'microseconds' as const }
+        : {}),
+    };
+  });
   return { from, to, verdicts };
 }

@@ -40,9 +40,7 @@ describe('the judge in a policy', () => {
       onInconclusive: 'proceed',
       dryRun: false,
     });
-    expect(policyStartRequest(p!, ARN, 'ci').judge).toEqual(
-      p!.judgeSettings,
-    );
+    expect(policyStartRequest(p!, ARN, 'ci').judge).toEqual(p!.judgeSettings);
   });
 
   it('judge: false turns it off for the rollouts the policy starts', () => {

@@ -61,7 +61,7 @@ export const DEMO_STATE_DIR = '.sm-rollout/demo';
 
 /** The command that draws the demo's rollout from its saved account, pasteable in the same folder. */
 export function reportHint(id: string, stateDir: string): string {
-  return `SM_ROLLOUT_SIM_DIR=${shellQuote(stateDir)} sm-rollout report ${id} --simulate --out ${id}.html`;
+  return `SM_ROLLOUT_SIM_DIR=${shellQuote(stateDir)} npx sm-rollout report ${id} --simulate --out ${id}.html`;
 }
 
 export type DemoScenario = 'healthy' | 'bad-model' | 'manual-gate';

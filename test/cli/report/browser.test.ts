@@ -155,14 +155,21 @@ describe('the report page in headless Chromium', () => {
       expect(demo.code).toBe(2);
       expect(demo.out.at(-2)).toBe('Draw it as a page:');
       const hint = demo.out.at(-1)!.trim();
-      expect(hint).toMatch(/^SM_ROLLOUT_SIM_DIR=\S+ sm-rollout report r-\S+ --simulate --out (r-\S+\.html)$/);
-      // Pasted into a shell in a fresh folder, with `sm-rollout` being this checkout's CLI.
+      expect(hint).toMatch(
+        /^SM_ROLLOUT_SIM_DIR=\S+ npx sm-rollout report r-\S+ --simulate --out (r-\S+\.html)$/,
+      );
+      // Pasted into a shell in a fresh folder, with `npx sm-rollout` being this checkout's CLI (as `npx`
+      // finds it in this repository after `npm ci`, which builds it).
       const cli = [process.execPath, ...CLI_NODE_ARGS].map((w) => `'${w}'`).join(' ');
-      const pasted = spawnSync('bash', ['-c', `sm-rollout() { ${cli} "$@"; }\n${hint}`], {
-        cwd: dir,
-        encoding: 'utf8',
-        env: { ...process.env, SM_ROLLOUT_SIM_DIR: '' },
-      });
+      const pasted = spawnSync(
+        'bash',
+        ['-c', `npx() { [ "$1" = sm-rollout ] && shift && ${cli} "$@"; }\n${hint}`],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { ...process.env, SM_ROLLOUT_SIM_DIR: '' },
+        },
+      );
       expect(pasted.stderr).not.toMatch(/^error/m);
       expect(pasted.status).toBe(0);
       const file = path.join(dir, hint.split(' ').at(-1)!);

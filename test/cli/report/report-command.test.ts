@@ -76,7 +76,7 @@ describe('sm-rollout report', () => {
       expect(demo.code).toBe(2);
       expect(demo.out.slice(-2)).toEqual([
         'Draw it as a page:',
-        `  SM_ROLLOUT_SIM_DIR=${demoDir} sm-rollout report r-sim70001 --simulate --out r-sim70001.html`,
+        `  SM_ROLLOUT_SIM_DIR=${demoDir} npx sm-rollout report r-sim70001 --simulate --out r-sim70001.html`,
       ]);
     } finally {
       if (previous === undefined) delete process.env.SM_ROLLOUT_DEMO_DIR;
