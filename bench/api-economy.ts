@@ -39,6 +39,8 @@ export async function completeRollout(
 }
 
 const BAKE_MINUTES = 5 + 10;
+/** The judge looks once a metric period (10 s with the transition config's enhanced metrics) in the canary bake. */
+const JUDGE_LOOKS = (5 * 60) / 10;
 
 export async function apiEconomy(): Promise<BenchResult> {
   const { calls, record, approvedAt } = await completeRollout('Canary10Percent5Minutes');
@@ -90,6 +92,12 @@ export async function apiEconomy(): Promise<BenchResult> {
       "the serving variant's Application Auto Scaling, read once at start (here it is not a scalable target, so the " +
         'policies and scheduled actions are not read); an auto-scaled variant adds DescribeScalingPolicies and ' +
         'DescribeScheduledActions',
+    ],
+    GetMetricData: [
+      JUDGE_LOOKS + 1,
+      `the judge: one batched read per look while the canary bakes (every 10 s for 5 minutes = ${JUDGE_LOOKS}; ` +
+        'both variants, every metric, in one call), plus one for the latency threshold (the baseline\u2019s p99 ' +
+        'before the first shift, read once); none at 100% (no baseline traffic to compare with)',
     ],
     DescribeAlarms: [
       BAKE_MINUTES,

@@ -223,12 +223,15 @@ describe('sm-rollout demo', () => {
     expect(a).toEqual(b);
   });
 
-  it('--scenario bad-model rolls back on the alarm: exit 2, reason names the alarm', async () => {
+  it('--scenario bad-model is caught by the judge: exit 2, the reason gives its numbers', async () => {
     const result = await run('demo', '--scenario', 'bad-model', '--speed', 'max', '--output', 'json');
     expect(result.code).toBe(2);
     const report = lastJson(result);
     expect(report.status).toBe('rolledBack');
-    expect(report.reason).toMatch(/^alarm smr-churn-prod-[a-z0-9]+-5xx-rate fired: Threshold Crossed/);
+    expect(report.reason).toMatch(
+      /^the judge found the candidate worse on (errors|latency)\b.* FAIL: candidate \d+ of \d+ requests .* vs baseline \d+ of \d+ .*interval /,
+    );
+    expect((report.timeline as { kind: string }[]).some((e) => e.kind === 'judged')).toBe(true);
     const kinds = (report.timeline as { kind: string }[]).map((e) => e.kind);
     expect(kinds.at(-1)).toBe('rolledBack');
   });

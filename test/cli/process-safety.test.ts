@@ -26,6 +26,9 @@ const searchPkg = (version: number) =>
 
 /** A bake long enough (in real time: ~20 ms a simulated minute) to be interrupted while it runs. */
 const LONG_BAKE = '10%,3h';
+// Signals, not judgement: without the judge a 3-hour bake simulates quickly (the judge re-reads the
+// whole window at each 10-second look, which makes a long simulated bake slow).
+const NO_JUDGE = '--no-judge';
 
 /** The rollout as the next command finds it, with its whole timeline. */
 async function statusOf(id: string): Promise<RolloutDoc> {
@@ -77,7 +80,7 @@ describe('a --simulate process that ends early leaves a consistent simulated acc
   ] as const)(
     '%s during a bake: the minute in flight finishes, the account is saved, exit %i; watch carries on',
     async (signal, code) => {
-      const cli = start('--model-package', pkg(2), '--strategy', LONG_BAKE);
+      const cli = start('--model-package', pkg(2), '--strategy', LONG_BAKE, NO_JUDGE);
       await cli.waitFor(/Baking 3h/);
       cli.child.kill(signal);
       const exit = await cli.exited;
@@ -100,7 +103,7 @@ describe('a --simulate process that ends early leaves a consistent simulated acc
   );
 
   it('killed outright (SIGKILL) mid-rollout: the last save stands, and the next command carries on from it', async () => {
-    const cli = start('--model-package', pkg(2), '--strategy', LONG_BAKE);
+    const cli = start('--model-package', pkg(2), '--strategy', LONG_BAKE, NO_JUDGE);
     await cli.waitFor(/Baking 3h/);
     await new Promise((resolve) => setTimeout(resolve, 300)); // some simulated minutes into the bake
     cli.child.kill('SIGKILL');
