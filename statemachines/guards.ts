@@ -107,8 +107,9 @@ export const rolloutGuards = {
     const now = judgeReadingOf(event)?.verdicts ?? [];
     return now.some((v) => (before.get(v.metric) ?? 'inconclusive') !== v.verdict);
   },
-  /** Every metric passes: an analysis step may end before its time. */
-  judgeAllPass: ({ event }: GuardArgs) => {
+  /** Every metric passes: an analysis step may end before its time (not in a dry run: it never acts). */
+  judgeAllPass: ({ context, event }: GuardArgs) => {
+    if (context.judge?.dryRun) return false;
     const verdicts = judgeReadingOf(event)?.verdicts ?? [];
     return verdicts.length > 0 && verdicts.every((v) => v.verdict === 'pass');
   },

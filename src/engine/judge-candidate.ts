@@ -21,6 +21,20 @@ export const DEFAULT_METRIC_VISIBILITY_DELAY_MS = 30_000;
 
 type Variant = 'c' | 'b';
 
+/**
+ * GetMetricData: "If the StartTime parameter specifies a time stamp that is greater than 3 hours ago,
+ * you must specify the period as follows or no data points in that time range is returned: Start time
+ * between 3 hours and 15 days ago - Use a multiple of 60 seconds" (API reference, MetricDataQuery
+ * Period). A look whose window starts further back reads one-minute periods.
+ */
+export const HIGH_RESOLUTION_RETENTION_MS = 3 * 60 * 60_000;
+
+/** The period a look reads: the judge's own, or a minute once its window starts over 3 hours ago. */
+export function lookPeriodSeconds(input: JudgeInput, from: number): number {
+  const period = input.judge.periodSeconds;
+  return period < 60 && input.now - from > HIGH_RESOLUTION_RETENTION_MS ? 60 : period;
+}
+
 function dimensions(input: JudgeInput, variant: Variant) {
   return [
     { name: 'EndpointName', value: input.endpointName },
@@ -39,8 +53,8 @@ function queriesFor(
   index: number,
   variant: Variant,
   threshold: number | undefined,
+  period: number,
 ): MetricDataQuery[] {
-  const period = input.judge.periodSeconds;
   const metric = (metricName: string) => ({
     namespace: spec.namespace,
     metricName,
@@ -79,7 +93,13 @@ function queriesFor(
   ];
 }
 
-/** Per-period counts for both variants; a period absent from a series had no data (0). */
+/**
+ * Per-period counts for both variants; a period absent from both of a variant's series had no requests
+ * (0). A period where a variant has one series but not the other (its requests without its bad events,
+ * or the reverse: one datapoint in, the other not yet) is left out: reading the missing one as 0 could
+ * make either variant look better than it is. SageMaker publishes Invocation5XXErrors (0 or 1 a
+ * request) and the latencies for every request, so a period with requests has both.
+ */
 function periodsOf(
   spec: JudgeMetricSpec,
   index: number,
@@ -93,14 +113,20 @@ function periodsOf(
   };
   const c = counts('c');
   const b = counts('b');
-  const stamps = [...new Set([...c.n.keys(), ...b.n.keys()])].sort((x, y) => x - y);
+  const stamps = [...new Set([...c.n.keys(), ...b.n.keys(), ...c.bad.keys(), ...b.bad.keys()])].sort(
+    (x, y) => x - y,
+  );
   const eventsOf = (v: { n: Map<number, number>; bad: Map<number, number> }, t: number) => {
     const requests = Math.round(v.n.get(t) ?? 0);
     if (spec.kind === 'rate') return { requests, events: Math.min(requests, Math.round(v.bad.get(t) ?? 0)) };
     const rank = v.bad.get(t);
     return { requests, events: rank === undefined ? 0 : slowRequests(requests, rank) };
   };
-  return stamps.map((t) => ({ timestamp: t, candidate: eventsOf(c, t), baseline: eventsOf(b, t) }));
+  const complete = (v: { n: Map<number, number>; bad: Map<number, number> }, t: number) =>
+    v.n.has(t) === v.bad.has(t) || (v.n.get(t) ?? 0) === 0;
+  return stamps
+    .filter((t) => complete(c, t) && complete(b, t))
+    .map((t) => ({ timestamp: t, candidate: eventsOf(c, t), baseline: eventsOf(b, t) }));
 }
 
 /** The baseline's percentile of a tail metric before the first shift (the mean of its periods' percentiles). */
@@ -141,13 +167,18 @@ export async function judgeCandidate(
       { field: 'judge' },
     );
   }
-  const periodMs = input.judge.periodSeconds * 1000;
-  const from = Math.floor(input.firstTrafficAt / periodMs) * periodMs;
+  // The first whole period after the candidate's first traffic: the one it began in may hold the
+  // pre-traffic check's sample requests, which are not customer traffic.
+  const firstPeriodMs = input.judge.periodSeconds * 1000;
+  const start = Math.ceil(input.firstTrafficAt / firstPeriodMs) * firstPeriodMs;
+  const period = lookPeriodSeconds(input, start);
+  const periodMs = period * 1000;
+  const from = Math.ceil(input.firstTrafficAt / periodMs) * periodMs;
   const to = Math.max(from, Math.floor((input.now - visibilityDelayMs) / periodMs) * periodMs);
   const thresholds = await readThresholds(metrics, input);
   const queries = input.judge.metrics.flatMap((spec, index) =>
     (['c', 'b'] as const).flatMap((variant) =>
-      queriesFor(input, spec, index, variant, thresholds[spec.name]),
+      queriesFor(input, spec, index, variant, thresholds[spec.name], period),
     ),
   );
   const series = new Map(

@@ -43,7 +43,9 @@ const input = (overrides: Partial<JudgeInput> = {}): JudgeInput => ({
   candidateVariant: 'candidate-r1',
   baselineVariant: 'AllTraffic',
   judge: JUDGE,
-  firstTrafficAt: T0 + 3_000,
+  // On a period boundary: a look reads whole periods from the first one after the first traffic (the
+  // period it began in may hold the pre-traffic check's sample requests).
+  firstTrafficAt: T0,
   thresholds: {},
   now: T0 + 3 * 60_000 + 5_000,
   ...overrides,
@@ -99,8 +101,8 @@ describe('judgeCandidate', () => {
     const metrics = endpointMetrics();
     const reading = await judgeCandidate(metrics, input());
     expect(metrics.calls[0]).toEqual({
-      from: T0 + 3_000 - THRESHOLD_LOOKBACK_MS,
-      to: T0 + 3_000,
+      from: T0 - THRESHOLD_LOOKBACK_MS,
+      to: T0,
       queries: [
         {
           id: 'm1_threshold',
@@ -192,5 +194,41 @@ describe('judgeCandidate', () => {
     const error = await judgeCandidate(undefined, input()).catch((e: unknown) => e);
     expect(isSmRolloutError(error)).toBe(true);
     expect(String((error as Error).message)).toMatch(/MetricReader.*judge: false/);
+  });
+
+  it('reads one-minute periods once its window starts over 3 hours ago (CloudWatch keeps 10-second data 3 hours)', async () => {
+    const metrics = endpointMetrics();
+    await judgeCandidate(
+      metrics,
+      input({ thresholds: { latency: 250_000 }, now: T0 + 3 * 3_600_000 + 60_000 }),
+    );
+    expect(new Set(metrics.calls.at(-1)!.queries.map((q) => q.periodSeconds))).toEqual(new Set([60]));
+    const early = endpointMetrics();
+    await judgeCandidate(early, input({ thresholds: { latency: 250_000 } }));
+    expect(new Set(early.calls.at(-1)!.queries.map((q) => q.periodSeconds))).toEqual(new Set([10]));
+  });
+
+  it("leaves out a period where a variant's requests arrived without its errors (not read as none failing)", async () => {
+    const inner = endpointMetrics(0);
+    // The baseline's Invocation5XXErrors is in for every other period only; its Invocations for all.
+    const lagging: MetricReader = {
+      async getMetricData(queries, from, to) {
+        const series = await inner.getMetricData(queries, from, to);
+        return series.map((one, index) => {
+          const q = queries[index]!;
+          const baselineErrors =
+            q.metric.metricName === 'Invocation5XXErrors' &&
+            q.metric.dimensions.some((d) => d.value === 'AllTraffic');
+          return baselineErrors ? { ...one, points: one.points.filter((_p, k) => k % 2 === 0) } : one;
+        });
+      },
+    };
+    const partial = (await judgeCandidate(lagging, input({ thresholds: { latency: 250_000 } }))).verdicts[0]!;
+    const whole = (await judgeCandidate(endpointMetrics(0), input({ thresholds: { latency: 250_000 } })))
+      .verdicts[0]!;
+    // The periods without the baseline's errors are left out for both variants.
+    const periods = whole.baseline.requests / 90;
+    expect(partial.baseline.requests).toBe(Math.ceil(periods / 2) * 90);
+    expect(partial.candidate.requests).toBe(Math.ceil(periods / 2) * 10);
   });
 });

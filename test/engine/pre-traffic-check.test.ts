@@ -148,13 +148,13 @@ describe('sample requests in S3', () => {
     });
   });
 
-  it("more lines than fit in the check's 5 minutes at the bound are refused", async () => {
+  it("more lines than fit in the check's 2m30s at the bound are refused", async () => {
     const slow = { ...spec, maxLatencyMs: 30_000 };
     await expect(
       loadSampleRequests(slow, objectsWith({ 'ml-samples/churn/pre.jsonl': '{}\n'.repeat(11) })),
     ).rejects.toMatchObject({
       message:
-        "preTrafficCheck.requests: s3://ml-samples/churn/pre.jsonl has 11 requests × maxLatency 30s could take 5m30s, more than the check's 5m; send at most 10 requests at this bound, or lower maxLatency",
+        "preTrafficCheck.requests: s3://ml-samples/churn/pre.jsonl has 11 requests × maxLatency 30s could take 5m30s, more than the check's 2m30s; send at most 5 requests at this bound, or lower maxLatency",
     });
   });
 

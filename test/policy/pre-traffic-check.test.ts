@@ -107,14 +107,14 @@ describe('a preTrafficCheck mistake names the field and the fix', () => {
     expect(problemsOf({ ...VALID, maxLatency: 0 })).toHaveLength(1);
   });
 
-  it("more requests than fit in the check's 5 minutes at their bound", () => {
+  it("more requests than fit in the check's 2m30s at their bound", () => {
     expect(
-      problemsOf({ ...VALID, requests: Array.from({ length: 6 }, () => '{}'), maxLatency: '60s' }),
+      problemsOf({ ...VALID, requests: Array.from({ length: 3 }, () => '{}'), maxLatency: '60s' }),
     ).toEqual([
-      `${label}: preTrafficCheck.requests: 6 requests × maxLatency 1m could take 6m, more than the check's 5m; ` +
-        'send at most 5 requests at this bound, or lower maxLatency',
+      `${label}: preTrafficCheck.requests: 3 requests × maxLatency 1m could take 3m, more than the check's 2m30s; ` +
+        'send at most 2 requests at this bound, or lower maxLatency',
     ]);
-    const fits = { ...VALID, requests: Array.from({ length: 5 }, () => '{}'), maxLatency: '60s' };
+    const fits = { ...VALID, requests: Array.from({ length: 2 }, () => '{}'), maxLatency: '60s' };
     expect(() => parsePolicies(file(policy({ preTrafficCheck: fits })), 'p.json')).not.toThrow();
   });
 
