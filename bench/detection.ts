@@ -170,6 +170,7 @@ const REGRESSIONS: Regression[] = [
     behaviour: { ...HEALTHY, latencyMs: HEALTHY.latencyMs * 1.5 },
     from: 'traffic',
   },
+  { name: 'error rate 100× (20%, for scale)', behaviour: { ...HEALTHY, errorRate: 0.2 }, from: 'failure' },
 ];
 
 export async function detection(): Promise<BenchResult> {
