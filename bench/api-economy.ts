@@ -39,8 +39,12 @@ export async function completeRollout(
 }
 
 const BAKE_MINUTES = 5 + 10;
-/** The judge looks once a metric period (10 s with the transition config's enhanced metrics) in the canary bake. */
-const JUDGE_LOOKS = (5 * 60) / 10;
+/**
+ * The judge's looks that read in the canary bake: once a metric period (10 s with the transition
+ * config's enhanced metrics), from the first whole period that ended 30 s before (about a minute after
+ * the first traffic) to the bake's end.
+ */
+const JUDGE_LOOKS = (5 * 60 - 60) / 10;
 
 export async function apiEconomy(): Promise<BenchResult> {
   const { calls, record, approvedAt } = await completeRollout('Canary10Percent5Minutes');
@@ -95,9 +99,10 @@ export async function apiEconomy(): Promise<BenchResult> {
     ],
     GetMetricData: [
       JUDGE_LOOKS + 1,
-      `the judge: one batched read per look while the canary bakes (every 10 s for 5 minutes = ${JUDGE_LOOKS}; ` +
-        'both variants, every metric, in one call), plus one for the latency threshold (the baseline\u2019s p99 ' +
-        'before the first shift, read once); none at 100% (no baseline traffic to compare with)',
+      `the judge: one batched read per look while the canary bakes (every 10 s, from the first whole period ` +
+        `visible — about a minute after the first traffic — to the bake\u2019s end: ${JUDGE_LOOKS}; both variants, every ` +
+        'metric, in one call), plus one for the latency threshold (the baseline\u2019s p99 before the first shift, ' +
+        'read once); none at 100% (no baseline traffic to compare with)',
     ],
     DescribeAlarms: [
       BAKE_MINUTES,

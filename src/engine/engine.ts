@@ -1,7 +1,8 @@
 // The engine runs one rollout step: load the snapshot, restore the machine, send the event, run
 // to a quiet point, save with an optimistic version check (on conflict: reload and re-apply),
 // append the timeline, publish lifecycle events, and report when the rollout next needs waking —
-// and, for a bake, ask for a precise wake-up at its end (SQS message timers in AWS).
+// and, for a bake, ask for a precise wake-up at its end and at each of the judge's looks (SQS message
+// timers in AWS).
 import { transitionMetricsConfig } from './candidate-metrics';
 import { createActor, waitFor, type Actor } from 'xstate';
 import { SmRolloutError, isSmRolloutError } from '../errors';
