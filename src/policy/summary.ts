@@ -1,4 +1,5 @@
 // What a policy does, in one paragraph a reviewer reads before approving the change to it.
+import { judgeGuards } from '../engine';
 import { formatDuration, summarizePlan } from '../plan';
 import type { OnNewerApproval, Policy } from './schema';
 
@@ -21,7 +22,8 @@ export function summarizePolicy(policy: Policy): string {
       : '';
   return (
     `When a new version of ${policy.modelPackageGroup} is approved, roll it onto endpoint ${policy.endpoint}` +
-    `${instances} with ${policy.plan.strategy} (${shape})${preTrafficCheck(policy)}, ${watching(policy)}; ` +
+    `${instances} with ${policy.plan.strategy} (${shape})${preTrafficCheck(policy)}, ${watching(policy)}` +
+    `${judging(policy)}; ` +
     `a newer approval during a rollout ${ON_NEWER_APPROVAL[policy.onNewerApproval]}; ` +
     `an approval of a version older than the serving one ${policy.onOlderApproval === 'deploy' ? 'is deployed (a rollback)' : 'is ignored'}; ` +
     `give up after ${formatDuration(policy.maxDurationMs)}.`
@@ -39,6 +41,23 @@ function preTrafficCheck(policy: Policy): string {
   return `, after checking the candidate variant alone with ${requests} (each answered within ${bound}) before any traffic`;
 }
 
+const ON_INCONCLUSIVE = {
+  proceed: 'proceeds',
+  pause: 'pauses for a person',
+  rollback: 'rolls back',
+} as const;
+
+/** The judge in words: on which metrics, whether it acts, and what an inconclusive bake does. */
+function judging(policy: Policy): string {
+  const judge = policy.judgeSettings;
+  if (!judge) return '';
+  const metrics = judge.metrics.map((m) => m.name).join(', ');
+  const acts = judge.dryRun
+    ? 'a dry run: it records verdicts and never acts'
+    : `a confident regression on a critical metric rolls back, a bake that ends inconclusive ${ON_INCONCLUSIVE[judge.onInconclusive]}`;
+  return `, judging the candidate against the baseline on ${metrics} (${acts}; α ${judge.alpha})`;
+}
+
 function watching(policy: Policy): string {
   const parts: string[] = [];
   if (policy.alarms.length > 0) {
@@ -48,7 +67,8 @@ function watching(policy: Policy): string {
     const names = policy.candidateAlarms.map((t) => `${t.suffix} (${t.metricName})`).join(', ');
     parts.push(`candidate alarm${policy.candidateAlarms.length > 1 ? 's' : ''} ${names}`);
   }
-  return parts.length > 0
-    ? `watching ${parts.join(' and ')}`
-    : 'UNGUARDED by allowUnguarded: watching no alarms (only a manual abort rolls it back)';
+  if (parts.length > 0) return `watching ${parts.join(' and ')}`;
+  return judgeGuards(policy.judgeSettings)
+    ? 'watching no alarms'
+    : 'UNGUARDED by allowUnguarded: watching no alarms and no judge that acts (only a manual abort rolls it back)';
 }

@@ -11,7 +11,9 @@ describe('summarizePolicy', () => {
     expect(summarizePolicy(parsePolicies(EXAMPLE_YAML, 'policies.yaml').policies[0]!)).toBe(
       'When a new version of churn-model is approved, roll it onto endpoint churn-prod on 2 ml.m5.large instances ' +
         'with Canary10Percent5Minutes (4 steps, at least 15m), watching alarms churn-prod-5xx, churn-prod-p99-latency ' +
-        'and candidate alarm 5xx-rate (Invocation5XXErrors); a newer approval during a rollout supersedes it ' +
+        'and candidate alarm 5xx-rate (Invocation5XXErrors), judging the candidate against the baseline on errors, ' +
+        'latency (a confident regression on a critical metric rolls back, a bake that ends inconclusive proceeds; ' +
+        'α 0.01); a newer approval during a rollout supersedes it ' +
         '(rolls it back, then deploys the newer one); an approval of a version older than the serving one is ignored; give up after 4h.',
     );
   });
@@ -20,18 +22,33 @@ describe('summarizePolicy', () => {
     expect(summaryOf({})).toBe(
       'When a new version of churn-model is approved, roll it onto endpoint churn-prod with Canary10Percent5Minutes ' +
         '(4 steps, at least 15m), watching alarm churn-prod-5xx and candidate alarms 5xx-rate (Invocation5XXErrors), ' +
-        'p99-latency (ModelLatency); a newer approval during a ' +
+        'p99-latency (ModelLatency), judging the candidate against the baseline on errors, latency (a confident ' +
+        'regression on a critical metric rolls back, a bake that ends inconclusive proceeds; α 0.01); a newer ' +
+        'approval during a ' +
         'rollout waits for it to finish, then deploys the newer one; an approval of a version older than the ' +
         'serving one is ignored; give up after 4h.',
     );
   });
 
   it('an unguarded policy says so plainly, and onOlderApproval: deploy says it rolls back', () => {
-    expect(summaryOf({ alarms: undefined, allowUnguarded: true, onOlderApproval: 'deploy' })).toBe(
+    expect(
+      summaryOf({ alarms: undefined, allowUnguarded: true, judge: false, onOlderApproval: 'deploy' }),
+    ).toBe(
       'When a new version of churn-model is approved, roll it onto endpoint churn-prod with Canary10Percent5Minutes ' +
-        '(4 steps, at least 15m), UNGUARDED by allowUnguarded: watching no alarms (only a manual abort rolls it back); ' +
+        '(4 steps, at least 15m), UNGUARDED by allowUnguarded: watching no alarms and no judge that acts (only a ' +
+        'manual abort rolls it back); ' +
         'a newer approval during a rollout waits for it to finish, then deploys the newer one; an approval of a ' +
         'version older than the serving one is deployed (a rollback); give up after 4h.',
+    );
+  });
+
+  it('a policy guarded by the judge alone says so; a dry-run judge says it never acts', () => {
+    expect(summaryOf({ alarms: undefined, candidateAlarms: [] })).toContain(
+      '(4 steps, at least 15m), watching no alarms, judging the candidate against the baseline on errors, latency ' +
+        '(a confident regression on a critical metric rolls back, a bake that ends inconclusive proceeds; α 0.01);',
+    );
+    expect(summaryOf({ judge: { dryRun: true, onInconclusive: 'pause' } })).toContain(
+      'judging the candidate against the baseline on errors, latency (a dry run: it records verdicts and never acts; α 0.01)',
     );
   });
 
