@@ -5,32 +5,13 @@ import type { JudgeConfig, JudgeInput } from '../../statemachines/contract';
 import { judgeCandidate, THRESHOLD_LOOKBACK_MS } from '../../src/engine/judge-candidate';
 import type { MetricDataQuery, MetricDataSeries, MetricReader } from '../../src/engine/ports';
 import { isSmRolloutError } from '../../src/errors';
+import { BUILT_IN_JUDGE_METRICS } from '../../src/engine/judge-settings';
 
 const T0 = Date.UTC(2026, 0, 15, 9, 0, 0);
 
 const JUDGE: JudgeConfig = {
-  metrics: [
-    {
-      name: 'errors',
-      kind: 'rate',
-      namespace: 'AWS/SageMaker',
-      metricName: 'Invocation5XXErrors',
-      exposureMetricName: 'Invocations',
-      direction: 'increase',
-      tolerance: 0.5,
-      critical: true,
-    },
-    {
-      name: 'latency',
-      kind: 'tail',
-      namespace: 'AWS/SageMaker',
-      metricName: 'ModelLatency',
-      percentile: 99,
-      direction: 'increase',
-      tolerance: 0.5,
-      critical: true,
-    },
-  ],
+  // The policy's defaults: errors and latency (p99), both critical, tolerance 0.5.
+  metrics: [BUILT_IN_JUDGE_METRICS.errors, BUILT_IN_JUDGE_METRICS.latency],
   alpha: 0.01,
   onInconclusive: 'proceed',
   dryRun: false,

@@ -6,30 +6,11 @@ import { compilePlan } from '../../src/plan';
 import type { JudgeConfig, JudgeInput, MetricVerdict } from '../../statemachines/contract';
 import { describeFact, type TimelineNote } from '../../statemachines/facts';
 import { FakeCloud, MINUTE, Rollout, rolloutInput, type Snapshot } from './fake-cloud';
+import { BUILT_IN_JUDGE_METRICS } from '../../src/engine/judge-settings';
 
 const JUDGE: JudgeConfig = {
-  metrics: [
-    {
-      name: 'errors',
-      kind: 'rate',
-      namespace: 'AWS/SageMaker',
-      metricName: 'Invocation5XXErrors',
-      exposureMetricName: 'Invocations',
-      direction: 'increase',
-      tolerance: 0.5,
-      critical: true,
-    },
-    {
-      name: 'latency',
-      kind: 'tail',
-      namespace: 'AWS/SageMaker',
-      metricName: 'ModelLatency',
-      percentile: 99,
-      direction: 'increase',
-      tolerance: 0.5,
-      critical: true,
-    },
-  ],
+  // The policy's defaults: errors and latency (p99), both critical, tolerance 0.5.
+  metrics: [BUILT_IN_JUDGE_METRICS.errors, BUILT_IN_JUDGE_METRICS.latency],
   alpha: 0.01,
   onInconclusive: 'proceed',
   dryRun: false,
