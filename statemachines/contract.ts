@@ -284,6 +284,62 @@ export interface RolloutInput {
    * Absent (older snapshots) or false: the transition config copies the baseline's MetricsConfig.
    */
   enhancedMetrics?: boolean;
+  /** Absent (older snapshots): stepwise. */
+  engine?: RolloutEngineKind;
+  /** Set exactly when `engine` is native. */
+  native?: NativeRolloutSpec;
+}
+
+/**
+ * How traffic moves. `stepwise` (the default): the controller moves the weights itself
+ * (UpdateEndpointWeightsAndCapacities). `native`: SageMaker deployment guardrails move it — one
+ * UpdateEndpoint with a DeploymentConfig compiled from the plan — and the controller follows.
+ */
+export type RolloutEngineKind = 'stepwise' | 'native';
+
+/** CapacitySize (API reference): a number of instances or a percent of the variant's capacity. */
+export interface NativeCapacitySize {
+  type: 'INSTANCE_COUNT' | 'CAPACITY_PERCENT';
+  value: number;
+}
+
+/**
+ * UpdateEndpoint's DeploymentConfig, as the plan compiles to it (API reference: DeploymentConfig,
+ * BlueGreenUpdatePolicy, TrafficRoutingConfig, RollingUpdatePolicy, AutoRollbackConfig). Exactly one
+ * of `blueGreen` and `rolling` is set.
+ */
+export interface NativeDeploymentConfig {
+  blueGreen?: {
+    trafficRouting: {
+      type: 'ALL_AT_ONCE' | 'CANARY' | 'LINEAR';
+      /** WaitIntervalInSeconds: the bake after each shift, 0…3600. */
+      waitIntervalInSeconds: number;
+      canarySize?: NativeCapacitySize;
+      linearStepSize?: NativeCapacitySize;
+    };
+    /** TerminationWaitInSeconds: how long the old fleet stays after the shift completes, 0…3600. */
+    terminationWaitInSeconds: number;
+    /** MaximumExecutionTimeoutInSeconds: 600…14400. */
+    maximumExecutionTimeoutInSeconds?: number;
+  };
+  rolling?: {
+    maximumBatchSize: NativeCapacitySize;
+    waitIntervalInSeconds: number;
+    maximumExecutionTimeoutInSeconds?: number;
+    rollbackMaximumBatchSize?: NativeCapacitySize;
+  };
+  /** AutoRollbackConfiguration.Alarms (AlarmName each; at most 10): the policy's alarms and the abort alarm. */
+  autoRollbackAlarms: string[];
+}
+
+/** What a native rollout carries besides the plan (RolloutInput.native). */
+export interface NativeRolloutSpec {
+  deploymentConfig: NativeDeploymentConfig;
+  /**
+   * The controller-owned alarm listed in the AutoRollbackConfiguration: `abort` (and the judge) put
+   * it into ALARM so SageMaker rolls the deployment back (guardrails has no stop API).
+   */
+  abortAlarmName: string;
 }
 
 /** The failure code of a rollout whose endpoint was deleted under it (terminal `failed`). */

@@ -15,6 +15,7 @@
 import type {
   BaselineScaling as VariantScaling,
   LifecycleDetailType,
+  NativeDeploymentConfig,
   RolloutInput,
   ScalableTargetSpec as ScalableTargetState,
   ScalingPolicySpec as ScalingPolicyState,
@@ -50,6 +51,31 @@ export interface EndpointState {
   /** Set when the endpoint is Failed, or InService after an update that failed and was rolled back. */
   failureReason?: string;
   variants: VariantState[];
+  /**
+   * DescribeEndpoint's PendingDeploymentSummary while an UpdateEndpoint deploys a config (guardrails:
+   * the new fleet's variants with their VariantStatus list); absent when no deployment is pending.
+   */
+  pendingDeployment?: PendingDeploymentState;
+}
+
+/** ProductionVariantStatus (API reference): Creating | Updating | Deleting | ActivatingTraffic | Baking. */
+export interface VariantStatusState {
+  status: string;
+  startTime?: number;
+  message?: string;
+}
+
+export interface PendingDeploymentState {
+  endpointConfigName: string;
+  startTime?: number;
+  variants: {
+    variantName: string;
+    statuses: VariantStatusState[];
+    currentWeight?: number;
+    desiredWeight?: number;
+    currentInstanceCount?: number;
+    desiredInstanceCount?: number;
+  }[];
 }
 
 export interface ProductionVariantSpec {
@@ -171,7 +197,11 @@ export interface EndpointControl {
   updateEndpoint(
     endpointName: string,
     endpointConfigName: string,
-    options?: { retainAllVariantProperties?: boolean },
+    options?: {
+      retainAllVariantProperties?: boolean;
+      /** DeploymentConfig (guardrails) for a native rollout: blue/green or rolling, with AutoRollbackConfiguration. */
+      deploymentConfig?: NativeDeploymentConfig;
+    },
   ): Promise<void>;
   updateWeights(endpointName: string, weights: VariantWeight[]): Promise<void>;
   deleteEndpointConfig(endpointConfigName: string): Promise<'deleted' | 'absent'>;
@@ -309,6 +339,13 @@ export interface AlarmControl {
   putCandidateAlarm(spec: CandidateAlarmSpec): Promise<void>;
   /** Deleting alarms that do not exist is not an error. */
   deleteAlarms(alarmNames: readonly string[]): Promise<void>;
+  /**
+   * The controller-owned abort alarm of a native rollout (PutMetricAlarm): OK until the controller
+   * asks for a rollback. The adapter chooses its metric so nothing but the controller trips it.
+   */
+  putAbortAlarm?(spec: { alarmName: string; endpointName: string; rolloutId: string }): Promise<void>;
+  /** SetAlarmState (API reference): how `abort` makes SageMaker roll a native deployment back. */
+  setAlarmState?(alarmName: string, state: AlarmStateValue, reason: string): Promise<void>;
 }
 
 /** One GetMetricData query: a MetricStat (no math), as the judge and `report` read per-variant metrics. */

@@ -12,7 +12,11 @@ import {
   type ExplicitStepInput,
   type Plan,
 } from '../plan';
-import type { CandidateAlarmTemplate, PreTrafficCheckSpec } from '../../statemachines/contract';
+import type {
+  CandidateAlarmTemplate,
+  PreTrafficCheckSpec,
+  RolloutEngineKind,
+} from '../../statemachines/contract';
 import {
   candidateAlarmProblems,
   defaultCandidateAlarms,
@@ -139,6 +143,8 @@ export interface ValidStartRequest {
   enhancedMetrics?: boolean;
   /** The pre-traffic check of the candidate variant; absent: none. */
   preTrafficCheck?: PreTrafficCheckSpec;
+  /** How traffic moves (policy `engine`, `--engine`); absent: stepwise. */
+  engine?: RolloutEngineKind;
 }
 
 /** What a missing, empty or wrongly typed field should look like, in the words of its fix. */
