@@ -111,6 +111,11 @@ export interface SimCloud {
    * Creating for a few minutes, then InService with its copies.
    */
   createInferenceComponent(input: CreateInferenceComponentInput): void;
+  /**
+   * A fault: the component's next copies fail their health check (on create it ends Failed; during a
+   * rolling update the batch never takes traffic and the update rolls back with that reason).
+   */
+  failNextComponentCopies(inferenceComponentName: string, reason?: string): void;
   /** DeleteInferenceComponent, as the endpoint's owner calls it. */
   deleteInferenceComponent(inferenceComponentName: string): void;
   /** From the slice in progress on, the component receives `rpm` invocations per minute. */
@@ -425,6 +430,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     createInferenceComponent: (input) => {
       inferenceComponents.createInferenceComponent(input);
     },
+    failNextComponentCopies: (name, reason) => inferenceComponents.failNextCopies(name, reason),
     deleteInferenceComponent: (name) => {
       inferenceComponents.deleteInferenceComponent(name);
     },

@@ -140,6 +140,8 @@ export interface SimInferenceComponentsState {
   openMinutes: OpenComponentMinute[];
   /** Request rates set per component (setRequestsPerMinute). */
   rates: Record<string, number>;
+  /** Components whose next copies fail to start (failNextCopies), with the reason. */
+  failing?: Record<string, string>;
   random: RandomState;
 }
 
@@ -190,6 +192,7 @@ export class SimInferenceComponents {
   private readonly components = new Map<string, SimInferenceComponent>();
   private readonly open = new Map<string, OpenComponentMinute>();
   private readonly rates = new Map<string, number>();
+  private readonly failing = new Map<string, string>();
   /** Whether anything was ever created (the cloud then saves this module's state). */
   used = false;
 
@@ -199,9 +202,10 @@ export class SimInferenceComponents {
 
   /**
    * An InService endpoint that hosts inference components: its config's production variant has an
-   * instance type and count but no ModelName ("you don't specify a model in the production variant",
-   * developer guide, "Deploy models for real-time inference" with inference components), and the
-   * config has the ExecutionRoleArn SageMaker uses to deploy the components' models.
+   * instance type and count but no ModelName (the service model requires only VariantName of a
+   * ProductionVariant; the developer guide's "Deploy models with inference components" leaves the
+   * model to the components), and the config has the ExecutionRoleArn SageMaker assumes "to perform
+   * actions on your behalf" (API reference, CreateEndpointConfig).
    */
   createHostingEndpoint(input: ComponentHostingEndpointInput): string {
     const { arns, clock } = this.deps;
@@ -246,6 +250,20 @@ export class SimInferenceComponents {
       throw new Error(`requests per minute must be a non-negative integer, got ${rpm}`);
     }
     this.rates.set(componentName, rpm);
+  }
+
+  /**
+   * A fault: the component's next copies to come up fail their container health check (a model that
+   * does not load). On create the component ends Failed; during an update the batch never takes
+   * traffic and the update rolls back.
+   */
+  failNextCopies(componentName: string, reason?: string): void {
+    this.used = true;
+    this.failing.set(
+      componentName,
+      reason ??
+        `The container for inference component ${componentName} did not pass the ping health check. Please check CloudWatch logs for this inference component.`,
+    );
   }
 
   // --- the API ---
@@ -547,9 +565,16 @@ export class SimInferenceComponents {
           this.components.delete(component.name);
           continue;
         }
+        component.lastModifiedTime = now;
+        const failure = this.failing.get(component.name);
+        if (failure !== undefined) {
+          this.failing.delete(component.name);
+          component.status = 'Failed';
+          component.failureReason = failure;
+          continue;
+        }
         component.status = 'InService';
         component.copies = component.desiredCopyCount;
-        component.lastModifiedTime = now;
       }
       const deployment = component.deployment;
       if (deployment !== undefined) this.advanceDeployment(component, deployment, now);
@@ -588,6 +613,7 @@ export class SimInferenceComponents {
       components: [...this.components.values()],
       openMinutes: [...this.open.values()],
       rates: Object.fromEntries([...this.rates].sort(([a], [b]) => a.localeCompare(b))),
+      ...(this.failing.size === 0 ? {} : { failing: Object.fromEntries(this.failing) }),
       random: this.deps.random.snapshot(),
     });
   }
@@ -598,6 +624,7 @@ export class SimInferenceComponents {
     for (const component of saved.components) this.components.set(component.name, component);
     for (const minute of saved.openMinutes) this.open.set(minute.componentName, minute);
     for (const [name, rpm] of Object.entries(saved.rates)) this.rates.set(name, rpm);
+    for (const [name, reason] of Object.entries(saved.failing ?? {})) this.failing.set(name, reason);
     this.used = true;
   }
 
@@ -743,7 +770,13 @@ export class SimInferenceComponents {
     }
     if (now < deployment.phaseEndsAt) return;
     switch (deployment.phase) {
-      case 'provisioning':
+      case 'provisioning': {
+        const failure = this.failing.get(component.name);
+        if (failure !== undefined && deployment.adding > 0) {
+          this.failing.delete(component.name);
+          this.startRollback(component, deployment, now, failure);
+          return;
+        }
         // The new batch takes traffic and the old copies it replaces terminate.
         deployment.newCopies += deployment.adding;
         component.copies -= deployment.removing;
@@ -754,6 +787,7 @@ export class SimInferenceComponents {
         component.lastModifiedTime = now;
         if (deployment.policy.waitIntervalInSeconds === 0) this.advanceDeployment(component, deployment, now);
         return;
+      }
       case 'baking':
         if (deployment.newCopies >= deployment.targetCopyCount && component.copies === 0) {
           component.specification = deployment.target;
@@ -815,7 +849,8 @@ export class SimInferenceComponents {
     );
     deployment.adding = Math.min(size, deployment.originalCopyCount - component.copies);
     deployment.removing = Math.min(size, deployment.newCopies);
-    deployment.phaseEndsAt = now + COPY_BATCH_MS;
+    // Nothing to bring back (the first batch never took traffic): done at the next tick.
+    deployment.phaseEndsAt = deployment.adding === 0 && deployment.removing === 0 ? now : now + COPY_BATCH_MS;
   }
 }
 

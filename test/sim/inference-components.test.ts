@@ -138,6 +138,25 @@ describe('an inference component on an endpoint whose variant has no model', () 
     });
   });
 
+  it('ends Failed with the reason when its copies do not start', async () => {
+    const cloud = await sceneWithComponent();
+    cloud.failNextComponentCopies('summarizer');
+    cloud.createInferenceComponent({
+      inferenceComponentName: 'summarizer',
+      endpointName: ENDPOINT,
+      specification: { modelName: 'chat-v1', computeResourceRequirements: RESOURCES },
+      copyCount: 2,
+    });
+    cloud.clock.advanceBy(COPY_BATCH_MS + 10_000);
+    const failed = cloud.inferenceComponent('summarizer');
+    expect(failed).toMatchObject({ status: 'Failed', currentCopyCount: 0 });
+    expect(failed?.failureReason).toMatch(/did not pass the ping health check/);
+    // A Failed component takes no update (and it is not busy: retrying does not help).
+    await expect(
+      cloud.inferenceComponents.updateInferenceComponent({ ...toV2(), inferenceComponentName: 'summarizer' }),
+    ).rejects.toMatchObject({ code: 'AWS_ERROR' });
+  });
+
   it('cannot be created on an endpoint whose variants name models, nor on a variant it lacks', async () => {
     const cloud = await sceneWithComponent();
     cloud.createEndpoint({ endpointName: 'fraud-detector' });
@@ -243,6 +262,17 @@ describe('a rolling update of the component', () => {
     }
     expect(seen).toEqual([{ 'chat-v1': 2, 'chat-v2': 2 }, { 'chat-v1': 3, 'chat-v2': 1 }, { 'chat-v1': 4 }]);
     expect(cloud.inferenceComponent(COMPONENT)?.status).toBe('InService');
+  });
+
+  it('rolls back when a batch of new copies does not start; the old copies never stopped serving', async () => {
+    const cloud = await sceneWithComponent();
+    await cloud.inferenceComponents.updateInferenceComponent(toV2());
+    cloud.failNextComponentCopies(COMPONENT);
+    cloud.clock.advanceBy(COPY_BATCH_MS + 20_000);
+    const after = cloud.inferenceComponent(COMPONENT);
+    expect(after).toMatchObject({ status: 'InService', specification: { modelName: 'chat-v1' } });
+    expect(after?.failureReason).toMatch(/did not pass the ping health check/);
+    expect(copies(cloud)).toEqual({ 'chat-v1': 4 });
   });
 
   it('rolls back when it outlasts MaximumExecutionTimeoutInSeconds', async () => {
