@@ -7,6 +7,7 @@ import type { UpdateInferenceComponentRequest } from '../../src/engine/ports';
 import type { ModelBehaviour, SimCloud } from '../../src/sim';
 import { COPY_BATCH_MS, createSimCloud, restoreSimCloud } from '../../src/sim';
 import { isSmRolloutError } from '../../src/errors';
+import { compileInferenceComponentUpdate, compilePlan } from '../../src/plan';
 import { MINUTE, ROLE_ARN } from './scene';
 
 const ENDPOINT = 'support-llm';
@@ -345,6 +346,45 @@ describe('a rolling update of the component', () => {
     await expect(cloud.inferenceComponents.updateInferenceComponent(toV2())).rejects.toMatchObject({
       code: 'ENDPOINT_BUSY',
     });
+  });
+});
+
+describe('a plan compiled for the component', () => {
+  it('is accepted as compiled and moves the copies batch by batch on the plan’s bake', async () => {
+    const cloud = await sceneWithComponent();
+    const compiled = compileInferenceComponentUpdate({
+      plan: compilePlan('linear(25, 2m)'),
+      copyCount: 4,
+      alarms: [ALARM],
+      abortAlarmName: 'sm-rollout-abort-r-1',
+    });
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems));
+    cloud.createMetricAlarm({
+      alarmName: 'sm-rollout-abort-r-1',
+      namespace: 'AWS/SageMaker',
+      metricName: 'Invocation5XXErrors',
+      dimensions: [{ name: 'InferenceComponentName', value: COMPONENT }],
+      statistic: 'Sum',
+      threshold: 1e9,
+      comparison: 'GreaterThanThreshold',
+      periodSeconds: 60,
+      evaluationPeriods: 1,
+    });
+    await cloud.inferenceComponents.updateInferenceComponent({
+      ...toV2(compiled.rollingUpdate, compiled.autoRollbackAlarms),
+    });
+    const start = cloud.clock.now();
+    let finishedAt: number | undefined;
+    while (finishedAt === undefined && cloud.clock.now() - start < 60 * MINUTE) {
+      cloud.clock.advanceBy(10_000);
+      if (cloud.inferenceComponent(COMPONENT)?.status === 'InService') finishedAt = cloud.clock.now();
+    }
+    expect(cloud.inferenceComponent(COMPONENT)?.specification.modelName).toBe('chat-v2');
+    // Four batches of one copy, each up in 3 minutes and baked 2: 20 minutes, within a tick.
+    expect(((finishedAt ?? Infinity) - start) / MINUTE).toBeCloseTo(20, 0);
+    expect(
+      cloud.calls.filter((c) => c.operation === 'UpdateInferenceComponent').map((c) => c.outcome),
+    ).toEqual(['ok']);
   });
 });
 
