@@ -444,11 +444,13 @@ export interface MetricReader {
   ): Promise<MetricDataSeries[]>;
 }
 
-/** SageMaker Runtime InvokeEndpoint aimed at one variant (TargetVariant). */
+/** SageMaker Runtime InvokeEndpoint aimed at one variant (TargetVariant), or one inference component. */
 export interface EndpointInvoker {
   invokeEndpoint(request: {
     endpointName: string;
     targetVariant: string;
+    /** InferenceComponentName: the component to invoke on an endpoint that hosts inference components. */
+    inferenceComponentName?: string;
     body: string;
     contentType: string;
     accept?: string;

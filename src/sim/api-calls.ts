@@ -217,6 +217,9 @@ export function createEndpointInvoker(runtime: SimRuntime, gate: ApiGate): Endpo
       const input: InvokeEndpointInput = {
         EndpointName: request.endpointName,
         TargetVariant: request.targetVariant,
+        ...(request.inferenceComponentName === undefined
+          ? {}
+          : { InferenceComponentName: request.inferenceComponentName }),
         Body: request.body,
         ContentType: request.contentType,
         ...(request.accept === undefined ? {} : { Accept: request.accept }),

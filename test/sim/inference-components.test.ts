@@ -400,6 +400,15 @@ describe('traffic to a component', () => {
         }).Body,
       ) as { model: string };
     expect(ask().model).toBe('chat-v1');
+    // Through the EndpointInvoker port, as a pre-traffic check would send it.
+    const viaPort = await cloud.runtime.invokeEndpoint({
+      endpointName: ENDPOINT,
+      targetVariant: 'AllTraffic',
+      inferenceComponentName: COMPONENT,
+      body: '{"prompt":"hi"}',
+      contentType: 'application/json',
+    });
+    expect(viaPort).toMatchObject({ statusCode: 200, invokedVariant: 'AllTraffic' });
     expect(() => cloud.invokeEndpoint({ EndpointName: ENDPOINT, Body: '{}' })).toThrow(
       /Inference Component Name header is required/,
     );
