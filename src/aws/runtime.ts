@@ -1,6 +1,7 @@
-// EndpointInvoker over SageMaker Runtime: InvokeEndpoint aimed at one variant (TargetVariant) or inference
-// component (InferenceComponentName), timed end to end. The model's own 4xx/5xx (SageMaker's ModelError) is an answer with the model's status;
-// throttling and a model not ready yet are retryable; every other refusal names AWS's error.
+// EndpointInvoker over SageMaker Runtime: InvokeEndpoint aimed at one variant (TargetVariant) or one
+// inference component (InferenceComponentName), timed end to end. The model's own 4xx/5xx (SageMaker's
+// ModelError) is an answer with the model's status; throttling and a model not ready yet are retryable;
+// every other refusal names AWS's error.
 
 import {
   InvokeEndpointCommand,

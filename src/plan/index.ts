@@ -1,5 +1,6 @@
 // The plan module's public surface: compiling a strategy into steps, durations as people write
-// them, and plain-language summaries of a plan, and the inference-component compiler (plan → RollingUpdatePolicy). Everything else in src/plan stays private to it.
+// them, plain-language summaries of a plan, and the inference-component compiler (a plan as an
+// UpdateInferenceComponent RollingUpdatePolicy). Everything else in src/plan stays private to it.
 
 export type { DurationMs, Percent, Plan, Step } from './types';
 export { formatDuration, parseDuration, toDurationMs } from './duration';

@@ -1,7 +1,7 @@
 // Assembles the simulated cloud: one clock, one seed, SageMaker (and its runtime and inference
-// components), CloudWatch, Application Auto Scaling and S3 sharing an event bus, the 10-second tick that sends traffic,
-// publishes metrics, evaluates alarms on their cadence and (each minute) scales, and the observation
-// surface tests use.
+// components), CloudWatch, Application Auto Scaling and S3 sharing an event bus, the 10-second tick
+// that sends traffic, publishes metrics, evaluates alarms on their cadence, advances inference
+// components' rolling updates and (each minute) scales, and the observation surface tests use.
 import type {
   AlarmControl,
   AlarmStateValue,

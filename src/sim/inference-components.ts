@@ -295,7 +295,8 @@ export class SimInferenceComponents {
     const endpoint = this.endpoints.get(input.endpointName);
     if (endpoint === undefined) {
       if (this.deps.isModelEndpoint(input.endpointName)) {
-        // An endpoint whose variants name models cannot take components. AWS documents the rule, not the text.
+        // An endpoint whose variants name models cannot take components. AWS documents the rule, not
+        // the text.
         throw validationException(
           `Endpoint "${arns.endpoint(input.endpointName)}" does not support inference components: its production variants specify a ModelName. Create an endpoint config whose variant has no ModelName (and an ExecutionRoleArn) for inference components.`,
         );
@@ -397,7 +398,8 @@ export class SimInferenceComponents {
     assertIntegerAtLeast(targetCopyCount, 0, 'runtimeConfig.copyCount');
     const policy = request.rollingUpdate;
     this.assertRollingUpdate(policy, Math.max(component.copies, targetCopyCount));
-    // AutoRollbackConfig.Alarms has 1 to 10 members; the port's empty list sends no AutoRollbackConfiguration.
+    // AutoRollbackConfig.Alarms has 1 to 10 members; the port's empty list sends no
+    // AutoRollbackConfiguration.
     if (request.autoRollbackAlarms.length > MAX_ROLLBACK_ALARMS) {
       throw fieldError(
         '[...]',
