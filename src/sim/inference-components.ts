@@ -664,8 +664,12 @@ export class SimInferenceComponents {
   /**
    * A component's invocation metrics, in AWS/SageMaker under the one dimension InferenceComponentName
    * (developer guide, "Amazon SageMaker AI metrics in Amazon CloudWatch", SageMaker AI inference
-   * component metrics): Invocations, Invocation4XXErrors, Invocation5XXErrors, ModelLatency,
-   * OverheadLatency, each minute, visible after the ingestion delay.
+   * component metrics; Application Auto Scaling User Guide, "Monitor usage of scalable resources using
+   * CloudWatch": "Inference components | AWS/SageMaker | Name: InvocationsPerCopy, Dimensions:
+   * InferenceComponentName"): Invocations, Invocation4XXErrors, Invocation5XXErrors, ModelLatency,
+   * OverheadLatency and InvocationsPerCopy (each request counted 1/copies, as InvocationsPerInstance
+   * is per instance; the sim divides by the live copies at the end of the minute), each minute,
+   * visible after the ingestion delay.
    */
   private publish(minute: OpenComponentMinute): void {
     const { metrics, ingestionDelayMs } = this.deps;
@@ -679,6 +683,16 @@ export class SimInferenceComponents {
     put('Invocation4XXErrors', { sampleCount: count, sum: 0, minimum: 0, maximum: 0 });
     put('ModelLatency', sampleSetOf(minute.latencies, true));
     put('OverheadLatency', sampleSetOf(minute.overheads, true));
+    const component = this.components.get(minute.componentName);
+    const live = (component?.copies ?? 0) + (component?.deployment?.newCopies ?? 0);
+    if (live > 0) {
+      put('InvocationsPerCopy', {
+        sampleCount: count,
+        sum: count / live,
+        minimum: 1 / live,
+        maximum: 1 / live,
+      });
+    }
   }
 
   /** InferenceComponentSpecification: the model must exist; a copy says what it reserves. */

@@ -278,7 +278,9 @@ export class MetricStore {
   ): SampleSet | undefined {
     if (metric.namespace !== SAGEMAKER_NAMESPACE) return undefined;
     // An inference component's invocation metrics carry the one dimension InferenceComponentName
-    // (developer guide, "Amazon SageMaker AI metrics in Amazon CloudWatch", inference component metrics).
+    // (developer guide, "Amazon SageMaker AI metrics in Amazon CloudWatch", inference component metrics;
+    // Application Auto Scaling User Guide, "Monitor usage of scalable resources using CloudWatch":
+    // "Inference components | AWS/SageMaker | Name: InvocationsPerCopy, Dimensions: InferenceComponentName").
     const component = metric.dimensions.length === 1 ? metric.dimensions[0] : undefined;
     if (component?.name === 'InferenceComponentName') {
       const series = componentSeries(component.value);

@@ -441,12 +441,13 @@ describe('traffic to a component', () => {
       periodSeconds: 60,
       statistic,
     });
-    const [invocations, errors, latency, byEndpoint] = await cloud.metrics.getMetricData(
+    const [invocations, errors, latency, byEndpoint, perCopy] = await cloud.metrics.getMetricData(
       [
         query('invocations', 'Invocations', 'Sum'),
         query('errors', 'Invocation5XXErrors', 'Sum'),
         query('latency', 'ModelLatency', 'Average'),
         query('extra', 'Invocations', 'Sum', [byComponent, { name: 'EndpointName', value: ENDPOINT }]),
+        query('perCopy', 'InvocationsPerCopy', 'Sum'),
       ],
       from,
       from + 3 * MINUTE,
@@ -460,6 +461,8 @@ describe('traffic to a component', () => {
     expect(lastErrors).toBeGreaterThan(30);
     expect(lastErrors).toBeLessThan(90);
     expect(latency?.points.at(-1)?.value).toBeGreaterThan(150_000);
+    // Four copies share the 600 requests: 150 each (what copy-count target tracking follows).
+    expect(perCopy?.points.map((p) => p.value)).toEqual([150, 150, 150]);
     // A dimension set SageMaker does not publish has no data.
     expect(byEndpoint?.points).toEqual([]);
   });
