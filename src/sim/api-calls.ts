@@ -94,12 +94,25 @@ export function createEndpointControl(
         found,
       ),
     describeEndpointConfig: async (endpointConfigName) =>
-      gate.call(
-        'DescribeEndpointConfig',
-        { EndpointConfigName: endpointConfigName },
-        () => sagemaker.describeEndpointConfig(endpointConfigName),
-        found,
-      ),
+      gate
+        .call(
+          'DescribeEndpointConfig',
+          { EndpointConfigName: endpointConfigName },
+          () => sagemaker.describeEndpointConfig(endpointConfigName),
+          (config) =>
+            config === undefined && components?.hostingVariantOf(endpointConfigName) !== undefined
+              ? 'found'
+              : found(config),
+        )
+        .then((config) => {
+          const hosting = config === undefined ? components?.hostingVariantOf(endpointConfigName) : undefined;
+          if (hosting === undefined) return config;
+          // The port's variant needs a model; the AWS adapter reads a variant without one this way.
+          throw new SmRolloutError(
+            'ENDPOINT_UNSUPPORTED',
+            `variant ${hosting} has no ModelName (an inference-component endpoint); sm-rollout shifts traffic between model variants only`,
+          );
+        }),
     describeModelPackage: async (modelPackageArn) =>
       gate.call(
         'DescribeModelPackage',

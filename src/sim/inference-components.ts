@@ -603,6 +603,11 @@ export class SimInferenceComponents {
     return out.filter((c) => c.copies > 0);
   }
 
+  /** The variant of a hosting endpoint's config, by config name (undefined: no such hosting config). */
+  hostingVariantOf(endpointConfigName: string): string | undefined {
+    return [...this.endpoints.values()].find((e) => e.configName === endpointConfigName)?.variantName;
+  }
+
   isHostingEndpoint(endpointName: string): boolean {
     return this.endpoints.has(endpointName);
   }

@@ -133,9 +133,20 @@ describe('an inference component on an endpoint whose variant has no model', () 
       expect.objectContaining({ inferenceComponentName: COMPONENT, status: 'InService' }),
     ]);
     // The hosting endpoint is described like any endpoint: one variant, its instances.
-    expect(await cloud.sagemaker.describeEndpoint(ENDPOINT)).toMatchObject({
+    const endpoint = await cloud.sagemaker.describeEndpoint(ENDPOINT);
+    expect(endpoint).toMatchObject({
       status: 'InService',
       variants: [{ variantName: 'AllTraffic', currentInstanceCount: 1 }],
+    });
+    // Its config's variant has no model: the port refuses it as the AWS adapter does (stepwise cannot
+    // weight it), naming the variant.
+    await expect(
+      cloud.sagemaker.describeEndpointConfig(endpoint?.endpointConfigName ?? ''),
+    ).rejects.toMatchObject({
+      code: 'ENDPOINT_UNSUPPORTED',
+      message: expect.stringMatching(
+        /variant AllTraffic has no ModelName \(an inference-component endpoint\)/,
+      ),
     });
   });
 
