@@ -2,8 +2,9 @@
 // CreateInferenceComponent / Describe / List / Update / Delete with AWS's validation, copies that come up
 // and are replaced in rolling batches (each batch baked while the AutoRollbackConfiguration alarms are
 // watched, a firing alarm or the execution timeout rolling the old copies back), traffic and invocation
-// metrics per InferenceComponentName, InvokeEndpoint by component name, and save/restore. The sim
-// advances components on its 10-second tick, so every step lands on a tick (up to 10 s late).
+// metrics per InferenceComponentName, InvokeEndpoint by component name, copies that fail to start (a
+// fault), and save/restore. The sim advances components on its 10-second tick, so every step lands on
+// a tick (up to 10 s late).
 import type {
   InferenceComponentComputeResources,
   InferenceComponentSpecificationState,
