@@ -512,3 +512,46 @@ export interface CleanupResult extends Stamped {
   /** What was put back as it was before the rollout (the serving variant's auto scaling). */
   restored?: string[];
 }
+
+// ---- Inference components (issue 14, part 3) ----------------------------------------------------
+//
+// An endpoint whose variant has no ModelName hosts inference components: requests name their
+// component (InvokeEndpoint's InferenceComponentName), so the controller cannot weight traffic; the
+// only safe path is UpdateInferenceComponent with a RollingUpdatePolicy, which SageMaker runs itself.
+
+/** InferenceComponentCapacitySize (API reference): a number of copies or a percent of the copy count. */
+export interface InferenceComponentCapacitySize {
+  type: 'COPY_COUNT' | 'CAPACITY_PERCENT';
+  /** CapacitySizeValue: a whole number, at least 1. */
+  value: number;
+}
+
+/**
+ * InferenceComponentRollingUpdatePolicy (API reference): copies are replaced in batches of
+ * `maximumBatchSize` ("between 5% to 50% of the copy count"), each batch baked `waitIntervalInSeconds`
+ * (0…3600) while the AutoRollbackConfiguration alarms are watched; `maximumExecutionTimeoutInSeconds`
+ * (600…28800) bounds the whole update; a rollback restores the old copies in batches of
+ * `rollbackMaximumBatchSize` (absent: all at once).
+ */
+export interface InferenceComponentRollingUpdate {
+  maximumBatchSize: InferenceComponentCapacitySize;
+  waitIntervalInSeconds: number;
+  maximumExecutionTimeoutInSeconds?: number;
+  rollbackMaximumBatchSize?: InferenceComponentCapacitySize;
+}
+
+/** What an inference-component rollout carries besides the plan (compiled by src/plan/inference-component.ts). */
+export interface InferenceComponentRolloutSpec {
+  inferenceComponentName: string;
+  rollingUpdate: InferenceComponentRollingUpdate;
+  /** AutoRollbackConfiguration.Alarms (at most 10): the policy's alarms and the abort alarm. */
+  autoRollbackAlarms: string[];
+  /** The controller-owned alarm in `autoRollbackAlarms`: abort puts it into ALARM (SetAlarmState). */
+  abortAlarmName: string;
+  /**
+   * The plan's final bake, held by the controller after SageMaker reports the update done (a rolling
+   * update has no rollback window of its own: old copies are gone batch by batch). An alarm then
+   * means a second rolling update back to the previous specification.
+   */
+  finalBakeMs: number;
+}

@@ -11,10 +11,13 @@ export type AwsErrorKind =
 // texts below are SageMaker's own, e.g. `Could not find endpoint "arn:aws:sagemaker:...:endpoint/x".`,
 // `Cannot create already existing model "arn:..."`, `ModelPackage arn:... does not exist.` and
 // `Cannot update in-progress endpoint "arn:..."`.
+// A missing inference component is read the same way ("Could not find inference component"): AWS lists
+// no error for DescribeInferenceComponent, so the text follows SageMaker's for its other resources.
 const NOT_FOUND_MESSAGE =
-  /^Could not find (endpoint|endpoint configuration|model) |^ModelPackage .* does not exist\.?$/;
+  /^Could not find (endpoint|endpoint configuration|model|inference component) |^ModelPackage .* does not exist\.?$/;
 const ALREADY_EXISTS_MESSAGE = /^Cannot create already existing /;
-const ENDPOINT_BUSY_MESSAGE = /^Cannot update in-progress endpoint/;
+// An inference component mid-update refuses another the same way as an endpoint (text approximated).
+const ENDPOINT_BUSY_MESSAGE = /^Cannot update in-progress (endpoint|inference component)/;
 // ObjectNotFoundException is Application Auto Scaling's: "the scalable target with the specified service
 // namespace, resource ID, and scalable dimension does not exist" (or the object to delete is gone).
 // NoSuchKey and NoSuchBucket are S3's ("The specified key does not exist.", "The specified bucket does

@@ -18,7 +18,7 @@ export {
   variantResourceId,
 } from './autoscaling';
 export { CloudWatchAlarmControl, CloudWatchMetricReader, METRIC_QUERIES_PER_CALL } from './cloudwatch';
-export { SageMakerEndpointControl } from './sagemaker';
+export { SageMakerEndpointControl, SageMakerInferenceComponentControl } from './sagemaker';
 export { SqsWakeUpScheduler } from './sqs';
 export { SageMakerRuntimeInvoker } from './runtime';
 export { S3ObjectReader } from './s3';

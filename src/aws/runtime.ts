@@ -1,6 +1,7 @@
-// EndpointInvoker over SageMaker Runtime: InvokeEndpoint aimed at one variant (TargetVariant), timed
-// end to end. The model's own 4xx/5xx (SageMaker's ModelError) is an answer with the model's status;
-// throttling and a model not ready yet are retryable; every other refusal names AWS's error.
+// EndpointInvoker over SageMaker Runtime: InvokeEndpoint aimed at one variant (TargetVariant) or one
+// inference component (InferenceComponentName), timed end to end. The model's own 4xx/5xx (SageMaker's
+// ModelError) is an answer with the model's status; throttling and a model not ready yet are retryable;
+// every other refusal names AWS's error.
 
 import {
   InvokeEndpointCommand,
@@ -36,6 +37,9 @@ export class SageMakerRuntimeInvoker implements EndpointInvoker {
         new InvokeEndpointCommand({
           EndpointName: request.endpointName,
           TargetVariant: request.targetVariant,
+          ...(request.inferenceComponentName === undefined
+            ? {}
+            : { InferenceComponentName: request.inferenceComponentName }),
           Body: new TextEncoder().encode(request.body),
           ContentType: request.contentType,
           ...(request.accept === undefined ? {} : { Accept: request.accept }),

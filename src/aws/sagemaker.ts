@@ -1,5 +1,6 @@
 // EndpointControl over the SageMaker API: reads endpoints, configs and model packages into the ports' shapes,
 // and creates, switches and deletes what a rollout needs, following the ports' idempotency conventions.
+// InferenceComponentControl over the same API: describes, lists and rolling-updates inference components.
 
 import {
   CreateEndpointConfigCommand,
@@ -8,13 +9,20 @@ import {
   DeleteModelCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
+  DescribeInferenceComponentCommand,
   DescribeModelCommand,
   DescribeModelPackageCommand,
+  ListInferenceComponentsCommand,
   ListTagsCommand,
   UpdateEndpointCommand,
+  UpdateInferenceComponentCommand,
   UpdateEndpointWeightsAndCapacitiesCommand,
   type DescribeEndpointConfigOutput,
   type DescribeEndpointOutput,
+  type DescribeInferenceComponentOutput,
+  type InferenceComponentCapacitySize as AwsCapacitySize,
+  type InferenceComponentComputeResourceRequirements,
+  type InferenceComponentSpecification,
   type DescribeModelOutput,
   type DescribeModelPackageOutput,
   type ProductionVariant,
@@ -26,12 +34,22 @@ import type {
   EndpointConfigState,
   EndpointControl,
   EndpointState,
+  InferenceComponentComputeResources,
+  InferenceComponentControl,
+  InferenceComponentSpecificationState,
+  InferenceComponentState,
+  InferenceComponentSummary,
   ModelPackageState,
+  UpdateInferenceComponentRequest,
   ProductionVariantSpec,
   Tag,
   VariantWeight,
   ModelState,
 } from '../engine/ports';
+import type {
+  InferenceComponentCapacitySize,
+  InferenceComponentRollingUpdate,
+} from '../../statemachines/contract';
 import { SmRolloutError, isSmRolloutError } from '../errors';
 import { callAws } from './classify-error';
 import { definedOnly, required } from './shapes';
@@ -366,5 +384,192 @@ function toModelPackageState(output: DescribeModelPackageOutput, requestedArn: s
     // keeps the "only Approved packages deploy" rule without a special case upstream.
     approvalStatus: output.ModelApprovalStatus ?? 'PendingManualApproval',
     status: required('DescribeModelPackage', 'ModelPackageStatus', output.ModelPackageStatus),
+  });
+}
+
+/**
+ * Inference components over the SageMaker API. UpdateInferenceComponent always carries a
+ * DeploymentConfig with a RollingUpdatePolicy: without one SageMaker replaces every copy at once
+ * (blue/green), which no rollout asks for.
+ */
+export class SageMakerInferenceComponentControl implements InferenceComponentControl {
+  constructor(private readonly client: SageMakerClient) {}
+
+  async describeInferenceComponent(
+    inferenceComponentName: string,
+  ): Promise<InferenceComponentState | undefined> {
+    const output = await callAws(
+      'DescribeInferenceComponent',
+      () =>
+        this.client.send(
+          new DescribeInferenceComponentCommand({ InferenceComponentName: inferenceComponentName }),
+        ),
+      { 'not-found': undefined },
+    );
+    return output && toInferenceComponentState(output);
+  }
+
+  async listInferenceComponents(endpointName: string): Promise<InferenceComponentSummary[]> {
+    const summaries: InferenceComponentSummary[] = [];
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const output = await callAws('ListInferenceComponents', () =>
+        this.client.send(
+          new ListInferenceComponentsCommand({
+            EndpointNameEquals: endpointName,
+            SortBy: 'Name',
+            SortOrder: 'Ascending',
+            MaxResults: 100,
+            ...(token === undefined ? {} : { NextToken: token }),
+          }),
+        ),
+      );
+      for (const item of output.InferenceComponents ?? []) {
+        summaries.push(
+          definedOnly({
+            inferenceComponentName: required(
+              'ListInferenceComponents',
+              'InferenceComponentName',
+              item.InferenceComponentName,
+            ),
+            inferenceComponentArn: required(
+              'ListInferenceComponents',
+              'InferenceComponentArn',
+              item.InferenceComponentArn,
+            ),
+            endpointName: required('ListInferenceComponents', 'EndpointName', item.EndpointName),
+            variantName: item.VariantName,
+            status: required(
+              'ListInferenceComponents',
+              'InferenceComponentStatus',
+              item.InferenceComponentStatus,
+            ),
+          }),
+        );
+      }
+      nextToken = output.NextToken;
+    } while (nextToken !== undefined && nextToken !== '');
+    return summaries;
+  }
+
+  async updateInferenceComponent(request: UpdateInferenceComponentRequest): Promise<void> {
+    await callAws('UpdateInferenceComponent', () =>
+      this.client.send(
+        new UpdateInferenceComponentCommand({
+          InferenceComponentName: request.inferenceComponentName,
+          Specification: toAwsSpecification(request.specification),
+          ...(request.copyCount === undefined ? {} : { RuntimeConfig: { CopyCount: request.copyCount } }),
+          DeploymentConfig: {
+            RollingUpdatePolicy: toAwsRollingUpdate(request.rollingUpdate),
+            // AutoRollbackConfig.Alarms has 1 to 10 members: no alarms, no AutoRollbackConfiguration.
+            ...(request.autoRollbackAlarms.length === 0
+              ? {}
+              : {
+                  AutoRollbackConfiguration: {
+                    Alarms: request.autoRollbackAlarms.map((AlarmName) => ({ AlarmName })),
+                  },
+                }),
+          },
+        }),
+      ),
+    );
+  }
+}
+
+function toAwsCapacity(size: InferenceComponentCapacitySize): AwsCapacitySize {
+  return { Type: size.type, Value: size.value };
+}
+
+function fromAwsCapacity(size: AwsCapacitySize): InferenceComponentCapacitySize {
+  return {
+    type: required('DescribeInferenceComponent', 'CapacitySize.Type', size.Type),
+    value: required('DescribeInferenceComponent', 'CapacitySize.Value', size.Value),
+  };
+}
+
+function toAwsRollingUpdate(policy: InferenceComponentRollingUpdate) {
+  return definedOnly({
+    MaximumBatchSize: toAwsCapacity(policy.maximumBatchSize),
+    WaitIntervalInSeconds: policy.waitIntervalInSeconds,
+    MaximumExecutionTimeoutInSeconds: policy.maximumExecutionTimeoutInSeconds,
+    RollbackMaximumBatchSize:
+      policy.rollbackMaximumBatchSize === undefined
+        ? undefined
+        : toAwsCapacity(policy.rollbackMaximumBatchSize),
+  });
+}
+
+function toAwsComputeResources(
+  resources: InferenceComponentComputeResources,
+): InferenceComponentComputeResourceRequirements {
+  return definedOnly({
+    NumberOfCpuCoresRequired: resources.numberOfCpuCoresRequired,
+    NumberOfAcceleratorDevicesRequired: resources.numberOfAcceleratorDevicesRequired,
+    MinMemoryRequiredInMb: resources.minMemoryRequiredInMb,
+    MaxMemoryRequiredInMb: resources.maxMemoryRequiredInMb,
+  });
+}
+
+/** The port's specification as the API takes it: its `extra` members (AWS's names) go through unchanged. */
+function toAwsSpecification(spec: InferenceComponentSpecificationState): InferenceComponentSpecification {
+  return {
+    ...(spec.extra ?? {}),
+    ...definedOnly({
+      ModelName: spec.modelName,
+      ComputeResourceRequirements:
+        spec.computeResourceRequirements === undefined
+          ? undefined
+          : toAwsComputeResources(spec.computeResourceRequirements),
+    }),
+  } as InferenceComponentSpecification;
+}
+
+function toInferenceComponentState(output: DescribeInferenceComponentOutput): InferenceComponentState {
+  const op = 'DescribeInferenceComponent';
+  const { ModelName, ComputeResourceRequirements, ...extra } = output.Specification ?? {};
+  const resources = ComputeResourceRequirements;
+  const policy = output.LastDeploymentConfig?.RollingUpdatePolicy;
+  return definedOnly({
+    inferenceComponentName: required(op, 'InferenceComponentName', output.InferenceComponentName),
+    inferenceComponentArn: required(op, 'InferenceComponentArn', output.InferenceComponentArn),
+    endpointName: required(op, 'EndpointName', output.EndpointName),
+    variantName: output.VariantName,
+    status: required(op, 'InferenceComponentStatus', output.InferenceComponentStatus),
+    failureReason: output.FailureReason,
+    specification: definedOnly({
+      modelName: ModelName,
+      computeResourceRequirements:
+        resources === undefined
+          ? undefined
+          : definedOnly({
+              numberOfCpuCoresRequired: resources.NumberOfCpuCoresRequired,
+              numberOfAcceleratorDevicesRequired: resources.NumberOfAcceleratorDevicesRequired,
+              minMemoryRequiredInMb: required(op, 'MinMemoryRequiredInMb', resources.MinMemoryRequiredInMb),
+              maxMemoryRequiredInMb: resources.MaxMemoryRequiredInMb,
+            }),
+      extra: Object.keys(extra).length === 0 ? undefined : (extra as Record<string, unknown>),
+    }),
+    desiredCopyCount: output.RuntimeConfig?.DesiredCopyCount,
+    currentCopyCount: output.RuntimeConfig?.CurrentCopyCount,
+    lastDeployment:
+      policy === undefined
+        ? undefined
+        : {
+            rollingUpdate: definedOnly({
+              maximumBatchSize: fromAwsCapacity(required(op, 'MaximumBatchSize', policy.MaximumBatchSize)),
+              waitIntervalInSeconds: required(op, 'WaitIntervalInSeconds', policy.WaitIntervalInSeconds),
+              maximumExecutionTimeoutInSeconds: policy.MaximumExecutionTimeoutInSeconds,
+              rollbackMaximumBatchSize:
+                policy.RollbackMaximumBatchSize === undefined
+                  ? undefined
+                  : fromAwsCapacity(policy.RollbackMaximumBatchSize),
+            }),
+            autoRollbackAlarms: (
+              output.LastDeploymentConfig?.AutoRollbackConfiguration?.Alarms ?? []
+            ).flatMap((a) => (a.AlarmName === undefined ? [] : [a.AlarmName])),
+          },
+    creationTime: required(op, 'CreationTime', output.CreationTime).getTime(),
+    lastModifiedTime: required(op, 'LastModifiedTime', output.LastModifiedTime).getTime(),
   });
 }

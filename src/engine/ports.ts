@@ -14,6 +14,7 @@
 
 import type {
   BaselineScaling as VariantScaling,
+  InferenceComponentRollingUpdate,
   LifecycleDetailType,
   NativeDeploymentConfig,
   RolloutInput,
@@ -208,6 +209,76 @@ export interface EndpointControl {
   deleteModel(modelName: string): Promise<'deleted' | 'absent'>;
 }
 
+// ---- Inference components -------------------------------------------------------------------------
+//
+// An endpoint whose variant has no ModelName hosts inference components (CreateInferenceComponent);
+// each names its model in its Specification and runs RuntimeConfig.CopyCount copies. A rollout
+// replaces the specification with UpdateInferenceComponent and a RollingUpdatePolicy; SageMaker moves
+// the copies in batches and rolls back itself on an AutoRollbackConfiguration alarm.
+
+/** InferenceComponentStatus exactly as the API spells it (DescribeInferenceComponent). */
+export type InferenceComponentStatus = 'InService' | 'Creating' | 'Updating' | 'Failed' | 'Deleting';
+
+/** InferenceComponentComputeResourceRequirements: what each copy reserves on the endpoint's instances. */
+export interface InferenceComponentComputeResources {
+  numberOfCpuCoresRequired?: number;
+  numberOfAcceleratorDevicesRequired?: number;
+  minMemoryRequiredInMb: number;
+  maxMemoryRequiredInMb?: number;
+}
+
+/** InferenceComponentSpecification: the model and what each copy needs. */
+export interface InferenceComponentSpecificationState {
+  modelName?: string;
+  computeResourceRequirements?: InferenceComponentComputeResources;
+  /** Other Specification fields under AWS's names (StartupParameters, Container, ...), carried through unchanged. */
+  extra?: Record<string, unknown>;
+}
+
+export interface InferenceComponentState {
+  inferenceComponentName: string;
+  inferenceComponentArn: string;
+  endpointName: string;
+  variantName?: string;
+  status: InferenceComponentStatus;
+  /** Set when the component failed, or after an update that was rolled back. */
+  failureReason?: string;
+  /** The specification that is deployed (the previous one until an update completes). */
+  specification: InferenceComponentSpecificationState;
+  /** RuntimeConfig.DesiredCopyCount and CurrentCopyCount. */
+  desiredCopyCount?: number;
+  currentCopyCount?: number;
+  /** LastDeploymentConfig: the rolling update the last UpdateInferenceComponent asked for. */
+  lastDeployment?: { rollingUpdate: InferenceComponentRollingUpdate; autoRollbackAlarms: string[] };
+  creationTime: number;
+  lastModifiedTime: number;
+}
+
+/** InferenceComponentSummary (ListInferenceComponents). */
+export type InferenceComponentSummary = Pick<
+  InferenceComponentState,
+  'inferenceComponentName' | 'inferenceComponentArn' | 'endpointName' | 'variantName' | 'status'
+>;
+
+export interface UpdateInferenceComponentRequest {
+  inferenceComponentName: string;
+  specification: InferenceComponentSpecificationState;
+  /** RuntimeConfig.CopyCount; absent: the copy count stays as it is. */
+  copyCount?: number;
+  rollingUpdate: InferenceComponentRollingUpdate;
+  /** AutoRollbackConfiguration.Alarms; empty: no AutoRollbackConfiguration. */
+  autoRollbackAlarms: readonly string[];
+}
+
+/** SageMaker inference components (DescribeInferenceComponent, ListInferenceComponents, UpdateInferenceComponent). */
+export interface InferenceComponentControl {
+  describeInferenceComponent(inferenceComponentName: string): Promise<InferenceComponentState | undefined>;
+  /** ListInferenceComponents with EndpointNameEquals, every page, sorted by name (summaries: no specification). */
+  listInferenceComponents(endpointName: string): Promise<InferenceComponentSummary[]>;
+  /** UpdateInferenceComponent with a DeploymentConfig; ENDPOINT_BUSY while the component is updating. */
+  updateInferenceComponent(request: UpdateInferenceComponentRequest): Promise<void>;
+}
+
 // ---- Application Auto Scaling ---------------------------------------------------------------------
 //
 // A SageMaker variant is a scalable target with ServiceNamespace `sagemaker`, ResourceId
@@ -373,11 +444,13 @@ export interface MetricReader {
   ): Promise<MetricDataSeries[]>;
 }
 
-/** SageMaker Runtime InvokeEndpoint aimed at one variant (TargetVariant). */
+/** SageMaker Runtime InvokeEndpoint aimed at one variant (TargetVariant), or one inference component. */
 export interface EndpointInvoker {
   invokeEndpoint(request: {
     endpointName: string;
     targetVariant: string;
+    /** InferenceComponentName: the component to invoke on an endpoint that hosts inference components. */
+    inferenceComponentName?: string;
     body: string;
     contentType: string;
     accept?: string;

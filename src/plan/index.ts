@@ -1,5 +1,6 @@
 // The plan module's public surface: compiling a strategy into steps, durations as people write
-// them, and plain-language summaries of a plan. Everything else in src/plan stays private to it.
+// them, plain-language summaries of a plan, and the inference-component compiler (a plan as an
+// UpdateInferenceComponent RollingUpdatePolicy). Everything else in src/plan stays private to it.
 
 export type { DurationMs, Percent, Plan, Step } from './types';
 export { formatDuration, parseDuration, toDurationMs } from './duration';
@@ -8,3 +9,9 @@ export { compilePlan, DEFAULT_FINAL_BAKE_MS, DEFAULT_STRATEGY, STRATEGY_PRESETS 
 export type { CompilePlanOptions } from './strategy';
 export { describeStep, summarizePlan } from './summary';
 export type { PlanSummary } from './summary';
+export { compileInferenceComponentUpdate } from './inference-component';
+export type {
+  CompiledInferenceComponentUpdate,
+  InferenceComponentCompileInput,
+  InferenceComponentCompileResult,
+} from './inference-component';

@@ -1,5 +1,5 @@
-// The front door of the simulated cloud: the EndpointControl, AlarmControl, ScalingControl,
-// MetricReader, EndpointInvoker and ObjectReader ports. Every port call meets any armed throttling,
+// The front door of the simulated cloud: the EndpointControl, InferenceComponentControl, AlarmControl,
+// ScalingControl, MetricReader, EndpointInvoker and ObjectReader ports. Every port call meets any armed throttling,
 // runs against simulated SageMaker (and its runtime), CloudWatch, Application Auto Scaling or S3 under
 // its AWS API name, and is written to the call log with its outcome.
 import type {
@@ -7,6 +7,7 @@ import type {
   CandidateAlarmSpec,
   EndpointControl,
   EndpointInvoker,
+  InferenceComponentControl,
   MetricDataSeries,
   MetricReader,
   ObjectReader,
@@ -19,6 +20,7 @@ import { SCALABLE_DIMENSION, SERVICE_NAMESPACE, resourceIdOf } from './autoscali
 import type { SimClock } from './clock';
 import type { MetricAlarmInput, SimCloudWatch } from './cloudwatch';
 import type { FaultPlan } from './faults';
+import type { SimInferenceComponents } from './inference-components';
 import { MAX_QUERIES_PER_CALL, getMetricData } from './metric-data';
 import type { MetricStore } from './metrics';
 import { SAGEMAKER_NAMESPACE, isPercentile } from './metrics';
@@ -74,7 +76,11 @@ export class ApiGate {
 }
 
 /** The EndpointControl port over the simulated SageMaker: each call is gated (throttling) and logged. */
-export function createEndpointControl(sagemaker: SimSageMaker, gate: ApiGate): EndpointControl {
+export function createEndpointControl(
+  sagemaker: SimSageMaker,
+  gate: ApiGate,
+  components?: SimInferenceComponents,
+): EndpointControl {
   const found = (result: unknown) => (result === undefined ? 'not found' : 'found');
   const done = () => 'ok';
   const same = (result: string) => result;
@@ -83,16 +89,30 @@ export function createEndpointControl(sagemaker: SimSageMaker, gate: ApiGate): E
       gate.call(
         'DescribeEndpoint',
         { EndpointName: endpointName },
-        () => sagemaker.describeEndpoint(endpointName),
+        // An endpoint hosting inference components is described like any other.
+        () => sagemaker.describeEndpoint(endpointName) ?? components?.describeEndpoint(endpointName),
         found,
       ),
     describeEndpointConfig: async (endpointConfigName) =>
-      gate.call(
-        'DescribeEndpointConfig',
-        { EndpointConfigName: endpointConfigName },
-        () => sagemaker.describeEndpointConfig(endpointConfigName),
-        found,
-      ),
+      gate
+        .call(
+          'DescribeEndpointConfig',
+          { EndpointConfigName: endpointConfigName },
+          () => sagemaker.describeEndpointConfig(endpointConfigName),
+          (config) =>
+            config === undefined && components?.hostingVariantOf(endpointConfigName) !== undefined
+              ? 'found'
+              : found(config),
+        )
+        .then((config) => {
+          const hosting = config === undefined ? components?.hostingVariantOf(endpointConfigName) : undefined;
+          if (hosting === undefined) return config;
+          // The port's variant needs a model; the AWS adapter reads a variant without one this way.
+          throw new SmRolloutError(
+            'ENDPOINT_UNSUPPORTED',
+            `variant ${hosting} has no ModelName (an inference-component endpoint); sm-rollout shifts traffic between model variants only`,
+          );
+        }),
     describeModelPackage: async (modelPackageArn) =>
       gate.call(
         'DescribeModelPackage',
@@ -210,6 +230,9 @@ export function createEndpointInvoker(runtime: SimRuntime, gate: ApiGate): Endpo
       const input: InvokeEndpointInput = {
         EndpointName: request.endpointName,
         TargetVariant: request.targetVariant,
+        ...(request.inferenceComponentName === undefined
+          ? {}
+          : { InferenceComponentName: request.inferenceComponentName }),
         Body: request.body,
         ContentType: request.contentType,
         ...(request.accept === undefined ? {} : { Accept: request.accept }),
@@ -482,6 +505,42 @@ export function createScalingControl(autoscaling: SimAutoScaling, gate: ApiGate)
           }
         },
         (outcome) => outcome,
+      ),
+  };
+}
+
+/** The InferenceComponentControl port over the simulated inference components, gated and logged. */
+export function createInferenceComponentControl(
+  components: SimInferenceComponents,
+  gate: ApiGate,
+): InferenceComponentControl {
+  return {
+    describeInferenceComponent: async (name) =>
+      gate.call(
+        'DescribeInferenceComponent',
+        { InferenceComponentName: name },
+        () => components.describeInferenceComponent(name),
+        (result) => (result === undefined ? 'not found' : 'found'),
+      ),
+    listInferenceComponents: async (endpointName) =>
+      gate.call(
+        'ListInferenceComponents',
+        { EndpointNameEquals: endpointName },
+        () => components.listInferenceComponents(endpointName),
+        (list) => `found ${list.length}`,
+      ),
+    updateInferenceComponent: async (request) =>
+      gate.call(
+        'UpdateInferenceComponent',
+        {
+          InferenceComponentName: request.inferenceComponentName,
+          ModelName: request.specification.modelName,
+          ...(request.copyCount === undefined ? {} : { CopyCount: request.copyCount }),
+          RollingUpdatePolicy: request.rollingUpdate,
+          Alarms: request.autoRollbackAlarms,
+        },
+        () => components.updateInferenceComponent(request),
+        () => 'ok',
       ),
   };
 }

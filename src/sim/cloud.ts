@@ -1,13 +1,15 @@
-// Assembles the simulated cloud: one clock, one seed, SageMaker (and its runtime), CloudWatch,
-// Application Auto Scaling and S3 sharing an event bus, the 10-second tick that sends traffic,
-// publishes metrics, evaluates alarms on their cadence and (each minute) scales, and the observation
-// surface tests use.
+// Assembles the simulated cloud: one clock, one seed, SageMaker (and its runtime and inference
+// components), CloudWatch, Application Auto Scaling and S3 sharing an event bus, the 10-second tick
+// that sends traffic, publishes metrics, evaluates alarms on their cadence, advances inference
+// components' rolling updates and (each minute) scales, and the observation surface tests use.
 import type {
   AlarmControl,
   AlarmStateValue,
   EndpointControl,
   MetricReader,
   EndpointInvoker,
+  InferenceComponentControl,
+  InferenceComponentState,
   ModelApprovalStatus,
   ObjectReader,
   ScalingControl,
@@ -19,6 +21,7 @@ import {
   createEndpointControl,
   createMetricReader,
   createEndpointInvoker,
+  createInferenceComponentControl,
   createObjectReader,
   createScalingControl,
 } from './api-calls';
@@ -33,6 +36,8 @@ import type { DeliveryFailure, SimEvent, SimEventListener } from './events';
 import { EventBus } from './events';
 import type { SimFault } from './faults';
 import { FaultPlan } from './faults';
+import type { ComponentHostingEndpointInput, CreateInferenceComponentInput } from './inference-components';
+import { SimInferenceComponents } from './inference-components';
 import type { MetricDatapoint } from './metrics';
 import { METRIC_GRID_MS, MetricStore } from './metrics';
 import type { RegisterModelPackageInput } from './model-registry';
@@ -42,6 +47,7 @@ import { METRIC_HISTORY_MS, SIM_STATE_VERSION, assertSimCloudState } from './per
 import { SeededRandom, deriveSeed } from './random';
 import type { CreateEndpointInput, SimEndpointView } from './sagemaker';
 import { SimSageMaker } from './sagemaker';
+import type { InvokeEndpointInput, InvokeEndpointOutput } from './runtime';
 import { SimRuntime } from './runtime';
 import { SimS3 } from './s3';
 import { TrafficSimulator } from './traffic';
@@ -81,6 +87,8 @@ export interface SimCloud {
   readonly runtime: EndpointInvoker;
   /** The ObjectReader port (S3 GetObject of what putObject stored). */
   readonly s3: ObjectReader;
+  /** The InferenceComponentControl port (Describe/List/UpdateInferenceComponent). */
+  readonly inferenceComponents: InferenceComponentControl;
   readonly region: string;
   readonly accountId: string;
   readonly timings: SimTimings;
@@ -93,6 +101,30 @@ export interface SimCloud {
   updateModelPackageMetadata(modelPackageArn: string, fields: readonly string[]): void;
   /** An InService endpoint serving one model at weight 1 (creates `<endpoint>-model-0`, `<endpoint>-config-0`). */
   createEndpoint(input: CreateEndpointInput): string;
+  /**
+   * An InService endpoint that hosts inference components (its variant has no ModelName, its config an
+   * ExecutionRoleArn); components are created on it with createInferenceComponent.
+   */
+  createComponentHostingEndpoint(input: ComponentHostingEndpointInput): string;
+  /**
+   * CreateInferenceComponent, as the endpoint's owner calls it (AWS's validation; not a port call):
+   * Creating for a few minutes, then InService with its copies.
+   */
+  createInferenceComponent(input: CreateInferenceComponentInput): void;
+  /**
+   * A fault: the component's next copies fail their health check (on create it ends Failed; during a
+   * rolling update the batch never takes traffic and the update rolls back with that reason).
+   */
+  failNextComponentCopies(inferenceComponentName: string, reason?: string): void;
+  /** DeleteInferenceComponent, as the endpoint's owner calls it. */
+  deleteInferenceComponent(inferenceComponentName: string): void;
+  /** From the slice in progress on, the component receives `rpm` invocations per minute. */
+  setComponentRequestsPerMinute(inferenceComponentName: string, rpm: number): void;
+  /**
+   * InvokeEndpoint as a client application sends it (TargetVariant, or InferenceComponentName on an
+   * endpoint hosting components); not a port call. A model's 5xx is thrown as ModelError.
+   */
+  invokeEndpoint(input: InvokeEndpointInput): InvokeEndpointOutput;
   /** An ML capacity reservation for `instanceType` (what a variant's CapacityReservationConfig names); returns its ARN. */
   createCapacityReservation(name: string, instanceType: string): string;
   /** DeleteEndpoint by someone else: Deleting (event sent) for `timings.deleteEndpointMs`, then gone. */
@@ -133,6 +165,10 @@ export interface SimCloud {
   /** Listener failures (thrown or rejected): recorded, never thrown into the cloud. */
   readonly deliveryFailures: readonly DeliveryFailure[];
   endpoint(endpointName: string): SimEndpointView | undefined;
+  /** DescribeInferenceComponent (an observation, not logged), with the live copies by model. */
+  inferenceComponent(
+    name: string,
+  ): (InferenceComponentState & { copiesByModel: { model: string; copies: number }[] }) | undefined;
   modelNames(): string[];
   endpointConfigNames(): string[];
   alarmNames(): string[];
@@ -257,6 +293,21 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     seed,
   });
   sagemaker.attachScaling(autoscaling);
+  const inferenceComponents = new SimInferenceComponents({
+    arns,
+    clock,
+    metrics,
+    modelBehaviour: (modelName) =>
+      sagemaker.modelNames().includes(modelName) ? sagemaker.behaviourOf(modelName) : undefined,
+    isModelEndpoint: (endpointName) => sagemaker.endpointView(endpointName) !== undefined,
+    alarmState: (alarmName) => cloudwatch.alarmView(alarmName)?.state,
+    requestsPerMinute,
+    ingestionDelayMs: timings.metricIngestionDelayMs,
+    random:
+      saved?.inferenceComponents === undefined
+        ? new SeededRandom(deriveSeed(seed, 'inference-components'))
+        : SeededRandom.fromState(saved.inferenceComponents.random),
+  });
   const runtime = new SimRuntime({
     sagemaker,
     recordInvocation: (endpointName, variantName, at, sample) =>
@@ -264,6 +315,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     clock,
     arns,
     random: random.invocations,
+    inferenceComponents,
   });
   const s3 = new SimS3();
 
@@ -274,9 +326,12 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
   const scheduleTick = (at: number) => {
     nextTick = clock.schedule(at, () => {
       traffic.runSlice(at - METRIC_GRID_MS);
+      inferenceComponents.runSlice(at - METRIC_GRID_MS);
       const minuteBoundary = at % MINUTE_MS === 0;
       if (minuteBoundary) autoscaling.publishIdleMetrics(at - MINUTE_MS, timings.metricIngestionDelayMs);
       cloudwatch.evaluateAll(at);
+      // Rolling updates watch their alarms as just evaluated.
+      inferenceComponents.advance(at);
       if (minuteBoundary) autoscaling.evaluate(at);
       scheduleTick(at + METRIC_GRID_MS);
     });
@@ -293,6 +348,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     traffic.importRates(saved.requestRates);
     traffic.importOpenPeriods(saved.openPeriods);
     s3.importState(saved.objects);
+    if (saved.inferenceComponents !== undefined) inferenceComponents.importState(saved.inferenceComponents);
     // Same order as saved: work due at the same moment runs as it would have.
     let ticks = 0;
     for (const work of saved.scheduled) {
@@ -348,18 +404,20 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
       ...(Object.keys(requestRates).length === 0 ? {} : { requestRates }),
       ...(openPeriods.length === 0 ? {} : { openPeriods }),
       ...(objects.length === 0 ? {} : { objects }),
+      ...(inferenceComponents.used ? { inferenceComponents: inferenceComponents.exportState() } : {}),
     };
     return state;
   };
 
   return {
     clock,
-    sagemaker: createEndpointControl(sagemaker, gate),
+    sagemaker: createEndpointControl(sagemaker, gate, inferenceComponents),
     cloudwatch: createAlarmControl(cloudwatch, gate),
     autoscaling: createScalingControl(autoscaling, gate),
     metrics: createMetricReader(metrics, gate, clock),
     runtime: createEndpointInvoker(runtime, gate),
     s3: createObjectReader(s3, gate),
+    inferenceComponents: createInferenceComponentControl(inferenceComponents, gate),
     region,
     accountId,
     timings,
@@ -368,6 +426,16 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     setModelPackageApproval: (arn, status) => registry.setApproval(arn, status),
     updateModelPackageMetadata: (arn, fields) => registry.updateMetadata(arn, fields),
     createEndpoint: (input) => sagemaker.createEndpoint(input),
+    createComponentHostingEndpoint: (input) => inferenceComponents.createHostingEndpoint(input),
+    createInferenceComponent: (input) => {
+      inferenceComponents.createInferenceComponent(input);
+    },
+    failNextComponentCopies: (name, reason) => inferenceComponents.failNextCopies(name, reason),
+    deleteInferenceComponent: (name) => {
+      inferenceComponents.deleteInferenceComponent(name);
+    },
+    setComponentRequestsPerMinute: (name, rpm) => inferenceComponents.setRequestsPerMinute(name, rpm),
+    invokeEndpoint: (input) => runtime.invokeEndpoint(input),
     createCapacityReservation: (name, instanceType) =>
       sagemaker.createCapacityReservation(name, instanceType),
     deleteEndpoint: (endpointName) => sagemaker.deleteEndpoint(endpointName),
@@ -430,6 +498,12 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
       return bus.deliveryFailures;
     },
     endpoint: (name) => sagemaker.endpointView(name),
+    inferenceComponent: (name) => {
+      const state = inferenceComponents.describeInferenceComponent(name);
+      return state === undefined
+        ? undefined
+        : { ...state, copiesByModel: inferenceComponents.copiesOf(name) };
+    },
     modelNames: () => sagemaker.modelNames(),
     endpointConfigNames: () => sagemaker.endpointConfigNames(),
     alarmNames: () => cloudwatch.alarmNames(),

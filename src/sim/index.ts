@@ -1,9 +1,10 @@
-// The simulated cloud: SageMaker's (and its runtime's), CloudWatch's, Application Auto Scaling's and
-// S3's documented rules and timings on a virtual clock, deterministic from a seed, implementing the
-// engine's EndpointControl, AlarmControl, ScalingControl, MetricReader, EndpointInvoker and
-// ObjectReader ports, and the controller's wake-up queue (SQS message timers and the Lambda event
-// source mapping, implementing WakeUpScheduler) (BEHAVIOURS.md lists what is modelled, with sources).
-// It backs `demo`, `plan --simulate` and the scenario tests. This module is its whole public surface.
+// The simulated cloud: SageMaker's (its runtime's and inference components'), CloudWatch's, Application
+// Auto Scaling's and S3's documented rules and timings on a virtual clock, deterministic from a seed,
+// implementing the engine's EndpointControl, InferenceComponentControl, AlarmControl, ScalingControl,
+// MetricReader, EndpointInvoker and ObjectReader ports, and the controller's wake-up queue (SQS message
+// timers and the Lambda event source mapping, implementing WakeUpScheduler) (BEHAVIOURS.md lists what
+// is modelled, with sources). It backs `demo`, `plan --simulate` and the scenario tests. This module is
+// its whole public surface.
 export { DEFAULT_START_TIME, SimClock } from './clock';
 export type { ScheduledTask } from './clock';
 export { createSimCloud, restoreSimCloud } from './cloud';
@@ -38,3 +39,6 @@ export type { MetricDatapoint, SageMakerMetricName } from './metrics';
 export type { TreatMissingData } from './alarm-evaluation';
 export { DEFAULT_BEHAVIOUR, DEFAULT_TIMINGS } from './types';
 export type { ModelBehaviour, ServingChange, ServingVariant, SimCall, SimTimings } from './types';
+export type { ComponentHostingEndpointInput, CreateInferenceComponentInput } from './inference-components';
+export { COPY_BATCH_MS } from './inference-components';
+export type { InvokeEndpointInput, InvokeEndpointOutput } from './runtime';

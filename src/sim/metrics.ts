@@ -1,5 +1,6 @@
 // The simulated CloudWatch metric store for the AWS/SageMaker namespace: statistic sets per endpoint,
-// variant and metric (the one dimension set SageMaker publishes them under), each datapoint at the
+// variant and metric (the one dimension set SageMaker publishes them under) and per inference
+// component (InferenceComponentName), each datapoint at the
 // resolution it was published with (10 s to 5 min) and visible only from the moment CloudWatch has
 // ingested it, aggregated into any period and statistic an alarm or GetMetricData asks for.
 
@@ -16,6 +17,14 @@ export const SAGEMAKER_METRICS = [
 ] as const;
 
 export type SageMakerMetricName = (typeof SAGEMAKER_METRICS)[number];
+
+/**
+ * Where an inference component's metrics are kept: under a key no endpoint can have (endpoint names
+ * have no "/"), so they never mix with a variant's. CloudWatch knows them by InferenceComponentName.
+ */
+export function componentSeries(componentName: string): { endpointName: string; variantName: string } {
+  return { endpointName: `inference-component/${componentName}`, variantName: '' };
+}
 
 /**
  * A statistic set like the ones CloudWatch stores: every metric here is published one sample per
@@ -258,7 +267,8 @@ export class MetricStore {
    * metrics: "Dimensions: EndpointName, VariantName"), and "CloudWatch treats each unique combination
    * of dimensions as a separate metric" (CloudWatch User Guide, "Amazon CloudWatch concepts",
    * Dimensions): any other namespace or dimension set — EndpointName alone, an extra dimension — is a
-   * metric nobody publishes, so it has no data, however bad the model.
+   * metric nobody publishes, so it has no data, however bad the model. An inference component's
+   * metrics are the exception: InferenceComponentName alone.
    */
   samplesOf(
     metric: { namespace: string; metricName: string; dimensions: readonly { name: string; value: string }[] },
@@ -266,7 +276,17 @@ export class MetricStore {
     to: number,
     asOf = Infinity,
   ): SampleSet | undefined {
-    if (metric.namespace !== SAGEMAKER_NAMESPACE || metric.dimensions.length !== 2) return undefined;
+    if (metric.namespace !== SAGEMAKER_NAMESPACE) return undefined;
+    // An inference component's invocation metrics carry the one dimension InferenceComponentName
+    // (developer guide, "Amazon SageMaker AI metrics in Amazon CloudWatch", inference component metrics;
+    // Application Auto Scaling User Guide, "Monitor usage of scalable resources using CloudWatch":
+    // "Inference components | AWS/SageMaker | Name: InvocationsPerCopy, Dimensions: InferenceComponentName").
+    const component = metric.dimensions.length === 1 ? metric.dimensions[0] : undefined;
+    if (component?.name === 'InferenceComponentName') {
+      const series = componentSeries(component.value);
+      return this.aggregate(series.endpointName, series.variantName, metric.metricName, from, to, asOf);
+    }
+    if (metric.dimensions.length !== 2) return undefined;
     const endpointName = metric.dimensions.find((d) => d.name === 'EndpointName')?.value;
     const variantName = metric.dimensions.find((d) => d.name === 'VariantName')?.value;
     if (endpointName === undefined || variantName === undefined) return undefined;

@@ -17,6 +17,7 @@
 // metricData() only reaches back that far.
 import type { SimAutoScalingState } from './autoscaling';
 import type { FaultPlanState } from './faults';
+import type { SimInferenceComponentsState } from './inference-components';
 import type { MetricSeriesState } from './metrics';
 import type { SimModelPackage } from './model-registry';
 import type { RandomState } from './random';
@@ -73,6 +74,8 @@ export interface SimCloudState {
   openPeriods?: OpenPeriodState[];
   /** Objects put in the simulated S3 (putObject); absent when there are none. */
   objects?: SimObject[];
+  /** Inference components and the endpoints hosting them; absent when none was ever created. */
+  inferenceComponents?: SimInferenceComponentsState;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

@@ -1,10 +1,13 @@
 // Simulated SageMaker Runtime: InvokeEndpoint aimed at one variant (TargetVariant), served from the
 // variant's model behaviour (its error rate and latency), counted in that variant's invocation
 // metrics like any other request. What the pre-traffic check sends before the candidate has traffic.
+// On an endpoint that hosts inference components the request names its component instead
+// (InferenceComponentName, served by inference-components.ts).
 import { AwsServiceException, validationException } from './aws-errors';
 import type { Arns } from './aws-names';
 import type { SimClock } from './clock';
 import type { SeededRandom } from './random';
+import type { SimInferenceComponents } from './inference-components';
 import type { SimSageMaker } from './sagemaker';
 
 /** Lognormal spread of latencies, as the minute traffic draws them (traffic.ts). */
@@ -23,6 +26,8 @@ const SERVING_STATUSES = new Set(['InService', 'Updating', 'SystemUpdating', 'Ro
 export interface InvokeEndpointInput {
   EndpointName: string;
   TargetVariant?: string;
+  /** The component to invoke on an endpoint that hosts inference components. */
+  InferenceComponentName?: string;
   Body: string;
   ContentType?: string;
   Accept?: string;
@@ -61,6 +66,8 @@ export class SimRuntime {
   constructor(
     private readonly deps: {
       sagemaker: SimSageMaker;
+      /** Endpoints that host inference components answer by component (InferenceComponentName). */
+      inferenceComponents?: SimInferenceComponents;
       /** Counts the request in the variant's publish period in progress (TrafficSimulator.recordInvocation). */
       recordInvocation: (
         endpointName: string,
@@ -77,6 +84,8 @@ export class SimRuntime {
   invokeEndpoint(input: InvokeEndpointInput): InvokeEndpointOutput {
     const { sagemaker, arns } = this.deps;
     this.invoked = true;
+    const components = this.deps.inferenceComponents;
+    if (components?.isHostingEndpoint(input.EndpointName) === true) return components.invoke(input);
     const endpoint = sagemaker.endpointView(input.EndpointName);
     // "ValidationError: Inspect your request and try again" (API reference, Errors); the text is what
     // the runtime answers for an unknown endpoint, e.g. "Endpoint churn of account 1234... not found."

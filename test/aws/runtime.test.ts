@@ -64,6 +64,23 @@ describe('SageMakerRuntimeInvoker', () => {
     });
   });
 
+  it('names the inference component to invoke when one is given (InferenceComponentName)', async () => {
+    runtime.on(InvokeEndpointCommand).resolves({ Body: new Uint8Array() as never, ...meta });
+    await invoker().invokeEndpoint({
+      ...REQUEST,
+      targetVariant: 'AllTraffic',
+      inferenceComponentName: 'chat',
+    });
+    const input = runtime.commandCalls(InvokeEndpointCommand)[0]!.args[0].input;
+    expect({ ...input, Body: new TextDecoder().decode(input.Body as Uint8Array) }).toEqual({
+      EndpointName: 'churn-prod',
+      TargetVariant: 'AllTraffic',
+      InferenceComponentName: 'chat',
+      Body: '{"tenure": 3}',
+      ContentType: 'application/json',
+    });
+  });
+
   it('sends no Accept when none is given', async () => {
     runtime.on(InvokeEndpointCommand).resolves({ Body: new Uint8Array() as never, ...meta });
     await invoker().invokeEndpoint(REQUEST);
