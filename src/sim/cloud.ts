@@ -257,6 +257,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
     seed,
   });
   sagemaker.attachScaling(autoscaling);
+  sagemaker.attachAlarms({ alarmStateOf: (name) => cloudwatch.alarmView(name)?.state });
   const runtime = new SimRuntime({
     sagemaker,
     recordInvocation: (endpointName, variantName, at, sample) =>
@@ -276,6 +277,9 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
       traffic.runSlice(at - METRIC_GRID_MS);
       const minuteBoundary = at % MINUTE_MS === 0;
       if (minuteBoundary) autoscaling.publishIdleMetrics(at - MINUTE_MS, timings.metricIngestionDelayMs);
+      // Guardrails read the alarms as they stand before this evaluation: a state SetAlarmState set since
+      // the last tick is seen even if this evaluation moves the alarm back.
+      sagemaker.monitorDeployments(at);
       cloudwatch.evaluateAll(at);
       if (minuteBoundary) autoscaling.evaluate(at);
       scheduleTick(at + METRIC_GRID_MS);
