@@ -237,8 +237,6 @@ export interface UpdateEndpointOptions {
   excludeRetainedVariantProperties?: ReadonlyArray<'DesiredInstanceCount' | 'DesiredWeight'>;
   /** DeploymentConfig (guardrails), in the request's shape. */
   deploymentConfig?: DeploymentConfigInput;
-  /** RetainDeploymentConfig: "Specifies whether to reuse the last deployment configuration." */
-  retainDeploymentConfig?: boolean;
 }
 
 /** What SageMaker reads of CloudWatch during a deployment's baking periods (DescribeAlarms). */
@@ -660,10 +658,7 @@ export class SimSageMaker {
         ...(excluded.has('DesiredWeight') ? {} : { weight: v.desiredWeight }),
       }));
     }
-    // RetainDeploymentConfig: "Specifies whether to reuse the last deployment configuration."
-    const deploymentConfig =
-      options.deploymentConfig ??
-      (options.retainDeploymentConfig === true ? endpoint.lastDeploymentConfig : undefined);
+    const deploymentConfig = options.deploymentConfig;
     // Everything is checked before anything changes: a refused DeploymentConfig leaves the endpoint as it was.
     const plan =
       deploymentConfig === undefined

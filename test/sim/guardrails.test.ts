@@ -2,7 +2,9 @@
 // traffic in batches by instance count, bakes after each shift while its alarms are watched, rolls back
 // on an alarm (including one the controller sets with SetAlarmState), and refuses bad configs unchanged.
 import type { NativeCapacitySize, NativeDeploymentConfig } from '../../statemachines/contract';
-import type { EndpointDeploymentStateChangeEvent, ModelBehaviour, SimCloud } from '../../src/sim';
+import { abortAlarmRequest } from '../../src/aws/cloudwatch';
+import { toDeploymentConfig } from '../../src/aws/sagemaker';
+import type { EndpointDeploymentStateChangeEvent, ModelBehaviour, SimCloud, SimTimings } from '../../src/sim';
 import { createSimCloud, restoreSimCloud } from '../../src/sim';
 import {
   MINUTE,
@@ -22,9 +24,19 @@ const NEW_MODEL = `${ENDPOINT}-model-green`;
 
 /** An endpoint of `instances` ml.m5.xlarge instances and a new config with the candidate model under the same variant name. */
 async function guardrailsScene(
-  options: { instances?: number; candidate?: ModelBehaviour; baseline?: ModelBehaviour } = {},
+  options: {
+    instances?: number;
+    instanceType?: string;
+    candidate?: ModelBehaviour;
+    baseline?: ModelBehaviour;
+    timings?: Partial<SimTimings>;
+  } = {},
 ): Promise<SimCloud> {
-  const cloud = createSimCloud({ seed: 14 });
+  const cloud = createSimCloud({
+    seed: 14,
+    ...(options.timings === undefined ? {} : { timings: options.timings }),
+  });
+  const instanceType = options.instanceType ?? 'ml.m5.xlarge';
   const baseline = cloud.registerModelPackage({
     groupName: 'churn',
     approvalStatus: 'Approved',
@@ -40,7 +52,7 @@ async function guardrailsScene(
     endpointName: ENDPOINT,
     modelPackageArn: baseline,
     variantName: VARIANT,
-    instanceType: 'ml.m5.xlarge',
+    instanceType,
     instanceCount: instances,
   });
   await cloud.sagemaker.createModel({
@@ -55,7 +67,7 @@ async function guardrailsScene(
       {
         variantName: VARIANT,
         modelName: NEW_MODEL,
-        instanceType: 'ml.m5.xlarge',
+        instanceType,
         initialInstanceCount: instances,
         initialVariantWeight: 1,
       },
@@ -320,6 +332,62 @@ describe('guardrails: auto-rollback', () => {
     expect(await cloud.sagemaker.describeEndpoint(ENDPOINT)).toMatchObject({
       status: 'InService',
       endpointConfigName: NEW_CONFIG,
+    });
+  });
+});
+
+describe('guardrails: timeout, exclusions, the requests as logged', () => {
+  it('a deployment still running at MaximumExecutionTimeoutInSeconds rolls back', async () => {
+    // A green fleet that takes 12 minutes to come up cannot finish inside a 600-second deployment.
+    const cloud = await guardrailsScene({ instances: 4, timings: { updateEndpointMs: 12 * MINUTE } });
+    await cloud.sagemaker.updateEndpoint(ENDPOINT, NEW_CONFIG, {
+      deploymentConfig: {
+        blueGreen: {
+          trafficRouting: {
+            type: 'CANARY',
+            waitIntervalInSeconds: 120,
+            canarySize: { type: 'INSTANCE_COUNT', value: 1 },
+          },
+          terminationWaitInSeconds: 0,
+          maximumExecutionTimeoutInSeconds: 600,
+        },
+        autoRollbackAlarms: [],
+      },
+    });
+    cloud.clock.advanceBy(30 * MINUTE);
+    const endpoint = await cloud.sagemaker.describeEndpoint(ENDPOINT);
+    expect(endpoint).toMatchObject({ status: 'InService', endpointConfigName: OLD_CONFIG });
+    expect(endpoint?.failureReason).toMatch(/MaximumExecutionTimeoutInSeconds \(600 seconds\)/);
+  });
+
+  it('an Inf1 endpoint falls back to an all-at-once update without baking or deployment events (Exclusions)', async () => {
+    const cloud = await guardrailsScene({ instances: 4, instanceType: 'ml.inf1.xlarge' });
+    await cloud.sagemaker.updateEndpoint(ENDPOINT, NEW_CONFIG, {
+      deploymentConfig: canary({ type: 'INSTANCE_COUNT', value: 1 }),
+    });
+    expect((await cloud.sagemaker.describeEndpoint(ENDPOINT))?.pendingDeployment).toBeUndefined();
+    cloud.clock.advanceBy(10 * MINUTE);
+    expect(await cloud.sagemaker.describeEndpoint(ENDPOINT)).toMatchObject({
+      status: 'InService',
+      endpointConfigName: NEW_CONFIG,
+    });
+    expect(greenShares(cloud)).toEqual([0, 1]);
+    expect(deploymentEvents(cloud)).toEqual([]);
+    expect(cloud.endpoint(ENDPOINT)?.lastDeploymentConfig?.BlueGreenUpdatePolicy).toBeDefined();
+  });
+
+  it('the sim logs the same DeploymentConfig and abort alarm the AWS adapters send', async () => {
+    const cloud = await guardrailsScene({ instances: 4 });
+    const config = canary({ type: 'INSTANCE_COUNT', value: 1 }, ['churn-5xx', 'abort-r9']);
+    const abort = { alarmName: 'abort-r9', endpointName: ENDPOINT, rolloutId: 'r9' };
+    await cloud.cloudwatch.putAbortAlarm(abort);
+    await cloud.sagemaker.updateEndpoint(ENDPOINT, NEW_CONFIG, { deploymentConfig: config });
+    const logged = (operation: string) => cloud.calls.find((c) => c.operation === operation)?.input;
+    expect(logged('UpdateEndpoint')?.['DeploymentConfig']).toEqual(toDeploymentConfig(config));
+    const { Dimensions, ...request } = abortAlarmRequest(abort);
+    expect(logged('PutMetricAlarm')).toEqual({
+      ...request,
+      Dimensions: Object.fromEntries((Dimensions ?? []).map((d) => [d.Name, d.Value])),
     });
   });
 });
