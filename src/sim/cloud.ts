@@ -383,6 +383,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
       switch (fault.kind) {
         case 'updateFails':
         case 'silentRollback':
+        case 'rollbackFails':
           if (sagemaker.endpointView(fault.endpointName) === undefined) {
             throw new Error(
               `cannot arm ${fault.kind}: no endpoint ${fault.endpointName} in the simulated cloud`,

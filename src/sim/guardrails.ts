@@ -1,7 +1,7 @@
 // SageMaker deployment guardrails as data: UpdateEndpoint's DeploymentConfig in the API's own shape,
-// its validation (the API's constraints and the developer guide's rules), and the blue/green traffic
-// shifts it compiles to (batches by instance count, each followed by its baking period). The deployment
-// itself runs in sagemaker.ts; this file decides nothing about time.
+// its validation (the API's constraints and the developer guide's rules), and the traffic shifts a
+// blue/green or rolling deployment compiles to (batches by instance count, each followed by its baking
+// period). The deployment itself runs in sagemaker.ts; this file decides nothing about time.
 import type { NativeCapacitySize, NativeDeploymentConfig } from '../../statemachines/contract';
 import { validationException } from './aws-errors';
 
@@ -190,9 +190,15 @@ export interface TrafficShift {
   final: boolean;
 }
 
-/** What a blue/green deployment does, in order: each shift is followed by a bake of `waitMs`. */
+/**
+ * What a deployment does, in order: each shift is followed by a bake of `waitMs`. Blue/green shifts
+ * traffic between two full fleets (`routing` ALL_AT_ONCE | CANARY | LINEAR); a rolling deployment
+ * (`ROLLING`) launches each batch of new instances before its shift and terminates as many old ones after.
+ */
 export interface BlueGreenPlan {
-  routing: 'ALL_AT_ONCE' | 'CANARY' | 'LINEAR';
+  routing: 'ALL_AT_ONCE' | 'CANARY' | 'LINEAR' | 'ROLLING';
+  /** Rolling only: how many green instances each rollback step takes off traffic (RollbackMaximumBatchSize). */
+  rollbackBatch?: Record<string, number>;
   shifts: TrafficShift[];
   waitMs: number;
   terminationWaitMs: number;
@@ -214,6 +220,54 @@ export interface GreenVariant {
 export function instancesOf(size: CapacitySizeInput, fleet: number): number {
   if (size.Type === 'INSTANCE_COUNT') return size.Value;
   return Math.max(1, Math.floor((fleet * size.Value) / 100));
+}
+
+/**
+ * The plan of a validated RollingUpdatePolicy. "Value must be between 5% to 50% of the variant's total
+ * instance count" (MaximumBatchSize); RollbackMaximumBatchSize "If this field is absent, the default
+ * value will be set to 100% of total capacity". Rolling deployments exclude "Serverless inference
+ * endpoints" and "Multi-variant inference endpoints" ("Exclusions"). Messages are the sim's own.
+ */
+export function planRolling(config: DeploymentConfigInput, green: readonly GreenVariant[]): BlueGreenPlan {
+  const policy = config.RollingUpdatePolicy;
+  if (policy === undefined) throw new Error('planRolling needs a RollingUpdatePolicy');
+  const [variant, ...others] = green;
+  if (variant === undefined || others.length > 0) {
+    throw validationException(
+      `A rolling deployment (RollingUpdatePolicy) needs an endpoint with one production variant; the new config has ${green.length}.`,
+    );
+  }
+  const fleet = variant.instanceCount;
+  if (fleet === undefined) {
+    throw validationException(
+      `Production variant ${variant.variantName} is serverless: rolling deployments do not apply to serverless inference endpoints.`,
+    );
+  }
+  const batch = instancesOf(policy.MaximumBatchSize, fleet);
+  if (batch * 2 > fleet || batch * 20 < fleet) {
+    throw validationException(
+      `MaximumBatchSize of ${batch} instance(s) is not between 5% and 50% of the ${fleet} instance(s) of production variant ${variant.variantName}.`,
+    );
+  }
+  const steps: number[] = [];
+  for (let active = batch; active < fleet; active += batch) steps.push(active);
+  steps.push(fleet);
+  const rollbackSize = policy.RollbackMaximumBatchSize;
+  return {
+    routing: 'ROLLING',
+    shifts: steps.map((active, index) => ({
+      active: { [variant.variantName]: active },
+      final: index === steps.length - 1,
+    })),
+    waitMs: policy.WaitIntervalInSeconds * 1000,
+    terminationWaitMs: 0,
+    timeoutMs: (policy.MaximumExecutionTimeoutInSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+    alarms: (config.AutoRollbackConfiguration?.Alarms ?? []).map((a) => a.AlarmName),
+    rollbackBatch: {
+      [variant.variantName]:
+        rollbackSize === undefined ? fleet : Math.min(fleet, instancesOf(rollbackSize, fleet)),
+    },
+  };
 }
 
 /**

@@ -1,8 +1,8 @@
 // Simulated SageMaker hosting: models, endpoint configs and endpoints with SageMaker's documented
 // rules and timings (updates take minutes and refuse other updates meanwhile, weights apply after a
 // short Updating phase, failed updates roll back silently), and deployment guardrails (UpdateEndpoint
-// with a blue/green DeploymentConfig: traffic shifted in batches, baking periods watched by alarms,
-// auto-rollback; the config rules are in guardrails.ts). The port over it lives in api-calls.ts.
+// with a blue/green or rolling DeploymentConfig: traffic shifted in batches, baking periods watched by
+// alarms, auto-rollback; the config rules are in guardrails.ts). The port over it lives in api-calls.ts.
 import type {
   AlarmStateValue,
   CreateEndpointConfigRequest,
@@ -27,7 +27,7 @@ import type { EndpointStateChangeDetail, EventBus } from './events';
 import { eventEndpointStatus, eventTime } from './events';
 import type { FaultPlan, UpdateFault } from './faults';
 import type { BlueGreenPlan, DeploymentConfigInput, GreenVariant } from './guardrails';
-import { assertDeploymentConfigShape, planBlueGreen } from './guardrails';
+import { assertDeploymentConfigShape, planBlueGreen, planRolling } from './guardrails';
 import type { ModelRegistry } from './model-registry';
 import type { SeededRandom } from './random';
 import type { ModelBehaviour, ServingChange, ServingVariant, SimTimings } from './types';
@@ -98,13 +98,15 @@ export interface SimEndpointView {
 }
 
 /**
- * Where a blue/green deployment is (VariantStatus, API reference ProductionVariantStatus): the green
- * fleet `creating`, traffic `activating` on a batch, `baking` after a shift, the `terminationWait`
- * bake before the blue fleet is terminated, or `rollingBack` (the green fleet terminating).
+ * Where a guardrails deployment is (VariantStatus, API reference ProductionVariantStatus): the green
+ * fleet (rolling: the next batch) `creating`, traffic `activating` on a batch, `baking` after a shift,
+ * the blue/green `terminationWait` bake before the blue fleet is terminated, `rollingBack` (the green
+ * fleet terminating), or `rollbackFailed` (a rolling rollback failed: UpdateRollbackFailed).
  */
-export type DeploymentStage = 'creating' | 'activating' | 'baking' | 'terminationWait' | 'rollingBack';
+export type DeploymentStage =
+  'creating' | 'activating' | 'baking' | 'terminationWait' | 'rollingBack' | 'rollbackFailed';
 
-/** A guardrails (blue/green) deployment in progress, as saved with its endpoint. The target config is the endpoint's pendingConfig. */
+/** A guardrails deployment in progress, as saved with its endpoint. The target config is the endpoint's pendingConfig. */
 export interface SimDeployment {
   config: DeploymentConfigInput;
   plan: BlueGreenPlan;
@@ -726,11 +728,6 @@ export class SimSageMaker {
         'DeploymentConfig can specify only one update policy: BlueGreenUpdatePolicy or RollingUpdatePolicy, not both.',
       );
     }
-    if (deploymentConfig.RollingUpdatePolicy !== undefined) {
-      throw validationException(
-        'RollingUpdatePolicy is not modelled by the simulated cloud (see src/sim/BEHAVIOURS.md); use BlueGreenUpdatePolicy.',
-      );
-    }
     // Exclusions ("Exclusions", deployment guardrails): "When doing a blue/green or rolling deployment,
     // your new endpoint configuration must have the same variant name as the old endpoint configuration."
     const oldNames = endpoint.variants.map((v) => v.variantName).sort();
@@ -755,7 +752,9 @@ export class SimSageMaker {
       variantName: v.variantName,
       instanceCount: v.desiredInstanceCount,
     }));
-    return planBlueGreen(deploymentConfig, green);
+    return deploymentConfig.RollingUpdatePolicy === undefined
+      ? planBlueGreen(deploymentConfig, green)
+      : planRolling(deploymentConfig, green);
   }
 
   updateWeights(endpointName: string, weights: readonly VariantWeight[]): void {
@@ -1339,7 +1338,12 @@ export class SimSageMaker {
   monitorDeployments(now: number): void {
     for (const endpoint of this.endpoints.values()) {
       const deployment = endpoint.deployment;
-      if (deployment === undefined || deployment.stage === 'rollingBack') continue;
+      if (
+        deployment === undefined ||
+        deployment.stage === 'rollingBack' ||
+        deployment.stage === 'rollbackFailed'
+      )
+        continue;
       if (now - deployment.startTime >= deployment.plan.timeoutMs) {
         this.rollBackDeployment(
           endpoint,
@@ -1398,7 +1402,7 @@ export class SimSageMaker {
     const { plan } = deployment;
     switch (deployment.stage) {
       case 'creating': {
-        if (deployment.fault !== undefined) {
+        if (deployment.fault !== undefined && deployment.fault.kind !== 'rollbackFails') {
           // The green fleet failed to come up: the same outcomes as a plain update's fault.
           const fault = deployment.fault;
           delete endpoint.deployment;
@@ -1415,9 +1419,16 @@ export class SimSageMaker {
         return;
       }
       case 'baking': {
+        const rolling = plan.routing === 'ROLLING';
         if (deployment.shift < plan.shifts.length - 1) {
           deployment.shift += 1;
-          this.enterStage(endpoint, 'activating', this.jittered(timings.updateWeightsMs));
+          // Rolling: the next batch of new instances is launched (and as many old ones terminated once
+          // it takes traffic); blue/green: the green fleet is already up.
+          if (rolling) this.enterStage(endpoint, 'creating', this.jittered(timings.updateEndpointMs));
+          else this.enterStage(endpoint, 'activating', this.jittered(timings.updateWeightsMs));
+        } else if (rolling) {
+          delete endpoint.deployment;
+          this.finishUpdateEndpoint(endpoint, target, undefined);
         } else {
           this.enterStage(endpoint, 'terminationWait', plan.terminationWaitMs);
         }
@@ -1429,7 +1440,33 @@ export class SimSageMaker {
         this.finishUpdateEndpoint(endpoint, target, undefined);
         return;
       }
+      case 'rollbackFailed':
+        return;
       case 'rollingBack': {
+        if (plan.routing === 'ROLLING') {
+          if (deployment.fault?.kind === 'rollbackFails') {
+            // "UpdateRollbackFailed: Both the rolling deployment and auto-rollback failed. Your endpoint is
+            // in service with a mix of the old and new endpoint configurations" (EndpointStatus).
+            deployment.stage = 'rollbackFailed';
+            deployment.stageStart = this.deps.clock.now();
+            endpoint.status = 'UpdateRollbackFailed';
+            endpoint.failureReason =
+              deployment.fault.reason ??
+              `${deployment.rollbackReason ?? 'The deployment rolled back'} The rollback failed: the endpoint serves a mix of ${endpoint.configName} and ${target.name}.`;
+            endpoint.lastModifiedTime = deployment.stageStart;
+            this.emitStateChange(endpoint);
+            return;
+          }
+          // Each rollback step brings back a batch of old instances, then takes as many new ones off traffic.
+          for (const [name, count] of Object.entries(deployment.active)) {
+            deployment.active[name] = Math.max(0, count - (plan.rollbackBatch?.[name] ?? count));
+          }
+          this.recordServing(endpoint);
+          if (Object.values(deployment.active).some((count) => count > 0)) {
+            this.enterStage(endpoint, 'rollingBack', this.jittered(timings.updateEndpointMs));
+            return;
+          }
+        }
         const reason = deployment.rollbackReason;
         delete endpoint.deployment;
         delete endpoint.pendingConfig;
@@ -1458,6 +1495,13 @@ export class SimSageMaker {
     endpoint.pendingWork?.task.cancel();
     delete endpoint.pendingWork;
     deployment.rollbackReason = reason;
+    if (deployment.plan.routing === 'ROLLING') {
+      // Rolling: the old instances already terminated must be launched again before traffic returns to
+      // them, a batch of RollbackMaximumBatchSize at a time ("Each rolling step to provision capacity and
+      // turn on traffic on the old endpoint fleet, and terminate capacity on the new endpoint fleet").
+      this.enterStage(endpoint, 'rollingBack', this.jittered(this.deps.timings.updateEndpointMs));
+      return;
+    }
     deployment.active = Object.fromEntries(Object.keys(deployment.fleet).map((name) => [name, 0]));
     this.recordServing(endpoint);
     this.enterStage(endpoint, 'rollingBack', this.jittered(this.deps.timings.updateWeightsMs));
@@ -1480,7 +1524,7 @@ export class SimSageMaker {
       startTime: deployment.startTime,
       variants: variantsAfterUpdate(target, endpoint.pendingRetained).map((variant) => ({
         variantName: variant.variantName,
-        statuses: [this.variantStatusOf(deployment, variant.variantName)],
+        statuses: this.variantStatusOf(deployment, variant.variantName),
         currentWeight: variant.currentWeight,
         desiredWeight: variant.desiredWeight,
         ...(variant.desiredInstanceCount === undefined
@@ -1503,16 +1547,38 @@ export class SimSageMaker {
   private variantStatusOf(
     deployment: SimDeployment,
     variantName: string,
-  ): { status: string; startTime: number; message: string } {
+  ): Array<{ status: string; startTime: number; message: string }> {
+    const status = this.currentVariantStatus(deployment, variantName);
+    return status === undefined ? [] : [status];
+  }
+
+  private currentVariantStatus(
+    deployment: SimDeployment,
+    variantName: string,
+  ): { status: string; startTime: number; message: string } | undefined {
     const fleet = deployment.fleet[variantName] ?? 0;
-    const shift = deployment.plan.shifts[deployment.shift];
+    const { plan } = deployment;
+    const shift = plan.shifts[deployment.shift];
     const count = shift?.active[variantName] ?? fleet;
     const capacity =
-      shift?.final !== false ? 'full' : deployment.plan.routing === 'CANARY' ? 'canary' : 'linear step';
+      shift?.final !== false
+        ? 'full'
+        : plan.routing === 'CANARY'
+          ? 'canary'
+          : plan.routing === 'ROLLING'
+            ? 'rolling batch'
+            : 'linear step';
     const startTime = deployment.stageStart;
+    const previous =
+      deployment.shift === 0 ? 0 : (plan.shifts[deployment.shift - 1]?.active[variantName] ?? 0);
     switch (deployment.stage) {
-      case 'creating':
-        return { status: 'Creating', startTime, message: `Launching ${fleet} instance(s).` };
+      case 'creating': {
+        // A rolling deployment launches one batch at a time; blue/green the whole green fleet.
+        const launching = plan.routing === 'ROLLING' ? count - previous : fleet;
+        return { status: 'Creating', startTime, message: `Launching ${launching} instance(s).` };
+      }
+      case 'rollbackFailed':
+        return undefined;
       case 'activating':
         return {
           status: 'ActivatingTraffic',
@@ -1531,8 +1597,13 @@ export class SimSageMaker {
           startTime,
           message: `Baking for ${deployment.plan.terminationWaitMs / 1000} seconds (TerminationWaitInSeconds) with traffic enabled on full capacity of ${fleet} instance(s).`,
         };
-      case 'rollingBack':
-        return { status: 'Deleting', startTime, message: `Terminating ${fleet} instance(s).` };
+      case 'rollingBack': {
+        const terminating =
+          plan.routing === 'ROLLING'
+            ? Math.min(deployment.active[variantName] ?? 0, plan.rollbackBatch?.[variantName] ?? fleet)
+            : fleet;
+        return { status: 'Deleting', startTime, message: `Terminating ${terminating} instance(s).` };
+      }
     }
   }
 

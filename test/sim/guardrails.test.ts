@@ -336,6 +336,106 @@ describe('guardrails: auto-rollback', () => {
   });
 });
 
+function rolling(
+  maximumBatchSize: NativeCapacitySize,
+  alarms: string[] = [],
+  rollbackMaximumBatchSize?: NativeCapacitySize,
+): NativeDeploymentConfig {
+  return {
+    rolling: {
+      maximumBatchSize,
+      waitIntervalInSeconds: 300,
+      maximumExecutionTimeoutInSeconds: 28800,
+      ...(rollbackMaximumBatchSize === undefined ? {} : { rollbackMaximumBatchSize }),
+    },
+    autoRollbackAlarms: alarms,
+  };
+}
+
+describe('guardrails: rolling deployments', () => {
+  it('launches a batch, shifts it, bakes, then the next batch, until the new fleet serves everything', async () => {
+    const cloud = await guardrailsScene({ instances: 8 });
+    await cloud.sagemaker.updateEndpoint(ENDPOINT, NEW_CONFIG, {
+      deploymentConfig: rolling({ type: 'CAPACITY_PERCENT', value: 25 }),
+    });
+    const first = (await cloud.sagemaker.describeEndpoint(ENDPOINT))?.pendingDeployment?.variants[0];
+    expect(first?.statuses).toMatchObject([{ status: 'Creating', message: 'Launching 2 instance(s).' }]);
+    cloud.clock.advanceBy(120 * MINUTE);
+    expect(greenShares(cloud)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(statusTrail(cloud).filter((s) => s.startsWith('Creating'))).toHaveLength(4);
+    const endpoint = await cloud.sagemaker.describeEndpoint(ENDPOINT);
+    expect(endpoint).toMatchObject({
+      status: 'InService',
+      endpointConfigName: NEW_CONFIG,
+      variants: [{ currentInstanceCount: 8 }],
+    });
+  });
+
+  it('an alarm during a batch bake brings old instances back a RollbackMaximumBatchSize at a time', async () => {
+    const cloud = await guardrailsScene({ instances: 8 });
+    await cloud.cloudwatch.putAbortAlarm({
+      alarmName: 'abort-roll',
+      endpointName: ENDPOINT,
+      rolloutId: 'roll',
+    });
+    await cloud.sagemaker.updateEndpoint(ENDPOINT, NEW_CONFIG, {
+      deploymentConfig: rolling({ type: 'INSTANCE_COUNT', value: 2 }, ['abort-roll'], {
+        type: 'INSTANCE_COUNT',
+        value: 1,
+      }),
+    });
+    cloud.clock.advanceBy(20 * MINUTE); // the second batch bakes: 4 of 8 new instances serve
+    await cloud.cloudwatch.setAlarmState('abort-roll', 'ALARM', 'abort requested by bob');
+    cloud.clock.advanceBy(20 * MINUTE);
+    cloud.clock.advanceBy(60 * MINUTE);
+    const endpoint = await cloud.sagemaker.describeEndpoint(ENDPOINT);
+    expect(endpoint).toMatchObject({ status: 'InService', endpointConfigName: OLD_CONFIG });
+    expect(endpoint?.failureReason).toContain('abort-roll');
+    // Two batches shifted, then back one instance of eight at a time.
+    expect(greenShares(cloud)).toEqual([0, 0.25, 0.5, 0.375, 0.25, 0.125, 0]);
+  });
+
+  it('a rollback that fails leaves the endpoint UpdateRollbackFailed, serving a mix of both configs', async () => {
+    const cloud = await guardrailsScene({ instances: 8, candidate: { errorRate: 0.6, latencyMs: 40 } });
+    errorRateAlarm(cloud, 'churn-5xx');
+    cloud.injectFault({ kind: 'rollbackFails', endpointName: ENDPOINT });
+    await cloud.sagemaker.updateEndpoint(ENDPOINT, NEW_CONFIG, {
+      deploymentConfig: rolling({ type: 'INSTANCE_COUNT', value: 2 }, ['churn-5xx']),
+    });
+    cloud.clock.advanceBy(60 * MINUTE);
+    const endpoint = await cloud.sagemaker.describeEndpoint(ENDPOINT);
+    expect(endpoint?.status).toBe('UpdateRollbackFailed');
+    expect(endpoint?.failureReason).toMatch(/churn-5xx.*The rollback failed: the endpoint serves a mix/);
+    expect(greenShares(cloud).at(-1)).toBe(0.25);
+    const refusal = await rejectionOf(cloud.sagemaker.updateEndpoint(ENDPOINT, OLD_CONFIG));
+    expect(refusal.message).toMatch(/UpdateRollbackFailed status/);
+  });
+
+  it.each<[string, NativeDeploymentConfig, RegExp]>([
+    [
+      'a batch over half the fleet',
+      rolling({ type: 'INSTANCE_COUNT', value: 5 }),
+      /MaximumBatchSize of 5 instance\(s\) is not between 5% and 50% of the 8/,
+    ],
+    [
+      'both update policies',
+      {
+        ...rolling({ type: 'INSTANCE_COUNT', value: 2 }),
+        ...canary({ type: 'INSTANCE_COUNT', value: 1 }),
+        rolling: rolling({ type: 'INSTANCE_COUNT', value: 2 }).rolling,
+      },
+      /only one update policy/,
+    ],
+  ])('%s is refused, nothing changed', async (_name, config, message) => {
+    const cloud = await guardrailsScene({ instances: 8 });
+    const refusal = await rejectionOf(
+      cloud.sagemaker.updateEndpoint(ENDPOINT, NEW_CONFIG, { deploymentConfig: config }),
+    );
+    expect(refusal.message).toMatch(message);
+    expect((await cloud.sagemaker.describeEndpoint(ENDPOINT))?.status).toBe('InService');
+  });
+});
+
 describe('guardrails: timeout, exclusions, the requests as logged', () => {
   it('a deployment still running at MaximumExecutionTimeoutInSeconds rolls back', async () => {
     // A green fleet that takes 12 minutes to come up cannot finish inside a 600-second deployment.
