@@ -1507,6 +1507,18 @@ export class SimSageMaker {
     this.enterStage(endpoint, 'rollingBack', this.jittered(this.deps.timings.updateWeightsMs));
   }
 
+  /**
+   * The green fleet's model when one request to the variant reaches it (its share of traffic, `draw`
+   * in [0, 1) called only during a deployment); undefined when the blue fleet (the live model) answers.
+   */
+  greenModelServing(endpointName: string, variantName: string, draw: () => number): string | undefined {
+    const endpoint = this.endpoints.get(endpointName);
+    if (endpoint?.deployment === undefined) return undefined;
+    const share = this.greenShareOf(endpoint, variantName);
+    if (share <= 0 || draw() >= share) return undefined;
+    return endpoint.pendingConfig?.variants.find((v) => v.variantName === variantName)?.modelName;
+  }
+
   /** The share of a variant's traffic its green fleet takes now (0 without a deployment). */
   private greenShareOf(endpoint: SimEndpoint, variantName: string): number {
     const deployment = endpoint.deployment;

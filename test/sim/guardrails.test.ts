@@ -236,6 +236,32 @@ describe('guardrails: blue/green canary', () => {
   });
 });
 
+describe('guardrails: InvokeEndpoint during a deployment', () => {
+  it('a request to the variant reaches the green fleet once traffic has shifted to it', async () => {
+    const cloud = await guardrailsScene({ instances: 2, candidate: { errorRate: 1, latencyMs: 40 } });
+    await cloud.sagemaker.updateEndpoint(ENDPOINT, NEW_CONFIG, {
+      deploymentConfig: {
+        blueGreen: {
+          trafficRouting: { type: 'ALL_AT_ONCE', waitIntervalInSeconds: 1800 },
+          terminationWaitInSeconds: 0,
+        },
+        autoRollbackAlarms: [],
+      },
+    });
+    const invoke = () =>
+      cloud.runtime.invokeEndpoint({
+        endpointName: ENDPOINT,
+        targetVariant: VARIANT,
+        body: '{}',
+        contentType: 'application/json',
+      });
+    expect((await invoke()).statusCode).toBe(200); // the blue fleet answers while the green one is created
+    cloud.clock.advanceBy(10 * MINUTE);
+    expect(cloud.endpoint(ENDPOINT)?.deployment?.stage).toBe('baking');
+    expect((await invoke()).statusCode).toBe(500); // the candidate model, failing every request
+  });
+});
+
 describe('guardrails: blue/green linear', () => {
   it('shifts a step of instances at a time, baking after each, until the green fleet takes everything', async () => {
     const cloud = await guardrailsScene({ instances: 10 });
