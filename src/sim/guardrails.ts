@@ -195,7 +195,7 @@ export interface TrafficShift {
  * traffic between two full fleets (`routing` ALL_AT_ONCE | CANARY | LINEAR); a rolling deployment
  * (`ROLLING`) launches each batch of new instances before its shift and terminates as many old ones after.
  */
-export interface BlueGreenPlan {
+export interface DeploymentPlan {
   routing: 'ALL_AT_ONCE' | 'CANARY' | 'LINEAR' | 'ROLLING';
   /** Rolling only: how many green instances each rollback step takes off traffic (RollbackMaximumBatchSize). */
   rollbackBatch?: Record<string, number>;
@@ -228,7 +228,7 @@ export function instancesOf(size: CapacitySizeInput, fleet: number): number {
  * value will be set to 100% of total capacity". Rolling deployments exclude "Serverless inference
  * endpoints" and "Multi-variant inference endpoints" ("Exclusions"). Messages are the sim's own.
  */
-export function planRolling(config: DeploymentConfigInput, green: readonly GreenVariant[]): BlueGreenPlan {
+export function planRolling(config: DeploymentConfigInput, green: readonly GreenVariant[]): DeploymentPlan {
   const policy = config.RollingUpdatePolicy;
   if (policy === undefined) throw new Error('planRolling needs a RollingUpdatePolicy');
   const [variant, ...others] = green;
@@ -274,10 +274,10 @@ export function planRolling(config: DeploymentConfigInput, green: readonly Green
  * The blue/green plan of a validated DeploymentConfig for these green fleets, or a ValidationException
  * for what the developer guide forbids. Messages are the sim's own (AWS publishes none for these rules).
  */
-export function planBlueGreen(config: DeploymentConfigInput, green: readonly GreenVariant[]): BlueGreenPlan {
+export function planBlueGreen(config: DeploymentConfigInput, green: readonly GreenVariant[]): DeploymentPlan {
   const policy = config.BlueGreenUpdatePolicy;
   const routing = policy?.TrafficRoutingConfiguration;
-  const type = (routing?.Type ?? 'ALL_AT_ONCE') as BlueGreenPlan['routing'];
+  const type = (routing?.Type ?? 'ALL_AT_ONCE') as DeploymentPlan['routing'];
   const waitSeconds = routing?.WaitIntervalInSeconds ?? 0;
   const terminationSeconds = policy?.TerminationWaitInSeconds ?? 0;
   const timeoutSeconds = policy?.MaximumExecutionTimeoutInSeconds ?? DEFAULT_TIMEOUT_SECONDS;

@@ -26,7 +26,7 @@ import type { ScheduledTask, SimClock } from './clock';
 import type { EndpointStateChangeDetail, EventBus } from './events';
 import { eventEndpointStatus, eventTime } from './events';
 import type { FaultPlan, UpdateFault } from './faults';
-import type { BlueGreenPlan, DeploymentConfigInput, GreenVariant } from './guardrails';
+import type { DeploymentPlan, DeploymentConfigInput, GreenVariant } from './guardrails';
 import { assertDeploymentConfigShape, planBlueGreen, planRolling } from './guardrails';
 import type { ModelRegistry } from './model-registry';
 import type { SeededRandom } from './random';
@@ -88,7 +88,7 @@ export interface SimEndpointView {
   variants: SimVariantView[];
   /** A guardrails deployment in progress: its stage, the shift it is at, the green instances taking traffic. */
   deployment?: {
-    routing: BlueGreenPlan['routing'];
+    routing: DeploymentPlan['routing'];
     stage: DeploymentStage;
     shift: number;
     active: Record<string, number>;
@@ -109,7 +109,7 @@ export type DeploymentStage =
 /** A guardrails deployment in progress, as saved with its endpoint. The target config is the endpoint's pendingConfig. */
 export interface SimDeployment {
   config: DeploymentConfigInput;
-  plan: BlueGreenPlan;
+  plan: DeploymentPlan;
   /** Each green variant's full instance count (a serverless variant counts as one unit). */
   fleet: Record<string, number>;
   startTime: number;
@@ -717,7 +717,7 @@ export class SimSageMaker {
     config: SimEndpointConfig,
     deploymentConfig: DeploymentConfigInput,
     retained: RetainedVariant[] | undefined,
-  ): BlueGreenPlan | undefined {
+  ): DeploymentPlan | undefined {
     assertDeploymentConfigShape(deploymentConfig);
     // DeploymentConfig: "Only one update policy should be used in the deployment configuration."
     if (
