@@ -489,8 +489,14 @@ export class SmRolloutController extends Construct {
           resources: ['*'],
         }),
         new iam.PolicyStatement({
+          // Its candidate alarms, and a native rollout's abort alarm, which `abort` sets to ALARM (SetAlarmState).
           sid: 'OwnCandidateAlarms',
-          actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
+          actions: [
+            'cloudwatch:PutMetricAlarm',
+            'cloudwatch:DeleteAlarms',
+            'cloudwatch:TagResource',
+            'cloudwatch:SetAlarmState',
+          ],
           resources: [
             `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${NAME_PREFIX}-*`,
           ],

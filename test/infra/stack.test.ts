@@ -426,7 +426,12 @@ describe('IAM', () => {
       {
         Sid: 'OwnCandidateAlarms',
         Effect: 'Allow',
-        Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
+        Action: [
+          'cloudwatch:PutMetricAlarm',
+          'cloudwatch:DeleteAlarms',
+          'cloudwatch:TagResource',
+          'cloudwatch:SetAlarmState',
+        ],
         Resource: 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:smr-*',
       },
       {
