@@ -8,3 +8,10 @@ export { compilePlan, DEFAULT_FINAL_BAKE_MS, DEFAULT_STRATEGY, STRATEGY_PRESETS 
 export type { CompilePlanOptions } from './strategy';
 export { describeStep, summarizePlan } from './summary';
 export type { PlanSummary } from './summary';
+export {
+  compileNativeDeployment,
+  describeNativeDeployment,
+  NATIVE_LIMITS,
+  nativeInstanceCountProblems,
+} from './native';
+export type { NativeCompileInput, NativeCompileResult, NativePlanProblem } from './native';
