@@ -416,11 +416,9 @@ function checkedWhole(written: ValidStartRequest, maxDuration: string | number):
   if (request.engine === 'native') {
     const problems = nativeStartProblems(request);
     if (problems.length > 0) {
-      throw new SmRolloutError(
-        'INVALID_PLAN',
-        `engine native: ${problems.map(nativeProblemLine).join('; ')}`,
-        { field: problems[0]!.field },
-      );
+      throw new SmRolloutError('INVALID_PLAN', problems.map(nativeProblemLine).join('; '), {
+        field: problems[0]!.field,
+      });
     }
   }
   request.candidateAlarms.forEach((template, i) => {
