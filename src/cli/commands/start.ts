@@ -383,6 +383,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length) throw new UsageError(`start takes flags only (got "${positionals.join(' ')}")`);
   const json = wantsJson(values);
   timeoutMs(values.timeout);
+  parseEngineFlag(values.engine); // a bad --engine is refused before a backend is opened
   return withBackend(values, async (backend) => {
     if (values.resume) {
       if (backend.mode !== 'local') throw new UsageError('--resume applies to --local rollouts');
