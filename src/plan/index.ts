@@ -1,5 +1,6 @@
 // The plan module's public surface: compiling a strategy into steps, durations as people write
-// them, and plain-language summaries of a plan. Everything else in src/plan stays private to it.
+// them, plain-language summaries of a plan, and (engine: native) compiling a plan into SageMaker's
+// DeploymentConfig. Everything else in src/plan stays private to it.
 
 export type { DurationMs, Percent, Plan, Step } from './types';
 export { formatDuration, parseDuration, toDurationMs } from './duration';

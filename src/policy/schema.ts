@@ -1,8 +1,9 @@
 // The policy file's shape and its rules. The zod schema is the structure (strict: an unknown key is
 // a mistake, not an extension) and feeds the editors' JSON Schema; checkPolicyDocument adds what
 // a schema cannot say (strategies compile, durations parse, one policy per endpoint and per group,
-// maxDuration outlasts the bakes) and reports every problem at once, each naming its policy, field
-// and fix.
+// maxDuration outlasts the bakes; under engine: native, that guardrails can run the plan and nothing
+// needs a candidate variant of its own) and reports every problem at once, each naming its policy,
+// field and fix.
 // A namespace import (not `{ z }`) lets the bundler drop the parts of zod we never use (all its locales).
 import * as z from 'zod';
 import {
