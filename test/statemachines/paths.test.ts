@@ -159,13 +159,14 @@ function alphabet(s: Snapshot, now: number): RolloutEvent[] {
   return [
     ...[...ticks].sort((a, b) => a - b).map((t): RolloutEvent => ({ type: 'TICK', now: t })),
     { type: 'ENDPOINT_CHANGED', now, status: 'InService' },
-    // Only a hold reads the status an event names; anywhere else any endpoint event means "look".
+    // A hold reads the status an event names; a wait for an endpoint change ignores one that says it
+    // is still changing (Updating) and looks on any other.
     ...(holding(s)
       ? [
           { type: 'ENDPOINT_CHANGED', now, status: 'Deleting' } as const,
           { type: 'ENDPOINT_CHANGED', now, status: 'Failed' } as const,
         ]
-      : []),
+      : [{ type: 'ENDPOINT_CHANGED', now, status: 'Updating' } as const]),
     { type: 'ALARM_FIRED', now, alarmName: 'churn-5xx', stateReason: 'Threshold Crossed' },
     { type: 'PAUSE', now, by },
     { type: 'RESUME', now: now + 1000, by },
@@ -367,7 +368,14 @@ describe('every reachable state of the rollout machine', () => {
       const node = queue.shift()!;
       for (const event of alphabet(node.snapshot, node.now)) {
         if (!node.snapshot.can(event)) continue;
-        for (const world of event.type === 'TICK' ? WORLDS : COMMAND_WORLDS) {
+        // An endpoint event saying the endpoint is still Updating starts no effect: one behaviour covers it.
+        const worlds =
+          event.type === 'TICK'
+            ? WORLDS
+            : event.type === 'ENDPOINT_CHANGED' && event.status === 'Updating'
+              ? ['ok' as const]
+              : COMMAND_WORLDS;
+        for (const world of worlds) {
           const outcome = { finalReady: node.finalReady };
           const visit = await step(node, event, world, outcome);
           edges++;
