@@ -268,10 +268,15 @@ describe('waiting for an endpoint update', () => {
   it('an Updating event looks at nothing; the InService event looks at once', async () => {
     const { cloud, r } = await stuckUpdating({ maxPollIntervalMs: 5 * MINUTE });
     const checks = () => cloud.calls.filter((c) => c.effect === 'check').length;
-    const wakeAt = r.snapshot.context.wakeAt;
-    await r.send({ type: 'ENDPOINT_CHANGED', now: T0 + 5_000, status: 'Updating' });
+    const before = r.actor.getPersistedSnapshot();
+    const updating = { type: 'ENDPOINT_CHANGED', now: T0 + 5_000, status: 'Updating' } as const;
+    // A transition with neither target nor action, so can() says no; a host sends it all the same.
+    expect(r.snapshot.can(updating)).toBe(false);
+    r.actor.send(updating);
+    await r.settle();
     expect(checks()).toBe(0);
-    expect(r.snapshot.context.wakeAt).toBe(wakeAt);
+    // Nothing changed, so the engine saves nothing either.
+    expect(r.actor.getPersistedSnapshot()).toEqual(before);
     cloud.check = (change) => ({
       phase: 'ready',
       status: 'InService',
