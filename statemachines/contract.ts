@@ -263,8 +263,18 @@ export interface RolloutInput {
   requestedBy: string;
   startedAt: number;
   maxDurationMs: number;
-  /** How often to look at an endpoint that is updating. */
+  /**
+   * How soon to look at an endpoint that is updating after the change was sent (and how long to wait
+   * before retrying a call that failed retryably).
+   */
   pollIntervalMs: number;
+  /**
+   * How far the looks at an updating endpoint back off: each waits as long as the change has taken so
+   * far, from pollIntervalMs up to this. A host that receives the endpoint's `SageMaker Endpoint State
+   * Change` events is woken by them, so its looks are only a safety net for a lost event and back off;
+   * a host without them sets it to pollIntervalMs. Absent (older snapshots): pollIntervalMs, no backoff.
+   */
+  maxPollIntervalMs?: number;
   /** How often to read alarm states while holding (a lost alarm event cannot hide a firing alarm). */
   alarmPollIntervalMs: number;
   /** Known when the host resolved it before starting (preflight); otherwise the machine resolves it. */
