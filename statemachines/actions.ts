@@ -275,8 +275,22 @@ export const rolloutActions = {
   observeTime: update(({ context, event }) => ({ now: timeOf(event, context) })),
   countRetry: update(({ context }) => ({ attempts: context.attempts + 1 })),
   resetAttempts: update(() => ({ attempts: 0 })),
-  /** Look at an updating endpoint again after the poll interval. */
+  /** Try again after the poll interval (a retryable failure: throttled, not yet visible, busy). */
   scheduleWake: update(({ context, event }) => ({ wakeAt: timeOf(event, context) + context.pollIntervalMs })),
+  /**
+   * Look at an updating endpoint again: pollIntervalMs after the change was sent, then after as long as
+   * the change has taken so far (the interval doubles), up to maxPollIntervalMs; never past the rollout's
+   * deadline while that is ahead. The endpoint's state-change event wakes the rollout before that
+   * when it arrives.
+   */
+  scheduleEndpointLook: update(({ context, event }) => {
+    const now = timeOf(event, context);
+    const elapsed = context.changeRequestedAt === undefined ? 0 : now - context.changeRequestedAt;
+    const cap = Math.max(context.pollIntervalMs, context.maxPollIntervalMs ?? context.pollIntervalMs);
+    const look = now + Math.min(cap, Math.max(context.pollIntervalMs, elapsed));
+    const deadline = context.startedAt + context.maxDurationMs;
+    return { wakeAt: deadline > now ? Math.min(look, deadline) : look };
+  }),
   /** While holding, wake for the next alarm read, the rollout's deadline, or (baking) the bake's end. */
   scheduleAlarmRead: update(({ context }, params: { untilBakeEnds: boolean }) => {
     const judging = judgeApplies(context);
@@ -299,14 +313,19 @@ export const rolloutActions = {
   startChange: update(({ context }, params: { purpose: ChangePurpose }) => ({
     change: buildChange(context, params.purpose),
     changeRequested: false,
+    changeRequestedAt: undefined,
     attempts: 0,
   })),
-  recordApplied: update(({ context, event }) => ({
-    changeRequested: context.changeRequested || applyResultOf(event)?.outcome === 'requested',
-    candidateDeployed: context.candidateDeployed || deploysCandidate(context.change),
-  })),
+  recordApplied: update(({ context, event }) => {
+    const requested = applyResultOf(event)?.outcome === 'requested';
+    return {
+      changeRequested: context.changeRequested || requested,
+      changeRequestedAt: context.changeRequestedAt ?? (requested ? timeOf(event, context) : undefined),
+      candidateDeployed: context.candidateDeployed || deploysCandidate(context.change),
+    };
+  }),
   /** The change did not stick: the next apply is a fresh call. */
-  forgetRequest: update(() => ({ changeRequested: false })),
+  forgetRequest: update(() => ({ changeRequested: false, changeRequestedAt: undefined })),
 
   startBake: update(({ context, event }) => {
     const step = currentStep(context);

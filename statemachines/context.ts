@@ -36,6 +36,8 @@ export interface RolloutContext extends RolloutInput {
   change?: EndpointChange;
   /** Whether this machine sent the call for `change` (so an unchanged endpoint means it failed). */
   changeRequested: boolean;
+  /** When the call for `change` was sent: the looks at the updating endpoint back off from here. */
+  changeRequestedAt?: number;
   /** Retries of the current effect. */
   attempts: number;
   /** The endpoint may run a config with the candidate: rollback must restore traffic and revert. */

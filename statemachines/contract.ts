@@ -263,8 +263,18 @@ export interface RolloutInput {
   requestedBy: string;
   startedAt: number;
   maxDurationMs: number;
-  /** How often to look at an endpoint that is updating. */
+  /**
+   * How soon to look at an endpoint that is updating after the change was sent (and how long to wait
+   * before retrying a call that failed retryably).
+   */
   pollIntervalMs: number;
+  /**
+   * How far the looks at an updating endpoint back off: each waits as long as the change has taken so
+   * far, from pollIntervalMs up to this. A host that receives the endpoint's `SageMaker Endpoint State
+   * Change` events is woken by them, so its looks are only a safety net for a lost event and back off;
+   * a host without them sets it to pollIntervalMs. Absent (older snapshots): pollIntervalMs, no backoff.
+   */
+  maxPollIntervalMs?: number;
   /** How often to read alarm states while holding (a lost alarm event cannot hide a firing alarm). */
   alarmPollIntervalMs: number;
   /** Known when the host resolved it before starting (preflight); otherwise the machine resolves it. */
@@ -312,19 +322,24 @@ export interface NativeDeploymentConfig {
   blueGreen?: {
     trafficRouting: {
       type: 'ALL_AT_ONCE' | 'CANARY' | 'LINEAR';
-      /** WaitIntervalInSeconds: the bake after each shift, 0…3600. */
+      /** WaitIntervalInSeconds: the bake after each shift, the last one included (the final baking period), 0…3600. */
       waitIntervalInSeconds: number;
+      /** CanarySize (CANARY): at most 50% of the variant's instances. */
       canarySize?: NativeCapacitySize;
+      /** LinearStepSize (LINEAR): 10–50% of the variant's instances. */
       linearStepSize?: NativeCapacitySize;
     };
-    /** TerminationWaitInSeconds: how long the old fleet stays after the shift completes, 0…3600. */
+    /** TerminationWaitInSeconds: how long the old fleet stays after the deployment completes (alarms no longer roll back), 0…3600. */
     terminationWaitInSeconds: number;
-    /** MaximumExecutionTimeoutInSeconds: 600…14400. */
+    /** MaximumExecutionTimeoutInSeconds: 600…28800, larger than all the waits. */
     maximumExecutionTimeoutInSeconds?: number;
   };
   rolling?: {
+    /** MaximumBatchSize: 5–50% of the variant's instances. */
     maximumBatchSize: NativeCapacitySize;
+    /** WaitIntervalInSeconds: the bake of each batch, 0…3600. */
     waitIntervalInSeconds: number;
+    /** MaximumExecutionTimeoutInSeconds: 600…28800. */
     maximumExecutionTimeoutInSeconds?: number;
     rollbackMaximumBatchSize?: NativeCapacitySize;
   };

@@ -35,6 +35,12 @@ const BROKEN_ENDPOINT_STATUSES = ['Deleting', 'Failed', 'UpdateRollbackFailed', 
 const GONE_STATUSES = ['Deleting', 'Deleted'];
 const ENDPOINT_GONE_ERROR = 'ENDPOINT_NOT_FOUND';
 
+/**
+ * Statuses an endpoint passes through on its way back to InService (or to Failed): an event saying one
+ * of them tells nothing a look would act on — a check would find the change still in progress.
+ */
+const CHANGING_ENDPOINT_STATUSES = ['Creating', 'Updating', 'SystemUpdating', 'RollingBack'];
+
 export const rolloutGuards = {
   baselineKnown: ({ context }: GuardArgs) => context.baseline !== undefined,
   pastDeadline: ({ context, event }: GuardArgs) =>
@@ -52,6 +58,8 @@ export const rolloutGuards = {
     const check = checkResultOf(event);
     return check?.phase === 'failed' && GONE_STATUSES.includes(check.status);
   },
+  endpointStillChanging: ({ event }: GuardArgs) =>
+    event.type === 'ENDPOINT_CHANGED' && CHANGING_ENDPOINT_STATUSES.includes(event.status ?? ''),
   endpointBroken: ({ event }: GuardArgs) =>
     event.type === 'ENDPOINT_CHANGED' && BROKEN_ENDPOINT_STATUSES.includes(event.status ?? ''),
   applyOutcome: ({ event }: GuardArgs, params: { outcome: ApplyResult['outcome'] }) =>
@@ -180,6 +188,7 @@ export const GUARD_MEANINGS: Record<keyof typeof rolloutGuards, string> = {
     'the endpoint may run a config with the candidate, so traffic and config must be restored',
   endpointGone:
     'the endpoint is being deleted or is gone (its event or a check says so, or an effect found no endpoint)',
+  endpointStillChanging: `the endpoint's state-change event says ${CHANGING_ENDPOINT_STATUSES.join(', ')}: nothing to look at until it settles`,
   endpointBroken: `the endpoint became one of ${BROKEN_ENDPOINT_STATUSES.join(', ')}`,
   applyOutcome:
     'applying the change reported this outcome (satisfied: already in effect, nothing to wait for)',

@@ -154,7 +154,7 @@ function awaitEndpoint(
               target: 'checking',
               actions: 'observeTime',
             },
-            { target: 'waiting', actions: ['observeTime', 'scheduleWake', 'recordApplied'] },
+            { target: 'waiting', actions: ['observeTime', 'recordApplied', 'scheduleEndpointLook'] },
           ],
           onError: [
             endpointWasDeleted,
@@ -167,7 +167,9 @@ function awaitEndpoint(
         tags: ['waiting'],
         on: {
           TICK: forward ? [rollbackOnDeadline, { target: 'checking' }] : { target: 'checking' },
-          ENDPOINT_CHANGED: { target: 'checking' },
+          // The update's own "Updating" event (or a scaling activity's) changes nothing: wait for the
+          // event that it settled, or the next look.
+          ENDPOINT_CHANGED: [{ guard: 'endpointStillChanging' }, { target: 'checking' }],
         },
       },
       checking: {
@@ -180,7 +182,7 @@ function awaitEndpoint(
             {
               guard: { type: 'checkPhase', params: { phase: 'inProgress' } },
               target: 'waiting',
-              actions: ['observeTime', 'scheduleWake'],
+              actions: ['observeTime', 'scheduleEndpointLook'],
             },
             // The earlier call never reached SageMaker (busy or throttled): make it now. Not counted
             // as a retry: the failed call already was.
@@ -393,7 +395,10 @@ function removingCandidate(): StateConfig {
           ],
         },
       },
-      waiting: { tags: ['waiting'], on: { TICK: 'removing', ENDPOINT_CHANGED: 'removing' } },
+      waiting: {
+        tags: ['waiting'],
+        on: { TICK: 'removing', ENDPOINT_CHANGED: [{ guard: 'endpointStillChanging' }, 'removing'] },
+      },
     },
   });
 }
@@ -830,7 +835,10 @@ export const rolloutMachine = rolloutSetup.createMachine({
             ],
           },
         },
-        waiting: { tags: ['waiting'], on: { TICK: 'cleaning', ENDPOINT_CHANGED: 'cleaning' } },
+        waiting: {
+          tags: ['waiting'],
+          on: { TICK: 'cleaning', ENDPOINT_CHANGED: [{ guard: 'endpointStillChanging' }, 'cleaning'] },
+        },
       },
     },
     rollingBack: {

@@ -1,8 +1,8 @@
 // The engine runs one rollout step: load the snapshot, restore the machine, send the event, run
-// to a quiet point, save with an optimistic version check (on conflict: reload and re-apply),
-// append the timeline, publish lifecycle events, and report when the rollout next needs waking —
-// and, for a bake, ask for a precise wake-up at its end and at each of the judge's looks (SQS message
-// timers in AWS).
+// to a quiet point (the step's effects share one DescribeEndpoint until they write: endpoint-reads.ts),
+// save with an optimistic version check (on conflict: reload and re-apply), append the timeline,
+// publish lifecycle events, and report when the rollout next needs waking — and, for a bake, ask for
+// a precise wake-up at its end and at each of the judge's looks (SQS message timers in AWS).
 import { transitionMetricsConfig } from './candidate-metrics';
 import { createActor, waitFor, type Actor } from 'xstate';
 import { SmRolloutError, isSmRolloutError } from '../errors';
@@ -28,6 +28,7 @@ import type { RolloutRecord, RolloutStore, TimelineEntry } from './ports';
 import { createRolloutActors } from './actors';
 import { subMinutePeriodProblem } from './alarm-rules';
 import { createRolloutEffects, type RolloutEffects } from './effects';
+import { EndpointReads } from './endpoint-reads';
 import {
   abortAlarmName,
   candidateAlarmName,
@@ -64,7 +65,18 @@ const FACTS_KEPT_IN_DETAIL: ReadonlySet<string> = new Set([
 ]);
 
 export interface EngineSettings {
+  /** How soon a rollout looks at an endpoint after sending it a change (and retries a throttled call). */
   pollIntervalMs: number;
+  /**
+   * How far those looks back off while the update runs (each waits as long as the change has taken so
+   * far). The default suits hosts the endpoint's `SageMaker Endpoint State Change` events wake — the
+   * Lambda and the simulated EventBridge: the event says when an update ends, and the looks are only
+   * a safety net for an event that never arrives (SageMaker's events are sent best effort: "in some
+   * rare cases an event might not be delivered", EventBridge User Guide, "Event delivery from AWS
+   * services"), so a lost one delays a rollout by at most this. A host that gets no such events
+   * (`--local`) sets it to pollIntervalMs.
+   */
+  maxPollIntervalMs: number;
   alarmPollIntervalMs: number;
   /** Real time to wait for effects to finish before giving up on a step (slow AWS calls). */
   quiescenceTimeoutMs: number;
@@ -74,6 +86,7 @@ export interface EngineSettings {
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   pollIntervalMs: 30_000,
+  maxPollIntervalMs: 5 * 60_000,
   alarmPollIntervalMs: 60_000,
   quiescenceTimeoutMs: 10 * 60_000,
   conflictRetries: 8,
@@ -237,15 +250,18 @@ function judgePeriodSeconds(valid: ValidStartRequest): number {
 export class RolloutEngine {
   private readonly settings: EngineSettings;
   private readonly effects: RolloutEffects;
+  /** The effects' SageMaker and scaling ports: a step reuses its DescribeEndpoint until it writes. */
+  private readonly reads: EndpointReads;
   private readonly machine;
 
   constructor(private readonly deps: EngineDeps) {
     this.settings = { ...DEFAULT_ENGINE_SETTINGS, ...deps.settings };
+    this.reads = new EndpointReads(deps.endpoints, deps.scaling);
     this.effects = createRolloutEffects({
-      endpoints: deps.endpoints,
+      endpoints: this.reads.endpoints,
       alarms: deps.alarms,
       ...(deps.wait ? { wait: deps.wait } : {}),
-      ...(deps.scaling ? { scaling: deps.scaling } : {}),
+      ...(this.reads.scaling ? { scaling: this.reads.scaling } : {}),
       ...(deps.invoker ? { invoker: deps.invoker } : {}),
       ...(deps.objects ? { objects: deps.objects } : {}),
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
@@ -260,6 +276,12 @@ export class RolloutEngine {
    * validateStartRequest (or mergeStartRequest) first.
    */
   async start(valid: ValidStartRequest, options: { rolloutId?: string } = {}): Promise<StepResult> {
+    // One scope for the checks and the first step: the endpoint read that resolved the baseline is
+    // the status check before the transition's UpdateEndpoint (nothing writes to the endpoint between).
+    return this.reads.within(valid.endpointName, () => this.startChecked(valid, options));
+  }
+
+  private async startChecked(valid: ValidStartRequest, options: { rolloutId?: string }): Promise<StepResult> {
     const id = options.rolloutId ?? (this.deps.newId ?? newRolloutId)(this.deps.clock.now());
     const { baseline, notes, native } = await this.checkStart(valid, id);
     const now = this.deps.clock.now();
@@ -285,6 +307,7 @@ export class RolloutEngine {
       startedAt: now,
       maxDurationMs: valid.maxDurationMs,
       pollIntervalMs: this.settings.pollIntervalMs,
+      maxPollIntervalMs: this.settings.maxPollIntervalMs,
       alarmPollIntervalMs: this.settings.alarmPollIntervalMs,
       baseline,
       ...(valid.retainPrevious !== undefined ? { retainPrevious: valid.retainPrevious } : {}),
@@ -555,10 +578,14 @@ export class RolloutEngine {
           ? this.checked(rolloutId, loaded)
           : await this.load(rolloutId);
       try {
-        const result = await this.apply(record, event);
+        const result = await this.reads.within(record.endpointName, () => this.apply(record, event));
         return { ...result, conflicts: attempt };
       } catch (error) {
-        if (isSmRolloutError(error, 'VERSION_CONFLICT') && attempt < this.settings.conflictRetries) continue;
+        if (isSmRolloutError(error, 'VERSION_CONFLICT') && attempt < this.settings.conflictRetries) {
+          // Another writer advanced the rollout first and may have changed the endpoint: look afresh.
+          this.reads.forget(record.endpointName);
+          continue;
+        }
         throw error;
       }
     }

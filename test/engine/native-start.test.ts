@@ -1,225 +1,74 @@
-// The engine starting a native rollout, over recording fakes of the SageMaker and CloudWatch ports
-// (wrapping the simulated cloud's): the plan compiles to the one UpdateEndpoint guardrails runs, the
-// abort alarm is created and listed, candidate alarms and the judge stay out, and what guardrails
-// cannot do is refused before anything is written — with the field and the fix named.
+// A start request under engine: native: the engine lands in the validated request (and survives the
+// trip to the deployed controller), the plan is checked against guardrails before anything is sent,
+// and what needs a candidate variant of its own (judge, candidate alarms, pre-traffic check) is dropped.
+import { parseCommandDetail, startCommandDetail } from '../../src/engine/intake';
 import {
-  DEMO_ENDPOINT,
-  DEMO_ROLE,
-  HEALTHY_MODEL,
-  createSimulatedEnvironment,
-  type SimulatedEnvironment,
-} from '../../src/cli/simulated-environment';
-import { RolloutEngine } from '../../src/engine/engine';
-import type { AlarmControl, EndpointControl } from '../../src/engine/ports';
-import { validateStartRequest, type StartRolloutRequest } from '../../src/engine/start-request';
-import { SmRolloutError } from '../../src/errors';
-import { MUTATING_CALL } from '../scenarios/harness';
-import { driveEngine } from './drive';
+  mergeStartRequest,
+  validateStartRequest,
+  type StartRolloutRequest,
+} from '../../src/engine/start-request';
+import { thrown } from '../plan/thrown';
 
-const TEAM_ALARM = 'churn-prod-5xx';
+const VALID: StartRolloutRequest = {
+  endpointName: 'churn-prod',
+  modelPackageArn: 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn-model/7',
+  executionRoleArn: 'arn:aws:iam::123456789012:role/sagemaker-exec',
+  alarms: ['churn-prod-5xx'],
+};
 
-interface Recorded {
-  updates: { endpointName: string; endpointConfigName: string; options: unknown }[];
-  abortAlarms: { alarmName: string; endpointName: string; rolloutId: string }[];
-  alarmStates: { alarmName: string; state: string; reason: string }[];
-  candidateAlarms: string[];
-}
+describe('validateStartRequest with engine', () => {
+  it('absent stays absent (stepwise), keeping the judge and default candidate alarms', () => {
+    const valid = validateStartRequest(VALID);
+    expect(valid.engine).toBeUndefined();
+    expect(valid.judge).toBeDefined();
+    expect(valid.candidateAlarms.length).toBeGreaterThan(0);
+  });
 
-/** The cloud's own ports, with the calls this suite asserts on recorded on the way through. */
-function recordingPorts(env: SimulatedEnvironment) {
-  const recorded: Recorded = { updates: [], abortAlarms: [], alarmStates: [], candidateAlarms: [] };
-  const sagemaker = env.sim.sagemaker;
-  const endpoints: EndpointControl = Object.create(sagemaker);
-  endpoints.updateEndpoint = (endpointName, endpointConfigName, options) => {
-    recorded.updates.push({ endpointName, endpointConfigName, options });
-    return sagemaker.updateEndpoint(endpointName, endpointConfigName, options);
-  };
-  const cloudwatch = env.sim.cloudwatch;
-  const alarms: AlarmControl = Object.create(cloudwatch);
-  alarms.putCandidateAlarm = (spec) => {
-    recorded.candidateAlarms.push(spec.alarmName);
-    return cloudwatch.putCandidateAlarm(spec);
-  };
-  alarms.putAbortAlarm = async (spec) => {
-    recorded.abortAlarms.push(spec);
-    if (cloudwatch.putAbortAlarm) return cloudwatch.putAbortAlarm(spec);
-    // Before the cloud modelled the abort alarm: one that nothing trips, as the adapter creates it.
-    env.sim.createMetricAlarm({
-      alarmName: spec.alarmName,
-      metricName: 'sm-rollout-abort',
-      endpointName: spec.endpointName,
-      statistic: 'Maximum',
-      threshold: 0,
-      comparison: 'GreaterThanThreshold',
-      periodSeconds: 60,
-      evaluationPeriods: 1,
-      treatMissingData: 'notBreaching',
+  it('native: engine set, no judge, no candidate alarms, no pre-traffic check', () => {
+    const valid = validateStartRequest({
+      ...VALID,
+      engine: 'native',
+      preTrafficCheck: { requests: ['{"tenure": 3}'], contentType: 'application/json', maxLatency: '2s' },
     });
-  };
-  alarms.setAlarmState = async (alarmName, state, reason) => {
-    recorded.alarmStates.push({ alarmName, state, reason });
-    if (cloudwatch.setAlarmState) return cloudwatch.setAlarmState(alarmName, state, reason);
-    env.sim.setAlarmState(alarmName, state, reason);
-  };
-  return { endpoints, alarms, recorded };
-}
-
-function setUp() {
-  const env = createSimulatedEnvironment();
-  env.sim.createMetricAlarm({
-    alarmName: TEAM_ALARM,
-    metricName: 'Invocation5XXErrors',
-    endpointName: DEMO_ENDPOINT,
-    variantName: 'AllTraffic',
-    statistic: 'Average',
-    threshold: 0.05,
-    comparison: 'GreaterThanThreshold',
-    periodSeconds: 60,
-    evaluationPeriods: 1,
-    treatMissingData: 'notBreaching',
+    expect(valid.engine).toBe('native');
+    expect(valid.judge).toBeUndefined();
+    expect(valid.candidateAlarms).toEqual([]);
+    expect(valid.preTrafficCheck).toBeUndefined();
   });
-  const { endpoints, alarms, recorded } = recordingPorts(env);
-  const engine = new RolloutEngine({
-    store: env.store,
-    endpoints,
-    alarms,
-    scaling: env.sim.autoscaling,
-    events: env.lifecycle,
-    clock: env.sim.clock,
-    newId: () => 'r-native0001',
-  });
-  return { env, engine, recorded };
-}
 
-function nativeRequest(env: SimulatedEnvironment, overrides: Partial<StartRolloutRequest> = {}) {
-  const valid = validateStartRequest({
-    endpointName: DEMO_ENDPOINT,
-    modelPackageArn: env.approveNewVersion(HEALTHY_MODEL),
-    executionRoleArn: DEMO_ROLE,
-    strategy: 'Canary10Percent5Minutes',
-    alarms: [TEAM_ALARM],
-    requestedBy: 'tests',
-    ...overrides,
-  });
-  return { ...valid, engine: 'native' as const };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<SmRolloutError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SmRolloutError) return error;
-    throw error;
-  }
-  throw new Error('expected the start to be refused');
-}
-
-describe('starting a native rollout', () => {
-  it('creates the model, the abort alarm and the final config, and sends one UpdateEndpoint with the DeploymentConfig', async () => {
-    const { env, engine, recorded } = setUp();
-    const started = await engine.start(nativeRequest(env));
-    const end = await driveEngine(env, engine, started.record.id);
-
-    const abortAlarm = 'smr-churn-prod-native0001-abort';
-    expect(recorded.abortAlarms).toEqual([
-      { alarmName: abortAlarm, endpointName: DEMO_ENDPOINT, rolloutId: 'r-native0001' },
-    ]);
-    expect(recorded.updates).toEqual([
-      {
-        endpointName: DEMO_ENDPOINT,
-        endpointConfigName: 'smr-churn-prod-native0001-final',
-        options: {
-          deploymentConfig: expect.objectContaining({
-            blueGreen: expect.objectContaining({
-              trafficRouting: expect.objectContaining({ type: 'CANARY', waitIntervalInSeconds: 300 }),
-            }),
-            autoRollbackAlarms: [TEAM_ALARM, abortAlarm],
-          }),
-        },
-      },
-    ]);
-    // One variant name serves both fleets: nothing to put candidate alarms or the judge on.
-    expect(recorded.candidateAlarms).toEqual([]);
-    expect(started.record.input.candidateAlarms).toEqual([]);
-    expect(started.record.input.judge).toBeUndefined();
-    expect(started.record.input.engine).toBe('native');
-    const created = env.sim.calls.filter((c) => c.operation === 'CreateEndpointConfig');
-    expect(created).toHaveLength(1);
-    expect(started.timeline[0]!.message).toContain(
-      'native engine: SageMaker deployment guardrails moves the traffic',
+  it('an unknown engine names the field', () => {
+    const error = thrown(() =>
+      validateStartRequest({ ...VALID, engine: 'guardrails' } as unknown as StartRolloutRequest),
     );
-
-    expect(end.record.status).toBe('succeeded');
-    // The abort alarm goes with the rollout; the final config serves the new model under the variant's name.
-    expect(env.sim.alarm(abortAlarm)).toBeUndefined();
-    expect(env.sim.endpoint(DEMO_ENDPOINT)!.endpointConfigName).toBe('smr-churn-prod-native0001-final');
-    expect(env.sim.endpoint(DEMO_ENDPOINT)!.variants.map((v) => v.variantName)).toEqual(['AllTraffic']);
+    expect(error.field).toBe('engine');
+    expect(error.message).toMatch(/^engine: /);
   });
 
-  it('refuses pause, resume and promote on a native rollout, saying why and what to do', async () => {
-    const { env, engine } = setUp();
-    const started = await engine.start(nativeRequest(env));
-    for (const type of ['PAUSE', 'RESUME', 'PROMOTE'] as const) {
-      const error = await refusal(engine.command(started.record.id, { type, by: 'bob' }));
-      expect(error.code).toBe('COMMAND_REJECTED');
-      expect(error.message).toContain('runs on the native engine');
-      expect(error.message).toContain('`sm-rollout abort r-native0001` rolls it back');
-      const { record } = await engine.get(started.record.id);
-      expect(() => engine.checkCommand(record, { type, by: 'bob' })).toThrow(/runs on the native engine/);
-    }
+  it('refuses every problem guardrails has with the plan, the first naming the field', () => {
+    const error = thrown(() =>
+      validateStartRequest({ ...VALID, engine: 'native', strategy: '10%,5m,pause,analysis(5m),100%' }),
+    );
+    expect(error.code).toBe('INVALID_PLAN');
+    expect(error.field).toBe('strategy');
+    expect(error.message).toMatch(/^strategy: step 3: a pause .*; strategy: step 4: analysis cannot run/);
+  });
+
+  it('an override of the engine over a stepwise request drops its judge and candidate alarms', () => {
+    const base = validateStartRequest(VALID);
+    const native = mergeStartRequest(base, { engine: 'native' });
+    expect(native).toMatchObject({ engine: 'native', candidateAlarms: [], alarms: ['churn-prod-5xx'] });
+    expect(native.judge).toBeUndefined();
+    // and a strategy override is checked under the engine it runs with
+    expect(() => mergeStartRequest(native, { strategy: '10%,5m,pause,100%' })).toThrow(/step 3: a pause/);
   });
 });
 
-describe('what guardrails cannot do is refused before anything is written', () => {
-  async function expectNothingWritten(env: SimulatedEnvironment, before: number) {
-    expect(env.sim.calls.slice(before).filter((c) => MUTATING_CALL.test(c.operation))).toEqual([]);
-    expect(await env.store.list({ endpointName: DEMO_ENDPOINT })).toEqual([]);
-  }
-
-  it('a plan with a manual gate, naming the step', async () => {
-    const { env, engine } = setUp();
-    const request = nativeRequest(env, { strategy: '10%,5m,pause,50%,5m' });
-    const before = env.sim.calls.length;
-    const error = await refusal(engine.start(request));
-    expect(error.code).toBe('INVALID_PLAN');
-    expect(error.message).toMatch(
-      /^the native engine \(SageMaker deployment guardrails\) cannot run this plan on churn-prod: step 3 /,
-    );
-    await expectNothingWritten(env, before);
-    await expect(engine.preflight(request)).rejects.toThrow(/step 3/);
-  });
-
-  it('a bake longer than guardrails allows', async () => {
-    const { env, engine } = setUp();
-    const before = env.sim.calls.length;
-    const error = await refusal(engine.start(nativeRequest(env, { strategy: 'canary(10, 2h)' })));
-    expect(error.code).toBe('INVALID_PLAN');
-    expect(error.message).toContain('3600');
-    await expectNothingWritten(env, before);
-  });
-
-  it('no alarm for SageMaker to roll back on', async () => {
-    const { env, engine } = setUp();
-    const before = env.sim.calls.length;
-    const error = await refusal(engine.start(nativeRequest(env, { alarms: [] })));
-    expect(error.code).toBe('UNGUARDED');
-    expect(error.field).toBe('alarms');
-    expect(error.message).toContain('AutoRollbackConfiguration');
-    await expectNothingWritten(env, before);
-  });
-
-  it('a pre-traffic check (there is no candidate variant to send it to)', async () => {
-    const { env, engine } = setUp();
-    const before = env.sim.calls.length;
-    const error = await refusal(
-      engine.start(
-        nativeRequest(env, {
-          preTrafficCheck: { requests: ['{"x":1}'], contentType: 'application/json', maxLatency: '2s' },
-        }),
-      ),
-    );
-    expect(error.field).toBe('preTrafficCheck');
-    expect(error.message).toContain('--engine stepwise');
-    await expectNothingWritten(env, before);
+describe('the engine on its way to the deployed controller', () => {
+  it('travels in the Rollout Command detail and comes back as an override', () => {
+    const detail = JSON.parse(
+      JSON.stringify(startCommandDetail({ ...VALID, requestedBy: 'ci', engine: 'native' })),
+    ) as unknown;
+    const event = parseCommandDetail(detail, 'evt-1');
+    expect(event).toMatchObject({ command: 'start', overrides: { engine: 'native' } });
   });
 });
