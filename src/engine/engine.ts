@@ -36,7 +36,8 @@ import {
   newRolloutId,
   rolloutNames,
 } from './names';
-import { compileNativeDeployment } from '../plan/native';
+import { compileNativeDeployment } from '../plan';
+import { nativeProblemLine, nativeStartProblems } from './native-start';
 import type {
   AlarmControl,
   Clock,
@@ -167,17 +168,6 @@ function unguardedError(valid: ValidStartRequest): SmRolloutError {
 /** The rollout id a dry run names the abort alarm with (the real one is drawn when the rollout starts). */
 const PREFLIGHT_ROLLOUT_ID = 'r-preflight00';
 
-function nativeUnguardedError(valid: ValidStartRequest): SmRolloutError {
-  return new SmRolloutError(
-    'UNGUARDED',
-    `no alarm would make SageMaker roll back the native deployment on ${valid.endpointName}: the native engine's ` +
-      "guard is the AutoRollbackConfiguration, which holds the policy's alarms (candidate alarms and the judge " +
-      'need the stepwise engine); add one (--alarm <name>; alarms in a policy), or to roll out unguarded on purpose ' +
-      'pass --no-guard (in a policy: allowUnguarded: true)',
-    { field: 'alarms' },
-  );
-}
-
 /**
  * What the native engine cannot do, refused before anything is read or created: the pre-traffic check
  * sends requests to a candidate variant, and a native rollout has none (the new fleet takes the
@@ -212,21 +202,24 @@ function nativeSpec(valid: ValidStartRequest, baseline: Baseline, rolloutId: str
     );
   }
   const abortAlarm = abortAlarmName(valid.endpointName, rolloutId);
-  const compiled = compileNativeDeployment({
+  const facts = {
     plan: valid.plan,
-    instanceCount: baseline.instanceCount,
     alarms: valid.alarms,
+    maxDurationMs: valid.maxDurationMs,
+    instanceCount: baseline.instanceCount,
     abortAlarmName: abortAlarm,
-  });
-  if (!compiled.ok) {
-    const problems = compiled.problems.map(
-      (p) => `${p.step !== undefined ? `step ${p.step} (${p.field})` : p.field}: ${p.message}`,
-    );
+    ...(valid.allowUnguarded ? { allowUnguarded: true } : {}),
+  };
+  // The checks `plan` and `validate` made, now with the serving fleet's size (whole instances).
+  const problems = nativeStartProblems(facts);
+  const compiled = compileNativeDeployment(facts);
+  if (problems.length > 0 || !compiled.ok) {
+    const all = problems.length > 0 ? problems : compiled.ok ? [] : compiled.problems;
     throw new SmRolloutError(
       'INVALID_PLAN',
-      `the native engine (SageMaker deployment guardrails) cannot run this plan on ${valid.endpointName}: ` +
-        `${problems.join('; ')}`,
-      { field: compiled.problems[0]?.field ?? 'strategy' },
+      `the native engine (SageMaker deployment guardrails) cannot run this plan on ${valid.endpointName} ` +
+        `(${baseline.instanceCount} × ${baseline.instanceType ?? 'instances'} serving): ${all.map(nativeProblemLine).join('; ')}`,
+      { field: all[0]?.field ?? 'strategy' },
     );
   }
   return { deploymentConfig: compiled.deploymentConfig, abortAlarmName: abortAlarm };
@@ -401,12 +394,11 @@ export class RolloutEngine {
     // Last, so a start that cannot happen anyway (endpoint busy, package not approved) says that first.
     // The judge guards too when it acts on a critical metric (judge-settings.ts judgeGuards).
     // Native: only the policy's alarms guard (SageMaker rolls back on them; there is no candidate variant
-    // for candidate alarms or the judge to watch).
+    // for candidate alarms or the judge to watch). None and not allowed: nativeSpec refused already.
     const unguarded = native
       ? valid.alarms.length === 0
       : valid.alarms.length === 0 && valid.candidateAlarms.length === 0 && !judgeGuards(valid.judge);
-    if (unguarded && !valid.allowUnguarded)
-      throw native ? nativeUnguardedError(valid) : unguardedError(valid);
+    if (unguarded && !valid.allowUnguarded) throw unguardedError(valid);
     if (unguarded) {
       notes.push({
         kind: 'unguarded',

@@ -96,7 +96,7 @@ function nativeRequest(env: SimulatedEnvironment, overrides: Partial<StartRollou
     endpointName: DEMO_ENDPOINT,
     modelPackageArn: env.approveNewVersion(HEALTHY_MODEL),
     executionRoleArn: DEMO_ROLE,
-    strategy: 'Canary10Percent5Minutes',
+    strategy: 'canary(50, 5m)',
     alarms: [TEAM_ALARM],
     requestedBy: 'tests',
     ...overrides,
@@ -114,7 +114,7 @@ async function refusal(promise: Promise<unknown>): Promise<SmRolloutError> {
   throw new Error('expected the start to be refused');
 }
 
-describe("starting a native rollout (the engine over recording ports)", () => {
+describe('starting a native rollout (the engine over recording ports)', () => {
   it('creates the model, the abort alarm and the final config, and sends one UpdateEndpoint with the DeploymentConfig', async () => {
     const { env, engine, recorded } = setUp();
     const started = await engine.start(nativeRequest(env));
@@ -129,15 +129,40 @@ describe("starting a native rollout (the engine over recording ports)", () => {
         endpointName: DEMO_ENDPOINT,
         endpointConfigName: 'smr-churn-prod-native0001-final',
         options: {
-          deploymentConfig: expect.objectContaining({
-            blueGreen: expect.objectContaining({
-              trafficRouting: expect.objectContaining({ type: 'CANARY', waitIntervalInSeconds: 300 }),
-            }),
+          deploymentConfig: {
+            blueGreen: {
+              trafficRouting: {
+                type: 'CANARY',
+                waitIntervalInSeconds: 300,
+                canarySize: { type: 'CAPACITY_PERCENT', value: 50 },
+              },
+              terminationWaitInSeconds: 300,
+              maximumExecutionTimeoutInSeconds: 4 * 3600,
+            },
             autoRollbackAlarms: [TEAM_ALARM, abortAlarm],
-          }),
+          },
         },
       },
     ]);
+    // On the wire, as the UpdateEndpoint API reference spells it (DeploymentConfig, BlueGreenUpdatePolicy,
+    // TrafficRoutingConfig, CapacitySize, AutoRollbackConfig); no RetainAllVariantProperties.
+    const [update] = env.sim.calls.filter((c) => c.operation === 'UpdateEndpoint');
+    expect(update!.input).toEqual({
+      EndpointName: DEMO_ENDPOINT,
+      EndpointConfigName: 'smr-churn-prod-native0001-final',
+      DeploymentConfig: {
+        BlueGreenUpdatePolicy: {
+          TrafficRoutingConfiguration: {
+            Type: 'CANARY',
+            WaitIntervalInSeconds: 300,
+            CanarySize: { Type: 'CAPACITY_PERCENT', Value: 50 },
+          },
+          TerminationWaitInSeconds: 300,
+          MaximumExecutionTimeoutInSeconds: 14400,
+        },
+        AutoRollbackConfiguration: { Alarms: [{ AlarmName: TEAM_ALARM }, { AlarmName: abortAlarm }] },
+      },
+    });
     // One variant name serves both fleets: nothing to put candidate alarms or the judge on.
     expect(recorded.candidateAlarms).toEqual([]);
     expect(started.record.input.candidateAlarms).toEqual([]);
@@ -182,17 +207,27 @@ describe('what guardrails cannot do is refused before anything is written', () =
     const before = env.sim.calls.length;
     const error = await refusal(engine.start(request));
     expect(error.code).toBe('INVALID_PLAN');
-    expect(error.message).toMatch(
-      /^the native engine \(SageMaker deployment guardrails\) cannot run this plan on churn-prod: step 3 /,
+    expect(error.message).toContain(
+      'cannot run this plan on churn-prod (2 × ml.m5.large serving): strategy: step 3: a pause (manual gate) cannot be expressed',
     );
     await expectNothingWritten(env, before);
     await expect(engine.preflight(request)).rejects.toThrow(/step 3/);
   });
 
+  it('a canary smaller than one instance of the serving fleet (known only at start)', async () => {
+    const { env, engine } = setUp();
+    const before = env.sim.calls.length;
+    const error = await refusal(engine.start(nativeRequest(env, { strategy: 'Canary10Percent5Minutes' })));
+    expect(error.code).toBe('INVALID_PLAN');
+    expect(error.message).toContain('(2 × ml.m5.large serving)');
+    expect(error.message).toContain('is 0.2 of an instance');
+    await expectNothingWritten(env, before);
+  });
+
   it('a bake longer than guardrails allows', async () => {
     const { env, engine } = setUp();
     const before = env.sim.calls.length;
-    const error = await refusal(engine.start(nativeRequest(env, { strategy: 'canary(10, 2h)' })));
+    const error = await refusal(engine.start(nativeRequest(env, { strategy: 'canary(50, 2h)' })));
     expect(error.code).toBe('INVALID_PLAN');
     expect(error.message).toContain('3600');
     await expectNothingWritten(env, before);
@@ -202,9 +237,9 @@ describe('what guardrails cannot do is refused before anything is written', () =
     const { env, engine } = setUp();
     const before = env.sim.calls.length;
     const error = await refusal(engine.start(nativeRequest(env, { alarms: [] })));
-    expect(error.code).toBe('UNGUARDED');
+    expect(error.code).toBe('INVALID_PLAN');
     expect(error.field).toBe('alarms');
-    expect(error.message).toContain('AutoRollbackConfiguration');
+    expect(error.message).toContain('only the alarms in AutoRollbackConfiguration roll a bad version back');
     await expectNothingWritten(env, before);
   });
 
