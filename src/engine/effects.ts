@@ -1103,14 +1103,6 @@ export function createRolloutEffects(deps: {
     },
 
     async prepareNativeDeployment(context) {
-      if (!alarms.putAbortAlarm || !alarms.setAlarmState) {
-        throw new SmRolloutError(
-          'INVALID_INPUT',
-          'this host cannot create the abort alarm a native rollout needs (no PutMetricAlarm/SetAlarmState on its ' +
-            'alarm port); start it through the controller, or use --engine stepwise',
-          { field: 'engine' },
-        );
-      }
       const native = context.native!;
       const created = await createCandidateModel(context);
       await alarms.putAbortAlarm({
@@ -1162,14 +1154,6 @@ export function createRolloutEffects(deps: {
     },
 
     async setAbortAlarm({ alarmName, reason }) {
-      if (!alarms.setAlarmState) {
-        throw new SmRolloutError(
-          'INVALID_INPUT',
-          `this host cannot set alarm ${alarmName} (no SetAlarmState on its alarm port), so it cannot abort a native ` +
-            'rollout; abort it through the controller',
-          { field: 'engine' },
-        );
-      }
       await alarms.setAlarmState(alarmName, 'ALARM', reason);
     },
   };
