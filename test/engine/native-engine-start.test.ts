@@ -181,6 +181,22 @@ describe('starting a native rollout (the engine over recording ports)', () => {
     expect(env.sim.endpoint(DEMO_ENDPOINT)!.variants.map((v) => v.variantName)).toEqual(['AllTraffic']);
   });
 
+  it('after a crash between UpdateEndpoint and the save, follows the deployment under way instead of sending it again', async () => {
+    const { env, engine, recorded } = setUp();
+    const started = await engine.start(nativeRequest(env));
+    expect(recorded.updates).toHaveLength(1);
+    // The save after the first step is lost: the stored rollout is as it was created, before any step.
+    const stored = (await env.store.get(started.record.id))!;
+    await env.store.save({ ...stored, snapshot: null, version: stored.version + 1 }, stored.version, []);
+    const restarted = await engine.tick(started.record.id);
+    // Straight to following the deployment SageMaker runs, not waiting for the endpoint to be free.
+    expect(restarted.view.phase).toMatch(/^SageMaker deploys smr-churn-prod-native0001-final/);
+    const end = await driveEngine(env, engine, started.record.id);
+    expect(end.record.status).toBe('succeeded');
+    expect(recorded.updates).toHaveLength(1);
+    expect(env.sim.violations).toEqual([]);
+  });
+
   it('refuses pause, resume and promote on a native rollout, saying why and what to do', async () => {
     const { env, engine } = setUp();
     const started = await engine.start(nativeRequest(env));
