@@ -140,7 +140,7 @@ export function bundleSplit(
         Object.entries(output.inputs).map(([source, { bytesInOutput }]) => [source, bytesInOutput]),
       ),
     }));
-  const entryPoint = 'file' in input ? path.relative(PROJECT_ROOT, input.file) : '<stdin>';
+  const entryPoint = 'file' in input ? path.relative(PROJECT_ROOT, input.file) : input.sourcefile;
   const entry = modules.find((m) => m.entryPoint === entryPoint)?.file;
   if (!entry) throw new Error(`esbuild wrote no output for the entry ${entryPoint}`);
   return { metafile: result.metafile, entry, files, modules };

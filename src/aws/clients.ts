@@ -79,11 +79,11 @@ export function createControllerClients(options: AwsClientOptions = {}): Control
     autoscaling: new ApplicationAutoScalingClient(config),
     dynamodb: new DynamoDBClient(config),
     eventbridge: new EventBridgeClient(config),
-    sqs: loadOnce(async () => new (await import('@aws-sdk/client-sqs')).SQSClient(config)),
+    sqs: loadOnce(async () => new (await import('./lazy-sqs.js')).SQSClient(config)),
     runtime: loadOnce(
-      async () => new (await import('@aws-sdk/client-sagemaker-runtime')).SageMakerRuntimeClient(config),
+      async () => new (await import('./lazy-sagemaker-runtime.js')).SageMakerRuntimeClient(config),
     ),
-    s3: loadOnce(async () => new (await import('@aws-sdk/client-s3')).S3Client(config)),
+    s3: loadOnce(async () => new (await import('./lazy-s3.js')).S3Client(config)),
   };
 }
 

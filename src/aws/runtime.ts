@@ -30,7 +30,7 @@ export class SageMakerRuntimeInvoker implements EndpointInvoker {
   async invokeEndpoint(request: InvokeRequest): Promise<InvokeAnswer> {
     const [client, { InvokeEndpointCommand, ModelError }] = await Promise.all([
       clientOf(this.client),
-      import('@aws-sdk/client-sagemaker-runtime'),
+      import('./lazy-sagemaker-runtime.js'),
     ]);
     const started = this.elapsedClock();
     const latency = () => this.elapsedClock() - started;

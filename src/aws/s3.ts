@@ -20,7 +20,7 @@ export class S3ObjectReader implements ObjectReader {
       async () => {
         const [client, { GetObjectCommand }] = await Promise.all([
           clientOf(this.client),
-          import('@aws-sdk/client-s3'),
+          import('./lazy-s3.js'),
         ]);
         const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         return out.Body === undefined ? '' : out.Body.transformToString('utf-8');

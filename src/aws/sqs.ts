@@ -23,7 +23,7 @@ export class SqsWakeUpScheduler implements WakeUpScheduler {
   async wakeAt(rolloutId: string, at: number): Promise<void> {
     const [client, { SendMessageCommand }] = await Promise.all([
       clientOf(this.client),
-      import('@aws-sdk/client-sqs'),
+      import('./lazy-sqs.js'),
     ]);
     await callAws('SendMessage', () =>
       client.send(
