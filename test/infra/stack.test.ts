@@ -642,7 +642,7 @@ describe('the bundle', () => {
     }
   });
 
-  it('is split: what only a wake-up or a pre-traffic check needs is in chunks Lambda does not load at init', () => {
+  it('is split: the rollout engine and what only a wake-up or a pre-traffic check needs are in chunks Lambda does not load at init', () => {
     const dir = functionAssetDir(synth.assembly, json, fnId);
     const all = modules(dir);
     const atInit = loadedAtInit(dir, 'index.mjs');
@@ -650,8 +650,9 @@ describe('the bundle', () => {
     const code = (files: Iterable<string>) =>
       [...files].map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
     // The S3 client (sample requests), the SageMaker Runtime client (InvokeEndpoint) and the SQS client
-    // (wake-ups), recognised by their service's id and endpoint host: in the lazy chunks, not at init.
-    const markers = ['"AmazonS3"', 'runtime.sagemaker', '"AmazonSQS"'];
+    // (wake-ups), recognised by their service's id and endpoint host, and the rollout engine, by the XState
+    // interpreter's init event: in the lazy chunks, not at init.
+    const markers = ['"AmazonS3"', 'runtime.sagemaker', '"AmazonSQS"', 'xstate.init'];
     for (const marker of markers) {
       expect(code(lazy)).toContain(marker);
       expect(code(atInit)).not.toContain(marker);
