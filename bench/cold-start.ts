@@ -5,7 +5,8 @@
 // statically) and the whole bundle, the time a fresh `node` takes to import each entry, and (for context, so
 // work moved out of the import cannot hide) the handler's first event after its import: building the
 // controller from its environment (the policies JSON synth ships) and one Scheduled Event, then loading the
-// chunks a rollout's advance defers (SQS for its wake-up, S3 and SageMaker Runtime for a pre-traffic check).
+// chunks a rollout's advance defers (the rollout engine, SQS for its wake-up, S3 and SageMaker Runtime for a
+// pre-traffic check).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -303,14 +304,17 @@ export async function coldStart(): Promise<BenchResult> {
           'clients) and runs a tick with nothing due: what a cold function does after the import before it answers. It has no floor, so it ' +
           'is context, not a ratio; it is here so that work moved out of the import into the first event stays visible. ' +
           'Then it imports the deferred chunks: every chunk behind an import() in the project\u2019s own code that init ' +
-          `has not loaded (${deferredList}). An event that advances a rollout loads some of them (SQS when it schedules ` +
-          'a wake-up, S3 and SageMaker Runtime when it runs a pre-traffic check), so this is what such a first event ' +
-          'adds at most; the AWS calls themselves are not measured (nothing here calls AWS).',
+          `has not loaded (${deferredList}). An event that advances a rollout loads the engine (RolloutController imports ` +
+          'src/engine/engine.ts with import(): the machine, its effects and actors, XState) and some of the rest (SQS when ' +
+          'it schedules a wake-up, S3 and SageMaker Runtime when it runs a pre-traffic check), so this is what such a ' +
+          'first event adds at most; the AWS calls themselves are not measured (nothing here calls AWS).',
         `What init loads over the floor: zod ${kb(extra.zod)} (every boundary validates with it: events ` +
           `in, stored snapshots, start requests, the policies), the project's own code ${kb(extra.project)} (controller, ` +
-          `engine, machine, store, adapters, policy rules), Powertools Logger and Metrics ${kb(extra.powertools)}, and the ` +
-          `SDK commands the adapters send ${kb(extra.sdk)}. Not loaded at init: the S3, SQS and SageMaker Runtime clients ` +
-          '(src/aws/clients.ts builds them on first use with import(); the adapters import their commands the same way). ' +
+          `intake, store, adapters, policy rules and the start-request checks they share), Powertools Logger and Metrics ` +
+          `${kb(extra.powertools)}, and the SDK commands the adapters send ${kb(extra.sdk)} ; XState, which the floor ` +
+          'loads, is not loaded at init at all (it is in the engine chunk). Not loaded at init: the rollout engine, and ' +
+          'the S3, SQS and SageMaker Runtime clients (src/aws/clients.ts builds them on first use with import(); the ' +
+          'adapters import their commands the same way). ' +
           'Not in the bundle at all: yaml (synth ships the policies as JSON, src/policy/deployed.ts reads them) and ' +
           '@aws-sdk/client-cloudformation (only the CLI reads stack outputs).',
         `Targets: load ≤ ${TARGET}× (${verdict(loadRatio, TARGET)}), size at init ≤ ${SIZE_TARGET}× (${verdict(sizeRatio, SIZE_TARGET)}` +
