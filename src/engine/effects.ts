@@ -69,28 +69,9 @@ export interface RolloutEffects {
   setAbortAlarm(input: AbortAlarmInput): Promise<void>;
 }
 
-/**
- * Statuses an endpoint leaves by itself, soon: an auto-scaled endpoint is Updating for minutes each
- * time it scales. A start refused for one of them can simply wait and try again.
- */
-export const SETTLING_STATUSES: ReadonlySet<string> = new Set([
-  'Creating',
-  'Updating',
-  'SystemUpdating',
-  'RollingBack',
-]);
-
-/** The settling status a refusal's message names (resolveBaseline's wording), if any. */
-export function settlingStatusIn(code: string | undefined, message: string): string | undefined {
-  if (code !== 'ENDPOINT_NOT_IN_SERVICE') return undefined;
-  const status = / is (\w+), not InService/.exec(message)?.[1];
-  return status !== undefined && SETTLING_STATUSES.has(status) ? status : undefined;
-}
-
-/** True for a start refused only because the endpoint is passing through a settling status. */
-export function refusedWhileSettling(error: unknown): boolean {
-  return isSmRolloutError(error) && settlingStatusIn(error.code, error.message) !== undefined;
-}
+// Settling statuses live in ./settling (the controller reads them without loading the effects).
+import { SETTLING_STATUSES } from './settling';
+export { refusedWhileSettling, SETTLING_STATUSES, settlingStatusIn } from './settling';
 
 /** Statuses from which SageMaker allows no update: only a human (or DeleteEndpoint) can help. */
 const BROKEN_STATUSES = new Set(['Failed', 'UpdateRollbackFailed', 'Deleting', 'OutOfService']);

@@ -123,20 +123,8 @@ export interface EngineDeps {
   wait?: (ms: number) => Promise<void>;
 }
 
-/**
- * The time a precise wake-up is for: the end of the bake of an active rollout that holds (the deadline that
- * starts its next step), or the judge's next look when the judge watches that step (every metric period,
- * so a bad candidate is caught between two schedule runs); undefined when it has none.
- * RolloutController.wake sends on a wake-up that arrives before it.
- */
-export function preciseWakeUpOf(record: RolloutRecord): number | undefined {
-  if (!record.active || record.progress?.watching !== true) return undefined;
-  const { bakeUntil, judging } = record.progress;
-  if (judging && record.nextWakeAt !== undefined) {
-    return bakeUntil === undefined ? record.nextWakeAt : Math.min(bakeUntil, record.nextWakeAt);
-  }
-  return bakeUntil;
-}
+import { preciseWakeUpOf } from './wake-up-time';
+export { preciseWakeUpOf };
 
 export interface StepResult {
   record: RolloutRecord;

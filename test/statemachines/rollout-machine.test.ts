@@ -220,7 +220,7 @@ describe('waiting for an endpoint update', () => {
     const cloud = new FakeCloud();
     cloud.check = () => ({ phase: 'inProgress', status: 'Updating' });
     const r = await start('Canary10Percent5Minutes', cloud, overrides);
-    expect(r.snapshot.matches({ deployingTransition: 'waiting' })).toBe(true);
+    expect(r.snapshot.value).toEqual({ deployingTransition: 'waiting' });
     return { cloud, r };
   }
 
