@@ -104,6 +104,26 @@ describe('native rollouts that SageMaker completes', () => {
     expect(s.env.sim.alarmNames().filter((n) => n.startsWith('smr-'))).toEqual([]);
   });
 
+  it('onto another instance type: the variant is deregistered for the update and its scaling put back after', async () => {
+    const s = await native(
+      { strategy: 'canary(50, 5m)', candidate: { instanceType: 'ml.m5.xlarge' } },
+      autoScaled,
+    );
+    const end = await s.run();
+    expect(end.record.status).toBe('succeeded');
+    const deregistered = calls(s, 'DeregisterScalableTarget');
+    const update = calls(s, 'UpdateEndpoint')[0]!;
+    expect(deregistered).toHaveLength(1);
+    expect(deregistered[0]!.at).toBeLessThanOrEqual(update.at);
+    expect(s.env.sim.scalingOf(ENDPOINT, 'AllTraffic')?.target).toMatchObject({
+      minCapacity: DEMO_SCALING.target.minCapacity,
+      maxCapacity: DEMO_SCALING.target.maxCapacity,
+    });
+    expect((await s.timeline()).find((e) => e.kind === 'cleanedUp')?.message).toContain(
+      'restored auto scaling of variant AllTraffic',
+    );
+  });
+
   it('a linear deployment in four steps of one instance each', async () => {
     const s = await native({ strategy: 'linear(25, 2m)' }, { environment: { instanceCount: 4 } });
     const end = await s.run();
