@@ -680,10 +680,11 @@ export class SmRolloutController extends Construct {
     });
 
     new events.Rule(this, 'EndpointRule', {
-      description: 'sm-rollout: state changes of the policy endpoints',
+      description: 'sm-rollout: state changes of the policy endpoints and of their guardrails deployments',
       eventPattern: {
         source: [CONTROLLER_EVENTS.endpoint.source],
-        detailType: [CONTROLLER_EVENTS.endpoint.detailType],
+        // A native rollout follows its guardrails deployment stage by stage (the same detail, plus the deployment).
+        detailType: [CONTROLLER_EVENTS.endpoint.detailType, CONTROLLER_EVENTS.deployment.detailType],
         detail: { EndpointName: names.endpoints },
       },
       targets: [target(Duration.hours(1))],
