@@ -467,8 +467,14 @@ export class SmRolloutController extends Construct {
           resources: ['*'],
         }),
         new iam.PolicyStatement({
+          // Its candidate alarms, and a native rollout's abort alarm, which `abort` sets to ALARM (SetAlarmState).
           sid: 'OwnCandidateAlarms',
-          actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
+          actions: [
+            'cloudwatch:PutMetricAlarm',
+            'cloudwatch:DeleteAlarms',
+            'cloudwatch:TagResource',
+            'cloudwatch:SetAlarmState',
+          ],
           resources: [
             `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${NAME_PREFIX}-*`,
           ],
@@ -674,10 +680,11 @@ export class SmRolloutController extends Construct {
     });
 
     new events.Rule(this, 'EndpointRule', {
-      description: 'sm-rollout: state changes of the policy endpoints',
+      description: 'sm-rollout: state changes of the policy endpoints and of their guardrails deployments',
       eventPattern: {
         source: [CONTROLLER_EVENTS.endpoint.source],
-        detailType: [CONTROLLER_EVENTS.endpoint.detailType],
+        // A native rollout follows its guardrails deployment stage by stage (the same detail, plus the deployment).
+        detailType: [CONTROLLER_EVENTS.endpoint.detailType, CONTROLLER_EVENTS.deployment.detailType],
         detail: { EndpointName: names.endpoints },
       },
       targets: [target(Duration.hours(1))],

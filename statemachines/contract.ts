@@ -357,6 +357,41 @@ export interface NativeRolloutSpec {
   abortAlarmName: string;
 }
 
+/**
+ * What following a native deployment reads each time (DescribeEndpoint): the status, the config
+ * actually serving, and the PendingDeploymentSummary while SageMaker deploys (plain data: the machine
+ * imports no port).
+ */
+export interface NativeDeploymentReading extends Stamped {
+  endpoint: NativeEndpointView;
+}
+
+export interface NativeEndpointView {
+  /** EndpointStatus; `Deleted` when the endpoint no longer exists. */
+  status: string;
+  /** The config serving now (during a deployment: still the old one). */
+  endpointConfigName?: string;
+  failureReason?: string;
+  pending?: {
+    endpointConfigName: string;
+    variants: {
+      variantName: string;
+      /** The latest ProductionVariantStatus: Creating | Updating | Deleting | ActivatingTraffic | Baking. */
+      status?: string;
+      statusMessage?: string;
+      statusStartTime?: number;
+      currentInstanceCount?: number;
+      desiredInstanceCount?: number;
+    }[];
+  };
+}
+
+/** The abort alarm to put into ALARM (SetAlarmState), and why. */
+export interface AbortAlarmInput {
+  alarmName: string;
+  reason: string;
+}
+
 /** The failure code of a rollout whose endpoint was deleted under it (terminal `failed`). */
 export const ENDPOINT_DELETED = 'ENDPOINT_DELETED';
 
@@ -434,6 +469,8 @@ export type EndpointChange =
        * update that removes a registered variant or changes its instance type.
        */
       deregisterBefore?: string[];
+      /** A native rollout's final config goes live through guardrails: UpdateEndpoint's DeploymentConfig. */
+      deploymentConfig?: NativeDeploymentConfig;
     }
   | {
       kind: 'weights';

@@ -446,7 +446,10 @@ export class RolloutController {
     }
     const outcomes: Outcome[] = [];
     for (const record of watching) {
-      this.deps.log.warn(`alarm ${event.alarmName} is in ALARM: rolling back`, {
+      // A native rollout's alarms are SageMaker's to act on (its AutoRollbackConfiguration): recorded only.
+      const action =
+        record.input.engine === 'native' ? 'SageMaker rolls the deployment back' : 'rolling back';
+      this.deps.log.warn(`alarm ${event.alarmName} is in ALARM: ${action}`, {
         rolloutId: record.id,
         endpointName: record.endpointName,
         reason: event.reason,

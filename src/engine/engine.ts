@@ -11,6 +11,7 @@ import {
   type RolloutCommand,
   type RolloutEvent,
   type Baseline,
+  type NativeRolloutSpec,
   type PreTrafficCheckSpec,
   type RolloutInput,
 } from '../../statemachines/contract';
@@ -28,7 +29,15 @@ import { createRolloutActors } from './actors';
 import { subMinutePeriodProblem } from './alarm-rules';
 import { createRolloutEffects, type RolloutEffects } from './effects';
 import { EndpointReads } from './endpoint-reads';
-import { candidateAlarmName, modelPackageVersionOf, newRolloutId, rolloutNames } from './names';
+import {
+  abortAlarmName,
+  candidateAlarmName,
+  modelPackageVersionOf,
+  newRolloutId,
+  rolloutNames,
+} from './names';
+import { compileNativeDeployment } from '../plan';
+import { nativeProblemLine, nativeStartProblems } from './native-start';
 import type {
   AlarmControl,
   Clock,
@@ -144,6 +153,66 @@ function unguardedError(valid: ValidStartRequest): SmRolloutError {
   );
 }
 
+/** The rollout id a dry run names the abort alarm with (the real one is drawn when the rollout starts). */
+const PREFLIGHT_ROLLOUT_ID = 'r-preflight00';
+
+/**
+ * What the native engine cannot do, refused before anything is read or created: the pre-traffic check
+ * sends requests to a candidate variant, and a native rollout has none (the new fleet takes the
+ * serving variant's name).
+ */
+function checkNativeRequest(valid: ValidStartRequest): void {
+  if (valid.preTrafficCheck) {
+    throw new SmRolloutError(
+      'INVALID_INPUT',
+      'preTrafficCheck: the native engine has no candidate variant to send sample requests to (the new fleet takes ' +
+        "the serving variant's name); remove preTrafficCheck, or use the stepwise engine (--engine stepwise)",
+      { field: 'preTrafficCheck' },
+    );
+  }
+}
+
+/**
+ * The plan compiled to a DeploymentConfig for this baseline (guardrails shifts whole instances of the
+ * fleet serving now), or a refusal naming the step and the limit. Inf1 endpoints are refused too:
+ * "If your endpoint uses any of the following features, you cannot use deployment guardrails ... and
+ * your endpoint will fall back to using a blue/green deployment with all at once traffic shifting and
+ * no final baking period: ... Endpoints that use Inf1 (Inferentia-based) instances" (Exclusions).
+ */
+function nativeSpec(valid: ValidStartRequest, baseline: Baseline, rolloutId: string): NativeRolloutSpec {
+  const instanceType = valid.candidate.instanceType ?? baseline.instanceType;
+  if (instanceType?.startsWith('ml.inf1.') || baseline.instanceType?.startsWith('ml.inf1.')) {
+    throw new SmRolloutError(
+      'ENDPOINT_UNSUPPORTED',
+      `deployment guardrails does not run on Inf1 instances (${instanceType}): SageMaker would shift all traffic at ` +
+        'once with no bake, whatever the plan says; use the stepwise engine (--engine stepwise)',
+      { field: 'engine' },
+    );
+  }
+  const abortAlarm = abortAlarmName(valid.endpointName, rolloutId);
+  const facts = {
+    plan: valid.plan,
+    alarms: valid.alarms,
+    maxDurationMs: valid.maxDurationMs,
+    instanceCount: baseline.instanceCount,
+    abortAlarmName: abortAlarm,
+    ...(valid.allowUnguarded ? { allowUnguarded: true } : {}),
+  };
+  // The checks `plan` and `validate` made, now with the serving fleet's size (whole instances).
+  const problems = nativeStartProblems(facts);
+  const compiled = compileNativeDeployment(facts);
+  if (problems.length > 0 || !compiled.ok) {
+    const all = problems.length > 0 ? problems : compiled.ok ? [] : compiled.problems;
+    throw new SmRolloutError(
+      'INVALID_PLAN',
+      `the native engine (SageMaker deployment guardrails) cannot run this plan on ${valid.endpointName} ` +
+        `(${baseline.instanceCount} × ${baseline.instanceType ?? 'instances'} serving): ${all.map(nativeProblemLine).join('; ')}`,
+      { field: all[0]?.field ?? 'strategy' },
+    );
+  }
+  return { deploymentConfig: compiled.deploymentConfig, abortAlarmName: abortAlarm };
+}
+
 /** A command as a person or pipeline sends it; the engine stamps the time. */
 export type CommandRequest = RolloutCommand extends infer C
   ? C extends RolloutCommand
@@ -194,9 +263,9 @@ export class RolloutEngine {
   }
 
   private async startChecked(valid: ValidStartRequest, options: { rolloutId?: string }): Promise<StepResult> {
-    const { baseline, notes } = await this.checkStart(valid);
+    const id = options.rolloutId ?? (this.deps.newId ?? newRolloutId)(this.deps.clock.now());
+    const { baseline, notes, native } = await this.checkStart(valid, id);
     const now = this.deps.clock.now();
-    const id = options.rolloutId ?? (this.deps.newId ?? newRolloutId)(now);
     const timeline: TimelineEntry[] = notes.map((note, seq) => ({ rolloutId: id, seq, at: now, ...note }));
     const input: RolloutInput = {
       rolloutId: id,
@@ -204,10 +273,14 @@ export class RolloutEngine {
       modelPackageArn: valid.modelPackageArn,
       plan: valid.plan,
       alarms: valid.alarms,
-      candidateAlarms: valid.candidateAlarms.map((template) => ({
-        alarmName: candidateAlarmName(valid.endpointName, id, template.suffix),
-        template,
-      })),
+      // Native: one variant name serves both fleets, so nothing can watch the new model alone — the
+      // policy's alarms, in the AutoRollbackConfiguration, are the guard.
+      candidateAlarms: native
+        ? []
+        : valid.candidateAlarms.map((template) => ({
+            alarmName: candidateAlarmName(valid.endpointName, id, template.suffix),
+            template,
+          })),
       executionRoleArn: valid.executionRoleArn,
       candidate: valid.candidate,
       names: rolloutNames(valid.endpointName, id),
@@ -221,7 +294,8 @@ export class RolloutEngine {
       ...(valid.retainPrevious !== undefined ? { retainPrevious: valid.retainPrevious } : {}),
       enhancedMetrics: valid.enhancedMetrics !== false,
       ...(valid.preTrafficCheck ? { preTrafficCheck: valid.preTrafficCheck } : {}),
-      ...(valid.judge
+      ...(native ? { engine: 'native' as const, native } : {}),
+      ...(valid.judge && !native
         ? {
             judge: {
               ...valid.judge,
@@ -260,7 +334,7 @@ export class RolloutEngine {
    * candidate (read-only) — with no writes: a dry run. `notes`: the lines its timeline would start with.
    */
   async preflight(valid: ValidStartRequest): Promise<{ notes: string[] }> {
-    const { notes } = await this.checkStart(valid);
+    const { notes } = await this.checkStart(valid, PREFLIGHT_ROLLOUT_ID);
     return { notes: notes.map((n) => n.message) };
   }
 
@@ -268,7 +342,11 @@ export class RolloutEngine {
    * The checks before a start, and what the timeline records about the request before the rollout's
    * own entries: that it runs unguarded, or rolls back to an older version.
    */
-  private async checkStart(valid: ValidStartRequest): Promise<{ baseline: Baseline; notes: StartNote[] }> {
+  private async checkStart(
+    valid: ValidStartRequest,
+    rolloutId: string,
+  ): Promise<{ baseline: Baseline; notes: StartNote[]; native?: NativeRolloutSpec }> {
+    if (valid.engine === 'native') checkNativeRequest(valid);
     const active = await this.deps.store.activeForEndpoint(valid.endpointName);
     if (active) {
       throw new SmRolloutError(
@@ -279,12 +357,13 @@ export class RolloutEngine {
       );
     }
     const baseline = await this.effects.resolveBaseline(valid);
+    const native = valid.engine === 'native' ? nativeSpec(valid, baseline, rolloutId) : undefined;
     const notes: StartNote[] = [];
     const older = this.checkVersion(valid, baseline);
     if (older) notes.push(older);
     for (const warning of baseline.alarmWarnings ?? [])
       notes.push({ kind: 'alarmWarning', message: warning });
-    valid.candidateAlarms.forEach((template, i) => {
+    (native ? [] : valid.candidateAlarms).forEach((template, i) => {
       // Candidate alarms watch the transition config's metrics, 10-second ones unless the policy opts out.
       const problem = subMinutePeriodProblem(
         template.periodSeconds,
@@ -302,16 +381,29 @@ export class RolloutEngine {
     if (valid.preTrafficCheck) await this.checkPreTrafficCheck(valid.preTrafficCheck);
     // Last, so a start that cannot happen anyway (endpoint busy, package not approved) says that first.
     // The judge guards too when it acts on a critical metric (judge-settings.ts judgeGuards).
-    const unguarded =
-      valid.alarms.length === 0 && valid.candidateAlarms.length === 0 && !judgeGuards(valid.judge);
+    // Native: only the policy's alarms guard (SageMaker rolls back on them; there is no candidate variant
+    // for candidate alarms or the judge to watch). None and not allowed: nativeSpec refused already.
+    const unguarded = native
+      ? valid.alarms.length === 0
+      : valid.alarms.length === 0 && valid.candidateAlarms.length === 0 && !judgeGuards(valid.judge);
     if (unguarded && !valid.allowUnguarded) throw unguardedError(valid);
     if (unguarded) {
       notes.push({
         kind: 'unguarded',
-        message: `started unguarded: no alarm watches the candidate, by request of ${valid.requestedBy}`,
+        message: native
+          ? `started unguarded: no alarm of the policy is in the AutoRollbackConfiguration, so SageMaker rolls back only on \`abort\`, by request of ${valid.requestedBy}`
+          : `started unguarded: no alarm watches the candidate, by request of ${valid.requestedBy}`,
       });
     }
-    return { baseline, notes };
+    if (native) {
+      notes.push({
+        kind: 'nativeEngine',
+        message:
+          'native engine: SageMaker deployment guardrails moves the traffic; no candidate alarms or judge (one variant ' +
+          `name serves both fleets), SageMaker rolls back on ${native.deploymentConfig.autoRollbackAlarms.join(', ')}`,
+      });
+    }
+    return { baseline, notes, ...(native ? { native } : {}) };
   }
 
   /**
@@ -390,7 +482,15 @@ export class RolloutEngine {
     if (accepts === undefined || accepts.includes(commandName(command))) return;
     throw new SmRolloutError(
       'COMMAND_REJECTED',
-      explainRejection({ rolloutId: record.id, status: record.status, phase: record.phase }, command),
+      explainRejection(
+        {
+          rolloutId: record.id,
+          status: record.status,
+          phase: record.phase,
+          ...(record.input.engine ? { engine: record.input.engine } : {}),
+        },
+        command,
+      ),
     );
   }
 

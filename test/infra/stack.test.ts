@@ -110,11 +110,11 @@ describe('event rules', () => {
     expect(r.Targets).toEqual(target(3600));
   });
 
-  it('endpoint state changes of exactly the policy endpoints', () => {
+  it('endpoint (and guardrails deployment) state changes of exactly the policy endpoints', () => {
     const r = rule('ControllerEndpointRule');
     expect(r.EventPattern).toEqual({
       source: ['aws.sagemaker'],
-      'detail-type': ['SageMaker Endpoint State Change'],
+      'detail-type': ['SageMaker Endpoint State Change', 'SageMaker Endpoint Deployment State Change'],
       detail: { EndpointName: ['churn-prod', 'fraud-prod'] },
     });
     expect(r.Targets).toEqual(target(3600));
@@ -426,7 +426,12 @@ describe('IAM', () => {
       {
         Sid: 'OwnCandidateAlarms',
         Effect: 'Allow',
-        Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
+        Action: [
+          'cloudwatch:PutMetricAlarm',
+          'cloudwatch:DeleteAlarms',
+          'cloudwatch:TagResource',
+          'cloudwatch:SetAlarmState',
+        ],
         Resource: 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:smr-*',
       },
       {

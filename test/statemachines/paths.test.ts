@@ -227,8 +227,13 @@ function allTransitionLabels(): string[] {
   return labels;
 }
 
-/** Transitions only a rollout with a judge takes (judge-machine.test.ts covers them): out of this walk's count. */
+/**
+ * Transitions only a rollout with a judge takes (judge-machine.test.ts covers them), or a native one
+ * (native-machine.test.ts): out of this walk's count.
+ */
 const JUDGE_GUARDS = new Set([
+  'nativeBaselineKnown',
+  'nativeEngine',
   'judgeDue',
   'judgeSilentUntold',
   'judgeFailsCritical',
@@ -242,7 +247,10 @@ const JUDGE_GUARDS = new Set([
 function judgeTransitionLabels(): Set<string> {
   const labels = new Set<string>();
   const judgeOnly = (id: string) =>
-    id.endsWith('.judging') || id.endsWith('.judgedChanged') || id.includes('.analysing');
+    id.endsWith('.judging') ||
+    id.endsWith('.judgedChanged') ||
+    id.includes('.analysing') ||
+    id.startsWith('rollout.native');
   const guardName = (t: { guard?: unknown }) =>
     typeof t.guard === 'string' ? t.guard : (t.guard as { type?: string } | undefined)?.type;
   const walk = (node: AnyStateNode) => {
@@ -395,9 +403,13 @@ describe('every reachable state of the rollout machine', () => {
     const reached = total.filter((n) => seenLeaves.has(n.id));
     // Transient states (choosing, routing) pass within a microstep and never show in a snapshot.
     // The judge's states (and analysis steps) are reached only by a rollout with a judge (INPUT has none,
-    // to keep this walk bounded); test/statemachines/judge-machine.test.ts walks them.
+    // to keep this walk bounded); test/statemachines/judge-machine.test.ts walks them. The native
+    // engine's states are reached only by a native rollout: test/statemachines/native-machine.test.ts.
     const judgeOnly = (id: string) =>
-      id.endsWith('.judging') || id.endsWith('.judgedChanged') || id.includes('.analysing');
+      id.endsWith('.judging') ||
+      id.endsWith('.judgedChanged') ||
+      id.includes('.analysing') ||
+      id.startsWith('rollout.native');
     const transient = [
       'rollout.live.flow.choosing',
       'rollout.rollingBack.routing',
