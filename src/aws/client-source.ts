@@ -22,3 +22,14 @@ export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
     return loaded;
   };
 }
+
+/**
+ * The client `source` is or loads, and the module of SDK commands `commands` imports (a src/aws/lazy-*.ts):
+ * what an adapter needs for a call, both loaded on its first call and kept by Node's module cache after.
+ */
+export async function clientWith<T extends object, M>(
+  source: ClientSource<T>,
+  commands: () => Promise<M>,
+): Promise<[T, M]> {
+  return Promise.all([clientOf(source), commands()]);
+}

@@ -2,15 +2,17 @@
 // CloudWatch (alarms and GetMetricData), Application Auto Scaling, EventBridge, SQS (wake-ups) and S3
 // implementations of the engine's ports (the DynamoDB store lives in src/store).
 // Error classification is shared only with the DynamoDB store (src/store/dynamodb.ts).
+// The controller Lambda imports the modules it needs directly, not this barrel: createAwsClients
+// (cli-clients.ts) imports four SDK packages statically, which would pull them into the Lambda's init.
 
 export {
-  createAwsClients,
   createControllerClients,
   DEFAULT_MAX_ATTEMPTS,
   type AwsClientOptions,
-  type AwsClients,
+  type ClientLoader,
   type ControllerClients,
 } from './clients';
+export { createAwsClients, type AwsClients } from './cli-clients';
 export {
   ApplicationAutoScalingScalingControl,
   SAGEMAKER_NAMESPACE,

@@ -1,17 +1,17 @@
 // The controller's configuration, read once from the Lambda environment: where rollouts are
 // stored, which policies apply, where lifecycle events go and which queue wakes rollouts precisely. A missing or wrong setting fails
 // the cold start with a message saying which variable and how to fix it.
-import {
-  ApplicationAutoScalingScalingControl,
-  createControllerClients,
-  CloudWatchAlarmControl,
-  CloudWatchMetricReader,
-  EventBridgeLifecyclePublisher,
-  S3ObjectReader,
-  SageMakerEndpointControl,
-  SqsWakeUpScheduler,
-  SageMakerRuntimeInvoker,
-} from '../aws';
+// The adapters' modules, not the '../aws' barrel: it also exports the CLI's createAwsClients, whose static
+// imports of the SageMaker, CloudWatch, Application Auto Scaling and EventBridge packages would put them in
+// the Lambda's init chunks; here every client but DynamoDB's loads on first use (src/aws/clients.ts).
+import { ApplicationAutoScalingScalingControl } from '../aws/autoscaling';
+import { createControllerClients } from '../aws/clients';
+import { CloudWatchAlarmControl, CloudWatchMetricReader } from '../aws/cloudwatch';
+import { EventBridgeLifecyclePublisher } from '../aws/eventbridge';
+import { SageMakerRuntimeInvoker } from '../aws/runtime';
+import { S3ObjectReader } from '../aws/s3';
+import { SageMakerEndpointControl } from '../aws/sagemaker';
+import { SqsWakeUpScheduler } from '../aws/sqs';
 import { SmRolloutError } from '../errors';
 // The engine's modules, not its barrel (which also exports the rollout engine: see controller.ts).
 import { systemClock } from '../engine/clock';
