@@ -1,17 +1,11 @@
 // The controller's configuration, read once from the Lambda environment: where rollouts are
 // stored, which policies apply, where lifecycle events go and which queue wakes rollouts precisely. A missing or wrong setting fails
 // the cold start with a message saying which variable and how to fix it.
-// The adapters' modules, not the '../aws' barrel: it also exports the CLI's createAwsClients, whose static
-// imports of the SageMaker, CloudWatch, Application Auto Scaling and EventBridge packages would put them in
-// the Lambda's init chunks; here every client but DynamoDB's loads on first use (src/aws/clients.ts).
-import { ApplicationAutoScalingScalingControl } from '../aws/autoscaling';
+// Not the '../aws' barrel: it imports every adapter and the CLI's createAwsClients statically, which would
+// put the adapters and the SageMaker, CloudWatch, Application Auto Scaling and EventBridge packages in the
+// Lambda's init chunks; here every adapter and every client but DynamoDB's loads on first use.
 import { createControllerClients } from '../aws/clients';
-import { CloudWatchAlarmControl, CloudWatchMetricReader } from '../aws/cloudwatch';
-import { EventBridgeLifecyclePublisher } from '../aws/eventbridge';
-import { SageMakerRuntimeInvoker } from '../aws/runtime';
-import { S3ObjectReader } from '../aws/s3';
-import { SageMakerEndpointControl } from '../aws/sagemaker';
-import { SqsWakeUpScheduler } from '../aws/sqs';
+import { controllerAdapters } from '../aws/controller-adapters';
 import { SmRolloutError } from '../errors';
 // The engine's modules, not its barrel (which also exports the rollout engine: see controller.ts).
 import { systemClock } from '../engine/clock';
@@ -110,17 +104,16 @@ export async function controllerDepsFromEnvironment(
   if (!queueUrl) {
     log.warn('ROLLOUT_WAKE_UP_QUEUE_URL is not set: rollouts are woken by the one-minute schedule alone');
   }
+  const { events, ...adapters } = controllerAdapters(clients, {
+    busName: bus ?? '',
+    ...(queueUrl ? { queueUrl } : {}),
+    clock: systemClock,
+  });
   return {
     store,
     policies,
-    endpoints: new SageMakerEndpointControl(clients.sagemaker),
-    alarms: new CloudWatchAlarmControl(clients.cloudwatch),
-    metrics: new CloudWatchMetricReader(clients.cloudwatch),
-    scaling: new ApplicationAutoScalingScalingControl(clients.autoscaling),
-    invoker: new SageMakerRuntimeInvoker(clients.runtime),
-    objects: new S3ObjectReader(clients.s3),
-    events: bus ? new EventBridgeLifecyclePublisher(clients.eventbridge, bus) : NO_EVENTS,
-    ...(queueUrl ? { wakeUps: new SqsWakeUpScheduler(clients.sqs, queueUrl, systemClock) } : {}),
+    ...adapters,
+    events: bus ? events : NO_EVENTS,
     clock: systemClock,
   };
 }
