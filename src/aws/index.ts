@@ -2,8 +2,9 @@
 // CloudWatch (alarms and GetMetricData), Application Auto Scaling, EventBridge, SQS (wake-ups) and S3
 // implementations of the engine's ports (the DynamoDB store lives in src/store).
 // Error classification is shared only with the DynamoDB store (src/store/dynamodb.ts).
-// The controller Lambda imports the modules it needs directly, not this barrel: createAwsClients
-// (cli-clients.ts) imports four SDK packages statically, which would pull them into the Lambda's init.
+// The controller Lambda imports clients.ts and controller-adapters.ts directly, not this barrel: it imports
+// every adapter and createAwsClients (cli-clients.ts, four SDK packages) statically, which would pull them
+// into the Lambda's init.
 
 export {
   createControllerClients,
