@@ -313,7 +313,7 @@ export async function coldStart(): Promise<BenchResult> {
           'once per container); the AWS calls themselves are not measured (nothing here calls AWS).',
         `What init loads over the floor: zod ${kb(extra.zod)} (every boundary validates with it: events ` +
           `in, stored snapshots, start requests, the policies), the project's own code ${kb(extra.project)} (controller, ` +
-          `intake, the stores, the policy rules and the start-request checks they share), Powertools Logger and Metrics ` +
+          `intake, the DynamoDB store, the policy rules and the start-request checks they share), Powertools Logger and Metrics ` +
           `${kb(extra.powertools)}, and SDK code beyond what the floor loads of the same packages ${kb(extra.sdk)} ` +
           '(@aws-sdk/core, @smithy/core, the DynamoDB document client the store uses). ' +
           'Init holds one AWS client, DynamoDB: ' +
@@ -321,7 +321,8 @@ export async function coldStart(): Promise<BenchResult> {
           'XState, which the floor loads (the engine chunk); every adapter (src/aws/controller-adapters.ts imports each on ' +
           "its port's first call) and every other client, SageMaker, CloudWatch, Application Auto Scaling, EventBridge, " +
           'SQS, SageMaker Runtime and S3 (src/aws/clients.ts builds them on first use with import() of a src/aws/lazy-*.ts ' +
-          'that re-exports only the client and the commands sent, so the chunk holds no other command). ' +
+          'that re-exports only the client and the commands sent, so the chunk holds no other command); and the file ' +
+          'and memory stores (src/handlers/environment.ts imports the store ROLLOUT_STORE names; the stack names DynamoDB). ' +
           'Not in the bundle at all: yaml (synth ships the policies as JSON, src/policy/deployed.ts reads them) and ' +
           '@aws-sdk/client-cloudformation (only the CLI reads stack outputs; its clients, built at once, are in ' +
           'src/aws/cli-clients.ts, which the Lambda never imports: esbuild puts a package a module imports statically in ' +
@@ -332,8 +333,7 @@ export async function coldStart(): Promise<BenchResult> {
           'the controller (src/engine/controller.ts and its static imports: start-request, plan, undo, the machine’s ' +
           'describe/facts for isTerminal); the DynamoDB store; Powertools Logger and Metrics (every event logs and ' +
           'flushes). What would close the rest of the gap: zod/mini for the schemas (measured in the first pass: about ' +
-          "60 KiB less, at the cost of rewriting 7 schema files); the file and memory stores' code (about 8 KiB, " +
-          'behind an import() when ROLLOUT_STORE is dynamodb:, which needs an async store setting in the CLI too); ' +
+          '60 KiB less, at the cost of rewriting 7 schema files); ' +
           'Powertools Metrics behind an import() on the first metric counted (about 12 KiB; not done: Powertools ' +
           'warns "No application metrics to publish" on every empty flush, and skipping that flush would change the ' +
           "function's logs); the controller loading start-request/plan/undo code only on an approval or a command " +

@@ -15,13 +15,9 @@ import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagema
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SmRolloutError } from '../../src/errors';
-import {
-  controllerDepsFromEnvironment,
-  policyLookup,
-  storeFromSetting,
-} from '../../src/handlers/environment';
+import { controllerDepsFromEnvironment, controllerStore, policyLookup } from '../../src/handlers/environment';
 import { deployedPoliciesJson, InvalidPolicyFileError, parsePolicies } from '../../src/policy';
-import { DynamoRolloutStore, FileRolloutStore, MemoryRolloutStore } from '../../src/store';
+import { DynamoRolloutStore, FileRolloutStore, MemoryRolloutStore, storeFromSetting } from '../../src/store';
 import { storedRecord } from '../store/records';
 import { EXAMPLE_YAML, ROLE } from '../policy/fixtures';
 
@@ -78,6 +74,26 @@ describe('storeFromSetting', () => {
       expect(error.message).toMatch(/^ROLLOUT_STORE: .* use dynamodb:<table>, file:<dir> or memory$/);
     },
   );
+});
+
+describe('controllerStore (the Lambda imports only the store ROLLOUT_STORE names)', () => {
+  it('builds the same stores as storeFromSetting, and refuses the same settings', async () => {
+    const client = new DynamoDBClient({ region: 'eu-west-1' });
+    const dynamo = await controllerStore('dynamodb:sm-rollouts', () => client);
+    expect(dynamo).toBeInstanceOf(DynamoRolloutStore);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'smr-store-'));
+    const file = await controllerStore(`file:${dir}`, noDynamo);
+    expect(file).toBeInstanceOf(FileRolloutStore);
+    await file.create(storedRecord('r-file-1'), []);
+    expect(await fs.readdir(path.join(dir, 'rollouts'))).toContain('r-file-1.json');
+    await fs.rm(dir, { recursive: true, force: true });
+    expect(await controllerStore('memory', noDynamo)).toBeInstanceOf(MemoryRolloutStore);
+    await expect(controllerStore('postgres:rollouts', noDynamo)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message:
+        'ROLLOUT_STORE: "postgres:rollouts" is not a store; use dynamodb:<table>, file:<dir> or memory',
+    });
+  });
 });
 
 describe('policyLookup', () => {

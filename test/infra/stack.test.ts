@@ -642,7 +642,7 @@ describe('the bundle', () => {
     }
   });
 
-  it('is split: the rollout engine and every AWS client but DynamoDB are in chunks Lambda does not load at init', () => {
+  it('is split: the rollout engine, every AWS client but DynamoDB and the file and memory stores are in chunks Lambda does not load at init', () => {
     const dir = functionAssetDir(synth.assembly, json, fnId);
     const all = modules(dir);
     const atInit = loadedAtInit(dir, 'index.mjs');
@@ -670,6 +670,12 @@ describe('the bundle', () => {
     }
     // The one client every event needs, the rollout store's, is loaded at init (the marker above is right).
     expect(code(atInit)).toContain('serviceTarget:"DynamoDB_20120810"');
+    // The stack's store is DynamoDB: the file store (its directory layout) and the memory store (its
+    // damaged-state message) load only when ROLLOUT_STORE names them.
+    for (const marker of ['"timelines","locks"', 'the rollout store in ']) {
+      expect(code(lazy)).toContain(marker);
+      expect(code(atInit)).not.toContain(marker);
+    }
     const bytes = (files: Iterable<string>) =>
       [...files].reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
     // What init loads is well under the whole bundle (the chunks hold more than 150 KiB of it).
