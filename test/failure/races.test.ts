@@ -18,6 +18,11 @@ import { DynamoRolloutStore, type RolloutStore } from '../../src/store';
 import { startDynalite, type DynaliteServer } from '../store/dynalite-server';
 import { validateStartRequest } from '../../src/engine/start-request';
 
+// Each race runs hundreds of conditional writes through dynalite: about 11 s on a quiet machine, several
+// times that on a loaded one. A test that times out leaves writes in flight, and dynalite then throws
+// "Database is closed" into whichever suite the worker runs next, so the limit is generous.
+jest.setTimeout(180_000);
+
 const N = 8;
 const MINUTE = 60_000;
 
