@@ -269,29 +269,50 @@ export function draftInferenceComponentRollout(
     ...(model.environment ? { environment: model.environment } : {}),
     tags: [...rolloutTags(input.rolloutId, target.endpointName), ...model.tags],
   };
+  const spec: InferenceComponentRolloutSpec = {
+    inferenceComponentName: target.inferenceComponentName,
+    variantName: target.variantName,
+    servingSpecification: target.specification,
+    copyCount: target.copyCount,
+    batches: compiled.batches,
+    rollingUpdate: compiled.rollingUpdate,
+    rollbackUpdate: rollbackPolicy(compiled.rollingUpdate),
+    autoRollbackAlarms: compiled.autoRollbackAlarms,
+    abortAlarmName: input.abortAlarmName,
+    finalBakeMs: compiled.finalBakeMs,
+  };
   return {
-    spec: {
-      inferenceComponentName: target.inferenceComponentName,
-      rollingUpdate: compiled.rollingUpdate,
-      autoRollbackAlarms: compiled.autoRollbackAlarms,
-      abortAlarmName: input.abortAlarmName,
-      finalBakeMs: compiled.finalBakeMs,
-    },
+    spec,
     candidateModel,
-    update: {
-      inferenceComponentName: target.inferenceComponentName,
-      specification: { ...target.specification, modelName: input.candidateModelName },
-      rollingUpdate: compiled.rollingUpdate,
-      autoRollbackAlarms: compiled.autoRollbackAlarms,
-    },
-    rollback: {
-      inferenceComponentName: target.inferenceComponentName,
-      specification: target.specification,
-      rollingUpdate: rollbackPolicy(compiled.rollingUpdate),
-      autoRollbackAlarms: [],
-    },
+    update: componentUpdateRequest(spec, input.candidateModelName),
+    rollback: componentRollbackRequest(spec),
     batches: compiled.batches,
     notes: compiled.notes,
+  };
+}
+
+/** UpdateInferenceComponent onto the candidate model: the serving Specification with ModelName replaced. */
+export function componentUpdateRequest(
+  spec: InferenceComponentRolloutSpec,
+  candidateModelName: string,
+): UpdateInferenceComponentRequest {
+  return {
+    inferenceComponentName: spec.inferenceComponentName,
+    specification: { ...spec.servingSpecification, modelName: candidateModelName },
+    rollingUpdate: spec.rollingUpdate,
+    autoRollbackAlarms: spec.autoRollbackAlarms,
+  };
+}
+
+/** UpdateInferenceComponent back to the Specification that served at start, with no alarms to undo it. */
+export function componentRollbackRequest(
+  spec: InferenceComponentRolloutSpec,
+): UpdateInferenceComponentRequest {
+  return {
+    inferenceComponentName: spec.inferenceComponentName,
+    specification: spec.servingSpecification,
+    rollingUpdate: spec.rollbackUpdate,
+    autoRollbackAlarms: [],
   };
 }
 

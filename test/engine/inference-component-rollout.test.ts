@@ -266,7 +266,12 @@ describe('drafting the rolling update', () => {
     expect(draft.update).not.toHaveProperty('copyCount');
     expect(draft.spec).toEqual({
       inferenceComponentName: COMPONENT,
+      variantName: 'AllTraffic',
+      servingSpecification: t.specification,
+      copyCount: 4,
+      batches: 4,
       rollingUpdate: draft.update.rollingUpdate,
+      rollbackUpdate: draft.rollback.rollingUpdate,
       autoRollbackAlarms: ['chat-assistant-5xx', 'smr-support-llm-0abc123def-abort'],
       abortAlarmName: 'smr-support-llm-0abc123def-abort',
       finalBakeMs: 600_000,
