@@ -549,3 +549,28 @@ export interface InferenceComponentRolloutSpec {
    */
   finalBakeMs: number;
 }
+
+/**
+ * What following an inference-component rollout reads each time (DescribeInferenceComponent): the
+ * status, the model actually serving (the old Specification until SageMaker has finished every
+ * batch), the copies, and whose the last rolling update was (plain data: the machine imports no port).
+ */
+export interface InferenceComponentReading extends Stamped {
+  component: InferenceComponentView;
+}
+
+export interface InferenceComponentView {
+  /** InferenceComponentStatus; `Deleted` when the component no longer exists. */
+  status: string;
+  /** Specification.ModelName deployed now. */
+  modelName?: string;
+  desiredCopyCount?: number;
+  currentCopyCount?: number;
+  failureReason?: string;
+  /**
+   * Whose LastDeploymentConfig it is: `forward` (this rollout's update: its abort alarm is in the
+   * AutoRollbackConfiguration), `rollback` (this rollout's way back: the serving Specification, no
+   * alarms), `other` (someone else's), `none`.
+   */
+  lastDeployment: 'forward' | 'rollback' | 'other' | 'none';
+}

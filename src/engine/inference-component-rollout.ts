@@ -35,6 +35,8 @@ export interface InferenceComponentStartInput {
 /** The component as it serves now: what the rollout replaces and, on rollback, puts back. */
 export interface InferenceComponentTarget {
   endpointName: string;
+  /** The hosting endpoint's config (DescribeEndpoint): the rollout never changes it. */
+  endpointConfigName: string;
   inferenceComponentName: string;
   variantName: string;
   /** The deployed Specification (ModelName, ComputeResourceRequirements, StartupParameters, ...). */
@@ -159,6 +161,7 @@ export async function readInferenceComponentTarget(
   }
   return {
     endpointName,
+    endpointConfigName: endpoint.endpointConfigName,
     inferenceComponentName,
     variantName,
     specification: { ...specification, modelName: servingModelName },
