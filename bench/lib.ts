@@ -6,7 +6,13 @@ import type { AlarmControl, CommandDetail, EndpointControl } from '../src/engine
 import { createControllerHandler, type HandlerResult } from '../src/handlers/controller';
 import { policyLookup } from '../src/handlers/environment';
 import { parsePolicies } from '../src/policy';
-import { createSimCloud, SimWakeUpQueue, type ModelBehaviour, type SimCloud } from '../src/sim';
+import {
+  createSimCloud,
+  SimWakeUpQueue,
+  type ModelBehaviour,
+  type SimCloud,
+  type SimTimings,
+} from '../src/sim';
 import { SimEventBridge } from '../src/sim/eventbridge';
 import { MemoryRolloutStore, type RolloutStore } from '../src/store';
 import { MemoryLifecyclePublisher } from '../src/cli/simulated-environment';
@@ -111,6 +117,8 @@ export interface SimControllerOptions {
   requestsPerMinute?: number;
   /** Precise wake-ups through the simulated SQS queue, as deployed (default true); false: the schedule alone. */
   wakeUps?: boolean;
+  /** The simulated cloud's timings where they differ from its defaults (a sensitivity run). */
+  timings?: Partial<SimTimings>;
 }
 
 /** The controller handler on a simulated cloud, driven by the simulated EventBridge (src/sim/eventbridge.ts). */
@@ -129,6 +137,7 @@ export class SimController {
     this.sim = createSimCloud({
       seed: options.seed ?? 7,
       ...(options.requestsPerMinute !== undefined ? { requestsPerMinute: options.requestsPerMinute } : {}),
+      ...(options.timings !== undefined ? { timings: options.timings } : {}),
     });
     this.store = options.store ?? new MemoryRolloutStore();
     this.baselineArn = this.sim.registerModelPackage({

@@ -83,6 +83,8 @@ function fakeAws(describeTemplate: string) {
     },
     putCandidateAlarm: () => call('PutMetricAlarm', () => undefined),
     deleteAlarms: () => call('DeleteAlarms', () => undefined),
+    putAbortAlarm: refuse('PutMetricAlarm'),
+    setAlarmState: refuse('SetAlarmState'),
   };
   return { calls, endpoints, alarms };
 }

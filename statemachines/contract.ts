@@ -318,19 +318,24 @@ export interface NativeDeploymentConfig {
   blueGreen?: {
     trafficRouting: {
       type: 'ALL_AT_ONCE' | 'CANARY' | 'LINEAR';
-      /** WaitIntervalInSeconds: the bake after each shift, 0…3600. */
+      /** WaitIntervalInSeconds: the bake after each shift, the last one included (the final baking period), 0…3600. */
       waitIntervalInSeconds: number;
+      /** CanarySize (CANARY): at most 50% of the variant's instances. */
       canarySize?: NativeCapacitySize;
+      /** LinearStepSize (LINEAR): 10–50% of the variant's instances. */
       linearStepSize?: NativeCapacitySize;
     };
-    /** TerminationWaitInSeconds: how long the old fleet stays after the shift completes, 0…3600. */
+    /** TerminationWaitInSeconds: how long the old fleet stays after the deployment completes (alarms no longer roll back), 0…3600. */
     terminationWaitInSeconds: number;
-    /** MaximumExecutionTimeoutInSeconds: 600…14400. */
+    /** MaximumExecutionTimeoutInSeconds: 600…28800, larger than all the waits. */
     maximumExecutionTimeoutInSeconds?: number;
   };
   rolling?: {
+    /** MaximumBatchSize: 5–50% of the variant's instances. */
     maximumBatchSize: NativeCapacitySize;
+    /** WaitIntervalInSeconds: the bake of each batch, 0…3600. */
     waitIntervalInSeconds: number;
+    /** MaximumExecutionTimeoutInSeconds: 600…28800. */
     maximumExecutionTimeoutInSeconds?: number;
     rollbackMaximumBatchSize?: NativeCapacitySize;
   };

@@ -1,6 +1,6 @@
 // AlarmControl over the CloudWatch API: reads the state and definition of the alarms a rollout watches
-// (metric, metric-math and composite), and creates and removes the metric alarm that watches the
-// candidate variant alone. MetricReader over GetMetricData: per-variant metrics for the judge and
+// (metric, metric-math and composite), creates and removes the metric alarm that watches the
+// candidate variant alone and a native rollout's abort alarm, and sets an alarm's state (SetAlarmState). MetricReader over GetMetricData: per-variant metrics for the judge and
 // `report`, 500 queries a call, every page read and merged per query Id.
 
 import {
@@ -8,6 +8,8 @@ import {
   DescribeAlarmsCommand,
   GetMetricDataCommand,
   PutMetricAlarmCommand,
+  SetAlarmStateCommand,
+  type PutMetricAlarmCommandInput,
   type CloudWatchClient,
   type CompositeAlarm,
   type Dimension,
@@ -20,6 +22,7 @@ import type {
   AlarmControl,
   AlarmDefinition,
   AlarmState,
+  AlarmStateValue,
   CandidateAlarmSpec,
   MetricDataQuery,
   MetricDataSeries,
@@ -180,6 +183,26 @@ export class CloudWatchAlarmControl implements AlarmControl {
     );
   }
 
+  async putAbortAlarm(spec: { alarmName: string; endpointName: string; rolloutId: string }): Promise<void> {
+    // PutMetricAlarm creates or overwrites: running it again after a restart is harmless (and keeps the state).
+    await callAws('PutMetricAlarm', () =>
+      this.client.send(new PutMetricAlarmCommand(abortAlarmRequest(spec))),
+    );
+  }
+
+  /**
+   * SetAlarmState: "Temporarily sets the state of an alarm ... When the updated state differs from the
+   * previous value, the action configured for the appropriate state is invoked" (API reference); the
+   * next evaluation may change it again (the abort alarm's TreatMissingData keeps it, see abortAlarmRequest).
+   */
+  async setAlarmState(alarmName: string, state: AlarmStateValue, reason: string): Promise<void> {
+    await callAws('SetAlarmState', () =>
+      this.client.send(
+        new SetAlarmStateCommand({ AlarmName: alarmName, StateValue: state, StateReason: reason }),
+      ),
+    );
+  }
+
   async deleteAlarms(alarmNames: readonly string[]): Promise<void> {
     for (const batch of batchesOf(alarmNames)) {
       const deleted = await callAws(
@@ -202,6 +225,36 @@ export class CloudWatchAlarmControl implements AlarmControl {
       }
     }
   }
+}
+
+/**
+ * The abort alarm of a native rollout: SageMaker guardrails have no stop API, so the controller lists
+ * this alarm in the deployment's AutoRollbackConfiguration and sets it to ALARM (SetAlarmState) to make
+ * SageMaker roll back. Its metric (namespace sm-rollout, AbortRequested, dimension RolloutId) is one
+ * nothing publishes, so no traffic can trip it. TreatMissingData `ignore`: "The current alarm state is
+ * maintained" when data is missing (CloudWatch User Guide, "Configuring how CloudWatch alarms treat
+ * missing data") — with `notBreaching` the next evaluation, within a minute, would put a set ALARM back
+ * to OK, perhaps before SageMaker reads it; with `ignore` it holds until the controller sets OK again.
+ * The simulated cloud creates the same alarm (src/sim/api-calls.ts, abortAlarmInput).
+ */
+export function abortAlarmRequest(spec: {
+  alarmName: string;
+  endpointName: string;
+  rolloutId: string;
+}): PutMetricAlarmCommandInput {
+  return {
+    AlarmName: spec.alarmName,
+    AlarmDescription: `sm-rollout abort alarm of rollout ${spec.rolloutId} on endpoint ${spec.endpointName}: listed in the deployment's AutoRollbackConfiguration; the controller sets it to ALARM (SetAlarmState) to make SageMaker roll the deployment back. No metric feeds it.`,
+    Namespace: 'sm-rollout',
+    MetricName: 'AbortRequested',
+    Dimensions: [{ Name: 'RolloutId', Value: spec.rolloutId }],
+    Statistic: 'Maximum',
+    Period: 60,
+    EvaluationPeriods: 1,
+    Threshold: 1,
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    TreatMissingData: 'ignore',
+  };
 }
 
 function batchesOf(names: readonly string[]): string[][] {

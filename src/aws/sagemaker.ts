@@ -25,6 +25,9 @@ import {
   type InferenceComponentSpecification,
   type DescribeModelOutput,
   type DescribeModelPackageOutput,
+  type CapacitySize,
+  type DeploymentConfig,
+  type PendingDeploymentSummary,
   type ProductionVariant,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
@@ -41,6 +44,7 @@ import type {
   InferenceComponentSummary,
   ModelPackageState,
   UpdateInferenceComponentRequest,
+  PendingDeploymentState,
   ProductionVariantSpec,
   Tag,
   VariantWeight,
@@ -49,6 +53,8 @@ import type {
 import type {
   InferenceComponentCapacitySize,
   InferenceComponentRollingUpdate,
+  NativeCapacitySize,
+  NativeDeploymentConfig,
 } from '../../statemachines/contract';
 import { SmRolloutError, isSmRolloutError } from '../errors';
 import { callAws } from './classify-error';
@@ -193,7 +199,7 @@ export class SageMakerEndpointControl implements EndpointControl {
   async updateEndpoint(
     endpointName: string,
     endpointConfigName: string,
-    options: { retainAllVariantProperties?: boolean } = {},
+    options: { retainAllVariantProperties?: boolean; deploymentConfig?: NativeDeploymentConfig } = {},
   ): Promise<void> {
     // Without RetainAllVariantProperties the new config is the whole truth: what the endpoint serves is
     // exactly what DescribeEndpointConfig of that config says. With it, variants present in both configs
@@ -208,6 +214,9 @@ export class SageMakerEndpointControl implements EndpointControl {
               EndpointName: endpointName,
               EndpointConfigName: endpointConfigName,
               ...(options.retainAllVariantProperties === true ? { RetainAllVariantProperties: true } : {}),
+              ...(options.deploymentConfig === undefined
+                ? {}
+                : { DeploymentConfig: toDeploymentConfig(options.deploymentConfig) }),
             }),
           ),
         ),
@@ -273,6 +282,82 @@ function toEndpointState(output: DescribeEndpointOutput): EndpointState {
         desiredInstanceCount: variant.DesiredInstanceCount,
       }),
     ),
+    pendingDeployment:
+      output.PendingDeploymentSummary === undefined
+        ? undefined
+        : toPendingDeployment(output.PendingDeploymentSummary),
+  });
+}
+
+/** PendingDeploymentSummary: "only returned when the endpoint is creating or updating with a new endpoint configuration". */
+function toPendingDeployment(summary: PendingDeploymentSummary): PendingDeploymentState {
+  return definedOnly({
+    endpointConfigName: required(
+      'DescribeEndpoint',
+      'PendingDeploymentSummary.EndpointConfigName',
+      summary.EndpointConfigName,
+    ),
+    startTime: summary.StartTime?.getTime(),
+    variants: (summary.ProductionVariants ?? []).map((variant) =>
+      definedOnly({
+        variantName: required(
+          'DescribeEndpoint',
+          'PendingDeploymentSummary VariantName',
+          variant.VariantName,
+        ),
+        statuses: (variant.VariantStatus ?? []).map((status) =>
+          definedOnly({
+            status: required('DescribeEndpoint', 'VariantStatus.Status', status.Status),
+            startTime: status.StartTime?.getTime(),
+            message: status.StatusMessage,
+          }),
+        ),
+        currentWeight: variant.CurrentWeight,
+        desiredWeight: variant.DesiredWeight,
+        currentInstanceCount: variant.CurrentInstanceCount,
+        desiredInstanceCount: variant.DesiredInstanceCount,
+      }),
+    ),
+  });
+}
+
+/**
+ * The port's NativeDeploymentConfig as UpdateEndpoint's DeploymentConfig (API reference: DeploymentConfig,
+ * BlueGreenUpdatePolicy, TrafficRoutingConfig, CapacitySize, RollingUpdatePolicy, AutoRollbackConfig with
+ * Alarms [{AlarmName}]). An empty alarm list sends no AutoRollbackConfiguration: Alarms takes 1 to 10 items.
+ */
+export function toDeploymentConfig(config: NativeDeploymentConfig): DeploymentConfig {
+  const size = (s: NativeCapacitySize): CapacitySize => ({ Type: s.type, Value: s.value });
+  const { blueGreen, rolling } = config;
+  return definedOnly({
+    BlueGreenUpdatePolicy:
+      blueGreen === undefined
+        ? undefined
+        : definedOnly({
+            TrafficRoutingConfiguration: definedOnly({
+              Type: blueGreen.trafficRouting.type,
+              WaitIntervalInSeconds: blueGreen.trafficRouting.waitIntervalInSeconds,
+              CanarySize: blueGreen.trafficRouting.canarySize && size(blueGreen.trafficRouting.canarySize),
+              LinearStepSize:
+                blueGreen.trafficRouting.linearStepSize && size(blueGreen.trafficRouting.linearStepSize),
+            }),
+            TerminationWaitInSeconds: blueGreen.terminationWaitInSeconds,
+            MaximumExecutionTimeoutInSeconds: blueGreen.maximumExecutionTimeoutInSeconds,
+          }),
+    RollingUpdatePolicy:
+      rolling === undefined
+        ? undefined
+        : definedOnly({
+            MaximumBatchSize: size(rolling.maximumBatchSize),
+            WaitIntervalInSeconds: rolling.waitIntervalInSeconds,
+            MaximumExecutionTimeoutInSeconds: rolling.maximumExecutionTimeoutInSeconds,
+            RollbackMaximumBatchSize:
+              rolling.rollbackMaximumBatchSize && size(rolling.rollbackMaximumBatchSize),
+          }),
+    AutoRollbackConfiguration:
+      config.autoRollbackAlarms.length === 0
+        ? undefined
+        : { Alarms: config.autoRollbackAlarms.map((alarmName) => ({ AlarmName: alarmName })) },
   });
 }
 

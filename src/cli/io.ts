@@ -122,6 +122,7 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   'candidate.instanceCount': '--instance-count',
   rolloutId: '<rollout-id>',
   reason: '--reason',
+  engine: '--engine',
 };
 
 /** The field of an error as a person typed it: a flag when it is one, else as given (a policy field). */

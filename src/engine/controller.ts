@@ -127,6 +127,8 @@ function prefetchedAlarms(states: Map<string, AlarmState>, fallback: AlarmContro
     },
     putCandidateAlarm: (spec) => fallback.putCandidateAlarm(spec),
     deleteAlarms: (names) => fallback.deleteAlarms(names),
+    putAbortAlarm: (spec) => fallback.putAbortAlarm(spec),
+    setAlarmState: (name, state, reason) => fallback.setAlarmState(name, state, reason),
   };
 }
 

@@ -61,6 +61,16 @@ export {
   type VersionGate,
 } from './start-request';
 export {
+  ABORT_ALARM_STAND_IN,
+  ENGINE_HELP,
+  engineSchema,
+  NATIVE_UNSUPPORTED,
+  nativeProblemLine,
+  nativeStartProblems,
+  ROLLOUT_ENGINES,
+  type NativeStartFacts,
+} from './native-start';
+export {
   candidateAlarmProblems,
   DEFAULT_CANDIDATE_ALARMS,
   DEFAULT_CANDIDATE_ALARMS_TEXT,

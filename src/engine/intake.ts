@@ -11,6 +11,7 @@ import { SmRolloutError } from '../errors';
 import { formatDuration } from '../plan';
 import type { StartRolloutRequest } from './start-request';
 import type { PreTrafficCheckInput } from './pre-traffic-check';
+import type { RolloutEngineKind } from '../../statemachines/contract';
 
 /** The EventBridge source and detail-type of each event the controller is wired to. */
 export const CONTROLLER_EVENTS = {
@@ -80,6 +81,8 @@ const startDetailSchema = z.object({
   enhancedMetrics: z.boolean().optional(),
   // As written in a policy; checked by the start request's own rules (pre-traffic-check.ts).
   preTrafficCheck: z.custom<PreTrafficCheckInput>().optional(),
+  /** How traffic moves (`--engine`); checked by the start request's own schema (native-start.ts). */
+  engine: z.custom<RolloutEngineKind>().optional(),
 });
 
 /** The longest abort reason a command carries. */
@@ -397,6 +400,7 @@ export function startCommandDetail(request: StartCommandRequest): CommandDetail 
     ...(request.judge !== undefined ? { judge: request.judge } : {}),
     ...(request.enhancedMetrics !== undefined ? { enhancedMetrics: request.enhancedMetrics } : {}),
     ...(request.preTrafficCheck !== undefined ? { preTrafficCheck: request.preTrafficCheck } : {}),
+    ...(request.engine !== undefined ? { engine: request.engine } : {}),
   };
 }
 

@@ -414,9 +414,9 @@ export interface AlarmControl {
    * The controller-owned abort alarm of a native rollout (PutMetricAlarm): OK until the controller
    * asks for a rollback. The adapter chooses its metric so nothing but the controller trips it.
    */
-  putAbortAlarm?(spec: { alarmName: string; endpointName: string; rolloutId: string }): Promise<void>;
+  putAbortAlarm(spec: { alarmName: string; endpointName: string; rolloutId: string }): Promise<void>;
   /** SetAlarmState (API reference): how `abort` makes SageMaker roll a native deployment back. */
-  setAlarmState?(alarmName: string, state: AlarmStateValue, reason: string): Promise<void>;
+  setAlarmState(alarmName: string, state: AlarmStateValue, reason: string): Promise<void>;
 }
 
 /** One GetMetricData query: a MetricStat (no math), as the judge and `report` read per-variant metrics. */

@@ -32,6 +32,7 @@ import {
 } from './judge-settings';
 import { isSageMakerName } from './names';
 import { toPreTrafficCheckSpec, type PreTrafficCheckInput } from './pre-traffic-check';
+import { engineSchema, nativeProblemLine, nativeStartProblems } from './native-start';
 
 const MODEL_PACKAGE_ARN =
   /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\/\d+$/;
@@ -103,6 +104,8 @@ const startRequestSchema = z.object({
   enhancedMetrics: z.boolean().optional(),
   // Checked by its own rules (pre-traffic-check.ts), which name the field and the fix.
   preTrafficCheck: z.unknown().optional(),
+  // Absent: stepwise. Under native the plan must compile to a DeploymentConfig (native-start.ts).
+  engine: engineSchema.optional(),
 });
 
 /**
@@ -155,6 +158,7 @@ const FIELD_HELP: Record<string, string> = {
   executionRoleArn: 'give the IAM role SageMaker assumes, e.g. arn:aws:iam::111122223333:role/sagemaker-exec',
   strategy: 'give a strategy such as Canary10Percent5Minutes, canary(10, 5m) or 10%,5m,pause,50%',
   finalBake: 'give a duration such as 10m',
+  engine: 'use stepwise or native',
   maxDuration: 'give a duration such as 4h',
   alarms: 'give CloudWatch alarm names',
   requestedBy: 'say who starts the rollout, e.g. a user or pipeline name',
@@ -269,6 +273,7 @@ export function validateStartRequest(request: StartRolloutRequest): ValidStartRe
       ...judged(judge),
       ...(r.enhancedMetrics !== undefined ? { enhancedMetrics: r.enhancedMetrics } : {}),
       ...preTrafficChecked(r.preTrafficCheck),
+      ...(r.engine !== undefined ? { engine: r.engine } : {}),
     },
     r.maxDuration,
   );
@@ -338,6 +343,7 @@ export function mergeStartRequest(
         : base.preTrafficCheck
           ? { preTrafficCheck: base.preTrafficCheck }
           : {}),
+      ...((o.engine ?? base.engine) !== undefined ? { engine: o.engine ?? base.engine } : {}),
     },
     o.maxDuration ?? formatDuration(maxDurationMs),
   );
@@ -379,7 +385,8 @@ function withFinalBake(plan: Plan, finalBakeMs: number): Plan {
 }
 
 /** The rules over the whole request; `maxDuration` is how the request spelt it, for the message. */
-function checkedWhole(request: ValidStartRequest, maxDuration: string | number): ValidStartRequest {
+function checkedWhole(written: ValidStartRequest, maxDuration: string | number): ValidStartRequest {
+  const request = written.engine === 'native' ? withoutCandidateVariantChecks(written) : written;
   const { plan, maxDurationMs } = request;
   const minimum = plan.steps.reduce(
     (sum, s) => sum + (s.kind === 'bake' || s.kind === 'analysis' ? s.durationMs : 0),
@@ -406,6 +413,14 @@ function checkedWhole(request: ValidStartRequest, maxDuration: string | number):
     }
     suffixes.add(template.suffix);
   }
+  if (request.engine === 'native') {
+    const problems = nativeStartProblems(request);
+    if (problems.length > 0) {
+      throw new SmRolloutError('INVALID_PLAN', problems.map(nativeProblemLine).join('; '), {
+        field: problems[0]!.field,
+      });
+    }
+  }
   request.candidateAlarms.forEach((template, i) => {
     const problem = candidateAlarmProblems(template)[0];
     if (problem) {
@@ -414,4 +429,14 @@ function checkedWhole(request: ValidStartRequest, maxDuration: string | number):
     }
   });
   return request;
+}
+
+/**
+ * Under native the judge, the candidate alarms and the pre-traffic check have no candidate variant to
+ * work on (native-start.ts says why): the request drops them (a policy or flag that names them
+ * explicitly is refused where it is written: the policy check, `start --candidate-alarm`).
+ */
+function withoutCandidateVariantChecks(request: ValidStartRequest): ValidStartRequest {
+  const { judge: _judge, preTrafficCheck: _check, ...rest } = request;
+  return { ...rest, candidateAlarms: [] };
 }

@@ -1,6 +1,7 @@
 // The plan module's public surface: compiling a strategy into steps, durations as people write
-// them, plain-language summaries of a plan, and the inference-component compiler (a plan as an
-// UpdateInferenceComponent RollingUpdatePolicy). Everything else in src/plan stays private to it.
+// them, plain-language summaries of a plan, and the compilers of the engines SageMaker drives:
+// (engine: native) a plan as UpdateEndpoint's DeploymentConfig, and a plan as an inference
+// component's UpdateInferenceComponent RollingUpdatePolicy. Everything else in src/plan stays private.
 
 export type { DurationMs, Percent, Plan, Step } from './types';
 export { formatDuration, parseDuration, toDurationMs } from './duration';
@@ -15,3 +16,10 @@ export type {
   InferenceComponentCompileInput,
   InferenceComponentCompileResult,
 } from './inference-component';
+export {
+  compileNativeDeployment,
+  describeNativeDeployment,
+  NATIVE_LIMITS,
+  nativeInstanceCountProblems,
+} from './native';
+export type { NativeCompileInput, NativeCompileResult, NativePlanProblem } from './native';

@@ -11,7 +11,14 @@ export {
   policyFileSchema,
   policySchema,
 } from './schema';
-export type { OnNewerApproval, Policy, PolicyCheck, PolicyInput, PolicyProblem } from './schema';
+export type {
+  OnNewerApproval,
+  Policy,
+  PolicyCheck,
+  PolicyCheckOptions,
+  PolicyInput,
+  PolicyProblem,
+} from './schema';
 export { deployedPoliciesJson, loadPolicies, parsePolicies } from './load';
 export { InvalidPolicyFileError, policySet, policyStartRequest } from './policy-set';
 export type { PolicySet } from './policy-set';

@@ -2,17 +2,17 @@
 // problem pointed at its line; and the JSON the CDK app ships to the controller Lambda in their place.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { InvalidPolicyFileError, policySet, readPolicyText, type PolicySet } from './policy-set';
-import { checkPolicyDocument } from './schema';
+import { checkPolicyDocument, type PolicyCheckOptions } from './schema';
 
 /** Reads and checks a policy file; throws InvalidPolicyFileError listing every problem. */
-export function loadPolicies(path: string): PolicySet {
-  return parsePolicies(readPolicyText(path), path);
+export function loadPolicies(path: string, options: PolicyCheckOptions = {}): PolicySet {
+  return parsePolicies(readPolicyText(path), path, options);
 }
 
 /** Parses and checks policy text; `source` names it in messages (a path, or e.g. `inline`). */
-export function parsePolicies(text: string, source: string): PolicySet {
+export function parsePolicies(text: string, source: string, options: PolicyCheckOptions = {}): PolicySet {
   const document = readDocument(text, source);
-  const check = checkPolicyDocument(document.data);
+  const check = checkPolicyDocument(document.data, options);
   if (check.problems.length > 0) {
     // In file order, so the list reads top to bottom alongside the file.
     const located = check.problems.map((problem) => ({ problem, line: document.lineOf(problem.path) ?? 0 }));

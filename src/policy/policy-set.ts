@@ -98,6 +98,7 @@ export function policyStartRequest(
     ...(policy.judgeSettings ? { judge: policy.judgeSettings } : {}),
     enhancedMetrics: policy.enhancedMetrics,
     ...(policy.preTrafficCheck ? { preTrafficCheck: toPreTrafficCheckSpec(policy.preTrafficCheck) } : {}),
+    ...(policy.engine === 'native' ? { engine: 'native' as const } : {}),
   };
   // The policy's fields were checked with its file; what the approval brings is checked here.
   return mergeStartRequest(fromPolicy, { modelPackageArn, requestedBy });

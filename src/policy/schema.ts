@@ -1,8 +1,9 @@
 // The policy file's shape and its rules. The zod schema is the structure (strict: an unknown key is
 // a mistake, not an extension) and feeds the editors' JSON Schema; checkPolicyDocument adds what
 // a schema cannot say (strategies compile, durations parse, one policy per endpoint and per group,
-// maxDuration outlasts the bakes) and reports every problem at once, each naming its policy, field
-// and fix.
+// maxDuration outlasts the bakes; under engine: native, that guardrails can run the plan and nothing
+// needs a candidate variant of its own) and reports every problem at once, each naming its policy,
+// field and fix.
 // A namespace import (not `{ z }`) lets the bundler drop the parts of zod we never use (all its locales).
 import * as z from 'zod';
 import {
@@ -12,6 +13,11 @@ import {
   defaultCandidateAlarms,
   candidateAlarmTemplateSchema,
   DEFAULT_MAX_DURATION,
+  ENGINE_HELP,
+  engineSchema,
+  NATIVE_UNSUPPORTED,
+  nativeProblemLine,
+  nativeStartProblems,
   preTrafficCheckInputSchema,
   preTrafficCheckProblems,
   judgeGuards,
@@ -25,6 +31,7 @@ import {
 } from '../engine';
 import { isSmRolloutError } from '../errors';
 import { compilePlan, summarizePlan, toDurationMs, formatDuration, type Plan } from '../plan';
+import type { RolloutEngineKind } from '../../statemachines/contract';
 import { suggestKey } from './suggest';
 
 /** Valid values standing in for candidate alarm fields the schema flagged, so CloudWatch's rules can run. */
@@ -156,6 +163,14 @@ export const policySchema = z.strictObject({
         'reaches the new model. Absent: no check',
     ),
   judge: judgeSettingsSchema.optional(),
+  engine: engineSchema
+    .default('stepwise')
+    .describe(
+      'how traffic moves: stepwise (the controller moves the weights: any percent, manual gates, the judge) or ' +
+        'native (SageMaker deployment guardrails: one UpdateEndpoint with a DeploymentConfig compiled from the ' +
+        'strategy; no manual gates, bakes up to 1h, at most 9 alarms; the judge, candidateAlarms and ' +
+        'preTrafficCheck cannot run)',
+    ),
 });
 
 export const policyFileSchema = z
@@ -212,10 +227,16 @@ const FIELD_HELP: Record<string, string> = {
   metricName: 'give a SageMaker endpoint metric, e.g. Invocation5XXErrors or ModelLatency',
   statistic: 'use Average, Sum, Minimum, Maximum, SampleCount or a percentile like p99',
   threshold: 'give a number, e.g. 0.05',
+  engine: ENGINE_HELP,
 };
 
+/** How the whole file is checked: `--engine` on `policy validate` checks every policy under that engine. */
+export interface PolicyCheckOptions {
+  engine?: RolloutEngineKind;
+}
+
 /** Checks a parsed policy file (YAML or JSON, already read into plain data). Never throws. */
-export function checkPolicyDocument(document: unknown): PolicyCheck {
+export function checkPolicyDocument(document: unknown, options: PolicyCheckOptions = {}): PolicyCheck {
   const problems: PolicyProblem[] = [];
   if (!isRecord(document)) {
     problems.push({
@@ -245,7 +266,13 @@ export function checkPolicyDocument(document: unknown): PolicyCheck {
     problems.push({ path: ['policies'], message: 'policies: is empty; add at least one policy' });
     return { policies: [], problems };
   }
-  const policies = raws.map((raw, index) => checkPolicy(raw, index, problems));
+  const policies = raws.map((raw, index) =>
+    checkPolicy(
+      options.engine !== undefined && isRecord(raw) ? { ...raw, engine: options.engine } : raw,
+      index,
+      problems,
+    ),
+  );
   checkOnePolicyPer('endpoint', raws, problems);
   checkOnePolicyPer('modelPackageGroup', raws, problems);
   const checked = policies.filter((p): p is Policy => p !== undefined);
@@ -369,7 +396,25 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
           `${formatDuration(bakesMs)} plus time for endpoint updates (e.g. ${formatDuration(bakesMs + 60 * 60_000)}) or shorten the strategy`,
       );
     }
-    if (
+    if (parsed.data.engine === 'native') {
+      for (const problem of nativeStartProblems({
+        plan,
+        alarms: parsed.data.alarms,
+        maxDurationMs,
+        allowUnguarded: parsed.data.allowUnguarded,
+      })) {
+        // The stepwise rule above already says maxDuration is too short for the bakes alone.
+        if (problem.field === 'maxDuration' && maxDurationMs <= bakesMs) continue;
+        at([problem.field], nativeProblemLine(problem));
+      }
+      for (const field of ['judge', 'candidateAlarms', 'preTrafficCheck'] as const) {
+        if (!writesCandidateVariantCheck(field, raw[field])) continue;
+        at(
+          [field],
+          `${field}: ${NATIVE_UNSUPPORTED[field]}; remove ${field}${field === 'judge' ? ' (or set judge: false)' : ''}, or use engine: stepwise`,
+        );
+      }
+    } else if (
       parsed.data.alarms.length === 0 &&
       parsed.data.candidateAlarms?.length === 0 &&
       !parsed.data.allowUnguarded &&
@@ -397,12 +442,14 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
     });
   }
   if (!parsed.success || !plan || maxDurationMs === undefined || problems.length > before) return undefined;
+  // Under native there is no candidate variant: no default candidate alarms, no judge (native-start.ts).
+  const native = parsed.data.engine === 'native';
   const candidateAlarms =
     parsed.data.candidateAlarms ??
-    (parsed.data.allowUnguarded
+    (parsed.data.allowUnguarded || native
       ? []
       : defaultCandidateAlarms({ highResolution: parsed.data.enhancedMetrics }));
-  const judgeSettings = resolveJudge(parsed.data.judge);
+  const judgeSettings = native ? undefined : resolveJudge(parsed.data.judge);
   return {
     ...parsed.data,
     candidateAlarms,
@@ -410,6 +457,15 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
     maxDurationMs,
     ...(judgeSettings ? { judgeSettings } : {}),
   };
+}
+
+/** Whether a policy asks for a check that needs a candidate variant of its own (judge: false and [] do not). */
+function writesCandidateVariantCheck(
+  field: 'judge' | 'candidateAlarms' | 'preTrafficCheck',
+  value: unknown,
+): boolean {
+  if (value === undefined || value === false) return false;
+  return !(Array.isArray(value) && value.length === 0);
 }
 
 /** Two policies for one endpoint (or one group) would race; the later one is named with the first. */

@@ -1,6 +1,6 @@
 // What a policy does, in one paragraph a reviewer reads before approving the change to it.
-import { judgeGuards } from '../engine';
-import { formatDuration, summarizePlan } from '../plan';
+import { ABORT_ALARM_STAND_IN, judgeGuards } from '../engine';
+import { compileNativeDeployment, formatDuration, summarizePlan } from '../plan';
 import type { OnNewerApproval, Policy } from './schema';
 
 const ON_NEWER_APPROVAL: Record<OnNewerApproval, string> = {
@@ -22,11 +22,35 @@ export function summarizePolicy(policy: Policy): string {
       : '';
   return (
     `When a new version of ${policy.modelPackageGroup} is approved, roll it onto endpoint ${policy.endpoint}` +
-    `${instances} with ${policy.plan.strategy} (${shape})${preTrafficCheck(policy)}, ${watching(policy)}` +
+    `${instances} with ${policy.plan.strategy} (${shape})${engine(policy)}${preTrafficCheck(policy)}, ${watching(policy)}` +
     `${judging(policy)}; ` +
     `a newer approval during a rollout ${ON_NEWER_APPROVAL[policy.onNewerApproval]}; ` +
     `an approval of a version older than the serving one ${policy.onOlderApproval === 'deploy' ? 'is deployed (a rollback)' : 'is ignored'}; ` +
     `give up after ${formatDuration(policy.maxDurationMs)}.`
+  );
+}
+
+/**
+ * Under native: the DeploymentConfig the plan becomes, and what cannot run. The policy check has
+ * already refused a plan that does not compile, so a refusal here cannot happen.
+ */
+function engine(policy: Policy): string {
+  if (policy.engine !== 'native') return '';
+  const compiled = compileNativeDeployment({
+    plan: policy.plan,
+    alarms: policy.alarms,
+    abortAlarmName: ABORT_ALARM_STAND_IN,
+    maxDurationMs: policy.maxDurationMs,
+  });
+  const routing = compiled.ok ? compiled.deploymentConfig.blueGreen?.trafficRouting : undefined;
+  const size = routing?.canarySize ?? routing?.linearStepSize;
+  const how = routing
+    ? `${routing.type}${size ? ` ${size.value}%` : ''}, baking ${formatDuration(routing.waitIntervalInSeconds * 1000)} after each shift`
+    : 'a DeploymentConfig';
+  return (
+    ` by SageMaker deployment guardrails (engine native: blue/green ${how}; SageMaker rolls back on the alarms ` +
+    "and on the rollout's abort alarm; no judge, candidate alarms or pre-traffic check: blue and green " +
+    'fleets serve under one variant name)'
   );
 }
 

@@ -24,6 +24,7 @@ import type { SimInferenceComponents } from './inference-components';
 import { MAX_QUERIES_PER_CALL, getMetricData } from './metric-data';
 import type { MetricStore } from './metrics';
 import { SAGEMAKER_NAMESPACE, isPercentile } from './metrics';
+import { deploymentConfigInput } from './guardrails';
 import type { SimSageMaker, UpdateEndpointOptions } from './sagemaker';
 import type { InvokeEndpointInput, SimRuntime } from './runtime';
 import { ModelErrorException } from './runtime';
@@ -173,7 +174,13 @@ export function createEndpointControl(
       ),
     updateEndpoint: async (endpointName, endpointConfigName, portOptions) => {
       // Wider than the port's options today: ExcludeRetainedVariantProperties passes through once the port has it.
-      const options: UpdateEndpointOptions | undefined = portOptions;
+      const { deploymentConfig, ...rest } = portOptions ?? {};
+      const options: UpdateEndpointOptions = {
+        ...rest,
+        ...(deploymentConfig === undefined
+          ? {}
+          : { deploymentConfig: deploymentConfigInput(deploymentConfig) }),
+      };
       return gate.call(
         'UpdateEndpoint',
         {
@@ -189,6 +196,7 @@ export function createEndpointControl(
                   VariantPropertyType: type,
                 })),
               }),
+          ...(options.deploymentConfig === undefined ? {} : { DeploymentConfig: options.deploymentConfig }),
         },
         () => sagemaker.updateEndpoint(endpointName, endpointConfigName, options),
         done,
@@ -396,6 +404,58 @@ export function createAlarmControl(cloudwatch: SimCloudWatch, gate: ApiGate): Al
         () => cloudwatch.deleteAlarms(alarmNames),
         () => 'ok',
       ),
+    putAbortAlarm: async (spec) => {
+      const input = abortAlarmInput(spec);
+      return gate.call(
+        'PutMetricAlarm',
+        {
+          AlarmName: input.alarmName,
+          AlarmDescription: input.description,
+          Namespace: input.namespace,
+          MetricName: input.metricName,
+          Dimensions: Object.fromEntries((input.dimensions ?? []).map((d) => [d.name, d.value])),
+          Statistic: input.statistic,
+          Threshold: input.threshold,
+          ComparisonOperator: input.comparison,
+          Period: input.periodSeconds,
+          EvaluationPeriods: input.evaluationPeriods,
+          TreatMissingData: input.treatMissingData,
+        },
+        () => cloudwatch.putMetricAlarm(input),
+        () => 'ok',
+      );
+    },
+    setAlarmState: async (alarmName, state, reason) =>
+      gate.call(
+        'SetAlarmState',
+        { AlarmName: alarmName, StateValue: state, StateReason: reason },
+        () => cloudwatch.setAlarmState(alarmName, state, reason),
+        () => 'ok',
+      ),
+  };
+}
+
+/**
+ * The controller's abort alarm of a native rollout, the same alarm the AWS adapter creates
+ * (src/aws/cloudwatch.ts, abortAlarmRequest): a metric nobody publishes, so only SetAlarmState moves it.
+ */
+function abortAlarmInput(spec: {
+  alarmName: string;
+  endpointName: string;
+  rolloutId: string;
+}): MetricAlarmInput {
+  return {
+    alarmName: spec.alarmName,
+    description: `sm-rollout abort alarm of rollout ${spec.rolloutId} on endpoint ${spec.endpointName}: listed in the deployment's AutoRollbackConfiguration; the controller sets it to ALARM (SetAlarmState) to make SageMaker roll the deployment back. No metric feeds it.`,
+    namespace: 'sm-rollout',
+    metricName: 'AbortRequested',
+    dimensions: [{ name: 'RolloutId', value: spec.rolloutId }],
+    statistic: 'Maximum',
+    threshold: 1,
+    comparison: 'GreaterThanOrEqualToThreshold',
+    periodSeconds: 60,
+    evaluationPeriods: 1,
+    treatMissingData: 'ignore',
   };
 }
 

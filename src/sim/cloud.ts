@@ -308,6 +308,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
         ? new SeededRandom(deriveSeed(seed, 'inference-components'))
         : SeededRandom.fromState(saved.inferenceComponents.random),
   });
+  sagemaker.attachAlarms({ alarmStateOf: (name) => cloudwatch.alarmView(name)?.state });
   const runtime = new SimRuntime({
     sagemaker,
     recordInvocation: (endpointName, variantName, at, sample) =>
@@ -329,6 +330,9 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
       inferenceComponents.runSlice(at - METRIC_GRID_MS);
       const minuteBoundary = at % MINUTE_MS === 0;
       if (minuteBoundary) autoscaling.publishIdleMetrics(at - MINUTE_MS, timings.metricIngestionDelayMs);
+      // Guardrails read the alarms as they stand before this evaluation: a state SetAlarmState set since
+      // the last tick is seen even if this evaluation moves the alarm back.
+      sagemaker.monitorDeployments(at);
       cloudwatch.evaluateAll(at);
       // Rolling updates watch their alarms as just evaluated.
       inferenceComponents.advance(at);
@@ -447,6 +451,7 @@ export function createSimCloud(options: SimCloudOptions = {}): SimCloud {
       switch (fault.kind) {
         case 'updateFails':
         case 'silentRollback':
+        case 'rollbackFails':
           if (sagemaker.endpointView(fault.endpointName) === undefined) {
             throw new Error(
               `cannot arm ${fault.kind}: no endpoint ${fault.endpointName} in the simulated cloud`,

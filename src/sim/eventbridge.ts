@@ -1,6 +1,9 @@
 // The simulated EventBridge: delivers the simulated cloud's events (model package approvals,
 // endpoint and alarm state changes) to a target the way EventBridge delivers them to the
 // controller Lambda, plus the Scheduled Event of a rate(1 minute) rule at every simulated minute.
+// Only the events the stack's rules match reach the target (the source and detail-type pairs of
+// CONTROLLER_EVENTS, from which infra builds its rules): others, such as a guardrails deployment's
+// SageMaker Endpoint Deployment State Change, stay on the bus.
 // Hooks drop, duplicate, delay, hold back and reorder the cloud's events (EventBridge delivers at
 // least once and does not promise order); an event a host puts on the bus (`put`) is reordered
 // with them, one it delivers itself (`deliver`, a CLI command) is not. A target that throws is retried as Lambda retries an
@@ -8,7 +11,7 @@
 // also delivers the queue's batches to the same target when they are due, as the event source mapping
 // invokes the function. The demo, `--simulate`, the tests and the bench drive the controller through it.
 import { randomUUID } from 'node:crypto';
-import { commandEvent, scheduledEvent, type CommandDetail } from '../engine/intake';
+import { CONTROLLER_EVENTS, commandEvent, scheduledEvent, type CommandDetail } from '../engine/intake';
 import type { SimCloud } from './cloud';
 import type { SimEvent } from './events';
 import type { SimWakeUpQueue } from './sqs';
@@ -89,6 +92,7 @@ export class SimEventBridge<R = unknown> {
   ) {
     this.newId = options.newId ?? randomUUID;
     this.unsubscribe = sim.onEvent((event) => {
+      if (!matchedByControllerRules(event)) return;
       if (this.drop(event)) return;
       if (this.hold(event)) {
         this.held.push(event);
@@ -294,4 +298,11 @@ export class SimEventBridge<R = unknown> {
       else this.enqueue({ event: item.event, dueAt: this.now() + delay, attempt: item.attempt + 1 });
     }
   }
+}
+
+/** Whether one of the stack's EventBridge rules (built from CONTROLLER_EVENTS in infra) matches the event. */
+function matchedByControllerRules(event: { source: string; 'detail-type': string }): boolean {
+  return Object.values(CONTROLLER_EVENTS).some(
+    (rule) => rule.source === event.source && rule.detailType === event['detail-type'],
+  );
 }

@@ -1,6 +1,6 @@
 // The events the simulated cloud sends, shaped exactly as EventBridge delivers them from AWS
-// (SageMaker endpoint and model package state changes, CloudWatch alarm state changes), and the
-// bus that hands them to listeners.
+// (SageMaker endpoint, endpoint deployment and model package state changes, CloudWatch alarm state
+// changes), and the bus that hands them to listeners.
 import type { AlarmStateValue } from '../engine/ports';
 import type { SimClock } from './clock';
 import type { SeededRandom } from './random';
@@ -36,6 +36,27 @@ export interface EndpointStateChangeDetail {
   CreationTime: number;
   LastModifiedTime: number;
   Tags: Record<string, string>;
+}
+
+/**
+ * "SageMaker Endpoint Deployment State Change" (guardrails): the endpoint's detail plus the deployment
+ * in progress, as the example in "Events that Amazon SageMaker AI sends to Amazon EventBridge" shows it.
+ */
+export interface EndpointDeploymentStateChangeDetail extends EndpointStateChangeDetail {
+  PendingDeploymentSummary: {
+    EndpointConfigName: string;
+    /** Epoch milliseconds. */
+    StartTime: number;
+    ProductionVariants: Array<{
+      VariantName: string;
+      CurrentWeight: number;
+      DesiredWeight: number;
+      CurrentInstanceCount: number;
+      DesiredInstanceCount: number;
+      /** Creating | Updating | Deleting | ActivatingTraffic | Baking, with AWS's StatusMessage texts. */
+      VariantStatus: Array<{ Status: string; StatusMessage: string; StartTime: number }>;
+    }>;
+  };
 }
 
 export interface ModelPackageStateChangeDetail {
@@ -92,6 +113,11 @@ export type EndpointStateChangeEvent = EventEnvelope<
   'aws.sagemaker',
   EndpointStateChangeDetail
 >;
+export type EndpointDeploymentStateChangeEvent = EventEnvelope<
+  'SageMaker Endpoint Deployment State Change',
+  'aws.sagemaker',
+  EndpointDeploymentStateChangeDetail
+>;
 export type ModelPackageStateChangeEvent = EventEnvelope<
   'SageMaker Model Package State Change',
   'aws.sagemaker',
@@ -103,7 +129,11 @@ export type AlarmStateChangeEvent = EventEnvelope<
   AlarmStateChangeDetail
 >;
 
-export type SimEvent = EndpointStateChangeEvent | ModelPackageStateChangeEvent | AlarmStateChangeEvent;
+export type SimEvent =
+  | EndpointStateChangeEvent
+  | EndpointDeploymentStateChangeEvent
+  | ModelPackageStateChangeEvent
+  | AlarmStateChangeEvent;
 
 /** Listeners may be async; a listener's failure is recorded, never thrown into the cloud's way. */
 export type SimEventListener = (event: SimEvent) => void | Promise<void>;

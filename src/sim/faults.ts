@@ -9,6 +9,12 @@ export type SimFault =
    * what SageMaker does when a deployment fails and it rolls back by itself.
    */
   | { kind: 'silentRollback'; endpointName: string; reason?: string }
+  /**
+   * The next UpdateEndpoint on the endpoint, if it is a rolling deployment (RollingUpdatePolicy) that
+   * rolls back, fails its rollback: UpdateRollbackFailed, "Both the rolling deployment and auto-rollback
+   * failed" (DescribeEndpoint, EndpointStatus). Any other update consumes it without effect.
+   */
+  | { kind: 'rollbackFails'; endpointName: string; reason?: string }
   /** The next `count` port calls to the named AWS operations (all when omitted) throw THROTTLED. */
   | { kind: 'throttle'; operations?: string[]; count: number }
   /** The endpoint disappears now (someone deleted it behind the controller's back). */
@@ -23,7 +29,7 @@ export type SimFault =
 
 export type VisibilityFault = Extract<SimFault, { kind: 'notYetVisible' }>;
 
-export type UpdateFault = Extract<SimFault, { kind: 'updateFails' | 'silentRollback' }>;
+export type UpdateFault = Extract<SimFault, { kind: 'updateFails' | 'silentRollback' | 'rollbackFails' }>;
 
 interface ArmedThrottle {
   operations: ReadonlySet<string> | undefined;

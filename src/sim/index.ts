@@ -19,7 +19,8 @@ export type {
   SimMetricQuery,
 } from './cloudwatch';
 export type { ScalingActivity, SimVariantScalingView } from './autoscaling';
-export type { CreateEndpointInput, SimEndpointView, SimVariantView } from './sagemaker';
+export type { CreateEndpointInput, DeploymentStage, SimEndpointView, SimVariantView } from './sagemaker';
+export type { CapacitySizeInput, DeploymentConfigInput } from './guardrails';
 export type { RegisterModelPackageInput } from './model-registry';
 export type { SimFault } from './faults';
 export { SimWakeUpQueue } from './sqs';
@@ -28,6 +29,8 @@ export type {
   AlarmStateChangeDetail,
   AlarmStateChangeEvent,
   DeliveryFailure,
+  EndpointDeploymentStateChangeDetail,
+  EndpointDeploymentStateChangeEvent,
   EndpointStateChangeDetail,
   EndpointStateChangeEvent,
   ModelPackageStateChangeDetail,

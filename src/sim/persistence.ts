@@ -3,7 +3,8 @@
 //
 // Preserved: the clock, every random stream's exact position (so a restored cloud draws the same
 // traffic, update durations and event ids as the original would have), model packages, models,
-// endpoint configs, endpoints with any update in progress (as data: kind, due time, fault drawn),
+// endpoint configs, endpoints with any update in progress (as data: kind, due time, fault drawn; a
+// guardrails deployment with its stage, traffic shifts and alarms),
 // alarms with their state and evaluated periods, the recent metric datapoints (with when each becomes
 // visible) alarms and the judge need, each variant's publish period in progress, the serving
 // timeline of the 10-second slice in progress, armed faults, Application Auto Scaling's targets with their

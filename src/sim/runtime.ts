@@ -110,7 +110,11 @@ export class SimRuntime {
         `Variant ${input.TargetVariant ?? '(by weight)'} is not a production variant of endpoint ${input.EndpointName}.`,
       );
     }
-    const behaviour = sagemaker.behaviourOf(variant.modelName);
+    // During a guardrails deployment the variant's requests reach its blue or green fleet by their shares.
+    const modelName =
+      sagemaker.greenModelServing(input.EndpointName, variant.variantName, () => this.deps.random.next()) ??
+      variant.modelName;
+    const behaviour = sagemaker.behaviourOf(modelName);
     const failed = this.deps.random.next() < behaviour.errorRate;
     const factor = Math.exp(LATENCY_SIGMA * this.deps.random.normal() - (LATENCY_SIGMA * LATENCY_SIGMA) / 2);
     const modelMicros = Math.round(behaviour.latencyMs * 1000 * factor);

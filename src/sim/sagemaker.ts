@@ -1,13 +1,17 @@
 // Simulated SageMaker hosting: models, endpoint configs and endpoints with SageMaker's documented
 // rules and timings (updates take minutes and refuse other updates meanwhile, weights apply after a
-// short Updating phase, failed updates roll back silently). The port over it lives in api-calls.ts.
+// short Updating phase, failed updates roll back silently), and deployment guardrails (UpdateEndpoint
+// with a blue/green or rolling DeploymentConfig: traffic shifted in batches, baking periods watched by
+// alarms, auto-rollback; the config rules are in guardrails.ts). The port over it lives in api-calls.ts.
 import type {
+  AlarmStateValue,
   CreateEndpointConfigRequest,
   CreateModelRequest,
   EndpointConfigState,
   EndpointState,
   EndpointStatus,
   ModelPackageState,
+  PendingDeploymentState,
   ProductionVariantSpec,
   Tag,
   VariantWeight,
@@ -19,9 +23,11 @@ import { endpointInProgress, referencedNotFound, validationException } from './a
 import type { Arns } from './aws-names';
 import { assertSageMakerName } from './aws-names';
 import type { ScheduledTask, SimClock } from './clock';
-import type { EventBus } from './events';
+import type { EndpointStateChangeDetail, EventBus } from './events';
 import { eventEndpointStatus, eventTime } from './events';
 import type { FaultPlan, UpdateFault } from './faults';
+import type { DeploymentPlan, DeploymentConfigInput, GreenVariant } from './guardrails';
+import { assertDeploymentConfigShape, planBlueGreen, planRolling } from './guardrails';
 import type { ModelRegistry } from './model-registry';
 import type { SeededRandom } from './random';
 import type { ModelBehaviour, ServingChange, ServingVariant, SimTimings } from './types';
@@ -80,6 +86,43 @@ export interface SimEndpointView {
   creationTime: number;
   lastModifiedTime: number;
   variants: SimVariantView[];
+  /** A guardrails deployment in progress: its stage, the shift it is at, the green instances taking traffic. */
+  deployment?: {
+    routing: DeploymentPlan['routing'];
+    stage: DeploymentStage;
+    shift: number;
+    active: Record<string, number>;
+  };
+  /** DescribeEndpoint's LastDeploymentConfig. */
+  lastDeploymentConfig?: DeploymentConfigInput;
+}
+
+/**
+ * Where a guardrails deployment is (VariantStatus, API reference ProductionVariantStatus): the green
+ * fleet (rolling: the next batch) `creating`, traffic `activating` on a batch, `baking` after a shift,
+ * the blue/green `terminationWait` bake before the blue fleet is terminated, `rollingBack` (the green
+ * fleet terminating), or `rollbackFailed` (a rolling rollback failed: UpdateRollbackFailed).
+ */
+export type DeploymentStage =
+  'creating' | 'activating' | 'baking' | 'terminationWait' | 'rollingBack' | 'rollbackFailed';
+
+/** A guardrails deployment in progress, as saved with its endpoint. The target config is the endpoint's pendingConfig. */
+export interface SimDeployment {
+  config: DeploymentConfigInput;
+  plan: DeploymentPlan;
+  /** Each green variant's full instance count (a serverless variant counts as one unit). */
+  fleet: Record<string, number>;
+  startTime: number;
+  stage: DeploymentStage;
+  stageStart: number;
+  /** The index of the shift in progress (plan.shifts). */
+  shift: number;
+  /** Green instances taking traffic, by variant. */
+  active: Record<string, number>;
+  /** The update fault drawn when the deployment started (the green fleet fails its health check). */
+  fault?: UpdateFault;
+  /** Set once the deployment rolls back: the FailureReason the endpoint will show. */
+  rollbackReason?: string;
 }
 
 /** A model as saved with the simulated cloud. */
@@ -138,6 +181,8 @@ interface SimEndpoint {
   lastModifiedTime: number;
   /** The completion of the update in progress, cancelled if the endpoint disappears. */
   pendingWork?: PendingWork;
+  deployment?: SimDeployment;
+  lastDeploymentConfig?: DeploymentConfigInput;
 }
 
 /** An update in progress: which completion runs, and the fault (if any) it already drew. */
@@ -150,10 +195,11 @@ interface PendingWork {
 /**
  * The completion of an update in progress as data. finishUpdateEndpoint applies the endpoint's
  * `pendingConfig` (or, with `fault`, fails / rolls back silently); finishUpdateWeights makes the
- * variants' desired weights current; finishDeleteEndpoint removes a Deleting endpoint.
+ * variants' desired weights current; finishDeleteEndpoint removes a Deleting endpoint; advanceDeployment
+ * ends the current stage of the endpoint's guardrails deployment.
  */
 export interface PendingUpdateState {
-  kind: 'finishUpdateEndpoint' | 'finishUpdateWeights' | 'finishDeleteEndpoint';
+  kind: 'finishUpdateEndpoint' | 'finishUpdateWeights' | 'finishDeleteEndpoint' | 'advanceDeployment';
   endpointName: string;
   /** Epoch ms the update completes. */
   at: number;
@@ -172,6 +218,9 @@ export interface SimEndpointState {
   variants: SimVariant[];
   creationTime: number;
   lastModifiedTime: number;
+  /** Absent in states saved before guardrails were simulated. */
+  deployment?: SimDeployment;
+  lastDeploymentConfig?: DeploymentConfigInput;
 }
 
 /** A variant's live DesiredInstanceCount and weight, as UpdateEndpoint's RetainAllVariantProperties keeps them. */
@@ -188,6 +237,13 @@ export interface RetainedVariant {
 export interface UpdateEndpointOptions {
   retainAllVariantProperties?: boolean;
   excludeRetainedVariantProperties?: ReadonlyArray<'DesiredInstanceCount' | 'DesiredWeight'>;
+  /** DeploymentConfig (guardrails), in the request's shape. */
+  deploymentConfig?: DeploymentConfigInput;
+}
+
+/** What SageMaker reads of CloudWatch during a deployment's baking periods (DescribeAlarms). */
+export interface AlarmStateReader {
+  alarmStateOf(alarmName: string): AlarmStateValue | undefined;
 }
 
 /** What SageMaker asks Application Auto Scaling (wired by the cloud once both exist). */
@@ -272,8 +328,14 @@ export class SimSageMaker {
   private readonly servingByEndpoint = new Map<string, ServingChange[]>();
   private readonly reservations = new Map<string, SimCapacityReservation>();
   private scaling: ScalingRegistry | undefined;
+  private alarms: AlarmStateReader | undefined;
 
   constructor(private readonly deps: SimSageMakerDeps) {}
+
+  /** Connects CloudWatch: a guardrails deployment watches its AutoRollbackConfiguration alarms there. */
+  attachAlarms(alarms: AlarmStateReader): void {
+    this.alarms = alarms;
+  }
 
   /** Connects Application Auto Scaling: its targets restrict UpdateEndpoint, DeleteEndpoint deregisters them. */
   attachScaling(scaling: ScalingRegistry): void {
@@ -384,7 +446,13 @@ export class SimSageMaker {
           ? {}
           : { currentInstanceCount: v.currentInstanceCount, desiredInstanceCount: v.desiredInstanceCount }),
       })),
+      ...(endpoint.deployment === undefined ? {} : { pendingDeployment: this.pendingDeploymentOf(endpoint) }),
     };
+  }
+
+  /** DescribeEndpoint's LastDeploymentConfig: "The most recent deployment configuration for the endpoint." */
+  lastDeploymentConfigOf(endpointName: string): DeploymentConfigInput | undefined {
+    return clone(this.endpoints.get(endpointName)?.lastDeploymentConfig);
   }
 
   describeEndpointConfig(endpointConfigName: string): EndpointConfigState | undefined {
@@ -575,39 +643,118 @@ export class SimSageMaker {
       }
     }
     this.assertScalingAllows(endpoint, config);
-    // The config is read now: deleting it during the update (a violation) does not stop the deployment.
-    const target = clone(config);
-    const fault = faults.takeUpdateFault(endpointName);
-    endpoint.status = 'Updating';
-    endpoint.pendingConfig = target;
     // RetainAllVariantProperties: "production variants with the same name will be updated with the most
     // recent DesiredInstanceCount from the response of DescribeEndpoint, regardless of the values of the
     // InitialInstanceCount field in the new EndpointConfig" ("Update endpoints that use auto scaling",
     // step 6); "such as the instance count or the variant weight" (UpdateEndpoint API reference,
     // RetainAllVariantProperties), except those ExcludeRetainedVariantProperties names, which the new
     // config's InitialInstanceCount / InitialVariantWeight set.
+    let retained: RetainedVariant[] | undefined;
     if (options.retainAllVariantProperties === true) {
       const excluded = new Set(options.excludeRetainedVariantProperties ?? []);
-      endpoint.pendingRetained = endpoint.variants.map((v) => ({
+      retained = endpoint.variants.map((v) => ({
         variantName: v.variantName,
         ...(v.desiredInstanceCount === undefined || excluded.has('DesiredInstanceCount')
           ? {}
           : { desiredInstanceCount: v.desiredInstanceCount }),
         ...(excluded.has('DesiredWeight') ? {} : { weight: v.desiredWeight }),
       }));
-    } else {
-      delete endpoint.pendingRetained;
     }
+    const deploymentConfig = options.deploymentConfig;
+    // Everything is checked before anything changes: a refused DeploymentConfig leaves the endpoint as it was.
+    const plan =
+      deploymentConfig === undefined
+        ? undefined
+        : this.guardrailsPlan(endpoint, config, deploymentConfig, retained);
+    // The config is read now: deleting it during the update (a violation) does not stop the deployment.
+    const target = clone(config);
+    const fault = faults.takeUpdateFault(endpointName);
+    endpoint.status = 'Updating';
+    endpoint.pendingConfig = target;
+    if (retained === undefined) delete endpoint.pendingRetained;
+    else endpoint.pendingRetained = retained;
     delete endpoint.failureReason;
-    endpoint.lastModifiedTime = clock.now();
+    if (deploymentConfig !== undefined) endpoint.lastDeploymentConfig = clone(deploymentConfig);
+    const now = clock.now();
+    endpoint.lastModifiedTime = now;
+    if (plan !== undefined) {
+      const fleet = Object.fromEntries(
+        variantsAfterUpdate(target, retained).map((v) => [v.variantName, v.desiredInstanceCount ?? 1]),
+      );
+      endpoint.deployment = {
+        config: clone(deploymentConfig as DeploymentConfigInput),
+        plan,
+        fleet,
+        startTime: now,
+        stage: 'creating',
+        stageStart: now,
+        shift: 0,
+        active: Object.fromEntries(Object.keys(fleet).map((name) => [name, 0])),
+        ...(fault === undefined ? {} : { fault }),
+      };
+      this.emitStateChange(endpoint);
+      // Provisioning the green fleet takes what any UpdateEndpoint's new fleet takes.
+      this.scheduleDeploymentStage(endpoint, this.jittered(timings.updateEndpointMs));
+      this.emitDeploymentStateChange(endpoint);
+      return;
+    }
     endpoint.pendingWork = {
-      task: clock.schedule(clock.now() + this.jittered(timings.updateEndpointMs), () =>
+      task: clock.schedule(now + this.jittered(timings.updateEndpointMs), () =>
         this.finishUpdateEndpoint(endpoint, target, fault),
       ),
       kind: 'finishUpdateEndpoint',
       ...(fault === undefined ? {} : { fault }),
     };
     this.emitStateChange(endpoint);
+  }
+
+  /**
+   * The blue/green plan of an UpdateEndpoint with a DeploymentConfig, or undefined when the endpoint falls
+   * back to a plain update; throws ValidationException for a config the API or the guide refuses.
+   */
+  private guardrailsPlan(
+    endpoint: SimEndpoint,
+    config: SimEndpointConfig,
+    deploymentConfig: DeploymentConfigInput,
+    retained: RetainedVariant[] | undefined,
+  ): DeploymentPlan | undefined {
+    assertDeploymentConfigShape(deploymentConfig);
+    // DeploymentConfig: "Only one update policy should be used in the deployment configuration."
+    if (
+      deploymentConfig.BlueGreenUpdatePolicy !== undefined &&
+      deploymentConfig.RollingUpdatePolicy !== undefined
+    ) {
+      throw validationException(
+        'DeploymentConfig can specify only one update policy: BlueGreenUpdatePolicy or RollingUpdatePolicy, not both.',
+      );
+    }
+    // Exclusions ("Exclusions", deployment guardrails): "When doing a blue/green or rolling deployment,
+    // your new endpoint configuration must have the same variant name as the old endpoint configuration."
+    const oldNames = endpoint.variants.map((v) => v.variantName).sort();
+    const newNames = config.variants.map((v) => v.variantName).sort();
+    if (JSON.stringify(oldNames) !== JSON.stringify(newNames)) {
+      throw validationException(
+        `A deployment with a DeploymentConfig needs the new endpoint configuration to have the same variant names as the endpoint's current one: [${oldNames.join(', ')}], got [${newNames.join(', ')}].`,
+      );
+    }
+    // "If your endpoint uses any of the following features, you cannot use deployment guardrails on your
+    // endpoint, and your endpoint will fall back to using a blue/green deployment with all at once traffic
+    // shifting and no final baking period: ... Endpoints that use Inf1 (Inferentia-based) instances"
+    // (Exclusions). Marketplace containers, the other exclusion, are not modelled.
+    const inf1 = (type: string | undefined) => type?.startsWith('ml.inf1.') ?? false;
+    if (
+      endpoint.variants.some((v) => inf1(v.instanceType)) ||
+      config.variants.some((v) => inf1(v.instanceType))
+    ) {
+      return undefined;
+    }
+    const green: GreenVariant[] = variantsAfterUpdate(config, retained).map((v) => ({
+      variantName: v.variantName,
+      instanceCount: v.desiredInstanceCount,
+    }));
+    return deploymentConfig.RollingUpdatePolicy === undefined
+      ? planBlueGreen(deploymentConfig, green)
+      : planRolling(deploymentConfig, green);
   }
 
   updateWeights(endpointName: string, weights: readonly VariantWeight[]): void {
@@ -780,6 +927,7 @@ export class SimSageMaker {
     endpoint.pendingWork?.task.cancel();
     delete endpoint.pendingConfig;
     delete endpoint.pendingRetained;
+    delete endpoint.deployment;
     this.scaling?.endpointDeleted(endpointName);
     endpoint.status = 'Deleting';
     endpoint.lastModifiedTime = clock.now();
@@ -803,6 +951,7 @@ export class SimSageMaker {
     delete endpoint.pendingWork;
     delete endpoint.pendingConfig;
     delete endpoint.pendingRetained;
+    delete endpoint.deployment;
     this.scaling?.endpointDeleted(endpointName);
     endpoint.status = 'Deleting';
     endpoint.lastModifiedTime = this.deps.clock.now();
@@ -844,8 +993,13 @@ export class SimSageMaker {
 
   /** The variant's CurrentInstanceCount now (undefined for a serverless or vanished variant). */
   instanceCountOf(endpointName: string, variantName: string): number | undefined {
-    return this.endpoints.get(endpointName)?.variants.find((v) => v.variantName === variantName)
-      ?.currentInstanceCount;
+    const endpoint = this.endpoints.get(endpointName);
+    const count = endpoint?.variants.find((v) => v.variantName === variantName)?.currentInstanceCount;
+    const deployment = endpoint?.deployment;
+    if (endpoint === undefined || count === undefined || deployment === undefined) return count;
+    // During a blue/green shift: the green instances taking traffic and the blue share still serving.
+    const share = this.greenShareOf(endpoint, variantName);
+    return (deployment.active[variantName] ?? 0) + Math.round(count * (1 - share));
   }
 
   behaviourOf(modelName: string): ModelBehaviour {
@@ -871,6 +1025,19 @@ export class SimSageMaker {
       creationTime: endpoint.creationTime,
       lastModifiedTime: endpoint.lastModifiedTime,
       variants: endpoint.variants,
+      ...(endpoint.deployment === undefined
+        ? {}
+        : {
+            deployment: {
+              routing: endpoint.deployment.plan.routing,
+              stage: endpoint.deployment.stage,
+              shift: endpoint.deployment.shift,
+              active: endpoint.deployment.active,
+            },
+          }),
+      ...(endpoint.lastDeploymentConfig === undefined
+        ? {}
+        : { lastDeploymentConfig: endpoint.lastDeploymentConfig }),
     });
   }
 
@@ -997,6 +1164,16 @@ export class SimSageMaker {
         task: clock.schedule(update.at, () => this.finishUpdateEndpoint(endpoint, target, fault)),
         kind: update.kind,
         ...(fault === undefined ? {} : { fault }),
+      };
+    } else if (update.kind === 'advanceDeployment') {
+      if (endpoint.deployment === undefined) {
+        throw new Error(
+          `saved state: endpoint ${update.endpointName} advances a deployment it does not have`,
+        );
+      }
+      endpoint.pendingWork = {
+        task: clock.schedule(update.at, () => this.advanceDeployment(endpoint)),
+        kind: update.kind,
       };
     } else if (update.kind === 'finishUpdateWeights') {
       endpoint.pendingWork = {
@@ -1140,23 +1317,306 @@ export class SimSageMaker {
     } else {
       endpoint.status = 'InService';
       endpoint.configName = target.name;
-      endpoint.variants = variantsFromConfig(target).map((variant) => {
-        const kept = retained?.find((r) => r.variantName === variant.variantName);
-        if (kept === undefined) return variant;
-        const count = kept.desiredInstanceCount ?? variant.desiredInstanceCount;
-        const weight = kept.weight ?? variant.currentWeight;
-        return {
-          ...variant,
-          currentWeight: weight,
-          desiredWeight: weight,
-          ...(count === undefined || variant.desiredInstanceCount === undefined
-            ? {}
-            : { currentInstanceCount: count, desiredInstanceCount: count }),
-        };
-      });
+      endpoint.variants = variantsAfterUpdate(target, retained);
       this.recordServing(endpoint);
     }
     this.emitStateChange(endpoint);
+  }
+
+  // --- guardrails deployments (blue/green) ---
+
+  /**
+   * Watches every deployment in a baking period at `now` (the cloud calls this on its 10-second tick,
+   * before CloudWatch evaluates): "If any of the pre-specified alarms trip during any baking period, then
+   * all endpoint traffic rolls back to the blue fleet" ("Blue/Green Deployments"). SageMaker reads the
+   * alarms with DescribeAlarms ("Ensure that your IAM execution role has permission to perform the
+   * cloudwatch:DescribeAlarms action", "Auto-Rollback Configuration and Monitoring"); AWS publishes no
+   * polling interval, the sim reads them every 10 s. An alarm that does not exist never trips. A
+   * deployment past MaximumExecutionTimeoutInSeconds ("Exceeding this limit causes a timeout") rolls
+   * back too, in any stage.
+   */
+  monitorDeployments(now: number): void {
+    for (const endpoint of this.endpoints.values()) {
+      const deployment = endpoint.deployment;
+      if (
+        deployment === undefined ||
+        deployment.stage === 'rollingBack' ||
+        deployment.stage === 'rollbackFailed'
+      )
+        continue;
+      if (now - deployment.startTime >= deployment.plan.timeoutMs) {
+        this.rollBackDeployment(
+          endpoint,
+          `The deployment did not complete within MaximumExecutionTimeoutInSeconds (${deployment.plan.timeoutMs / 1000} seconds) and was rolled back.`,
+        );
+        continue;
+      }
+      if (deployment.stage !== 'baking' && deployment.stage !== 'terminationWait') continue;
+      const tripped = deployment.plan.alarms.filter((name) => this.alarms?.alarmStateOf(name) === 'ALARM');
+      if (tripped.length > 0) {
+        // AWS does not publish the FailureReason text of an auto-rollback; this one names the alarms.
+        this.rollBackDeployment(
+          endpoint,
+          `Deployment rolled back: CloudWatch alarm(s) [${tripped.join(', ')}] in the AutoRollbackConfiguration went into ALARM during the baking period.`,
+        );
+      }
+    }
+  }
+
+  /** Schedules the end of the deployment's current stage `durationMs` from now. */
+  private scheduleDeploymentStage(endpoint: SimEndpoint, durationMs: number): void {
+    const { clock } = this.deps;
+    endpoint.pendingWork = {
+      task: clock.schedule(clock.now() + durationMs, () => this.advanceDeployment(endpoint)),
+      kind: 'advanceDeployment',
+    };
+  }
+
+  private enterStage(endpoint: SimEndpoint, stage: DeploymentStage, durationMs: number): void {
+    const deployment = endpoint.deployment as SimDeployment;
+    deployment.stage = stage;
+    deployment.stageStart = this.deps.clock.now();
+    endpoint.lastModifiedTime = deployment.stageStart;
+    this.scheduleDeploymentStage(endpoint, durationMs);
+    this.emitDeploymentStateChange(endpoint);
+  }
+
+  /**
+   * One stage of a blue/green deployment ends. "Once SageMaker AI provisions the green fleet, SageMaker AI
+   * routes a portion of the incoming traffic ... to the canary. Then the baking period begins ... If none
+   * of the alarms trip, then all of the traffic shifts to the green fleet and there is a final baking
+   * period. If the final baking period finishes without tripping any alarms, then the green fleet serves
+   * all traffic and SageMaker AI terminates the blue fleet" ("Use canary traffic shifting"); linear: "The
+   * same process repeats until the blue fleet is fully deactivated" ("Use linear traffic shifting");
+   * TerminationWaitInSeconds: "Additional waiting time in seconds after the completion of an endpoint
+   * deployment before terminating the old endpoint fleet" — a bake too ("Baking for X seconds
+   * (TerminationWaitInSeconds) ...", the VariantStatus messages in "Events that Amazon SageMaker AI sends to
+   * Amazon EventBridge"). Turning traffic on for a batch takes the sim's weights duration.
+   */
+  private advanceDeployment(endpoint: SimEndpoint): void {
+    const deployment = endpoint.deployment;
+    const target = endpoint.pendingConfig;
+    if (deployment === undefined || target === undefined) return;
+    delete endpoint.pendingWork;
+    const { timings } = this.deps;
+    const { plan } = deployment;
+    switch (deployment.stage) {
+      case 'creating': {
+        if (deployment.fault !== undefined && deployment.fault.kind !== 'rollbackFails') {
+          // The green fleet failed to come up: the same outcomes as a plain update's fault.
+          const fault = deployment.fault;
+          delete endpoint.deployment;
+          this.finishUpdateEndpoint(endpoint, target, fault);
+          return;
+        }
+        this.enterStage(endpoint, 'activating', this.jittered(timings.updateWeightsMs));
+        return;
+      }
+      case 'activating': {
+        deployment.active = { ...(plan.shifts[deployment.shift]?.active ?? deployment.fleet) };
+        this.recordServing(endpoint);
+        this.enterStage(endpoint, 'baking', plan.waitMs);
+        return;
+      }
+      case 'baking': {
+        const rolling = plan.routing === 'ROLLING';
+        if (deployment.shift < plan.shifts.length - 1) {
+          deployment.shift += 1;
+          // Rolling: the next batch of new instances is launched (and as many old ones terminated once
+          // it takes traffic); blue/green: the green fleet is already up.
+          if (rolling) this.enterStage(endpoint, 'creating', this.jittered(timings.updateEndpointMs));
+          else this.enterStage(endpoint, 'activating', this.jittered(timings.updateWeightsMs));
+        } else if (rolling) {
+          delete endpoint.deployment;
+          this.finishUpdateEndpoint(endpoint, target, undefined);
+        } else {
+          this.enterStage(endpoint, 'terminationWait', plan.terminationWaitMs);
+        }
+        return;
+      }
+      case 'terminationWait': {
+        // The blue fleet is terminated; the endpoint serves the new config.
+        delete endpoint.deployment;
+        this.finishUpdateEndpoint(endpoint, target, undefined);
+        return;
+      }
+      case 'rollbackFailed':
+        return;
+      case 'rollingBack': {
+        if (plan.routing === 'ROLLING') {
+          if (deployment.fault?.kind === 'rollbackFails') {
+            // "UpdateRollbackFailed: Both the rolling deployment and auto-rollback failed. Your endpoint is
+            // in service with a mix of the old and new endpoint configurations" (EndpointStatus).
+            deployment.stage = 'rollbackFailed';
+            deployment.stageStart = this.deps.clock.now();
+            endpoint.status = 'UpdateRollbackFailed';
+            endpoint.failureReason =
+              deployment.fault.reason ??
+              `${deployment.rollbackReason ?? 'The deployment rolled back'} The rollback failed: the endpoint serves a mix of ${endpoint.configName} and ${target.name}.`;
+            endpoint.lastModifiedTime = deployment.stageStart;
+            this.emitStateChange(endpoint);
+            return;
+          }
+          // Each rollback step brings back a batch of old instances, then takes as many new ones off traffic.
+          for (const [name, count] of Object.entries(deployment.active)) {
+            deployment.active[name] = Math.max(0, count - (plan.rollbackBatch?.[name] ?? count));
+          }
+          this.recordServing(endpoint);
+          if (Object.values(deployment.active).some((count) => count > 0)) {
+            this.enterStage(endpoint, 'rollingBack', this.jittered(timings.updateEndpointMs));
+            return;
+          }
+        }
+        const reason = deployment.rollbackReason;
+        delete endpoint.deployment;
+        delete endpoint.pendingConfig;
+        delete endpoint.pendingRetained;
+        endpoint.status = 'InService';
+        if (reason !== undefined) endpoint.failureReason = reason;
+        endpoint.lastModifiedTime = this.deps.clock.now();
+        this.recordServing(endpoint);
+        this.emitStateChange(endpoint);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Auto-rollback: "all traffic returns to the blue fleet" ("Use canary traffic shifting") at once — the
+   * blue fleet is still up — and the green fleet is terminated (VariantStatus Deleting, for the sim's
+   * weights duration). The endpoint stays Updating meanwhile: RollingBack "only applies to an endpoint
+   * that has autoscaling enabled and is undergoing variant weight or capacity changes as part of an
+   * UpdateEndpointWeightsAndCapacities call" (DescribeEndpoint, EndpointStatus). Then it is InService on
+   * the old config with FailureReason set, like any update that did not go live.
+   */
+  private rollBackDeployment(endpoint: SimEndpoint, reason: string): void {
+    const deployment = endpoint.deployment;
+    if (deployment === undefined) return;
+    endpoint.pendingWork?.task.cancel();
+    delete endpoint.pendingWork;
+    deployment.rollbackReason = reason;
+    if (deployment.plan.routing === 'ROLLING') {
+      // Rolling: the old instances already terminated must be launched again before traffic returns to
+      // them, a batch of RollbackMaximumBatchSize at a time ("Each rolling step to provision capacity and
+      // turn on traffic on the old endpoint fleet, and terminate capacity on the new endpoint fleet").
+      this.enterStage(endpoint, 'rollingBack', this.jittered(this.deps.timings.updateEndpointMs));
+      return;
+    }
+    deployment.active = Object.fromEntries(Object.keys(deployment.fleet).map((name) => [name, 0]));
+    this.recordServing(endpoint);
+    this.enterStage(endpoint, 'rollingBack', this.jittered(this.deps.timings.updateWeightsMs));
+  }
+
+  /**
+   * The green fleet's model when one request to the variant reaches it (its share of traffic, `draw`
+   * in [0, 1) called only during a deployment); undefined when the blue fleet (the live model) answers.
+   */
+  greenModelServing(endpointName: string, variantName: string, draw: () => number): string | undefined {
+    const endpoint = this.endpoints.get(endpointName);
+    if (endpoint?.deployment === undefined) return undefined;
+    const share = this.greenShareOf(endpoint, variantName);
+    if (share <= 0 || draw() >= share) return undefined;
+    return endpoint.pendingConfig?.variants.find((v) => v.variantName === variantName)?.modelName;
+  }
+
+  /** The share of a variant's traffic its green fleet takes now (0 without a deployment). */
+  private greenShareOf(endpoint: SimEndpoint, variantName: string): number {
+    const deployment = endpoint.deployment;
+    if (deployment === undefined) return 0;
+    const fleet = deployment.fleet[variantName] ?? 0;
+    return fleet > 0 ? Math.min(1, (deployment.active[variantName] ?? 0) / fleet) : 0;
+  }
+
+  /** DescribeEndpoint's PendingDeploymentSummary of a guardrails deployment. */
+  private pendingDeploymentOf(endpoint: SimEndpoint): PendingDeploymentState {
+    const deployment = endpoint.deployment as SimDeployment;
+    const target = endpoint.pendingConfig as SimEndpointConfig;
+    return {
+      endpointConfigName: target.name,
+      startTime: deployment.startTime,
+      variants: variantsAfterUpdate(target, endpoint.pendingRetained).map((variant) => ({
+        variantName: variant.variantName,
+        statuses: this.variantStatusOf(deployment, variant.variantName),
+        currentWeight: variant.currentWeight,
+        desiredWeight: variant.desiredWeight,
+        ...(variant.desiredInstanceCount === undefined
+          ? {}
+          : {
+              // As the documented event shows it: the instances taking traffic of the full green fleet.
+              currentInstanceCount: deployment.active[variant.variantName] ?? 0,
+              desiredInstanceCount: variant.desiredInstanceCount,
+            }),
+      })),
+    };
+  }
+
+  /**
+   * The variant's VariantStatus, with the StatusMessage texts "Events that Amazon SageMaker AI sends to
+   * Amazon EventBridge" gives: "Launching X instance(s).", "Activating traffic on canary capacity of X
+   * instance(s).", "Baking for X seconds (TerminationWaitInSeconds) with traffic enabled on full capacity
+   * of Y instance(s).", "Terminating X instance(s)." (a linear step's wording is the sim's: AWS shows none).
+   */
+  private variantStatusOf(
+    deployment: SimDeployment,
+    variantName: string,
+  ): Array<{ status: string; startTime: number; message: string }> {
+    const status = this.currentVariantStatus(deployment, variantName);
+    return status === undefined ? [] : [status];
+  }
+
+  private currentVariantStatus(
+    deployment: SimDeployment,
+    variantName: string,
+  ): { status: string; startTime: number; message: string } | undefined {
+    const fleet = deployment.fleet[variantName] ?? 0;
+    const { plan } = deployment;
+    const shift = plan.shifts[deployment.shift];
+    const count = shift?.active[variantName] ?? fleet;
+    const capacity =
+      shift?.final !== false
+        ? 'full'
+        : plan.routing === 'CANARY'
+          ? 'canary'
+          : plan.routing === 'ROLLING'
+            ? 'rolling batch'
+            : 'linear step';
+    const startTime = deployment.stageStart;
+    const previous =
+      deployment.shift === 0 ? 0 : (plan.shifts[deployment.shift - 1]?.active[variantName] ?? 0);
+    switch (deployment.stage) {
+      case 'creating': {
+        // A rolling deployment launches one batch at a time; blue/green the whole green fleet.
+        const launching = plan.routing === 'ROLLING' ? count - previous : fleet;
+        return { status: 'Creating', startTime, message: `Launching ${launching} instance(s).` };
+      }
+      case 'rollbackFailed':
+        return undefined;
+      case 'activating':
+        return {
+          status: 'ActivatingTraffic',
+          startTime,
+          message: `Activating traffic on ${capacity} capacity of ${count} instance(s).`,
+        };
+      case 'baking':
+        return {
+          status: 'Baking',
+          startTime,
+          message: `Baking for ${deployment.plan.waitMs / 1000} seconds (WaitIntervalInSeconds) with traffic enabled on ${capacity} capacity of ${count} instance(s).`,
+        };
+      case 'terminationWait':
+        return {
+          status: 'Baking',
+          startTime,
+          message: `Baking for ${deployment.plan.terminationWaitMs / 1000} seconds (TerminationWaitInSeconds) with traffic enabled on full capacity of ${fleet} instance(s).`,
+        };
+      case 'rollingBack': {
+        const terminating =
+          plan.routing === 'ROLLING'
+            ? Math.min(deployment.active[variantName] ?? 0, plan.rollbackBatch?.[variantName] ?? fleet)
+            : fleet;
+        return { status: 'Deleting', startTime, message: `Terminating ${terminating} instance(s).` };
+      }
+    }
   }
 
   private finishDeleteEndpoint(endpoint: SimEndpoint): void {
@@ -1190,12 +1650,26 @@ export class SimSageMaker {
     return Math.max(1, Math.round(durationMs * (1 + timings.jitter * (2 * jitter.next() - 1))));
   }
 
+  /**
+   * Records what serves the endpoint now. During a blue/green deployment each variant's traffic splits
+   * between its blue fleet (the live model) and its green fleet (the new config's model) by the green
+   * instances taking traffic; both fleets serve under the same variant name, so the variant's CloudWatch
+   * metrics mix them, as SageMaker's do ("Invocation errors coming from both the old fleet and new fleet
+   * contribute", "Auto-Rollback Configuration and Monitoring").
+   */
   private recordServing(endpoint: SimEndpoint): void {
-    const variants = endpoint.variants.map((v) => ({
-      variantName: v.variantName,
-      modelName: v.modelName,
-      weight: v.currentWeight,
-    }));
+    const variants = endpoint.variants.flatMap((v) => {
+      const share = this.greenShareOf(endpoint, v.variantName);
+      const green = endpoint.pendingConfig?.variants.find((g) => g.variantName === v.variantName);
+      const blue = { variantName: v.variantName, modelName: v.modelName, weight: v.currentWeight };
+      if (share <= 0 || green === undefined) return [blue];
+      const greenServing = {
+        variantName: v.variantName,
+        modelName: green.modelName,
+        weight: v.currentWeight * share,
+      };
+      return share >= 1 ? [greenServing] : [{ ...blue, weight: v.currentWeight * (1 - share) }, greenServing];
+    });
     const previous = this.servingByEndpoint.get(endpoint.name)?.at(-1);
     if (
       previous !== undefined &&
@@ -1231,30 +1705,89 @@ export class SimSageMaker {
     this.violations.push(`${eventTime(this.deps.clock.now())} ${message}`);
   }
 
+  /**
+   * "SageMaker Endpoint Deployment State Change" ("Events that Amazon SageMaker AI sends to Amazon
+   * EventBridge": "Indicates a state change for an endpoint deployment"): the endpoint state change's
+   * detail plus PendingDeploymentSummary, sent at each change of the deployment's VariantStatus.
+   */
+  private emitDeploymentStateChange(endpoint: SimEndpoint): void {
+    if (endpoint.deployment === undefined) return;
+    const pending = this.pendingDeploymentOf(endpoint);
+    this.deps.bus.emit({
+      'detail-type': 'SageMaker Endpoint Deployment State Change',
+      source: 'aws.sagemaker',
+      resources: [endpoint.arn],
+      detail: {
+        ...this.endpointDetailOf(endpoint),
+        PendingDeploymentSummary: {
+          EndpointConfigName: pending.endpointConfigName,
+          StartTime: pending.startTime ?? endpoint.deployment.startTime,
+          ProductionVariants: pending.variants.map((v) => ({
+            VariantName: v.variantName,
+            CurrentWeight: v.currentWeight ?? 0,
+            DesiredWeight: v.desiredWeight ?? 0,
+            CurrentInstanceCount: v.currentInstanceCount ?? 0,
+            DesiredInstanceCount: v.desiredInstanceCount ?? 0,
+            VariantStatus: v.statuses.map((status) => ({
+              Status: status.status,
+              StatusMessage: status.message ?? '',
+              StartTime: status.startTime ?? endpoint.deployment?.stageStart ?? 0,
+            })),
+          })),
+        },
+      },
+    });
+  }
+
   private emitStateChange(endpoint: SimEndpoint): void {
     this.deps.bus.emit({
       'detail-type': 'SageMaker Endpoint State Change',
       source: 'aws.sagemaker',
       resources: [endpoint.arn],
-      detail: {
-        EndpointName: endpoint.name,
-        EndpointArn: endpoint.arn,
-        EndpointConfigName: endpoint.configName,
-        ProductionVariants: endpoint.variants.map((v) => ({
-          VariantName: v.variantName,
-          CurrentWeight: v.currentWeight,
-          DesiredWeight: v.desiredWeight,
-          CurrentInstanceCount: v.currentInstanceCount ?? 0,
-          DesiredInstanceCount: v.desiredInstanceCount ?? 0,
-        })),
-        EndpointStatus: eventEndpointStatus(endpoint.status),
-        ...(endpoint.failureReason === undefined ? {} : { FailureReason: endpoint.failureReason }),
-        CreationTime: endpoint.creationTime,
-        LastModifiedTime: endpoint.lastModifiedTime,
-        Tags: {},
-      },
+      detail: this.endpointDetailOf(endpoint),
     });
   }
+
+  private endpointDetailOf(endpoint: SimEndpoint): EndpointStateChangeDetail {
+    return {
+      EndpointName: endpoint.name,
+      EndpointArn: endpoint.arn,
+      EndpointConfigName: endpoint.configName,
+      ProductionVariants: endpoint.variants.map((v) => ({
+        VariantName: v.variantName,
+        CurrentWeight: v.currentWeight,
+        DesiredWeight: v.desiredWeight,
+        CurrentInstanceCount: v.currentInstanceCount ?? 0,
+        DesiredInstanceCount: v.desiredInstanceCount ?? 0,
+      })),
+      EndpointStatus: eventEndpointStatus(endpoint.status),
+      ...(endpoint.failureReason === undefined ? {} : { FailureReason: endpoint.failureReason }),
+      CreationTime: endpoint.creationTime,
+      LastModifiedTime: endpoint.lastModifiedTime,
+      Tags: {},
+    };
+  }
+}
+
+/** The variants an update to `target` leaves, with what RetainAllVariantProperties kept of the live ones. */
+function variantsAfterUpdate(
+  target: SimEndpointConfig,
+  retained: readonly RetainedVariant[] | undefined,
+): SimVariant[] {
+  return variantsFromConfig(target).map((variant) => {
+    const kept = retained?.find((r) => r.variantName === variant.variantName);
+    if (kept === undefined) return variant;
+    const count = kept.desiredInstanceCount ?? variant.desiredInstanceCount;
+    const weight = kept.weight ?? variant.currentWeight;
+    return {
+      ...variant,
+      currentWeight: weight,
+      desiredWeight: weight,
+      ...(count === undefined || variant.desiredInstanceCount === undefined
+        ? {}
+        : { currentInstanceCount: count, desiredInstanceCount: count }),
+    };
+  });
 }
 
 function assertUpdatable(endpoint: SimEndpoint): void {

@@ -1,5 +1,6 @@
 // CloudWatchAlarmControl: batching and paging of DescribeAlarms and DeleteAlarms, the exact PutMetricAlarm
-// for a candidate alarm, and how alarm states and failures come back. CloudWatchMetricReader: the exact
+// for a candidate alarm and for a native rollout's abort alarm, SetAlarmState, and how alarm states and
+// failures come back. CloudWatchMetricReader: the exact
 // GetMetricData request, 500 queries a call, NextToken paging with points merged per Id.
 
 import {
@@ -10,6 +11,7 @@ import {
   GetMetricDataCommand,
   PutMetricAlarmCommand,
   ResourceNotFound,
+  SetAlarmStateCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -367,6 +369,57 @@ describe('putCandidateAlarm', () => {
       code: 'AWS_ERROR',
       message:
         'PutMetricAlarm failed: LimitExceeded: The maximum number of alarms for this account has been reached.',
+    });
+  });
+});
+
+describe('putAbortAlarm', () => {
+  it('creates an alarm on a metric nothing publishes, which keeps its state while data is missing', async () => {
+    cloudwatch.on(PutMetricAlarmCommand).resolves({});
+
+    await control.putAbortAlarm({ alarmName: 'sm-rollout-r7-abort', endpointName: 'prod', rolloutId: 'r7' });
+
+    expect(inputsOf(PutMetricAlarmCommand)).toStrictEqual([
+      {
+        AlarmName: 'sm-rollout-r7-abort',
+        AlarmDescription:
+          "sm-rollout abort alarm of rollout r7 on endpoint prod: listed in the deployment's AutoRollbackConfiguration; the controller sets it to ALARM (SetAlarmState) to make SageMaker roll the deployment back. No metric feeds it.",
+        Namespace: 'sm-rollout',
+        MetricName: 'AbortRequested',
+        Dimensions: [{ Name: 'RolloutId', Value: 'r7' }],
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'ignore',
+      },
+    ]);
+  });
+});
+
+describe('setAlarmState', () => {
+  it('sends SetAlarmState with the state and the reason', async () => {
+    cloudwatch.on(SetAlarmStateCommand).resolves({});
+
+    await control.setAlarmState('sm-rollout-r7-abort', 'ALARM', 'abort requested by alice@example.com');
+
+    expect(inputsOf(SetAlarmStateCommand)).toStrictEqual([
+      {
+        AlarmName: 'sm-rollout-r7-abort',
+        StateValue: 'ALARM',
+        StateReason: 'abort requested by alice@example.com',
+      },
+    ]);
+  });
+
+  it('reports an alarm that does not exist as AWS_ERROR naming the operation', async () => {
+    cloudwatch
+      .on(SetAlarmStateCommand)
+      .rejects(new ResourceNotFound({ message: 'Alarm sm-rollout-r7-abort not found', $metadata: {} }));
+
+    await expect(control.setAlarmState('sm-rollout-r7-abort', 'ALARM', 'abort')).rejects.toMatchObject({
+      message: expect.stringContaining('SetAlarmState') as unknown,
     });
   });
 });

@@ -98,6 +98,71 @@ describe('describeEndpoint', () => {
     });
   });
 
+  it('maps a guardrails deployment in progress (PendingDeploymentSummary with each VariantStatus)', async () => {
+    sagemaker.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'prod',
+      EndpointArn: `${ARN}:endpoint/prod`,
+      EndpointConfigName: 'prod-config-1',
+      EndpointStatus: 'Updating',
+      CreationTime: new Date(0),
+      LastModifiedTime: new Date(0),
+      ProductionVariants: [
+        {
+          VariantName: 'AllTraffic',
+          CurrentWeight: 1,
+          DesiredWeight: 1,
+          CurrentInstanceCount: 4,
+          DesiredInstanceCount: 4,
+        },
+      ],
+      PendingDeploymentSummary: {
+        EndpointConfigName: 'prod-rollout-r7-native',
+        StartTime: new Date(1_700_000_000_000),
+        ProductionVariants: [
+          {
+            VariantName: 'AllTraffic',
+            CurrentWeight: 1,
+            DesiredWeight: 1,
+            CurrentInstanceCount: 1,
+            DesiredInstanceCount: 4,
+            VariantStatus: [
+              {
+                Status: 'Baking',
+                StatusMessage:
+                  'Baking for 600 seconds (WaitIntervalInSeconds) with traffic enabled on canary capacity of 1 instance(s).',
+                StartTime: new Date(1_700_000_420_000),
+              },
+            ],
+          },
+        ],
+      },
+    });
+
+    const state = await control.describeEndpoint('prod');
+
+    expect(state?.pendingDeployment).toStrictEqual({
+      endpointConfigName: 'prod-rollout-r7-native',
+      startTime: 1_700_000_000_000,
+      variants: [
+        {
+          variantName: 'AllTraffic',
+          statuses: [
+            {
+              status: 'Baking',
+              startTime: 1_700_000_420_000,
+              message:
+                'Baking for 600 seconds (WaitIntervalInSeconds) with traffic enabled on canary capacity of 1 instance(s).',
+            },
+          ],
+          currentWeight: 1,
+          desiredWeight: 1,
+          currentInstanceCount: 1,
+          desiredInstanceCount: 4,
+        },
+      ],
+    });
+  });
+
   it('returns undefined when SageMaker cannot find the endpoint', async () => {
     sagemaker
       .on(DescribeEndpointCommand)
@@ -589,6 +654,105 @@ describe('updateEndpoint', () => {
     ]);
   });
 
+  it('sends a canary DeploymentConfig with its alarms as AutoRollbackConfiguration.Alarms', async () => {
+    sagemaker.on(UpdateEndpointCommand).resolves({ EndpointArn: `${ARN}:endpoint/prod` });
+
+    await control.updateEndpoint('prod', 'prod-rollout-r7-native', {
+      deploymentConfig: {
+        blueGreen: {
+          trafficRouting: {
+            type: 'CANARY',
+            waitIntervalInSeconds: 600,
+            canarySize: { type: 'CAPACITY_PERCENT', value: 10 },
+          },
+          terminationWaitInSeconds: 300,
+          maximumExecutionTimeoutInSeconds: 3600,
+        },
+        autoRollbackAlarms: ['prod-5xx', 'sm-rollout-r7-abort'],
+      },
+    });
+
+    expect(inputsOf(UpdateEndpointCommand)).toStrictEqual([
+      {
+        EndpointName: 'prod',
+        EndpointConfigName: 'prod-rollout-r7-native',
+        DeploymentConfig: {
+          BlueGreenUpdatePolicy: {
+            TrafficRoutingConfiguration: {
+              Type: 'CANARY',
+              WaitIntervalInSeconds: 600,
+              CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 },
+            },
+            TerminationWaitInSeconds: 300,
+            MaximumExecutionTimeoutInSeconds: 3600,
+          },
+          AutoRollbackConfiguration: {
+            Alarms: [{ AlarmName: 'prod-5xx' }, { AlarmName: 'sm-rollout-r7-abort' }],
+          },
+        },
+      },
+    ]);
+  });
+
+  it('sends a linear policy and a rolling policy as the API reference names their members', async () => {
+    sagemaker.on(UpdateEndpointCommand).resolves({ EndpointArn: `${ARN}:endpoint/prod` });
+
+    await control.updateEndpoint('prod', 'c1', {
+      deploymentConfig: {
+        blueGreen: {
+          trafficRouting: {
+            type: 'LINEAR',
+            waitIntervalInSeconds: 120,
+            linearStepSize: { type: 'INSTANCE_COUNT', value: 2 },
+          },
+          terminationWaitInSeconds: 0,
+        },
+        autoRollbackAlarms: [],
+      },
+    });
+    await control.updateEndpoint('prod', 'c2', {
+      deploymentConfig: {
+        rolling: {
+          maximumBatchSize: { type: 'CAPACITY_PERCENT', value: 25 },
+          waitIntervalInSeconds: 300,
+          maximumExecutionTimeoutInSeconds: 7200,
+          rollbackMaximumBatchSize: { type: 'INSTANCE_COUNT', value: 2 },
+        },
+        autoRollbackAlarms: ['prod-latency'],
+      },
+    });
+
+    expect(inputsOf(UpdateEndpointCommand)).toStrictEqual([
+      {
+        EndpointName: 'prod',
+        EndpointConfigName: 'c1',
+        DeploymentConfig: {
+          BlueGreenUpdatePolicy: {
+            TrafficRoutingConfiguration: {
+              Type: 'LINEAR',
+              WaitIntervalInSeconds: 120,
+              LinearStepSize: { Type: 'INSTANCE_COUNT', Value: 2 },
+            },
+            TerminationWaitInSeconds: 0,
+          },
+        },
+      },
+      {
+        EndpointName: 'prod',
+        EndpointConfigName: 'c2',
+        DeploymentConfig: {
+          RollingUpdatePolicy: {
+            MaximumBatchSize: { Type: 'CAPACITY_PERCENT', Value: 25 },
+            WaitIntervalInSeconds: 300,
+            MaximumExecutionTimeoutInSeconds: 7200,
+            RollbackMaximumBatchSize: { Type: 'INSTANCE_COUNT', Value: 2 },
+          },
+          AutoRollbackConfiguration: { Alarms: [{ AlarmName: 'prod-latency' }] },
+        },
+      },
+    ]);
+  });
+
   it('throws ENDPOINT_BUSY while the endpoint is updating', async () => {
     sagemaker
       .on(UpdateEndpointCommand)
@@ -876,6 +1040,8 @@ describe('the requests a rollout sends for a rich baseline (effects over this ad
     describeAlarms: () => Promise.resolve([]),
     putCandidateAlarm: () => Promise.resolve(),
     deleteAlarms: () => Promise.resolve(),
+    putAbortAlarm: () => Promise.resolve(),
+    setAlarmState: () => Promise.resolve(),
   };
 
   function describeRichBaseline(instanceType: 'ml.g4dn.xlarge' | 'ml.g6.xlarge' = 'ml.g4dn.xlarge') {

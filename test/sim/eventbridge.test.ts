@@ -55,6 +55,47 @@ function at(cloud: SimCloud, seconds: number, fn: () => void): void {
 
 describe('SimEventBridge', () => {
   describe('delivery', () => {
+    it("delivers only what the stack's rules match: a guardrails deployment's own events stay on the bus", async () => {
+      const { cloud, bridge, received } = setup();
+      const pkg = cloud.registerModelPackage({ groupName: 'churn', approvalStatus: 'Approved' });
+      cloud.createEndpoint({ endpointName: 'churn', modelPackageArn: pkg, instanceCount: 2 });
+      await cloud.sagemaker.createModel({
+        modelName: 'churn-green',
+        modelPackageArn: pkg,
+        executionRoleArn: 'arn:aws:iam::123456789012:role/SageMakerExecution',
+        tags: [],
+      });
+      await cloud.sagemaker.createEndpointConfig({
+        endpointConfigName: 'churn-green',
+        variants: [
+          {
+            variantName: 'AllTraffic',
+            modelName: 'churn-green',
+            instanceType: 'ml.m5.large',
+            initialInstanceCount: 2,
+            initialVariantWeight: 1,
+          },
+        ],
+        tags: [],
+      });
+      await cloud.sagemaker.updateEndpoint('churn', 'churn-green', {
+        deploymentConfig: {
+          blueGreen: {
+            trafficRouting: { type: 'ALL_AT_ONCE', waitIntervalInSeconds: 60 },
+            terminationWaitInSeconds: 0,
+          },
+          autoRollbackAlarms: [],
+        },
+      });
+      await bridge.flush();
+
+      const sent = new Set(cloud.events.map((event) => event['detail-type']));
+      expect(sent).toContain('SageMaker Endpoint Deployment State Change');
+      expect(new Set(received.map(({ event }) => detailType(event)))).toEqual(
+        new Set(['SageMaker Model Package State Change', 'SageMaker Endpoint State Change']),
+      );
+    });
+
     it("delivers the cloud's events on flush, in the order sent, with their EventBridge envelope", async () => {
       const { cloud, bridge, received } = setup();
       const fraud = cloud.registerModelPackage({ groupName: 'fraud' });

@@ -2,14 +2,20 @@
 // do, or lists every problem with its line, policy, field and fix.
 import type { AlarmReachProblem } from '../../engine';
 import { SmRolloutError, isSmRolloutError } from '../../errors';
-import { InvalidPolicyFileError, loadPolicies, summarizePolicy, type PolicySet } from '../../policy';
+import {
+  InvalidPolicyFileError,
+  loadPolicies,
+  summarizePolicy,
+  type PolicyCheckOptions,
+  type PolicySet,
+} from '../../policy';
 import type { RolloutBackend } from '../backend';
 import { EXIT, UsageError, type CliIo } from '../io';
-import { parseFlags } from '../flags';
+import { parseEngineFlag, parseFlags } from '../flags';
 import { BACKEND_HELP, BACKEND_OPTIONS, type BackendFlags } from '../mode';
 import { withBackend } from './shared';
 
-export const POLICY_USAGE = `Usage: sm-rollout policy validate <file> [--stack <name> | --local | --simulate] [--output json]
+export const POLICY_USAGE = `Usage: sm-rollout policy validate <file> [--engine stepwise|native] [--stack <name> | --local | --simulate] [--output json]
 
 Checks a policy file (YAML or JSON): every field, that each strategy compiles, that durations
 parse, one policy per endpoint and per model package group, and that maxDuration outlasts the
@@ -23,6 +29,12 @@ namespace, or a composite that can never go to ALARM gets no data on AWS and wou
 (exit 1, naming the alarm and the fix); an alarm on another endpoint is a warning. Without those
 flags the alarms are not checked, and the output says so.
 
+A policy with engine: native (or every policy, with --engine native) must compile to a SageMaker
+deployment guardrails DeploymentConfig: no manual gates or analysis steps, equal bakes of at most
+1h, a canary of at most 50% or linear steps of 10–50%, under 8h of waits, at most 9 alarms (the
+rollout's abort alarm is the tenth) and at least one unless allowUnguarded; judge, candidateAlarms
+and preTrafficCheck cannot run under it. Each refusal names the policy, the field and the step.
+
 A policy file looks like:
   policies:
     - modelPackageGroup: churn-model
@@ -35,6 +47,7 @@ A policy file looks like:
 Editors can check it as you type with the JSON Schema in docs/policy.schema.json.
 
 Options:
+  --engine <e>    check every policy as if it said engine: <e> (stepwise or native)
   --output json   one JSON document: { valid, alarmsChecked, policies: [{ modelPackageGroup, endpoint,
                   summary, alarmProblems? }], errors }
 ${BACKEND_HELP}
@@ -43,6 +56,7 @@ Examples:
   sm-rollout policy validate policies.yaml
   sm-rollout policy validate policies.yaml --stack SmRolloutStack   # also checks each alarm can fire
   sm-rollout policy validate config/policies.json --output json
+  sm-rollout policy validate policies.yaml --engine native          # could guardrails run these?
 `;
 
 /** The flags that give this command AWS access to check alarms with (not --region or --store alone). */
@@ -67,9 +81,9 @@ export interface PolicyValidation {
 }
 
 /** The operation behind the verb: load, check and summarise a policy file. Never throws for a bad file. */
-export function validatePolicyFile(path: string): PolicyValidation {
+export function validatePolicyFile(path: string, options: PolicyCheckOptions = {}): PolicyValidation {
   try {
-    const set = loadPolicies(path);
+    const set = loadPolicies(path, options);
     return {
       valid: true,
       alarmsChecked: false,
@@ -123,6 +137,7 @@ export async function policyCommand(argv: string[], io: CliIo): Promise<number> 
   const { values, positionals } = parseFlags(argv, {
     ...BACKEND_OPTIONS,
     output: { type: 'string' },
+    engine: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -144,24 +159,28 @@ export async function policyCommand(argv: string[], io: CliIo): Promise<number> 
   }
   if (values.output !== undefined && values.output !== 'json')
     throw new UsageError(`--output: "${values.output}" is not supported; use --output json`);
+  const engine = parseEngineFlag(values.engine);
+  const options: PolicyCheckOptions = engine ? { engine } : {};
 
   const access = ACCESS_FLAGS.some((flag) => values[flag] !== undefined && values[flag] !== false);
   const withAlarms = <T>(work: (backend: RolloutBackend | undefined) => Promise<T>) =>
     access ? withBackend(values as BackendFlags, work) : work(undefined);
 
   if (values.output === 'json') {
-    const offline = validatePolicyFile(files[0]!);
+    const offline = validatePolicyFile(files[0]!, options);
     const report =
       offline.valid && access
-        ? await withAlarms((backend) => checkPolicyAlarms(offline, loadPolicies(files[0]!), backend!))
+        ? await withAlarms((backend) =>
+            checkPolicyAlarms(offline, loadPolicies(files[0]!, options), backend!),
+          )
         : offline;
     io.out(JSON.stringify(report, null, 2));
     return report.valid ? EXIT.succeeded : EXIT.usage;
   }
   // Text: an invalid file throws, and the CLI prints its message (every problem, one a line).
-  const set = loadPolicies(files[0]!);
+  const set = loadPolicies(files[0]!, options);
   const count = set.policies.length === 1 ? '1 policy' : `${set.policies.length} policies`;
-  const offline = validatePolicyFile(files[0]!);
+  const offline = validatePolicyFile(files[0]!, options);
   const report = access ? await withAlarms((backend) => checkPolicyAlarms(offline, set, backend!)) : offline;
   io.out(`${set.source}: valid, ${count}`);
   for (const [index, policy] of set.policies.entries()) {

@@ -2,14 +2,14 @@
 // following a detached local rollout.
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
-import { modelPackageVersionOf, type StartRolloutRequest } from '../../engine';
+import { modelPackageVersionOf, NATIVE_UNSUPPORTED, type StartRolloutRequest } from '../../engine';
 import { loadPolicies, policyStartRequest } from '../../policy';
 import type { RolloutRecord, TimelineEntry } from '../../store';
 import type { FollowResult, RolloutBackend, StartRequest } from '../backend';
 import { EXIT, UsageError, type CliIo } from '../io';
 import { stopRequested, stopSignal } from '../process-safety';
 import { parseCandidateAlarmFlags } from '../candidate-alarm-flag';
-import { parseFlags } from '../flags';
+import { parseEngineFlag, parseFlags } from '../flags';
 import { BACKEND_HELP, BACKEND_OPTIONS, wantsJson, type BackendFlags } from '../mode';
 import { LiveView } from '../live';
 import {
@@ -61,6 +61,11 @@ Options:
   --no-judge                no canary-vs-baseline judge for this rollout (alarms alone guard it);
                             by default it compares the candidate's errors and p99 latency with the
                             baseline's (the policy's judge section, if any, says how)
+  --engine <e>              stepwise (default, or the policy's engine): the controller moves the
+                            weights; native: SageMaker deployment guardrails move them (one
+                            UpdateEndpoint with the DeploymentConfig \`sm-rollout plan --engine native\`
+                            shows); no manual gates, judge, candidate alarms or pre-traffic check,
+                            so it needs an --alarm (or --no-guard)
   --force                   roll out the version that already serves the endpoint again
   --execution-role <arn>    IAM role for the new SageMaker model (required unless --policy/--simulate)
   --instance-type <t>       candidate instance type (default: as the baseline)
@@ -105,6 +110,7 @@ export interface StartFlags extends BackendFlags {
   'no-candidate-alarms'?: boolean;
   'no-guard'?: boolean;
   'no-judge'?: boolean;
+  engine?: string;
   force?: boolean;
 }
 
@@ -150,7 +156,19 @@ export function startRequestFromFlags(
       allowUnguarded: policy.allowUnguarded,
       ...(policy.preTrafficCheck ? { preTrafficCheck: policy.preTrafficCheck } : {}),
       ...(policy.judge !== undefined ? { judge: policy.judge } : {}),
+      ...(policy.engine === 'native' ? { engine: 'native' as const } : {}),
     };
+    // A native policy has no candidate alarms; run stepwise, it gets the default ones back.
+    if (policy.engine === 'native' && flags.engine === 'stepwise') delete base.candidateAlarms;
+  }
+  const engine = parseEngineFlag(flags.engine) ?? base.engine;
+  if (engine === 'native' && flags['candidate-alarm']?.length) {
+    throw new UsageError(
+      `--candidate-alarm: ${NATIVE_UNSUPPORTED.candidateAlarms}; use --alarm, or --engine stepwise`,
+      {
+        field: '--candidate-alarm',
+      },
+    );
   }
   if (flags['no-candidate-alarms'] && flags['candidate-alarm']?.length) {
     throw new UsageError(
@@ -191,6 +209,7 @@ export function startRequestFromFlags(
     ...(Object.keys(candidate).length ? { candidate } : {}),
     ...(flags['no-guard'] ? { allowUnguarded: true } : {}),
     ...(flags['no-judge'] ? { judge: false as const } : {}),
+    ...(engine ? { engine } : {}),
     ...(flags.force ? { force: true } : {}),
     requestedBy,
   };
@@ -346,6 +365,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     'no-candidate-alarms': { type: 'boolean' },
     'no-guard': { type: 'boolean' },
     'no-judge': { type: 'boolean' },
+    engine: { type: 'string' },
     force: { type: 'boolean' },
     'execution-role': { type: 'string' },
     'instance-type': { type: 'string' },
@@ -363,6 +383,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length) throw new UsageError(`start takes flags only (got "${positionals.join(' ')}")`);
   const json = wantsJson(values);
   timeoutMs(values.timeout);
+  parseEngineFlag(values.engine); // a bad --engine is refused before a backend is opened
   return withBackend(values, async (backend) => {
     if (values.resume) {
       if (backend.mode !== 'local') throw new UsageError('--resume applies to --local rollouts');
