@@ -26,30 +26,9 @@ const ABORT_ALARM = `smr-${ENDPOINT}-0abc123def-abort`;
 const MINUTE = 60_000;
 const VPC = { SecurityGroupIds: ['sg-0a1b2c3d'], Subnets: ['subnet-11111111'] };
 
-/**
- * The alarm port with the abort alarm: the simulated cloud's own where it has one, otherwise an alarm
- * on a metric nothing publishes (so only SetAlarmState moves it), as the CloudWatch adapter makes it.
- */
+/** The simulated CloudWatch's alarm port: PutMetricAlarm for the abort alarm, SetAlarmState for abort. */
 function alarmPort(cloud: SimCloud): AlarmControl {
-  const port = cloud.cloudwatch;
-  if (port.putAbortAlarm && port.setAlarmState) return port;
-  return {
-    ...port,
-    putAbortAlarm: async ({ alarmName, rolloutId }) =>
-      cloud.createMetricAlarm({
-        alarmName,
-        namespace: 'sm-rollout',
-        metricName: 'AbortRequested',
-        dimensions: [{ name: 'RolloutId', value: rolloutId }],
-        statistic: 'Maximum',
-        threshold: 0,
-        comparison: 'GreaterThanThreshold',
-        periodSeconds: 60,
-        evaluationPeriods: 1,
-        treatMissingData: 'notBreaching',
-      }),
-    setAlarmState: async (alarmName, state, reason) => cloud.setAlarmState(alarmName, state, reason),
-  };
+  return cloud.cloudwatch;
 }
 
 async function scene(next: ModelBehaviour = { errorRate: 0, latencyMs: 120 }) {
