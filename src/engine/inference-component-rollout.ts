@@ -1,5 +1,6 @@
 // The start of an inference-component rollout: read the component a policy names and what it sits on
-// (DescribeInferenceComponent, DescribeEndpoint, DescribeModel, DescribeModelPackage), refuse what a
+// (DescribeInferenceComponent, DescribeEndpoint, DescribeModel, DescribeModelPackage) and its alarms
+// (DescribeAlarms), refuse what a
 // rolling update cannot start from (nothing written yet), and draft what the rollout sends: the model
 // created from the package with the serving model's settings, the UpdateInferenceComponent that
 // rolls the copies onto it (its RollingUpdatePolicy compiled from the plan), and the one that rolls
@@ -12,12 +13,14 @@ import {
 } from '../plan/inference-component';
 import type { Plan } from '../plan/types';
 import type {
+  Baseline,
   BaselineModel,
   InferenceComponentRollingUpdate,
   InferenceComponentRolloutSpec,
 } from '../../statemachines/contract';
 import { carriedModelSettings, rolloutTags } from './carried-model';
 import type {
+  AlarmControl,
   CreateModelRequest,
   EndpointControl,
   InferenceComponentControl,
@@ -332,5 +335,114 @@ function rollbackPolicy(forward: InferenceComponentRollingUpdate): InferenceComp
       forward.maximumExecutionTimeoutInSeconds ?? IC_TIMEOUT_MIN_S,
     ),
     rollbackMaximumBatchSize: { type: 'CAPACITY_PERCENT', value: 100 },
+  };
+}
+
+/**
+ * The team's alarms for an inference-component rollout, checked as a stepwise start checks them:
+ * each exists and is not already firing (SageMaker would roll back at its first look). An alarm on
+ * another component's InferenceComponentName cannot see this rollout's copies: a warning for the
+ * timeline (deliberate sometimes), as the stepwise start warns about another endpoint.
+ */
+export async function checkComponentAlarms(
+  alarms: Pick<AlarmControl, 'describeAlarms'>,
+  alarmNames: readonly string[],
+  inferenceComponentName: string,
+): Promise<string[]> {
+  if (alarmNames.length === 0) return [];
+  const states = await alarms.describeAlarms(alarmNames);
+  const found = new Map(states.map((s) => [s.alarmName, s]));
+  const missing = alarmNames.filter((n) => !found.has(n));
+  if (missing.length) {
+    throw new SmRolloutError(
+      'ALARM_NOT_FOUND',
+      `alarm${missing.length > 1 ? 's' : ''} ${missing.join(', ')} do${missing.length > 1 ? '' : 'es'} not exist; ` +
+        'a missing alarm cannot protect the rollout — create it or remove it from the alarms list',
+      { field: 'alarms' },
+    );
+  }
+  const firing = states.filter((s) => s.state === 'ALARM');
+  if (firing.length) {
+    throw new SmRolloutError(
+      'ALARM_FIRING',
+      `alarm ${firing.map((s) => s.alarmName).join(', ')} is already in ALARM (${firing[0]!.reason}); ` +
+        'SageMaker would roll the update back at its first look — fix the component first',
+      { field: 'alarms' },
+    );
+  }
+  const warnings: string[] = [];
+  for (const state of states) {
+    if (state.definition?.kind !== 'metric') continue;
+    const other = state.definition.metric.dimensions.find(
+      (d) => d.name === 'InferenceComponentName' && d.value !== inferenceComponentName,
+    );
+    if (other) {
+      warnings.push(
+        `alarm ${state.alarmName} watches inference component ${other.value}, not ${inferenceComponentName}, so it cannot ` +
+          `see this rollout's copies (fine if that is deliberate; to guard it set InferenceComponentName=${inferenceComponentName})`,
+      );
+    }
+  }
+  return warnings;
+}
+
+/** What starting an inference-component rollout decided: the rollout's spec, its "baseline", and the timeline's first notes. */
+export interface InferenceComponentStart {
+  spec: InferenceComponentRolloutSpec;
+  /**
+   * The component as a Baseline, so the record, the CLI and `undo` read it like any rollout's: the
+   * hosting endpoint's config, the component's variant, the model serving, the copy count.
+   */
+  baseline: Baseline;
+  notes: string[];
+}
+
+/**
+ * Reads the component and its alarms, checks the plan against its real copy count, and drafts the
+ * rollout (names from the rollout id): every refusal before anything is written.
+ */
+export async function startInferenceComponentRollout(
+  ports: { endpoints: EndpointControl; components: InferenceComponentControl; alarms: AlarmControl },
+  request: {
+    endpointName: string;
+    inferenceComponent: string;
+    modelPackageArn: string;
+    executionRoleArn: string;
+    plan: Plan;
+    alarms: readonly string[];
+  },
+  names: { rolloutId: string; candidateModelName: string; abortAlarmName: string },
+): Promise<InferenceComponentStart> {
+  const target = await readInferenceComponentTarget(ports, {
+    endpointName: request.endpointName,
+    inferenceComponentName: request.inferenceComponent,
+    modelPackageArn: request.modelPackageArn,
+  });
+  const draft = draftInferenceComponentRollout(target, {
+    rolloutId: names.rolloutId,
+    modelPackageArn: request.modelPackageArn,
+    executionRoleArn: request.executionRoleArn,
+    plan: request.plan,
+    alarms: request.alarms,
+    candidateModelName: names.candidateModelName,
+    abortAlarmName: names.abortAlarmName,
+  });
+  const warnings = await checkComponentAlarms(ports.alarms, request.alarms, target.inferenceComponentName);
+  return {
+    spec: draft.spec,
+    baseline: {
+      endpointConfigName: target.endpointConfigName,
+      variantName: target.variantName,
+      modelName: target.specification.modelName,
+      instanceCount: target.copyCount,
+      model: target.model,
+    },
+    notes: [
+      `inference component ${target.inferenceComponentName}: SageMaker's rolling update replaces its ${target.copyCount} copies ` +
+        `(${draft.batches} batches); no candidate alarms or judge (old and new copies serve under one component name), ` +
+        `SageMaker rolls back on ${draft.spec.autoRollbackAlarms.join(', ')}`,
+      ...draft.notes,
+      ...warnings,
+    ],
   };
 }

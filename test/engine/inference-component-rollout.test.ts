@@ -7,6 +7,7 @@ import { isSmRolloutError } from '../../src/errors';
 import {
   draftInferenceComponentRollout,
   readInferenceComponentTarget,
+  startInferenceComponentRollout,
   type InferenceComponentTarget,
 } from '../../src/engine/inference-component-rollout';
 import { refusedWhileSettling } from '../../src/engine/effects';
@@ -317,5 +318,87 @@ describe('drafting the rolling update', () => {
     expect(() => draftInferenceComponentRollout(t, draftInput(v2, 'Canary10Percent5Minutes'))).toThrow(
       /inferenceComponent: the component runs 1 copy; .*raise RuntimeConfig.CopyCount first/,
     );
+  });
+});
+
+describe('starting an inference-component rollout', () => {
+  const names = {
+    rolloutId: 'r-0abc123def',
+    candidateModelName: 'smr-support-llm-0abc123def-model',
+    abortAlarmName: 'smr-support-llm-0abc123def-abort',
+  };
+
+  function alarm(cloud: SimCloud, alarmName: string, component: string) {
+    cloud.createMetricAlarm({
+      alarmName,
+      namespace: 'AWS/SageMaker',
+      metricName: 'Invocation5XXErrors',
+      dimensions: [{ name: 'InferenceComponentName', value: component }],
+      statistic: 'Average',
+      threshold: 0.05,
+      comparison: 'GreaterThanThreshold',
+      periodSeconds: 60,
+      evaluationPeriods: 1,
+      treatMissingData: 'notBreaching',
+    });
+  }
+
+  const request = (v2: string, alarms: string[]) => ({
+    endpointName: ENDPOINT,
+    inferenceComponent: COMPONENT,
+    modelPackageArn: v2,
+    executionRoleArn: ROLE,
+    plan: compilePlan('linear(25, 5m)'),
+    alarms,
+  });
+
+  it('gives the component as the baseline, the spec, and notes the timeline starts with', async () => {
+    const { cloud, v2 } = await scene();
+    alarm(cloud, 'chat-assistant-5xx', COMPONENT);
+    alarm(cloud, 'summariser-5xx', 'summariser');
+    const before = cloud.calls.length;
+    const start = await startInferenceComponentRollout(
+      { endpoints: cloud.sagemaker, components: cloud.inferenceComponents, alarms: cloud.cloudwatch },
+      request(v2, ['chat-assistant-5xx', 'summariser-5xx']),
+      names,
+    );
+    expect(start.baseline).toMatchObject({
+      variantName: 'AllTraffic',
+      modelName: 'chat-v1',
+      instanceCount: 4,
+    });
+    expect(start.spec.autoRollbackAlarms).toEqual([
+      'chat-assistant-5xx',
+      'summariser-5xx',
+      names.abortAlarmName,
+    ]);
+    expect(start.notes[0]).toMatch(
+      /^inference component chat-assistant: SageMaker's rolling update replaces its 4 copies \(4 batches\)/,
+    );
+    expect(start.notes).toContainEqual(
+      expect.stringMatching(
+        /^alarm summariser-5xx watches inference component summariser, not chat-assistant/,
+      ),
+    );
+    expect(mutatingCalls(cloud, before)).toEqual([]);
+  });
+
+  it('refuses a missing alarm and one already firing, with nothing written', async () => {
+    const { cloud, v2 } = await scene();
+    const ports = {
+      endpoints: cloud.sagemaker,
+      components: cloud.inferenceComponents,
+      alarms: cloud.cloudwatch,
+    };
+    await expect(
+      startInferenceComponentRollout(ports, request(v2, ['chat-assistant-5xx']), names),
+    ).rejects.toThrow(/^alarm chat-assistant-5xx does not exist/);
+    alarm(cloud, 'chat-assistant-5xx', COMPONENT);
+    cloud.setAlarmState('chat-assistant-5xx', 'ALARM', 'Threshold Crossed: a test');
+    const before = cloud.calls.length;
+    await expect(
+      startInferenceComponentRollout(ports, request(v2, ['chat-assistant-5xx']), names),
+    ).rejects.toThrow(/^alarm chat-assistant-5xx is already in ALARM \(Threshold Crossed: a test\)/);
+    expect(mutatingCalls(cloud, before)).toEqual([]);
   });
 });
