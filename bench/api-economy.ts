@@ -60,9 +60,12 @@ export async function apiEconomy(): Promise<BenchResult> {
   const minimum: Record<string, [number, string]> = {
     DescribeEndpoint: [
       5,
-      'baseline (1) + one read confirming each of the 4 endpoint changes (the change event wakes the rollout); the ' +
-        'design also reads the endpoint before each change (status/config check, skip if already in effect) and on ' +
-        'each poll while an update runs',
+      'baseline (1) + one read confirming each of the 4 endpoint changes (the change\u2019s InService event wakes the ' +
+        'rollout). Beyond it the code reads: the status/config check before a change that starts a wake-up of its own ' +
+        '(the shift at the bake\u2019s end and the promotion: 2; the transition reuses the baseline read and the 10% ' +
+        'shift the read that confirmed the transition, same step, nothing written between), and the safety-net looks ' +
+        'while an UpdateEndpoint runs (each waits as long as the update has taken so far: 3 in a 6-minute update), ' +
+        'which only catch an InService event that never arrives',
     ],
     DescribeEndpointConfig: [
       1,
@@ -161,11 +164,21 @@ export async function apiEconomy(): Promise<BenchResult> {
         `UpdateEndpointWeightsAndCapacities at: ${at('UpdateEndpointWeightsAndCapacities')}.`,
       'DescribeAlarms: schedule() reads, in one batch, the alarms of the due rollouts that hold (a bake, a manual ' +
         'gate, paused: the record says `watching`); a rollout due only to look at an endpoint update (deploying the ' +
-        'transition or final config) reads none, so there is one read per minute of holding, the minimum. Alarm ' +
-        'events still wake a rollout at once in every phase.',
-      'A tick that finds a rollout due re-reads the endpoint (applyEndpointChange / checkEndpoint start with a ' +
-        'DescribeEndpoint), and the endpoint change events and the minute tick each wake an updating rollout, so each ' +
-        'endpoint change costs a describe before it (status check) plus one per wake while it is in progress.',
+        'transition or final config) reads none. Alarm events still wake a rollout at once in every phase.',
+      'DescribeEndpoint: an engine step reuses its read of the endpoint until it writes to the endpoint or its ' +
+        'scaling (src/engine/endpoint-reads.ts), so a wake-up that confirms one change and sends the next, or ' +
+        'confirms the promotion and cleans up, reads once. Each wake-up starts with no read, so the look that ' +
+        'confirms a change (InService on the new config; InService on the old one with a FailureReason is the ' +
+        'silent rollback, a failure) always comes from SageMaker. An update\u2019s own Updating event wakes the ' +
+        'rollout to no call (it waits for the event that the update settled). While an update runs, the rollout ' +
+        'looks again after as long as the update has taken so far (pollIntervalMs 30 s first, then doubling, up to ' +
+        'maxPollIntervalMs 5 min): the InService event ends the wait, the looks only catch an event that never ' +
+        'arrives (AWS service events are delivered best effort), which then costs at most 5 minutes. `--local` ' +
+        '(no events reach a laptop) looks every 20 s without backing off.',
+      'DescribeAlarms beyond one a minute: each bake also reads at its end (a bake is over only once alarms were ' +
+        'read quiet at or after its end, so no step starts on a stale reading), and the canary bake\u2019s first read ' +
+        'is the first schedule run after it began (the rollout had read no alarms yet), seconds in; the final ' +
+        'bake\u2019s first waits a whole interval after the canary\u2019s last read. See the times above.',
       'DescribeAlarms: the schedule batches every due rollout\u2019s alarms into one read per tick (≤ 100 names per ' +
         'call), so with one rollout each tick that finds it holding costs one call.',
     ],

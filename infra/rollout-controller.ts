@@ -16,7 +16,6 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -32,9 +31,10 @@ import {
 } from '../src/engine';
 import { deployedPoliciesJson, loadPolicies, type Policy } from '../src/policy';
 import { ACTIVE_INDEX, rolloutTableDefinition, TTL_ATTRIBUTE } from '../src/store/dynamodb';
+import { bundleController, CONTROLLER_ENTRY_FILE, PROJECT_ROOT } from './controller-bundle';
 
 /** The repository root: the bundler's project root, and where relative policy paths start. */
-export const PROJECT_ROOT = path.resolve(__dirname, '..');
+export { PROJECT_ROOT };
 /** The service Application Auto Scaling's service-linked role for SageMaker endpoints is for. */
 const SCALING_SERVICE_PRINCIPAL = 'sagemaker.application-autoscaling.amazonaws.com';
 
@@ -112,7 +112,7 @@ function literalInIamArn(key: string): string {
 
 export class SmRolloutController extends Construct {
   readonly table: dynamodb.Table;
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly commandBus: events.EventBus;
   readonly lifecycleBus: events.IEventBus;
   /**
@@ -284,17 +284,16 @@ export class SmRolloutController extends Construct {
     return table;
   }
 
-  private createFunction(policiesFile: string, reservedConcurrentExecutions?: number): nodejs.NodejsFunction {
-    // Checked (every problem at its line) and converted now; bundling copies it next to index.mjs.
-    const policiesDir = mkdtempSync(path.join(tmpdir(), 'sm-rollout-policies-'));
-    const policiesJson = path.join(policiesDir, BUNDLED_POLICIES_FILE);
-    writeFileSync(policiesJson, deployedPoliciesJson(policiesFile));
-    const fn = new nodejs.NodejsFunction(this, 'Function', {
+  private createFunction(policiesFile: string, reservedConcurrentExecutions?: number): lambda.Function {
+    // The split bundle (infra/controller-bundle.ts) and, next to index.mjs, the policies: checked (every
+    // problem at its line) and converted to JSON now.
+    const assetDir = mkdtempSync(path.join(tmpdir(), 'sm-rollout-controller-'));
+    bundleController(assetDir);
+    writeFileSync(path.join(assetDir, BUNDLED_POLICIES_FILE), deployedPoliciesJson(policiesFile));
+    const fn = new lambda.Function(this, 'Function', {
       description: 'sm-rollout controller: approvals, alarms, endpoint changes, schedule and CLI commands',
-      entry: path.join(PROJECT_ROOT, 'src/handlers/controller.ts'),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      code: lambda.Code.fromAsset(assetDir),
+      handler: `${path.basename(CONTROLLER_ENTRY_FILE, '.mjs')}.handler`,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
@@ -316,27 +315,6 @@ export class SmRolloutController extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: 'sm-rollout',
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        // esbuild from node_modules; never Docker.
-        forceDockerBundling: false,
-        target: 'node22',
-        format: nodejs.OutputFormat.ESM,
-        // ESM entry points of the dependencies, so esbuild can tree-shake them.
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
-        banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
-        minify: true,
-        sourceMap: true,
-        // Ship the pinned SDK instead of the runtime's.
-        externalModules: [],
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) => [
-            `cp "${policiesJson}" "${path.posix.join(outputDir, BUNDLED_POLICIES_FILE)}"`,
-          ],
-        },
-      },
     });
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions::AwsSolutions-L1',
@@ -344,8 +322,8 @@ export class SmRolloutController extends Construct {
         'Node.js 22 is pinned on purpose: the bundle targets node22 and the code is tested on Node 20/22; ' +
         'a runtime upgrade is a deliberate change, not an automatic one.',
     });
-    // The function bundles (and copies the JSON) while it is constructed, so the file has served.
-    rmSync(policiesDir, { recursive: true, force: true });
+    // The asset is staged (copied into the cloud assembly) while the function is constructed.
+    rmSync(assetDir, { recursive: true, force: true });
     return fn;
   }
 
@@ -489,8 +467,14 @@ export class SmRolloutController extends Construct {
           resources: ['*'],
         }),
         new iam.PolicyStatement({
+          // Its candidate alarms, and a native rollout's abort alarm, which `abort` sets to ALARM (SetAlarmState).
           sid: 'OwnCandidateAlarms',
-          actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
+          actions: [
+            'cloudwatch:PutMetricAlarm',
+            'cloudwatch:DeleteAlarms',
+            'cloudwatch:TagResource',
+            'cloudwatch:SetAlarmState',
+          ],
           resources: [
             `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${NAME_PREFIX}-*`,
           ],
@@ -696,10 +680,11 @@ export class SmRolloutController extends Construct {
     });
 
     new events.Rule(this, 'EndpointRule', {
-      description: 'sm-rollout: state changes of the policy endpoints',
+      description: 'sm-rollout: state changes of the policy endpoints and of their guardrails deployments',
       eventPattern: {
         source: [CONTROLLER_EVENTS.endpoint.source],
-        detailType: [CONTROLLER_EVENTS.endpoint.detailType],
+        // A native rollout follows its guardrails deployment stage by stage (the same detail, plus the deployment).
+        detailType: [CONTROLLER_EVENTS.endpoint.detailType, CONTROLLER_EVENTS.deployment.detailType],
         detail: { EndpointName: names.endpoints },
       },
       targets: [target(Duration.hours(1))],

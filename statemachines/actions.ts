@@ -2,6 +2,9 @@
 // emits. The chart in rollout.ts refers to them by name, with params where instances differ.
 import { assign, emit, type ParameterizedObject } from 'xstate';
 import { ENDPOINT_DELETED, type RollbackReason, type RolloutEvent } from './contract';
+
+/** The failure code of a native deployment SageMaker left Failed or UpdateRollbackFailed. */
+export const NATIVE_DEPLOYMENT_FAILED = 'NATIVE_DEPLOYMENT_FAILED';
 import {
   alarmReadingOf,
   applyResultOf,
@@ -19,12 +22,14 @@ import {
   judgeApplies,
   judgeReadingOf,
   judgeSilence,
+  nativeReadingOf,
   preTrafficResultOf,
   type MachineEvent,
   type RolloutContext,
 } from './context';
 import { buildChange, deploysCandidate, failureFromCheck } from './endpoint-change';
 import { candidateBounds } from './scaling';
+import { pastLastBake, pendingVariant, planShifts, progressKey } from './native';
 import { LIFECYCLE_OF_FACT, type FactKind, type TimelineFact, type TimelineNote } from './facts';
 
 type Params = ParameterizedObject['params'] | undefined;
@@ -161,6 +166,49 @@ const FACTS: {
       maxLatencyBoundMs: c.preTrafficCheck?.maxLatencyMs ?? 0,
     };
   },
+  nativePrepared: (c) => ({
+    kind: 'nativePrepared',
+    candidateModel: c.names.candidateModel,
+    finalConfig: c.names.finalConfig,
+    variantName: baselineOf(c).variantName,
+    abortAlarm: c.native?.abortAlarmName ?? '?',
+  }),
+  nativeDeploymentStarted: (c) => ({
+    kind: 'nativeDeploymentStarted',
+    endpointName: c.endpointName,
+    finalConfig: c.names.finalConfig,
+    deploymentConfig: c.native!.deploymentConfig,
+  }),
+  nativeProgress: (c, e) => {
+    const variant = pendingVariant(nativeReadingOf(e)?.endpoint ?? c.nativeView);
+    return {
+      kind: 'nativeProgress',
+      variantName: variant?.variantName ?? baselineOf(c).variantName,
+      status: variant?.status ?? 'unknown',
+      ...(variant?.statusMessage ? { message: variant.statusMessage } : {}),
+    };
+  },
+  nativeShifted: (c) => ({
+    kind: 'nativeShifted',
+    weights: { baseline: 100 - c.candidateWeight, candidate: c.candidateWeight },
+    shift: { index: c.nativeShifts ?? 0, total: planShifts(c.plan.steps).length },
+  }),
+  nativeAlarmSeen: (_c, e) => ({
+    kind: 'nativeAlarmSeen',
+    alarmName: e.type === 'ALARM_FIRED' ? e.alarmName : '?',
+    stateReason: e.type === 'ALARM_FIRED' ? e.stateReason : '',
+  }),
+  abortAlarmSet: (c) => ({
+    kind: 'abortAlarmSet',
+    alarmName: c.native?.abortAlarmName ?? '?',
+    pastLastBake: pastLastBake(c),
+  }),
+  nativeRolledBack: (c) => ({
+    kind: 'nativeRolledBack',
+    endpointName: c.endpointName,
+    originalConfig: baselineOf(c).endpointConfigName,
+    ...(c.nativeView?.failureReason ? { failureReason: c.nativeView.failureReason } : {}),
+  }),
   succeeded: (c) => ({
     kind: 'succeeded',
     modelPackageArn: c.modelPackageArn,
@@ -175,6 +223,7 @@ const FACTS: {
   }),
   failed: (c) => ({
     kind: 'failed',
+    ...(c.failure?.code === NATIVE_DEPLOYMENT_FAILED ? { native: true } : {}),
     failure: c.failure,
     reason: c.rollbackReason,
     endpointName: c.endpointName,
@@ -213,14 +262,35 @@ function checkFailure(context: RolloutContext, event: MachineEvent): { code: str
   );
 }
 
+/** A rollback request in words, for warnings: who aborted, or the deadline. */
+function describeRequest(reason: RollbackReason): string {
+  if (reason.kind === 'abort') return `the abort by ${reason.by}`;
+  if (reason.kind === 'timeout') return 'the rollback at the maximum duration';
+  return 'the rollback request';
+}
+
 // ---- the actions ----------------------------------------------------------------------------
 
 export const rolloutActions = {
   observeTime: update(({ context, event }) => ({ now: timeOf(event, context) })),
   countRetry: update(({ context }) => ({ attempts: context.attempts + 1 })),
   resetAttempts: update(() => ({ attempts: 0 })),
-  /** Look at an updating endpoint again after the poll interval. */
+  /** Try again after the poll interval (a retryable failure: throttled, not yet visible, busy). */
   scheduleWake: update(({ context, event }) => ({ wakeAt: timeOf(event, context) + context.pollIntervalMs })),
+  /**
+   * Look at an updating endpoint again: pollIntervalMs after the change was sent, then after as long as
+   * the change has taken so far (the interval doubles), up to maxPollIntervalMs; never past the rollout's
+   * deadline while that is ahead. The endpoint's state-change event wakes the rollout before that
+   * when it arrives.
+   */
+  scheduleEndpointLook: update(({ context, event }) => {
+    const now = timeOf(event, context);
+    const elapsed = context.changeRequestedAt === undefined ? 0 : now - context.changeRequestedAt;
+    const cap = Math.max(context.pollIntervalMs, context.maxPollIntervalMs ?? context.pollIntervalMs);
+    const look = now + Math.min(cap, Math.max(context.pollIntervalMs, elapsed));
+    const deadline = context.startedAt + context.maxDurationMs;
+    return { wakeAt: deadline > now ? Math.min(look, deadline) : look };
+  }),
   /** While holding, wake for the next alarm read, the rollout's deadline, or (baking) the bake's end. */
   scheduleAlarmRead: update(({ context }, params: { untilBakeEnds: boolean }) => {
     const judging = judgeApplies(context);
@@ -243,14 +313,19 @@ export const rolloutActions = {
   startChange: update(({ context }, params: { purpose: ChangePurpose }) => ({
     change: buildChange(context, params.purpose),
     changeRequested: false,
+    changeRequestedAt: undefined,
     attempts: 0,
   })),
-  recordApplied: update(({ context, event }) => ({
-    changeRequested: context.changeRequested || applyResultOf(event)?.outcome === 'requested',
-    candidateDeployed: context.candidateDeployed || deploysCandidate(context.change),
-  })),
+  recordApplied: update(({ context, event }) => {
+    const requested = applyResultOf(event)?.outcome === 'requested';
+    return {
+      changeRequested: context.changeRequested || requested,
+      changeRequestedAt: context.changeRequestedAt ?? (requested ? timeOf(event, context) : undefined),
+      candidateDeployed: context.candidateDeployed || deploysCandidate(context.change),
+    };
+  }),
   /** The change did not stick: the next apply is a fresh call. */
-  forgetRequest: update(() => ({ changeRequested: false })),
+  forgetRequest: update(() => ({ changeRequested: false, changeRequestedAt: undefined })),
 
   startBake: update(({ context, event }) => {
     const step = currentStep(context);
@@ -396,6 +471,101 @@ export const rolloutActions = {
   recordCleanupWarning: update(({ context, event }) => ({
     warnings: [...context.warnings, `cleanup after promotion failed: ${errorOf(event).message}`],
   })),
+
+  // ---- the native engine ----
+  /** What the latest follow read: the endpoint, and the new fleet's status as now told. */
+  recordNativeView: update(({ context, event }) => {
+    const view = nativeReadingOf(event)?.endpoint;
+    if (!view) return {};
+    return { nativeView: view, nativeTold: progressKey(view) ?? context.nativeTold };
+  }),
+  /** SageMaker made the plan's next shift: the new fleet takes that share, and the plan stands at its bake. */
+  recordNativeShift: update(({ context, event }) => {
+    const shift = planShifts(context.plan.steps)[context.nativeShifts ?? 0];
+    if (!shift) return {};
+    return {
+      nativeShifts: (context.nativeShifts ?? 0) + 1,
+      candidateWeight: shift.percent,
+      stepIndex: shift.stepIndex + 1,
+      ...(context.firstTrafficAt === undefined ? { firstTrafficAt: timeOf(event, context) } : {}),
+    };
+  }),
+  recordNativeAlarm: update(({ event }) =>
+    event.type === 'ALARM_FIRED'
+      ? {
+          nativeAlarm: {
+            alarmName: event.alarmName,
+            stateReason: event.stateReason,
+            ...(event.datapoints ? { datapoints: event.datapoints } : {}),
+            ...(event.threshold !== undefined ? { threshold: event.threshold } : {}),
+          },
+        }
+      : {},
+  ),
+  markAbortAlarmSet: update(({ context, event }) => ({ abortAlarmSetAt: timeOf(event, context) })),
+  /**
+   * SageMaker rolled back: why. An abort or the deadline asked for it; otherwise the auto-rollback
+   * alarm in ALARM now (or the one last seen firing: it may be OK again by now); otherwise what
+   * DescribeEndpoint's FailureReason says.
+   */
+  recordNativeRollback: update(({ context, event }) => {
+    if (context.rollbackReason) return {};
+    const abortAlarm = context.native?.abortAlarmName;
+    const firing = alarmReadingOf(event)?.firing ?? [];
+    const team = firing.find((f) => f.alarmName !== abortAlarm);
+    if (team) return { rollbackReason: alarmReason(team) };
+    if (firing.length > 0) {
+      return {
+        rollbackReason: {
+          kind: 'abort',
+          by: 'someone outside this rollout',
+          note: `abort alarm ${abortAlarm} was put into ALARM`,
+        },
+      };
+    }
+    if (context.nativeAlarm) return { rollbackReason: alarmReason(context.nativeAlarm) };
+    const why = context.nativeView?.failureReason;
+    return {
+      rollbackReason: {
+        kind: 'failure',
+        code: 'NATIVE_ROLLED_BACK',
+        message: `SageMaker rolled the deployment back${why ? `: ${why}` : ' (no alarm was found in ALARM)'}`,
+      },
+    };
+  }),
+  /** The deployment ended Failed or UpdateRollbackFailed: what happened, and what a person should do. */
+  recordNativeFailure: update(({ context, event }) => {
+    const view = nativeReadingOf(event)?.endpoint ?? context.nativeView;
+    const status = view?.status ?? 'unknown';
+    const why = view?.failureReason ? ` (${view.failureReason})` : '';
+    const original = context.baseline?.endpointConfigName ?? 'unknown';
+    const todo =
+      status === 'UpdateRollbackFailed'
+        ? 'SageMaker could not roll back and the endpoint serves a mix of the old and new configs; once it is ' +
+          `InService, update it to the original config ${original} (see Rolling Deployments in the SageMaker guide)`
+        : status === 'Failed'
+          ? `SageMaker allows only DeleteEndpoint on a failed endpoint: delete it and create it again from config ${original}`
+          : `bring it back InService on config ${original}`;
+    return {
+      failure: {
+        code: NATIVE_DEPLOYMENT_FAILED,
+        message: `the guardrails deployment left endpoint ${context.endpointName} ${status}${why}; ${todo}`,
+      },
+    };
+  }),
+  /** An abort that came after the last bake: SageMaker finished anyway, and the rollout says so. */
+  recordAbortTooLate: update(({ context }) =>
+    context.rollbackReason
+      ? {
+          warnings: [
+            ...context.warnings,
+            `${describeRequest(context.rollbackReason)} came after the last bake: SageMaker watches alarms only while ` +
+              `baking, so it finished the deployment and the new model serves; \`sm-rollout undo\` rolls back to the previous version`,
+          ],
+          rollbackReason: undefined,
+        }
+      : {},
+  ),
 
   /** Emits a timeline fact with where the rollout stands (for a completed shift, that step). */
   note: tell(({ context, event }, params: { fact: FactKind }) => {

@@ -11,6 +11,8 @@ import type {
   CreateCandidateResult,
   EndpointChange,
   JudgeReading,
+  NativeDeploymentReading,
+  NativeEndpointView,
   PreTrafficResult,
   ResolveBaselineResult,
   RollbackReason,
@@ -34,6 +36,8 @@ export interface RolloutContext extends RolloutInput {
   change?: EndpointChange;
   /** Whether this machine sent the call for `change` (so an unchanged endpoint means it failed). */
   changeRequested: boolean;
+  /** When the call for `change` was sent: the looks at the updating endpoint back off from here. */
+  changeRequestedAt?: number;
   /** Retries of the current effect. */
   attempts: number;
   /** The endpoint may run a config with the candidate: rollback must restore traffic and revert. */
@@ -64,6 +68,17 @@ export interface RolloutContext extends RolloutInput {
   judgeSkippedBecause?: string;
   /** The step at which the judge paused the rollout: once a person resumes, that step's inconclusive proceeds. */
   judgePausedStep?: number;
+  // ---- the native engine (absent for stepwise rollouts) ----
+  /** The endpoint as the latest follow read it: which config serves, what the new fleet does. */
+  nativeView?: NativeEndpointView;
+  /** The new fleet's status last told on the timeline (native.ts progressKey). */
+  nativeTold?: string;
+  /** How many of the plan's shifts SageMaker has made (bakes seen beginning). */
+  nativeShifts?: number;
+  /** The latest auto-rollback alarm seen in ALARM (its event), in case it is OK again by the time SageMaker has rolled back. */
+  nativeAlarm?: { alarmName: string; stateReason: string; datapoints?: number[]; threshold?: number };
+  /** When the abort alarm was first put into ALARM (it is put there again at each wake while aborting). */
+  abortAlarmSetAt?: number;
 }
 
 export type ChangePurpose = 'transition' | 'final' | 'shift' | 'restore' | 'revert';
@@ -86,7 +101,8 @@ export type EffectResult =
   | AlarmReading
   | CleanupResult
   | JudgeReading
-  | PreTrafficResult;
+  | PreTrafficResult
+  | NativeDeploymentReading;
 
 /**
  * What guards and actions really receive: the events a host sends, or an invoked effect settling.
@@ -130,6 +146,11 @@ export function alarmReadingOf(event: MachineEvent): AlarmReading | undefined {
 export function cleanupResultOf(event: MachineEvent): CleanupResult | undefined {
   const output = outputOf(event);
   return output && 'removed' in output ? output : undefined;
+}
+
+export function nativeReadingOf(event: MachineEvent): NativeDeploymentReading | undefined {
+  const output = outputOf(event);
+  return output && 'endpoint' in output ? output : undefined;
 }
 
 export function resolvedBaselineOf(event: MachineEvent): Baseline | undefined {

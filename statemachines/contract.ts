@@ -263,8 +263,18 @@ export interface RolloutInput {
   requestedBy: string;
   startedAt: number;
   maxDurationMs: number;
-  /** How often to look at an endpoint that is updating. */
+  /**
+   * How soon to look at an endpoint that is updating after the change was sent (and how long to wait
+   * before retrying a call that failed retryably).
+   */
   pollIntervalMs: number;
+  /**
+   * How far the looks at an updating endpoint back off: each waits as long as the change has taken so
+   * far, from pollIntervalMs up to this. A host that receives the endpoint's `SageMaker Endpoint State
+   * Change` events is woken by them, so its looks are only a safety net for a lost event and back off;
+   * a host without them sets it to pollIntervalMs. Absent (older snapshots): pollIntervalMs, no backoff.
+   */
+  maxPollIntervalMs?: number;
   /** How often to read alarm states while holding (a lost alarm event cannot hide a firing alarm). */
   alarmPollIntervalMs: number;
   /** Known when the host resolved it before starting (preflight); otherwise the machine resolves it. */
@@ -353,6 +363,41 @@ export interface NativeRolloutSpec {
   abortAlarmName: string;
 }
 
+/**
+ * What following a native deployment reads each time (DescribeEndpoint): the status, the config
+ * actually serving, and the PendingDeploymentSummary while SageMaker deploys (plain data: the machine
+ * imports no port).
+ */
+export interface NativeDeploymentReading extends Stamped {
+  endpoint: NativeEndpointView;
+}
+
+export interface NativeEndpointView {
+  /** EndpointStatus; `Deleted` when the endpoint no longer exists. */
+  status: string;
+  /** The config serving now (during a deployment: still the old one). */
+  endpointConfigName?: string;
+  failureReason?: string;
+  pending?: {
+    endpointConfigName: string;
+    variants: {
+      variantName: string;
+      /** The latest ProductionVariantStatus: Creating | Updating | Deleting | ActivatingTraffic | Baking. */
+      status?: string;
+      statusMessage?: string;
+      statusStartTime?: number;
+      currentInstanceCount?: number;
+      desiredInstanceCount?: number;
+    }[];
+  };
+}
+
+/** The abort alarm to put into ALARM (SetAlarmState), and why. */
+export interface AbortAlarmInput {
+  alarmName: string;
+  reason: string;
+}
+
 /** The failure code of a rollout whose endpoint was deleted under it (terminal `failed`). */
 export const ENDPOINT_DELETED = 'ENDPOINT_DELETED';
 
@@ -430,6 +475,8 @@ export type EndpointChange =
        * update that removes a registered variant or changes its instance type.
        */
       deregisterBefore?: string[];
+      /** A native rollout's final config goes live through guardrails: UpdateEndpoint's DeploymentConfig. */
+      deploymentConfig?: NativeDeploymentConfig;
     }
   | {
       kind: 'weights';

@@ -1,7 +1,7 @@
 // Reads a rollout snapshot the way a person would: its status, the phase in words, the step,
 // the weights, and why a command does not apply right now.
 import type { SnapshotFrom } from 'xstate';
-import { ENDPOINT_DELETED, type RolloutCommand } from './contract';
+import { ENDPOINT_DELETED, type RolloutCommand, type RolloutEngineKind } from './contract';
 import { judgeApplies, type RolloutContext } from './context';
 import { describeReason, formatMs, isoTime as iso } from './facts';
 import type { rolloutMachine } from './rollout';
@@ -70,12 +70,28 @@ function statePath(snapshot: RolloutSnapshot): string {
   return walk(snapshot.value).join('.');
 }
 
+/** Which part of the native chart the rollout is in (its states are built apart, so typed loosely). */
+function inNative(
+  snapshot: RolloutSnapshot,
+  child: 'preparing' | 'deploying' | 'following' | 'aborting' | 'explaining' | 'removing',
+): boolean {
+  return snapshot.matches({ native: child } as never);
+}
+
 export function statusOf(snapshot: RolloutSnapshot): RolloutStatus {
   if (snapshot.matches('succeeded')) return 'succeeded';
   if (snapshot.matches('rolledBack')) return 'rolledBack';
   if (snapshot.matches('failed')) return 'failed';
   // Winding down after the endpoint was deleted is, to a reader, the end of a rollback.
   if (snapshot.matches('rollingBack') || snapshot.matches('endpointDeleted')) return 'rollingBack';
+  // Native: from the abort (or SageMaker's own rollback) on, SageMaker is rolling back.
+  if (
+    inNative(snapshot, 'aborting') ||
+    inNative(snapshot, 'explaining') ||
+    inNative(snapshot, 'removing') ||
+    (inNative(snapshot, 'following') && snapshot.context.rollbackReason !== undefined)
+  )
+    return 'rollingBack';
   if (snapshot.matches({ live: 'paused' })) return 'paused';
   if (snapshot.matches({ live: { flow: 'gate' } })) return 'awaitingPromotion';
   return 'running';
@@ -112,6 +128,7 @@ function phaseOf(snapshot: RolloutSnapshot, status: RolloutStatus): string {
     const reason = outcomeReason(c, status);
     return reason ? `${status}: ${reason}` : status;
   }
+  if (snapshot.matches('native')) return nativePhase(snapshot, status);
   if (status === 'rollingBack') return `rolling back (${describeReason(c.rollbackReason)})`;
   if (status === 'paused') {
     const left =
@@ -143,6 +160,23 @@ function phaseOf(snapshot: RolloutSnapshot, status: RolloutStatus): string {
   if (snapshot.matches('endpointDeleted'))
     return `endpoint ${c.endpointName} was deleted: removing what the rollout created`;
   return statePath(snapshot);
+}
+
+/** A native rollout's phase: what SageMaker is doing with the deployment, as last read. */
+function nativePhase(snapshot: RolloutSnapshot, status: RolloutStatus): string {
+  const c = snapshot.context;
+  if (inNative(snapshot, 'preparing'))
+    return 'creating the candidate model, the abort alarm and the final config';
+  if (inNative(snapshot, 'deploying')) return `starting the guardrails deployment of ${c.names.finalConfig}`;
+  if (inNative(snapshot, 'explaining') || inNative(snapshot, 'removing'))
+    return `SageMaker rolled back (${describeReason(c.rollbackReason)}): removing what the rollout created`;
+  const variant = c.nativeView?.pending?.variants[0];
+  const fleet = variant?.status
+    ? `the new fleet is ${variant.status}${variant.statusMessage ? ` (${variant.statusMessage})` : ''}`
+    : `the endpoint is ${c.nativeView?.status ?? 'updating'}`;
+  if (status === 'rollingBack')
+    return `SageMaker is rolling back (${describeReason(c.rollbackReason)}); ${fleet}`;
+  return `SageMaker deploys ${c.names.finalConfig} (new fleet at ${c.candidateWeight}%): ${fleet}`;
 }
 
 export function viewRollout(snapshot: RolloutSnapshot): RolloutView {
@@ -177,6 +211,18 @@ export interface CommandTarget {
   rolloutId: string;
   status: RolloutStatus;
   phase: string;
+  /** Absent: stepwise. */
+  engine?: RolloutEngineKind;
+}
+
+/** Why a native rollout takes no pause, resume or promote: SageMaker moves the traffic on its own schedule. */
+function nativeRefusal(id: string, command: Pick<RolloutCommand, 'type'>, phase: string): string {
+  const verb = command.type.toLowerCase();
+  return (
+    `rollout ${id} runs on the native engine: SageMaker deployment guardrails moves the traffic on the ` +
+    `plan's schedule and has no API to ${verb} a deployment, so sm-rollout cannot ${verb} it (it is ${phase}); ` +
+    `\`sm-rollout abort ${id}\` rolls it back, and a plan with manual gates needs the stepwise engine (--engine stepwise)`
+  );
 }
 
 /** Why a command cannot be applied now, in words a person on call can act on. */
@@ -188,15 +234,18 @@ export function explainRejection(
     rolloutId: id,
     status,
     phase,
+    engine,
   } = 'context' in target
     ? {
         rolloutId: target.context.rolloutId,
         status: statusOf(target),
         phase: phaseOf(target, statusOf(target)),
+        engine: target.context.engine,
       }
     : target;
   if (isTerminal(status))
     return `rollout ${id} has already ended (${status}); nothing to ${command.type.toLowerCase()}`;
+  if (engine === 'native' && command.type !== 'ABORT') return nativeRefusal(id, command, phase);
   switch (command.type) {
     case 'PAUSE':
       if (status === 'paused') return `rollout ${id} is already paused (${phase})`;

@@ -19,6 +19,22 @@ export function buildChange(context: RolloutContext, purpose: ChangePurpose): En
         retainAllVariantProperties: true,
       };
     case 'final':
+      if (context.native) {
+        // Native: one UpdateEndpoint with the DeploymentConfig; the new fleet keeps the variant's name,
+        // so its scaling stays registered unless the instance type changes ("If the update would change
+        // the instance type for any model that is a target for auto scaling, the update fails", Update
+        // endpoints that use auto scaling). Cleanup puts a deregistered one back.
+        return {
+          kind: 'config',
+          endpointName,
+          endpointConfigName: names.finalConfig,
+          purpose,
+          deploymentConfig: context.native.deploymentConfig,
+          ...(scaling && changesInstanceType(context, baseline)
+            ? { deregisterBefore: [baseline.variantName] }
+            : {}),
+        };
+      }
       // The final config drops the candidate variant (registered: deregister it first) and serves the
       // new model under the baseline's name: allowed while registered unless the instance type changes.
       return {

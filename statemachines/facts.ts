@@ -4,6 +4,7 @@ import {
   ENDPOINT_DELETED,
   type Baseline,
   type LifecycleDetailType,
+  type NativeDeploymentConfig,
   type MetricVerdict,
   type PreTrafficResult,
   type RollbackReason,
@@ -89,10 +90,34 @@ export type TimelineFact =
       /** The policy's maxLatency, ms. */
       maxLatencyBoundMs: number;
     }
+  // ---- the native engine (SageMaker deployment guardrails moves the traffic) ----
+  | {
+      kind: 'nativePrepared';
+      candidateModel: string;
+      finalConfig: string;
+      variantName: string;
+      abortAlarm: string;
+    }
+  | {
+      kind: 'nativeDeploymentStarted';
+      endpointName: string;
+      finalConfig: string;
+      deploymentConfig: NativeDeploymentConfig;
+    }
+  /** The new fleet's status changed (PendingDeploymentSummary). */
+  | { kind: 'nativeProgress'; variantName: string; status: string; message?: string }
+  /** A bake began after a shift of the plan: the new fleet takes that share now. */
+  | { kind: 'nativeShifted'; weights: Weights; shift: StepNumber }
+  /** An auto-rollback alarm went to ALARM: SageMaker acts on it, the rollout only records it. */
+  | { kind: 'nativeAlarmSeen'; alarmName: string; stateReason: string }
+  | { kind: 'abortAlarmSet'; alarmName: string; pastLastBake: boolean }
+  | { kind: 'nativeRolledBack'; endpointName: string; originalConfig: string; failureReason?: string }
   | { kind: 'succeeded'; modelPackageArn: string; endpointName: string; finalConfig: string }
   | { kind: 'rolledBack'; reason?: RollbackReason; endpointName: string; originalConfig?: string }
   | {
       kind: 'failed';
+      /** A native deployment SageMaker left failed (not a rollback of the controller's). */
+      native?: boolean;
       failure?: { code: string; message: string };
       reason?: RollbackReason;
       endpointName: string;
@@ -113,6 +138,7 @@ export interface TimelineNote {
 export const LIFECYCLE_OF_FACT: Partial<Record<FactKind, LifecycleDetailType>> = {
   started: 'Rollout Started',
   shifted: 'Traffic Shifted',
+  nativeShifted: 'Traffic Shifted',
   paused: 'Rollout Paused',
   resumed: 'Rollout Resumed',
   rollbackStarted: 'Rollback Started',
@@ -259,6 +285,58 @@ function describePreTrafficCheck(fact: Extract<TimelineFact, { kind: 'preTraffic
   );
 }
 
+function capacitySizeText(size: { type: string; value: number } | undefined): string {
+  if (!size) return '?';
+  return size.type === 'INSTANCE_COUNT'
+    ? `${size.value} instance${size.value === 1 ? '' : 's'}`
+    : `${size.value}% of the new fleet`;
+}
+
+/** The DeploymentConfig in one sentence: how traffic moves, the bakes, the alarms SageMaker watches. */
+export function describeDeploymentConfig(config: NativeDeploymentConfig): string {
+  const alarms = `auto-rollback on ${config.autoRollbackAlarms.join(', ') || 'no alarm'}`;
+  if (config.rolling) {
+    const r = config.rolling;
+    return (
+      `a rolling deployment in batches of ${capacitySizeText(r.maximumBatchSize)}, baking ${formatMs(r.waitIntervalInSeconds * 1000)} ` +
+      `after each; ${alarms}`
+    );
+  }
+  const bg = config.blueGreen;
+  if (!bg) return alarms;
+  const t = bg.trafficRouting;
+  const bake = formatMs(t.waitIntervalInSeconds * 1000);
+  const how =
+    t.type === 'ALL_AT_ONCE'
+      ? `all traffic to the new fleet at once, then bake ${bake}`
+      : t.type === 'CANARY'
+        ? `a canary of ${capacitySizeText(t.canarySize)} first, bake ${bake}, then the rest`
+        : `${capacitySizeText(t.linearStepSize)} at a time, baking ${bake} after each step`;
+  const keep = bg.terminationWaitInSeconds
+    ? `; the old fleet stays ${formatMs(bg.terminationWaitInSeconds * 1000)} after the shift`
+    : '';
+  return `a blue/green ${t.type} deployment: ${how}${keep}; ${alarms}`;
+}
+
+/** What the new fleet's latest status means, in words (ProductionVariantStatus, API reference). */
+function describeVariantStatus(status: string, message: string | undefined): string {
+  const said = message ? ` (${message})` : '';
+  switch (status) {
+    case 'Creating':
+      return `SageMaker is creating the new fleet${said}`;
+    case 'Updating':
+      return `SageMaker is updating the new fleet's capacity${said}`;
+    case 'ActivatingTraffic':
+      return `SageMaker is turning on traffic to the new fleet${said}`;
+    case 'Baking':
+      return `Baking: SageMaker watches the auto-rollback alarms${said}`;
+    case 'Deleting':
+      return `SageMaker is terminating a fleet${said}`;
+    default:
+      return `The new fleet is ${status}${said}`;
+  }
+}
+
 /** The timeline message for a fact; the CLI, the store and lifecycle events all show this text. */
 export function describeFact(fact: TimelineFact): string {
   switch (fact.kind) {
@@ -349,6 +427,40 @@ export function describeFact(fact: TimelineFact): string {
         `Endpoint ${fact.endpointName} was deleted during the rollout: there is no traffic to restore; ` +
         'removing what the rollout created'
       );
+    case 'nativePrepared':
+      return (
+        `Created candidate model ${fact.candidateModel}, final config ${fact.finalConfig} (the new model under ` +
+        `variant ${fact.variantName}) and abort alarm ${fact.abortAlarm} (OK until \`abort\`)`
+      );
+    case 'nativeDeploymentStarted':
+      return (
+        `UpdateEndpoint ${fact.endpointName} to ${fact.finalConfig} with deployment guardrails: ` +
+        describeDeploymentConfig(fact.deploymentConfig)
+      );
+    case 'nativeProgress':
+      return describeVariantStatus(fact.status, fact.message);
+    case 'nativeShifted':
+      return (
+        `Traffic shifted by SageMaker: old fleet ${fact.weights.baseline}% / new fleet ${fact.weights.candidate}% ` +
+        `(shift ${fact.shift.index}/${fact.shift.total})`
+      );
+    case 'nativeAlarmSeen':
+      return (
+        `Alarm ${fact.alarmName} is in ALARM (${fact.stateReason}): SageMaker rolls the deployment back if it sees ` +
+        'it during a baking period; following'
+      );
+    case 'abortAlarmSet':
+      return fact.pastLastBake
+        ? `Set abort alarm ${fact.alarmName} to ALARM, but the deployment is past its last bake: SageMaker watches ` +
+            'alarms only while baking, so there may be nothing left to roll back; following to see which config serves'
+        : `Set abort alarm ${fact.alarmName} to ALARM: SageMaker rolls the deployment back at its next alarm check ` +
+            '(guardrails has no stop API); following until the old config serves again';
+    case 'nativeRolledBack':
+      return (
+        `SageMaker rolled the deployment back: endpoint ${fact.endpointName} serves its original config ` +
+        `${fact.originalConfig} again` +
+        (fact.failureReason ? ` (FailureReason: ${fact.failureReason})` : '')
+      );
     case 'succeeded':
       return (
         `Rollout succeeded: ${fact.modelPackageArn} serves 100% of ${fact.endpointName} ` +
@@ -367,6 +479,12 @@ export function describeFact(fact: TimelineFact): string {
           `Rollout failed: ${fact.failure.message}` +
           (fact.reason ? ` (it was rolling back because: ${describeReason(fact.reason)})` : '') +
           '. To roll out again, recreate the endpoint and start a new rollout'
+        );
+      }
+      if (fact.native) {
+        return (
+          `Native deployment failed and needs a human: ${fact.failure?.message ?? 'unknown error'}. ` +
+          `Check endpoint ${fact.endpointName} in the SageMaker console; the original config is ${fact.originalConfig ?? 'unknown'}`
         );
       }
       return (

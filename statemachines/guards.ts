@@ -3,6 +3,7 @@
 // one condition serves several transitions.
 import type { Step } from '../src/plan/types';
 import type { ApplyResult, CheckResult } from './contract';
+import { NATIVE_BROKEN_STATUSES, bakeBegan, isNative, planShifts, progressKey } from './native';
 import {
   alarmReadingOf,
   applyResultOf,
@@ -14,6 +15,7 @@ import {
   judgeDecisionAtStepEnd,
   judgeReadingOf,
   judgeSilence,
+  nativeReadingOf,
   retryLimit,
   timeOf,
   type MachineEvent,
@@ -33,6 +35,12 @@ const BROKEN_ENDPOINT_STATUSES = ['Deleting', 'Failed', 'UpdateRollbackFailed', 
 const GONE_STATUSES = ['Deleting', 'Deleted'];
 const ENDPOINT_GONE_ERROR = 'ENDPOINT_NOT_FOUND';
 
+/**
+ * Statuses an endpoint passes through on its way back to InService (or to Failed): an event saying one
+ * of them tells nothing a look would act on — a check would find the change still in progress.
+ */
+const CHANGING_ENDPOINT_STATUSES = ['Creating', 'Updating', 'SystemUpdating', 'RollingBack'];
+
 export const rolloutGuards = {
   baselineKnown: ({ context }: GuardArgs) => context.baseline !== undefined,
   pastDeadline: ({ context, event }: GuardArgs) =>
@@ -44,10 +52,14 @@ export const rolloutGuards = {
   candidateMayBeLive: ({ context }: GuardArgs) => context.candidateDeployed,
   endpointGone: ({ event }: GuardArgs) => {
     if (event.type === 'ENDPOINT_CHANGED') return GONE_STATUSES.includes(event.status ?? '');
+    const native = nativeReadingOf(event);
+    if (native) return GONE_STATUSES.includes(native.endpoint.status);
     if ('error' in event) return errorOf(event).code === ENDPOINT_GONE_ERROR;
     const check = checkResultOf(event);
     return check?.phase === 'failed' && GONE_STATUSES.includes(check.status);
   },
+  endpointStillChanging: ({ event }: GuardArgs) =>
+    event.type === 'ENDPOINT_CHANGED' && CHANGING_ENDPOINT_STATUSES.includes(event.status ?? ''),
   endpointBroken: ({ event }: GuardArgs) =>
     event.type === 'ENDPOINT_CHANGED' && BROKEN_ENDPOINT_STATUSES.includes(event.status ?? ''),
   applyOutcome: ({ event }: GuardArgs, params: { outcome: ApplyResult['outcome'] }) =>
@@ -115,6 +127,49 @@ export const rolloutGuards = {
   },
   /** The judge's look failed with a reason the timeline has not told yet. */
   judgeErrorUntold: ({ context, event }: GuardArgs) => errorOf(event).message !== context.judgeSkippedBecause,
+  // ---- the native engine ----
+  nativeEngine: ({ context }: GuardArgs) => isNative(context),
+  nativeBaselineKnown: ({ context }: GuardArgs) => isNative(context) && context.baseline !== undefined,
+  /** The final config serves, InService, with no deployment pending: SageMaker finished the deployment. */
+  servesFinalConfig: ({ context, event }: GuardArgs) => {
+    const view = nativeReadingOf(event)?.endpoint;
+    return (
+      view?.status === 'InService' && view.endpointConfigName === context.names.finalConfig && !view.pending
+    );
+  },
+  /** The original config serves again, InService, nothing pending: SageMaker rolled the deployment back. */
+  servesOriginalConfig: ({ context, event }: GuardArgs) => {
+    const view = nativeReadingOf(event)?.endpoint;
+    return (
+      view?.status === 'InService' &&
+      view.endpointConfigName === context.baseline?.endpointConfigName &&
+      !view.pending
+    );
+  },
+  deploymentBroken: ({ event }: GuardArgs) =>
+    NATIVE_BROKEN_STATUSES.includes(nativeReadingOf(event)?.endpoint.status ?? ''),
+  /** The new fleet's status changed since the timeline last told it. */
+  deploymentProgressed: ({ context, event }: GuardArgs) => {
+    const view = nativeReadingOf(event)?.endpoint;
+    const key = view ? progressKey(view) : undefined;
+    return key !== undefined && key !== context.nativeTold;
+  },
+  /** A bake began that follows one of the plan's shifts not yet seen. */
+  deploymentShifted: ({ context, event }: GuardArgs) => {
+    const view = nativeReadingOf(event)?.endpoint;
+    return (
+      view !== undefined &&
+      bakeBegan(context.nativeTold, view) &&
+      (context.nativeShifts ?? 0) < planShifts(context.plan.steps).length
+    );
+  },
+  /** `abort` or the deadline asked SageMaker to roll back (through the abort alarm). */
+  nativeRollbackRequested: ({ context }: GuardArgs) => context.rollbackReason !== undefined,
+  nativeRollbackNotRequested: ({ context }: GuardArgs) => context.rollbackReason === undefined,
+  pastDeadlineUnrequested: ({ context, event }: GuardArgs) =>
+    context.rollbackReason === undefined &&
+    timeOf(event, context) >= context.startedAt + context.maxDurationMs,
+  abortAlarmUntold: ({ context }: GuardArgs) => context.abortAlarmSetAt === undefined,
 };
 
 function bakeOver(context: RolloutContext, event: MachineEvent): boolean {
@@ -133,6 +188,7 @@ export const GUARD_MEANINGS: Record<keyof typeof rolloutGuards, string> = {
     'the endpoint may run a config with the candidate, so traffic and config must be restored',
   endpointGone:
     'the endpoint is being deleted or is gone (its event or a check says so, or an effect found no endpoint)',
+  endpointStillChanging: `the endpoint's state-change event says ${CHANGING_ENDPOINT_STATUSES.join(', ')}: nothing to look at until it settles`,
   endpointBroken: `the endpoint became one of ${BROKEN_ENDPOINT_STATUSES.join(', ')}`,
   applyOutcome:
     'applying the change reported this outcome (satisfied: already in effect, nothing to wait for)',
@@ -157,4 +213,17 @@ export const GUARD_MEANINGS: Record<keyof typeof rolloutGuards, string> = {
   judgeVerdictChanged: "a metric's verdict changed since the judge's last look",
   judgeAllPass: 'the judge finds every metric no worse than its tolerance',
   judgeErrorUntold: "the judge's look failed for a reason the timeline has not told yet",
+  nativeEngine: 'the rollout runs on the native engine (SageMaker deployment guardrails moves the traffic)',
+  nativeBaselineKnown: 'a native rollout whose baseline the host resolved before starting',
+  servesFinalConfig: 'the endpoint is InService on the final config with no deployment pending',
+  servesOriginalConfig:
+    'the endpoint is InService on its original config with no deployment pending (SageMaker rolled back)',
+  deploymentBroken: `the endpoint became one of ${NATIVE_BROKEN_STATUSES.join(', ')}`,
+  deploymentProgressed: "the new fleet's status (PendingDeploymentSummary) changed since last told",
+  deploymentShifted: 'a bake began after one of the plan’s shifts not yet seen',
+  nativeRollbackRequested: 'abort or the deadline put the abort alarm into ALARM',
+  nativeRollbackNotRequested: 'nothing has asked SageMaker to roll back yet',
+  pastDeadlineUnrequested:
+    'the rollout has run longer than its maximum duration and no rollback was asked for yet',
+  abortAlarmUntold: 'the timeline has not told yet that the abort alarm was set',
 };

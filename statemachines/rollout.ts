@@ -1,10 +1,12 @@
-// The rollout machine as a chart: every state of a stepwise rollout, from resolving the baseline
-// to promotion or rollback, with guards, actions and effects named in setup() and implemented in
-// guards.ts, actions.ts and by the host. Pure: time only arrives on events (`now`) and effect
+// The rollout machine as a chart: every state of a rollout, from resolving the baseline to
+// promotion or rollback — stepwise (the controller moves the weights) or native (SageMaker deployment
+// guardrails moves them and the machine follows) — with guards, actions and effects named in setup()
+// and implemented in guards.ts, actions.ts and by the host. Pure: time only arrives on events (`now`) and effect
 // results (`at`), so a snapshot can be saved at any quiet point and restored in another process.
 import { fromPromise, setup } from 'xstate';
 import { rolloutActions } from './actions';
 import type {
+  AbortAlarmInput,
   AlarmReading,
   ApplyResult,
   CheckResult,
@@ -14,11 +16,14 @@ import type {
   PreTrafficResult,
   JudgeInput,
   JudgeReading,
+  NativeDeploymentReading,
   ResolveBaselineResult,
   RolloutEvent,
   RolloutInput,
   RolloutInputWithBaseline,
+  Stamped,
 } from './contract';
+import { describeReason } from './facts';
 import {
   baselineOf,
   watchedAlarms,
@@ -72,6 +77,14 @@ const rolloutSetup = setup({
     checkCandidate: fromPromise<PreTrafficResult, { context: RolloutInputWithBaseline }>(async () =>
       notProvided('checkCandidate'),
     ),
+    // ---- the native engine ----
+    prepareNativeDeployment: fromPromise<CreateCandidateResult, { context: RolloutInputWithBaseline }>(
+      async () => notProvided('prepareNativeDeployment'),
+    ),
+    followDeployment: fromPromise<NativeDeploymentReading, { endpointName: string }>(async () =>
+      notProvided('followDeployment'),
+    ),
+    setAbortAlarm: fromPromise<Stamped, AbortAlarmInput>(async () => notProvided('setAbortAlarm')),
   },
   guards: rolloutGuards,
   actions: rolloutActions,
@@ -141,7 +154,7 @@ function awaitEndpoint(
               target: 'checking',
               actions: 'observeTime',
             },
-            { target: 'waiting', actions: ['observeTime', 'scheduleWake', 'recordApplied'] },
+            { target: 'waiting', actions: ['observeTime', 'recordApplied', 'scheduleEndpointLook'] },
           ],
           onError: [
             endpointWasDeleted,
@@ -154,7 +167,9 @@ function awaitEndpoint(
         tags: ['waiting'],
         on: {
           TICK: forward ? [rollbackOnDeadline, { target: 'checking' }] : { target: 'checking' },
-          ENDPOINT_CHANGED: { target: 'checking' },
+          // The update's own "Updating" event (or a scaling activity's) changes nothing: wait for the
+          // event that it settled, or the next look.
+          ENDPOINT_CHANGED: [{ guard: 'endpointStillChanging' }, { target: 'checking' }],
         },
       },
       checking: {
@@ -167,7 +182,7 @@ function awaitEndpoint(
             {
               guard: { type: 'checkPhase', params: { phase: 'inProgress' } },
               target: 'waiting',
-              actions: ['observeTime', 'scheduleWake'],
+              actions: ['observeTime', 'scheduleEndpointLook'],
             },
             // The earlier call never reached SageMaker (busy or throttled): make it now. Not counted
             // as a retry: the failed call already was.
@@ -350,6 +365,266 @@ function holdWatchingAlarms(hold: 'bake' | 'analysis' | 'gate' | 'pause'): State
   });
 }
 
+/**
+ * The baseline serves alone again: remove what the rollout created (and put back scaling it took);
+ * retried while that is retryable, a failure for good needs a human.
+ */
+function removingCandidate(): StateConfig {
+  return rolloutSetup.createStateConfig({
+    initial: 'removing',
+    entry: 'resetAttempts',
+    states: {
+      removing: {
+        invoke: {
+          src: 'removeCandidate',
+          input: ({ context }) => ({ context: { ...context, baseline: context.baseline! } }),
+          onDone: { target: '#rollout.rolledBack', actions: ['observeTime', note('candidateRemoved')] },
+          onError: [
+            {
+              guard: { type: 'retryableError', params: { mode: 'rollback' } },
+              target: 'waiting',
+              actions: ['countRetry', 'scheduleWake'],
+            },
+            {
+              target: '#rollout.failed',
+              actions: {
+                type: 'recordRollbackFailure',
+                params: { prefix: 'removing the candidate failed' },
+              },
+            },
+          ],
+        },
+      },
+      waiting: {
+        tags: ['waiting'],
+        on: { TICK: 'removing', ENDPOINT_CHANGED: [{ guard: 'endpointStillChanging' }, 'removing'] },
+      },
+    },
+  });
+}
+
+/**
+ * The native engine: the candidate model, the abort alarm and the final config are created, one
+ * UpdateEndpoint with the DeploymentConfig hands the traffic to SageMaker, and from then on the
+ * machine follows — on each endpoint event and wake-up it reads the endpoint, tells the new fleet's
+ * progress, and decides by the config actually serving. `abort` (and the deadline) cannot stop a
+ * guardrails deployment (no such API): they put the abort alarm, listed in the
+ * AutoRollbackConfiguration, into ALARM — again at every wake, as CloudWatch puts it back at its
+ * next evaluation — and keep following until SageMaker has rolled back. PAUSE, RESUME and PROMOTE
+ * are not taken (describe.ts explains why).
+ */
+const nativeRollout: StateConfig = rolloutSetup.createStateConfig({
+  initial: 'preparing',
+  states: {
+    preparing: {
+      entry: note('baseline'),
+      invoke: {
+        src: 'prepareNativeDeployment',
+        input: ({ context }) => ({ context: { ...context, baseline: baselineOf(context) } }),
+        onDone: { target: 'deploying', actions: ['observeTime', note('nativePrepared')] },
+        onError: {
+          target: '#rollout.rollingBack',
+          actions: { type: 'recordFailure', params: { prefix: 'preparing the native deployment failed' } },
+        },
+      },
+      on: { ABORT: rollbackOnAbort },
+    },
+    // UpdateEndpoint(final config, DeploymentConfig), once the endpoint takes updates. Until the call
+    // is accepted nothing serves the new model: abort, a deadline or an error roll back by removing
+    // what was created.
+    deploying: {
+      initial: 'applying',
+      entry: { type: 'startChange', params: { purpose: 'final' } },
+      on: { ABORT: rollbackOnAbort },
+      states: {
+        applying: {
+          invoke: {
+            src: 'applyEndpointChange',
+            input: ({ context }) => ({ change: context.change! }),
+            onDone: [
+              // Already deploying or deployed (a restart after the call): follow it.
+              {
+                guard: { type: 'applyOutcome', params: { outcome: 'satisfied' } },
+                target: '#rollout.native.following.reading',
+                actions: ['observeTime', 'recordApplied'],
+              },
+              {
+                guard: { type: 'applyOutcome', params: { outcome: 'requested' } },
+                target: '#rollout.native.following.reading',
+                actions: ['observeTime', 'recordApplied', note('nativeDeploymentStarted')],
+              },
+              { target: 'waiting', actions: ['observeTime', 'scheduleWake'] },
+            ],
+            onError: [
+              endpointWasDeleted,
+              {
+                guard: { type: 'retryableError', params: { mode: 'forward' } },
+                target: 'waiting',
+                actions: ['countRetry', 'scheduleWake', note('retry')],
+              },
+              {
+                target: '#rollout.rollingBack',
+                actions: {
+                  type: 'recordFailure',
+                  params: { prefix: 'starting the native deployment failed' },
+                },
+              },
+            ],
+          },
+        },
+        waiting: {
+          tags: ['waiting'],
+          on: {
+            TICK: [rollbackOnDeadline, { target: 'applying', actions: 'observeTime' }],
+            ENDPOINT_CHANGED: { target: 'applying', actions: 'observeTime' },
+          },
+        },
+      },
+    },
+    following: {
+      initial: 'reading',
+      on: {
+        ABORT: {
+          guard: 'nativeRollbackNotRequested',
+          target: '#rollout.native.aborting',
+          actions: ['observeTime', 'recordAbort', note('rollbackStarted')],
+        },
+        // SageMaker acts on its auto-rollback alarms itself: the rollout records the alarm and reads on.
+        ALARM_FIRED: {
+          target: '#rollout.native.following.reading',
+          actions: ['observeTime', 'recordNativeAlarm', note('nativeAlarmSeen')],
+        },
+      },
+      states: {
+        reading: {
+          invoke: {
+            src: 'followDeployment',
+            input: ({ context }) => ({ endpointName: context.endpointName }),
+            onDone: [
+              endpointWasDeleted,
+              {
+                guard: 'servesFinalConfig',
+                target: '#rollout.cleaningUp',
+                actions: [
+                  'observeTime',
+                  'recordNativeView',
+                  'recordAbortTooLate',
+                  { type: 'setCandidateWeight', params: { percent: 100 } },
+                  note('finalLive'),
+                ],
+              },
+              {
+                guard: 'servesOriginalConfig',
+                target: '#rollout.native.explaining',
+                actions: ['observeTime', 'recordNativeView'],
+              },
+              {
+                guard: 'deploymentBroken',
+                target: '#rollout.failed',
+                actions: ['observeTime', 'recordNativeView', 'recordNativeFailure'],
+              },
+              {
+                guard: 'deploymentShifted',
+                target: 'idle',
+                actions: [
+                  'observeTime',
+                  'recordNativeShift',
+                  'recordNativeView',
+                  note('nativeProgress'),
+                  note('nativeShifted'),
+                ],
+              },
+              {
+                guard: 'deploymentProgressed',
+                target: 'idle',
+                actions: ['observeTime', 'recordNativeView', note('nativeProgress')],
+              },
+              { target: 'idle', actions: ['observeTime', 'recordNativeView'] },
+            ],
+            // A failed read is not an outcome: read again at the next wake-up.
+            onError: [endpointWasDeleted, { target: 'idle', actions: note('retry') }],
+          },
+        },
+        idle: {
+          tags: ['waiting'],
+          entry: 'scheduleWake',
+          on: {
+            TICK: [
+              {
+                guard: 'pastDeadlineUnrequested',
+                target: '#rollout.native.aborting',
+                actions: ['observeTime', 'recordTimeout', note('rollbackStarted')],
+              },
+              // Aborting: CloudWatch puts the alarm back at its next evaluation, so it is set again.
+              {
+                guard: 'nativeRollbackRequested',
+                target: '#rollout.native.aborting',
+                actions: 'observeTime',
+              },
+              { target: 'reading', actions: 'observeTime' },
+            ],
+            ENDPOINT_CHANGED: { target: 'reading', actions: 'observeTime' },
+          },
+        },
+      },
+    },
+    aborting: {
+      invoke: {
+        src: 'setAbortAlarm',
+        input: ({ context }) => ({
+          alarmName: context.native!.abortAlarmName,
+          reason: `sm-rollout ${context.rolloutId}: ${describeReason(context.rollbackReason)}`,
+        }),
+        onDone: [
+          {
+            guard: 'abortAlarmUntold',
+            target: '#rollout.native.following.reading',
+            actions: ['observeTime', 'markAbortAlarmSet', note('abortAlarmSet')],
+          },
+          { target: '#rollout.native.following.reading', actions: 'observeTime' },
+        ],
+        // Set again at the next wake-up; meanwhile the timeline says why it could not be.
+        onError: { target: '#rollout.native.following.idle', actions: note('retry') },
+      },
+    },
+    // The original config serves again: find out which alarm SageMaker rolled back on.
+    explaining: {
+      invoke: {
+        src: 'readAlarms',
+        input: ({ context }) => ({ alarmNames: context.native!.deploymentConfig.autoRollbackAlarms }),
+        onDone: [
+          {
+            guard: 'nativeRollbackRequested',
+            target: 'removing',
+            actions: ['observeTime', 'recordNativeRollback', note('nativeRolledBack')],
+          },
+          {
+            target: 'removing',
+            actions: [
+              'observeTime',
+              'recordNativeRollback',
+              note('rollbackStarted'),
+              note('nativeRolledBack'),
+            ],
+          },
+        ],
+        onError: [
+          {
+            guard: 'nativeRollbackRequested',
+            target: 'removing',
+            actions: ['recordNativeRollback', note('nativeRolledBack')],
+          },
+          {
+            target: 'removing',
+            actions: ['recordNativeRollback', note('rollbackStarted'), note('nativeRolledBack')],
+          },
+        ],
+      },
+    },
+    removing: removingCandidate(),
+  },
+});
+
 export const rolloutMachine = rolloutSetup.createMachine({
   id: 'rollout',
   context: ({ input }) => ({
@@ -367,11 +642,17 @@ export const rolloutMachine = rolloutSetup.createMachine({
   states: {
     resolvingBaseline: {
       entry: note('started'),
-      always: { guard: 'baselineKnown', target: 'creatingCandidate' },
+      always: [
+        { guard: 'nativeBaselineKnown', target: 'native' },
+        { guard: 'baselineKnown', target: 'creatingCandidate' },
+      ],
       invoke: {
         src: 'resolveBaseline',
         input: ({ context }) => ({ context }),
-        onDone: { target: 'creatingCandidate', actions: ['observeTime', 'recordBaseline'] },
+        onDone: [
+          { guard: 'nativeEngine', target: 'native', actions: ['observeTime', 'recordBaseline'] },
+          { target: 'creatingCandidate', actions: ['observeTime', 'recordBaseline'] },
+        ],
         onError: {
           target: 'rollingBack',
           actions: { type: 'recordFailure', params: { prefix: 'could not resolve the baseline' } },
@@ -554,7 +835,10 @@ export const rolloutMachine = rolloutSetup.createMachine({
             ],
           },
         },
-        waiting: { tags: ['waiting'], on: { TICK: 'cleaning', ENDPOINT_CHANGED: 'cleaning' } },
+        waiting: {
+          tags: ['waiting'],
+          on: { TICK: 'cleaning', ENDPOINT_CHANGED: [{ guard: 'endpointStillChanging' }, 'cleaning'] },
+        },
       },
     },
     rollingBack: {
@@ -579,36 +863,10 @@ export const rolloutMachine = rolloutSetup.createMachine({
           target: '#rollout.rollingBack.removingCandidate',
           actions: ['observeTime', note('reverted')],
         }),
-        removingCandidate: {
-          initial: 'removing',
-          entry: 'resetAttempts',
-          states: {
-            removing: {
-              invoke: {
-                src: 'removeCandidate',
-                input: ({ context }) => ({ context: { ...context, baseline: context.baseline! } }),
-                onDone: { target: '#rollout.rolledBack', actions: ['observeTime', note('candidateRemoved')] },
-                onError: [
-                  {
-                    guard: { type: 'retryableError', params: { mode: 'rollback' } },
-                    target: 'waiting',
-                    actions: ['countRetry', 'scheduleWake'],
-                  },
-                  {
-                    target: '#rollout.failed',
-                    actions: {
-                      type: 'recordRollbackFailure',
-                      params: { prefix: 'removing the candidate failed' },
-                    },
-                  },
-                ],
-              },
-            },
-            waiting: { tags: ['waiting'], on: { TICK: 'removing', ENDPOINT_CHANGED: 'removing' } },
-          },
-        },
+        removingCandidate: removingCandidate(),
       },
     },
+    native: nativeRollout,
     // The endpoint was deleted under the rollout (by a person or a stack): there is no traffic to
     // restore and no config to revert, only what the rollout created to remove; then it ends failed.
     endpointDeleted: {

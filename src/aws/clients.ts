@@ -1,15 +1,20 @@
 // The one place AWS SDK clients are built: region, credentials, HTTP handler and retry policy are decided
-// here, so every adapter (and every test that fakes HTTP) gets the same behaviour.
+// here, so every adapter (and every test that fakes HTTP) gets the same behaviour. The SQS, SageMaker
+// Runtime and S3 clients are loaders (dynamic import on first use, then kept): only a scheduled wake-up and
+// a pre-traffic check need them, so their SDK packages sit in chunks of the Lambda bundle that the other
+// events never load (infra/controller-bundle.ts). No module the Lambda imports may import those packages
+// statically: esbuild would then put them in a chunk the entry imports at init.
 
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient, type SageMakerClientConfig } from '@aws-sdk/client-sagemaker';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { loadOnce } from './client-source';
 
 /**
  * How many HTTP requests one SDK call may make. SageMaker's control plane throttles bursts (a schedule tick
@@ -41,12 +46,12 @@ export interface AwsClients {
   dynamodb: DynamoDBClient;
   /** Lifecycle events out (wrap it with EventBridgeLifecyclePublisher). */
   eventbridge: EventBridgeClient;
-  /** The controller's wake-up queue (wrap it with SqsWakeUpScheduler). */
-  sqs: SQSClient;
-  /** InvokeEndpoint for the pre-traffic check (wrap it with SageMakerRuntimeInvoker). */
-  runtime: SageMakerRuntimeClient;
-  /** Pre-traffic sample requests kept in S3 (wrap it with S3ObjectReader). */
-  s3: S3Client;
+  /** The controller's wake-up queue (wrap it with SqsWakeUpScheduler). Built on its first call. */
+  sqs: () => Promise<SQSClient>;
+  /** InvokeEndpoint for the pre-traffic check (wrap it with SageMakerRuntimeInvoker). Built on its first call. */
+  runtime: () => Promise<SageMakerRuntimeClient>;
+  /** Pre-traffic sample requests kept in S3 (wrap it with S3ObjectReader). Built on its first call. */
+  s3: () => Promise<S3Client>;
   /** The CLI reads the deployed controller's stack outputs (table, command bus) with it. */
   cloudformation: CloudFormationClient;
 }
@@ -74,9 +79,11 @@ export function createControllerClients(options: AwsClientOptions = {}): Control
     autoscaling: new ApplicationAutoScalingClient(config),
     dynamodb: new DynamoDBClient(config),
     eventbridge: new EventBridgeClient(config),
-    sqs: new SQSClient(config),
-    runtime: new SageMakerRuntimeClient(config),
-    s3: new S3Client(config),
+    sqs: loadOnce(async () => new (await import('./lazy-sqs.js')).SQSClient(config)),
+    runtime: loadOnce(
+      async () => new (await import('./lazy-sagemaker-runtime.js')).SageMakerRuntimeClient(config),
+    ),
+    s3: loadOnce(async () => new (await import('./lazy-s3.js')).S3Client(config)),
   };
 }
 

@@ -1,16 +1,14 @@
 // EndpointInvoker over SageMaker Runtime: InvokeEndpoint aimed at one variant (TargetVariant) or one
 // inference component (InferenceComponentName), timed end to end. The model's own 4xx/5xx (SageMaker's
 // ModelError) is an answer with the model's status; throttling and a model not ready yet are retryable;
-// every other refusal names AWS's error.
+// every other refusal names AWS's error. The SageMaker Runtime SDK package is imported on the first call
+// (the client may be a loader, see client-source.ts): only a pre-traffic check invokes endpoints.
 
-import {
-  InvokeEndpointCommand,
-  ModelError,
-  type SageMakerRuntimeClient,
-} from '@aws-sdk/client-sagemaker-runtime';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { EndpointInvoker } from '../engine/ports';
 import { SmRolloutError } from '../errors';
 import { toSmRolloutError } from './classify-error';
+import { clientOf, type ClientSource } from './client-source';
 
 function isAbort(error: unknown): boolean {
   const name = error instanceof Error ? error.name : '';
@@ -25,15 +23,19 @@ const monotonicMs = () => performance.now();
 
 export class SageMakerRuntimeInvoker implements EndpointInvoker {
   constructor(
-    private readonly client: SageMakerRuntimeClient,
+    private readonly client: ClientSource<SageMakerRuntimeClient>,
     private readonly elapsedClock: () => number = monotonicMs,
   ) {}
 
   async invokeEndpoint(request: InvokeRequest): Promise<InvokeAnswer> {
+    const [client, { InvokeEndpointCommand, ModelError }] = await Promise.all([
+      clientOf(this.client),
+      import('./lazy-sagemaker-runtime.js'),
+    ]);
     const started = this.elapsedClock();
     const latency = () => this.elapsedClock() - started;
     try {
-      const out = await this.client.send(
+      const out = await client.send(
         new InvokeEndpointCommand({
           EndpointName: request.endpointName,
           TargetVariant: request.targetVariant,

@@ -4,23 +4,29 @@
 // are whole seconds, 15 minutes at most, and never early: the delay is rounded up, and a wake-up further
 // away than 15 minutes is sent for 15 and sent on by the controller when it arrives (intake.ts,
 // wakeUpDelaySeconds). A failed send is thrown; the engine logs it and the one-minute schedule wakes
-// the rollout instead.
+// the rollout instead. The SQS SDK package is imported on the first send (the client may be a loader, see
+// client-source.ts): events that schedule no wake-up never load it.
 
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Clock, WakeUpScheduler } from '../engine/ports';
 import { wakeUpBody, wakeUpDelaySeconds } from '../engine/intake';
 import { callAws } from './classify-error';
+import { clientOf, type ClientSource } from './client-source';
 
 export class SqsWakeUpScheduler implements WakeUpScheduler {
   constructor(
-    private readonly client: SQSClient,
+    private readonly client: ClientSource<SQSClient>,
     private readonly queueUrl: string,
     private readonly clock: Clock,
   ) {}
 
   async wakeAt(rolloutId: string, at: number): Promise<void> {
+    const [client, { SendMessageCommand }] = await Promise.all([
+      clientOf(this.client),
+      import('./lazy-sqs.js'),
+    ]);
     await callAws('SendMessage', () =>
-      this.client.send(
+      client.send(
         new SendMessageCommand({
           QueueUrl: this.queueUrl,
           MessageBody: wakeUpBody(rolloutId, at),

@@ -138,8 +138,9 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
       objects: new S3ObjectReader(clients.s3),
       events: { publish: async () => undefined },
       clock: systemClock,
-      // Nobody delivers alarm events to a laptop: read alarm states more often instead.
-      settings: { alarmPollIntervalMs: 20_000, pollIntervalMs: 20_000 },
+      // Nobody delivers alarm or endpoint events to a laptop: read alarm states more often instead,
+      // and look at an updating endpoint every 20 s with no backoff (no event says when it is done).
+      settings: { alarmPollIntervalMs: 20_000, pollIntervalMs: 20_000, maxPollIntervalMs: 20_000 },
     },
     tools,
   );

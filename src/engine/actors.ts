@@ -2,6 +2,7 @@
 // the one place where time enters a rollout besides the events themselves.
 import { fromPromise } from 'xstate';
 import type {
+  AbortAlarmInput,
   AlarmReading,
   ApplyResult,
   CheckResult,
@@ -11,9 +12,11 @@ import type {
   PreTrafficResult,
   JudgeInput,
   JudgeReading,
+  NativeDeploymentReading,
   ResolveBaselineResult,
   RolloutInput,
   RolloutInputWithBaseline,
+  Stamped,
 } from '../../statemachines/contract';
 import type { RolloutEffects } from './effects';
 import type { Clock } from './ports';
@@ -53,6 +56,15 @@ export function createRolloutActors(effects: RolloutEffects, clock: Clock) {
     ),
     checkCandidate: fromPromise<PreTrafficResult, { context: RolloutInputWithBaseline }>(({ input }) =>
       stamp(effects.checkCandidate(input.context)),
+    ),
+    prepareNativeDeployment: fromPromise<CreateCandidateResult, { context: RolloutInputWithBaseline }>(
+      ({ input }) => stamp(effects.prepareNativeDeployment(input.context)),
+    ),
+    followDeployment: fromPromise<NativeDeploymentReading, { endpointName: string }>(({ input }) =>
+      stamp(effects.followDeployment(input.endpointName)),
+    ),
+    setAbortAlarm: fromPromise<Stamped, AbortAlarmInput>(({ input }) =>
+      stamp(effects.setAbortAlarm(input).then(() => ({}))),
     ),
   };
 }

@@ -10,18 +10,15 @@ import { isTerminal } from '../../statemachines/describe';
 import { compilePlan, DEFAULT_STRATEGY } from '../plan';
 import type { PendingApproval, RolloutRecord } from './ports';
 import { parseAlarmReasonData } from './alarm-reason';
-import {
-  preciseWakeUpOf,
-  RolloutEngine,
-  type CommandRequest,
-  type EngineDeps,
-  type StepResult,
-} from './engine';
+// Types only: the engine (machine, effects, actors) is loaded with import() when a rollout is to be
+// advanced or checked, so the controller Lambda's init, and a schedule tick with nothing due, never load it.
+import type { CommandRequest, EngineDeps, RolloutEngine, StepResult } from './engine';
+import { preciseWakeUpOf } from './wake-up-time';
 import type { AlarmControl, AlarmState } from './ports';
 import type { AlarmEvent, ApprovalEvent, CommandEvent } from './intake';
 import { mergeStartRequest, type ValidStartRequest } from './start-request';
 import { planUndo } from './undo';
-import { settlingStatusIn } from './effects';
+import { settlingStatusIn } from './settling';
 import { modelPackageVersionOf } from './names';
 
 /** What the controller needs of a policy (src/policy implements it). */
@@ -133,15 +130,21 @@ function prefetchedAlarms(states: Map<string, AlarmState>, fallback: AlarmContro
 }
 
 export class RolloutController {
-  private readonly engine: RolloutEngine;
   private readonly dedupeTtlMs: number;
+  private defaultEngine?: Promise<RolloutEngine>;
 
   constructor(private readonly deps: ControllerDeps) {
-    this.engine = this.engineWith(deps.alarms);
     this.dedupeTtlMs = deps.dedupeTtlMs ?? 30 * DAY_MS;
   }
 
-  private engineWith(alarms: AlarmControl): RolloutEngine {
+  /** The engine on the controller's own alarm reader, built on first use. */
+  private engine(): Promise<RolloutEngine> {
+    this.defaultEngine ??= this.engineWith(this.deps.alarms);
+    return this.defaultEngine;
+  }
+
+  private async engineWith(alarms: AlarmControl): Promise<RolloutEngine> {
+    const { RolloutEngine } = await import('./engine.js');
     return new RolloutEngine({
       ...this.deps,
       alarms,
@@ -236,7 +239,7 @@ export class RolloutController {
   ): Promise<Outcome> {
     const { endpointName, modelPackageArn } = target;
     try {
-      const result = await this.engine.start(request());
+      const result = await (await this.engine()).start(request());
       this.deps.count?.('RolloutStarted');
       this.deps.log.info(`rollout started (${why})`, {
         rolloutId: result.record.id,
@@ -408,7 +411,9 @@ export class RolloutController {
           at: this.now(),
         });
         try {
-          const result = await this.engine.command(active.id, {
+          const result = await (
+            await this.engine()
+          ).command(active.id, {
             type: 'ABORT',
             by: 'sm-rollout',
             note: `superseded by ${modelPackageArn}`,
@@ -441,12 +446,17 @@ export class RolloutController {
     }
     const outcomes: Outcome[] = [];
     for (const record of watching) {
-      this.deps.log.warn(`alarm ${event.alarmName} is in ALARM: rolling back`, {
+      // A native rollout's alarms are SageMaker's to act on (its AutoRollbackConfiguration): recorded only.
+      const action =
+        record.input.engine === 'native' ? 'SageMaker rolls the deployment back' : 'rolling back';
+      this.deps.log.warn(`alarm ${event.alarmName} is in ALARM: ${action}`, {
         rolloutId: record.id,
         endpointName: record.endpointName,
         reason: event.reason,
       });
-      const result = await this.engine.notify(
+      const result = await (
+        await this.engine()
+      ).notify(
         record.id,
         {
           type: 'ALARM_FIRED',
@@ -465,11 +475,9 @@ export class RolloutController {
   async endpointChanged(endpointName: string, status: string): Promise<Outcome> {
     const active = await this.deps.store.activeForEndpoint(endpointName);
     if (!active) return { action: 'ignored', reason: `no active rollout on endpoint ${endpointName}` };
-    const result = await this.engine.notify(
-      active.id,
-      { type: 'ENDPOINT_CHANGED', now: this.now(), status },
-      active,
-    );
+    const result = await (
+      await this.engine()
+    ).notify(active.id, { type: 'ENDPOINT_CHANGED', now: this.now(), status }, active);
     await this.afterStep(result, active.status);
     return this.advanced(result);
   }
@@ -513,7 +521,7 @@ export class RolloutController {
           : `not due until ${new Date(due).toISOString()} (a stale or duplicate wake-up)`,
       );
     }
-    const result = await this.engine.tick(record.id, record);
+    const result = await (await this.engine()).tick(record.id, record);
     const extra = await this.afterStep(result, record.status);
     return {
       ...this.advanced(result),
@@ -537,7 +545,9 @@ export class RolloutController {
       describeAlarmsCalls = Math.ceil(names.length / 100);
       for (const state of await this.deps.alarms.describeAlarms(names)) states.set(state.alarmName, state);
     }
-    const engine = this.engineWith(prefetchedAlarms(states, this.deps.alarms));
+    // Built (and, in the Lambda, loaded) only once something is due: a tick with nothing due needs no engine.
+    let engine: Promise<RolloutEngine> | undefined;
+    const tickEngine = () => (engine ??= this.engineWith(prefetchedAlarms(states, this.deps.alarms)));
     const report: ScheduleReport = {
       due: due.length,
       advanced: 0,
@@ -551,7 +561,7 @@ export class RolloutController {
     const worker = async () => {
       for (let record = queue.shift(); record; record = queue.shift()) {
         try {
-          const result = await engine.tick(record.id, record);
+          const result = await (await tickEngine()).tick(record.id, record);
           report.advanced++;
           report.outcomes.push(this.advanced(result), ...(await this.afterStep(result, record.status)));
         } catch (error) {
@@ -593,7 +603,7 @@ export class RolloutController {
     try {
       const planned = await this.planCommand(event);
       if (planned.kind === 'start') {
-        const { notes } = await this.engine.preflight(planned.request);
+        const { notes } = await (await this.engine()).preflight(planned.request);
         return {
           accepted: true,
           reason: `would start a rollout of ${planned.request.modelPackageArn}`,
@@ -602,7 +612,7 @@ export class RolloutController {
           ...(planned.undoing ? { undoing: planned.undoing } : {}),
         };
       }
-      this.engine.checkCommand(planned.record, planned.request);
+      (await this.engine()).checkCommand(planned.record, planned.request);
       return {
         accepted: true,
         reason: `would ${event.command} rollout ${planned.record.id}`,
@@ -709,7 +719,7 @@ export class RolloutController {
     }
     const { record, request } = planned;
     try {
-      const result = await this.engine.command(record.id, request);
+      const result = await (await this.engine()).command(record.id, request);
       this.deps.log.info(`${event.command} by ${event.requestedBy}`, {
         rolloutId: record.id,
         endpointName: record.endpointName,

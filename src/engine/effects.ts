@@ -4,6 +4,7 @@
 import { transitionConfigExtra } from './candidate-metrics';
 import { SmRolloutError, isSmRolloutError } from '../errors';
 import type {
+  AbortAlarmInput,
   AlarmReading,
   ApplyResult,
   Baseline,
@@ -16,6 +17,7 @@ import type {
   PreTrafficResult,
   JudgeInput,
   JudgeReading,
+  NativeDeploymentReading,
   RolloutInput,
   RolloutInputWithBaseline,
 } from '../../statemachines/contract';
@@ -59,30 +61,17 @@ export interface RolloutEffects {
   removeCandidate(context: RolloutInputWithBaseline): Promise<Unstamped<CleanupResult>>;
   /** The pre-traffic check: the policy's sample requests to the candidate variant alone. */
   checkCandidate(context: RolloutInputWithBaseline): Promise<Unstamped<PreTrafficResult>>;
+  /** Native: the candidate model, the abort alarm (OK) and the final config, before the one UpdateEndpoint. */
+  prepareNativeDeployment(context: RolloutInputWithBaseline): Promise<Unstamped<CreateCandidateResult>>;
+  /** Native: the endpoint as a guardrails deployment moves (DescribeEndpoint with PendingDeploymentSummary). */
+  followDeployment(endpointName: string): Promise<Unstamped<NativeDeploymentReading>>;
+  /** Native: the abort alarm into ALARM (SetAlarmState), so SageMaker rolls the deployment back. */
+  setAbortAlarm(input: AbortAlarmInput): Promise<void>;
 }
 
-/**
- * Statuses an endpoint leaves by itself, soon: an auto-scaled endpoint is Updating for minutes each
- * time it scales. A start refused for one of them can simply wait and try again.
- */
-export const SETTLING_STATUSES: ReadonlySet<string> = new Set([
-  'Creating',
-  'Updating',
-  'SystemUpdating',
-  'RollingBack',
-]);
-
-/** The settling status a refusal's message names (resolveBaseline's wording), if any. */
-export function settlingStatusIn(code: string | undefined, message: string): string | undefined {
-  if (code !== 'ENDPOINT_NOT_IN_SERVICE') return undefined;
-  const status = / is (\w+), not InService/.exec(message)?.[1];
-  return status !== undefined && SETTLING_STATUSES.has(status) ? status : undefined;
-}
-
-/** True for a start refused only because the endpoint is passing through a settling status. */
-export function refusedWhileSettling(error: unknown): boolean {
-  return isSmRolloutError(error) && settlingStatusIn(error.code, error.message) !== undefined;
-}
+// Settling statuses live in ./settling (the controller reads them without loading the effects).
+import { SETTLING_STATUSES } from './settling';
+export { refusedWhileSettling, SETTLING_STATUSES, settlingStatusIn } from './settling';
 
 /** Statuses from which SageMaker allows no update: only a human (or DeleteEndpoint) can help. */
 const BROKEN_STATUSES = new Set(['Failed', 'UpdateRollbackFailed', 'Deleting', 'OutOfService']);
@@ -576,6 +565,12 @@ export function createRolloutEffects(deps: {
     const endpoint = await endpoints.describeEndpoint(context.endpointName);
     const live = (name: string) => endpoint?.variants.find((v) => v.variantName === name);
     const base = live(context.baseline.variantName);
+    if (context.native) {
+      // Native: the new (green) fleet replaces the one serving now, whose size its scaling chose.
+      const serving =
+        base?.currentInstanceCount ?? base?.desiredInstanceCount ?? context.baseline.instanceCount;
+      return Math.min(saved.target.maxCapacity, Math.max(saved.target.minCapacity, serving));
+    }
     const cand = live(context.names.candidateVariant);
     const candCount = cand?.currentInstanceCount ?? cand?.desiredInstanceCount;
     const baseCount = base?.currentInstanceCount ?? base?.desiredInstanceCount ?? 0;
@@ -594,6 +589,55 @@ export function createRolloutEffects(deps: {
       }
     }
     return Math.min(saved.target.maxCapacity, Math.max(saved.target.minCapacity, needed));
+  }
+
+  /** CreateModel from the package, with what the baseline model carries over; "already exists" = done. */
+  async function createCandidateModel(context: RolloutInputWithBaseline): Promise<string[]> {
+    const { names } = context;
+    const fromModel = await baselineModel(context);
+    const model = await endpoints.createModel({
+      modelName: names.candidateModel,
+      modelPackageArn: context.modelPackageArn,
+      executionRoleArn: context.executionRoleArn,
+      ...(fromModel.vpcConfig ? { vpcConfig: fromModel.vpcConfig } : {}),
+      ...(fromModel.enableNetworkIsolation !== undefined
+        ? { enableNetworkIsolation: fromModel.enableNetworkIsolation }
+        : {}),
+      ...(fromModel.environment ? { environment: fromModel.environment } : {}),
+      tags: mergedTags(context, fromModel.tags),
+    });
+    return model === 'created' ? [`model ${names.candidateModel}`] : [];
+  }
+
+  /** The alarms a rollout created and deletes as it ends: its candidate alarms, or a native rollout's abort alarm. */
+  function ownAlarms(context: RolloutInputWithBaseline): string[] {
+    return [
+      ...context.candidateAlarms.map((a) => a.alarmName),
+      ...(context.native ? [context.native.abortAlarmName] : []),
+    ];
+  }
+
+  async function createFinalConfig(
+    context: RolloutInputWithBaseline,
+  ): Promise<Unstamped<CreateCandidateResult>> {
+    const { baselineVariant, configExtra, configTags } = await baselineConfig(context);
+    const count = await promotedInstanceCount(context);
+    // The new model under the baseline's variant name: the team's alarms, scaling target, dashboards
+    // and TargetVariant clients keep working, and SageMaker allows changing a scaled variant's model.
+    const promoted = {
+      ...candidateSpec(context, 1, baselineVariant),
+      variantName: context.baseline.variantName,
+      ...(count !== undefined ? { initialInstanceCount: count } : {}),
+    };
+    const result = await untilVisible(() =>
+      endpoints.createEndpointConfig({
+        endpointConfigName: context.names.finalConfig,
+        variants: [promoted],
+        ...(configExtra ? { extra: configExtra } : {}),
+        tags: mergedTags(context, configTags),
+      }),
+    );
+    return { created: result === 'created' ? [`endpoint config ${context.names.finalConfig}`] : [] };
   }
 
   function assertSettled(endpoint: EndpointState | undefined) {
@@ -814,19 +858,7 @@ export function createRolloutEffects(deps: {
       const { names, baseline } = context;
       const created: string[] = [];
       const { baselineVariant, configExtra, configTags } = await baselineConfig(context);
-      const fromModel = await baselineModel(context);
-      const model = await endpoints.createModel({
-        modelName: names.candidateModel,
-        modelPackageArn: context.modelPackageArn,
-        executionRoleArn: context.executionRoleArn,
-        ...(fromModel.vpcConfig ? { vpcConfig: fromModel.vpcConfig } : {}),
-        ...(fromModel.enableNetworkIsolation !== undefined
-          ? { enableNetworkIsolation: fromModel.enableNetworkIsolation }
-          : {}),
-        ...(fromModel.environment ? { environment: fromModel.environment } : {}),
-        tags: mergedTags(context, fromModel.tags),
-      });
-      if (model === 'created') created.push(`model ${names.candidateModel}`);
+      created.push(...(await createCandidateModel(context)));
       const transition = await untilVisible(() =>
         endpoints.createEndpointConfig({
           endpointConfigName: names.transitionConfig,
@@ -881,6 +913,14 @@ export function createRolloutEffects(deps: {
       ) {
         return { outcome: 'satisfied' };
       }
+      // A guardrails deployment of this very config is under way (the call was made before a restart):
+      // nothing to send, only to follow.
+      if (
+        change.kind === 'config' &&
+        endpoint.pendingDeployment?.endpointConfigName === change.endpointConfigName
+      ) {
+        return { outcome: 'satisfied' };
+      }
       if (BROKEN_STATUSES.has(endpoint.status)) throw brokenEndpointError(endpoint);
       if (endpoint.status !== 'InService') return { outcome: 'busy' };
       try {
@@ -888,10 +928,14 @@ export function createRolloutEffects(deps: {
           for (const variantName of change.deregisterBefore ?? []) {
             await scaling?.deregisterScalableTarget(change.endpointName, variantName);
           }
+          const options = {
+            ...(change.retainAllVariantProperties ? { retainAllVariantProperties: true } : {}),
+            ...(change.deploymentConfig ? { deploymentConfig: change.deploymentConfig } : {}),
+          };
           await endpoints.updateEndpoint(
             change.endpointName,
             change.endpointConfigName,
-            change.retainAllVariantProperties ? { retainAllVariantProperties: true } : undefined,
+            Object.keys(options).length ? options : undefined,
           );
         } else {
           // A rollback after a promotion onto another instance type failed: the baseline was
@@ -997,26 +1041,7 @@ export function createRolloutEffects(deps: {
       };
     },
 
-    async createFinalConfig(context) {
-      const { baselineVariant, configExtra, configTags } = await baselineConfig(context);
-      const count = await promotedInstanceCount(context);
-      // The new model under the baseline's variant name: the team's alarms, scaling target, dashboards
-      // and TargetVariant clients keep working, and SageMaker allows changing a scaled variant's model.
-      const promoted = {
-        ...candidateSpec(context, 1, baselineVariant),
-        variantName: context.baseline.variantName,
-        ...(count !== undefined ? { initialInstanceCount: count } : {}),
-      };
-      const result = await untilVisible(() =>
-        endpoints.createEndpointConfig({
-          endpointConfigName: context.names.finalConfig,
-          variants: [promoted],
-          ...(configExtra ? { extra: configExtra } : {}),
-          tags: mergedTags(context, configTags),
-        }),
-      );
-      return { created: result === 'created' ? [`endpoint config ${context.names.finalConfig}`] : [] };
-    },
+    createFinalConfig,
 
     async cleanupAfterPromotion(context) {
       const endpoint = await endpoints.describeEndpoint(context.endpointName);
@@ -1024,8 +1049,9 @@ export function createRolloutEffects(deps: {
       // Scaling first: the serving variant must not stay without it because a later step failed.
       const restored = await restoreServingScaling(context, endpoint, 'promotion');
       const removed: string[] = [];
+      // A native rollout made no transition config: deleting an absent one is not an error.
       await deleteConfigSafely(endpoint, context.names.transitionConfig, removed);
-      const alarmNames = context.candidateAlarms.map((a) => a.alarmName);
+      const alarmNames = ownAlarms(context);
       if (alarmNames.length) {
         await alarms.deleteAlarms(alarmNames);
         removed.push(...alarmNames.map((n) => `alarm ${n}`));
@@ -1049,12 +1075,67 @@ export function createRolloutEffects(deps: {
       if ((await endpoints.deleteModel(context.names.candidateModel)) === 'deleted') {
         removed.push(`model ${context.names.candidateModel}`);
       }
-      const alarmNames = context.candidateAlarms.map((a) => a.alarmName);
+      const alarmNames = ownAlarms(context);
       if (alarmNames.length) {
         await alarms.deleteAlarms(alarmNames);
         removed.push(...alarmNames.map((n) => `alarm ${n}`));
       }
       return { removed, kept: [], ...(restored.length ? { restored } : {}) };
+    },
+
+    async prepareNativeDeployment(context) {
+      const native = context.native!;
+      const created = await createCandidateModel(context);
+      await alarms.putAbortAlarm({
+        alarmName: native.abortAlarmName,
+        endpointName: context.endpointName,
+        rolloutId: context.rolloutId,
+      });
+      created.push(`alarm ${native.abortAlarmName}`);
+      const final = await createFinalConfig(context);
+      return { created: [...created, ...final.created] };
+    },
+
+    async followDeployment(endpointName) {
+      const endpoint = await endpoints.describeEndpoint(endpointName);
+      if (!endpoint) return { endpoint: { status: 'Deleted' } };
+      const pending = endpoint.pendingDeployment;
+      return {
+        endpoint: {
+          status: endpoint.status,
+          endpointConfigName: endpoint.endpointConfigName,
+          ...(endpoint.failureReason ? { failureReason: endpoint.failureReason } : {}),
+          ...(pending
+            ? {
+                pending: {
+                  endpointConfigName: pending.endpointConfigName,
+                  variants: pending.variants.map((v) => {
+                    // VariantStatus lists the variant's stages; the one begun last is where it is now.
+                    const latest = [...v.statuses]
+                      .sort((a, b) => (a.startTime ?? 0) - (b.startTime ?? 0))
+                      .at(-1);
+                    return {
+                      variantName: v.variantName,
+                      ...(latest ? { status: latest.status } : {}),
+                      ...(latest?.message ? { statusMessage: latest.message } : {}),
+                      ...(latest?.startTime !== undefined ? { statusStartTime: latest.startTime } : {}),
+                      ...(v.currentInstanceCount !== undefined
+                        ? { currentInstanceCount: v.currentInstanceCount }
+                        : {}),
+                      ...(v.desiredInstanceCount !== undefined
+                        ? { desiredInstanceCount: v.desiredInstanceCount }
+                        : {}),
+                    };
+                  }),
+                },
+              }
+            : {}),
+        },
+      };
+    },
+
+    async setAbortAlarm({ alarmName, reason }) {
+      await alarms.setAlarmState(alarmName, 'ALARM', reason);
     },
   };
 }

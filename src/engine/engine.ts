@@ -1,8 +1,8 @@
 // The engine runs one rollout step: load the snapshot, restore the machine, send the event, run
-// to a quiet point, save with an optimistic version check (on conflict: reload and re-apply),
-// append the timeline, publish lifecycle events, and report when the rollout next needs waking —
-// and, for a bake, ask for a precise wake-up at its end and at each of the judge's looks (SQS message
-// timers in AWS).
+// to a quiet point (the step's effects share one DescribeEndpoint until they write: endpoint-reads.ts),
+// save with an optimistic version check (on conflict: reload and re-apply), append the timeline,
+// publish lifecycle events, and report when the rollout next needs waking — and, for a bake, ask for
+// a precise wake-up at its end and at each of the judge's looks (SQS message timers in AWS).
 import { transitionMetricsConfig } from './candidate-metrics';
 import { createActor, waitFor, type Actor } from 'xstate';
 import { SmRolloutError, isSmRolloutError } from '../errors';
@@ -11,6 +11,7 @@ import {
   type RolloutCommand,
   type RolloutEvent,
   type Baseline,
+  type NativeRolloutSpec,
   type PreTrafficCheckSpec,
   type RolloutInput,
 } from '../../statemachines/contract';
@@ -27,7 +28,16 @@ import type { RolloutRecord, RolloutStore, TimelineEntry } from './ports';
 import { createRolloutActors } from './actors';
 import { subMinutePeriodProblem } from './alarm-rules';
 import { createRolloutEffects, type RolloutEffects } from './effects';
-import { candidateAlarmName, modelPackageVersionOf, newRolloutId, rolloutNames } from './names';
+import { EndpointReads } from './endpoint-reads';
+import {
+  abortAlarmName,
+  candidateAlarmName,
+  modelPackageVersionOf,
+  newRolloutId,
+  rolloutNames,
+} from './names';
+import { compileNativeDeployment } from '../plan';
+import { nativeProblemLine, nativeStartProblems } from './native-start';
 import type {
   AlarmControl,
   Clock,
@@ -56,7 +66,18 @@ const FACTS_KEPT_IN_DETAIL: ReadonlySet<string> = new Set([
 ]);
 
 export interface EngineSettings {
+  /** How soon a rollout looks at an endpoint after sending it a change (and retries a throttled call). */
   pollIntervalMs: number;
+  /**
+   * How far those looks back off while the update runs (each waits as long as the change has taken so
+   * far). The default suits hosts the endpoint's `SageMaker Endpoint State Change` events wake — the
+   * Lambda and the simulated EventBridge: the event says when an update ends, and the looks are only
+   * a safety net for an event that never arrives (SageMaker's events are sent best effort: "in some
+   * rare cases an event might not be delivered", EventBridge User Guide, "Event delivery from AWS
+   * services"), so a lost one delays a rollout by at most this. A host that gets no such events
+   * (`--local`) sets it to pollIntervalMs.
+   */
+  maxPollIntervalMs: number;
   alarmPollIntervalMs: number;
   /** Real time to wait for effects to finish before giving up on a step (slow AWS calls). */
   quiescenceTimeoutMs: number;
@@ -66,6 +87,7 @@ export interface EngineSettings {
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   pollIntervalMs: 30_000,
+  maxPollIntervalMs: 5 * 60_000,
   alarmPollIntervalMs: 60_000,
   quiescenceTimeoutMs: 10 * 60_000,
   conflictRetries: 8,
@@ -101,20 +123,8 @@ export interface EngineDeps {
   wait?: (ms: number) => Promise<void>;
 }
 
-/**
- * The time a precise wake-up is for: the end of the bake of an active rollout that holds (the deadline that
- * starts its next step), or the judge's next look when the judge watches that step (every metric period,
- * so a bad candidate is caught between two schedule runs); undefined when it has none.
- * RolloutController.wake sends on a wake-up that arrives before it.
- */
-export function preciseWakeUpOf(record: RolloutRecord): number | undefined {
-  if (!record.active || record.progress?.watching !== true) return undefined;
-  const { bakeUntil, judging } = record.progress;
-  if (judging && record.nextWakeAt !== undefined) {
-    return bakeUntil === undefined ? record.nextWakeAt : Math.min(bakeUntil, record.nextWakeAt);
-  }
-  return bakeUntil;
-}
+import { preciseWakeUpOf } from './wake-up-time';
+export { preciseWakeUpOf };
 
 export interface StepResult {
   record: RolloutRecord;
@@ -143,6 +153,66 @@ function unguardedError(valid: ValidStartRequest): SmRolloutError {
   );
 }
 
+/** The rollout id a dry run names the abort alarm with (the real one is drawn when the rollout starts). */
+const PREFLIGHT_ROLLOUT_ID = 'r-preflight00';
+
+/**
+ * What the native engine cannot do, refused before anything is read or created: the pre-traffic check
+ * sends requests to a candidate variant, and a native rollout has none (the new fleet takes the
+ * serving variant's name).
+ */
+function checkNativeRequest(valid: ValidStartRequest): void {
+  if (valid.preTrafficCheck) {
+    throw new SmRolloutError(
+      'INVALID_INPUT',
+      'preTrafficCheck: the native engine has no candidate variant to send sample requests to (the new fleet takes ' +
+        "the serving variant's name); remove preTrafficCheck, or use the stepwise engine (--engine stepwise)",
+      { field: 'preTrafficCheck' },
+    );
+  }
+}
+
+/**
+ * The plan compiled to a DeploymentConfig for this baseline (guardrails shifts whole instances of the
+ * fleet serving now), or a refusal naming the step and the limit. Inf1 endpoints are refused too:
+ * "If your endpoint uses any of the following features, you cannot use deployment guardrails ... and
+ * your endpoint will fall back to using a blue/green deployment with all at once traffic shifting and
+ * no final baking period: ... Endpoints that use Inf1 (Inferentia-based) instances" (Exclusions).
+ */
+function nativeSpec(valid: ValidStartRequest, baseline: Baseline, rolloutId: string): NativeRolloutSpec {
+  const instanceType = valid.candidate.instanceType ?? baseline.instanceType;
+  if (instanceType?.startsWith('ml.inf1.') || baseline.instanceType?.startsWith('ml.inf1.')) {
+    throw new SmRolloutError(
+      'ENDPOINT_UNSUPPORTED',
+      `deployment guardrails does not run on Inf1 instances (${instanceType}): SageMaker would shift all traffic at ` +
+        'once with no bake, whatever the plan says; use the stepwise engine (--engine stepwise)',
+      { field: 'engine' },
+    );
+  }
+  const abortAlarm = abortAlarmName(valid.endpointName, rolloutId);
+  const facts = {
+    plan: valid.plan,
+    alarms: valid.alarms,
+    maxDurationMs: valid.maxDurationMs,
+    instanceCount: baseline.instanceCount,
+    abortAlarmName: abortAlarm,
+    ...(valid.allowUnguarded ? { allowUnguarded: true } : {}),
+  };
+  // The checks `plan` and `validate` made, now with the serving fleet's size (whole instances).
+  const problems = nativeStartProblems(facts);
+  const compiled = compileNativeDeployment(facts);
+  if (problems.length > 0 || !compiled.ok) {
+    const all = problems.length > 0 ? problems : compiled.ok ? [] : compiled.problems;
+    throw new SmRolloutError(
+      'INVALID_PLAN',
+      `the native engine (SageMaker deployment guardrails) cannot run this plan on ${valid.endpointName} ` +
+        `(${baseline.instanceCount} × ${baseline.instanceType ?? 'instances'} serving): ${all.map(nativeProblemLine).join('; ')}`,
+      { field: all[0]?.field ?? 'strategy' },
+    );
+  }
+  return { deploymentConfig: compiled.deploymentConfig, abortAlarmName: abortAlarm };
+}
+
 /** A command as a person or pipeline sends it; the engine stamps the time. */
 export type CommandRequest = RolloutCommand extends infer C
   ? C extends RolloutCommand
@@ -161,15 +231,18 @@ function judgePeriodSeconds(valid: ValidStartRequest): number {
 export class RolloutEngine {
   private readonly settings: EngineSettings;
   private readonly effects: RolloutEffects;
+  /** The effects' SageMaker and scaling ports: a step reuses its DescribeEndpoint until it writes. */
+  private readonly reads: EndpointReads;
   private readonly machine;
 
   constructor(private readonly deps: EngineDeps) {
     this.settings = { ...DEFAULT_ENGINE_SETTINGS, ...deps.settings };
+    this.reads = new EndpointReads(deps.endpoints, deps.scaling);
     this.effects = createRolloutEffects({
-      endpoints: deps.endpoints,
+      endpoints: this.reads.endpoints,
       alarms: deps.alarms,
       ...(deps.wait ? { wait: deps.wait } : {}),
-      ...(deps.scaling ? { scaling: deps.scaling } : {}),
+      ...(this.reads.scaling ? { scaling: this.reads.scaling } : {}),
       ...(deps.invoker ? { invoker: deps.invoker } : {}),
       ...(deps.objects ? { objects: deps.objects } : {}),
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
@@ -184,9 +257,15 @@ export class RolloutEngine {
    * validateStartRequest (or mergeStartRequest) first.
    */
   async start(valid: ValidStartRequest, options: { rolloutId?: string } = {}): Promise<StepResult> {
-    const { baseline, notes } = await this.checkStart(valid);
+    // One scope for the checks and the first step: the endpoint read that resolved the baseline is
+    // the status check before the transition's UpdateEndpoint (nothing writes to the endpoint between).
+    return this.reads.within(valid.endpointName, () => this.startChecked(valid, options));
+  }
+
+  private async startChecked(valid: ValidStartRequest, options: { rolloutId?: string }): Promise<StepResult> {
+    const id = options.rolloutId ?? (this.deps.newId ?? newRolloutId)(this.deps.clock.now());
+    const { baseline, notes, native } = await this.checkStart(valid, id);
     const now = this.deps.clock.now();
-    const id = options.rolloutId ?? (this.deps.newId ?? newRolloutId)(now);
     const timeline: TimelineEntry[] = notes.map((note, seq) => ({ rolloutId: id, seq, at: now, ...note }));
     const input: RolloutInput = {
       rolloutId: id,
@@ -194,10 +273,14 @@ export class RolloutEngine {
       modelPackageArn: valid.modelPackageArn,
       plan: valid.plan,
       alarms: valid.alarms,
-      candidateAlarms: valid.candidateAlarms.map((template) => ({
-        alarmName: candidateAlarmName(valid.endpointName, id, template.suffix),
-        template,
-      })),
+      // Native: one variant name serves both fleets, so nothing can watch the new model alone — the
+      // policy's alarms, in the AutoRollbackConfiguration, are the guard.
+      candidateAlarms: native
+        ? []
+        : valid.candidateAlarms.map((template) => ({
+            alarmName: candidateAlarmName(valid.endpointName, id, template.suffix),
+            template,
+          })),
       executionRoleArn: valid.executionRoleArn,
       candidate: valid.candidate,
       names: rolloutNames(valid.endpointName, id),
@@ -205,12 +288,14 @@ export class RolloutEngine {
       startedAt: now,
       maxDurationMs: valid.maxDurationMs,
       pollIntervalMs: this.settings.pollIntervalMs,
+      maxPollIntervalMs: this.settings.maxPollIntervalMs,
       alarmPollIntervalMs: this.settings.alarmPollIntervalMs,
       baseline,
       ...(valid.retainPrevious !== undefined ? { retainPrevious: valid.retainPrevious } : {}),
       enhancedMetrics: valid.enhancedMetrics !== false,
       ...(valid.preTrafficCheck ? { preTrafficCheck: valid.preTrafficCheck } : {}),
-      ...(valid.judge
+      ...(native ? { engine: 'native' as const, native } : {}),
+      ...(valid.judge && !native
         ? {
             judge: {
               ...valid.judge,
@@ -249,7 +334,7 @@ export class RolloutEngine {
    * candidate (read-only) — with no writes: a dry run. `notes`: the lines its timeline would start with.
    */
   async preflight(valid: ValidStartRequest): Promise<{ notes: string[] }> {
-    const { notes } = await this.checkStart(valid);
+    const { notes } = await this.checkStart(valid, PREFLIGHT_ROLLOUT_ID);
     return { notes: notes.map((n) => n.message) };
   }
 
@@ -257,7 +342,11 @@ export class RolloutEngine {
    * The checks before a start, and what the timeline records about the request before the rollout's
    * own entries: that it runs unguarded, or rolls back to an older version.
    */
-  private async checkStart(valid: ValidStartRequest): Promise<{ baseline: Baseline; notes: StartNote[] }> {
+  private async checkStart(
+    valid: ValidStartRequest,
+    rolloutId: string,
+  ): Promise<{ baseline: Baseline; notes: StartNote[]; native?: NativeRolloutSpec }> {
+    if (valid.engine === 'native') checkNativeRequest(valid);
     const active = await this.deps.store.activeForEndpoint(valid.endpointName);
     if (active) {
       throw new SmRolloutError(
@@ -268,12 +357,13 @@ export class RolloutEngine {
       );
     }
     const baseline = await this.effects.resolveBaseline(valid);
+    const native = valid.engine === 'native' ? nativeSpec(valid, baseline, rolloutId) : undefined;
     const notes: StartNote[] = [];
     const older = this.checkVersion(valid, baseline);
     if (older) notes.push(older);
     for (const warning of baseline.alarmWarnings ?? [])
       notes.push({ kind: 'alarmWarning', message: warning });
-    valid.candidateAlarms.forEach((template, i) => {
+    (native ? [] : valid.candidateAlarms).forEach((template, i) => {
       // Candidate alarms watch the transition config's metrics, 10-second ones unless the policy opts out.
       const problem = subMinutePeriodProblem(
         template.periodSeconds,
@@ -291,16 +381,29 @@ export class RolloutEngine {
     if (valid.preTrafficCheck) await this.checkPreTrafficCheck(valid.preTrafficCheck);
     // Last, so a start that cannot happen anyway (endpoint busy, package not approved) says that first.
     // The judge guards too when it acts on a critical metric (judge-settings.ts judgeGuards).
-    const unguarded =
-      valid.alarms.length === 0 && valid.candidateAlarms.length === 0 && !judgeGuards(valid.judge);
+    // Native: only the policy's alarms guard (SageMaker rolls back on them; there is no candidate variant
+    // for candidate alarms or the judge to watch). None and not allowed: nativeSpec refused already.
+    const unguarded = native
+      ? valid.alarms.length === 0
+      : valid.alarms.length === 0 && valid.candidateAlarms.length === 0 && !judgeGuards(valid.judge);
     if (unguarded && !valid.allowUnguarded) throw unguardedError(valid);
     if (unguarded) {
       notes.push({
         kind: 'unguarded',
-        message: `started unguarded: no alarm watches the candidate, by request of ${valid.requestedBy}`,
+        message: native
+          ? `started unguarded: no alarm of the policy is in the AutoRollbackConfiguration, so SageMaker rolls back only on \`abort\`, by request of ${valid.requestedBy}`
+          : `started unguarded: no alarm watches the candidate, by request of ${valid.requestedBy}`,
       });
     }
-    return { baseline, notes };
+    if (native) {
+      notes.push({
+        kind: 'nativeEngine',
+        message:
+          'native engine: SageMaker deployment guardrails moves the traffic; no candidate alarms or judge (one variant ' +
+          `name serves both fleets), SageMaker rolls back on ${native.deploymentConfig.autoRollbackAlarms.join(', ')}`,
+      });
+    }
+    return { baseline, notes, ...(native ? { native } : {}) };
   }
 
   /**
@@ -379,7 +482,15 @@ export class RolloutEngine {
     if (accepts === undefined || accepts.includes(commandName(command))) return;
     throw new SmRolloutError(
       'COMMAND_REJECTED',
-      explainRejection({ rolloutId: record.id, status: record.status, phase: record.phase }, command),
+      explainRejection(
+        {
+          rolloutId: record.id,
+          status: record.status,
+          phase: record.phase,
+          ...(record.input.engine ? { engine: record.input.engine } : {}),
+        },
+        command,
+      ),
     );
   }
 
@@ -447,10 +558,14 @@ export class RolloutEngine {
           ? this.checked(rolloutId, loaded)
           : await this.load(rolloutId);
       try {
-        const result = await this.apply(record, event);
+        const result = await this.reads.within(record.endpointName, () => this.apply(record, event));
         return { ...result, conflicts: attempt };
       } catch (error) {
-        if (isSmRolloutError(error, 'VERSION_CONFLICT') && attempt < this.settings.conflictRetries) continue;
+        if (isSmRolloutError(error, 'VERSION_CONFLICT') && attempt < this.settings.conflictRetries) {
+          // Another writer advanced the rollout first and may have changed the endpoint: look afresh.
+          this.reads.forget(record.endpointName);
+          continue;
+        }
         throw error;
       }
     }

@@ -1,8 +1,11 @@
 // The engine's public surface: the controller every host runs (events in → decisions), the engine
-// that runs one rollout step, the intake of events, start requests, undo and the ports. Hosts (the
-// Lambda handler, the CLI, the CDK app, the bench) import from here; adapters that implement a port
-// (src/aws, src/sim, src/store) import the module they need directly (`./ports`, the record schema,
-// the clock, the intake's envelopes), so loading an adapter does not load the controller.
+// that runs one rollout step, the intake of events, start requests, undo and the ports. Hosts (the CLI,
+// the CDK app, the bench) import from here; adapters that implement a port (src/aws, src/sim, src/store)
+// import the module they need directly (`./ports`, the record schema, the clock, the intake's envelopes),
+// so loading an adapter does not load the controller. The Lambda handler and what it loads at init
+// (src/handlers, src/policy's schema and policy set) import modules directly too: this barrel exports the
+// rollout engine, which the controller loads with import() only when a rollout is advanced, and a static
+// import of it would put the engine back into the bundle's init.
 export {
   DEPLOYED_POLICIES,
   RolloutController,

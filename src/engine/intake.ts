@@ -17,6 +17,11 @@ import type { RolloutEngineKind } from '../../statemachines/contract';
 export const CONTROLLER_EVENTS = {
   approval: { source: 'aws.sagemaker', detailType: 'SageMaker Model Package State Change' },
   endpoint: { source: 'aws.sagemaker', detailType: 'SageMaker Endpoint State Change' },
+  /**
+   * A guardrails deployment's stages (native rollouts): "the endpoint state change's detail plus
+   * PendingDeploymentSummary" — read as an endpoint state change, so the rollout looks at once.
+   */
+  deployment: { source: 'aws.sagemaker', detailType: 'SageMaker Endpoint Deployment State Change' },
   alarm: { source: 'aws.cloudwatch', detailType: 'CloudWatch Alarm State Change' },
   schedule: { source: 'aws.events', detailType: 'Scheduled Event' },
   command: { source: 'sm-rollout.cli', detailType: 'Rollout Command' },
@@ -347,7 +352,10 @@ export function parseControllerEvent(raw: unknown): ControllerInput {
       },
     };
   }
-  if (is(source, detailType, CONTROLLER_EVENTS.endpoint)) {
+  if (
+    is(source, detailType, CONTROLLER_EVENTS.endpoint) ||
+    is(source, detailType, CONTROLLER_EVENTS.deployment)
+  ) {
     const d = endpointDetail.safeParse(detail);
     if (!d.success) throw malformed(detailType, d.error);
     return {
@@ -363,7 +371,8 @@ export function parseControllerEvent(raw: unknown): ControllerInput {
   throw new SmRolloutError(
     'INVALID_INPUT',
     `unexpected event: source ${source}, detail-type ${detailType}; the controller handles SageMaker model package ` +
-      'and endpoint state changes, CloudWatch alarm state changes, the schedule and sm-rollout.cli commands',
+      'and endpoint (and endpoint deployment) state changes, CloudWatch alarm state changes, the schedule and ' +
+      'sm-rollout.cli commands',
   );
 }
 

@@ -60,6 +60,14 @@ export function candidateAlarmName(endpointName: string, rolloutId: string, suff
   return `${NAME_PREFIX}-${endpointName}-${rolloutId.replace(/^r-/, '')}-${suffix}`.slice(0, 255);
 }
 
+/**
+ * The abort alarm of a native rollout, listed in its AutoRollbackConfiguration: `abort` puts it into
+ * ALARM. Named like the candidate alarms, so the team sees which rollout owns it.
+ */
+export function abortAlarmName(endpointName: string, rolloutId: string): string {
+  return candidateAlarmName(endpointName, rolloutId, 'abort');
+}
+
 /** `…:model-package/<group>/<version>` → its group and version; undefined for an unversioned name. */
 export function modelPackageVersionOf(arn: string): { group: string; version: number } | undefined {
   const match = /:model-package\/([^/]+)\/(\d+)$/.exec(arn);

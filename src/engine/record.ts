@@ -49,6 +49,7 @@ const rolloutInputSchema = z.looseObject({
   startedAt: epochMs,
   maxDurationMs: amount,
   pollIntervalMs: amount,
+  maxPollIntervalMs: amount.optional(),
   alarmPollIntervalMs: amount,
   baseline: z
     .looseObject({

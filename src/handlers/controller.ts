@@ -7,13 +7,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { isSmRolloutError } from '../errors';
+// The engine's modules, not its barrel: the barrel also exports the rollout engine, which this function
+// loads only when a rollout is advanced (RolloutController imports it with import()).
 import {
   type ControllerDeps,
   type Outcome,
-  parseControllerEvent,
   RolloutController,
   type ScheduleReport,
-} from '../engine';
+} from '../engine/controller';
+import { parseControllerEvent } from '../engine/intake';
 import { controllerDepsFromEnvironment } from './environment';
 
 /** Lambda's partial batch response for SQS: the messages to return to the queue. */

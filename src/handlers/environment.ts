@@ -13,13 +13,10 @@ import {
   SageMakerRuntimeInvoker,
 } from '../aws';
 import { SmRolloutError } from '../errors';
-import {
-  type ControllerDeps,
-  type LifecyclePublisher,
-  type PolicyLookup,
-  type RolloutPolicy,
-  systemClock,
-} from '../engine';
+// The engine's modules, not its barrel (which also exports the rollout engine: see controller.ts).
+import { systemClock } from '../engine/clock';
+import type { ControllerDeps, PolicyLookup, RolloutPolicy } from '../engine/controller';
+import type { LifecyclePublisher } from '../engine/ports';
 // Not the '../policy' barrel: it re-exports the YAML reader, and the yaml package (not free of side
 // effects) would then be bundled into the Lambda although the Lambda reads JSON only.
 import { loadDeployedPolicies } from '../policy/deployed';

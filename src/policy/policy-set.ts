@@ -3,12 +3,10 @@
 // a policy makes for an approved version. Kept apart from the YAML reader (load.ts) so the controller
 // Lambda, which reads the JSON written at synth (deployed.ts), does not bundle the yaml package.
 import { readFileSync } from 'node:fs';
-import {
-  mergeStartRequest,
-  modelPackageVersionOf,
-  toPreTrafficCheckSpec,
-  type ValidStartRequest,
-} from '../engine';
+// The engine's modules, not its barrel (which also exports the rollout engine: see schema.ts).
+import { modelPackageVersionOf } from '../engine/names';
+import { toPreTrafficCheckSpec } from '../engine/pre-traffic-check';
+import { mergeStartRequest, type ValidStartRequest } from '../engine/start-request';
 import { SmRolloutError } from '../errors';
 import type { Policy } from './schema';
 

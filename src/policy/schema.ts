@@ -6,32 +6,41 @@
 // field and fix.
 // A namespace import (not `{ z }`) lets the bundler drop the parts of zod we never use (all its locales).
 import * as z from 'zod';
+// The engine's modules, not its barrel: the barrel also exports the rollout engine, which the controller
+// Lambda loads only when a rollout advances (src/engine/controller.ts), and the policies load at init.
 import {
   candidateAlarmProblems,
-  boundWords,
   DEFAULT_CANDIDATE_ALARMS_TEXT,
   defaultCandidateAlarms,
-  candidateAlarmTemplateSchema,
-  DEFAULT_MAX_DURATION,
-  ENGINE_HELP,
-  engineSchema,
-  INFERENCE_COMPONENT_HELP,
-  INFERENCE_COMPONENT_UNSUPPORTED,
-  inferenceComponentStartProblems,
-  NATIVE_UNSUPPORTED,
-  nativeProblemLine,
-  nativeStartProblems,
-  preTrafficCheckInputSchema,
-  preTrafficCheckProblems,
+} from '../engine/alarm-rules';
+import {
   judgeGuards,
   judgeProblems,
   judgeSettingsSchema,
   resolveJudge,
   type JudgeSettings,
+} from '../engine/judge-settings';
+import { SAGEMAKER_NAME } from '../engine/names';
+import {
+  ENGINE_HELP,
+  engineSchema,
+  NATIVE_UNSUPPORTED,
+  nativeProblemLine,
+  nativeStartProblems,
+} from '../engine/native-start';
+import {
+  INFERENCE_COMPONENT_HELP,
+  INFERENCE_COMPONENT_UNSUPPORTED,
+  inferenceComponentStartProblems,
+} from '../engine/inference-component-start';
+import { preTrafficCheckInputSchema, preTrafficCheckProblems } from '../engine/pre-traffic-check';
+import {
+  boundWords,
+  candidateAlarmTemplateSchema,
+  DEFAULT_MAX_DURATION,
   retainPreviousSchema,
   ROLE_ARN,
-  SAGEMAKER_NAME,
-} from '../engine';
+} from '../engine/start-request';
 import { isSmRolloutError } from '../errors';
 import { compilePlan, summarizePlan, toDurationMs, formatDuration, type Plan } from '../plan';
 import type { RolloutEngineKind } from '../../statemachines/contract';

@@ -2,8 +2,8 @@
 // endpoint and alarm state changes) to a target the way EventBridge delivers them to the
 // controller Lambda, plus the Scheduled Event of a rate(1 minute) rule at every simulated minute.
 // Only the events the stack's rules match reach the target (the source and detail-type pairs of
-// CONTROLLER_EVENTS, from which infra builds its rules): others, such as a guardrails deployment's
-// SageMaker Endpoint Deployment State Change, stay on the bus.
+// CONTROLLER_EVENTS, from which infra builds its rules, a guardrails deployment's SageMaker Endpoint
+// Deployment State Change among them); others stay on the bus.
 // Hooks drop, duplicate, delay, hold back and reorder the cloud's events (EventBridge delivers at
 // least once and does not promise order); an event a host puts on the bus (`put`) is reordered
 // with them, one it delivers itself (`deliver`, a CLI command) is not. A target that throws is retried as Lambda retries an

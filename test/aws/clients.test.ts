@@ -220,37 +220,40 @@ describe('createAwsClients retries', () => {
   });
 
   it('builds every client in the requested region with the same retry policy', async () => {
-    const clients = createAwsClients({ region: 'us-east-2', maxAttempts: 4 });
+    const { sqs, runtime, s3, ...clients } = createAwsClients({ region: 'us-east-2', maxAttempts: 4 });
     expect(Object.keys(clients).sort()).toEqual([
       'autoscaling',
       'cloudformation',
       'cloudwatch',
       'dynamodb',
       'eventbridge',
-      'runtime',
-      's3',
       'sagemaker',
-      'sqs',
     ]);
-    for (const client of Object.values(clients)) {
+    for (const client of [...Object.values(clients), await sqs(), await runtime(), await s3()]) {
       await expect(client.config.region()).resolves.toBe('us-east-2');
       await expect(client.config.maxAttempts()).resolves.toBe(4);
     }
   });
 
   it('gives the controller Lambda every client but CloudFormation, with the same policy', async () => {
-    const clients = createControllerClients({ region: 'us-east-2', maxAttempts: 4 });
-    expect(Object.keys(clients).sort()).toEqual([
+    const { sqs, runtime, s3, ...built } = createControllerClients({ region: 'us-east-2', maxAttempts: 4 });
+    expect(Object.keys(built).sort()).toEqual([
       'autoscaling',
       'cloudwatch',
       'dynamodb',
       'eventbridge',
-      'runtime',
-      's3',
       'sagemaker',
-      'sqs',
     ]);
-    for (const client of Object.values(clients)) {
+    // The clients only a wake-up or a pre-traffic check needs load on first use, once.
+    const loaded = [await sqs(), await runtime(), await s3()];
+    expect(loaded.map((client) => client.constructor.name)).toEqual([
+      'SQSClient',
+      'SageMakerRuntimeClient',
+      'S3Client',
+    ]);
+    expect([await sqs(), await runtime(), await s3()]).toEqual(loaded);
+    expect(await s3()).toBe(loaded[2]);
+    for (const client of [...Object.values(built), ...loaded]) {
       await expect(client.config.region()).resolves.toBe('us-east-2');
       await expect(client.config.maxAttempts()).resolves.toBe(4);
     }

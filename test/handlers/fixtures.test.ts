@@ -52,6 +52,14 @@ describe('documented event shapes', () => {
     });
   });
 
+  it('SageMaker Endpoint Deployment State Change (guardrails) parses to its endpoint, UPDATING to Updating', () => {
+    expect(parseControllerEvent(fixture('endpoint-deployment-state-change'))).toEqual({
+      kind: 'endpoint',
+      endpointName: ENDPOINT,
+      status: 'Updating',
+    });
+  });
+
   it('the Scheduled Event of a rate(1 minute) rule parses to a schedule tick', () => {
     expect(parseControllerEvent(fixture('scheduled-event'))).toEqual({ kind: 'schedule' });
   });

@@ -1,7 +1,7 @@
 // SmRolloutStack as `npx cdk synth` builds it from examples/policies.yaml: the event rules, the function,
 // the table, failure handling, the wake-up queue and its event source mapping, the exact IAM policy, the
 // outputs, cdk-nag's verdict and the bundle.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { buildApp, listSetting } from '../../infra/app';
@@ -110,11 +110,11 @@ describe('event rules', () => {
     expect(r.Targets).toEqual(target(3600));
   });
 
-  it('endpoint state changes of exactly the policy endpoints', () => {
+  it('endpoint (and guardrails deployment) state changes of exactly the policy endpoints', () => {
     const r = rule('ControllerEndpointRule');
     expect(r.EventPattern).toEqual({
       source: ['aws.sagemaker'],
-      'detail-type': ['SageMaker Endpoint State Change'],
+      'detail-type': ['SageMaker Endpoint State Change', 'SageMaker Endpoint Deployment State Change'],
       detail: { EndpointName: ['churn-prod', 'fraud-prod'] },
     });
     expect(r.Targets).toEqual(target(3600));
@@ -426,7 +426,12 @@ describe('IAM', () => {
       {
         Sid: 'OwnCandidateAlarms',
         Effect: 'Allow',
-        Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
+        Action: [
+          'cloudwatch:PutMetricAlarm',
+          'cloudwatch:DeleteAlarms',
+          'cloudwatch:TagResource',
+          'cloudwatch:SetAlarmState',
+        ],
         Resource: 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:smr-*',
       },
       {
@@ -601,10 +606,27 @@ describe('cdk-nag (AwsSolutionsChecks)', () => {
 });
 
 describe('the bundle', () => {
-  it('is one minified ES module with its source map, and the policies file next to it', () => {
+  /** The files Node loads when Lambda imports `file` at init: it and what it imports statically, transitively. */
+  function loadedAtInit(dir: string, file: string, seen = new Set<string>()): Set<string> {
+    seen.add(file);
+    // Minified static imports: `from"./chunks/chunk-X.mjs"` or `import"./x.mjs"`; `import("…")` is lazy.
+    for (const [, specifier] of readFileSync(path.join(dir, file), 'utf8').matchAll(
+      /(?:from|import)\s*"(\.[^"]+)"/g,
+    )) {
+      const imported = path.posix.join(path.posix.dirname(file), specifier!);
+      if (!seen.has(imported)) loadedAtInit(dir, imported, seen);
+    }
+    return seen;
+  }
+  const modules = (dir: string) =>
+    ['index.mjs', ...readdirSync(path.join(dir, 'chunks')).map((f) => `chunks/${f}`)].filter((f) =>
+      f.endsWith('.mjs'),
+    );
+
+  it('is minified ES modules with their source maps, and the policies file next to the entry', () => {
     const dir = functionAssetDir(synth.assembly, json, fnId);
     expect(existsSync(path.join(dir, 'index.mjs'))).toBe(true);
-    expect(existsSync(path.join(dir, 'index.mjs.map'))).toBe(true);
+    for (const file of modules(dir)) expect(existsSync(path.join(dir, `${file}.map`))).toBe(true);
     // The policies as JSON (no YAML parser in the bundle): the same document, so the same policies.
     expect(BUNDLED_POLICIES_FILE).toBe('policies.json');
     const shipped = readFileSync(path.join(dir, BUNDLED_POLICIES_FILE), 'utf8');
@@ -614,14 +636,38 @@ describe('the bundle', () => {
     expect(loadDeployedPolicies(path.join(dir, BUNDLED_POLICIES_FILE)).policies).toEqual(
       loadPolicies(path.join(PROJECT_ROOT, EXAMPLE_POLICIES)).policies,
     );
-    const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
-    expect(code.startsWith("import { createRequire } from 'node:module';")).toBe(true);
-    // The SDK is bundled (externalModules: []), not imported from the runtime.
-    expect(code).not.toMatch(/from\s*"@aws-sdk\//);
-    // Only the CLI reads stack outputs; only the CLI and synth read YAML.
-    expect(code).not.toContain('cloudformation');
-    expect(code).not.toContain('yaml.alias');
-    expect(statSync(path.join(dir, 'index.mjs')).size).toBeLessThan(3 * 1024 * 1024);
+    for (const file of modules(dir)) {
+      const code = readFileSync(path.join(dir, file), 'utf8');
+      expect(code.startsWith("import { createRequire } from 'node:module';")).toBe(true);
+      // The SDK is bundled (external: []), not imported from the runtime.
+      expect(code).not.toMatch(/from\s*"@aws-sdk\//);
+      // Only the CLI reads stack outputs; only the CLI and synth read YAML.
+      expect(code).not.toContain('cloudformation');
+      expect(code).not.toContain('yaml.alias');
+    }
+  });
+
+  it('is split: the rollout engine and what only a wake-up or a pre-traffic check needs are in chunks Lambda does not load at init', () => {
+    const dir = functionAssetDir(synth.assembly, json, fnId);
+    const all = modules(dir);
+    const atInit = loadedAtInit(dir, 'index.mjs');
+    const lazy = all.filter((file) => !atInit.has(file));
+    const code = (files: Iterable<string>) =>
+      [...files].map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    // The S3 client (sample requests), the SageMaker Runtime client (InvokeEndpoint) and the SQS client
+    // (wake-ups), recognised by their service's id and endpoint host, and the rollout engine, by the XState
+    // interpreter's init event: in the lazy chunks, not at init.
+    const markers = ['"AmazonS3"', 'runtime.sagemaker', '"AmazonSQS"', 'xstate.init'];
+    for (const marker of markers) {
+      expect(code(lazy)).toContain(marker);
+      expect(code(atInit)).not.toContain(marker);
+    }
+    const bytes = (files: Iterable<string>) =>
+      [...files].reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
+    // What init loads is well under the whole bundle (the chunks hold more than 150 KiB of it).
+    expect(bytes(lazy)).toBeGreaterThan(150 * 1024);
+    expect(bytes(atInit)).toBeLessThan(bytes(all) - 150 * 1024);
+    expect(bytes(all)).toBeLessThan(3 * 1024 * 1024);
   });
 });
 

@@ -55,7 +55,7 @@ function at(cloud: SimCloud, seconds: number, fn: () => void): void {
 
 describe('SimEventBridge', () => {
   describe('delivery', () => {
-    it("delivers only what the stack's rules match: a guardrails deployment's own events stay on the bus", async () => {
+    it("delivers what the stack's rules match, a guardrails deployment's state changes included", async () => {
       const { cloud, bridge, received } = setup();
       const pkg = cloud.registerModelPackage({ groupName: 'churn', approvalStatus: 'Approved' });
       cloud.createEndpoint({ endpointName: 'churn', modelPackageArn: pkg, instanceCount: 2 });
@@ -91,8 +91,13 @@ describe('SimEventBridge', () => {
 
       const sent = new Set(cloud.events.map((event) => event['detail-type']));
       expect(sent).toContain('SageMaker Endpoint Deployment State Change');
+      // The stack's endpoint rule takes a guardrails deployment's state changes too (a native rollout follows them).
       expect(new Set(received.map(({ event }) => detailType(event)))).toEqual(
-        new Set(['SageMaker Model Package State Change', 'SageMaker Endpoint State Change']),
+        new Set([
+          'SageMaker Model Package State Change',
+          'SageMaker Endpoint State Change',
+          'SageMaker Endpoint Deployment State Change',
+        ]),
       );
     });
 

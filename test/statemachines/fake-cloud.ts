@@ -2,6 +2,7 @@
 // functions a test can swap, stamped with a virtual clock the test moves. No AWS, no timers.
 import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
 import type {
+  AbortAlarmInput,
   AlarmReading,
   ApplyResult,
   Baseline,
@@ -12,10 +13,12 @@ import type {
   PreTrafficResult,
   JudgeInput,
   JudgeReading,
+  NativeDeploymentReading,
   ResolveBaselineResult,
   RolloutEvent,
   RolloutInput,
   RolloutInputWithBaseline,
+  Stamped,
 } from '../../statemachines/contract';
 import { rolloutMachine } from '../../statemachines/rollout';
 import type { Plan } from '../../src/plan';
@@ -126,6 +129,17 @@ export class FakeCloud {
     maxLatencyMs: 40,
   });
 
+  /** Native: what preparing the deployment created. */
+  prepareNativeDeployment: Behaviour<RolloutInputWithBaseline, CreateCandidateResult> = () => ({
+    created: ['model', 'alarm', 'final'],
+  });
+  /** Native: the endpoint as the follow reads it; by default InService on the baseline's config. */
+  followDeployment: Behaviour<string, NativeDeploymentReading> = () => ({
+    endpoint: { status: 'InService', endpointConfigName: BASELINE.endpointConfigName },
+  });
+  /** Native: SetAlarmState on the abort alarm. */
+  setAbortAlarm: Behaviour<AbortAlarmInput, Stamped> = () => ({});
+
   private run<I, O>(effect: string, behaviour: () => Behaviour<I, O>, purpose?: (input: I) => string) {
     return fromPromise<O, I>(async ({ input }) => {
       const call = this.calls.filter((c) => c.effect === effect).length;
@@ -178,6 +192,15 @@ export class FakeCloud {
           'checkCandidate',
           () => (i: { context: RolloutInputWithBaseline }, n) => this.checkCandidate(i.context, n),
         ),
+        prepareNativeDeployment: this.run(
+          'prepareNativeDeployment',
+          () => (i: { context: RolloutInputWithBaseline }, n) => this.prepareNativeDeployment(i.context, n),
+        ),
+        followDeployment: this.run(
+          'followDeployment',
+          () => (i: { endpointName: string }, n) => this.followDeployment(i.endpointName, n),
+        ),
+        setAbortAlarm: this.run('setAbortAlarm', () => (i: AbortAlarmInput, n) => this.setAbortAlarm(i, n)),
       },
     });
   }

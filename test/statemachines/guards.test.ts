@@ -91,6 +91,17 @@ describe('rollout guards', () => {
     }
   });
 
+  it('endpointStillChanging for an event saying the endpoint is on its way to a settled status, not for one that settled', () => {
+    const still = (status: string | undefined) =>
+      g.endpointStillChanging({ context: context(), event: { type: 'ENDPOINT_CHANGED', now: T, status } });
+    for (const status of ['Updating', 'Creating', 'SystemUpdating', 'RollingBack'])
+      expect(still(status)).toBe(true);
+    // InService is what a wait looks for; a broken or deleted endpoint must be looked at; no status: look.
+    for (const status of ['InService', 'Failed', 'Deleting', 'OutOfService', undefined])
+      expect(still(status)).toBe(false);
+    expect(g.endpointStillChanging({ context: context(), event: tick(T) })).toBe(false);
+  });
+
   it('pastDeadline from the moment the maximum duration is used up', () => {
     const c = context();
     expect(g.pastDeadline({ context: c, event: tick(T + 3_600_000 - 1) })).toBe(false);

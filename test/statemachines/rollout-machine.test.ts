@@ -214,6 +214,80 @@ describe('the endpoint changing under a bake', () => {
   });
 });
 
+describe('waiting for an endpoint update', () => {
+  /** A rollout whose transition UpdateEndpoint was sent at T0 and never finishes. */
+  async function stuckUpdating(overrides = {}) {
+    const cloud = new FakeCloud();
+    cloud.check = () => ({ phase: 'inProgress', status: 'Updating' });
+    const r = await start('Canary10Percent5Minutes', cloud, overrides);
+    expect(r.snapshot.value).toEqual({ deployingTransition: 'waiting' });
+    return { cloud, r };
+  }
+
+  async function gapsBetweenLooks(r: Rollout, looks: number): Promise<number[]> {
+    const gaps = [r.snapshot.context.wakeAt! - T0];
+    for (let i = 0; i < looks; i++) {
+      const before = r.snapshot.context.wakeAt!;
+      await r.tick();
+      gaps.push(r.snapshot.context.wakeAt! - before);
+    }
+    return gaps;
+  }
+
+  it('looks after the poll interval, then after as long as the update has taken so far, up to maxPollIntervalMs', async () => {
+    const { r } = await stuckUpdating({ maxPollIntervalMs: 5 * MINUTE });
+    const s = 1000;
+    expect(await gapsBetweenLooks(r, 6)).toEqual([
+      30 * s,
+      30 * s,
+      60 * s,
+      120 * s,
+      240 * s,
+      300 * s,
+      300 * s,
+    ]);
+  });
+
+  it('looks every poll interval when maxPollIntervalMs is absent (a snapshot saved before it) or no longer', async () => {
+    const { r } = await stuckUpdating();
+    expect(new Set(await gapsBetweenLooks(r, 5))).toEqual(new Set([30_000]));
+    const host = await stuckUpdating({ maxPollIntervalMs: 30_000 });
+    expect(new Set(await gapsBetweenLooks(host.r, 5))).toEqual(new Set([30_000]));
+  });
+
+  it('never waits past the rollout\u2019s deadline: the deadline\u2019s tick rolls back on time', async () => {
+    const { r } = await stuckUpdating({ maxPollIntervalMs: 60 * MINUTE, maxDurationMs: 10 * MINUTE });
+    // Looks at 0.5, 1, 2, 4 and 8 minutes; the next would be 16 minutes in, after the deadline at 10.
+    await gapsBetweenLooks(r, 5);
+    expect(r.snapshot.context.wakeAt).toBe(T0 + 10 * MINUTE);
+    await r.tick();
+    expect(r.snapshot.matches('rollingBack') || r.snapshot.status === 'done').toBe(true);
+    expect(r.snapshot.context.rollbackReason?.kind).toBe('timeout');
+  });
+
+  it('an Updating event looks at nothing; the InService event looks at once', async () => {
+    const { cloud, r } = await stuckUpdating({ maxPollIntervalMs: 5 * MINUTE });
+    const checks = () => cloud.calls.filter((c) => c.effect === 'check').length;
+    const before = r.actor.getPersistedSnapshot();
+    const updating = { type: 'ENDPOINT_CHANGED', now: T0 + 5_000, status: 'Updating' } as const;
+    // A transition with neither target nor action, so can() says no; a host sends it all the same.
+    expect(r.snapshot.can(updating)).toBe(false);
+    r.actor.send(updating);
+    await r.settle();
+    expect(checks()).toBe(0);
+    // Nothing changed, so the engine saves nothing either.
+    expect(r.actor.getPersistedSnapshot()).toEqual(before);
+    cloud.check = (change) => ({
+      phase: 'ready',
+      status: 'InService',
+      endpointConfigName: change.endpointConfigName,
+    });
+    await r.send({ type: 'ENDPOINT_CHANGED', now: T0 + 6 * MINUTE, status: 'InService' });
+    expect(checks()).toBe(1);
+    expect(r.snapshot.matches('deployingTransition')).toBe(false);
+  });
+});
+
 describe('the endpoint deleted during the rollout', () => {
   const failedForDeletion = {
     code: 'ENDPOINT_DELETED',

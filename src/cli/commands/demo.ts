@@ -1,6 +1,8 @@
 // `sm-rollout demo`: a whole rollout on the simulated cloud, faster than real time, printed as it
-// happens — the quickest way to see what sm-rollout does, with no AWS account.
+// happens — the quickest way to see what sm-rollout does, with no AWS account; stepwise by default,
+// or on SageMaker's native guardrails engine (`--engine native`).
 import path from 'node:path';
+import type { RolloutEngineKind } from '../../../statemachines/contract';
 import { isTerminal } from '../../../statemachines/describe';
 import { policyLookup } from '../../handlers/environment';
 import { compilePlan, DEFAULT_STRATEGY, formatDuration } from '../../plan';
@@ -24,8 +26,9 @@ import { LINE_WIDTH, packageLabel, statusColour, statusWords, watchedAlarmNames,
 import { parseFlags } from '../flags';
 import { namingFlags } from './shared';
 
-export const DEMO_USAGE = `Usage: sm-rollout demo [--scenario healthy|bad-model|manual-gate] [--strategy <plan>]
-                        [--final-bake <d>] [--speed <n>|max] [--seed <n>] [--output json]
+export const DEMO_USAGE = `Usage: sm-rollout demo [--scenario healthy|bad-model|manual-gate] [--engine stepwise|native]
+                        [--strategy <plan>] [--final-bake <d>] [--speed <n>|max] [--seed <n>]
+                        [--output json]
 
 Runs a whole rollout on a simulated SageMaker endpoint (no AWS account needed) and prints
 each step as it happens: traffic weights, bake countdowns and alarm states.
@@ -37,8 +40,11 @@ Scenarios:
   manual-gate  the plan stops at a manual gate until an operator promotes it
 
 Options:
+  --engine <e>        stepwise (default): sm-rollout moves the traffic; native: SageMaker deployment
+                      guardrails moves it (a blue/green canary), sm-rollout follows, and the team's
+                      alarm on the variant is what SageMaker rolls back on (not with manual-gate)
   --strategy <plan>   any strategy \`sm-rollout plan\` accepts (default Canary10Percent5Minutes;
-                      manual-gate: "10%,2m,pause,50%,2m")
+                      native: "canary(50, 5m)", one of the two instances; manual-gate: "10%,2m,pause,50%,2m")
   --final-bake <d>    bake at 100% before promotion (default 10m)
   --speed <n>|max     simulated seconds per real second (default 100); max = no waiting
   --seed <n>          seed of the simulated cloud (default 7): same seed, same run
@@ -52,6 +58,7 @@ Exit codes: 0 succeeded, 2 rolled back, 3 failed, 1 bad usage, 5 sm-rollout itse
 Examples:
   sm-rollout demo
   sm-rollout demo --scenario bad-model
+  sm-rollout demo --engine native --scenario bad-model
   sm-rollout demo --strategy Linear10PercentEvery1Minute --speed max --output json
   SM_ROLLOUT_SIM_DIR=.sm-rollout/demo sm-rollout report --endpoint churn-prod --simulate --out demo.html
 `;
@@ -66,8 +73,19 @@ export function reportHint(id: string, stateDir: string): string {
 
 export type DemoScenario = 'healthy' | 'bad-model' | 'manual-gate';
 
+/** The native demo's team alarm: the variant's error rate, which SageMaker watches while it bakes. */
+export const DEMO_TEAM_ALARM = `${DEMO_ENDPOINT}-5xx-rate`;
+
+/**
+ * The native demo's default plan: guardrails shifts whole instances, and the demo endpoint runs two,
+ * so its canary is one of them (a 10% canary would be a fifth of an instance, which it refuses).
+ */
+export const NATIVE_DEMO_STRATEGY = 'canary(50, 5m)';
+
 export interface DemoOptions {
   scenario: DemoScenario;
+  /** Absent: stepwise. */
+  engine?: RolloutEngineKind;
   strategy?: string;
   finalBake?: string;
   /** Simulated seconds per real second; Infinity = no waiting. */
@@ -95,7 +113,11 @@ function clockTime(ms: number): string {
 }
 
 /** The demo's policy: the churn-model group deploys to churn-prod, as a policies file would say. */
-export function demoPolicies(strategy: string, finalBake: string | undefined) {
+export function demoPolicies(
+  strategy: string,
+  finalBake: string | undefined,
+  engine: RolloutEngineKind = 'stepwise',
+) {
   // The flags are checked as a start request would check them, so an error names --strategy or
   // --final-bake, not the policy built from them; the rollout may take its bakes plus two hours.
   const plan = compilePlan(strategy, { finalBake });
@@ -111,7 +133,10 @@ export function demoPolicies(strategy: string, finalBake: string | undefined) {
         strategy,
         ...(finalBake ? { finalBake } : {}),
         maxDuration: formatDuration(bakesMs + 2 * 60 * 60_000),
-        candidateAlarms: DEMO_CANDIDATE_ALARMS,
+        // Native: one variant name serves both fleets, so the team's alarm on it is the guard.
+        ...(engine === 'native'
+          ? { engine: 'native', alarms: [DEMO_TEAM_ALARM] }
+          : { candidateAlarms: DEMO_CANDIDATE_ALARMS }),
         executionRoleArn: DEMO_ROLE,
         onNewerApproval: 'supersede',
       },
@@ -129,11 +154,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { view } = options;
   const say = options.print ?? (() => undefined);
   const print = (line: string) => (view ? view.lines(wrap(line, LINE_WIDTH, '  ')) : say(line));
+  const native = options.engine === 'native';
   const strategy =
-    options.strategy ?? (options.scenario === 'manual-gate' ? '10%,2m,pause,50%,2m' : DEFAULT_STRATEGY);
+    options.strategy ??
+    (options.scenario === 'manual-gate'
+      ? '10%,2m,pause,50%,2m'
+      : native
+        ? NATIVE_DEMO_STRATEGY
+        : DEFAULT_STRATEGY);
   const env = createSimulatedEnvironment({
     sim: { seed: options.seed },
-    policies: demoPolicies(strategy, options.finalBake),
+    policies: demoPolicies(strategy, options.finalBake, options.engine),
     speed: options.speed,
     // Like a production endpoint: its variant scales with load, and the rollout must keep it so.
     autoScaling: true,
@@ -145,6 +176,26 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     `Simulated endpoint ${DEMO_ENDPOINT}: serving ${packageLabel(env.baselinePackageArn)} (2 × ml.m5.large, ` +
       `auto scaling ${DEMO_SCALING.target.minCapacity}–${DEMO_SCALING.target.maxCapacity}), 600 requests/min`,
   );
+  if (native) {
+    // The team's own alarm on the serving variant, as a production endpoint has one.
+    sim.createMetricAlarm({
+      alarmName: DEMO_TEAM_ALARM,
+      metricName: 'Invocation5XXErrors',
+      endpointName: DEMO_ENDPOINT,
+      variantName: 'AllTraffic',
+      statistic: 'Average',
+      threshold: 0.05,
+      comparison: 'GreaterThanThreshold',
+      periodSeconds: 60,
+      evaluationPeriods: 1,
+      treatMissingData: 'notBreaching',
+    });
+    print(
+      `Engine: native. SageMaker deployment guardrails moves the traffic (strategy ${strategy}) and rolls back ` +
+        `on alarm ${DEMO_TEAM_ALARM} (the variant's error rate above 5%); sm-rollout follows and decides by the ` +
+        'config that serves',
+    );
+  }
   const packageArn = env.approveNewVersion(candidateBehaviour);
   print(
     `New version approved in the Model Registry: ${packageLabel(packageArn)} (${(candidateBehaviour.errorRate * 100).toFixed(1)}% errors, ` +
@@ -227,6 +278,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, {
     scenario: { type: 'string', default: 'healthy' },
+    engine: { type: 'string', default: 'stepwise' },
     strategy: { type: 'string' },
     'final-bake': { type: 'string' },
     speed: { type: 'string', default: '100' },
@@ -246,6 +298,16 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
       `--scenario: "${values.scenario}" is not a scenario; use one of ${scenarios.join(', ')}`,
     );
   }
+  const engines: RolloutEngineKind[] = ['stepwise', 'native'];
+  if (!engines.includes(values.engine as RolloutEngineKind)) {
+    throw new UsageError(`--engine: "${values.engine}" is not an engine; use stepwise or native`);
+  }
+  if (values.engine === 'native' && values.scenario === 'manual-gate') {
+    throw new UsageError(
+      '--engine native: the manual-gate scenario waits at a manual gate, and SageMaker deployment guardrails has ' +
+        'none; run it with --engine stepwise, or pick --scenario healthy or bad-model',
+    );
+  }
   const speed = values.speed === 'max' ? Infinity : Number(values.speed);
   if (!(speed > 0))
     throw new UsageError(`--speed: "${values.speed}" is not a positive number; use e.g. 100, or max`);
@@ -261,6 +323,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const result = await namingFlags(() =>
     runDemo({
       scenario: values.scenario as DemoScenario,
+      engine: values.engine as RolloutEngineKind,
       strategy: values.strategy,
       finalBake: values['final-bake'],
       speed,

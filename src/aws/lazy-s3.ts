@@ -1,0 +1,4 @@
+// What the controller uses of @aws-sdk/client-s3 (the pre-traffic check's sample requests (GetObject)), loaded with import() on first use (clients.ts and
+// the adapter). Named re-exports, so the Lambda bundle's lazy chunk holds these and what they need, not every
+// command of the package's namespace (an import() of the package itself keeps them all).
+export { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';
