@@ -1,9 +1,19 @@
 // The simulated account of an inference-component rollout (the demo's `--scenario inference-component`
 // and the scenario tests): a team's LLM endpoint that hosts one component on GPU instances, its model
 // in a VPC with the team's tags, the team's alarm on the component's own error rate, and the policy
-// that rolls a newly approved version onto the component with SageMaker's rolling update.
+// that rolls a newly approved version onto the component with SageMaker's rolling update; and the
+// demo's account built from them.
+import { policyLookup } from '../handlers/environment';
+import { compilePlan, formatDuration, summarizePlan } from '../plan';
+import { parsePolicies } from '../policy';
 import { COPY_BATCH_MS, createSimCloud, type ModelBehaviour, type SimCloud } from '../sim';
-import { HEALTHY_MODEL } from './simulated-environment';
+import { packageLabel } from './render';
+import {
+  BAD_MODEL,
+  HEALTHY_MODEL,
+  createSimulatedEnvironment,
+  type SimulatedEnvironment,
+} from './simulated-environment';
 
 export const IC_SCENE = {
   endpoint: 'support-llm',
@@ -118,5 +128,62 @@ export function inferenceComponentPolicy(
     alarms: [IC_SCENE.alarm],
     executionRoleArn: IC_SCENE.role,
     onNewerApproval: 'supersede',
+  };
+}
+
+/**
+ * The demo's account for `--scenario inference-component`: the scene, the controller deployed with
+ * its policy (the plan's bakes plus two hours to finish), and a new version approved. Says what it
+ * set up through `print`; `describeEnd` is the line the demo ends with.
+ */
+export async function inferenceComponentDemoAccount(options: {
+  bad: boolean;
+  seed: number;
+  speed: number;
+  strategy?: string;
+  finalBake?: string;
+  print: (line: string) => void;
+}): Promise<{ env: SimulatedEnvironment; packageArn: string; describeEnd: () => string | undefined }> {
+  const strategy = options.strategy ?? IC_SCENE.strategy;
+  // Checked as a start request would check it, so an error names --strategy or --final-bake.
+  const plan = compilePlan(strategy, { finalBake: options.finalBake });
+  const bakesMs = summarizePlan(plan).bakeTotalMs;
+  const policies = policyLookup(
+    parsePolicies(
+      JSON.stringify({
+        policies: [
+          inferenceComponentPolicy({
+            strategy,
+            ...(options.finalBake ? { finalBake: options.finalBake } : {}),
+            maxDuration: formatDuration(bakesMs + 2 * 60 * 60_000),
+          }),
+        ],
+      }),
+      'demo policy',
+    ),
+  );
+  const scene = await createInferenceComponentScene(options.seed);
+  const env = createSimulatedEnvironment({ cloud: scene.sim, policies, speed: options.speed });
+  options.print(
+    `Simulated endpoint ${IC_SCENE.endpoint} (${IC_SCENE.instances} × ${IC_SCENE.instanceType}) hosts inference component ` +
+      `${IC_SCENE.component}: ${IC_SCENE.copies} copies of ${IC_SCENE.servingModel}, ${IC_SCENE.requestsPerMinute} requests/min; ` +
+      `the team's alarm ${IC_SCENE.alarm} watches the component's error rate (InferenceComponentName)`,
+  );
+  const behaviour = options.bad ? BAD_MODEL : HEALTHY_MODEL;
+  const packageArn = scene.approveNewVersion(behaviour);
+  options.print(
+    `New version approved in the Model Registry: ${packageLabel(packageArn)} (${(behaviour.errorRate * 100).toFixed(1)}% errors, ` +
+      `~${behaviour.latencyMs} ms); the policy rolls it onto ${IC_SCENE.component} with ${strategy}`,
+  );
+  return {
+    env,
+    packageArn,
+    describeEnd: () => {
+      const component = scene.sim.inferenceComponent(IC_SCENE.component);
+      return component
+        ? `Inference component ${IC_SCENE.component} now: ${component.status}, serving ` +
+            component.copiesByModel.map((c) => `${c.copies} × ${c.model}`).join(', ')
+        : undefined;
+    },
   };
 }

@@ -198,7 +198,7 @@ export function createInferenceComponentEffects(deps: {
           removed.push(`model ${context.names.candidateModel}`);
         }
       } else {
-        kept.push(`model ${spec.servingSpecification.modelName} (the previous model, for undo)`);
+        kept.push(`model ${spec.servingSpecification.modelName} (the previous model)`);
       }
       return { removed, kept };
     },

@@ -9,6 +9,7 @@ import {
   EventBridgeLifecyclePublisher,
   S3ObjectReader,
   SageMakerEndpointControl,
+  SageMakerInferenceComponentControl,
   SqsWakeUpScheduler,
   SageMakerRuntimeInvoker,
 } from '../aws';
@@ -114,6 +115,7 @@ export async function controllerDepsFromEnvironment(
     store,
     policies,
     endpoints: new SageMakerEndpointControl(clients.sagemaker),
+    components: new SageMakerInferenceComponentControl(clients.sagemaker),
     alarms: new CloudWatchAlarmControl(clients.cloudwatch),
     metrics: new CloudWatchMetricReader(clients.cloudwatch),
     scaling: new ApplicationAutoScalingScalingControl(clients.autoscaling),

@@ -272,7 +272,7 @@ it('after a success keeps the previous model for undo and removes the abort alar
   untilSettled(cloud);
   expect(await effects.cleanUpComponentRollout(context, 'succeeded')).toEqual({
     removed: [`alarm ${ABORT_ALARM}`],
-    kept: ['model chat-v1 (the previous model, for undo)'],
+    kept: ['model chat-v1 (the previous model)'],
   });
   expect(cloud.alarmNames()).not.toContain(ABORT_ALARM);
 });
