@@ -73,13 +73,19 @@ export async function readInferenceComponentTarget(
   }
   const component = await components.describeInferenceComponent(inferenceComponentName);
   if (!component) {
-    const hosted = await components.listInferenceComponents(endpointName);
+    // Which components the endpoint hosts, when the caller may list them (the controller's role may not).
+    const hosted = await components.listInferenceComponents(endpointName).then(
+      (list) => list.map((c) => c.inferenceComponentName),
+      () => undefined,
+    );
     throw new SmRolloutError(
       'ENDPOINT_NOT_FOUND',
       `inference component ${inferenceComponentName} does not exist; ` +
-        (hosted.length > 0
-          ? `endpoint ${endpointName} hosts ${hosted.map((c) => c.inferenceComponentName).join(', ')}`
-          : `endpoint ${endpointName} hosts no inference component`) +
+        (hosted === undefined
+          ? `list the ones endpoint ${endpointName} hosts with \`aws sagemaker list-inference-components --endpoint-name-equals ${endpointName}\``
+          : hosted.length > 0
+            ? `endpoint ${endpointName} hosts ${hosted.join(', ')}`
+            : `endpoint ${endpointName} hosts no inference component`) +
         ' — name one of them in inferenceComponent (--inference-component)',
       { field: FIELD },
     );
