@@ -148,6 +148,28 @@ describe('an inference-component rollout SageMaker completes', () => {
   });
 });
 
+describe('commands SageMaker has no API for', () => {
+  it('pause and promote are refused with the reason; the phase says what SageMaker is doing', async () => {
+    const s = await approved(HEALTHY_MODEL);
+    const record = await s.record();
+    expect(record.phase).toMatch(
+      /^SageMaker replaces the copies of chat-assistant with smr-support-llm-\w+-model: Updating, 4 copies running, 4 desired$/,
+    );
+    for (const type of ['PAUSE', 'PROMOTE'] as const) {
+      const result = await s.env.driver.send(
+        s.env.bridge.commandEvent(steerCommandDetail(record.id, { type, by: 'oncall@support' })),
+      );
+      expect(() => commandOutcome(result)).toThrow(
+        new RegExp(
+          `rollout ${record.id} updates an inference component: SageMaker's rolling update replaces the copies ` +
+            `batch by batch on the plan's schedule and has no API to ${type.toLowerCase()} it`,
+        ),
+      );
+    }
+    expect((await s.run()).status).toBe('succeeded');
+  });
+});
+
 describe('undo', () => {
   it('after a success, undo rolls the previous version back onto the component with a rolling update', async () => {
     const s = await approved(HEALTHY_MODEL);
