@@ -1,7 +1,8 @@
 // How the controller Lambda's code is built: one esbuild build of src/handlers/controller.ts with code
 // splitting, so the file Lambda imports at init (index.mjs) holds only what every event needs, and the code
-// behind a dynamic import() (the pre-traffic check's S3 and SageMaker Runtime clients, the SQS wake-ups,
-// …) sits in chunks Node loads the first time an event needs them. The stack (infra/rollout-controller.ts)
+// behind a dynamic import() (the rollout engine, and every AWS client but DynamoDB's with its adapter:
+// SageMaker, CloudWatch, Application Auto Scaling, EventBridge, the SQS wake-ups, the pre-traffic check's S3
+// and SageMaker Runtime) sits in chunks Node loads the first time an event needs them. The stack (infra/rollout-controller.ts)
 // and the cold-start benchmark (bench/cold-start.ts) both build through here, so the figures are the
 // stack's. esbuild runs from node_modules (its JS API, no Docker, offline).
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -5,21 +5,15 @@
 // A variant is the target ServiceNamespace `sagemaker`, ResourceId `endpoint/<endpoint>/variant/<variant>`,
 // ScalableDimension `sagemaker:variant:DesiredInstanceCount` (Application Auto Scaling user guide, "Amazon
 // SageMaker AI and Application Auto Scaling"). Application Auto Scaling uses its service-linked role for
-// SageMaker, so no RoleARN is ever sent.
+// SageMaker, so no RoleARN is ever sent. The Application Auto Scaling SDK package is imported on the first call
+// (the client may be a loader, see client-source.ts): only a rollout's scaling steps load it.
 
-import {
-  DeregisterScalableTargetCommand,
-  DescribeScalableTargetsCommand,
-  DescribeScalingPoliciesCommand,
-  DescribeScheduledActionsCommand,
-  PutScalingPolicyCommand,
-  PutScheduledActionCommand,
-  RegisterScalableTargetCommand,
-  type ApplicationAutoScalingClient,
-  type PutScalingPolicyCommandInput,
-  type ScalableTarget,
-  type ScalingPolicy,
-  type ScheduledAction,
+import type {
+  ApplicationAutoScalingClient,
+  PutScalingPolicyCommandInput,
+  ScalableTarget,
+  ScalingPolicy,
+  ScheduledAction,
 } from '@aws-sdk/client-application-auto-scaling';
 import type {
   ScalableTargetState,
@@ -30,6 +24,7 @@ import type {
   VariantScaling,
 } from '../engine/ports';
 import { SmRolloutError, isSmRolloutError } from '../errors';
+import { clientWith, type ClientSource } from './client-source';
 import { callAws } from './classify-error';
 import { definedOnly, required } from './shapes';
 
@@ -54,7 +49,12 @@ const CONFIGURATION_MEMBER = {
 } as const satisfies Record<ScalingPolicyType, keyof ScalingPolicy & keyof PutScalingPolicyCommandInput>;
 
 export class ApplicationAutoScalingScalingControl implements ScalingControl {
-  constructor(private readonly client: ApplicationAutoScalingClient) {}
+  constructor(private readonly client: ClientSource<ApplicationAutoScalingClient>) {}
+
+  /** The client and the commands, imported on the first call (lazy-autoscaling.ts). */
+  private sdk() {
+    return clientWith(this.client, () => import('./lazy-autoscaling.js'));
+  }
 
   async describeVariantScaling(
     endpointName: string,
@@ -75,9 +75,10 @@ export class ApplicationAutoScalingScalingControl implements ScalingControl {
     variantName: string,
     target: ScalableTargetState,
   ): Promise<void> {
+    const [client, sdk] = await this.sdk();
     await callAws('RegisterScalableTarget', () =>
-      this.client.send(
-        new RegisterScalableTargetCommand({
+      client.send(
+        new sdk.RegisterScalableTargetCommand({
           ...this.key(endpointName, variantName),
           MinCapacity: target.minCapacity,
           MaxCapacity: target.maxCapacity,
@@ -98,10 +99,11 @@ export class ApplicationAutoScalingScalingControl implements ScalingControl {
     variantName: string,
     policy: Omit<ScalingPolicyState, 'alarmNames'>,
   ): Promise<void> {
+    const [client, sdk] = await this.sdk();
     await justRegistered(() =>
       callAws('PutScalingPolicy', () =>
-        this.client.send(
-          new PutScalingPolicyCommand({
+        client.send(
+          new sdk.PutScalingPolicyCommand({
             ...this.key(endpointName, variantName),
             PolicyName: policy.policyName,
             PolicyType: policy.policyType,
@@ -118,10 +120,11 @@ export class ApplicationAutoScalingScalingControl implements ScalingControl {
     variantName: string,
     action: ScheduledActionState,
   ): Promise<void> {
+    const [client, sdk] = await this.sdk();
     await justRegistered(() =>
       callAws('PutScheduledAction', () =>
-        this.client.send(
-          new PutScheduledActionCommand(
+        client.send(
+          new sdk.PutScheduledActionCommand(
             definedOnly({
               ...this.key(endpointName, variantName),
               ScheduledActionName: action.scheduledActionName,
@@ -144,10 +147,11 @@ export class ApplicationAutoScalingScalingControl implements ScalingControl {
     endpointName: string,
     variantName: string,
   ): Promise<'deregistered' | 'absent'> {
+    const [client, sdk] = await this.sdk();
     return callAws(
       'DeregisterScalableTarget',
       async () => {
-        await this.client.send(new DeregisterScalableTargetCommand(this.key(endpointName, variantName)));
+        await client.send(new sdk.DeregisterScalableTargetCommand(this.key(endpointName, variantName)));
         return 'deregistered' as const;
       },
       { 'not-found': 'absent' as const },
@@ -163,12 +167,13 @@ export class ApplicationAutoScalingScalingControl implements ScalingControl {
   }
 
   private async describeTarget(resourceId: string): Promise<ScalableTargetState | undefined> {
+    const [client, sdk] = await this.sdk();
     const targets: ScalableTarget[] = [];
     let nextToken: string | undefined;
     do {
       const output = await callAws('DescribeScalableTargets', () =>
-        this.client.send(
-          new DescribeScalableTargetsCommand({
+        client.send(
+          new sdk.DescribeScalableTargetsCommand({
             ServiceNamespace: SAGEMAKER_NAMESPACE,
             ResourceIds: [resourceId],
             ScalableDimension: VARIANT_DIMENSION,
@@ -188,12 +193,13 @@ export class ApplicationAutoScalingScalingControl implements ScalingControl {
   }
 
   private async describePolicies(resourceId: string): Promise<ScalingPolicyState[]> {
+    const [client, sdk] = await this.sdk();
     const policies: ScalingPolicyState[] = [];
     let nextToken: string | undefined;
     do {
       const output = await callAws('DescribeScalingPolicies', () =>
-        this.client.send(
-          new DescribeScalingPoliciesCommand({
+        client.send(
+          new sdk.DescribeScalingPoliciesCommand({
             ServiceNamespace: SAGEMAKER_NAMESPACE,
             ResourceId: resourceId,
             ScalableDimension: VARIANT_DIMENSION,
@@ -209,12 +215,13 @@ export class ApplicationAutoScalingScalingControl implements ScalingControl {
   }
 
   private async describeScheduledActions(resourceId: string): Promise<ScheduledActionState[]> {
+    const [client, sdk] = await this.sdk();
     const actions: ScheduledActionState[] = [];
     let nextToken: string | undefined;
     do {
       const output = await callAws('DescribeScheduledActions', () =>
-        this.client.send(
-          new DescribeScheduledActionsCommand({
+        client.send(
+          new sdk.DescribeScheduledActionsCommand({
             ServiceNamespace: SAGEMAKER_NAMESPACE,
             ResourceId: resourceId,
             ScalableDimension: VARIANT_DIMENSION,

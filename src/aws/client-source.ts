@@ -22,3 +22,37 @@ export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
     return loaded;
   };
 }
+
+/**
+ * The client `source` is or loads, and the module of SDK commands `commands` imports (a src/aws/lazy-*.ts):
+ * what an adapter needs for a call, both loaded on its first call and kept by Node's module cache after.
+ */
+export async function clientWith<T extends object, M>(
+  source: ClientSource<T>,
+  commands: () => Promise<M>,
+): Promise<[T, M]> {
+  return Promise.all([clientOf(source), commands()]);
+}
+
+/** Every member name of a port, each `true`: listed once where a port is built, checked by the compiler. */
+export type PortMethods<T> = { readonly [K in keyof T]-?: true };
+
+/**
+ * A port whose adapter module is imported and built on the port's first call, then kept (`load` does both:
+ * the controller Lambda's adapters, src/aws/controller-adapters.ts). Every member of the port is named in
+ * `methods`, optional ones too (the adapter must implement them), so the object has the port's whole
+ * surface before anything loads; a port's members are all async methods, so each simply awaits the adapter.
+ */
+export function onFirstCall<T extends object>(load: () => Promise<T>, methods: PortMethods<T>): T {
+  const adapter = loadOnce(load);
+  const port: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  for (const name of Object.keys(methods)) {
+    port[name] = async (...args) => {
+      const target = (await adapter()) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      const method = target[name];
+      if (typeof method !== 'function') throw new TypeError(`the adapter has no method ${name}`);
+      return method.apply(target, args);
+    };
+  }
+  return port as unknown as T;
+}

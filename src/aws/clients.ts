@@ -1,17 +1,20 @@
 // The one place AWS SDK clients are built: region, credentials, HTTP handler and retry policy are decided
-// here, so every adapter (and every test that fakes HTTP) gets the same behaviour. The SQS, SageMaker
-// Runtime and S3 clients are loaders (dynamic import on first use, then kept): only a scheduled wake-up and
-// a pre-traffic check need them, so their SDK packages sit in chunks of the Lambda bundle that the other
-// events never load (infra/controller-bundle.ts). No module the Lambda imports may import those packages
-// statically: esbuild would then put them in a chunk the entry imports at init.
+// here, so every adapter (and every test that fakes HTTP) gets the same behaviour. The controller Lambda's
+// clients are loaders (dynamic import on first use, then kept), DynamoDB's alone excepted: a Scheduled Event
+// with nothing due only queries the rollout store, so SageMaker, Application Auto Scaling, CloudWatch,
+// EventBridge, SQS, SageMaker Runtime and S3 sit in chunks of the Lambda bundle that such an event never
+// loads (infra/controller-bundle.ts), and the first event that calls one pays its import. No module the
+// Lambda imports may import those packages statically, types excepted: esbuild would then put them in a
+// chunk the entry imports at init even when the code using them is never called (it assigns whole files to
+// chunks by static reachability; test/infra/stack.test.ts checks the init chunks). The CLI's clients, built
+// at once, are therefore in their own module (cli-clients.ts), which the Lambda never imports.
 
-import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { SageMakerClient, type SageMakerClientConfig } from '@aws-sdk/client-sagemaker';
+import type { SageMakerClient, SageMakerClientConfig } from '@aws-sdk/client-sagemaker';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { loadOnce } from './client-source';
@@ -34,29 +37,34 @@ export interface AwsClientOptions {
   maxAttempts?: number;
 }
 
-/** The clients the controller Lambda uses: no CloudFormation, so that SDK package stays out of its bundle. */
-export type ControllerClients = Omit<AwsClients, 'cloudformation'>;
+/** A client built on its first call (its SDK package imported then), the same one every later call. */
+export type ClientLoader<T> = () => Promise<T>;
 
-export interface AwsClients {
-  sagemaker: SageMakerClient;
-  cloudwatch: CloudWatchClient;
-  /** Scaling of SageMaker variants (wrap it with ApplicationAutoScalingScalingControl). */
-  autoscaling: ApplicationAutoScalingClient;
-  /** The rollout store's table (wrap it with DynamoRolloutStore). */
+/**
+ * The clients the controller Lambda uses: no CloudFormation (only the CLI reads stack outputs), and
+ * every client but DynamoDB's a loader (the adapters take either, see client-source.ts).
+ */
+export interface ControllerClients {
+  /** The rollout store's table (wrap it with DynamoRolloutStore): every event reads it. */
   dynamodb: DynamoDBClient;
-  /** Lifecycle events out (wrap it with EventBridgeLifecyclePublisher). */
-  eventbridge: EventBridgeClient;
-  /** The controller's wake-up queue (wrap it with SqsWakeUpScheduler). Built on its first call. */
-  sqs: () => Promise<SQSClient>;
-  /** InvokeEndpoint for the pre-traffic check (wrap it with SageMakerRuntimeInvoker). Built on its first call. */
-  runtime: () => Promise<SageMakerRuntimeClient>;
-  /** Pre-traffic sample requests kept in S3 (wrap it with S3ObjectReader). Built on its first call. */
-  s3: () => Promise<S3Client>;
-  /** The CLI reads the deployed controller's stack outputs (table, command bus) with it. */
-  cloudformation: CloudFormationClient;
+  /** Endpoints, configs, models, packages (wrap it with SageMakerEndpointControl). Built on its first call. */
+  sagemaker: ClientLoader<SageMakerClient>;
+  /** Alarms and metrics (CloudWatchAlarmControl, CloudWatchMetricReader). Built on its first call. */
+  cloudwatch: ClientLoader<CloudWatchClient>;
+  /** Scaling of SageMaker variants (ApplicationAutoScalingScalingControl). Built on its first call. */
+  autoscaling: ClientLoader<ApplicationAutoScalingClient>;
+  /** Lifecycle events out (EventBridgeLifecyclePublisher). Built on its first call. */
+  eventbridge: ClientLoader<EventBridgeClient>;
+  /** The controller's wake-up queue (SqsWakeUpScheduler). Built on its first call. */
+  sqs: ClientLoader<SQSClient>;
+  /** InvokeEndpoint for the pre-traffic check (SageMakerRuntimeInvoker). Built on its first call. */
+  runtime: ClientLoader<SageMakerRuntimeClient>;
+  /** Pre-traffic sample requests kept in S3 (S3ObjectReader). Built on its first call. */
+  s3: ClientLoader<S3Client>;
 }
 
-function clientConfig(options: AwsClientOptions) {
+/** The configuration every client is built with (cli-clients.ts builds the CLI's with it too). */
+export function clientConfig(options: AwsClientOptions) {
   return {
     // Standard, not adaptive: adaptive mode adds a client-wide rate limiter that would also slow the
     // alarm reads of a rollback after some unrelated call was throttled. Throttling that outlives these
@@ -70,15 +78,17 @@ function clientConfig(options: AwsClientOptions) {
   };
 }
 
-/** The controller's clients (the Lambda host): every client but CloudFormation, which only the CLI uses. */
-export function createControllerClients(options: AwsClientOptions = {}): ControllerClients {
-  const config = clientConfig(options);
+/** Every controller client but DynamoDB's, each built on its first call. */
+export function loadedOnFirstUse(
+  config: ReturnType<typeof clientConfig>,
+): Omit<ControllerClients, 'dynamodb'> {
   return {
-    sagemaker: new SageMakerClient(config),
-    cloudwatch: new CloudWatchClient(config),
-    autoscaling: new ApplicationAutoScalingClient(config),
-    dynamodb: new DynamoDBClient(config),
-    eventbridge: new EventBridgeClient(config),
+    sagemaker: loadOnce(async () => new (await import('./lazy-sagemaker.js')).SageMakerClient(config)),
+    cloudwatch: loadOnce(async () => new (await import('./lazy-cloudwatch.js')).CloudWatchClient(config)),
+    autoscaling: loadOnce(
+      async () => new (await import('./lazy-autoscaling.js')).ApplicationAutoScalingClient(config),
+    ),
+    eventbridge: loadOnce(async () => new (await import('./lazy-eventbridge.js')).EventBridgeClient(config)),
     sqs: loadOnce(async () => new (await import('./lazy-sqs.js')).SQSClient(config)),
     runtime: loadOnce(
       async () => new (await import('./lazy-sagemaker-runtime.js')).SageMakerRuntimeClient(config),
@@ -87,10 +97,11 @@ export function createControllerClients(options: AwsClientOptions = {}): Control
   };
 }
 
-/** Every client, CloudFormation included (the CLI reads the deployed stack's outputs with it). */
-export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
-  return {
-    ...createControllerClients(options),
-    cloudformation: new CloudFormationClient(clientConfig(options)),
-  };
+/**
+ * The controller's clients (the Lambda host): every client but CloudFormation, which only the CLI uses; all
+ * but DynamoDB's built on first use.
+ */
+export function createControllerClients(options: AwsClientOptions = {}): ControllerClients {
+  const config = clientConfig(options);
+  return { dynamodb: new DynamoDBClient(config), ...loadedOnFirstUse(config) };
 }

@@ -1,20 +1,16 @@
 // AlarmControl over the CloudWatch API: reads the state and definition of the alarms a rollout watches
 // (metric, metric-math and composite), creates and removes the metric alarm that watches the
 // candidate variant alone and a native rollout's abort alarm, and sets an alarm's state (SetAlarmState). MetricReader over GetMetricData: per-variant metrics for the judge and
-// `report`, 500 queries a call, every page read and merged per query Id.
+// `report`, 500 queries a call, every page read and merged per query Id. The CloudWatch SDK package is
+// imported on the first call (the client may be a loader, see client-source.ts).
 
-import {
-  DeleteAlarmsCommand,
-  DescribeAlarmsCommand,
-  GetMetricDataCommand,
-  PutMetricAlarmCommand,
-  SetAlarmStateCommand,
-  type PutMetricAlarmCommandInput,
-  type CloudWatchClient,
-  type CompositeAlarm,
-  type Dimension,
-  type MetricAlarm,
-  type Statistic,
+import type {
+  PutMetricAlarmCommandInput,
+  CloudWatchClient,
+  CompositeAlarm,
+  Dimension,
+  MetricAlarm,
+  Statistic,
 } from '@aws-sdk/client-cloudwatch';
 import { alarmRuleChildren } from '../engine/composite-alarm-rule';
 import { SmRolloutError } from '../errors';
@@ -28,6 +24,7 @@ import type {
   MetricDataSeries,
   MetricReader,
 } from '../engine/ports';
+import { clientWith, type ClientSource } from './client-source';
 import { callAws } from './classify-error';
 
 /** CloudWatch accepts at most 100 names per DescribeAlarms and per DeleteAlarms call. */
@@ -51,21 +48,27 @@ export const METRIC_QUERIES_PER_CALL = 500;
  * judge must not mistake an unreadable metric for a quiet one.
  */
 export class CloudWatchMetricReader implements MetricReader {
-  constructor(private readonly client: CloudWatchClient) {}
+  constructor(private readonly client: ClientSource<CloudWatchClient>) {}
+
+  /** The client and the commands, imported on the first call (lazy-cloudwatch.ts). */
+  private sdk() {
+    return clientWith(this.client, () => import('./lazy-cloudwatch.js'));
+  }
 
   async getMetricData(
     queries: readonly MetricDataQuery[],
     fromMs: number,
     toMs: number,
   ): Promise<MetricDataSeries[]> {
+    const [client, sdk] = await this.sdk();
     const points = new Map<string, Map<number, number>>(queries.map((q) => [q.id, new Map()]));
     for (let i = 0; i < queries.length; i += METRIC_QUERIES_PER_CALL) {
       const batch = queries.slice(i, i + METRIC_QUERIES_PER_CALL);
       let nextToken: string | undefined;
       do {
         const page = await callAws('GetMetricData', () =>
-          this.client.send(
-            new GetMetricDataCommand({
+          client.send(
+            new sdk.GetMetricDataCommand({
               MetricDataQueries: batch.map((q) => ({
                 Id: q.id,
                 MetricStat: {
@@ -120,16 +123,22 @@ export class CloudWatchMetricReader implements MetricReader {
 }
 
 export class CloudWatchAlarmControl implements AlarmControl {
-  constructor(private readonly client: CloudWatchClient) {}
+  constructor(private readonly client: ClientSource<CloudWatchClient>) {}
+
+  /** The client and the commands, imported on the first call (lazy-cloudwatch.ts). */
+  private sdk() {
+    return clientWith(this.client, () => import('./lazy-cloudwatch.js'));
+  }
 
   async describeAlarms(alarmNames: readonly string[]): Promise<AlarmState[]> {
+    const [client, sdk] = await this.sdk();
     const states: AlarmState[] = [];
     for (const batch of batchesOf(alarmNames)) {
       let nextToken: string | undefined;
       do {
         const page = await callAws('DescribeAlarms', () =>
-          this.client.send(
-            new DescribeAlarmsCommand({
+          client.send(
+            new sdk.DescribeAlarmsCommand({
               AlarmNames: batch,
               // A policy may name composite alarms; both kinds report state the same way, and each
               // its definition (MetricAlarms: metric or Metrics; CompositeAlarms: AlarmRule).
@@ -155,10 +164,11 @@ export class CloudWatchAlarmControl implements AlarmControl {
   }
 
   async putCandidateAlarm(spec: CandidateAlarmSpec): Promise<void> {
+    const [client, sdk] = await this.sdk();
     // PutMetricAlarm creates or overwrites, so running it again after a restart is harmless.
     await callAws('PutMetricAlarm', () =>
-      this.client.send(
-        new PutMetricAlarmCommand({
+      client.send(
+        new sdk.PutMetricAlarmCommand({
           AlarmName: spec.alarmName,
           AlarmDescription: spec.description,
           Namespace: 'AWS/SageMaker',
@@ -184,9 +194,10 @@ export class CloudWatchAlarmControl implements AlarmControl {
   }
 
   async putAbortAlarm(spec: { alarmName: string; endpointName: string; rolloutId: string }): Promise<void> {
+    const [client, sdk] = await this.sdk();
     // PutMetricAlarm creates or overwrites: running it again after a restart is harmless (and keeps the state).
     await callAws('PutMetricAlarm', () =>
-      this.client.send(new PutMetricAlarmCommand(abortAlarmRequest(spec))),
+      client.send(new sdk.PutMetricAlarmCommand(abortAlarmRequest(spec))),
     );
   }
 
@@ -196,19 +207,21 @@ export class CloudWatchAlarmControl implements AlarmControl {
    * next evaluation may change it again (the abort alarm's TreatMissingData keeps it, see abortAlarmRequest).
    */
   async setAlarmState(alarmName: string, state: AlarmStateValue, reason: string): Promise<void> {
+    const [client, sdk] = await this.sdk();
     await callAws('SetAlarmState', () =>
-      this.client.send(
-        new SetAlarmStateCommand({ AlarmName: alarmName, StateValue: state, StateReason: reason }),
+      client.send(
+        new sdk.SetAlarmStateCommand({ AlarmName: alarmName, StateValue: state, StateReason: reason }),
       ),
     );
   }
 
   async deleteAlarms(alarmNames: readonly string[]): Promise<void> {
+    const [client, sdk] = await this.sdk();
     for (const batch of batchesOf(alarmNames)) {
       const deleted = await callAws(
         'DeleteAlarms',
         async () => {
-          await this.client.send(new DeleteAlarmsCommand({ AlarmNames: batch }));
+          await client.send(new sdk.DeleteAlarmsCommand({ AlarmNames: batch }));
           return true;
         },
         { 'not-found': false },
@@ -219,7 +232,7 @@ export class CloudWatchAlarmControl implements AlarmControl {
         const survivors = (await this.describeAlarms(batch)).map((alarm) => alarm.alarmName);
         if (survivors.length > 0) {
           await callAws('DeleteAlarms', () =>
-            this.client.send(new DeleteAlarmsCommand({ AlarmNames: survivors })),
+            client.send(new sdk.DeleteAlarmsCommand({ AlarmNames: survivors })),
           );
         }
       }

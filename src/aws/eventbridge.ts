@@ -1,17 +1,15 @@
 // Lifecycle events out: the EventBridge implementation of the engine's LifecyclePublisher. PutEvents takes at
 // most 10 entries per call and can accept some entries while refusing others (FailedEntryCount with a
 // per-entry ErrorCode), so refused entries are sent again alone, and what still fails is reported in one
-// error the engine catches and logs as a warning: a lost notification never blocks a rollout.
+// error the engine catches and logs as a warning: a lost notification never blocks a rollout. The EventBridge
+// SDK package is imported on the first publish (the client may be a loader, see client-source.ts).
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  PutEventsCommand,
-  type EventBridgeClient,
-  type PutEventsRequestEntry,
-} from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SmRolloutError } from '../errors';
 import type { LifecycleEvent, LifecyclePublisher } from '../engine/ports';
 import { toSmRolloutError } from './classify-error';
+import { clientWith, type ClientSource } from './client-source';
 
 /** The `source` of every event sm-rollout publishes. */
 export const LIFECYCLE_SOURCE = 'sm-rollout';
@@ -37,7 +35,7 @@ export class EventBridgeLifecyclePublisher implements LifecyclePublisher {
   private readonly delay: (attempt: number) => Promise<void>;
 
   constructor(
-    private readonly client: EventBridgeClient,
+    private readonly client: ClientSource<EventBridgeClient>,
     private readonly busName: string,
     options: EventBridgePublisherOptions = {},
   ) {
@@ -84,7 +82,9 @@ export class EventBridgeLifecyclePublisher implements LifecyclePublisher {
   private async send(batch: Pending[]): Promise<Pending[]> {
     let out;
     try {
-      out = await this.client.send(new PutEventsCommand({ Entries: batch.map((p) => p.entry) }));
+      // The client and PutEvents are imported on the first publish (lazy-eventbridge.ts).
+      const [client, sdk] = await clientWith(this.client, () => import('./lazy-eventbridge.js'));
+      out = await client.send(new sdk.PutEventsCommand({ Entries: batch.map((p) => p.entry) }));
     } catch (error) {
       // The whole call failed (after the SDK's own retries): every entry is still to deliver.
       const reason = toSmRolloutError('PutEvents', error).message;

@@ -2,15 +2,18 @@
 // CloudWatch (alarms and GetMetricData), Application Auto Scaling, EventBridge, SQS (wake-ups) and S3
 // implementations of the engine's ports (the DynamoDB store lives in src/store).
 // Error classification is shared only with the DynamoDB store (src/store/dynamodb.ts).
+// The controller Lambda imports clients.ts and controller-adapters.ts directly, not this barrel: it imports
+// every adapter and createAwsClients (cli-clients.ts, four SDK packages) statically, which would pull them
+// into the Lambda's init.
 
 export {
-  createAwsClients,
   createControllerClients,
   DEFAULT_MAX_ATTEMPTS,
   type AwsClientOptions,
-  type AwsClients,
+  type ClientLoader,
   type ControllerClients,
 } from './clients';
+export { createAwsClients, type AwsClients } from './cli-clients';
 export {
   ApplicationAutoScalingScalingControl,
   SAGEMAKER_NAMESPACE,

@@ -1,35 +1,23 @@
 // EndpointControl over the SageMaker API: reads endpoints, configs and model packages into the ports' shapes,
 // and creates, switches and deletes what a rollout needs, following the ports' idempotency conventions.
 // InferenceComponentControl over the same API: describes, lists and rolling-updates inference components.
+// The SageMaker SDK package is imported on the first call (the client may be a loader, see client-source.ts):
+// an event that touches no endpoint never loads it.
 
-import {
-  CreateEndpointConfigCommand,
-  CreateModelCommand,
-  DeleteEndpointConfigCommand,
-  DeleteModelCommand,
-  DescribeEndpointCommand,
-  DescribeEndpointConfigCommand,
-  DescribeInferenceComponentCommand,
-  DescribeModelCommand,
-  DescribeModelPackageCommand,
-  ListInferenceComponentsCommand,
-  ListTagsCommand,
-  UpdateEndpointCommand,
-  UpdateInferenceComponentCommand,
-  UpdateEndpointWeightsAndCapacitiesCommand,
-  type DescribeEndpointConfigOutput,
-  type DescribeEndpointOutput,
-  type DescribeInferenceComponentOutput,
-  type InferenceComponentCapacitySize as AwsCapacitySize,
-  type InferenceComponentComputeResourceRequirements,
-  type InferenceComponentSpecification,
-  type DescribeModelOutput,
-  type DescribeModelPackageOutput,
-  type CapacitySize,
-  type DeploymentConfig,
-  type PendingDeploymentSummary,
-  type ProductionVariant,
-  type SageMakerClient,
+import type {
+  DescribeEndpointConfigOutput,
+  DescribeEndpointOutput,
+  DescribeInferenceComponentOutput,
+  InferenceComponentCapacitySize as AwsCapacitySize,
+  InferenceComponentComputeResourceRequirements,
+  InferenceComponentSpecification,
+  DescribeModelOutput,
+  DescribeModelPackageOutput,
+  CapacitySize,
+  DeploymentConfig,
+  PendingDeploymentSummary,
+  ProductionVariant,
+  SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type {
   CreateEndpointConfigRequest,
@@ -57,6 +45,7 @@ import type {
   NativeDeploymentConfig,
 } from '../../statemachines/contract';
 import { SmRolloutError, isSmRolloutError } from '../errors';
+import { clientWith, type ClientSource } from './client-source';
 import { callAws } from './classify-error';
 import { definedOnly, required } from './shapes';
 
@@ -84,52 +73,62 @@ async function expectingVisible<T>(call: () => Promise<T>, notYetVisible: RegExp
 }
 
 export class SageMakerEndpointControl implements EndpointControl {
-  constructor(private readonly client: SageMakerClient) {}
+  constructor(private readonly client: ClientSource<SageMakerClient>) {}
+
+  /** The client and the commands, imported on the first call (lazy-sagemaker.ts). */
+  private sdk() {
+    return clientWith(this.client, () => import('./lazy-sagemaker.js'));
+  }
 
   async describeEndpoint(endpointName: string): Promise<EndpointState | undefined> {
+    const [client, sdk] = await this.sdk();
     const output = await callAws(
       'DescribeEndpoint',
-      () => this.client.send(new DescribeEndpointCommand({ EndpointName: endpointName })),
+      () => client.send(new sdk.DescribeEndpointCommand({ EndpointName: endpointName })),
       { 'not-found': undefined },
     );
     return output && toEndpointState(output);
   }
 
   async describeEndpointConfig(endpointConfigName: string): Promise<EndpointConfigState | undefined> {
+    const [client, sdk] = await this.sdk();
     const output = await callAws(
       'DescribeEndpointConfig',
-      () => this.client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpointConfigName })),
+      () => client.send(new sdk.DescribeEndpointConfigCommand({ EndpointConfigName: endpointConfigName })),
       { 'not-found': undefined },
     );
     return output && toEndpointConfigState(output);
   }
 
   async describeModelPackage(modelPackageArn: string): Promise<ModelPackageState | undefined> {
+    const [client, sdk] = await this.sdk();
     const output = await callAws(
       'DescribeModelPackage',
-      () => this.client.send(new DescribeModelPackageCommand({ ModelPackageName: modelPackageArn })),
+      () => client.send(new sdk.DescribeModelPackageCommand({ ModelPackageName: modelPackageArn })),
       { 'not-found': undefined },
     );
     return output && toModelPackageState(output, modelPackageArn);
   }
 
   async describeModel(modelName: string): Promise<ModelState | undefined> {
+    const [client, sdk] = await this.sdk();
     const output = await callAws(
       'DescribeModel',
-      () => this.client.send(new DescribeModelCommand({ ModelName: modelName })),
+      () => client.send(new sdk.DescribeModelCommand({ ModelName: modelName })),
       { 'not-found': undefined },
     );
     return output && toModelState(output, modelName);
   }
 
   async listTags(resourceArn: string): Promise<Tag[]> {
+    const [client, sdk] = await this.sdk();
     const tags: Tag[] = [];
     let nextToken: string | undefined;
     do {
       const output = await callAws('ListTags', () =>
         // 100 is ListTags' largest page; a resource holds at most 50 tags, so one page is the rule.
-        this.client.send(
-          new ListTagsCommand({ ResourceArn: resourceArn, MaxResults: 100, NextToken: nextToken }),
+        client.send(
+          new sdk.ListTagsCommand({ ResourceArn: resourceArn, MaxResults: 100, NextToken: nextToken }),
         ),
       );
       for (const tag of output.Tags ?? []) {
@@ -141,11 +140,12 @@ export class SageMakerEndpointControl implements EndpointControl {
   }
 
   async createModel(request: CreateModelRequest): Promise<'created' | 'exists'> {
+    const [client, sdk] = await this.sdk();
     return callAws(
       'CreateModel',
       async () => {
-        await this.client.send(
-          new CreateModelCommand(
+        await client.send(
+          new sdk.CreateModelCommand(
             definedOnly({
               ModelName: request.modelName,
               // The package carries image and model data; SageMaker resolves them itself. An Environment here
@@ -177,11 +177,12 @@ export class SageMakerEndpointControl implements EndpointControl {
   private async createEndpointConfigOnce(
     request: CreateEndpointConfigRequest,
   ): Promise<'created' | 'exists'> {
+    const [client, sdk] = await this.sdk();
     return callAws(
       'CreateEndpointConfig',
       async () => {
-        await this.client.send(
-          new CreateEndpointConfigCommand({
+        await client.send(
+          new sdk.CreateEndpointConfigCommand({
             // Config-level settings copied from the original (DataCaptureConfig, KmsKeyId) go first, so they
             // can never replace the name, variants or tags of the config being built.
             ...request.extra,
@@ -201,6 +202,7 @@ export class SageMakerEndpointControl implements EndpointControl {
     endpointConfigName: string,
     options: { retainAllVariantProperties?: boolean; deploymentConfig?: NativeDeploymentConfig } = {},
   ): Promise<void> {
+    const [client, sdk] = await this.sdk();
     // Without RetainAllVariantProperties the new config is the whole truth: what the endpoint serves is
     // exactly what DescribeEndpointConfig of that config says. With it, variants present in both configs
     // keep their live instance count and weight ("Update endpoints that use auto scaling", step 6: a
@@ -209,8 +211,8 @@ export class SageMakerEndpointControl implements EndpointControl {
     await expectingVisible(
       () =>
         callAws('UpdateEndpoint', () =>
-          this.client.send(
-            new UpdateEndpointCommand({
+          client.send(
+            new sdk.UpdateEndpointCommand({
               EndpointName: endpointName,
               EndpointConfigName: endpointConfigName,
               ...(options.retainAllVariantProperties === true ? { RetainAllVariantProperties: true } : {}),
@@ -226,9 +228,10 @@ export class SageMakerEndpointControl implements EndpointControl {
   }
 
   async updateWeights(endpointName: string, weights: VariantWeight[]): Promise<void> {
+    const [client, sdk] = await this.sdk();
     await callAws('UpdateEndpointWeightsAndCapacities', () =>
-      this.client.send(
-        new UpdateEndpointWeightsAndCapacitiesCommand({
+      client.send(
+        new sdk.UpdateEndpointWeightsAndCapacitiesCommand({
           EndpointName: endpointName,
           DesiredWeightsAndCapacities: weights.map((w) => ({
             VariantName: w.variantName,
@@ -241,10 +244,11 @@ export class SageMakerEndpointControl implements EndpointControl {
   }
 
   async deleteEndpointConfig(endpointConfigName: string): Promise<'deleted' | 'absent'> {
+    const [client, sdk] = await this.sdk();
     return callAws(
       'DeleteEndpointConfig',
       async () => {
-        await this.client.send(new DeleteEndpointConfigCommand({ EndpointConfigName: endpointConfigName }));
+        await client.send(new sdk.DeleteEndpointConfigCommand({ EndpointConfigName: endpointConfigName }));
         return 'deleted' as const;
       },
       { 'not-found': 'absent' as const },
@@ -252,10 +256,11 @@ export class SageMakerEndpointControl implements EndpointControl {
   }
 
   async deleteModel(modelName: string): Promise<'deleted' | 'absent'> {
+    const [client, sdk] = await this.sdk();
     return callAws(
       'DeleteModel',
       async () => {
-        await this.client.send(new DeleteModelCommand({ ModelName: modelName }));
+        await client.send(new sdk.DeleteModelCommand({ ModelName: modelName }));
         return 'deleted' as const;
       },
       { 'not-found': 'absent' as const },
@@ -478,16 +483,22 @@ function toModelPackageState(output: DescribeModelPackageOutput, requestedArn: s
  * (blue/green), which no rollout asks for.
  */
 export class SageMakerInferenceComponentControl implements InferenceComponentControl {
-  constructor(private readonly client: SageMakerClient) {}
+  constructor(private readonly client: ClientSource<SageMakerClient>) {}
+
+  /** The client and the commands, imported on the first call (lazy-sagemaker.ts). */
+  private sdk() {
+    return clientWith(this.client, () => import('./lazy-sagemaker.js'));
+  }
 
   async describeInferenceComponent(
     inferenceComponentName: string,
   ): Promise<InferenceComponentState | undefined> {
+    const [client, sdk] = await this.sdk();
     const output = await callAws(
       'DescribeInferenceComponent',
       () =>
-        this.client.send(
-          new DescribeInferenceComponentCommand({ InferenceComponentName: inferenceComponentName }),
+        client.send(
+          new sdk.DescribeInferenceComponentCommand({ InferenceComponentName: inferenceComponentName }),
         ),
       { 'not-found': undefined },
     );
@@ -495,13 +506,14 @@ export class SageMakerInferenceComponentControl implements InferenceComponentCon
   }
 
   async listInferenceComponents(endpointName: string): Promise<InferenceComponentSummary[]> {
+    const [client, sdk] = await this.sdk();
     const summaries: InferenceComponentSummary[] = [];
     let nextToken: string | undefined;
     do {
       const token = nextToken;
       const output = await callAws('ListInferenceComponents', () =>
-        this.client.send(
-          new ListInferenceComponentsCommand({
+        client.send(
+          new sdk.ListInferenceComponentsCommand({
             EndpointNameEquals: endpointName,
             SortBy: 'Name',
             SortOrder: 'Ascending',
@@ -539,9 +551,10 @@ export class SageMakerInferenceComponentControl implements InferenceComponentCon
   }
 
   async updateInferenceComponent(request: UpdateInferenceComponentRequest): Promise<void> {
+    const [client, sdk] = await this.sdk();
     await callAws('UpdateInferenceComponent', () =>
-      this.client.send(
-        new UpdateInferenceComponentCommand({
+      client.send(
+        new sdk.UpdateInferenceComponentCommand({
           InferenceComponentName: request.inferenceComponentName,
           Specification: toAwsSpecification(request.specification),
           ...(request.copyCount === undefined ? {} : { RuntimeConfig: { CopyCount: request.copyCount } }),

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ApplicationAutoScalingScalingControl } from '../aws/autoscaling';
 import { toSmRolloutError } from '../aws/classify-error';
-import { createAwsClients, type AwsClients } from '../aws/clients';
+import { createAwsClients, type AwsClients } from '../aws/cli-clients';
 import { CloudWatchAlarmControl, CloudWatchMetricReader } from '../aws/cloudwatch';
 import { SageMakerEndpointControl } from '../aws/sagemaker';
 import {

@@ -12,7 +12,7 @@ import {
 // A namespace import (not `{ z }`) lets the bundler drop the parts of zod we never use (all its locales).
 import * as z from 'zod';
 import { toSmRolloutError } from '../aws/classify-error';
-import { createAwsClients } from '../aws/clients';
+import { createAwsClients } from '../aws/cli-clients';
 import { SmRolloutError } from '../errors';
 
 export const CONFIG_FILE_NAME = '.sm-rollout.json';

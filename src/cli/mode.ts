@@ -14,7 +14,7 @@ import {
 } from '../aws';
 import { systemClock } from '../engine';
 import { controllerHandler, createController } from '../handlers/controller';
-import { storeFromSetting } from '../handlers/environment';
+import { storeFromSetting } from '../store/from-setting';
 import type { RolloutBackend } from './backend';
 import { openControllerBackend } from './controller-backend';
 import { resolveMode } from './controller-config';

@@ -139,7 +139,11 @@ export class RolloutController {
 
   /** The engine on the controller's own alarm reader, built on first use. */
   private engine(): Promise<RolloutEngine> {
-    this.defaultEngine ??= this.engineWith(this.deps.alarms);
+    // A failed import (a chunk that could not load) is not kept: the next event tries again.
+    this.defaultEngine ??= this.engineWith(this.deps.alarms).catch((error: unknown) => {
+      this.defaultEngine = undefined;
+      throw error;
+    });
     return this.defaultEngine;
   }
 

@@ -1,18 +1,11 @@
 // The controller's configuration, read once from the Lambda environment: where rollouts are
 // stored, which policies apply, where lifecycle events go and which queue wakes rollouts precisely. A missing or wrong setting fails
 // the cold start with a message saying which variable and how to fix it.
-import {
-  ApplicationAutoScalingScalingControl,
-  createControllerClients,
-  CloudWatchAlarmControl,
-  CloudWatchMetricReader,
-  EventBridgeLifecyclePublisher,
-  S3ObjectReader,
-  SageMakerEndpointControl,
-  SageMakerInferenceComponentControl,
-  SqsWakeUpScheduler,
-  SageMakerRuntimeInvoker,
-} from '../aws';
+// Not the '../aws' barrel: it imports every adapter and the CLI's createAwsClients statically, which would
+// put the adapters and the SageMaker, CloudWatch, Application Auto Scaling and EventBridge packages in the
+// Lambda's init chunks; here every adapter and every client but DynamoDB's loads on first use.
+import { createControllerClients } from '../aws/clients';
+import { controllerAdapters } from '../aws/controller-adapters';
 import { SmRolloutError } from '../errors';
 // The engine's modules, not its barrel (which also exports the rollout engine: see controller.ts).
 import { systemClock } from '../engine/clock';
@@ -23,30 +16,33 @@ import type { LifecyclePublisher } from '../engine/ports';
 import { loadDeployedPolicies } from '../policy/deployed';
 import { policyStartRequest, type PolicySet } from '../policy/policy-set';
 import type { Policy } from '../policy/schema';
-import { DynamoRolloutStore, FileRolloutStore, MemoryRolloutStore, type RolloutStore } from '../store';
+// The store's modules, not the '../store' barrel (which imports the file and memory stores statically).
+import type { RolloutStore } from '../engine/ports';
+import { DynamoRolloutStore } from '../store/dynamodb';
+import { parseStoreSetting } from '../store/setting';
 
 export interface Warn {
   warn(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** `dynamodb:<table>`, `file:<dir>` or `memory`; `name` is where the setting came from, for the error. */
-export function storeFromSetting(
+/**
+ * The store ROLLOUT_STORE names. The file and memory stores are imported only when named: a function that
+ * stores in DynamoDB (the stack's) does not load their code at init. The CLI builds its store with
+ * storeFromSetting (src/store/from-setting.ts), which reads the setting the same way.
+ */
+export async function controllerStore(
   setting: string | undefined,
   dynamo: () => ConstructorParameters<typeof DynamoRolloutStore>[0],
-  name = 'ROLLOUT_STORE',
-): RolloutStore {
-  const value = setting?.trim() ?? '';
-  if (value.startsWith('dynamodb:') && value.length > 'dynamodb:'.length) {
-    return new DynamoRolloutStore(dynamo(), value.slice('dynamodb:'.length));
+): Promise<RolloutStore> {
+  const parsed = parseStoreSetting(setting, 'ROLLOUT_STORE');
+  switch (parsed.kind) {
+    case 'dynamodb':
+      return new DynamoRolloutStore(dynamo(), parsed.table);
+    case 'file':
+      return new (await import('../store/file.js')).FileRolloutStore(parsed.dir);
+    case 'memory':
+      return new (await import('../store/memory.js')).MemoryRolloutStore();
   }
-  if (value.startsWith('file:') && value.length > 'file:'.length)
-    return new FileRolloutStore(value.slice('file:'.length));
-  if (value === 'memory') return new MemoryRolloutStore();
-  throw new SmRolloutError(
-    'INVALID_INPUT',
-    `${name}: "${value}" is not a store; use dynamodb:<table>, file:<dir> or memory`,
-    { field: name },
-  );
 }
 
 function asRolloutPolicy(policy: Policy): RolloutPolicy {
@@ -103,7 +99,7 @@ export async function controllerDepsFromEnvironment(
     );
   }
   const clients = createControllerClients({});
-  const store = storeFromSetting(env.ROLLOUT_STORE, () => clients.dynamodb);
+  const store = await controllerStore(env.ROLLOUT_STORE, () => clients.dynamodb);
   const policies = policyLookup(loadDeployedPolicies(policiesFile));
   const bus = env.ROLLOUT_EVENT_BUS?.trim();
   if (!bus) log.warn('ROLLOUT_EVENT_BUS is not set: lifecycle events are not published');
@@ -111,18 +107,16 @@ export async function controllerDepsFromEnvironment(
   if (!queueUrl) {
     log.warn('ROLLOUT_WAKE_UP_QUEUE_URL is not set: rollouts are woken by the one-minute schedule alone');
   }
+  const { events, ...adapters } = controllerAdapters(clients, {
+    busName: bus ?? '',
+    ...(queueUrl ? { queueUrl } : {}),
+    clock: systemClock,
+  });
   return {
     store,
     policies,
-    endpoints: new SageMakerEndpointControl(clients.sagemaker),
-    components: new SageMakerInferenceComponentControl(clients.sagemaker),
-    alarms: new CloudWatchAlarmControl(clients.cloudwatch),
-    metrics: new CloudWatchMetricReader(clients.cloudwatch),
-    scaling: new ApplicationAutoScalingScalingControl(clients.autoscaling),
-    invoker: new SageMakerRuntimeInvoker(clients.runtime),
-    objects: new S3ObjectReader(clients.s3),
-    events: bus ? new EventBridgeLifecyclePublisher(clients.eventbridge, bus) : NO_EVENTS,
-    ...(queueUrl ? { wakeUps: new SqsWakeUpScheduler(clients.sqs, queueUrl, systemClock) } : {}),
+    ...adapters,
+    events: bus ? events : NO_EVENTS,
     clock: systemClock,
   };
 }

@@ -13,8 +13,11 @@
 //   baking period"; all at once — "Once the green fleet starts receiving traffic, the baking period
 //   begins … If no alarms trip during the baking period, SageMaker AI terminates the old fleet".
 // - BlueGreenUpdatePolicy.TerminationWaitInSeconds (0–3600): "Additional waiting time in seconds after
-//   the completion of an endpoint deployment before terminating the old endpoint fleet". The deployment
-//   is complete by then, so no alarm rolls back during it: the old fleet is merely still there.
+//   the completion of an endpoint deployment before terminating the old endpoint fleet". SageMaker
+//   reports that period as Baking ("Baking for N seconds (TerminationWaitInSeconds)" in the deployment's
+//   status message), and ProductionVariantStatus defines Baking as "Waiting period to monitor the
+//   CloudWatch alarms in the automatic rollback configuration": the alarms are still watched, and the
+//   simulated cloud (src/sim/guardrails.ts) rolls back on them then too.
 // - MaximumExecutionTimeoutInSeconds (600–28800): "should be larger than the total waiting time
 //   specified in TerminationWaitInSeconds and WaitIntervalInSeconds".
 // - CanarySize: "Value must be less than or equal to 50% of the variant's total instance count";
@@ -27,7 +30,7 @@
 // How the plan's final bake maps (plan output says the same): the final baking period SageMaker runs
 // after the last shift is WaitIntervalInSeconds — for canary and linear the same as the bakes between
 // shifts, for all at once the final bake itself. What the final bake asks beyond that becomes
-// TerminationWaitInSeconds: the old fleet stays provisioned, but alarms no longer roll back. A final
+// TerminationWaitInSeconds: the old fleet stays provisioned and the alarms are still watched. A final
 // bake shorter than the canary/linear bake is held for the longer time (SageMaker cannot shorten it).
 //
 // CanarySize and LinearStepSize are compiled as CAPACITY_PERCENT: the plan's percent keeps its
@@ -471,7 +474,7 @@ export function describeNativeDeployment(config: NativeDeploymentConfig, plan: P
   const termination = blueGreen.terminationWaitInSeconds;
   if (termination > 0) {
     lines.push(
-      `termination wait ${formatDuration(termination * 1000)} more with the old fleet kept, alarms no longer roll back (TerminationWaitInSeconds ${termination})`,
+      `termination wait ${formatDuration(termination * 1000)} more with the old fleet kept, alarms still watched (TerminationWaitInSeconds ${termination})`,
     );
   } else {
     lines.push(

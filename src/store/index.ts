@@ -10,6 +10,8 @@ export type {
 } from '../engine/ports';
 export { MemoryRolloutStore, type MemoryStoreState } from './memory';
 export { FileRolloutStore } from './file';
+export { parseStoreSetting, type StoreSetting } from './setting';
+export { storeFromSetting } from './from-setting';
 export {
   DynamoRolloutStore,
   rolloutTableDefinition,

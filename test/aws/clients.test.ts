@@ -235,28 +235,52 @@ describe('createAwsClients retries', () => {
     }
   });
 
-  it('gives the controller Lambda every client but CloudFormation, with the same policy', async () => {
-    const { sqs, runtime, s3, ...built } = createControllerClients({ region: 'us-east-2', maxAttempts: 4 });
-    expect(Object.keys(built).sort()).toEqual([
+  it('gives the controller Lambda every client but CloudFormation, each but DynamoDB built on first use, with the same policy', async () => {
+    const { dynamodb, ...loaders } = createControllerClients({ region: 'us-east-2', maxAttempts: 4 });
+    // A Scheduled Event with nothing due reads only the rollout store: DynamoDB is the one client built at once.
+    expect(dynamodb.constructor.name).toBe('DynamoDBClient');
+    expect(Object.keys(loaders).sort()).toEqual([
       'autoscaling',
       'cloudwatch',
-      'dynamodb',
       'eventbridge',
+      'runtime',
+      's3',
       'sagemaker',
+      'sqs',
     ]);
-    // The clients only a wake-up or a pre-traffic check needs load on first use, once.
-    const loaded = [await sqs(), await runtime(), await s3()];
+    const { sagemaker, cloudwatch, autoscaling, eventbridge, sqs, runtime, s3 } = loaders;
+    const loadAll = () =>
+      Promise.all([sagemaker(), cloudwatch(), autoscaling(), eventbridge(), sqs(), runtime(), s3()]);
+    const loaded = await loadAll();
     expect(loaded.map((client) => client.constructor.name)).toEqual([
+      'SageMakerClient',
+      'CloudWatchClient',
+      'ApplicationAutoScalingClient',
+      'EventBridgeClient',
       'SQSClient',
       'SageMakerRuntimeClient',
       'S3Client',
     ]);
-    expect([await sqs(), await runtime(), await s3()]).toEqual(loaded);
-    expect(await s3()).toBe(loaded[2]);
-    for (const client of [...Object.values(built), ...loaded]) {
+    // Each is built once: every later call gets the same client (its credentials and connections with it).
+    const again = await loadAll();
+    again.forEach((client, i) => expect(client).toBe(loaded[i]));
+    for (const client of [dynamodb, ...loaded]) {
       await expect(client.config.region()).resolves.toBe('us-east-2');
       await expect(client.config.maxAttempts()).resolves.toBe(4);
     }
+  });
+
+  it("sends a loaded SageMaker client's calls through the given HTTP handler, retrying throttling", async () => {
+    const handler = scriptedHandler((attempt) => (attempt === 1 ? throttled : inService));
+    const { sagemaker } = createControllerClients({ requestHandler: handler });
+
+    const state = await settle(new SageMakerEndpointControl(sagemaker).describeEndpoint('prod'));
+
+    expect(state?.status).toBe('InService');
+    expect(handler.seen.map((request) => request.headers['x-amz-target'])).toEqual([
+      'SageMaker.DescribeEndpoint',
+      'SageMaker.DescribeEndpoint',
+    ]);
   });
 
   it('sends DynamoDB and EventBridge calls through the given HTTP handler, retrying throttling', async () => {

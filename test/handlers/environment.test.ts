@@ -4,21 +4,20 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  ApplicationAutoScalingClient,
+  DescribeScalableTargetsCommand,
+} from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  ApplicationAutoScalingScalingControl,
-  CloudWatchAlarmControl,
-  SageMakerEndpointControl,
-  SqsWakeUpScheduler,
-} from '../../src/aws';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
 import { SmRolloutError } from '../../src/errors';
-import {
-  controllerDepsFromEnvironment,
-  policyLookup,
-  storeFromSetting,
-} from '../../src/handlers/environment';
+import { controllerDepsFromEnvironment, controllerStore, policyLookup } from '../../src/handlers/environment';
 import { deployedPoliciesJson, InvalidPolicyFileError, parsePolicies } from '../../src/policy';
-import { DynamoRolloutStore, FileRolloutStore, MemoryRolloutStore } from '../../src/store';
+import { DynamoRolloutStore, FileRolloutStore, MemoryRolloutStore, storeFromSetting } from '../../src/store';
 import { storedRecord } from '../store/records';
 import { EXAMPLE_YAML, ROLE } from '../policy/fixtures';
 
@@ -75,6 +74,26 @@ describe('storeFromSetting', () => {
       expect(error.message).toMatch(/^ROLLOUT_STORE: .* use dynamodb:<table>, file:<dir> or memory$/);
     },
   );
+});
+
+describe('controllerStore (the Lambda imports only the store ROLLOUT_STORE names)', () => {
+  it('builds the same stores as storeFromSetting, and refuses the same settings', async () => {
+    const client = new DynamoDBClient({ region: 'eu-west-1' });
+    const dynamo = await controllerStore('dynamodb:sm-rollouts', () => client);
+    expect(dynamo).toBeInstanceOf(DynamoRolloutStore);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'smr-store-'));
+    const file = await controllerStore(`file:${dir}`, noDynamo);
+    expect(file).toBeInstanceOf(FileRolloutStore);
+    await file.create(storedRecord('r-file-1'), []);
+    expect(await fs.readdir(path.join(dir, 'rollouts'))).toContain('r-file-1.json');
+    await fs.rm(dir, { recursive: true, force: true });
+    expect(await controllerStore('memory', noDynamo)).toBeInstanceOf(MemoryRolloutStore);
+    await expect(controllerStore('postgres:rollouts', noDynamo)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message:
+        'ROLLOUT_STORE: "postgres:rollouts" is not a store; use dynamodb:<table>, file:<dir> or memory',
+    });
+  });
 });
 
 describe('policyLookup', () => {
@@ -154,38 +173,107 @@ describe('controllerDepsFromEnvironment', () => {
     expect(log.warn).toHaveBeenCalledWith('ROLLOUT_EVENT_BUS is not set: lifecycle events are not published');
     await fs.rm(dir, { recursive: true, force: true });
   });
-  it('gives the controller the AWS adapters, Application Auto Scaling included', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'smr-env-'));
-    const file = await deployedPolicies(dir);
-    const deps = await controllerDepsFromEnvironment(
-      { ROLLOUT_POLICIES_FILE: file, ROLLOUT_STORE: 'memory', ROLLOUT_EVENT_BUS: 'lifecycle' },
-      { warn: jest.fn() },
-    );
-    expect(deps.endpoints).toBeInstanceOf(SageMakerEndpointControl);
-    expect(deps.alarms).toBeInstanceOf(CloudWatchAlarmControl);
-    expect(deps.scaling).toBeInstanceOf(ApplicationAutoScalingScalingControl);
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+  describe('the AWS adapters (each loads its SDK client on its first call)', () => {
+    const sagemaker = mockClient(SageMakerClient);
+    const cloudwatch = mockClient(CloudWatchClient);
+    const autoscaling = mockClient(ApplicationAutoScalingClient);
+    const eventbridge = mockClient(EventBridgeClient);
+    const sqs = mockClient(SQSClient);
+    const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/smr-WakeUpQueue-x1';
+    beforeEach(() => {
+      for (const mock of [sagemaker, cloudwatch, autoscaling, eventbridge, sqs]) mock.reset();
+    });
+    afterAll(() => {
+      for (const mock of [sagemaker, cloudwatch, autoscaling, eventbridge, sqs]) mock.restore();
+    });
 
-  it('sends precise wake-ups to the queue ROLLOUT_WAKE_UP_QUEUE_URL names; without it, the schedule alone wakes rollouts', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'smr-env-'));
-    const file = await deployedPolicies(dir);
-    const base = { ROLLOUT_POLICIES_FILE: file, ROLLOUT_STORE: 'memory', ROLLOUT_EVENT_BUS: 'lifecycle' };
-    const queued = await controllerDepsFromEnvironment(
-      {
-        ...base,
-        ROLLOUT_WAKE_UP_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/smr-WakeUpQueue-x1',
-      },
-      { warn: jest.fn() },
-    );
-    expect(queued.wakeUps).toBeInstanceOf(SqsWakeUpScheduler);
-    const log = { warn: jest.fn() };
-    const unqueued = await controllerDepsFromEnvironment(base, log);
-    expect(unqueued.wakeUps).toBeUndefined();
-    expect(log.warn).toHaveBeenCalledWith(
-      'ROLLOUT_WAKE_UP_QUEUE_URL is not set: rollouts are woken by the one-minute schedule alone',
-    );
-    await fs.rm(dir, { recursive: true, force: true });
+    async function depsWith(env: Record<string, string>) {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'smr-env-'));
+      const file = await deployedPolicies(dir);
+      const deps = await controllerDepsFromEnvironment(
+        { ROLLOUT_POLICIES_FILE: file, ROLLOUT_STORE: 'memory', ...env },
+        { warn: jest.fn() },
+      );
+      await fs.rm(dir, { recursive: true, force: true });
+      return deps;
+    }
+
+    it('reads endpoints, alarms and Application Auto Scaling through SageMaker, CloudWatch and Application Auto Scaling', async () => {
+      sagemaker.on(DescribeEndpointCommand, { EndpointName: 'churn-prod' }).resolves({
+        EndpointName: 'churn-prod',
+        EndpointStatus: 'InService',
+        EndpointConfigName: 'churn-prod-config-7',
+        ProductionVariants: [{ VariantName: 'AllTraffic', CurrentWeight: 1, CurrentInstanceCount: 4 }],
+      });
+      cloudwatch.on(DescribeAlarmsCommand).resolves({
+        MetricAlarms: [{ AlarmName: 'churn-5xx', StateValue: 'OK', StateReason: 'fine' }],
+      });
+      autoscaling.on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [] });
+      const deps = await depsWith({ ROLLOUT_EVENT_BUS: 'lifecycle' });
+
+      // Building the controller calls nothing: a Scheduled Event with nothing due reads only the store.
+      expect(sagemaker.calls()).toHaveLength(0);
+      await expect(deps.endpoints.describeEndpoint('churn-prod')).resolves.toMatchObject({
+        status: 'InService',
+        endpointConfigName: 'churn-prod-config-7',
+        variants: [{ variantName: 'AllTraffic', currentInstanceCount: 4 }],
+      });
+      await expect(deps.alarms.describeAlarms(['churn-5xx'])).resolves.toMatchObject([
+        { alarmName: 'churn-5xx', state: 'OK' },
+      ]);
+      await expect(deps.scaling?.describeVariantScaling('churn-prod', 'AllTraffic')).resolves.toBeUndefined();
+      expect(autoscaling.commandCalls(DescribeScalableTargetsCommand)[0]?.args[0].input).toMatchObject({
+        ServiceNamespace: 'sagemaker',
+        ResourceIds: ['endpoint/churn-prod/variant/AllTraffic'],
+      });
+      // The native engine's abort alarm needs these two; the lazily built port has them like the adapter.
+      expect(typeof deps.alarms.putAbortAlarm).toBe('function');
+      expect(typeof deps.alarms.setAlarmState).toBe('function');
+    });
+
+    it('publishes lifecycle events on the ROLLOUT_EVENT_BUS bus', async () => {
+      eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+      const deps = await depsWith({ ROLLOUT_EVENT_BUS: 'lifecycle' });
+      await deps.events.publish([
+        {
+          detailType: 'Rollout Started',
+          at: Date.parse('2026-01-01T00:00:00Z'),
+          detail: {
+            rolloutId: 'r-1',
+            endpointName: 'churn-prod',
+            modelPackageArn: 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn-model/8',
+          },
+        },
+      ]);
+      expect(eventbridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]).toMatchObject({
+        Source: 'sm-rollout',
+        DetailType: 'Rollout Started',
+        EventBusName: 'lifecycle',
+      });
+    });
+
+    it('sends precise wake-ups to the queue ROLLOUT_WAKE_UP_QUEUE_URL names; without it, the schedule alone wakes rollouts', async () => {
+      sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+      const queued = await depsWith({ ROLLOUT_WAKE_UP_QUEUE_URL: QUEUE });
+      await queued.wakeUps?.wakeAt('r-1', Date.now() + 90_000);
+      const sent = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
+      expect(sent?.QueueUrl).toBe(QUEUE);
+      expect(sent?.DelaySeconds).toBeGreaterThanOrEqual(89);
+      expect(sent?.DelaySeconds).toBeLessThanOrEqual(90);
+
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'smr-env-'));
+      const file = await deployedPolicies(dir);
+      const log = { warn: jest.fn() };
+      const unqueued = await controllerDepsFromEnvironment(
+        { ROLLOUT_POLICIES_FILE: file, ROLLOUT_STORE: 'memory' },
+        log,
+      );
+      expect(unqueued.wakeUps).toBeUndefined();
+      expect(log.warn).toHaveBeenCalledWith(
+        'ROLLOUT_WAKE_UP_QUEUE_URL is not set: rollouts are woken by the one-minute schedule alone',
+      );
+      await fs.rm(dir, { recursive: true, force: true });
+    });
   });
 
   it('refuses a ROLLOUT_WAKE_UP_QUEUE_URL that is not a queue URL, saying what to set', async () => {

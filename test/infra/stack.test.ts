@@ -647,7 +647,7 @@ describe('the bundle', () => {
     }
   });
 
-  it('is split: the rollout engine and what only a wake-up or a pre-traffic check needs are in chunks Lambda does not load at init', () => {
+  it('is split: the rollout engine, every AWS client but DynamoDB and the file and memory stores are in chunks Lambda does not load at init', () => {
     const dir = functionAssetDir(synth.assembly, json, fnId);
     const all = modules(dir);
     const atInit = loadedAtInit(dir, 'index.mjs');
@@ -655,10 +655,29 @@ describe('the bundle', () => {
     const code = (files: Iterable<string>) =>
       [...files].map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
     // The S3 client (sample requests), the SageMaker Runtime client (InvokeEndpoint) and the SQS client
-    // (wake-ups), recognised by their service's id and endpoint host, and the rollout engine, by the XState
+    // (wake-ups), recognised by their service's id and endpoint host; the SageMaker, Application Auto
+    // Scaling, CloudWatch and EventBridge clients, by the target their JSON protocol names on every
+    // request (a Scheduled Event with nothing due calls none of them); and the rollout engine, by the XState
     // interpreter's init event: in the lazy chunks, not at init.
-    const markers = ['"AmazonS3"', 'runtime.sagemaker', '"AmazonSQS"', 'xstate.init'];
+    const markers = [
+      '"AmazonS3"',
+      'runtime.sagemaker',
+      '"AmazonSQS"',
+      'serviceTarget:"SageMaker"',
+      'serviceTarget:"AnyScaleFrontendService"',
+      'serviceTarget:"GraniteServiceVersion20100801"',
+      'serviceTarget:"AWSEvents"',
+      'xstate.init',
+    ];
     for (const marker of markers) {
+      expect(code(lazy)).toContain(marker);
+      expect(code(atInit)).not.toContain(marker);
+    }
+    // The one client every event needs, the rollout store's, is loaded at init (the marker above is right).
+    expect(code(atInit)).toContain('serviceTarget:"DynamoDB_20120810"');
+    // The stack's store is DynamoDB: the file store (its directory layout) and the memory store (its
+    // damaged-state message) load only when ROLLOUT_STORE names them.
+    for (const marker of ['"timelines","locks"', 'the rollout store in ']) {
       expect(code(lazy)).toContain(marker);
       expect(code(atInit)).not.toContain(marker);
     }

@@ -275,7 +275,7 @@ describe('describeNativeDeployment (what `plan --engine native` prints)', () => 
     expect(describeNativeDeployment(config(result), plan)).toEqual([
       'traffic routing  CANARY: 10% of capacity first (CanarySize CAPACITY_PERCENT 10), then the rest',
       'bake             5m after every shift, the last included, alarms watched (WaitIntervalInSeconds 300)',
-      'termination wait 5m more with the old fleet kept, alarms no longer roll back (TerminationWaitInSeconds 300)',
+      'termination wait 5m more with the old fleet kept, alarms still watched (TerminationWaitInSeconds 300)',
       'timeout          1h15m (MaximumExecutionTimeoutInSeconds 4500)',
       `alarms           churn-prod-5xx, churn-prod-p99-latency, ${ABORT} (AutoRollbackConfiguration; any in ALARM rolls back)`,
     ]);
