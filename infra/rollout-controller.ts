@@ -188,7 +188,10 @@ export class SmRolloutController extends Construct {
     });
     this.function = this.createFunction(policiesFile, props.reservedConcurrentExecutions);
     this.function.addEnvironment('ROLLOUT_WAKE_UP_QUEUE_URL', this.wakeUpQueue.queueUrl);
-    const permissions = this.addPermissions({ groups, endpoints, executionRoles, ...checks });
+    const components = unique(
+      this.policies.flatMap((p) => (p.inferenceComponent ? [p.inferenceComponent] : [])),
+    );
+    const permissions = this.addPermissions({ groups, endpoints, executionRoles, components, ...checks });
 
     // --- Events in ---------------------------------------------------------------------------------------
     this.wireEvents({ groups, endpoints, alarmNames });
@@ -331,6 +334,8 @@ export class SmRolloutController extends Construct {
     groups: string[];
     endpoints: string[];
     executionRoles: string[];
+    /** Inference components the policies roll out onto (policy `inferenceComponent`). */
+    components: string[];
     /** Endpoints whose policy has a pre-traffic check (InvokeEndpoint on them). */
     checkedEndpoints: string[];
     /** The S3 objects those checks read their sample requests from. */
@@ -426,6 +431,17 @@ export class SmRolloutController extends Construct {
           resources: names.executionRoles,
           conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
         }),
+        // A policy with inferenceComponent reads and rolling-updates exactly that component (no List: a
+        // start names the hosted components only when it can list them).
+        ...(names.components.length === 0
+          ? []
+          : [
+              new iam.PolicyStatement({
+                sid: 'PolicyInferenceComponents',
+                actions: ['sagemaker:DescribeInferenceComponent', 'sagemaker:UpdateInferenceComponent'],
+                resources: names.components.map((c) => sm(`inference-component/${sagemakerArnName(c)}`)),
+              }),
+            ]),
         // The pre-traffic check invokes the candidate variant of a policy's endpoint (InvokeEndpoint with
         // TargetVariant): only endpoints whose policy has a check, and nothing else of SageMaker Runtime.
         ...(names.checkedEndpoints.length === 0

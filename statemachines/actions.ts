@@ -5,6 +5,8 @@ import { ENDPOINT_DELETED, type RollbackReason, type RolloutEvent } from './cont
 
 /** The failure code of a native deployment SageMaker left Failed or UpdateRollbackFailed. */
 export const NATIVE_DEPLOYMENT_FAILED = 'NATIVE_DEPLOYMENT_FAILED';
+/** The failure code of an inference component a rolling update left Failed, or that was deleted. */
+export const COMPONENT_UPDATE_FAILED = 'COMPONENT_UPDATE_FAILED';
 import {
   alarmReadingOf,
   applyResultOf,
@@ -22,6 +24,7 @@ import {
   judgeApplies,
   judgeReadingOf,
   judgeSilence,
+  componentReadingOf,
   nativeReadingOf,
   preTrafficResultOf,
   type MachineEvent,
@@ -30,6 +33,7 @@ import {
 import { buildChange, deploysCandidate, failureFromCheck } from './endpoint-change';
 import { candidateBounds } from './scaling';
 import { pastLastBake, pendingVariant, planShifts, progressKey } from './native';
+import { componentProgressKey } from './inference-component';
 import { LIFECYCLE_OF_FACT, type FactKind, type TimelineFact, type TimelineNote } from './facts';
 
 type Params = ParameterizedObject['params'] | undefined;
@@ -68,6 +72,7 @@ const FACTS: {
     modelPackageArn: c.modelPackageArn,
     endpointName: c.endpointName,
     strategy: c.plan.strategy,
+    ...(c.inferenceComponent ? { inferenceComponent: c.inferenceComponent.inferenceComponentName } : {}),
   }),
   baseline: (c) => ({ kind: 'baseline', baseline: baselineOf(c) }),
   candidateCreated: (c) => ({
@@ -200,8 +205,48 @@ const FACTS: {
   }),
   abortAlarmSet: (c) => ({
     kind: 'abortAlarmSet',
-    alarmName: c.native?.abortAlarmName ?? '?',
-    pastLastBake: pastLastBake(c),
+    alarmName: c.native?.abortAlarmName ?? c.inferenceComponent?.abortAlarmName ?? '?',
+    // A rolling update is watched until its last batch has baked; after it the rollout rolls back itself.
+    pastLastBake: c.inferenceComponent ? false : pastLastBake(c),
+  }),
+  componentPrepared: (c) => ({
+    kind: 'componentPrepared',
+    candidateModel: c.names.candidateModel,
+    abortAlarm: c.inferenceComponent!.abortAlarmName,
+  }),
+  componentUpdateStarted: (c) => ({
+    kind: 'componentUpdateStarted',
+    spec: c.inferenceComponent!,
+    candidateModel: c.names.candidateModel,
+  }),
+  componentProgress: (c, e) => ({
+    kind: 'componentProgress',
+    inferenceComponentName: c.inferenceComponent!.inferenceComponentName,
+    view: componentReadingOf(e)?.component ??
+      c.componentView ?? { status: 'unknown', lastDeployment: 'none' },
+  }),
+  componentUpdated: (c) => ({
+    kind: 'componentUpdated',
+    inferenceComponentName: c.inferenceComponent!.inferenceComponentName,
+    candidateModel: c.names.candidateModel,
+    finalBakeUntil: c.bakeUntil ?? c.now,
+    watching: watchedAlarms(c),
+  }),
+  componentRolledBack: (c) => ({
+    kind: 'componentRolledBack',
+    inferenceComponentName: c.inferenceComponent!.inferenceComponentName,
+    modelName: c.inferenceComponent!.servingSpecification.modelName,
+    ...(c.componentView?.failureReason ? { failureReason: c.componentView.failureReason } : {}),
+  }),
+  componentRollbackStarted: (c) => ({
+    kind: 'componentRollbackStarted',
+    inferenceComponentName: c.inferenceComponent!.inferenceComponentName,
+    modelName: c.inferenceComponent!.servingSpecification.modelName,
+  }),
+  componentRestored: (c) => ({
+    kind: 'componentRestored',
+    inferenceComponentName: c.inferenceComponent!.inferenceComponentName,
+    modelName: c.inferenceComponent!.servingSpecification.modelName,
   }),
   nativeRolledBack: (c) => ({
     kind: 'nativeRolledBack',
@@ -214,12 +259,28 @@ const FACTS: {
     modelPackageArn: c.modelPackageArn,
     endpointName: c.endpointName,
     finalConfig: c.names.finalConfig,
+    ...(c.inferenceComponent
+      ? {
+          inferenceComponent: {
+            name: c.inferenceComponent.inferenceComponentName,
+            model: c.names.candidateModel,
+          },
+        }
+      : {}),
   }),
   rolledBack: (c) => ({
     kind: 'rolledBack',
     reason: c.rollbackReason,
     endpointName: c.endpointName,
     originalConfig: c.baseline?.endpointConfigName,
+    ...(c.inferenceComponent
+      ? {
+          inferenceComponent: {
+            name: c.inferenceComponent.inferenceComponentName,
+            model: c.inferenceComponent.servingSpecification.modelName,
+          },
+        }
+      : {}),
   }),
   failed: (c) => ({
     kind: 'failed',
@@ -510,7 +571,7 @@ export const rolloutActions = {
    */
   recordNativeRollback: update(({ context, event }) => {
     if (context.rollbackReason) return {};
-    const abortAlarm = context.native?.abortAlarmName;
+    const abortAlarm = context.native?.abortAlarmName ?? context.inferenceComponent?.abortAlarmName;
     const firing = alarmReadingOf(event)?.firing ?? [];
     const team = firing.find((f) => f.alarmName !== abortAlarm);
     if (team) return { rollbackReason: alarmReason(team) };
@@ -524,7 +585,7 @@ export const rolloutActions = {
       };
     }
     if (context.nativeAlarm) return { rollbackReason: alarmReason(context.nativeAlarm) };
-    const why = context.nativeView?.failureReason;
+    const why = context.nativeView?.failureReason ?? context.componentView?.failureReason;
     return {
       rollbackReason: {
         kind: 'failure',
@@ -550,6 +611,38 @@ export const rolloutActions = {
       failure: {
         code: NATIVE_DEPLOYMENT_FAILED,
         message: `the guardrails deployment left endpoint ${context.endpointName} ${status}${why}; ${todo}`,
+      },
+    };
+  }),
+  // ---- an inference component ----
+  recordComponentView: update(({ event }) => {
+    const view = componentReadingOf(event)?.component;
+    if (!view) return {};
+    return { componentView: view, componentTold: componentProgressKey(view) };
+  }),
+  /** SageMaker finished every batch: the final bake begins (the plan's last step), the new model at 100%. */
+  startComponentFinalBake: update(({ context, event }) => ({
+    candidateWeight: 100,
+    stepIndex: Math.max(0, context.plan.steps.length - 1),
+    bakeUntil: timeOf(event, context) + (context.inferenceComponent?.finalBakeMs ?? 0),
+    ...(context.firstTrafficAt === undefined ? { firstTrafficAt: timeOf(event, context) } : {}),
+  })),
+  /** The component is back on the model that served: no copy runs the candidate any more. */
+  markComponentRestored: update(() => ({ candidateWeight: 0, bakeUntil: undefined })),
+  /** The component failed or was deleted under the rollout: what happened, and what a person should do. */
+  recordComponentFailure: update(({ context, event }) => {
+    const view = componentReadingOf(event)?.component ?? context.componentView;
+    const spec = context.inferenceComponent!;
+    const status = view?.status ?? 'unknown';
+    const why = view?.failureReason ? ` (${view.failureReason})` : '';
+    const todo =
+      status === 'Deleted' || status === 'Deleting'
+        ? 'nothing is left to roll back'
+        : `SageMaker takes no update on a failed component: delete it and create it again with model ${spec.servingSpecification.modelName}`;
+    return {
+      failure: {
+        code: COMPONENT_UPDATE_FAILED,
+        message: `inference component ${spec.inferenceComponentName} is ${status}${why}; ${todo}`,
       },
     };
   }),

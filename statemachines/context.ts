@@ -10,6 +10,8 @@ import type {
   CleanupResult,
   CreateCandidateResult,
   EndpointChange,
+  InferenceComponentReading,
+  InferenceComponentView,
   JudgeReading,
   NativeDeploymentReading,
   NativeEndpointView,
@@ -79,6 +81,11 @@ export interface RolloutContext extends RolloutInput {
   nativeAlarm?: { alarmName: string; stateReason: string; datapoints?: number[]; threshold?: number };
   /** When the abort alarm was first put into ALARM (it is put there again at each wake while aborting). */
   abortAlarmSetAt?: number;
+  // ---- an inference-component rollout (absent otherwise) ----
+  /** The component as the latest read saw it: which model serves, what the copies do. */
+  componentView?: InferenceComponentView;
+  /** The copies' moment last told on the timeline (inference-component.ts componentProgressKey). */
+  componentTold?: string;
 }
 
 export type ChangePurpose = 'transition' | 'final' | 'shift' | 'restore' | 'revert';
@@ -102,7 +109,8 @@ export type EffectResult =
   | CleanupResult
   | JudgeReading
   | PreTrafficResult
-  | NativeDeploymentReading;
+  | NativeDeploymentReading
+  | InferenceComponentReading;
 
 /**
  * What guards and actions really receive: the events a host sends, or an invoked effect settling.
@@ -151,6 +159,11 @@ export function cleanupResultOf(event: MachineEvent): CleanupResult | undefined 
 export function nativeReadingOf(event: MachineEvent): NativeDeploymentReading | undefined {
   const output = outputOf(event);
   return output && 'endpoint' in output ? output : undefined;
+}
+
+export function componentReadingOf(event: MachineEvent): InferenceComponentReading | undefined {
+  const output = outputOf(event);
+  return output && 'component' in output ? output : undefined;
 }
 
 export function resolvedBaselineOf(event: MachineEvent): Baseline | undefined {

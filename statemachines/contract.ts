@@ -298,6 +298,12 @@ export interface RolloutInput {
   engine?: RolloutEngineKind;
   /** Set exactly when `engine` is native. */
   native?: NativeRolloutSpec;
+  /**
+   * Set when the rollout targets an inference component (policy `inferenceComponent`): SageMaker's
+   * rolling update moves the copies, as guardrails moves a native rollout's traffic (`engine` native,
+   * `native` absent).
+   */
+  inferenceComponent?: InferenceComponentRolloutSpec;
 }
 
 /**
@@ -555,10 +561,35 @@ export interface InferenceComponentRollingUpdate {
   rollbackMaximumBatchSize?: InferenceComponentCapacitySize;
 }
 
+/**
+ * InferenceComponentSpecification as a rollout keeps it (plain data, AWS's meaning; the ports'
+ * InferenceComponentSpecificationState has the same shape).
+ */
+export interface InferenceComponentSpecificationSpec {
+  modelName?: string;
+  computeResourceRequirements?: {
+    numberOfCpuCoresRequired?: number;
+    numberOfAcceleratorDevicesRequired?: number;
+    minMemoryRequiredInMb: number;
+    maxMemoryRequiredInMb?: number;
+  };
+  /** Other Specification fields under AWS's names (StartupParameters, ...), carried through unchanged. */
+  extra?: Record<string, unknown>;
+}
+
 /** What an inference-component rollout carries besides the plan (compiled by src/plan/inference-component.ts). */
 export interface InferenceComponentRolloutSpec {
   inferenceComponentName: string;
+  /** The variant of the hosting endpoint the component runs on. */
+  variantName: string;
+  /** The Specification serving when the rollout started: the update replaces its ModelName, a rollback restores it. */
+  servingSpecification: InferenceComponentSpecificationSpec & { modelName: string };
+  /** RuntimeConfig.DesiredCopyCount at start, and how many batches the rolling update moves at it. */
+  copyCount: number;
+  batches: number;
   rollingUpdate: InferenceComponentRollingUpdate;
+  /** The second rolling update that puts the serving Specification back after SageMaker finished the first. */
+  rollbackUpdate: InferenceComponentRollingUpdate;
   /** AutoRollbackConfiguration.Alarms (at most 10): the policy's alarms and the abort alarm. */
   autoRollbackAlarms: string[];
   /** The controller-owned alarm in `autoRollbackAlarms`: abort puts it into ALARM (SetAlarmState). */
@@ -569,4 +600,29 @@ export interface InferenceComponentRolloutSpec {
    * means a second rolling update back to the previous specification.
    */
   finalBakeMs: number;
+}
+
+/**
+ * What following an inference-component rollout reads each time (DescribeInferenceComponent): the
+ * status, the model actually serving (the old Specification until SageMaker has finished every
+ * batch), the copies, and whose the last rolling update was (plain data: the machine imports no port).
+ */
+export interface InferenceComponentReading extends Stamped {
+  component: InferenceComponentView;
+}
+
+export interface InferenceComponentView {
+  /** InferenceComponentStatus; `Deleted` when the component no longer exists. */
+  status: string;
+  /** Specification.ModelName deployed now. */
+  modelName?: string;
+  desiredCopyCount?: number;
+  currentCopyCount?: number;
+  failureReason?: string;
+  /**
+   * Whose LastDeploymentConfig it is: `forward` (this rollout's update: its abort alarm is in the
+   * AutoRollbackConfiguration), `rollback` (this rollout's way back: the serving Specification, no
+   * alarms), `other` (someone else's), `none`.
+   */
+  lastDeployment: 'forward' | 'rollback' | 'other' | 'none';
 }

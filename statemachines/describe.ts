@@ -70,6 +70,23 @@ function statePath(snapshot: RolloutSnapshot): string {
   return walk(snapshot.value).join('.');
 }
 
+/** Which part of the inference-component chart the rollout is in (typed loosely, as inNative). */
+function inComponent(
+  snapshot: RolloutSnapshot,
+  child:
+    | 'preparing'
+    | 'updating'
+    | 'following'
+    | 'aborting'
+    | 'explaining'
+    | 'finalBake'
+    | 'rollingBack'
+    | 'removing'
+    | 'cleaning',
+): boolean {
+  return snapshot.matches({ inferenceComponent: child } as never);
+}
+
 /** Which part of the native chart the rollout is in (its states are built apart, so typed loosely). */
 function inNative(
   snapshot: RolloutSnapshot,
@@ -84,6 +101,18 @@ export function statusOf(snapshot: RolloutSnapshot): RolloutStatus {
   if (snapshot.matches('failed')) return 'failed';
   // Winding down after the endpoint was deleted is, to a reader, the end of a rollback.
   if (snapshot.matches('rollingBack') || snapshot.matches('endpointDeleted')) return 'rollingBack';
+  // An inference component: from the abort, an alarm in the final bake or SageMaker's own rollback on.
+  if (
+    inComponent(snapshot, 'aborting') ||
+    inComponent(snapshot, 'explaining') ||
+    inComponent(snapshot, 'rollingBack') ||
+    inComponent(snapshot, 'removing') ||
+    ((inComponent(snapshot, 'following') ||
+      inComponent(snapshot, 'preparing') ||
+      inComponent(snapshot, 'updating')) &&
+      snapshot.context.rollbackReason !== undefined)
+  )
+    return 'rollingBack';
   // Native: from the abort (or SageMaker's own rollback) on, SageMaker is rolling back.
   if (
     inNative(snapshot, 'aborting') ||
@@ -129,6 +158,7 @@ function phaseOf(snapshot: RolloutSnapshot, status: RolloutStatus): string {
     return reason ? `${status}: ${reason}` : status;
   }
   if (snapshot.matches('native')) return nativePhase(snapshot, status);
+  if (snapshot.matches('inferenceComponent')) return componentPhase(snapshot, status);
   if (status === 'rollingBack') return `rolling back (${describeReason(c.rollbackReason)})`;
   if (status === 'paused') {
     const left =
@@ -160,6 +190,29 @@ function phaseOf(snapshot: RolloutSnapshot, status: RolloutStatus): string {
   if (snapshot.matches('endpointDeleted'))
     return `endpoint ${c.endpointName} was deleted: removing what the rollout created`;
   return statePath(snapshot);
+}
+
+/** An inference-component rollout's phase: what SageMaker is doing with the copies, as last read. */
+function componentPhase(snapshot: RolloutSnapshot, status: RolloutStatus): string {
+  const c = snapshot.context;
+  const name = c.inferenceComponent?.inferenceComponentName ?? 'the inference component';
+  const view = c.componentView;
+  const copies =
+    view?.currentCopyCount !== undefined
+      ? `${view.currentCopyCount} copies running, ${view.desiredCopyCount ?? '?'} desired`
+      : `${c.inferenceComponent?.copyCount ?? '?'} copies`;
+  if (inComponent(snapshot, 'preparing')) return 'creating the candidate model and the abort alarm';
+  if (inComponent(snapshot, 'updating')) return `starting the rolling update of ${name}`;
+  if (inComponent(snapshot, 'finalBake'))
+    return `final bake: every copy of ${name} runs ${c.names.candidateModel}${c.bakeUntil !== undefined ? ` until ${iso(c.bakeUntil)}` : ''}`;
+  if (inComponent(snapshot, 'cleaning')) return 'cleaning up after the rolling update';
+  if (inComponent(snapshot, 'rollingBack'))
+    return `rolling ${name} back to ${c.inferenceComponent?.servingSpecification.modelName ?? 'the model that served'} (${describeReason(c.rollbackReason)}); ${copies}`;
+  if (inComponent(snapshot, 'explaining') || inComponent(snapshot, 'removing'))
+    return `${name} serves ${c.inferenceComponent?.servingSpecification.modelName ?? 'the model that served'} again (${describeReason(c.rollbackReason)}): removing what the rollout created`;
+  if (status === 'rollingBack')
+    return `SageMaker is rolling ${name} back (${describeReason(c.rollbackReason)}); ${view?.status ?? 'updating'}, ${copies}`;
+  return `SageMaker replaces the copies of ${name} with ${c.names.candidateModel}: ${view?.status ?? 'updating'}, ${copies}`;
 }
 
 /** A native rollout's phase: what SageMaker is doing with the deployment, as last read. */
@@ -213,6 +266,18 @@ export interface CommandTarget {
   phase: string;
   /** Absent: stepwise. */
   engine?: RolloutEngineKind;
+  /** Set when the rollout updates an inference component. */
+  inferenceComponent?: string;
+}
+
+/** Why an inference-component rollout takes no pause, resume or promote: SageMaker moves the copies itself. */
+function componentRefusal(id: string, command: Pick<RolloutCommand, 'type'>, phase: string): string {
+  const verb = command.type.toLowerCase();
+  return (
+    `rollout ${id} updates an inference component: SageMaker's rolling update replaces the copies batch by ` +
+    `batch on the plan's schedule and has no API to ${verb} it, so sm-rollout cannot ${verb} it (it is ${phase}); ` +
+    `\`sm-rollout abort ${id}\` rolls it back`
+  );
 }
 
 /** Why a native rollout takes no pause, resume or promote: SageMaker moves the traffic on its own schedule. */
@@ -235,16 +300,19 @@ export function explainRejection(
     status,
     phase,
     engine,
+    inferenceComponent,
   } = 'context' in target
     ? {
         rolloutId: target.context.rolloutId,
         status: statusOf(target),
         phase: phaseOf(target, statusOf(target)),
         engine: target.context.engine,
+        inferenceComponent: target.context.inferenceComponent?.inferenceComponentName,
       }
     : target;
   if (isTerminal(status))
     return `rollout ${id} has already ended (${status}); nothing to ${command.type.toLowerCase()}`;
+  if (inferenceComponent && command.type !== 'ABORT') return componentRefusal(id, command, phase);
   if (engine === 'native' && command.type !== 'ABORT') return nativeRefusal(id, command, phase);
   switch (command.type) {
     case 'PAUSE':

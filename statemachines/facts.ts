@@ -3,6 +3,8 @@
 import {
   ENDPOINT_DELETED,
   type Baseline,
+  type InferenceComponentRolloutSpec,
+  type InferenceComponentView,
   type LifecycleDetailType,
   type NativeDeploymentConfig,
   type MetricVerdict,
@@ -10,6 +12,7 @@ import {
   type RollbackReason,
 } from './contract';
 import { describeScaling } from './scaling';
+import { describeComponentProgress, describeRollingUpdate } from './inference-component';
 
 /** A step as a person names it: 1-based, out of the plan's total. */
 export interface StepNumber {
@@ -30,6 +33,8 @@ export type TimelineFact =
       modelPackageArn: string;
       endpointName: string;
       strategy: string;
+      /** Present when the rollout targets an inference component of the endpoint. */
+      inferenceComponent?: string;
     }
   | { kind: 'baseline'; baseline: Baseline }
   | { kind: 'candidateCreated'; candidateModel: string; transitionConfig: string; candidateVariant: string }
@@ -112,8 +117,37 @@ export type TimelineFact =
   | { kind: 'nativeAlarmSeen'; alarmName: string; stateReason: string }
   | { kind: 'abortAlarmSet'; alarmName: string; pastLastBake: boolean }
   | { kind: 'nativeRolledBack'; endpointName: string; originalConfig: string; failureReason?: string }
-  | { kind: 'succeeded'; modelPackageArn: string; endpointName: string; finalConfig: string }
-  | { kind: 'rolledBack'; reason?: RollbackReason; endpointName: string; originalConfig?: string }
+  // ---- an inference component (SageMaker's rolling update moves the copies) ----
+  | { kind: 'componentPrepared'; candidateModel: string; abortAlarm: string }
+  | { kind: 'componentUpdateStarted'; spec: InferenceComponentRolloutSpec; candidateModel: string }
+  /** The copies' status or counts changed (DescribeInferenceComponent). */
+  | { kind: 'componentProgress'; inferenceComponentName: string; view: InferenceComponentView }
+  /** SageMaker finished every batch: the controller holds the final bake. */
+  | {
+      kind: 'componentUpdated';
+      inferenceComponentName: string;
+      candidateModel: string;
+      finalBakeUntil: number;
+      watching: string[];
+    }
+  | { kind: 'componentRolledBack'; inferenceComponentName: string; modelName: string; failureReason?: string }
+  /** After the update finished: the second rolling update back to the model that served. */
+  | { kind: 'componentRollbackStarted'; inferenceComponentName: string; modelName: string }
+  | { kind: 'componentRestored'; inferenceComponentName: string; modelName: string }
+  | {
+      kind: 'succeeded';
+      modelPackageArn: string;
+      endpointName: string;
+      finalConfig: string;
+      inferenceComponent?: { name: string; model: string };
+    }
+  | {
+      kind: 'rolledBack';
+      reason?: RollbackReason;
+      endpointName: string;
+      originalConfig?: string;
+      inferenceComponent?: { name: string; model: string };
+    }
   | {
       kind: 'failed';
       /** A native deployment SageMaker left failed (not a rollback of the controller's). */
@@ -139,6 +173,7 @@ export const LIFECYCLE_OF_FACT: Partial<Record<FactKind, LifecycleDetailType>> =
   started: 'Rollout Started',
   shifted: 'Traffic Shifted',
   nativeShifted: 'Traffic Shifted',
+  componentUpdated: 'Traffic Shifted',
   paused: 'Rollout Paused',
   resumed: 'Rollout Resumed',
   rollbackStarted: 'Rollback Started',
@@ -343,8 +378,36 @@ export function describeFact(fact: TimelineFact): string {
     case 'started':
       return (
         `Rollout ${fact.rolloutId} started by ${fact.requestedBy}: ${fact.modelPackageArn} onto ` +
+        (fact.inferenceComponent ? `inference component ${fact.inferenceComponent} of ` : '') +
         `endpoint ${fact.endpointName} with strategy ${fact.strategy}`
       );
+    case 'componentPrepared':
+      return `Created candidate model ${fact.candidateModel} and abort alarm ${fact.abortAlarm} (OK until \`abort\`)`;
+    case 'componentUpdateStarted':
+      return (
+        `UpdateInferenceComponent ${fact.spec.inferenceComponentName} to model ${fact.candidateModel}: ` +
+        describeRollingUpdate(fact.spec)
+      );
+    case 'componentProgress':
+      return describeComponentProgress(fact.inferenceComponentName, fact.view);
+    case 'componentUpdated':
+      return (
+        `SageMaker finished the rolling update: every copy of ${fact.inferenceComponentName} runs ${fact.candidateModel}; ` +
+        `final bake until ${isoTime(fact.finalBakeUntil)}, watching ${fact.watching.join(', ') || 'no alarms'} ` +
+        '(an alarm now rolls back with a second rolling update)'
+      );
+    case 'componentRolledBack':
+      return (
+        `SageMaker rolled the update back: ${fact.inferenceComponentName} serves ${fact.modelName} again` +
+        (fact.failureReason ? ` (FailureReason: ${fact.failureReason})` : '')
+      );
+    case 'componentRollbackStarted':
+      return (
+        `UpdateInferenceComponent ${fact.inferenceComponentName} back to model ${fact.modelName}: half the copies per ` +
+        'batch, no bake, no auto-rollback alarms'
+      );
+    case 'componentRestored':
+      return `Every copy of ${fact.inferenceComponentName} runs ${fact.modelName} again`;
     case 'baseline': {
       const b = fact.baseline;
       return (
@@ -462,12 +525,24 @@ export function describeFact(fact: TimelineFact): string {
         (fact.failureReason ? ` (FailureReason: ${fact.failureReason})` : '')
       );
     case 'succeeded':
+      if (fact.inferenceComponent) {
+        return (
+          `Rollout succeeded: ${fact.modelPackageArn} serves every copy of inference component ` +
+          `${fact.inferenceComponent.name} on ${fact.endpointName} (model ${fact.inferenceComponent.model})`
+        );
+      }
       return (
         `Rollout succeeded: ${fact.modelPackageArn} serves 100% of ${fact.endpointName} ` +
         `(config ${fact.finalConfig})`
       );
     case 'rolledBack':
       // The reason reads as a clause here; a trailing full stop would double up with ours.
+      if (fact.inferenceComponent) {
+        return (
+          `Rolled back: ${describeReason(fact.reason).replace(/\.$/, '')}. Inference component ` +
+          `${fact.inferenceComponent.name} serves ${fact.inferenceComponent.model}`
+        );
+      }
       return (
         `Rolled back: ${describeReason(fact.reason).replace(/\.$/, '')}. Endpoint ${fact.endpointName} serves the baseline ` +
         `only${fact.originalConfig !== undefined ? ` (config ${fact.originalConfig})` : ''}`

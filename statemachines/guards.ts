@@ -5,6 +5,12 @@ import type { Step } from '../src/plan/types';
 import type { ApplyResult, CheckResult } from './contract';
 import { NATIVE_BROKEN_STATUSES, bakeBegan, isNative, planShifts, progressKey } from './native';
 import {
+  COMPONENT_BROKEN_STATUSES,
+  componentOutcome,
+  componentProgressKey,
+  isInferenceComponent,
+} from './inference-component';
+import {
   alarmReadingOf,
   applyResultOf,
   checkResultOf,
@@ -15,6 +21,7 @@ import {
   judgeDecisionAtStepEnd,
   judgeReadingOf,
   judgeSilence,
+  componentReadingOf,
   nativeReadingOf,
   retryLimit,
   timeOf,
@@ -170,6 +177,23 @@ export const rolloutGuards = {
     context.rollbackReason === undefined &&
     timeOf(event, context) >= context.startedAt + context.maxDurationMs,
   abortAlarmUntold: ({ context }: GuardArgs) => context.abortAlarmSetAt === undefined,
+  // ---- an inference component (SageMaker's rolling update moves the copies) ----
+  inferenceComponentBaselineKnown: ({ context }: GuardArgs) =>
+    isInferenceComponent(context) && context.baseline !== undefined,
+  componentIs: ({ context, event }: GuardArgs, params: { outcome: ReturnType<typeof componentOutcome> }) => {
+    const view = componentReadingOf(event)?.component;
+    return (
+      view !== undefined &&
+      isInferenceComponent(context) &&
+      componentOutcome({ ...context, inferenceComponent: context.inferenceComponent }, view) ===
+        params.outcome
+    );
+  },
+  /** The copies' status or counts changed since the timeline last told them. */
+  componentProgressed: ({ context, event }: GuardArgs) => {
+    const view = componentReadingOf(event)?.component;
+    return view !== undefined && componentProgressKey(view) !== context.componentTold;
+  },
 };
 
 function bakeOver(context: RolloutContext, event: MachineEvent): boolean {
@@ -226,4 +250,10 @@ export const GUARD_MEANINGS: Record<keyof typeof rolloutGuards, string> = {
   pastDeadlineUnrequested:
     'the rollout has run longer than its maximum duration and no rollback was asked for yet',
   abortAlarmUntold: 'the timeline has not told yet that the abort alarm was set',
+  inferenceComponentBaselineKnown:
+    'an inference-component rollout whose component the host read before starting',
+  componentIs:
+    'the component, as just read, is updated (InService on the candidate model), rolledBack (InService on the ' +
+    `model that served at start, after this rollout's update), broken (${COMPONENT_BROKEN_STATUSES.join(', ')}) or moving`,
+  componentProgressed: "the component's status or copy counts changed since last told",
 };

@@ -1,6 +1,7 @@
 // The rollout machine as a chart: every state of a rollout, from resolving the baseline to
-// promotion or rollback — stepwise (the controller moves the weights) or native (SageMaker deployment
-// guardrails moves them and the machine follows) — with guards, actions and effects named in setup()
+// promotion or rollback — stepwise (the controller moves the weights), native (SageMaker deployment
+// guardrails moves them and the machine follows) or on an inference component (SageMaker's rolling
+// update replaces its copies; the machine follows and holds the final bake) — with guards, actions and effects named in setup()
 // and implemented in guards.ts, actions.ts and by the host. Pure: time only arrives on events (`now`) and effect
 // results (`at`), so a snapshot can be saved at any quiet point and restored in another process.
 import { fromPromise, setup } from 'xstate';
@@ -13,6 +14,7 @@ import type {
   CleanupResult,
   CreateCandidateResult,
   EndpointChange,
+  InferenceComponentReading,
   PreTrafficResult,
   JudgeInput,
   JudgeReading,
@@ -85,6 +87,23 @@ const rolloutSetup = setup({
       notProvided('followDeployment'),
     ),
     setAbortAlarm: fromPromise<Stamped, AbortAlarmInput>(async () => notProvided('setAbortAlarm')),
+    // ---- an inference component ----
+    prepareComponentUpdate: fromPromise<CreateCandidateResult, { context: RolloutInputWithBaseline }>(
+      async () => notProvided('prepareComponentUpdate'),
+    ),
+    startComponentUpdate: fromPromise<ApplyResult, { context: RolloutInputWithBaseline }>(async () =>
+      notProvided('startComponentUpdate'),
+    ),
+    readComponent: fromPromise<InferenceComponentReading, { context: RolloutInputWithBaseline }>(async () =>
+      notProvided('readComponent'),
+    ),
+    startComponentRollback: fromPromise<ApplyResult, { context: RolloutInputWithBaseline }>(async () =>
+      notProvided('startComponentRollback'),
+    ),
+    cleanUpComponentRollout: fromPromise<
+      CleanupResult,
+      { context: RolloutInputWithBaseline; outcome: 'succeeded' | 'rolledBack' }
+    >(async () => notProvided('cleanUpComponentRollout')),
   },
   guards: rolloutGuards,
   actions: rolloutActions,
@@ -625,6 +644,437 @@ const nativeRollout: StateConfig = rolloutSetup.createStateConfig({
   },
 });
 
+/** What the inference-component effects take: the rollout with its component read as the baseline. */
+function withComponent({ context }: { context: RolloutContext }) {
+  return { context: { ...context, baseline: baselineOf(context) } };
+}
+
+const componentRollbackOnAlarm = {
+  target: '#rollout.inferenceComponent.rollingBack',
+  actions: ['observeTime', 'recordAlarm', note('rollbackStarted')],
+} as const;
+const componentRollbackOnAbort = {
+  target: '#rollout.inferenceComponent.rollingBack',
+  actions: ['observeTime', 'recordAbort', note('rollbackStarted')],
+} as const;
+
+/**
+ * An inference component: the candidate model and the abort alarm are created, one
+ * UpdateInferenceComponent with the RollingUpdatePolicy hands the copies to SageMaker, and from then
+ * on the machine follows — on each wake-up it reads the component and decides by the model actually
+ * serving. While the update runs, `abort` and the deadline put the abort alarm (in the
+ * AutoRollbackConfiguration) into ALARM, again at every wake, until SageMaker has rolled back. Once
+ * SageMaker has finished every batch the controller holds the plan's final bake with the alarms
+ * watched; an alarm, `abort` or the deadline then roll back with a second rolling update to the model
+ * that served. PAUSE, RESUME and PROMOTE are not taken (describe.ts explains why).
+ */
+const inferenceComponentRollout: StateConfig = rolloutSetup.createStateConfig({
+  initial: 'preparing',
+  states: {
+    preparing: {
+      invoke: {
+        src: 'prepareComponentUpdate',
+        input: withComponent,
+        onDone: { target: 'updating', actions: ['observeTime', note('componentPrepared')] },
+        onError: {
+          target: 'removing',
+          actions: [
+            { type: 'recordFailure', params: { prefix: 'preparing the inference component update failed' } },
+            note('rollbackStarted'),
+          ],
+        },
+      },
+      // Nothing is sent yet: once preparing ends, the rollout removes what it created instead.
+      on: { ABORT: { actions: ['recordAbort', note('rollbackStarted')] } },
+    },
+    // UpdateInferenceComponent, once the component takes updates. Until the call is accepted nothing
+    // serves the new model: abort, the deadline or an error end by removing what was created.
+    updating: {
+      initial: 'applying',
+      on: {
+        ABORT: {
+          target: '#rollout.inferenceComponent.removing',
+          actions: ['recordAbort', note('rollbackStarted')],
+        },
+      },
+      states: {
+        applying: {
+          always: { guard: 'nativeRollbackRequested', target: '#rollout.inferenceComponent.removing' },
+          invoke: {
+            src: 'startComponentUpdate',
+            input: withComponent,
+            onDone: [
+              // Already running or done (a restart after the call): follow it.
+              {
+                guard: { type: 'applyOutcome', params: { outcome: 'satisfied' } },
+                target: '#rollout.inferenceComponent.following.reading',
+                actions: 'observeTime',
+              },
+              {
+                guard: { type: 'applyOutcome', params: { outcome: 'requested' } },
+                target: '#rollout.inferenceComponent.following.reading',
+                actions: ['observeTime', note('componentUpdateStarted')],
+              },
+              { target: 'waiting', actions: ['observeTime', 'scheduleWake'] },
+            ],
+            onError: [
+              {
+                guard: { type: 'retryableError', params: { mode: 'forward' } },
+                target: 'waiting',
+                actions: ['countRetry', 'scheduleWake', note('retry')],
+              },
+              {
+                target: '#rollout.inferenceComponent.removing',
+                actions: [
+                  {
+                    type: 'recordFailure',
+                    params: { prefix: 'starting the inference component update failed' },
+                  },
+                  note('rollbackStarted'),
+                ],
+              },
+            ],
+          },
+        },
+        waiting: {
+          tags: ['waiting'],
+          on: {
+            TICK: [
+              {
+                guard: 'pastDeadline',
+                target: '#rollout.inferenceComponent.removing',
+                actions: ['observeTime', 'recordTimeout', note('rollbackStarted')],
+              },
+              { target: 'applying', actions: 'observeTime' },
+            ],
+          },
+        },
+      },
+    },
+    following: {
+      initial: 'reading',
+      on: {
+        ABORT: {
+          guard: 'nativeRollbackNotRequested',
+          target: '#rollout.inferenceComponent.aborting',
+          actions: ['observeTime', 'recordAbort', note('rollbackStarted')],
+        },
+        // SageMaker acts on its auto-rollback alarms itself: the rollout records the alarm and reads on.
+        ALARM_FIRED: {
+          target: '#rollout.inferenceComponent.following.reading',
+          actions: ['observeTime', 'recordNativeAlarm', note('nativeAlarmSeen')],
+        },
+      },
+      states: {
+        reading: {
+          invoke: {
+            src: 'readComponent',
+            input: withComponent,
+            onDone: [
+              {
+                guard: { type: 'componentIs', params: { outcome: 'updated' } },
+                target: '#rollout.inferenceComponent.finalBake',
+                actions: [
+                  'observeTime',
+                  'recordComponentView',
+                  'startComponentFinalBake',
+                  note('componentUpdated'),
+                ],
+              },
+              {
+                guard: { type: 'componentIs', params: { outcome: 'rolledBack' } },
+                target: '#rollout.inferenceComponent.explaining',
+                actions: ['observeTime', 'recordComponentView'],
+              },
+              {
+                guard: { type: 'componentIs', params: { outcome: 'broken' } },
+                target: '#rollout.failed',
+                actions: ['observeTime', 'recordComponentView', 'recordComponentFailure'],
+              },
+              {
+                guard: 'componentProgressed',
+                target: 'idle',
+                actions: ['observeTime', 'recordComponentView', note('componentProgress')],
+              },
+              { target: 'idle', actions: ['observeTime', 'recordComponentView'] },
+            ],
+            // A failed read is not an outcome: read again at the next wake-up.
+            onError: { target: 'idle', actions: note('retry') },
+          },
+        },
+        idle: {
+          tags: ['waiting'],
+          entry: 'scheduleWake',
+          on: {
+            TICK: [
+              {
+                guard: 'pastDeadlineUnrequested',
+                target: '#rollout.inferenceComponent.aborting',
+                actions: ['observeTime', 'recordTimeout', note('rollbackStarted')],
+              },
+              // Aborting: CloudWatch puts the alarm back at its next evaluation, so it is set again.
+              {
+                guard: 'nativeRollbackRequested',
+                target: '#rollout.inferenceComponent.aborting',
+                actions: 'observeTime',
+              },
+              { target: 'reading', actions: 'observeTime' },
+            ],
+            ENDPOINT_CHANGED: { target: 'reading', actions: 'observeTime' },
+          },
+        },
+      },
+    },
+    aborting: {
+      invoke: {
+        src: 'setAbortAlarm',
+        input: ({ context }) => ({
+          alarmName: context.inferenceComponent!.abortAlarmName,
+          reason: `sm-rollout ${context.rolloutId}: ${describeReason(context.rollbackReason)}`,
+        }),
+        onDone: [
+          {
+            guard: 'abortAlarmUntold',
+            target: '#rollout.inferenceComponent.following.reading',
+            actions: ['observeTime', 'markAbortAlarmSet', note('abortAlarmSet')],
+          },
+          { target: '#rollout.inferenceComponent.following.reading', actions: 'observeTime' },
+        ],
+        onError: { target: '#rollout.inferenceComponent.following.idle', actions: note('retry') },
+      },
+    },
+    // The model that served is back: find out which alarm SageMaker rolled back on.
+    explaining: {
+      invoke: {
+        src: 'readAlarms',
+        input: ({ context }) => ({ alarmNames: context.inferenceComponent!.autoRollbackAlarms }),
+        onDone: [
+          {
+            guard: 'nativeRollbackRequested',
+            target: 'removing',
+            actions: [
+              'observeTime',
+              'recordNativeRollback',
+              'markComponentRestored',
+              note('componentRolledBack'),
+            ],
+          },
+          {
+            target: 'removing',
+            actions: [
+              'observeTime',
+              'recordNativeRollback',
+              'markComponentRestored',
+              note('rollbackStarted'),
+              note('componentRolledBack'),
+            ],
+          },
+        ],
+        onError: [
+          {
+            guard: 'nativeRollbackRequested',
+            target: 'removing',
+            actions: ['recordNativeRollback', 'markComponentRestored', note('componentRolledBack')],
+          },
+          {
+            target: 'removing',
+            actions: [
+              'recordNativeRollback',
+              'markComponentRestored',
+              note('rollbackStarted'),
+              note('componentRolledBack'),
+            ],
+          },
+        ],
+      },
+    },
+    // Every copy runs the new model: the plan's final bake, the controller's, with the alarms watched.
+    finalBake: {
+      initial: 'idle',
+      on: { ALARM_FIRED: componentRollbackOnAlarm, ABORT: componentRollbackOnAbort },
+      states: {
+        idle: {
+          tags: ['waiting', 'watching'],
+          entry: { type: 'scheduleAlarmRead', params: { untilBakeEnds: true } },
+          on: {
+            TICK: [
+              {
+                guard: 'pastDeadline',
+                target: '#rollout.inferenceComponent.rollingBack',
+                actions: ['observeTime', 'recordTimeout', note('rollbackStarted')],
+              },
+              { target: 'reading', actions: 'observeTime' },
+            ],
+          },
+        },
+        reading: {
+          invoke: {
+            src: 'readAlarms',
+            input: ({ context }) => ({ alarmNames: watchedAlarms(context) }),
+            onDone: [
+              {
+                guard: 'alarmFiring',
+                target: '#rollout.inferenceComponent.rollingBack',
+                actions: ['observeTime', 'recordAlarm', note('rollbackStarted')],
+              },
+              {
+                guard: 'bakeOver',
+                target: '#rollout.inferenceComponent.cleaning',
+                actions: ['observeTime', 'recordAlarmStates', note('bakeCompleted'), 'completeBake'],
+              },
+              { target: 'idle', actions: ['observeTime', 'recordAlarmStates'] },
+            ],
+            onError: { target: 'idle', actions: note('alarmReadFailed') },
+          },
+        },
+      },
+    },
+    // After SageMaker finished: the second rolling update, back to the model that served.
+    rollingBack: {
+      initial: 'applying',
+      entry: 'resetAttempts',
+      states: {
+        applying: {
+          invoke: {
+            src: 'startComponentRollback',
+            input: withComponent,
+            onDone: [
+              {
+                guard: { type: 'applyOutcome', params: { outcome: 'requested' } },
+                target: 'reading',
+                actions: ['observeTime', note('componentRollbackStarted')],
+              },
+              {
+                guard: { type: 'applyOutcome', params: { outcome: 'satisfied' } },
+                target: 'reading',
+                actions: 'observeTime',
+              },
+              { target: 'waiting', actions: ['observeTime', 'scheduleWake'] },
+            ],
+            onError: [
+              {
+                guard: { type: 'retryableError', params: { mode: 'rollback' } },
+                target: 'waiting',
+                actions: ['countRetry', 'scheduleWake'],
+              },
+              {
+                target: '#rollout.failed',
+                actions: {
+                  type: 'recordRollbackFailure',
+                  params: { prefix: 'rolling the inference component back failed' },
+                },
+              },
+            ],
+          },
+        },
+        reading: {
+          invoke: {
+            src: 'readComponent',
+            input: withComponent,
+            onDone: [
+              {
+                guard: { type: 'componentIs', params: { outcome: 'rolledBack' } },
+                target: '#rollout.inferenceComponent.removing',
+                actions: [
+                  'observeTime',
+                  'recordComponentView',
+                  'markComponentRestored',
+                  note('componentRestored'),
+                ],
+              },
+              {
+                guard: { type: 'componentIs', params: { outcome: 'broken' } },
+                target: '#rollout.failed',
+                actions: ['observeTime', 'recordComponentView', 'recordComponentFailure'],
+              },
+              // InService on the candidate again: the way back did not take (someone else's update?); send it again.
+              {
+                guard: { type: 'componentIs', params: { outcome: 'updated' } },
+                target: 'waiting',
+                actions: ['observeTime', 'recordComponentView', 'scheduleWake'],
+              },
+              {
+                guard: 'componentProgressed',
+                target: 'following',
+                actions: ['observeTime', 'recordComponentView', note('componentProgress')],
+              },
+              { target: 'following', actions: ['observeTime', 'recordComponentView'] },
+            ],
+            onError: { target: 'following', actions: note('retry') },
+          },
+        },
+        following: {
+          tags: ['waiting'],
+          entry: 'scheduleWake',
+          on: { TICK: { target: 'reading', actions: 'observeTime' } },
+        },
+        waiting: {
+          tags: ['waiting'],
+          on: { TICK: { target: 'applying', actions: 'observeTime' } },
+        },
+      },
+    },
+    // The model that served is back: remove the candidate model and the abort alarm.
+    removing: {
+      initial: 'removing',
+      entry: 'resetAttempts',
+      states: {
+        removing: {
+          invoke: {
+            src: 'cleanUpComponentRollout',
+            input: ({ context }) => ({
+              context: { ...context, baseline: baselineOf(context) },
+              outcome: 'rolledBack' as const,
+            }),
+            onDone: { target: '#rollout.rolledBack', actions: ['observeTime', note('candidateRemoved')] },
+            onError: [
+              {
+                guard: { type: 'retryableError', params: { mode: 'rollback' } },
+                target: 'waiting',
+                actions: ['countRetry', 'scheduleWake'],
+              },
+              {
+                target: '#rollout.failed',
+                actions: {
+                  type: 'recordRollbackFailure',
+                  params: { prefix: 'removing the candidate failed' },
+                },
+              },
+            ],
+          },
+        },
+        waiting: { tags: ['waiting'], on: { TICK: 'removing' } },
+      },
+    },
+    // The final bake passed: remove the abort alarm; the model that served stays for undo.
+    cleaning: {
+      initial: 'cleaning',
+      entry: 'resetAttempts',
+      states: {
+        cleaning: {
+          invoke: {
+            src: 'cleanUpComponentRollout',
+            input: ({ context }) => ({
+              context: { ...context, baseline: baselineOf(context) },
+              outcome: 'succeeded' as const,
+            }),
+            onDone: { target: '#rollout.succeeded', actions: ['observeTime', note('cleanedUp')] },
+            onError: [
+              {
+                guard: { type: 'retryableError', params: { mode: 'rollback' } },
+                target: 'waiting',
+                actions: ['countRetry', 'scheduleWake'],
+              },
+              { target: '#rollout.succeeded', actions: 'recordCleanupWarning' },
+            ],
+          },
+        },
+        waiting: { tags: ['waiting'], on: { TICK: 'cleaning' } },
+      },
+    },
+  },
+});
+
 export const rolloutMachine = rolloutSetup.createMachine({
   id: 'rollout',
   context: ({ input }) => ({
@@ -643,6 +1093,7 @@ export const rolloutMachine = rolloutSetup.createMachine({
     resolvingBaseline: {
       entry: note('started'),
       always: [
+        { guard: 'inferenceComponentBaselineKnown', target: 'inferenceComponent' },
         { guard: 'nativeBaselineKnown', target: 'native' },
         { guard: 'baselineKnown', target: 'creatingCandidate' },
       ],
@@ -867,6 +1318,7 @@ export const rolloutMachine = rolloutSetup.createMachine({
       },
     },
     native: nativeRollout,
+    inferenceComponent: inferenceComponentRollout,
     // The endpoint was deleted under the rollout (by a person or a stack): there is no traffic to
     // restore and no config to revert, only what the rollout created to remove; then it ends failed.
     endpointDeleted: {

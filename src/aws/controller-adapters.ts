@@ -10,6 +10,7 @@ import type {
   Clock,
   EndpointControl,
   EndpointInvoker,
+  InferenceComponentControl,
   LifecyclePublisher,
   MetricReader,
   ObjectReader,
@@ -21,6 +22,7 @@ import type { ControllerClients } from './clients';
 
 export interface ControllerAdapters {
   endpoints: EndpointControl;
+  components: InferenceComponentControl;
   alarms: AlarmControl;
   metrics: MetricReader;
   scaling: ScalingControl;
@@ -53,6 +55,10 @@ export function controllerAdapters(
         deleteEndpointConfig: true,
         deleteModel: true,
       },
+    ),
+    components: onFirstCall(
+      async () => new (await import('./sagemaker.js')).SageMakerInferenceComponentControl(clients.sagemaker),
+      { describeInferenceComponent: true, listInferenceComponents: true, updateInferenceComponent: true },
     ),
     alarms: onFirstCall(
       async () => new (await import('./cloudwatch.js')).CloudWatchAlarmControl(clients.cloudwatch),

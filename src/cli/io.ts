@@ -123,6 +123,7 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   rolloutId: '<rollout-id>',
   reason: '--reason',
   engine: '--engine',
+  inferenceComponent: '--inference-component',
 };
 
 /** The field of an error as a person typed it: a flag when it is one, else as given (a policy field). */

@@ -9,6 +9,7 @@ import {
   createAwsClients,
   S3ObjectReader,
   SageMakerEndpointControl,
+  SageMakerInferenceComponentControl,
   SageMakerRuntimeInvoker,
 } from '../aws';
 import { systemClock } from '../engine';
@@ -131,6 +132,7 @@ function openLocal(flags: BackendFlags, cwd: string): RolloutBackend {
       store,
       policies: NO_POLICIES,
       endpoints,
+      components: new SageMakerInferenceComponentControl(clients.sagemaker),
       alarms,
       scaling,
       metrics: new CloudWatchMetricReader(clients.cloudwatch),

@@ -216,6 +216,7 @@ export function createSimulatedEnvironment(
     metrics: sim.metrics,
     invoker: sim.runtime,
     objects: sim.s3,
+    components: sim.inferenceComponents,
     events: options.events ?? lifecycle,
     clock: sim.clock,
     settings: options.settings,

@@ -9,6 +9,7 @@ import type {
   CleanupResult,
   CreateCandidateResult,
   EndpointChange,
+  InferenceComponentReading,
   PreTrafficResult,
   JudgeInput,
   JudgeReading,
@@ -19,9 +20,32 @@ import type {
   Stamped,
 } from '../../statemachines/contract';
 import type { RolloutEffects } from './effects';
+import { SmRolloutError } from '../errors';
+import type { InferenceComponentContext, InferenceComponentEffects } from './inference-component-effects';
 import type { Clock } from './ports';
 
-export function createRolloutActors(effects: RolloutEffects, clock: Clock) {
+/** An inference-component effect on a host built without the InferenceComponentControl port. */
+function noComponents(): never {
+  throw new SmRolloutError(
+    'INVALID_INPUT',
+    'this host has no inference-component port (DescribeInferenceComponent, UpdateInferenceComponent); ' +
+      'run the rollout through the controller',
+    { field: 'inferenceComponent' },
+  );
+}
+
+/** The rollout as the inference-component effects take it (the machine only invokes them for one). */
+function componentContext(context: RolloutInputWithBaseline): InferenceComponentContext {
+  if (!context.inferenceComponent) noComponents();
+  return context as InferenceComponentContext;
+}
+
+export function createRolloutActors(
+  effects: RolloutEffects,
+  clock: Clock,
+  components?: InferenceComponentEffects,
+) {
+  const ic = (): InferenceComponentEffects => components ?? noComponents();
   const stamp = async <T extends object>(work: Promise<T>): Promise<T & { at: number }> => ({
     ...(await work),
     at: clock.now(),
@@ -65,6 +89,24 @@ export function createRolloutActors(effects: RolloutEffects, clock: Clock) {
     ),
     setAbortAlarm: fromPromise<Stamped, AbortAlarmInput>(({ input }) =>
       stamp(effects.setAbortAlarm(input).then(() => ({}))),
+    ),
+    prepareComponentUpdate: fromPromise<CreateCandidateResult, { context: RolloutInputWithBaseline }>(
+      async ({ input }) => stamp(ic().prepareComponentUpdate(componentContext(input.context))),
+    ),
+    startComponentUpdate: fromPromise<ApplyResult, { context: RolloutInputWithBaseline }>(async ({ input }) =>
+      stamp(ic().startComponentUpdate(componentContext(input.context))),
+    ),
+    readComponent: fromPromise<InferenceComponentReading, { context: RolloutInputWithBaseline }>(
+      async ({ input }) => stamp(ic().readComponent(componentContext(input.context))),
+    ),
+    startComponentRollback: fromPromise<ApplyResult, { context: RolloutInputWithBaseline }>(
+      async ({ input }) => stamp(ic().startComponentRollback(componentContext(input.context))),
+    ),
+    cleanUpComponentRollout: fromPromise<
+      CleanupResult,
+      { context: RolloutInputWithBaseline; outcome: 'succeeded' | 'rolledBack' }
+    >(async ({ input }) =>
+      stamp(ic().cleanUpComponentRollout(componentContext(input.context), input.outcome)),
     ),
   };
 }

@@ -25,6 +25,7 @@ import { DEFAULT_RETAIN_PREVIOUS } from '../../statemachines/contract';
 import type { BaselineScaling, CandidateScaling } from '../../statemachines/contract';
 import { changesInstanceType, describeScaling, scalingProblems } from '../../statemachines/scaling';
 import { parseAlarmReasonData } from './alarm-reason';
+import { carriedEnvironment, inheritableTags, MAX_TAGS, OUR_TAG_COUNT, rolloutTags } from './carried-model';
 import { checkAlarmReach, unreachableAlarmsError } from './alarm-reach';
 import { acceleratorOf, hasLocalInstanceStorage } from './instance-types';
 import { runPreTrafficCheck } from './pre-traffic-check';
@@ -76,11 +77,6 @@ export { refusedWhileSettling, SETTLING_STATUSES, settlingStatusIn } from './set
 /** Statuses from which SageMaker allows no update: only a human (or DeleteEndpoint) can help. */
 const BROKEN_STATUSES = new Set(['Failed', 'UpdateRollbackFailed', 'Deleting', 'OutOfService']);
 
-const OUR_TAG_PREFIX = 'sm-rollout:';
-/** CreateModel and CreateEndpointConfig API reference, Tags: "Maximum number of 50 items". */
-const MAX_TAGS = 50;
-/** The tags the controller puts on everything it creates. */
-const OUR_TAG_COUNT = 2;
 /**
  * How many rollouts older than the retained ones each successful rollout looks at for leftovers. A
  * pruning skipped (the endpoint was updating when a rollout ended) or cut short is caught up by the
@@ -89,19 +85,7 @@ const OUR_TAG_COUNT = 2;
 export const PRUNE_LOOKBACK = 5;
 
 function tagsFor(context: RolloutInput): Tag[] {
-  return [
-    { key: 'sm-rollout:rollout-id', value: context.rolloutId },
-    { key: 'sm-rollout:endpoint', value: context.endpointName },
-  ];
-}
-
-/**
- * The tags of a baseline resource that what the rollout derives from it keeps: not ours (a derived
- * resource gets its own, so ours win), and not AWS's (keys starting `aws:` are reserved: "you
- * can't edit or delete tag keys or values with this prefix", "Tagging your AWS resources").
- */
-function inheritableTags(tags: readonly Tag[]): Tag[] {
-  return tags.filter((t) => !t.key.startsWith(OUR_TAG_PREFIX) && !t.key.toLowerCase().startsWith('aws:'));
+  return rolloutTags(context.rolloutId, context.endpointName);
 }
 
 function mergedTags(context: RolloutInput, inherited: readonly Tag[] | undefined): Tag[] {
@@ -277,24 +261,6 @@ export function createRolloutEffects(deps: {
       tags,
       ...(model.modelPackageArn ? { modelPackageArn: model.modelPackageArn } : {}),
     };
-  }
-
-  /**
-   * The baseline container's own Environment, set on the candidate's container. DescribeModel returns
-   * the container definitions as CreateModel received them, so what it reports is what the model's
-   * owner set on top of the baseline's package. SageMaker used to refuse an Environment on a model
-   * whose package sets one ("Environment variable map cannot be specified both at Model Package and
-   * Model", aws/sagemaker-python-sdk#3397) and accepts it since early 2023 ("Now service is supporting
-   * the same", aws/sagemaker-python-sdk#3581). A key the new package sets itself is left to the
-   * package: it describes the new version (SAGEMAKER_PROGRAM, SAGEMAKER_SUBMIT_DIRECTORY, ...), and
-   * which side would win a conflict is not documented.
-   */
-  function carriedEnvironment(
-    model: ModelState,
-    pkg: ModelPackageState,
-  ): { environment?: Record<string, string> } {
-    const own = Object.entries(model.environment ?? {}).filter(([key]) => !(key in (pkg.environment ?? {})));
-    return own.length > 0 ? { environment: Object.fromEntries(own) } : {};
   }
 
   async function describeOrThrow(endpointName: string): Promise<EndpointState> {

@@ -11,6 +11,7 @@ import {
   type RolloutCommand,
   type RolloutEvent,
   type Baseline,
+  type InferenceComponentRolloutSpec,
   type NativeRolloutSpec,
   type PreTrafficCheckSpec,
   type RolloutInput,
@@ -28,6 +29,11 @@ import type { RolloutRecord, RolloutStore, TimelineEntry } from './ports';
 import { createRolloutActors } from './actors';
 import { subMinutePeriodProblem } from './alarm-rules';
 import { createRolloutEffects, type RolloutEffects } from './effects';
+import {
+  createInferenceComponentEffects,
+  type InferenceComponentEffects,
+} from './inference-component-effects';
+import { startInferenceComponentRollout } from './inference-component-rollout';
 import { EndpointReads } from './endpoint-reads';
 import {
   abortAlarmName,
@@ -42,6 +48,7 @@ import type {
   AlarmControl,
   Clock,
   EndpointControl,
+  InferenceComponentControl,
   LifecycleEvent,
   LifecyclePublisher,
   ScalingControl,
@@ -108,6 +115,8 @@ export interface EngineDeps {
   invoker?: EndpointInvoker;
   /** S3: sample requests a policy keeps in an object. */
   objects?: ObjectReader;
+  /** SageMaker inference components: what a rollout onto one (policy `inferenceComponent`) reads and updates. */
+  components?: InferenceComponentControl;
   /** Precise wake-ups (SQS message timers in AWS); without it only the one-minute schedule wakes rollouts. */
   wakeUps?: WakeUpScheduler;
   events: LifecyclePublisher;
@@ -231,6 +240,7 @@ function judgePeriodSeconds(valid: ValidStartRequest): number {
 export class RolloutEngine {
   private readonly settings: EngineSettings;
   private readonly effects: RolloutEffects;
+  private readonly componentEffects?: InferenceComponentEffects;
   /** The effects' SageMaker and scaling ports: a step reuses its DescribeEndpoint until it writes. */
   private readonly reads: EndpointReads;
   private readonly machine;
@@ -248,7 +258,16 @@ export class RolloutEngine {
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
       rollouts: deps.store,
     });
-    this.machine = rolloutMachine.provide({ actors: createRolloutActors(this.effects, deps.clock) });
+    this.componentEffects = deps.components
+      ? createInferenceComponentEffects({
+          endpoints: this.reads.endpoints,
+          components: deps.components,
+          alarms: deps.alarms,
+        })
+      : undefined;
+    this.machine = rolloutMachine.provide({
+      actors: createRolloutActors(this.effects, deps.clock, this.componentEffects),
+    });
   }
 
   /**
@@ -264,7 +283,7 @@ export class RolloutEngine {
 
   private async startChecked(valid: ValidStartRequest, options: { rolloutId?: string }): Promise<StepResult> {
     const id = options.rolloutId ?? (this.deps.newId ?? newRolloutId)(this.deps.clock.now());
-    const { baseline, notes, native } = await this.checkStart(valid, id);
+    const { baseline, notes, native, inferenceComponent } = await this.checkStart(valid, id);
     const now = this.deps.clock.now();
     const timeline: TimelineEntry[] = notes.map((note, seq) => ({ rolloutId: id, seq, at: now, ...note }));
     const input: RolloutInput = {
@@ -275,12 +294,13 @@ export class RolloutEngine {
       alarms: valid.alarms,
       // Native: one variant name serves both fleets, so nothing can watch the new model alone — the
       // policy's alarms, in the AutoRollbackConfiguration, are the guard.
-      candidateAlarms: native
-        ? []
-        : valid.candidateAlarms.map((template) => ({
-            alarmName: candidateAlarmName(valid.endpointName, id, template.suffix),
-            template,
-          })),
+      candidateAlarms:
+        native || inferenceComponent
+          ? []
+          : valid.candidateAlarms.map((template) => ({
+              alarmName: candidateAlarmName(valid.endpointName, id, template.suffix),
+              template,
+            })),
       executionRoleArn: valid.executionRoleArn,
       candidate: valid.candidate,
       names: rolloutNames(valid.endpointName, id),
@@ -295,7 +315,9 @@ export class RolloutEngine {
       enhancedMetrics: valid.enhancedMetrics !== false,
       ...(valid.preTrafficCheck ? { preTrafficCheck: valid.preTrafficCheck } : {}),
       ...(native ? { engine: 'native' as const, native } : {}),
-      ...(valid.judge && !native
+      // An inference component: SageMaker's rolling update moves the copies, as guardrails moves traffic.
+      ...(inferenceComponent ? { engine: 'native' as const, inferenceComponent } : {}),
+      ...(valid.judge && !native && !inferenceComponent
         ? {
             judge: {
               ...valid.judge,
@@ -345,7 +367,13 @@ export class RolloutEngine {
   private async checkStart(
     valid: ValidStartRequest,
     rolloutId: string,
-  ): Promise<{ baseline: Baseline; notes: StartNote[]; native?: NativeRolloutSpec }> {
+  ): Promise<{
+    baseline: Baseline;
+    notes: StartNote[];
+    native?: NativeRolloutSpec;
+    inferenceComponent?: InferenceComponentRolloutSpec;
+  }> {
+    if (valid.inferenceComponent !== undefined) return this.checkComponentStart(valid, rolloutId);
     if (valid.engine === 'native') checkNativeRequest(valid);
     const active = await this.deps.store.activeForEndpoint(valid.endpointName);
     if (active) {
@@ -430,6 +458,63 @@ export class RolloutEngine {
    * of its own: resolveBaseline read the serving model (DescribeModel) and kept the package it was
    * created from. A model not created from a package, or from another group, is not compared.
    */
+  /**
+   * The checks before an inference-component start: no active rollout on the endpoint, the component,
+   * its model, the package and the alarms, the plan at the real copy count, the serving version, and
+   * that an alarm guards it — read-only.
+   */
+  private async checkComponentStart(
+    valid: ValidStartRequest,
+    rolloutId: string,
+  ): Promise<{ baseline: Baseline; notes: StartNote[]; inferenceComponent: InferenceComponentRolloutSpec }> {
+    const active = await this.deps.store.activeForEndpoint(valid.endpointName);
+    if (active) {
+      throw new SmRolloutError(
+        'ROLLOUT_ACTIVE',
+        `endpoint ${valid.endpointName} already has an active rollout (${active.id}, ${active.phase}); ` +
+          `wait for it to end or run \`sm-rollout abort ${active.id}\``,
+        { field: 'endpoint' },
+      );
+    }
+    if (!this.deps.components) {
+      throw new SmRolloutError(
+        'INVALID_INPUT',
+        `inferenceComponent: this host cannot read or update inference components; start the rollout through the controller`,
+        { field: 'inferenceComponent' },
+      );
+    }
+    const start = await startInferenceComponentRollout(
+      { endpoints: this.reads.endpoints, components: this.deps.components, alarms: this.deps.alarms },
+      { ...valid, inferenceComponent: valid.inferenceComponent! },
+      {
+        rolloutId,
+        candidateModelName: rolloutNames(valid.endpointName, rolloutId).candidateModel,
+        abortAlarmName: abortAlarmName(valid.endpointName, rolloutId),
+      },
+    );
+    const notes: StartNote[] = [];
+    const older = this.checkVersion(valid, start.baseline);
+    if (older) notes.push(older);
+    if (valid.alarms.length === 0) {
+      if (!valid.allowUnguarded) {
+        throw new SmRolloutError(
+          'UNGUARDED',
+          `no alarm would make SageMaker roll back the update of inference component ${valid.inferenceComponent}: ` +
+            "its guard is the AutoRollbackConfiguration, which holds the policy's alarms (candidate alarms and the judge " +
+            'cannot run on a component); add one on its metrics (--alarm <name>; alarms in a policy), or pass --no-guard ' +
+            '(in a policy: allowUnguarded: true) to roll out with only a manual abort',
+          { field: 'alarms' },
+        );
+      }
+      notes.push({
+        kind: 'unguarded',
+        message: `started unguarded: no alarm of the policy is in the AutoRollbackConfiguration, so SageMaker rolls back only on \`abort\`, by request of ${valid.requestedBy}`,
+      });
+    }
+    notes.push(...start.notes.map((message) => ({ kind: 'inferenceComponent', message })));
+    return { baseline: start.baseline, notes, inferenceComponent: start.spec };
+  }
+
   private checkVersion(valid: ValidStartRequest, baseline: Baseline): StartNote | undefined {
     const gate = valid.versionGate ?? 'notServing';
     const wanted = modelPackageVersionOf(valid.modelPackageArn);
@@ -488,6 +573,9 @@ export class RolloutEngine {
           status: record.status,
           phase: record.phase,
           ...(record.input.engine ? { engine: record.input.engine } : {}),
+          ...(record.input.inferenceComponent
+            ? { inferenceComponent: record.input.inferenceComponent.inferenceComponentName }
+            : {}),
         },
         command,
       ),

@@ -74,6 +74,13 @@ export {
   type NativeStartFacts,
 } from './native-start';
 export {
+  INFERENCE_COMPONENT_HELP,
+  INFERENCE_COMPONENT_UNSUPPORTED,
+  inferenceComponentStartProblems,
+  PLAN_TIME_COPY_COUNT,
+  type InferenceComponentStartFacts,
+} from './inference-component-start';
+export {
   candidateAlarmProblems,
   DEFAULT_CANDIDATE_ALARMS,
   DEFAULT_CANDIDATE_ALARMS_TEXT,

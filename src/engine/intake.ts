@@ -88,6 +88,8 @@ const startDetailSchema = z.object({
   preTrafficCheck: z.custom<PreTrafficCheckInput>().optional(),
   /** How traffic moves (`--engine`); checked by the start request's own schema (native-start.ts). */
   engine: z.custom<RolloutEngineKind>().optional(),
+  /** The inference component to roll out onto (`--inference-component`); checked by the start request's schema. */
+  inferenceComponent: z.string().optional(),
 });
 
 /** The longest abort reason a command carries. */
@@ -410,6 +412,7 @@ export function startCommandDetail(request: StartCommandRequest): CommandDetail 
     ...(request.enhancedMetrics !== undefined ? { enhancedMetrics: request.enhancedMetrics } : {}),
     ...(request.preTrafficCheck !== undefined ? { preTrafficCheck: request.preTrafficCheck } : {}),
     ...(request.engine !== undefined ? { engine: request.engine } : {}),
+    ...(request.inferenceComponent !== undefined ? { inferenceComponent: request.inferenceComponent } : {}),
   };
 }
 

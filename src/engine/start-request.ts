@@ -33,6 +33,7 @@ import {
 import { isSageMakerName } from './names';
 import { toPreTrafficCheckSpec, type PreTrafficCheckInput } from './pre-traffic-check';
 import { engineSchema, nativeProblemLine, nativeStartProblems } from './native-start';
+import { INFERENCE_COMPONENT_HELP, inferenceComponentStartProblems } from './inference-component-start';
 
 const MODEL_PACKAGE_ARN =
   /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\/\d+$/;
@@ -106,6 +107,8 @@ const startRequestSchema = z.object({
   preTrafficCheck: z.unknown().optional(),
   // Absent: stepwise. Under native the plan must compile to a DeploymentConfig (native-start.ts).
   engine: engineSchema.optional(),
+  // Present: SageMaker's rolling update of this component (inference-component-start.ts).
+  inferenceComponent: z.string().refine(isSageMakerName, { message: INFERENCE_COMPONENT_HELP }).optional(),
 });
 
 /**
@@ -148,6 +151,11 @@ export interface ValidStartRequest {
   preTrafficCheck?: PreTrafficCheckSpec;
   /** How traffic moves (policy `engine`, `--engine`); absent: stepwise. */
   engine?: RolloutEngineKind;
+  /**
+   * The inference component to roll out onto (policy `inferenceComponent`, `--inference-component`):
+   * SageMaker's rolling update replaces its copies; `engine` is then absent or native.
+   */
+  inferenceComponent?: string;
 }
 
 /** What a missing, empty or wrongly typed field should look like, in the words of its fix. */
@@ -159,6 +167,7 @@ const FIELD_HELP: Record<string, string> = {
   strategy: 'give a strategy such as Canary10Percent5Minutes, canary(10, 5m) or 10%,5m,pause,50%',
   finalBake: 'give a duration such as 10m',
   engine: 'use stepwise or native',
+  inferenceComponent: INFERENCE_COMPONENT_HELP,
   maxDuration: 'give a duration such as 4h',
   alarms: 'give CloudWatch alarm names',
   requestedBy: 'say who starts the rollout, e.g. a user or pipeline name',
@@ -274,6 +283,7 @@ export function validateStartRequest(request: StartRolloutRequest): ValidStartRe
       ...(r.enhancedMetrics !== undefined ? { enhancedMetrics: r.enhancedMetrics } : {}),
       ...preTrafficChecked(r.preTrafficCheck),
       ...(r.engine !== undefined ? { engine: r.engine } : {}),
+      ...(r.inferenceComponent !== undefined ? { inferenceComponent: r.inferenceComponent } : {}),
     },
     r.maxDuration,
   );
@@ -344,6 +354,9 @@ export function mergeStartRequest(
           ? { preTrafficCheck: base.preTrafficCheck }
           : {}),
       ...((o.engine ?? base.engine) !== undefined ? { engine: o.engine ?? base.engine } : {}),
+      ...((o.inferenceComponent ?? base.inferenceComponent) !== undefined
+        ? { inferenceComponent: o.inferenceComponent ?? base.inferenceComponent }
+        : {}),
     },
     o.maxDuration ?? formatDuration(maxDurationMs),
   );
@@ -386,7 +399,11 @@ function withFinalBake(plan: Plan, finalBakeMs: number): Plan {
 
 /** The rules over the whole request; `maxDuration` is how the request spelt it, for the message. */
 function checkedWhole(written: ValidStartRequest, maxDuration: string | number): ValidStartRequest {
-  const request = written.engine === 'native' ? withoutCandidateVariantChecks(written) : written;
+  // An inference component has no candidate variant either (inference-component-start.ts says why).
+  const request =
+    written.engine === 'native' || written.inferenceComponent !== undefined
+      ? withoutCandidateVariantChecks(written)
+      : written;
   const { plan, maxDurationMs } = request;
   const minimum = plan.steps.reduce(
     (sum, s) => sum + (s.kind === 'bake' || s.kind === 'analysis' ? s.durationMs : 0),
@@ -413,7 +430,14 @@ function checkedWhole(written: ValidStartRequest, maxDuration: string | number):
     }
     suffixes.add(template.suffix);
   }
-  if (request.engine === 'native') {
+  if (request.inferenceComponent !== undefined) {
+    const problems = inferenceComponentStartProblems(request);
+    if (problems.length > 0) {
+      throw new SmRolloutError('INVALID_PLAN', problems.map(nativeProblemLine).join('; '), {
+        field: problems[0]!.field,
+      });
+    }
+  } else if (request.engine === 'native') {
     const problems = nativeStartProblems(request);
     if (problems.length > 0) {
       throw new SmRolloutError('INVALID_PLAN', problems.map(nativeProblemLine).join('; '), {

@@ -9,6 +9,11 @@ import { writtenPreTrafficCheck } from './pre-traffic-check';
 
 export const UNDO_STRATEGY = 'AllAtOnce';
 export const UNDO_FINAL_BAKE = '5m';
+/**
+ * An inference component's undo: a rolling update moves at most half the copies per batch
+ * (MaximumBatchSize), so the quickest way back is two halves, each baked a minute.
+ */
+export const UNDO_COMPONENT_STRATEGY = 'linear(50, 1m)';
 
 export interface UndoDeps {
   store: Pick<RolloutStore, 'list'>;
@@ -58,7 +63,11 @@ export async function planUndo(
       endpointName,
       modelPackageArn: previousPackage,
       executionRoleArn: input.executionRoleArn,
-      strategy: overrides.strategy ?? UNDO_STRATEGY,
+      strategy: overrides.strategy ?? (input.inferenceComponent ? UNDO_COMPONENT_STRATEGY : UNDO_STRATEGY),
+      // An inference component is undone as it was rolled out: by SageMaker's rolling update.
+      ...(input.inferenceComponent
+        ? { inferenceComponent: input.inferenceComponent.inferenceComponentName }
+        : {}),
       finalBake: overrides.finalBake ?? UNDO_FINAL_BAKE,
       alarms: input.alarms,
       candidateAlarms: input.candidateAlarms.map((a) => a.template),

@@ -97,6 +97,7 @@ export function policyStartRequest(
     enhancedMetrics: policy.enhancedMetrics,
     ...(policy.preTrafficCheck ? { preTrafficCheck: toPreTrafficCheckSpec(policy.preTrafficCheck) } : {}),
     ...(policy.engine === 'native' ? { engine: 'native' as const } : {}),
+    ...(policy.inferenceComponent !== undefined ? { inferenceComponent: policy.inferenceComponent } : {}),
   };
   // The policy's fields were checked with its file; what the approval brings is checked here.
   return mergeStartRequest(fromPolicy, { modelPackageArn, requestedBy });

@@ -28,6 +28,11 @@ import {
   nativeProblemLine,
   nativeStartProblems,
 } from '../engine/native-start';
+import {
+  INFERENCE_COMPONENT_HELP,
+  INFERENCE_COMPONENT_UNSUPPORTED,
+  inferenceComponentStartProblems,
+} from '../engine/inference-component-start';
 import { preTrafficCheckInputSchema, preTrafficCheckProblems } from '../engine/pre-traffic-check';
 import {
   boundWords,
@@ -178,6 +183,18 @@ export const policySchema = z.strictObject({
         'strategy; no manual gates, bakes up to 1h, at most 9 alarms; the judge, candidateAlarms and ' +
         'preTrafficCheck cannot run)',
     ),
+  inferenceComponent: z
+    .string()
+    .regex(SAGEMAKER_NAME, `use the inference component name: ${NAME_RULE} (not its ARN)`)
+    .optional()
+    .describe(
+      'roll out onto this inference component of the endpoint (an endpoint whose variant has no model): one ' +
+        'UpdateInferenceComponent whose RollingUpdatePolicy SageMaker runs — copies replaced in equal batches ' +
+        "(the strategy's first step, 5–50% of the copies), each baked the step's bake (at most 1h), no manual " +
+        'gates; the final bake is held by the controller. Alarms go on the component (dimension ' +
+        'InferenceComponentName); the judge, candidateAlarms, preTrafficCheck and candidate cannot run. Absent: ' +
+        "the endpoint's serving variant",
+    ),
 });
 
 export const policyFileSchema = z
@@ -235,6 +252,7 @@ const FIELD_HELP: Record<string, string> = {
   statistic: 'use Average, Sum, Minimum, Maximum, SampleCount or a percentile like p99',
   threshold: 'give a number, e.g. 0.05',
   engine: ENGINE_HELP,
+  inferenceComponent: INFERENCE_COMPONENT_HELP,
 };
 
 /** How the whole file is checked: `--engine` on `policy validate` checks every policy under that engine. */
@@ -403,7 +421,24 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
           `${formatDuration(bakesMs)} plus time for endpoint updates (e.g. ${formatDuration(bakesMs + 60 * 60_000)}) or shorten the strategy`,
       );
     }
-    if (parsed.data.engine === 'native') {
+    if (parsed.data.inferenceComponent !== undefined) {
+      for (const problem of inferenceComponentStartProblems({
+        plan,
+        alarms: parsed.data.alarms,
+        allowUnguarded: parsed.data.allowUnguarded,
+        ...(raw.engine !== undefined ? { engine: parsed.data.engine } : {}),
+        candidate: parsed.data.candidate,
+      })) {
+        at([problem.field], nativeProblemLine(problem));
+      }
+      for (const field of ['judge', 'candidateAlarms', 'preTrafficCheck'] as const) {
+        if (!writesCandidateVariantCheck(field, raw[field])) continue;
+        at(
+          [field],
+          `${field}: ${INFERENCE_COMPONENT_UNSUPPORTED[field]}; remove ${field}${field === 'judge' ? ' (or set judge: false)' : ''}`,
+        );
+      }
+    } else if (parsed.data.engine === 'native') {
       for (const problem of nativeStartProblems({
         plan,
         alarms: parsed.data.alarms,
@@ -449,8 +484,9 @@ function checkPolicy(raw: unknown, index: number, problems: PolicyProblem[]): Po
     });
   }
   if (!parsed.success || !plan || maxDurationMs === undefined || problems.length > before) return undefined;
-  // Under native there is no candidate variant: no default candidate alarms, no judge (native-start.ts).
-  const native = parsed.data.engine === 'native';
+  // Under native, and on an inference component, there is no candidate variant: no default candidate
+  // alarms, no judge (native-start.ts, inference-component-start.ts).
+  const native = parsed.data.engine === 'native' || parsed.data.inferenceComponent !== undefined;
   const candidateAlarms =
     parsed.data.candidateAlarms ??
     (parsed.data.allowUnguarded || native

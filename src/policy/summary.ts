@@ -21,7 +21,7 @@ export function summarizePolicy(policy: Policy): string {
       ? ` on ${instanceCount ?? 'as many'} ${instanceType ?? "of the baseline's"} instance${instanceCount === 1 ? '' : 's'}`
       : '';
   return (
-    `When a new version of ${policy.modelPackageGroup} is approved, roll it onto endpoint ${policy.endpoint}` +
+    `When a new version of ${policy.modelPackageGroup} is approved, roll it onto ${target(policy)}` +
     `${instances} with ${policy.plan.strategy} (${shape})${engine(policy)}${preTrafficCheck(policy)}, ${watching(policy)}` +
     `${judging(policy)}; ` +
     `a newer approval during a rollout ${ON_NEWER_APPROVAL[policy.onNewerApproval]}; ` +
@@ -35,6 +35,7 @@ export function summarizePolicy(policy: Policy): string {
  * already refused a plan that does not compile, so a refusal here cannot happen.
  */
 function engine(policy: Policy): string {
+  if (policy.inferenceComponent !== undefined) return rollingUpdate(policy);
   if (policy.engine !== 'native') return '';
   const compiled = compileNativeDeployment({
     plan: policy.plan,
@@ -51,6 +52,30 @@ function engine(policy: Policy): string {
     ` by SageMaker deployment guardrails (engine native: blue/green ${how}; SageMaker rolls back on the alarms ` +
     "and on the rollout's abort alarm; no judge, candidate alarms or pre-traffic check: blue and green " +
     'fleets serve under one variant name)'
+  );
+}
+
+function target(policy: Policy): string {
+  return policy.inferenceComponent !== undefined
+    ? `inference component ${policy.inferenceComponent} of endpoint ${policy.endpoint}`
+    : `endpoint ${policy.endpoint}`;
+}
+
+/**
+ * On an inference component: the RollingUpdatePolicy the plan becomes (batches as a share of the
+ * copies: their number is known only at start), and what cannot run. The policy check has already
+ * refused a plan that does not compile.
+ */
+function rollingUpdate(policy: Policy): string {
+  const first = policy.plan.steps.find((step) => step.kind === 'setWeight');
+  const bake = policy.plan.steps.find((step) => step.kind === 'bake');
+  const batch = first?.kind === 'setWeight' ? `${first.percent}%` : 'a share';
+  const wait = bake?.kind === 'bake' ? formatDuration(bake.durationMs) : 'no bake';
+  return (
+    ` by SageMaker's rolling update (UpdateInferenceComponent: batches of ${batch} of the copies, each baked ${wait}; ` +
+    "SageMaker rolls back on the alarms and on the rollout's abort alarm; the controller holds the final bake " +
+    'and rolls back with a second rolling update; no judge, candidate alarms or pre-traffic check: old and new ' +
+    'copies serve under one component name)'
   );
 }
 

@@ -228,12 +228,16 @@ function allTransitionLabels(): string[] {
 }
 
 /**
- * Transitions only a rollout with a judge takes (judge-machine.test.ts covers them), or a native one
- * (native-machine.test.ts): out of this walk's count.
+ * Transitions only a rollout with a judge takes (judge-machine.test.ts covers them), a native one
+ * (native-machine.test.ts) or one on an inference component (test/scenarios/inference-component.test.ts):
+ * out of this walk's count.
  */
 const JUDGE_GUARDS = new Set([
   'nativeBaselineKnown',
   'nativeEngine',
+  'inferenceComponentBaselineKnown',
+  'componentIs',
+  'componentProgressed',
   'judgeDue',
   'judgeSilentUntold',
   'judgeFailsCritical',
@@ -250,7 +254,8 @@ function judgeTransitionLabels(): Set<string> {
     id.endsWith('.judging') ||
     id.endsWith('.judgedChanged') ||
     id.includes('.analysing') ||
-    id.startsWith('rollout.native');
+    id.startsWith('rollout.native') ||
+    id.startsWith('rollout.inferenceComponent');
   const guardName = (t: { guard?: unknown }) =>
     typeof t.guard === 'string' ? t.guard : (t.guard as { type?: string } | undefined)?.type;
   const walk = (node: AnyStateNode) => {
@@ -404,12 +409,14 @@ describe('every reachable state of the rollout machine', () => {
     // Transient states (choosing, routing) pass within a microstep and never show in a snapshot.
     // The judge's states (and analysis steps) are reached only by a rollout with a judge (INPUT has none,
     // to keep this walk bounded); test/statemachines/judge-machine.test.ts walks them. The native
-    // engine's states are reached only by a native rollout: test/statemachines/native-machine.test.ts.
+    // engine's states are reached only by a native rollout: test/statemachines/native-machine.test.ts;
+    // an inference component's only by a rollout onto one: test/scenarios/inference-component.test.ts.
     const judgeOnly = (id: string) =>
       id.endsWith('.judging') ||
       id.endsWith('.judgedChanged') ||
       id.includes('.analysing') ||
-      id.startsWith('rollout.native');
+      id.startsWith('rollout.native') ||
+      id.startsWith('rollout.inferenceComponent');
     const transient = [
       'rollout.live.flow.choosing',
       'rollout.rollingBack.routing',

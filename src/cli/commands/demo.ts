@@ -1,6 +1,7 @@
 // `sm-rollout demo`: a whole rollout on the simulated cloud, faster than real time, printed as it
 // happens — the quickest way to see what sm-rollout does, with no AWS account; stepwise by default,
-// or on SageMaker's native guardrails engine (`--engine native`).
+// on SageMaker's native guardrails engine (`--engine native`), or onto an inference component
+// (`--scenario inference-component`: SageMaker's rolling update replaces its copies).
 import path from 'node:path';
 import type { RolloutEngineKind } from '../../../statemachines/contract';
 import { isTerminal } from '../../../statemachines/describe';
@@ -17,7 +18,9 @@ import {
   DEMO_ROLE,
   HEALTHY_MODEL,
   createSimulatedEnvironment,
+  type SimulatedEnvironment,
 } from '../simulated-environment';
+import { IC_SCENE, inferenceComponentDemoAccount } from '../inference-component-scene';
 import { saveSimulatedWorld } from '../simulated-world';
 import { shellQuote } from '../mode';
 import { EXIT, UsageError, exitCodeForStatus, paint, type CliIo } from '../io';
@@ -26,7 +29,7 @@ import { LINE_WIDTH, packageLabel, statusColour, statusWords, watchedAlarmNames,
 import { parseFlags } from '../flags';
 import { namingFlags } from './shared';
 
-export const DEMO_USAGE = `Usage: sm-rollout demo [--scenario healthy|bad-model|manual-gate] [--engine stepwise|native]
+export const DEMO_USAGE = `Usage: sm-rollout demo [--scenario <scenario>] [--engine stepwise|native]
                         [--strategy <plan>] [--final-bake <d>] [--speed <n>|max] [--seed <n>]
                         [--output json]
 
@@ -38,13 +41,22 @@ Scenarios:
   bad-model    the new version returns 20% errors: its alarm fires during the bake and
                sm-rollout puts all traffic back on the old model and removes the new one
   manual-gate  the plan stops at a manual gate until an operator promotes it
+  inference-component
+               an LLM endpoint that hosts inference component chat-assistant (4 copies): the
+               new version replaces its copies in SageMaker's rolling update, one copy per
+               batch, each baked while the team's alarm on the component is watched, then
+               sm-rollout holds the final bake
+  inference-component-bad-model
+               the same with a version that returns 20% errors: the component's alarm fires
+               during a batch's bake and SageMaker puts the old copies back
 
 Options:
   --engine <e>        stepwise (default): sm-rollout moves the traffic; native: SageMaker deployment
                       guardrails moves it (a blue/green canary), sm-rollout follows, and the team's
                       alarm on the variant is what SageMaker rolls back on (not with manual-gate)
   --strategy <plan>   any strategy \`sm-rollout plan\` accepts (default Canary10Percent5Minutes;
-                      native: "canary(50, 5m)", one of the two instances; manual-gate: "10%,2m,pause,50%,2m")
+                      native: "canary(50, 5m)", one of the two instances; manual-gate: "10%,2m,pause,50%,2m";
+                      inference-component: "linear(25, 3m)", one copy of the four per batch)
   --final-bake <d>    bake at 100% before promotion (default 10m)
   --speed <n>|max     simulated seconds per real second (default 100); max = no waiting
   --seed <n>          seed of the simulated cloud (default 7): same seed, same run
@@ -59,6 +71,7 @@ Examples:
   sm-rollout demo
   sm-rollout demo --scenario bad-model
   sm-rollout demo --engine native --scenario bad-model
+  sm-rollout demo --scenario inference-component
   sm-rollout demo --strategy Linear10PercentEvery1Minute --speed max --output json
   SM_ROLLOUT_SIM_DIR=.sm-rollout/demo sm-rollout report --endpoint churn-prod --simulate --out demo.html
 `;
@@ -71,7 +84,16 @@ export function reportHint(id: string, stateDir: string): string {
   return `SM_ROLLOUT_SIM_DIR=${shellQuote(stateDir)} npx sm-rollout report ${id} --simulate --out ${id}.html`;
 }
 
-export type DemoScenario = 'healthy' | 'bad-model' | 'manual-gate';
+export type DemoScenario =
+  'healthy' | 'bad-model' | 'manual-gate' | 'inference-component' | 'inference-component-bad-model';
+
+export const DEMO_SCENARIOS: readonly DemoScenario[] = [
+  'healthy',
+  'bad-model',
+  'manual-gate',
+  'inference-component',
+  'inference-component-bad-model',
+];
 
 /** The native demo's team alarm: the variant's error rate, which SageMaker watches while it bakes. */
 export const DEMO_TEAM_ALARM = `${DEMO_ENDPOINT}-5xx-rate`;
@@ -154,6 +176,24 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { view } = options;
   const say = options.print ?? (() => undefined);
   const print = (line: string) => (view ? view.lines(wrap(line, LINE_WIDTH, '  ')) : say(line));
+  if (options.scenario.startsWith('inference-component')) {
+    const account = await inferenceComponentDemoAccount({
+      bad: options.scenario === 'inference-component-bad-model',
+      seed: options.seed,
+      speed: options.speed,
+      ...(options.strategy ? { strategy: options.strategy } : {}),
+      ...(options.finalBake ? { finalBake: options.finalBake } : {}),
+      print,
+    });
+    return followDemo(
+      options,
+      account.env,
+      account.packageArn,
+      IC_SCENE.endpoint,
+      print,
+      account.describeEnd,
+    );
+  }
   const native = options.engine === 'native';
   const strategy =
     options.strategy ??
@@ -169,7 +209,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     // Like a production endpoint: its variant scales with load, and the rollout must keep it so.
     autoScaling: true,
   });
-  const { sim, bridge, store } = env;
+  const { sim } = env;
   const candidateBehaviour = options.scenario === 'bad-model' ? BAD_MODEL : HEALTHY_MODEL;
 
   print(
@@ -201,12 +241,32 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     `New version approved in the Model Registry: ${packageLabel(packageArn)} (${(candidateBehaviour.errorRate * 100).toFixed(1)}% errors, ` +
       `~${candidateBehaviour.latencyMs} ms)`,
   );
+  return followDemo(options, env, packageArn, DEMO_ENDPOINT, print, () => {
+    const endpoint = sim.endpoint(DEMO_ENDPOINT);
+    return endpoint
+      ? `Endpoint ${DEMO_ENDPOINT} now: ${endpoint.status} on ${endpoint.endpointConfigName}, serving ` +
+          endpoint.variants.map((v) => `${v.variantName} (${v.modelName})`).join(', ')
+      : undefined;
+  });
+}
 
-  // The approval is delivered as EventBridge delivers it: the controller starts the rollout from it.
+/**
+ * The approval is delivered as EventBridge delivers it: the controller starts the rollout from it;
+ * then the rollout runs a simulated minute at a time, printed as it goes, until it ends.
+ */
+async function followDemo(
+  options: DemoOptions,
+  env: SimulatedEnvironment,
+  packageArn: string,
+  endpointName: string,
+  print: (line: string) => void,
+  describeEnd: () => string | undefined,
+): Promise<DemoResult> {
+  const { view } = options;
+  const say = options.print ?? (() => undefined);
+  const { sim, bridge, store } = env;
   await bridge.flush();
-  const started = (await store.list({ endpointName: DEMO_ENDPOINT })).find(
-    (r) => r.modelPackageArn === packageArn,
-  );
+  const started = (await store.list({ endpointName })).find((r) => r.modelPackageArn === packageArn);
   if (!started) {
     throw new Error(`the controller did not start a rollout for the approval: ${JSON.stringify(env.logs)}`);
   }
@@ -259,16 +319,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   if (options.saveTo) {
     await saveSimulatedWorld(options.saveTo, { sim, store: store as MemoryRolloutStore }, 'sm-rollout demo');
   }
-  const endpoint = sim.endpoint(DEMO_ENDPOINT);
-  if (endpoint) {
-    print(
-      `Endpoint ${DEMO_ENDPOINT} now: ${endpoint.status} on ${endpoint.endpointConfigName}, serving ` +
-        endpoint.variants.map((v) => `${v.variantName} (${v.modelName})`).join(', '),
-    );
-  }
+  const end = describeEnd();
+  if (end) print(end);
   return {
     id,
-    endpoint: DEMO_ENDPOINT,
+    endpoint: endpointName,
     status: final.status,
     reason: final.reason ?? null,
     timeline: timeline.map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, message: e.message })),
@@ -292,10 +347,15 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length)
     throw new UsageError(`demo takes no positional arguments (got "${positionals.join(' ')}")`);
-  const scenarios: DemoScenario[] = ['healthy', 'bad-model', 'manual-gate'];
-  if (!scenarios.includes(values.scenario as DemoScenario)) {
+  if (!DEMO_SCENARIOS.includes(values.scenario as DemoScenario)) {
     throw new UsageError(
-      `--scenario: "${values.scenario}" is not a scenario; use one of ${scenarios.join(', ')}`,
+      `--scenario: "${values.scenario}" is not a scenario; use one of ${DEMO_SCENARIOS.join(', ')}`,
+    );
+  }
+  if (values.engine === 'native' && values.scenario.startsWith('inference-component')) {
+    throw new UsageError(
+      `--engine native: the ${values.scenario} scenario already runs on SageMaker (its rolling update of the ` +
+        'component); leave --engine out',
     );
   }
   const engines: RolloutEngineKind[] = ['stepwise', 'native'];

@@ -2,7 +2,12 @@
 // following a detached local rollout.
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
-import { modelPackageVersionOf, NATIVE_UNSUPPORTED, type StartRolloutRequest } from '../../engine';
+import {
+  INFERENCE_COMPONENT_UNSUPPORTED,
+  modelPackageVersionOf,
+  NATIVE_UNSUPPORTED,
+  type StartRolloutRequest,
+} from '../../engine';
 import { loadPolicies, policyStartRequest } from '../../policy';
 import type { RolloutRecord, TimelineEntry } from '../../store';
 import type { FollowResult, RolloutBackend, StartRequest } from '../backend';
@@ -66,6 +71,11 @@ Options:
                             UpdateEndpoint with the DeploymentConfig \`sm-rollout plan --engine native\`
                             shows); no manual gates, judge, candidate alarms or pre-traffic check,
                             so it needs an --alarm (or --no-guard)
+  --inference-component <n> roll out onto this inference component of the endpoint (one whose
+                            variant has no model): SageMaker's rolling update replaces its copies in
+                            batches of the strategy's first step (5–50% of the copies), each baked the
+                            step's bake; no manual gates, judge, candidate alarms or --instance-*;
+                            --alarm on the component's metrics (dimension InferenceComponentName)
   --force                   roll out the version that already serves the endpoint again
   --execution-role <arn>    IAM role for the new SageMaker model (required unless --policy/--simulate)
   --instance-type <t>       candidate instance type (default: as the baseline)
@@ -111,6 +121,7 @@ export interface StartFlags extends BackendFlags {
   'no-guard'?: boolean;
   'no-judge'?: boolean;
   engine?: string;
+  'inference-component'?: string;
   force?: boolean;
 }
 
@@ -157,11 +168,19 @@ export function startRequestFromFlags(
       ...(policy.preTrafficCheck ? { preTrafficCheck: policy.preTrafficCheck } : {}),
       ...(policy.judge !== undefined ? { judge: policy.judge } : {}),
       ...(policy.engine === 'native' ? { engine: 'native' as const } : {}),
+      ...(policy.inferenceComponent !== undefined ? { inferenceComponent: policy.inferenceComponent } : {}),
     };
     // A native policy has no candidate alarms; run stepwise, it gets the default ones back.
     if (policy.engine === 'native' && flags.engine === 'stepwise') delete base.candidateAlarms;
   }
   const engine = parseEngineFlag(flags.engine) ?? base.engine;
+  const inferenceComponent = flags['inference-component'] ?? base.inferenceComponent;
+  if (inferenceComponent !== undefined && flags['candidate-alarm']?.length) {
+    throw new UsageError(
+      `--candidate-alarm: ${INFERENCE_COMPONENT_UNSUPPORTED.candidateAlarms}; use --alarm`,
+      { field: '--candidate-alarm' },
+    );
+  }
   if (engine === 'native' && flags['candidate-alarm']?.length) {
     throw new UsageError(
       `--candidate-alarm: ${NATIVE_UNSUPPORTED.candidateAlarms}; use --alarm, or --engine stepwise`,
@@ -210,6 +229,7 @@ export function startRequestFromFlags(
     ...(flags['no-guard'] ? { allowUnguarded: true } : {}),
     ...(flags['no-judge'] ? { judge: false as const } : {}),
     ...(engine ? { engine } : {}),
+    ...(inferenceComponent !== undefined ? { inferenceComponent } : {}),
     ...(flags.force ? { force: true } : {}),
     requestedBy,
   };
@@ -366,6 +386,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     'no-guard': { type: 'boolean' },
     'no-judge': { type: 'boolean' },
     engine: { type: 'string' },
+    'inference-component': { type: 'string' },
     force: { type: 'boolean' },
     'execution-role': { type: 'string' },
     'instance-type': { type: 'string' },
