@@ -479,13 +479,17 @@ export const rolloutActions = {
     if (!view) return {};
     return { nativeView: view, nativeTold: progressKey(view) ?? context.nativeTold };
   }),
-  /** SageMaker made the plan's next shift: the new fleet takes that share, and the plan stands at its bake. */
+  /**
+   * SageMaker made the plan's next shift: the new fleet takes the share its whole instances serve (the
+   * spec's shiftPercents; the plan's percent in older snapshots), and the plan stands at its bake.
+   */
   recordNativeShift: update(({ context, event }) => {
-    const shift = planShifts(context.plan.steps)[context.nativeShifts ?? 0];
+    const index = context.nativeShifts ?? 0;
+    const shift = planShifts(context.plan.steps)[index];
     if (!shift) return {};
     return {
-      nativeShifts: (context.nativeShifts ?? 0) + 1,
-      candidateWeight: shift.percent,
+      nativeShifts: index + 1,
+      candidateWeight: context.native?.shiftPercents?.[index] ?? shift.percent,
       stepIndex: shift.stepIndex + 1,
       ...(context.firstTrafficAt === undefined ? { firstTrafficAt: timeOf(event, context) } : {}),
     };

@@ -134,7 +134,7 @@ describe('starting a native rollout (the engine over recording ports)', () => {
               trafficRouting: {
                 type: 'CANARY',
                 waitIntervalInSeconds: 300,
-                canarySize: { type: 'CAPACITY_PERCENT', value: 50 },
+                canarySize: { type: 'INSTANCE_COUNT', value: 1 },
               },
               terminationWaitInSeconds: 300,
               maximumExecutionTimeoutInSeconds: 4 * 3600,
@@ -155,7 +155,7 @@ describe('starting a native rollout (the engine over recording ports)', () => {
           TrafficRoutingConfiguration: {
             Type: 'CANARY',
             WaitIntervalInSeconds: 300,
-            CanarySize: { Type: 'CAPACITY_PERCENT', Value: 50 },
+            CanarySize: { Type: 'INSTANCE_COUNT', Value: 1 },
           },
           TerminationWaitInSeconds: 300,
           MaximumExecutionTimeoutInSeconds: 14400,
@@ -236,8 +236,27 @@ describe('what guardrails cannot do is refused before anything is written', () =
     const error = await refusal(engine.start(nativeRequest(env, { strategy: 'Canary10Percent5Minutes' })));
     expect(error.code).toBe('INVALID_PLAN');
     expect(error.message).toContain('(2 × ml.m5.large serving)');
-    expect(error.message).toContain('is 0.2 of an instance');
+    expect(error.message).toContain('a 10% canary of 2 instances is 0.2 of an instance');
     await expectNothingWritten(env, before);
+  });
+
+  it('linear steps that are not whole instances of the new fleet (linear(30) on 5: SageMaker makes 5 shifts of 20%)', async () => {
+    const { env, engine } = setUp();
+    // The final config gets the candidate's 5 instances: guardrails moves max(1, floor(30% × 5)) = 1 at a time.
+    const request = nativeRequest(env, { strategy: 'linear(30, 10m)', candidate: { instanceCount: 5 } });
+    const before = env.sim.calls.length;
+    const error = await refusal(engine.start(request));
+    expect(error.code).toBe('INVALID_PLAN');
+    expect(error.field).toBe('strategy');
+    expect(error.message).toContain(
+      'strategy: step 1: a 30% linear step of 5 instances is 1.5 instances, and guardrails shifts whole instances',
+    );
+    expect(error.message).toContain(
+      'SageMaker would move 20/40/60/80/100% where the plan says 30/60/90/100%',
+    );
+    expect(error.message).toContain('e.g. linear(20, …), or use engine: stepwise');
+    await expectNothingWritten(env, before);
+    await expect(engine.preflight(request)).rejects.toThrow(/20\/40\/60\/80\/100%/);
   });
 
   it('a bake longer than guardrails allows', async () => {
