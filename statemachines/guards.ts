@@ -137,6 +137,12 @@ export const rolloutGuards = {
       view?.status === 'InService' && view.endpointConfigName === context.names.finalConfig && !view.pending
     );
   },
+  /** SageMaker deploys the final config (PendingDeploymentSummary names it) or it serves already. */
+  finalConfigDeployingOrServing: ({ context, event }: GuardArgs) => {
+    const view = nativeReadingOf(event)?.endpoint;
+    const final = context.names.finalConfig;
+    return view?.pending?.endpointConfigName === final || view?.endpointConfigName === final;
+  },
   /** The original config serves again, InService, nothing pending: SageMaker rolled the deployment back. */
   servesOriginalConfig: ({ context, event }: GuardArgs) => {
     const view = nativeReadingOf(event)?.endpoint;
@@ -216,6 +222,8 @@ export const GUARD_MEANINGS: Record<keyof typeof rolloutGuards, string> = {
   nativeEngine: 'the rollout runs on the native engine (SageMaker deployment guardrails moves the traffic)',
   nativeBaselineKnown: 'a native rollout whose baseline the host resolved before starting',
   servesFinalConfig: 'the endpoint is InService on the final config with no deployment pending',
+  finalConfigDeployingOrServing:
+    'a deployment of the final config is pending (PendingDeploymentSummary) or the final config serves',
   servesOriginalConfig:
     'the endpoint is InService on its original config with no deployment pending (SageMaker rolled back)',
   deploymentBroken: `the endpoint became one of ${NATIVE_BROKEN_STATUSES.join(', ')}`,
