@@ -557,6 +557,25 @@ export const rolloutActions = {
       },
     };
   }),
+  /**
+   * A third config serves (someone else's UpdateEndpoint): the stepwise path's "something else changed
+   * it during the rollout", and what a person should do.
+   */
+  recordEndpointReplaced: update(({ context, event }) => ({
+    failure: {
+      code: 'UPDATE_FAILED',
+      message: endpointReplacedMessage(context, nativeReadingOf(event)?.endpoint.endpointConfigName),
+    },
+  })),
+  /** Removing what the rollout created failed for good after the endpoint was changed under it. */
+  recordLeftoversAfterReplacement: update(({ context, event }) => ({
+    failure: {
+      code: 'UPDATE_FAILED',
+      message:
+        `${context.failure?.message ?? endpointReplacedMessage(context, undefined)}; removing what the rollout ` +
+        `created failed: ${errorOf(event).message}`,
+    },
+  })),
   /** An abort that came after the last bake: SageMaker finished anyway, and the rollout says so. */
   recordAbortTooLate: update(({ context }) =>
     context.rollbackReason
@@ -587,3 +606,12 @@ export const rolloutActions = {
     };
   }),
 };
+
+function endpointReplacedMessage(context: RolloutContext, serving: string | undefined): string {
+  return (
+    `endpoint ${context.endpointName} runs config ${serving ?? 'unknown'}, not ${context.names.finalConfig}; ` +
+    'something else changed it during the rollout; the rollout removes what it created (its model, final ' +
+    'config and abort alarm) and leaves the endpoint as it is: find out who updated it, then start again if ' +
+    'the new version is still wanted'
+  );
+}

@@ -152,6 +152,17 @@ export const rolloutGuards = {
       !view.pending
     );
   },
+  /** InService on a config neither the final nor the original, nothing pending: someone else's update. */
+  servesOtherConfig: ({ context, event }: GuardArgs) => {
+    const view = nativeReadingOf(event)?.endpoint;
+    return (
+      view?.status === 'InService' &&
+      !view.pending &&
+      view.endpointConfigName !== undefined &&
+      view.endpointConfigName !== context.names.finalConfig &&
+      view.endpointConfigName !== context.baseline?.endpointConfigName
+    );
+  },
   deploymentBroken: ({ event }: GuardArgs) =>
     NATIVE_BROKEN_STATUSES.includes(nativeReadingOf(event)?.endpoint.status ?? ''),
   /** The new fleet's status changed since the timeline last told it. */
@@ -226,6 +237,8 @@ export const GUARD_MEANINGS: Record<keyof typeof rolloutGuards, string> = {
     'a deployment of the final config is pending (PendingDeploymentSummary) or the final config serves',
   servesOriginalConfig:
     'the endpoint is InService on its original config with no deployment pending (SageMaker rolled back)',
+  servesOtherConfig:
+    'the endpoint is InService on a config neither final nor original, nothing pending (another UpdateEndpoint)',
   deploymentBroken: `the endpoint became one of ${NATIVE_BROKEN_STATUSES.join(', ')}`,
   deploymentProgressed: "the new fleet's status (PendingDeploymentSummary) changed since last told",
   deploymentShifted: 'a bake began after one of the plan’s shifts not yet seen',

@@ -552,6 +552,11 @@ const nativeRollout: StateConfig = rolloutSetup.createStateConfig({
                 actions: ['observeTime', 'recordNativeView'],
               },
               {
+                guard: 'servesOtherConfig',
+                target: '#rollout.native.replaced',
+                actions: ['observeTime', 'recordNativeView', 'recordEndpointReplaced'],
+              },
+              {
                 guard: 'deploymentBroken',
                 target: '#rollout.failed',
                 actions: ['observeTime', 'recordNativeView', 'recordNativeFailure'],
@@ -655,6 +660,31 @@ const nativeRollout: StateConfig = rolloutSetup.createStateConfig({
       },
     },
     removing: removingCandidate(),
+    // Someone else's UpdateEndpoint serves a third config: nothing of this rollout is deploying or
+    // live to follow or roll back, so it removes what it created (its config, model and abort alarm)
+    // and ends failed for a person to look at, as the stepwise path fails on a changed endpoint.
+    replaced: {
+      initial: 'removing',
+      entry: 'resetAttempts',
+      states: {
+        removing: {
+          invoke: {
+            src: 'removeCandidate',
+            input: ({ context }) => ({ context: { ...context, baseline: baselineOf(context) } }),
+            onDone: { target: '#rollout.failed', actions: ['observeTime', note('candidateRemoved')] },
+            onError: [
+              {
+                guard: { type: 'retryableError', params: { mode: 'rollback' } },
+                target: 'waiting',
+                actions: ['countRetry', 'scheduleWake'],
+              },
+              { target: '#rollout.failed', actions: 'recordLeftoversAfterReplacement' },
+            ],
+          },
+        },
+        waiting: { tags: ['waiting'], on: { TICK: 'removing' } },
+      },
+    },
   },
 });
 

@@ -481,6 +481,44 @@ describe('abort or the deadline while the UpdateEndpoint looks unsent (a busy at
   });
 });
 
+describe('someone else updates the endpoint to a third config mid-deployment', () => {
+  const THEIR_CONFIG = 'churn-hotfix-config';
+
+  it('ends failed saying something else changed the endpoint, after removing what the rollout created', async () => {
+    const cloud = new FakeCloud();
+    new ScriptedDeployment(cloud, CANARY_STAGES);
+    const { r, kinds } = await startNative(cloud, nativeInput('Canary10Percent5Minutes', CANARY));
+    await r.tickUntil((s) => s.context.nativeShifts === 1);
+    // Their UpdateEndpoint replaced the guardrails deployment; their config serves, nothing pending.
+    cloud.followDeployment = () => ({ endpoint: { status: 'InService', endpointConfigName: THEIR_CONFIG } });
+    const end = await r.tickUntil(undefined, 5);
+    expect(end.value).toBe('failed');
+    expect(end.context.failure).toEqual({
+      code: 'UPDATE_FAILED',
+      message: expect.stringContaining(
+        `endpoint churn runs config ${THEIR_CONFIG}, not churn-r-0001-final; something else changed it during the rollout`,
+      ),
+    });
+    expect(cloud.calls.map((c) => c.effect)).toContain('removeCandidate');
+    expect(kinds()).toEqual(expect.arrayContaining(['candidateRemoved', 'failed']));
+    expect(statusOf(end)).toBe('failed');
+  });
+
+  it('past the deadline, ends the same way instead of setting the abort alarm at every wake', async () => {
+    const cloud = new FakeCloud();
+    new ScriptedDeployment(cloud, CANARY_STAGES);
+    const { r } = await startNative(
+      cloud,
+      nativeInput('Canary10Percent5Minutes', CANARY, { maxDurationMs: 6 * MINUTE }),
+    );
+    await r.tickUntil((s) => s.context.nativeShifts === 1);
+    cloud.followDeployment = () => ({ endpoint: { status: 'InService', endpointConfigName: THEIR_CONFIG } });
+    const end = await r.tickUntil(undefined, 10);
+    expect(end.value).toBe('failed');
+    expect(cloud.calls.filter((c) => c.effect === 'setAbortAlarm').length).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('commands guardrails cannot take', () => {
   it.each(['PAUSE', 'RESUME', 'PROMOTE'] as const)(
     'refuses %s with the reason and what to do instead',
