@@ -1,7 +1,7 @@
 // The native engine's plan compiler: a plan becomes one UpdateEndpoint DeploymentConfig (SageMaker
 // deployment guardrails, blue/green with ALL_AT_ONCE, CANARY or LINEAR traffic routing), or every
 // refusal at once, each naming the step (1-based, as `plan` prints it), the limit guardrails has and
-// the fix. Pure: the engine calls it again at start with the live instance count.
+// the fix. Pure: the engine calls it again at start with the instance count the final config gets.
 //
 // What guardrails does, from the SageMaker Developer Guide (deployment-guardrails-blue-green-*.html)
 // and the API reference (TrafficRoutingConfig, BlueGreenUpdatePolicy, CapacitySize, AutoRollbackConfig):
