@@ -540,13 +540,17 @@ export const rolloutActions = {
     if (!view) return {};
     return { nativeView: view, nativeTold: progressKey(view) ?? context.nativeTold };
   }),
-  /** SageMaker made the plan's next shift: the new fleet takes that share, and the plan stands at its bake. */
+  /**
+   * SageMaker made the plan's next shift: the new fleet takes the share its whole instances serve (the
+   * spec's shiftPercents; the plan's percent in older snapshots), and the plan stands at its bake.
+   */
   recordNativeShift: update(({ context, event }) => {
-    const shift = planShifts(context.plan.steps)[context.nativeShifts ?? 0];
+    const index = context.nativeShifts ?? 0;
+    const shift = planShifts(context.plan.steps)[index];
     if (!shift) return {};
     return {
-      nativeShifts: (context.nativeShifts ?? 0) + 1,
-      candidateWeight: shift.percent,
+      nativeShifts: index + 1,
+      candidateWeight: context.native?.shiftPercents?.[index] ?? shift.percent,
       stepIndex: shift.stepIndex + 1,
       ...(context.firstTrafficAt === undefined ? { firstTrafficAt: timeOf(event, context) } : {}),
     };
@@ -646,6 +650,25 @@ export const rolloutActions = {
       },
     };
   }),
+  /**
+   * A third config serves (someone else's UpdateEndpoint): the stepwise path's "something else changed
+   * it during the rollout", and what a person should do.
+   */
+  recordEndpointReplaced: update(({ context, event }) => ({
+    failure: {
+      code: 'UPDATE_FAILED',
+      message: endpointReplacedMessage(context, nativeReadingOf(event)?.endpoint.endpointConfigName),
+    },
+  })),
+  /** Removing what the rollout created failed for good after the endpoint was changed under it. */
+  recordLeftoversAfterReplacement: update(({ context, event }) => ({
+    failure: {
+      code: 'UPDATE_FAILED',
+      message:
+        `${context.failure?.message ?? endpointReplacedMessage(context, undefined)}; removing what the rollout ` +
+        `created failed: ${errorOf(event).message}`,
+    },
+  })),
   /** An abort that came after the last bake: SageMaker finished anyway, and the rollout says so. */
   recordAbortTooLate: update(({ context }) =>
     context.rollbackReason
@@ -676,3 +699,12 @@ export const rolloutActions = {
     };
   }),
 };
+
+function endpointReplacedMessage(context: RolloutContext, serving: string | undefined): string {
+  return (
+    `endpoint ${context.endpointName} runs config ${serving ?? 'unknown'}, not ${context.names.finalConfig}; ` +
+    'something else changed it during the rollout; the rollout removes what it created (its model, final ' +
+    'config and abort alarm) and leaves the endpoint as it is: find out who updated it, then start again if ' +
+    'the new version is still wanted'
+  );
+}

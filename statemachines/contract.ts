@@ -361,6 +361,11 @@ export interface NativeRolloutSpec {
    * it into ALARM so SageMaker rolls the deployment back (guardrails has no stop API).
    */
   abortAlarmName: string;
+  /**
+   * The percent of the new fleet serving after each shift SageMaker makes (whole instances of the
+   * fleet the final config gets, the last 100). Absent in snapshots saved before: the plan's percents.
+   */
+  shiftPercents?: number[];
 }
 
 /**

@@ -90,7 +90,7 @@ function inComponent(
 /** Which part of the native chart the rollout is in (its states are built apart, so typed loosely). */
 function inNative(
   snapshot: RolloutSnapshot,
-  child: 'preparing' | 'deploying' | 'following' | 'aborting' | 'explaining' | 'removing',
+  child: 'preparing' | 'deploying' | 'following' | 'aborting' | 'explaining' | 'removing' | 'replaced',
 ): boolean {
   return snapshot.matches({ native: child } as never);
 }
@@ -113,6 +113,8 @@ export function statusOf(snapshot: RolloutSnapshot): RolloutStatus {
       snapshot.context.rollbackReason !== undefined)
   )
     return 'rollingBack';
+  // Native, the endpoint changed by someone else: winding down before it ends failed, likewise.
+  if (inNative(snapshot, 'replaced')) return 'rollingBack';
   // Native: from the abort (or SageMaker's own rollback) on, SageMaker is rolling back.
   if (
     inNative(snapshot, 'aborting') ||
@@ -221,6 +223,8 @@ function nativePhase(snapshot: RolloutSnapshot, status: RolloutStatus): string {
   if (inNative(snapshot, 'preparing'))
     return 'creating the candidate model, the abort alarm and the final config';
   if (inNative(snapshot, 'deploying')) return `starting the guardrails deployment of ${c.names.finalConfig}`;
+  if (inNative(snapshot, 'replaced'))
+    return `endpoint ${c.endpointName} runs config ${c.nativeView?.endpointConfigName ?? '?'} (another update): removing what the rollout created`;
   if (inNative(snapshot, 'explaining') || inNative(snapshot, 'removing'))
     return `SageMaker rolled back (${describeReason(c.rollbackReason)}): removing what the rollout created`;
   const variant = c.nativeView?.pending?.variants[0];

@@ -144,6 +144,12 @@ export const rolloutGuards = {
       view?.status === 'InService' && view.endpointConfigName === context.names.finalConfig && !view.pending
     );
   },
+  /** SageMaker deploys the final config (PendingDeploymentSummary names it) or it serves already. */
+  finalConfigDeployingOrServing: ({ context, event }: GuardArgs) => {
+    const view = nativeReadingOf(event)?.endpoint;
+    const final = context.names.finalConfig;
+    return view?.pending?.endpointConfigName === final || view?.endpointConfigName === final;
+  },
   /** The original config serves again, InService, nothing pending: SageMaker rolled the deployment back. */
   servesOriginalConfig: ({ context, event }: GuardArgs) => {
     const view = nativeReadingOf(event)?.endpoint;
@@ -151,6 +157,17 @@ export const rolloutGuards = {
       view?.status === 'InService' &&
       view.endpointConfigName === context.baseline?.endpointConfigName &&
       !view.pending
+    );
+  },
+  /** InService on a config neither the final nor the original, nothing pending: someone else's update. */
+  servesOtherConfig: ({ context, event }: GuardArgs) => {
+    const view = nativeReadingOf(event)?.endpoint;
+    return (
+      view?.status === 'InService' &&
+      !view.pending &&
+      view.endpointConfigName !== undefined &&
+      view.endpointConfigName !== context.names.finalConfig &&
+      view.endpointConfigName !== context.baseline?.endpointConfigName
     );
   },
   deploymentBroken: ({ event }: GuardArgs) =>
@@ -240,8 +257,12 @@ export const GUARD_MEANINGS: Record<keyof typeof rolloutGuards, string> = {
   nativeEngine: 'the rollout runs on the native engine (SageMaker deployment guardrails moves the traffic)',
   nativeBaselineKnown: 'a native rollout whose baseline the host resolved before starting',
   servesFinalConfig: 'the endpoint is InService on the final config with no deployment pending',
+  finalConfigDeployingOrServing:
+    'a deployment of the final config is pending (PendingDeploymentSummary) or the final config serves',
   servesOriginalConfig:
     'the endpoint is InService on its original config with no deployment pending (SageMaker rolled back)',
+  servesOtherConfig:
+    'the endpoint is InService on a config neither final nor original, nothing pending (another UpdateEndpoint)',
   deploymentBroken: `the endpoint became one of ${NATIVE_BROKEN_STATUSES.join(', ')}`,
   deploymentProgressed: "the new fleet's status (PendingDeploymentSummary) changed since last told",
   deploymentShifted: 'a bake began after one of the plan’s shifts not yet seen',

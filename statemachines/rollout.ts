@@ -448,13 +448,20 @@ const nativeRollout: StateConfig = rolloutSetup.createStateConfig({
       },
       on: { ABORT: rollbackOnAbort },
     },
-    // UpdateEndpoint(final config, DeploymentConfig), once the endpoint takes updates. Until the call
-    // is accepted nothing serves the new model: abort, a deadline or an error roll back by removing
-    // what was created.
+    // UpdateEndpoint(final config, DeploymentConfig), once the endpoint takes updates. Abort or the
+    // deadline read the endpoint first: a call accepted before a crash (the save lost) may have
+    // SageMaker deploying already, and only the abort alarm stops that; otherwise nothing serves the
+    // new model, and rolling back removes what was created.
     deploying: {
       initial: 'applying',
       entry: { type: 'startChange', params: { purpose: 'final' } },
-      on: { ABORT: rollbackOnAbort },
+      on: {
+        ABORT: {
+          guard: 'nativeRollbackNotRequested',
+          target: '.checkingBeforeRollback',
+          actions: ['observeTime', 'recordAbort'],
+        },
+      },
       states: {
         applying: {
           invoke: {
@@ -494,8 +501,34 @@ const nativeRollout: StateConfig = rolloutSetup.createStateConfig({
         waiting: {
           tags: ['waiting'],
           on: {
-            TICK: [rollbackOnDeadline, { target: 'applying', actions: 'observeTime' }],
+            TICK: [
+              {
+                guard: 'pastDeadline',
+                target: 'checkingBeforeRollback',
+                actions: ['observeTime', 'recordTimeout'],
+              },
+              { target: 'applying', actions: 'observeTime' },
+            ],
             ENDPOINT_CHANGED: { target: 'applying', actions: 'observeTime' },
+          },
+        },
+        // Deploying already (or deployed): the native abort path sets the abort alarm and follows.
+        // Not deploying: roll back by removing what was created. A failed read takes the abort path
+        // too: the alarm is harmless if nothing deploys, and following decides by the config serving.
+        checkingBeforeRollback: {
+          invoke: {
+            src: 'followDeployment',
+            input: ({ context }) => ({ endpointName: context.endpointName }),
+            onDone: [
+              endpointWasDeleted,
+              {
+                guard: 'finalConfigDeployingOrServing',
+                target: '#rollout.native.aborting',
+                actions: ['observeTime', 'recordNativeView', note('rollbackStarted')],
+              },
+              { target: '#rollout.rollingBack', actions: 'observeTime' },
+            ],
+            onError: { target: '#rollout.native.aborting', actions: note('rollbackStarted') },
           },
         },
       },
@@ -536,6 +569,11 @@ const nativeRollout: StateConfig = rolloutSetup.createStateConfig({
                 guard: 'servesOriginalConfig',
                 target: '#rollout.native.explaining',
                 actions: ['observeTime', 'recordNativeView'],
+              },
+              {
+                guard: 'servesOtherConfig',
+                target: '#rollout.native.replaced',
+                actions: ['observeTime', 'recordNativeView', 'recordEndpointReplaced'],
               },
               {
                 guard: 'deploymentBroken',
@@ -641,6 +679,31 @@ const nativeRollout: StateConfig = rolloutSetup.createStateConfig({
       },
     },
     removing: removingCandidate(),
+    // Someone else's UpdateEndpoint serves a third config: nothing of this rollout is deploying or
+    // live to follow or roll back, so it removes what it created (its config, model and abort alarm)
+    // and ends failed for a person to look at, as the stepwise path fails on a changed endpoint.
+    replaced: {
+      initial: 'removing',
+      entry: 'resetAttempts',
+      states: {
+        removing: {
+          invoke: {
+            src: 'removeCandidate',
+            input: ({ context }) => ({ context: { ...context, baseline: baselineOf(context) } }),
+            onDone: { target: '#rollout.failed', actions: ['observeTime', note('candidateRemoved')] },
+            onError: [
+              {
+                guard: { type: 'retryableError', params: { mode: 'rollback' } },
+                target: 'waiting',
+                actions: ['countRetry', 'scheduleWake'],
+              },
+              { target: '#rollout.failed', actions: 'recordLeftoversAfterReplacement' },
+            ],
+          },
+        },
+        waiting: { tags: ['waiting'], on: { TICK: 'removing' } },
+      },
+    },
   },
 });
 

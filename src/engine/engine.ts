@@ -203,7 +203,7 @@ function nativeSpec(valid: ValidStartRequest, baseline: Baseline, rolloutId: str
     plan: valid.plan,
     alarms: valid.alarms,
     maxDurationMs: valid.maxDurationMs,
-    instanceCount: baseline.instanceCount,
+    instanceCount: nativeFleetSize(valid, baseline),
     abortAlarmName: abortAlarm,
     ...(valid.allowUnguarded ? { allowUnguarded: true } : {}),
   };
@@ -219,7 +219,22 @@ function nativeSpec(valid: ValidStartRequest, baseline: Baseline, rolloutId: str
       { field: all[0]?.field ?? 'strategy' },
     );
   }
-  return { deploymentConfig: compiled.deploymentConfig, abortAlarmName: abortAlarm };
+  return {
+    deploymentConfig: compiled.deploymentConfig,
+    abortAlarmName: abortAlarm,
+    shiftPercents: compiled.shiftPercents,
+  };
+}
+
+/**
+ * The new fleet's size, as the final config gets it (effects' promotedInstanceCount and candidateSpec):
+ * a scaled variant keeps the serving count within its target's bounds; otherwise the candidate's
+ * instanceCount, else the baseline's. Guardrails' batches are whole instances of this fleet.
+ */
+function nativeFleetSize(valid: ValidStartRequest, baseline: Baseline): number {
+  const target = baseline.scaling?.target;
+  if (target) return Math.min(target.maxCapacity, Math.max(target.minCapacity, baseline.instanceCount));
+  return valid.candidate.instanceCount ?? baseline.instanceCount;
 }
 
 /** A command as a person or pipeline sends it; the engine stamps the time. */

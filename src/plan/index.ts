@@ -20,6 +20,6 @@ export {
   compileNativeDeployment,
   describeNativeDeployment,
   NATIVE_LIMITS,
-  nativeInstanceCountProblems,
+  instanceGranularShifts,
 } from './native';
 export type { NativeCompileInput, NativeCompileResult, NativePlanProblem } from './native';

@@ -1,7 +1,7 @@
 // The native engine's plan compiler: a plan becomes one UpdateEndpoint DeploymentConfig (SageMaker
 // deployment guardrails, blue/green with ALL_AT_ONCE, CANARY or LINEAR traffic routing), or every
 // refusal at once, each naming the step (1-based, as `plan` prints it), the limit guardrails has and
-// the fix. Pure: the engine calls it again at start with the live instance count.
+// the fix. Pure: the engine calls it again at start with the instance count the final config gets.
 //
 // What guardrails does, from the SageMaker Developer Guide (deployment-guardrails-blue-green-*.html)
 // and the API reference (TrafficRoutingConfig, BlueGreenUpdatePolicy, CapacitySize, AutoRollbackConfig):
@@ -33,9 +33,13 @@
 // TerminationWaitInSeconds: the old fleet stays provisioned and the alarms are still watched. A final
 // bake shorter than the canary/linear bake is held for the longer time (SageMaker cannot shorten it).
 //
-// CanarySize and LinearStepSize are compiled as CAPACITY_PERCENT: the plan's percent keeps its
-// meaning whatever the instance count at deploy time (auto scaling may change it). Whether that
-// percent is at least one instance is checked when the count is known (at start).
+// Guardrails shifts whole instances: a CAPACITY_PERCENT size is max(1, floor(p·N/100)) instances of the
+// N in the new fleet (the sim's instancesOf), so linear(30, …) on 5 instances is 5 shifts of one
+// instance (20% each), not 30/60/90/100. With N known (start, preflight) CanarySize and LinearStepSize
+// are compiled as INSTANCE_COUNT, the shifts are counted as SageMaker makes them (canary: 2; linear:
+// ceil(N / batch)) for the timeout, and a plan whose percents those shifts do not reproduce is refused.
+// Without N (plan, validate) the sizes stay CAPACITY_PERCENT and the plan output says they become
+// instance counts at start.
 import type { NativeCapacitySize, NativeDeploymentConfig } from '../../statemachines/contract';
 import { formatDuration } from './duration';
 import type { DurationMs, Plan, Step } from './types';
@@ -64,7 +68,16 @@ export interface NativePlanProblem {
 }
 
 export type NativeCompileResult =
-  { ok: true; deploymentConfig: NativeDeploymentConfig } | { ok: false; problems: NativePlanProblem[] };
+  | {
+      ok: true;
+      deploymentConfig: NativeDeploymentConfig;
+      /**
+       * The percent of the new fleet serving after each shift SageMaker makes, in order (the last 100):
+       * whole instances of `instanceCount` when it was given, else the plan's own percents.
+       */
+      shiftPercents: number[];
+    }
+  | { ok: false; problems: NativePlanProblem[] };
 
 /** API reference limits (botocore's sagemaker model, the shapes named). */
 export const NATIVE_LIMITS = {
@@ -117,8 +130,9 @@ export function compileNativeDeployment(input: NativeCompileInput): NativeCompil
   }
   if (shifts === undefined) return { ok: false, problems };
 
-  const routing = trafficRouting(shifts, input.instanceCount, problems);
-  if (routing === undefined) return { ok: false, problems };
+  const routed = trafficRouting(shifts, input.instanceCount, problems);
+  if (routed === undefined) return { ok: false, problems };
+  const { routing, shiftPercents } = routed;
 
   const final = shifts[shifts.length - 1]!;
   const finalBakeSeconds = toSeconds(final.bakeMs);
@@ -136,7 +150,8 @@ export function compileNativeDeployment(input: NativeCompileInput): NativeCompil
   }
 
   // SageMaker waits WaitIntervalInSeconds after every shift, the last included, then the termination wait.
-  const totalWaitSeconds = routing.waitIntervalInSeconds * shifts.length + terminationWaitInSeconds;
+  // The shifts SageMaker makes: whole instances when the count is known (they match the plan's by now).
+  const totalWaitSeconds = routing.waitIntervalInSeconds * shiftPercents.length + terminationWaitInSeconds;
   const timeout = executionTimeout(totalWaitSeconds, input.maxDurationMs, problems);
   if (problems.length > 0 || timeout === undefined) return { ok: false, problems };
 
@@ -150,39 +165,26 @@ export function compileNativeDeployment(input: NativeCompileInput): NativeCompil
       },
       autoRollbackAlarms: alarms,
     },
+    shiftPercents,
   };
 }
 
 /**
- * What a compiled config asks of the serving variant's live instance count: the canary (or each linear
- * step) must be at least one whole instance. For a config compiled at `plan` time, checked at start.
+ * The shifts guardrails makes with a CAPACITY_PERCENT size on a fleet of `instanceCount`: each step is
+ * max(1, floor(p·N/100)) whole instances (canary: that batch, then the rest; linear: batch after batch,
+ * the last one to N), as percents of the fleet.
  */
-export function nativeInstanceCountProblems(
-  config: NativeDeploymentConfig,
+export function instanceGranularShifts(
+  type: 'CANARY' | 'LINEAR',
+  percent: number,
   instanceCount: number,
-): NativePlanProblem[] {
-  const routing = config.blueGreen?.trafficRouting;
-  const size = routing?.canarySize ?? routing?.linearStepSize;
-  if (!routing || !size || size.type !== 'CAPACITY_PERCENT') return [];
-  const instances = (size.value * instanceCount) / 100;
-  if (instances >= 1) return [];
-  const what = routing.type === 'CANARY' ? 'canary' : 'linear step';
-  const smallest = Math.ceil(100 / instanceCount);
-  const smallestAllowed =
-    routing.type === 'CANARY'
-      ? smallest <= NATIVE_LIMITS.maxCanaryPercent
-      : smallest <= NATIVE_LIMITS.maxLinearStepPercent;
-  return [
-    {
-      field: 'strategy',
-      message:
-        `strategy: a ${size.value}% ${what} of ${instanceCount} instance${instanceCount === 1 ? '' : 's'} is ` +
-        `${formatInstances(instances)} of an instance; guardrails moves traffic with whole instances, so the ` +
-        `${what} must be at least one: ` +
-        (smallestAllowed ? `use ${smallest}% or more, ` : '') +
-        `run the endpoint on at least ${Math.ceil(100 / size.value)} instances, ${STEPWISE_FIX}`,
-    },
-  ];
+): { batch: number; percents: number[] } {
+  const batch = Math.max(1, Math.floor((percent * instanceCount) / 100));
+  const active: number[] = [];
+  if (type === 'CANARY') active.push(Math.min(batch, instanceCount));
+  else for (let n = batch; n < instanceCount; n += batch) active.push(n);
+  if (active[active.length - 1] !== instanceCount) active.push(instanceCount);
+  return { batch, percents: active.map((n) => (100 * n) / instanceCount) };
 }
 
 /** The plan's shifts with their bakes; undefined (and problems) when a step has no guardrails form. */
@@ -253,7 +255,7 @@ function trafficRouting(
   shifts: readonly Shift[],
   instanceCount: number | undefined,
   problems: NativePlanProblem[],
-): Routing | undefined {
+): { routing: Routing; shiftPercents: number[] } | undefined {
   const before = problems.length;
   const intermediate = shifts.slice(0, -1);
   const final = shifts[shifts.length - 1]!;
@@ -263,7 +265,7 @@ function trafficRouting(
     const wait = toSeconds(final.bakeMs);
     checkWait(final, 'finalBake', problems);
     if (problems.length > before) return undefined;
-    return { type: 'ALL_AT_ONCE', waitIntervalInSeconds: wait };
+    return { routing: { type: 'ALL_AT_ONCE', waitIntervalInSeconds: wait }, shiftPercents: [100] };
   }
 
   if (intermediate.length === 1) {
@@ -286,7 +288,7 @@ function trafficRouting(
       waitIntervalInSeconds: toSeconds(canary.bakeMs),
       canarySize,
     };
-    return withInstanceCheck(routing, canary.step, instanceCount, problems);
+    return withInstanceCount(routing, shifts, instanceCount, problems);
   }
 
   // Linear: equal steps (the last may be smaller, as linear(30, …) ends 90% → 100%), equal bakes.
@@ -347,24 +349,77 @@ function trafficRouting(
     waitIntervalInSeconds: toSeconds(first.bakeMs),
     linearStepSize: { type: 'CAPACITY_PERCENT', value: stepPercent },
   };
-  return withInstanceCheck(routing, first.step, instanceCount, problems);
+  return withInstanceCount(routing, shifts, instanceCount, problems);
 }
 
-function withInstanceCheck(
+/**
+ * With the fleet's size known: the canary (or linear step) as the whole instances guardrails shifts
+ * (INSTANCE_COUNT), or a refusal when those shifts are not the plan's — naming the step, the plan's
+ * percents, the instance-granular ones and a size that divides the fleet.
+ */
+function withInstanceCount(
   routing: Routing,
-  step: number,
+  shifts: readonly Shift[],
   instanceCount: number | undefined,
   problems: NativePlanProblem[],
-): Routing | undefined {
-  if (instanceCount === undefined) return routing;
-  const found = nativeInstanceCountProblems(
-    { blueGreen: { trafficRouting: routing, terminationWaitInSeconds: 0 }, autoRollbackAlarms: [] },
-    instanceCount,
-  );
-  for (const problem of found) {
-    problems.push({ ...problem, step, message: problem.message.replace(/^strategy:/, `step ${step}:`) });
+): { routing: Routing; shiftPercents: number[] } | undefined {
+  const planned = shifts.map((s) => s.percent);
+  const size = routing.canarySize ?? routing.linearStepSize;
+  if (instanceCount === undefined || size === undefined || routing.type === 'ALL_AT_ONCE') {
+    return { routing, shiftPercents: planned };
   }
-  return found.length > 0 ? undefined : routing;
+  const first = shifts[0]!;
+  const { batch, percents } = instanceGranularShifts(routing.type, size.value, instanceCount);
+  const same =
+    percents.length === planned.length && percents.every((p, i) => Math.abs(p - planned[i]!) < 1e-9);
+  if (same) {
+    const instances: NativeCapacitySize = { type: 'INSTANCE_COUNT', value: batch };
+    return {
+      routing:
+        routing.type === 'CANARY'
+          ? { ...routing, canarySize: instances }
+          : { ...routing, linearStepSize: instances },
+      shiftPercents: percents,
+    };
+  }
+  const what = routing.type === 'CANARY' ? 'canary' : 'linear step';
+  const exact = (size.value * instanceCount) / 100;
+  const fleet = `${instanceCount} instance${instanceCount === 1 ? '' : 's'}`;
+  const fits = fittingPercents(routing.type, instanceCount);
+  const nearest = [...fits].sort((a, b) => Math.abs(a - size.value) - Math.abs(b - size.value))[0];
+  const example = routing.type === 'CANARY' ? `canary(${nearest}, …)` : `linear(${nearest}, …)`;
+  problems.push({
+    step: first.step,
+    field: 'strategy',
+    message:
+      `step ${first.step}: a ${size.value}% ${what} of ${fleet} is ${formatInstances(exact)} ` +
+      `${exact < 1 ? 'of an instance' : exact === 1 ? 'instance' : 'instances'}, and guardrails shifts whole instances (max(1, floor(${size.value}% × ${instanceCount})) = ` +
+      `${batch} at a time), so SageMaker would move ${percents.map(formatPercent).join('/')}% where the plan says ` +
+      `${planned.join('/')}%; ` +
+      (nearest !== undefined
+        ? `use a ${what} that is whole instances of ${fleet}, e.g. ${example}, `
+        : `run the endpoint on more instances (a ${what} of one instance must be at most ${routing.type === 'CANARY' ? NATIVE_LIMITS.maxCanaryPercent : NATIVE_LIMITS.maxLinearStepPercent}%), `) +
+      STEPWISE_FIX,
+  });
+  return undefined;
+}
+
+/** Whole percents that are whole instances of the fleet, within guardrails' limits for the size. */
+function fittingPercents(type: 'CANARY' | 'LINEAR', instanceCount: number): number[] {
+  const [min, max] =
+    type === 'CANARY'
+      ? [1, NATIVE_LIMITS.maxCanaryPercent]
+      : [NATIVE_LIMITS.minLinearStepPercent, NATIVE_LIMITS.maxLinearStepPercent];
+  const fits: number[] = [];
+  for (let n = 1; n < instanceCount; n++) {
+    const percent = (100 * n) / instanceCount;
+    if (Number.isInteger(percent) && percent >= min && percent <= max) fits.push(percent);
+  }
+  return fits;
+}
+
+function formatPercent(percent: number): string {
+  return String(Math.round(percent * 10) / 10);
 }
 
 /** CapacitySize.Value is a whole number, at least 1 (API reference: CapacitySizeValue, integer, min 1). */
@@ -435,6 +490,10 @@ function toSeconds(ms: DurationMs): number {
   return Math.ceil(ms / 1000);
 }
 
+function instancesText(count: number): string {
+  return `${count} instance${count === 1 ? '' : 's'}`;
+}
+
 function formatInstances(instances: number): string {
   return String(Math.round(instances * 100) / 100);
 }
@@ -455,16 +514,30 @@ export function describeNativeDeployment(config: NativeDeploymentConfig, plan: P
     case 'ALL_AT_ONCE':
       lines.push(`traffic routing  ALL_AT_ONCE: 100% to the new fleet in one step`);
       break;
-    case 'CANARY':
+    case 'CANARY': {
+      const size = routing.canarySize!;
       lines.push(
-        `traffic routing  CANARY: ${routing.canarySize!.value}% of capacity first (CanarySize CAPACITY_PERCENT ${routing.canarySize!.value}), then the rest`,
+        size.type === 'INSTANCE_COUNT'
+          ? `traffic routing  CANARY: ${instancesText(size.value)} first (CanarySize INSTANCE_COUNT ${size.value}), then the rest`
+          : `traffic routing  CANARY: ${size.value}% of capacity first (CanarySize CAPACITY_PERCENT ${size.value}), then the rest`,
       );
       break;
-    case 'LINEAR':
+    }
+    case 'LINEAR': {
+      const size = routing.linearStepSize!;
       lines.push(
-        `traffic routing  LINEAR: steps of ${routing.linearStepSize!.value}% of capacity (LinearStepSize CAPACITY_PERCENT ${routing.linearStepSize!.value})`,
+        size.type === 'INSTANCE_COUNT'
+          ? `traffic routing  LINEAR: steps of ${instancesText(size.value)} (LinearStepSize INSTANCE_COUNT ${size.value})`
+          : `traffic routing  LINEAR: steps of ${size.value}% of capacity (LinearStepSize CAPACITY_PERCENT ${size.value})`,
       );
       break;
+    }
+  }
+  const size = routing.canarySize ?? routing.linearStepSize;
+  if (size?.type === 'CAPACITY_PERCENT') {
+    lines.push(
+      `instances        at start the size becomes whole instances of the N serving (INSTANCE_COUNT max(1, floor(${size.value}% × N))); start refuses if those shifts are not the plan's percents`,
+    );
   }
   lines.push(
     routing.type === 'ALL_AT_ONCE'

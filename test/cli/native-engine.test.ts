@@ -69,7 +69,8 @@ describe('sm-rollout plan --engine native', () => {
       'Engine native: SageMaker deployment guardrails run it as one UpdateEndpoint with this DeploymentConfig',
     );
     expect(result.stdout).toContain(
-      '  traffic routing  CANARY: 10% of capacity first (CanarySize CAPACITY_PERCENT 10), then the rest',
+      // 10% of the 10 instances given: guardrails shifts whole instances, so the size is one instance.
+      '  traffic routing  CANARY: 1 instance first (CanarySize INSTANCE_COUNT 1), then the rest',
     );
     expect(result.stdout).toContain('(WaitIntervalInSeconds 300)');
     expect(result.stdout).toContain('(TerminationWaitInSeconds 300)');
@@ -144,7 +145,7 @@ describe('sm-rollout plan --engine native', () => {
     );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /step 1: a 10% canary of 4 instances is 0\.4 of an instance; .*use 25% or more/,
+      /step 1: a 10% canary of 4 instances is 0\.4 of an instance, .*SageMaker would move 25\/100% where the plan says 10\/100%; .*e\.g\. canary\(25, …\)/,
     );
   });
 

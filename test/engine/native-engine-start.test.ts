@@ -1,7 +1,8 @@
 // The engine starting a native rollout, over recording fakes of the SageMaker and CloudWatch ports
 // (wrapping the simulated cloud's): the plan compiles to the one UpdateEndpoint guardrails runs, the
 // abort alarm is created and listed, candidate alarms and the judge stay out, and what guardrails
-// cannot do is refused before anything is written — with the field and the fix named.
+// cannot do is refused before anything is written — with the field and the fix named; an abort after a
+// lost save still finds the deployment under way.
 import {
   DEMO_ENDPOINT,
   DEMO_ROLE,
@@ -104,6 +105,11 @@ function nativeRequest(env: SimulatedEnvironment, overrides: Partial<StartRollou
   return { ...valid, engine: 'native' as const };
 }
 
+/** The endpoint port the engine was given (the recording one), to race a call against another update. */
+function engineEndpoints(engine: RolloutEngine): EndpointControl {
+  return (engine as unknown as { deps: { endpoints: EndpointControl } }).deps.endpoints;
+}
+
 async function refusal(promise: Promise<unknown>): Promise<SmRolloutError> {
   try {
     await promise;
@@ -134,7 +140,7 @@ describe('starting a native rollout (the engine over recording ports)', () => {
               trafficRouting: {
                 type: 'CANARY',
                 waitIntervalInSeconds: 300,
-                canarySize: { type: 'CAPACITY_PERCENT', value: 50 },
+                canarySize: { type: 'INSTANCE_COUNT', value: 1 },
               },
               terminationWaitInSeconds: 300,
               maximumExecutionTimeoutInSeconds: 4 * 3600,
@@ -155,7 +161,7 @@ describe('starting a native rollout (the engine over recording ports)', () => {
           TrafficRoutingConfiguration: {
             Type: 'CANARY',
             WaitIntervalInSeconds: 300,
-            CanarySize: { Type: 'CAPACITY_PERCENT', Value: 50 },
+            CanarySize: { Type: 'INSTANCE_COUNT', Value: 1 },
           },
           TerminationWaitInSeconds: 300,
           MaximumExecutionTimeoutInSeconds: 14400,
@@ -197,6 +203,48 @@ describe('starting a native rollout (the engine over recording ports)', () => {
     expect(env.sim.violations).toEqual([]);
   });
 
+  it('an abort after a busy attempt and an UpdateEndpoint whose save was lost stops the deployment with the abort alarm', async () => {
+    const { env, engine, recorded } = setUp();
+    // Someone else's weights update lands between our DescribeEndpoint and our UpdateEndpoint: SageMaker
+    // refuses ours ("Cannot update in-progress endpoint") and the rollout waits to send it again.
+    const sagemaker = env.sim.sagemaker;
+    const send = engineEndpoints(engine).updateEndpoint;
+    let raced = false;
+    engineEndpoints(engine).updateEndpoint = async (name, config, options) => {
+      if (!raced) {
+        raced = true;
+        await sagemaker.updateWeights(DEMO_ENDPOINT, [{ variantName: 'AllTraffic', weight: 1 }]);
+      }
+      return send(name, config, options);
+    };
+    const original = env.sim.endpoint(DEMO_ENDPOINT)!.endpointConfigName;
+    const started = await engine.start(nativeRequest(env, { strategy: 'canary(50, 10m)' }));
+    expect(started.view.phase).toBe('starting the guardrails deployment of smr-churn-prod-native0001-final');
+    expect(env.sim.endpoint(DEMO_ENDPOINT)!.endpointConfigName).toBe(original);
+    const busySave = (await env.store.get(started.record.id))!;
+    // The next run sends UpdateEndpoint; its save is lost (the stored rollout is the busy one again).
+    await driveEngine(env, engine, started.record.id, () => recorded.updates.length === 2);
+    expect((await sagemaker.describeEndpoint(DEMO_ENDPOINT))!.pendingDeployment).toBeDefined();
+    const current = (await env.store.get(started.record.id))!;
+    await env.store.save(
+      { ...current, snapshot: busySave.snapshot, version: current.version + 1 },
+      current.version,
+      [],
+    );
+
+    await engine.command(started.record.id, { type: 'ABORT', by: 'bob' });
+    const abortAlarm = 'smr-churn-prod-native0001-abort';
+    expect(recorded.alarmStates.map((a) => [a.alarmName, a.state])).toContainEqual([abortAlarm, 'ALARM']);
+    const end = await driveEngine(env, engine, started.record.id);
+    expect(end.record.status).toBe('rolledBack');
+    expect(end.view.reason).toContain('bob');
+    // SageMaker rolled back: the original config serves; what the rollout created went after that.
+    expect(env.sim.endpoint(DEMO_ENDPOINT)!.endpointConfigName).toBe(original);
+    expect(env.sim.violations).toEqual([]);
+    // The deployment under way was stopped, not sent again.
+    expect(recorded.updates).toHaveLength(2);
+  });
+
   it('refuses pause, resume and promote on a native rollout, saying why and what to do', async () => {
     const { env, engine } = setUp();
     const started = await engine.start(nativeRequest(env));
@@ -236,8 +284,27 @@ describe('what guardrails cannot do is refused before anything is written', () =
     const error = await refusal(engine.start(nativeRequest(env, { strategy: 'Canary10Percent5Minutes' })));
     expect(error.code).toBe('INVALID_PLAN');
     expect(error.message).toContain('(2 × ml.m5.large serving)');
-    expect(error.message).toContain('is 0.2 of an instance');
+    expect(error.message).toContain('a 10% canary of 2 instances is 0.2 of an instance');
     await expectNothingWritten(env, before);
+  });
+
+  it('linear steps that are not whole instances of the new fleet (linear(30) on 5: SageMaker makes 5 shifts of 20%)', async () => {
+    const { env, engine } = setUp();
+    // The final config gets the candidate's 5 instances: guardrails moves max(1, floor(30% × 5)) = 1 at a time.
+    const request = nativeRequest(env, { strategy: 'linear(30, 10m)', candidate: { instanceCount: 5 } });
+    const before = env.sim.calls.length;
+    const error = await refusal(engine.start(request));
+    expect(error.code).toBe('INVALID_PLAN');
+    expect(error.field).toBe('strategy');
+    expect(error.message).toContain(
+      'strategy: step 1: a 30% linear step of 5 instances is 1.5 instances, and guardrails shifts whole instances',
+    );
+    expect(error.message).toContain(
+      'SageMaker would move 20/40/60/80/100% where the plan says 30/60/90/100%',
+    );
+    expect(error.message).toContain('e.g. linear(20, …), or use engine: stepwise');
+    await expectNothingWritten(env, before);
+    await expect(engine.preflight(request)).rejects.toThrow(/20\/40\/60\/80\/100%/);
   });
 
   it('a bake longer than guardrails allows', async () => {

@@ -5,10 +5,10 @@ import {
   compileNativeDeployment,
   compilePlan,
   describeNativeDeployment,
-  nativeInstanceCountProblems,
   type NativeCompileInput,
   type NativeCompileResult,
 } from '../../src/plan';
+import { deploymentConfigInput, planBlueGreen } from '../../src/sim/guardrails';
 
 const ABORT = 'sm-rollout-abort-r-123';
 const TEAM_ALARMS = ['churn-prod-5xx', 'churn-prod-p99-latency'];
@@ -234,7 +234,7 @@ describe('plans guardrails cannot express are refused, naming the step, the limi
     const [problem] = problems(compile('Canary10Percent5Minutes', { instanceCount: 5 }));
     expect(problem).toMatchObject({ step: 1, field: 'strategy' });
     expect(problem!.message).toMatch(
-      /^step 1: a 10% canary of 5 instances is 0\.5 of an instance; .*use 20% or more, run the endpoint on at least 10 instances/,
+      /^step 1: a 10% canary of 5 instances is 0\.5 of an instance, .*= 1 at a time\), so SageMaker would move 20\/100% where the plan says 10\/100%; .*e\.g\. canary\(20, …\)/,
     );
   });
 
@@ -242,29 +242,52 @@ describe('plans guardrails cannot express are refused, naming the step, the limi
     const [problem] = problems(compile('Linear10PercentEvery1Minute', { instanceCount: 3 }));
     expect(problem).toMatchObject({ step: 1, field: 'strategy' });
     expect(problem!.message).toMatch(
-      /10% linear step of 3 instances is 0\.3 of an instance; .*use 34% or more/,
+      /10% linear step of 3 instances .*SageMaker would move 33\.3\/66\.7\/100%/,
     );
   });
 
-  it('does not suggest a percent guardrails would refuse (one instance of one is 100%)', () => {
+  it('does not suggest a size guardrails would refuse (one instance of one is 100%)', () => {
     const [problem] = problems(compile('canary(50, 5m)', { instanceCount: 1 }));
-    expect(problem!.message).not.toMatch(/use 100%/);
-    expect(problem!.message).toMatch(/at least 2 instances/);
+    expect(problem!.message).not.toMatch(/e\.g\./);
+    expect(problem!.message).toMatch(/run the endpoint on more instances/);
   });
 });
 
-describe('nativeInstanceCountProblems (the check at start, on a config compiled at plan time)', () => {
-  const canary = config(compile('Canary10Percent5Minutes'));
-
-  it('passes when the canary is at least one instance, and for all at once whatever the count', () => {
-    expect(nativeInstanceCountProblems(canary, 12)).toEqual([]);
-    expect(nativeInstanceCountProblems(config(compile('AllAtOnce')), 1)).toEqual([]);
+describe('with the instance count known, sizes are the whole instances guardrails shifts', () => {
+  it('refuses linear(30) on 5 instances: SageMaker moves one instance a step, 5 shifts of 20%, not 30/60/90/100', () => {
+    const [problem] = problems(compile('linear(30, 10m)', { instanceCount: 5 }));
+    expect(problem).toMatchObject({ step: 1, field: 'strategy' });
+    expect(problem!.message).toBe(
+      'step 1: a 30% linear step of 5 instances is 1.5 instances, and guardrails shifts whole instances ' +
+        '(max(1, floor(30% × 5)) = 1 at a time), so SageMaker would move 20/40/60/80/100% where the plan says ' +
+        '30/60/90/100%; use a linear step that is whole instances of 5 instances, e.g. linear(20, …), ' +
+        'or use engine: stepwise (the controller moves the weights itself)',
+    );
   });
 
-  it('names the strategy field when the live fleet is too small for the canary', () => {
-    const [problem] = nativeInstanceCountProblems(canary, 4);
-    expect(problem).toMatchObject({ field: 'strategy' });
-    expect(problem!.message).toMatch(/^strategy: a 10% canary of 4 instances is 0\.4 of an instance/);
+  it('compiles an exact fit as INSTANCE_COUNT and counts the shifts SageMaker makes for the timeout', () => {
+    // linear(20) on 5: one instance a step, 5 shifts; canary(25) on 8: 2 instances, then the rest.
+    const linear = compile('linear(20, 10m)', { instanceCount: 5, finalBake: '10m' });
+    expect(linear).toMatchObject({ ok: true, shiftPercents: [20, 40, 60, 80, 100] });
+    const routing = config(linear).blueGreen!;
+    expect(routing.trafficRouting.linearStepSize).toEqual({ type: 'INSTANCE_COUNT', value: 1 });
+    expect(routing.maximumExecutionTimeoutInSeconds).toBe(600 * 5 + 3600);
+    const canary = compile('canary(25, 5m)', { instanceCount: 8 });
+    expect(canary).toMatchObject({ ok: true, shiftPercents: [25, 100] });
+    expect(config(canary).blueGreen!.trafficRouting.canarySize).toEqual({ type: 'INSTANCE_COUNT', value: 2 });
+    // linear(30) on 10 instances: 3 at a time, 30/60/90/100 as the plan says.
+    expect(compile('linear(30, 2m)', { instanceCount: 10 })).toMatchObject({
+      ok: true,
+      shiftPercents: [30, 60, 90, 100],
+    });
+  });
+
+  it('the config the engine sends is one the simulated guardrails accepts (its timeout covers every shift)', () => {
+    const linear = config(compile('linear(20, 10m)', { instanceCount: 5, maxDurationMs: 3 * 3600_000 }));
+    const plan = planBlueGreen(deploymentConfigInput(linear), [
+      { variantName: 'AllTraffic', instanceCount: 5 },
+    ]);
+    expect(plan.shifts.map((s) => s.active['AllTraffic'])).toEqual([1, 2, 3, 4, 5]);
   });
 });
 
@@ -274,11 +297,20 @@ describe('describeNativeDeployment (what `plan --engine native` prints)', () => 
     const result = compileNativeDeployment({ plan, alarms: TEAM_ALARMS, abortAlarmName: ABORT });
     expect(describeNativeDeployment(config(result), plan)).toEqual([
       'traffic routing  CANARY: 10% of capacity first (CanarySize CAPACITY_PERCENT 10), then the rest',
+      "instances        at start the size becomes whole instances of the N serving (INSTANCE_COUNT max(1, floor(10% × N))); start refuses if those shifts are not the plan's percents",
       'bake             5m after every shift, the last included, alarms watched (WaitIntervalInSeconds 300)',
       'termination wait 5m more with the old fleet kept, alarms still watched (TerminationWaitInSeconds 300)',
       'timeout          1h15m (MaximumExecutionTimeoutInSeconds 4500)',
       `alarms           churn-prod-5xx, churn-prod-p99-latency, ${ABORT} (AutoRollbackConfiguration; any in ALARM rolls back)`,
     ]);
+  });
+
+  it('names whole instances once the count is known', () => {
+    const plan = compilePlan('linear(20, 10m)');
+    const result = compileNativeDeployment({ plan, alarms: [], abortAlarmName: ABORT, instanceCount: 10 });
+    const lines = describeNativeDeployment(config(result), plan);
+    expect(lines[0]).toBe('traffic routing  LINEAR: steps of 2 instances (LinearStepSize INSTANCE_COUNT 2)');
+    expect(lines.join('\n')).not.toContain('at start the size becomes');
   });
 
   it('says when the final bake is held longer than asked', () => {

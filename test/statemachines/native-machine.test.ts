@@ -424,6 +424,101 @@ describe('abort through the abort alarm', () => {
   });
 });
 
+describe('abort or the deadline while the UpdateEndpoint looks unsent (a busy attempt, then a lost save)', () => {
+  /**
+   * The first attempt found the endpoint busy and that snapshot was saved; a later run's UpdateEndpoint
+   * was accepted but the process died before its save. SageMaker deploys; the saved rollout does not know.
+   */
+  async function savedBeforeLostUpdate(input: RolloutInput) {
+    const cloud = new FakeCloud();
+    const deployment = new ScriptedDeployment(cloud, CANARY_STAGES);
+    cloud.apply = () => ({ outcome: 'busy' }); // an auto scaling activity holds the endpoint
+    const { r } = await startNative(cloud, input);
+    expect(r.snapshot.matches({ native: { deploying: 'waiting' } } as never)).toBe(true);
+    const saved = JSON.parse(JSON.stringify(r.actor.getPersistedSnapshot()));
+    r.stop();
+    // The lost run's UpdateEndpoint, 5 minutes ago: the canary bakes now.
+    deployment.startedAt = cloud.now - 5 * MINUTE;
+    cloud.apply = () => ({ outcome: 'requested' });
+    return { cloud, deployment, resumed: await Rollout.start(cloud, input, saved) };
+  }
+
+  it('abort reads the endpoint, finds the deployment under way and stops it with the abort alarm', async () => {
+    const input = nativeInput('Canary10Percent5Minutes', CANARY);
+    const { cloud, deployment, resumed } = await savedBeforeLostUpdate(input);
+    expect(await resumed.send({ type: 'ABORT', now: cloud.now + 1, by: 'bob' })).toBe(true);
+    expect(cloud.calls.map((c) => c.effect)).toContain('setAbortAlarm');
+    expect(following(resumed)).toBe(true);
+    const end = await resumed.tickUntil();
+    expect(end.value).toBe('rolledBack');
+    expect(end.context.rollbackReason).toEqual({ kind: 'abort', by: 'bob' });
+    expect(deployment.abortedAt).toBeDefined();
+    // What the rollout created goes only once SageMaker serves the old config again.
+    const removeAt = cloud.calls.find((c) => c.effect === 'removeCandidate')!.at;
+    expect(removeAt).toBeGreaterThanOrEqual(deployment.abortedAt! + 2 * MINUTE);
+  });
+
+  it('the deadline does the same', async () => {
+    const input = nativeInput('Canary10Percent5Minutes', CANARY, { maxDurationMs: 2 * MINUTE });
+    const { cloud, deployment, resumed } = await savedBeforeLostUpdate(input);
+    cloud.now = input.startedAt + 3 * MINUTE;
+    deployment.startedAt = cloud.now - 5 * MINUTE;
+    const end = await resumed.tickUntil();
+    expect(end.value).toBe('rolledBack');
+    expect(end.context.rollbackReason).toEqual({ kind: 'timeout', maxDurationMs: 2 * MINUTE });
+    expect(deployment.abortedAt).toBeDefined();
+  });
+
+  it('with nothing deploying, abort still just removes what was created', async () => {
+    const cloud = new FakeCloud();
+    new ScriptedDeployment(cloud, CANARY_STAGES);
+    cloud.apply = () => ({ outcome: 'busy' });
+    const { r } = await startNative(cloud, nativeInput('Canary10Percent5Minutes', CANARY));
+    await r.send({ type: 'ABORT', now: cloud.now + 1, by: 'bob' });
+    expect(cloud.calls.map((c) => c.effect)).toContain('followDeployment');
+    expect((await r.tickUntil()).value).toBe('rolledBack');
+    expect(cloud.calls.map((c) => c.effect)).not.toContain('setAbortAlarm');
+  });
+});
+
+describe('someone else updates the endpoint to a third config mid-deployment', () => {
+  const THEIR_CONFIG = 'churn-hotfix-config';
+
+  it('ends failed saying something else changed the endpoint, after removing what the rollout created', async () => {
+    const cloud = new FakeCloud();
+    new ScriptedDeployment(cloud, CANARY_STAGES);
+    const { r, kinds } = await startNative(cloud, nativeInput('Canary10Percent5Minutes', CANARY));
+    await r.tickUntil((s) => s.context.nativeShifts === 1);
+    // Their UpdateEndpoint replaced the guardrails deployment; their config serves, nothing pending.
+    cloud.followDeployment = () => ({ endpoint: { status: 'InService', endpointConfigName: THEIR_CONFIG } });
+    const end = await r.tickUntil(undefined, 5);
+    expect(end.value).toBe('failed');
+    expect(end.context.failure).toEqual({
+      code: 'UPDATE_FAILED',
+      message: expect.stringContaining(
+        `endpoint churn runs config ${THEIR_CONFIG}, not churn-r-0001-final; something else changed it during the rollout`,
+      ),
+    });
+    expect(cloud.calls.map((c) => c.effect)).toContain('removeCandidate');
+    expect(kinds()).toEqual(expect.arrayContaining(['candidateRemoved', 'failed']));
+    expect(statusOf(end)).toBe('failed');
+  });
+
+  it('past the deadline, ends the same way instead of setting the abort alarm at every wake', async () => {
+    const cloud = new FakeCloud();
+    new ScriptedDeployment(cloud, CANARY_STAGES);
+    const { r } = await startNative(
+      cloud,
+      nativeInput('Canary10Percent5Minutes', CANARY, { maxDurationMs: 6 * MINUTE }),
+    );
+    await r.tickUntil((s) => s.context.nativeShifts === 1);
+    cloud.followDeployment = () => ({ endpoint: { status: 'InService', endpointConfigName: THEIR_CONFIG } });
+    const end = await r.tickUntil(undefined, 10);
+    expect(end.value).toBe('failed');
+    expect(cloud.calls.filter((c) => c.effect === 'setAbortAlarm').length).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('commands guardrails cannot take', () => {
   it.each(['PAUSE', 'RESUME', 'PROMOTE'] as const)(
     'refuses %s with the reason and what to do instead',

@@ -54,7 +54,7 @@ Options:
   --final-bake <d>   bake after 100% before promotion (the rollback window), default 10m
   --engine <e>       stepwise (default: the controller moves the weights) or native (guardrails)
   --alarm <name>     native: an alarm for AutoRollbackConfiguration (repeatable), as start takes it
-  --instance-count <n>  native: the serving variant's instances, to check the canary is one or more
+  --instance-count <n>  native: the serving variant's instances: sizes become the whole instances guardrails shifts
   --max-duration <d> native: the deployment's MaximumExecutionTimeoutInSeconds (default 4h, at most 8h)
   --copies <n>       an inference component's copy count: show its rolling update (with --alarm)
   --output json      one JSON document
