@@ -17,7 +17,7 @@ const ALARM = 'CloudWatch Alarm State Change';
 const ENDPOINT_CHANGE = 'SageMaker Endpoint State Change';
 const COMMAND = 'Rollout Command';
 const UNEXPECTED =
-  '; the controller handles SageMaker model package and endpoint state changes, CloudWatch alarm state changes, ' +
+  '; the controller handles SageMaker model package and endpoint (and endpoint deployment) state changes, CloudWatch alarm state changes, ' +
   'the schedule and sm-rollout.cli commands';
 
 function event(source: string, detailType: string, detail: unknown, extra: Record<string, unknown> = {}) {
@@ -532,7 +532,8 @@ const CLI_CASES: [string[], string][] = [
   [['plan', '10%,5m', '--output', 'table'], 'error: --output: "table" is not supported; use --output json'],
   [
     ['demo', '--scenario', 'explode'],
-    'error: --scenario: "explode" is not a scenario; use one of healthy, bad-model, manual-gate',
+    'error: --scenario: "explode" is not a scenario; use one of healthy, bad-model, manual-gate, ' +
+      'inference-component, inference-component-bad-model',
   ],
   // An empty or blank value (a CI variable that was never set) is an error naming the flag, never
   // the flag's default: `--strategy ''` used to run a whole Canary10Percent5Minutes rollout, exit 0.
