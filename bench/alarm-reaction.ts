@@ -25,7 +25,7 @@ const TARGET = 1.2;
 
 interface Sample {
   toIssue: number;
-  /** Of toIssue: time inside store calls (Scan of active rollouts, GetItem of the record). */
+  /** Of toIssue: time inside store calls (the Query of active rollouts). */
   storeBeforeIssue: number;
   toReturn: number;
   floorToIssue: number;
@@ -178,7 +178,7 @@ export async function alarmReaction(): Promise<BenchResult> {
             ratio(medianRatio),
             ratio(p99Ratio),
           ],
-          ['  of which store reads (Scan + GetItem)', ms(m.store), ms(p.store), '', ''],
+          ['  of which store reads (Query of active rollouts)', ms(m.store), ms(p.store), '', ''],
           [
             '  of which the rest (parse, machine restore, quiescence, DescribeEndpoint)',
             ms(m.machine),
@@ -211,12 +211,13 @@ export async function alarmReaction(): Promise<BenchResult> {
         'controller has not made yet at that moment (the "GetItem → issued" row shows the floor on the same footing).',
       `What the controller did during one alarm invocation (DynamoDB requests seen by dynalite, whole invocation): ${ops || 'n/a'}. ` +
         `AWS calls: ${awsSeq || 'n/a'}.`,
-      'Before the restore is issued the controller: parses the event; Scans the table for active rollouts that watch the ' +
-        'alarm (store.list({ activeOnly: true }) — a Scan, whose cost grows with the table, here one rollout per table); ' +
-        'GetItem loads the record; the XState actor is restored from the snapshot and run to quiescence (waitFor on the ' +
-        "'waiting' tag); ALARM_FIRED enters rollingBack; applyEndpointChange makes a DescribeEndpoint (to check the config " +
-        'and skip a restore that is already in effect) and then issues updateWeights. So vs the floor the extra work is one ' +
-        'Scan, one DescribeEndpoint (instant on the sim) and the machine restore + quiescence waits.',
+      'Before the restore is issued the controller: parses the event; Queries the sparse index of active rollouts ' +
+        '(store.list({ activeOnly: true }): one Query whose cost grows with the active rollouts, not the table; the items ' +
+        'come back whole, so no GetItem follows) and keeps those that watch the alarm; the XState actor is restored from ' +
+        "that record's snapshot and run to quiescence (waitFor on the 'waiting' tag); ALARM_FIRED enters rollingBack; " +
+        'applyEndpointChange makes a DescribeEndpoint (to check the config and skip a restore that is already in effect) ' +
+        'and then issues updateWeights. So vs the floor the extra work is the Query in place of the GetItem, one ' +
+        'DescribeEndpoint (instant on the sim) and the machine restore + quiescence waits.',
       'Each rollout is set up by approving a version and running simulated minutes through the handler until it bakes at ' +
         '10%; the alarm is set with sim.setAlarmState and its event handed to the handler. The floor runs after the restore ' +
         'finished on the sim (clock +1 min), against the same table, item and endpoint.',

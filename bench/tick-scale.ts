@@ -269,10 +269,12 @@ export async function tickScale(): Promise<BenchResult> {
         "with the original endpoint's description renamed (InService on the transition config at 90/10), DescribeAlarms " +
         'answers OK for every name in chunks of 100 (as src/aws/cloudwatch.ts sends them); anything else a bake tick ' +
         'should not call fails loudly.',
-      `Each baking rollout costs, per tick: GetItem (load), UpdateItem (save lease), PutItem (record) — the snapshot ` +
-        'changes because the next wake-up moves — and no AWS call of its own: its alarms come from the batched ' +
-        'DescribeAlarms made once for the tick. The remaining requests are the listDue Query on the `active` index ' +
-        '(paged at 1 MB, so it grows with the number and size of records) and the Scan of listPendingApprovals.',
+      'Each baking rollout costs, per tick: UpdateItem (take the save lease, conditional on the version), BatchWriteItem ' +
+        '(its timeline entries), PutItem (the record, conditional on the version and the lease) — the snapshot changes ' +
+        'because the next wake-up moves — and no GetItem (listDue returns the records whole) and no AWS call of its own: ' +
+        'its alarms come from the batched DescribeAlarms made once for the tick. The remaining requests are the listDue ' +
+        'Query on the `active` index (paged at 1 MB, so it grows with the number and size of records) and the ' +
+        'listPendingApprovals Query of the PENDING partition.',
       `The tick's time is dominated by the store: dynalite runs in this same process on this ${os.cpus().length}-core ` +
         'machine, so every DynamoDB request also costs CPU here (request signing, JSON marshalling of ~10 KB records, ' +
         'dynalite\u2019s LevelDB work); rollouts are advanced 10 at a time (tickConcurrency).',
