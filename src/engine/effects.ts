@@ -72,6 +72,7 @@ export interface RolloutEffects {
 
 // Settling statuses live in ./settling (the controller reads them without loading the effects).
 import { SETTLING_STATUSES } from './settling';
+import { approvedPackage } from './model-package';
 export { refusedWhileSettling, SETTLING_STATUSES, settlingStatusIn } from './settling';
 
 /** Statuses from which SageMaker allows no update: only a human (or DeleteEndpoint) can help. */
@@ -675,30 +676,7 @@ export function createRolloutEffects(deps: {
         );
       }
       const live = endpoint.variants.find((v) => v.variantName === variant.variantName);
-      const pkg = await endpoints.describeModelPackage(modelPackageArn);
-      if (!pkg) {
-        throw new SmRolloutError(
-          'MODEL_PACKAGE_NOT_FOUND',
-          `model package ${modelPackageArn} does not exist`,
-          {
-            field: 'modelPackageArn',
-          },
-        );
-      }
-      if (pkg.approvalStatus !== 'Approved') {
-        throw new SmRolloutError(
-          'MODEL_PACKAGE_NOT_APPROVED',
-          `model package ${modelPackageArn} is ${pkg.approvalStatus}; approve it in the SageMaker Model Registry first`,
-          { field: 'modelPackageArn' },
-        );
-      }
-      if (pkg.status !== 'Completed') {
-        throw new SmRolloutError(
-          'MODEL_PACKAGE_NOT_APPROVED',
-          `model package ${modelPackageArn} has status ${pkg.status}, not Completed; wait for it to complete`,
-          { field: 'modelPackageArn' },
-        );
-      }
+      const pkg = await approvedPackage(endpoints, modelPackageArn);
       const candidateType = candidate.instanceType ?? variant.instanceType;
       const typeField = candidate.instanceType !== undefined ? 'candidate.instanceType' : 'modelPackageArn';
       const typeFix =

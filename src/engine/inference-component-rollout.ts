@@ -19,13 +19,13 @@ import type {
   InferenceComponentRolloutSpec,
 } from '../../statemachines/contract';
 import { carriedModelSettings, rolloutTags } from './carried-model';
+import { approvedPackage } from './model-package';
 import type {
   AlarmControl,
   CreateModelRequest,
   EndpointControl,
   InferenceComponentControl,
   InferenceComponentSpecificationState,
-  ModelPackageState,
   UpdateInferenceComponentRequest,
 } from './ports';
 
@@ -178,31 +178,6 @@ export async function readInferenceComponentTarget(
     model: settings,
     ...(model.modelPackageArn ? { servingModelPackageArn: model.modelPackageArn } : {}),
   };
-}
-
-/** The package must be Approved and Completed, as for any rollout (DescribeModelPackage). */
-async function approvedPackage(endpoints: EndpointControl, arn: string): Promise<ModelPackageState> {
-  const pkg = await endpoints.describeModelPackage(arn);
-  if (!pkg) {
-    throw new SmRolloutError('MODEL_PACKAGE_NOT_FOUND', `model package ${arn} does not exist`, {
-      field: 'modelPackageArn',
-    });
-  }
-  if (pkg.approvalStatus !== 'Approved') {
-    throw new SmRolloutError(
-      'MODEL_PACKAGE_NOT_APPROVED',
-      `model package ${arn} is ${pkg.approvalStatus}; approve it in the SageMaker Model Registry first`,
-      { field: 'modelPackageArn' },
-    );
-  }
-  if (pkg.status !== 'Completed') {
-    throw new SmRolloutError(
-      'MODEL_PACKAGE_NOT_APPROVED',
-      `model package ${arn} has status ${pkg.status}, not Completed; wait for it to complete`,
-      { field: 'modelPackageArn' },
-    );
-  }
-  return pkg;
 }
 
 export interface InferenceComponentDraftInput {
